@@ -1,0 +1,48 @@
+# Everything a fresh clone needs: `make run` to study, `make test` to check.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app quizapp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run install install-test migrate load check test lint screenshots clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(FLASK) db upgrade
+
+load: migrate
+	$(FLASK) questions load
+
+check: install
+	$(FLASK) questions check
+
+run: load
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check quizapp tests migrations/env.py
+
+screenshots: install-test
+	$(PY) docs/screenshots.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts

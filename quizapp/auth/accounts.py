@@ -1,0 +1,45 @@
+"""Account operations, independent of HTTP."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quizapp.models import Role, User
+
+# Checked against when the email is unknown, so a login takes as long either way.
+_DUMMY = User(email="", display_name="", password_hash="")
+_DUMMY.set_password("not-a-real-password")
+
+
+class EmailTaken(Exception):
+    """An account with that email already exists."""
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared without case or surrounding spaces."""
+    return email.strip().lower()
+
+
+def register_user(session: Session, email: str, display_name: str, password: str,
+                  role: Role = Role.STUDENT) -> User:
+    """Create an account with a hashed password; raise EmailTaken if the email is in use."""
+    user = User(email=normalise_email(email), display_name=display_name.strip(), role=role.value)
+    user.set_password(password)
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        session.rollback()
+        raise EmailTaken(email) from error
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user with that email and password, or None."""
+    user = session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    if user is None:
+        _DUMMY.check_password(password)
+        return None
+    return user if user.check_password(password) else None

@@ -1,0 +1,35 @@
+"""Account forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)])
+    display_name = StringField("Name shown to others", validators=[InputRequired(), Length(max=80)])
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        description=f"At least {PASSWORD_MIN} characters.",
+    )
+    confirm = PasswordField(
+        "Repeat password", validators=[InputRequired(), EqualTo("password", message="The passwords differ.")]
+    )
+    submit = SubmitField("Create account")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=PASSWORD_MAX)])
+    remember = BooleanField("Keep me logged in on this device")
+    submit = SubmitField("Log in")
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField("Log out")

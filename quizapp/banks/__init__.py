@@ -1,0 +1,1 @@
+"""Question banks as files: parsing, checking and loading into the database."""

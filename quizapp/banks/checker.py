@@ -1,0 +1,198 @@
+"""Find banks under the given paths and check every file, collecting all problems."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quizapp.banks.schema import ID_PATTERN, ParsedQuestion, line_of, validate_question
+from quizapp.banks.yamlfile import LineDict, YamlError, load_yaml
+from quizapp.content.documents import CatalogueError, Document, load_catalogue
+
+BANK_FILE = "bank.yaml"
+SOURCES_DIR = "sources"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class ParsedBank:
+    slug: str
+    title: str
+    description: str
+    origin: str
+    questions: list[ParsedQuestion] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    documents: dict[str, Document]
+    banks: list[ParsedBank]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """A short account of what was checked: banks, and questions per type."""
+        counts = Counter(q.type for bank in self.banks for q in bank.questions)
+        total = sum(counts.values())
+        lines = [f"{len(self.banks)} bank(s), {total} question(s), {len(self.documents)} source document(s)"]
+        lines += [f"  {bank.slug}: {len(bank.questions)} question(s)" for bank in self.banks]
+        lines += [f"  {qtype}: {count}" for qtype, count in sorted(counts.items())]
+        return "\n".join(lines)
+
+
+def content_hash(question: ParsedQuestion) -> str:
+    """A digest of everything a student sees or is graded on, to detect edits."""
+    payload = {
+        "type": question.type, "topic": question.topic, "difficulty": question.difficulty,
+        "tags": question.tags, "data": question.data,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def check_paths(paths: list[Path], questions_dir: Path) -> CheckResult:
+    """Check the banks found under paths against the source catalogue of questions_dir."""
+    problems: list[Problem] = []
+    try:
+        documents = load_catalogue(questions_dir / SOURCES_DIR)
+    except CatalogueError as error:
+        return CheckResult({}, [], [Problem(_display(error.path), error.line, error.message)])
+    banks: list[ParsedBank] = []
+    for location in discover_banks(paths, problems):
+        bank = _check_bank(location, documents, problems)
+        if bank is not None:
+            banks.append(bank)
+    _check_unique_slugs(banks, problems)
+    return CheckResult(documents, banks, problems)
+
+
+def discover_banks(paths: list[Path], problems: list[Problem]) -> list[Path]:
+    """Bank folders (holding bank.yaml) and single-file banks under the given paths."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(Problem(_display(path), 1, "no such file or folder"))
+        elif path.is_file():
+            found.append(path.parent if (path.parent / BANK_FILE).exists() else path)
+        elif (path / BANK_FILE).exists():
+            found.append(path)
+        else:
+            for child in sorted(path.iterdir()):
+                if child.name == SOURCES_DIR or child.name.startswith("."):
+                    continue
+                if (child.is_dir() and (child / BANK_FILE).exists()) or child.suffix in (".yaml", ".yml"):
+                    found.append(child)
+    return list(dict.fromkeys(found))
+
+
+def _check_bank(location: Path, documents: dict[str, Document], problems: list[Problem]) -> ParsedBank | None:
+    before = len(problems)
+    if location.is_dir():
+        meta_path = location / BANK_FILE
+        meta = _read(meta_path, problems)
+        files = [p for p in sorted(location.glob("*.y*ml")) if p.name != BANK_FILE]
+        parsed_files = [(p, _read(p, problems)) for p in files]
+    else:
+        meta_path = location
+        document = _read(location, problems)
+        meta = document.get("bank") if isinstance(document, dict) else None
+        if document is not None and not isinstance(meta, dict):
+            problems.append(Problem(_display(location), 1, "a single-file bank needs a 'bank:' mapping"))
+        parsed_files = [(location, document)]
+    bank = _bank_metadata(meta_path, meta, location, problems)
+    seen: dict[str, tuple[str, int]] = {}
+    for path, document in parsed_files:
+        for raw in _question_list(path, document, problems):
+            _check_question(path, raw, documents, seen, bank, problems)
+    return bank if len(problems) == before and bank is not None else None
+
+
+def _read(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        problems.append(Problem(_display(path), 1, f"cannot read file: {error.strerror}"))
+    except UnicodeDecodeError:
+        problems.append(Problem(_display(path), 1, "file is not UTF-8 text"))
+    except YamlError as error:
+        problems.append(Problem(_display(path), error.line, error.message))
+    return None
+
+
+def _bank_metadata(path: Path, meta: Any, location: Path, problems: list[Problem]) -> ParsedBank | None:
+    if not isinstance(meta, dict):
+        if meta is not None or location.is_dir():
+            problems.append(Problem(_display(path), 1, "bank metadata must be a mapping with id and title"))
+        return None
+    line = meta.line if isinstance(meta, LineDict) else 1
+    slug, title = meta.get("id"), meta.get("title")
+    if not isinstance(slug, str) or not ID_PATTERN.match(slug):
+        problems.append(Problem(_display(path), line, "bank id must be lower-case letters, digits and hyphens"))
+        return None
+    if not isinstance(title, str) or not title.strip():
+        problems.append(Problem(_display(path), line, "bank title must be non-empty text"))
+        return None
+    description = meta.get("description") or ""
+    return ParsedBank(slug, title.strip(), str(description).strip(), _display(location))
+
+
+def _question_list(path: Path, document: Any, problems: list[Problem]) -> list[Any]:
+    if document is None:
+        return []
+    questions = document.get("questions") if isinstance(document, dict) else None
+    if not isinstance(questions, list):
+        problems.append(Problem(_display(path), 1, "expected a 'questions:' list"))
+        return []
+    return questions
+
+
+def _check_question(
+    path: Path, raw: Any, documents: dict[str, Document], seen: dict[str, tuple[str, int]],
+    bank: ParsedBank | None, problems: list[Problem],
+) -> None:
+    line = line_of(raw)
+    question, errors = validate_question(raw, documents)
+    key = raw.get("id") if isinstance(raw, dict) else None
+    label = f"question '{key}'" if isinstance(key, str) else "question"
+    for error in errors:
+        problems.append(Problem(_display(path), line, f"{label}: {error.field}: {error.message}"))
+    if isinstance(key, str):
+        if key in seen:
+            first_path, first_line = seen[key]
+            problems.append(Problem(_display(path), line, f"{label}: id: duplicate id, first used at "
+                                                          f"{first_path}:{first_line}"))
+        else:
+            seen[key] = (_display(path), line)
+    if question is not None and bank is not None:
+        question.line, question.path = line, _display(path)
+        bank.questions.append(question)
+
+
+def _check_unique_slugs(banks: list[ParsedBank], problems: list[Problem]) -> None:
+    first: dict[str, ParsedBank] = {}
+    for bank in banks:
+        if bank.slug in first:
+            problems.append(Problem(bank.origin, 1, f"bank id '{bank.slug}' is also used by {first[bank.slug].origin}"))
+        first.setdefault(bank.slug, bank)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

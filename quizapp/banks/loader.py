@@ -1,0 +1,101 @@
+"""Bring checked banks into the database: new revisions for edits, retirement for removals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.banks.checker import CheckResult, ParsedBank, content_hash
+from quizapp.content.documents import Document
+from quizapp.models import Bank, Question, QuestionRevision, SourceDocument
+from quizapp.models.types import utcnow
+
+
+class InvalidBanks(Exception):
+    """Raised instead of loading when any bank file has a problem."""
+
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(f"{len(result.problems)} problem(s) in the question files")
+        self.result = result
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    revised: int = 0
+    retired: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.created} new, {self.revised} revised, {self.retired} retired, "
+                f"{self.unchanged} unchanged")
+
+
+def load_banks(session: Session, result: CheckResult, owner_id: int | None = None) -> LoadReport:
+    """Write every checked bank in one transaction; nothing is written if any problem exists."""
+    if not result.ok:
+        raise InvalidBanks(result)
+    report = LoadReport()
+    try:
+        for document in result.documents.values():
+            _upsert_document(session, document)
+        for parsed in result.banks:
+            _sync_bank(session, parsed, owner_id, report)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return report
+
+
+def _upsert_document(session: Session, document: Document) -> None:
+    row = session.get(SourceDocument, document.id) or SourceDocument(id=document.id)
+    row.title, row.authors, row.publisher = document.title, document.authors, document.publisher
+    row.published, row.address, row.text = document.published, document.address, document.text
+    row.sections = [{"title": s.title, "start": s.start} for s in document.sections]
+    session.add(row)
+
+
+def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, report: LoadReport) -> None:
+    bank = session.scalar(select(Bank).where(Bank.slug == parsed.slug))
+    if bank is None:
+        bank = Bank(slug=parsed.slug, owner_id=owner_id)
+        session.add(bank)
+    bank.title, bank.description, bank.origin = parsed.title, parsed.description, parsed.origin
+    session.flush()
+    existing = {q.key: q for q in session.scalars(select(Question).where(Question.bank_id == bank.id))}
+    latest = _latest_hashes(session, bank.id)
+    for item in parsed.questions:
+        digest = content_hash(item)
+        question = existing.pop(item.key, None)
+        if question is None:
+            question = Question(bank_id=bank.id, key=item.key, revision=0)
+            session.add(question)
+            report.created += 1
+        elif latest.get(question.id) == digest and question.retired_at is None:
+            report.unchanged += 1
+            continue
+        elif latest.get(question.id) != digest:
+            report.revised += 1
+        question.type, question.topic, question.difficulty = item.type, item.topic, item.difficulty
+        question.tags, question.section, question.retired_at = item.tags, item.section, None
+        if latest.get(question.id) != digest:
+            question.revision += 1
+            session.flush()
+            session.add(QuestionRevision(question_id=question.id, number=question.revision,
+                                         content_hash=digest, data=item.data))
+    for question in existing.values():
+        if question.retired_at is None:
+            question.retired_at = utcnow()
+            report.retired += 1
+
+
+def _latest_hashes(session: Session, bank_id: int) -> dict[int, str]:
+    rows = session.execute(
+        select(QuestionRevision.question_id, QuestionRevision.content_hash)
+        .join(Question, Question.id == QuestionRevision.question_id)
+        .where(Question.bank_id == bank_id, QuestionRevision.number == Question.revision)
+    )
+    return {question_id: digest for question_id, digest in rows}

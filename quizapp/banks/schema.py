@@ -1,0 +1,289 @@
+"""Validate one question mapping from a bank file and turn it into stored content."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from quizapp.banks.yamlfile import LineDict
+from quizapp.content.documents import Document
+from quizapp.content.quotes import find_quote
+from quizapp.grading.normalize import parse_number
+
+QUESTION_TYPES = (
+    "single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze", "flashcard",
+)
+DIFFICULTIES = ("recall", "understanding", "analysis")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+CLOZE_BLANK = re.compile(r"\{\{(.*?)\}\}")
+
+COMMON_FIELDS = {"id", "type", "prompt", "explanation", "source", "topic", "tags", "difficulty"}
+TYPE_FIELDS = {
+    "single_choice": {"choices", "answer", "shuffle"},
+    "multiple_response": {"choices", "answers", "shuffle"},
+    "true_false": {"answer"},
+    "numeric": {"answer", "tolerance", "unit", "unit_aliases"},
+    "short_text": {"answers"},
+    "cloze": {"text"},
+    "flashcard": {"front", "back"},
+}
+
+
+class FieldError(Exception):
+    """One problem with one field of a question."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field_name, message
+
+
+@dataclass
+class ParsedQuestion:
+    """A valid question, ready to be stored."""
+
+    key: str
+    type: str
+    topic: str
+    difficulty: str
+    tags: list[str]
+    section: str
+    data: dict[str, Any]
+    line: int = 1
+    path: str = ""
+
+
+def validate_question(
+    raw: Any, documents: dict[str, Document], require_source: bool = True
+) -> tuple[ParsedQuestion | None, list[FieldError]]:
+    """Check every field of a question mapping; return the parsed question or the problems."""
+    if not isinstance(raw, dict):
+        return None, [FieldError("question", "each question must be a mapping of fields")]
+    errors: list[FieldError] = []
+
+    def collect(check: Callable[[], Any]) -> Any:
+        try:
+            return check()
+        except FieldError as error:
+            errors.append(error)
+            return None
+
+    key = collect(lambda: _question_id(raw))
+    qtype = collect(lambda: _choice_of(raw, "type", QUESTION_TYPES))
+    topic = collect(lambda: _text(raw, "topic"))
+    difficulty = collect(lambda: _choice_of(raw, "difficulty", DIFFICULTIES))
+    tags = collect(lambda: _string_list(raw, "tags", required=False))
+    sources = collect(lambda: _sources(raw, documents, require_source))
+    data: dict[str, Any] = {}
+    if qtype:
+        allowed = COMMON_FIELDS | TYPE_FIELDS[qtype]
+        unknown = sorted(set(raw) - allowed)
+        if unknown:
+            errors.append(FieldError(unknown[0], f"unknown field(s) for {qtype}: {', '.join(unknown)}"))
+        if qtype in ("cloze", "flashcard"):
+            if "prompt" in raw:
+                errors.append(FieldError("prompt", f"a {qtype} has no prompt"))
+        else:
+            data["prompt"] = collect(lambda: _text(raw, "prompt"))
+        if qtype == "flashcard":
+            data["explanation"] = collect(lambda: _text(raw, "explanation", required=False))
+        else:
+            data["explanation"] = collect(lambda: _text(raw, "explanation"))
+        try:
+            data.update(TYPE_PARSERS[qtype](raw))
+        except FieldError as error:
+            errors.append(error)
+    if errors:
+        return None, errors
+    data["sources"] = sources
+    section = sources[0]["section"] if sources else ""
+    return ParsedQuestion(key, qtype, topic, difficulty, tags, section, data), []
+
+
+def _question_id(raw: dict) -> str:
+    value = raw.get("id")
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise FieldError("id", "id must be lower-case letters, digits and hyphens (at most 100)")
+    return value
+
+
+def _choice_of(raw: dict, name: str, allowed: tuple[str, ...]) -> str:
+    value = raw.get(name)
+    if value not in allowed:
+        raise FieldError(name, f"{name} must be one of: {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def _text(raw: dict, name: str, required: bool = True) -> str:
+    value = raw.get(name)
+    if value is None and not required:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise FieldError(name, f"{name} must be non-empty text")
+    return value.strip()
+
+
+def _string_list(raw: dict, name: str, required: bool = True) -> list[str]:
+    value = raw.get(name)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or not value or not all(_is_scalar(v) and str(v).strip() for v in value):
+        raise FieldError(name, f"{name} must be a non-empty list of texts")
+    return [str(v).strip() for v in value]
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _sources(raw: dict, documents: dict[str, Document], required: bool) -> list[dict[str, Any]]:
+    value = raw.get("source")
+    if value is None:
+        if required:
+            raise FieldError("source", "source is required: a document id and a verbatim quote")
+        return []
+    entries = value if isinstance(value, list) else [value]
+    if not entries:
+        raise FieldError("source", "source list is empty")
+    resolved = []
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) - {"document", "quote"}:
+            raise FieldError("source", "each source must be a mapping with 'document' and 'quote'")
+        document = documents.get(str(entry.get("document")))
+        if document is None:
+            known = ", ".join(sorted(documents)) or "none"
+            raise FieldError("source", f"unknown source document {entry.get('document')!r} (known: {known})")
+        quote = entry.get("quote")
+        if not isinstance(quote, str) or not quote.strip():
+            raise FieldError("source", "source quote must be non-empty text")
+        span = find_quote(document.folded, quote)
+        if span is None:
+            raise FieldError("source", f"quote not found in {document.id}: {_shorten(quote)!r}")
+        resolved.append(
+            {"document": document.id, "quote": quote.strip(), "start": span[0], "end": span[1],
+             "section": document.section_at(span[0])}
+        )
+    return resolved
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _choices(raw: dict) -> list[dict[str, str]]:
+    value = raw.get("choices")
+    if not isinstance(value, list) or len(value) < 2:
+        raise FieldError("choices", "choices must be a list of at least two")
+    choices = []
+    for item in value:
+        if isinstance(item, dict):
+            if set(item) - {"text", "feedback"} or not _is_scalar(item.get("text")):
+                raise FieldError("choices", "a choice mapping has 'text' and optional 'feedback'")
+            choices.append({"text": str(item["text"]).strip(), "feedback": str(item.get("feedback") or "")})
+        elif _is_scalar(item) and str(item).strip():
+            choices.append({"text": str(item).strip(), "feedback": ""})
+        else:
+            raise FieldError("choices", f"invalid choice {item!r}")
+    texts = [c["text"] for c in choices]
+    if len(set(texts)) != len(texts):
+        raise FieldError("choices", "choices must be different from each other")
+    return choices
+
+
+def _choice_indexes(choices: list[dict[str, str]], answers: list[Any], name: str) -> list[int]:
+    texts = [c["text"] for c in choices]
+    indexes = []
+    for answer in answers:
+        if str(answer).strip() not in texts:
+            raise FieldError(name, f"answer {answer!r} is not among the choices")
+        indexes.append(texts.index(str(answer).strip()))
+    return sorted(set(indexes))
+
+
+def _shuffle(raw: dict) -> bool:
+    value = raw.get("shuffle", True)
+    if not isinstance(value, bool):
+        raise FieldError("shuffle", "shuffle must be true or false")
+    return value
+
+
+def _parse_single_choice(raw: dict) -> dict[str, Any]:
+    choices = _choices(raw)
+    answer = raw.get("answer")
+    if isinstance(answer, list) or not _is_scalar(answer):
+        raise FieldError("answer", "answer must be the text of one choice")
+    return {"choices": choices, "correct": _choice_indexes(choices, [answer], "answer"), "shuffle": _shuffle(raw)}
+
+
+def _parse_multiple_response(raw: dict) -> dict[str, Any]:
+    choices = _choices(raw)
+    answers = raw.get("answers")
+    if not isinstance(answers, list) or not answers:
+        raise FieldError("answers", "answers must be a list of one or more choice texts")
+    return {"choices": choices, "correct": _choice_indexes(choices, answers, "answers"),
+            "shuffle": _shuffle(raw)}
+
+
+def _parse_true_false(raw: dict) -> dict[str, Any]:
+    answer = raw.get("answer")
+    if not isinstance(answer, bool):
+        raise FieldError("answer", "answer must be true or false")
+    return {"answer": answer}
+
+
+def _parse_numeric(raw: dict) -> dict[str, Any]:
+    answer = raw.get("answer")
+    if isinstance(answer, str):
+        parsed = parse_number(answer)
+        answer = parsed.value if parsed is not None and not parsed.unit else None
+    if not isinstance(answer, int | float) or isinstance(answer, bool):
+        raise FieldError("answer", f"numeric answer must be a number (got {raw.get('answer')!r})")
+    tolerance = raw.get("tolerance", 0)
+    if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or tolerance < 0:
+        raise FieldError("tolerance", "tolerance must be a number of zero or more")
+    unit = raw.get("unit", "")
+    if not isinstance(unit, str):
+        raise FieldError("unit", "unit must be text")
+    aliases = _string_list(raw, "unit_aliases", required=False)
+    return {"answer": float(answer), "tolerance": float(tolerance), "unit": unit.strip(), "unit_aliases": aliases}
+
+
+def _parse_short_text(raw: dict) -> dict[str, Any]:
+    return {"answers": _string_list(raw, "answers")}
+
+
+def _parse_cloze(raw: dict) -> dict[str, Any]:
+    text = _text(raw, "text")
+    blanks = []
+    for match in CLOZE_BLANK.finditer(text):
+        alternatives = [a.strip() for a in match.group(1).split("|")]
+        if not all(alternatives):
+            raise FieldError("text", f"blank {match.group(0)!r} has an empty alternative")
+        blanks.append(alternatives)
+    if not blanks:
+        raise FieldError("text", "a cloze text needs at least one {{blank}}")
+    return {"text": text, "blanks": blanks}
+
+
+def _parse_flashcard(raw: dict) -> dict[str, Any]:
+    return {"front": _text(raw, "front"), "back": _text(raw, "back")}
+
+
+TYPE_PARSERS: dict[str, Callable[[dict], dict[str, Any]]] = {
+    "single_choice": _parse_single_choice,
+    "multiple_response": _parse_multiple_response,
+    "true_false": _parse_true_false,
+    "numeric": _parse_numeric,
+    "short_text": _parse_short_text,
+    "cloze": _parse_cloze,
+    "flashcard": _parse_flashcard,
+}
+
+
+def line_of(raw: Any) -> int:
+    """The line a question mapping starts on."""
+    return raw.line if isinstance(raw, LineDict) else 1

@@ -1,0 +1,1 @@
+"""Source documents, quote resolution and safe Markdown: pure functions, no Flask."""

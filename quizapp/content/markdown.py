@@ -1,0 +1,43 @@
+"""Markdown to HTML that is safe to put in a page, whoever wrote the Markdown."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_BLOCK_TAGS = {
+    "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "sub", "sup", "del",
+}
+_INLINE_TAGS = {"em", "strong", "code", "a", "sub", "sup", "del", "br"}
+_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+# Raw HTML in the source is shown as text, and nh3 removes anything that slips through.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str) -> Markup:
+    """Render block Markdown (paragraphs, lists, tables) to sanitized HTML."""
+    html = _md.render(text or "")
+    return Markup(_clean(html, _BLOCK_TAGS))
+
+
+@lru_cache(maxsize=4096)
+def render_inline(text: str) -> Markup:
+    """Render one line of Markdown (a choice, a card front) without block elements."""
+    html = _md.renderInline(text or "")
+    return Markup(_clean(html, _INLINE_TAGS))
+
+
+def _clean(html: str, tags: set[str]) -> str:
+    return nh3.clean(
+        html,
+        tags=tags,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )

@@ -1,0 +1,103 @@
+"""Find a quoted passage in a source text, tolerating typographic and layout noise.
+
+The texts were extracted from web pages and PDFs, so a quote copied by a
+person rarely matches byte for byte: line breaks and runs of spaces differ,
+words are hyphenated across lines ("How-\\n\\never"), quotes and dashes come in
+straight and curly forms. Both sides are folded to one canonical form and the
+match is mapped back to offsets in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+    }
+)
+_LETTER = r"[^\W\d_]"
+# A hyphen between letters, possibly followed by a line break (and a stray
+# blockquote marker left by the extraction), joins the two halves of a word.
+_JOIN = rf"(?<={_LETTER})[-\u2010\u2011\u00ad]\s*(?:>[ \t])?(?={_LETTER})"
+_SPACE = r"\s*\n[ \t]*>[ \t]|\s+"
+_TOKEN = re.compile(rf"(?P<join>{_JOIN})|(?P<space>{_SPACE})")
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """A canonical form of a text with, for each of its characters, the offset it came from."""
+
+    text: str
+    offsets: tuple[int, ...]
+    length: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the folded text back to a span of the original."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def fold(text: str) -> FoldedText:
+    """Fold quotes, dashes, white space and line-break hyphenation to a canonical form."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        _copy(text, position, match.start(), chars, offsets)
+        if match.lastgroup == "space" and chars and chars[-1] != " ":
+            chars.append(" ")
+            offsets.append(match.start())
+        position = match.end()
+    _copy(text, position, len(text), chars, offsets)
+    return FoldedText("".join(chars), tuple(offsets), len(text))
+
+
+def _copy(text: str, start: int, end: int, chars: list[str], offsets: list[int]) -> None:
+    for index in range(start, end):
+        chars.append(text[index].translate(_FOLD))
+        offsets.append(index)
+
+
+def normalize_quote(quote: str) -> str:
+    """The folded form of a quote, trimmed of surrounding white space."""
+    return fold(quote).text.strip()
+
+
+def find_quote(source: FoldedText, quote: str) -> tuple[int, int] | None:
+    """Offsets of the first occurrence of a quote in the original text, or None."""
+    needle = normalize_quote(quote)
+    if not needle:
+        return None
+    found = source.text.find(needle)
+    if found < 0:
+        return None
+    return source.span(found, found + len(needle))
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?:\[\d+\])?\s+")
+
+
+def context_bounds(text: str, start: int, end: int, sentences: int = 2, limit: int = 600) -> tuple[int, int]:
+    """Widen a passage to a few whole sentences on either side, within a character limit."""
+    left_floor = max(0, start - limit)
+    boundaries = [m.end() for m in _SENTENCE_END.finditer(text, left_floor, start)]
+    left = boundaries[-sentences] if len(boundaries) >= sentences else left_floor
+    if left == left_floor and left_floor > 0:
+        left = _word_start(text, left_floor)
+    right_ceiling = min(len(text), end + limit)
+    right = right_ceiling
+    for count, match in enumerate(_SENTENCE_END.finditer(text, end, right_ceiling), start=1):
+        right = match.start() + 1
+        if count == sentences:
+            break
+    return left, right
+
+
+def _word_start(text: str, index: int) -> int:
+    space = text.find(" ", index)
+    return index if space < 0 else space + 1

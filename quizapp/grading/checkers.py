@@ -1,0 +1,92 @@
+"""Checkers for each question type.
+
+`data` is a question revision's stored content (see quizapp.banks.schema);
+`given` is the answer as the answer form hands it over: choice indexes into
+data["choices"], a bool, a string, or a list of strings for cloze blanks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizapp.grading.normalize import normalize_text, parse_number, unit_accepted
+from quizapp.grading.registry import Grade, register
+
+_EPSILON = 1e-9
+
+
+@register("single_choice")
+def check_single_choice(data: dict[str, Any], given: Any) -> Grade:
+    correct = isinstance(given, int) and given in data["correct"]
+    return Grade(correct, 1.0 if correct else 0.0)
+
+
+@register("multiple_response")
+def check_multiple_response(data: dict[str, Any], given: Any) -> Grade:
+    picked = {i for i in given if isinstance(i, int)} if isinstance(given, list | tuple | set) else set()
+    expected = set(data["correct"])
+    wrong_choices = len(data["choices"]) - len(expected)
+    gained = len(picked & expected) / len(expected)
+    lost = len(picked - expected) / wrong_choices if wrong_choices else 0.0
+    score = max(0.0, gained - lost)
+    correct = picked == expected
+    return Grade(correct, 1.0 if correct else round(score, 4))
+
+
+@register("true_false")
+def check_true_false(data: dict[str, Any], given: Any) -> Grade:
+    correct = isinstance(given, bool) and given is data["answer"]
+    return Grade(correct, 1.0 if correct else 0.0)
+
+
+@register("numeric")
+def check_numeric(data: dict[str, Any], given: Any) -> Grade:
+    parsed = parse_number(given) if isinstance(given, str) else None
+    if parsed is None:
+        return Grade(False, 0.0, "That is not a number.")
+    unit = data.get("unit") or ""
+    if not unit_accepted(parsed.unit, unit, tuple(data.get("unit_aliases") or ())):
+        expected = f"; the answer is in {unit}" if unit else ""
+        return Grade(False, 0.0, f"The unit “{parsed.unit}” was not understood{expected}.")
+    correct = abs(parsed.value - float(data["answer"])) <= float(data.get("tolerance") or 0) + _EPSILON
+    return Grade(correct, 1.0 if correct else 0.0)
+
+
+def text_matches(given: str, accepted: list[str]) -> bool:
+    """Whether a typed answer equals any accepted variant once normalised."""
+    typed = normalize_text(given)
+    return bool(typed) and any(typed == normalize_text(variant) for variant in accepted)
+
+
+@register("short_text")
+def check_short_text(data: dict[str, Any], given: Any) -> Grade:
+    correct = isinstance(given, str) and text_matches(given, data["answers"])
+    return Grade(correct, 1.0 if correct else 0.0)
+
+
+def _blank_matches(given: str, accepted: list[str]) -> bool:
+    expected_number = parse_number(accepted[0])
+    if expected_number is not None and not expected_number.unit:
+        typed = parse_number(given)
+        if typed is not None and not typed.unit:
+            return any(
+                (number := parse_number(a)) is not None and abs(number.value - typed.value) <= _EPSILON
+                for a in accepted
+            )
+    return text_matches(given, accepted)
+
+
+@register("cloze")
+def check_cloze(data: dict[str, Any], given: Any) -> Grade:
+    blanks: list[list[str]] = data["blanks"]
+    answers = list(given) if isinstance(given, list | tuple) else []
+    answers += [""] * (len(blanks) - len(answers))
+    parts = tuple(isinstance(a, str) and _blank_matches(a, b) for a, b in zip(answers, blanks, strict=False))
+    score = sum(parts) / len(blanks)
+    return Grade(all(parts), round(score, 4), parts=parts)
+
+
+@register("flashcard")
+def check_flashcard(data: dict[str, Any], given: Any) -> Grade:
+    knew = given == "knew"
+    return Grade(knew, 1.0 if knew else 0.0)

@@ -1,0 +1,100 @@
+"""Forgiving comparison of typed answers: free text and numbers with units."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
+_NON_WORD = re.compile(r"[^\w]+")
+_ARTICLE = re.compile(r"^(?:the|a|an) ")
+
+
+def normalize_text(text: str) -> str:
+    """Fold case, accents, punctuation, spacing and a leading article away."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _APOSTROPHES.sub("", stripped)
+    words = _NON_WORD.sub(" ", stripped).replace("_", " ").strip()
+    words = " ".join(words.split())
+    return _ARTICLE.sub("", words)
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: float
+    unit: str
+
+
+_NUMBER_PREFIX = re.compile(r"^\s*([+\-\u2212]?)\s*[€$£]?\s*(\d[\d.,'\u00a0\u202f ]*)(.*)$", re.DOTALL)
+_GROUPED = re.compile(r"^\d{1,3}(?:[ ,.']\d{3})+$")
+
+
+def parse_number(text: str) -> ParsedNumber | None:
+    """Read '98', '29,4', '29.4%', '20 000', '1,000.5' or '98 seats'; None if no number leads."""
+    match = _NUMBER_PREFIX.match(text.replace("\u00a0", " ").replace("\u202f", " "))
+    if not match:
+        return None
+    sign, digits, rest = match.groups()
+    # Trailing separators belong to the sentence, not the number ("98.").
+    trailing = len(digits) - len(digits.rstrip(" .,'"))
+    if trailing:
+        rest = digits[len(digits) - trailing:] + rest
+        digits = digits[: len(digits) - trailing]
+    value = _read_digits(digits)
+    if value is None:
+        return None
+    if sign in ("-", "\u2212"):
+        value = -value
+    return ParsedNumber(value, rest.strip().rstrip(".").strip())
+
+
+def _read_digits(digits: str) -> float | None:
+    if " " in digits or "'" in digits:
+        spaced = re.fullmatch(r"(\d{1,3}(?:[ ']\d{3})+)(?:[.,](\d+))?", digits)
+        if not spaced:
+            return None
+        whole = re.sub(r"[ ']", "", spaced[1])
+        return float(f"{whole}.{spaced[2]}" if spaced[2] else whole)
+    commas, dots = digits.count(","), digits.count(".")
+    if commas and dots:
+        decimal_mark = "," if digits.rfind(",") > digits.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        integer, _, fraction = digits.rpartition(decimal_mark)
+        if thousands in fraction or not _GROUPED.match(integer.replace(thousands, ",")):
+            return None
+        return float(integer.replace(thousands, "") + "." + fraction)
+    mark = "," if commas else "." if dots else ""
+    if not mark:
+        return float(digits)
+    parts = digits.split(mark)
+    # One separator not followed by exactly three digits can only be a decimal mark.
+    if len(parts) == 2 and (len(parts[1]) != 3 or mark == "."):
+        return float(parts[0] + "." + parts[1])
+    if _GROUPED.match(digits):
+        return float(digits.replace(mark, ""))
+    return None
+
+
+_PERCENT = {"%", "percent", "per cent", "pct", "percentage points"}
+
+
+def unit_words(unit: str) -> frozenset[str]:
+    """The words of a unit, lower-cased, without currency signs or plural s."""
+    cleaned = re.sub(r"[€$£.]", " ", unit.casefold())
+    return frozenset(word[:-1] if len(word) > 3 and word.endswith("s") else word for word in cleaned.split())
+
+
+def unit_accepted(given: str, expected: str, aliases: tuple[str, ...] = ()) -> bool:
+    """Whether the unit a student typed names the expected unit (or none at all)."""
+    given = given.strip().casefold()
+    if not given:
+        return True
+    if expected.strip() == "%":
+        return given in _PERCENT or given in {a.casefold() for a in aliases}
+    candidates = [expected, *aliases]
+    given_words = unit_words(given)
+    return any(given_words == unit_words(c) for c in candidates) or (
+        bool(expected) and given_words <= unit_words(expected)
+    )

@@ -1,0 +1,17 @@
+"""Database models; importing this package registers every table on the metadata."""
+
+from quizapp.models.content import Bank, Question, QuestionRevision, SourceDocument
+from quizapp.models.quiz import QuizAttempt, QuizItem, Response
+from quizapp.models.user import Role, User
+
+__all__ = [
+    "Bank",
+    "Question",
+    "QuestionRevision",
+    "QuizAttempt",
+    "QuizItem",
+    "Response",
+    "Role",
+    "SourceDocument",
+    "User",
+]

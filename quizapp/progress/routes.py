@@ -1,0 +1,22 @@
+"""The progress page."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user, login_required
+
+from quizapp.extensions import db
+from quizapp.progress import bp
+from quizapp.progress.stats import accuracy_by_topic, most_missed, overall_accuracy, recent_attempts
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template(
+        "progress/index.html",
+        overall=overall_accuracy(db.session, current_user.id),
+        topics=accuracy_by_topic(db.session, current_user.id),
+        attempts=recent_attempts(db.session, current_user.id),
+        missed=most_missed(db.session, current_user.id),
+    )

@@ -1,0 +1,110 @@
+"""Per-user statistics over recorded answers, independent of HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, case, func, select
+from sqlalchemy.orm import Session
+
+from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    label: str
+    answered: int
+    correct: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.correct / self.answered, 1) if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    attempt: QuizAttempt
+    bank_title: str
+    answered: int
+    total: int
+    score: float
+
+
+@dataclass(frozen=True)
+class MissedQuestion:
+    question: Question
+    prompt: str
+    misses: int
+    answered: int
+    last_item: QuizItem
+
+
+# Flashcards revealed but not yet self-graded have no verdict and are left out.
+_GRADED = Response.given.is_not(None)
+
+
+def overall_accuracy(session: Session, user_id: int) -> Accuracy:
+    """Answers given and answers right, over all of a user's quizzes."""
+    answered, correct = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((Response.is_correct, 1), else_=0)), 0))
+        .where(Response.user_id == user_id, _GRADED)
+    ).one()
+    return Accuracy("All topics", answered, int(correct))
+
+
+def accuracy_by_topic(session: Session, user_id: int) -> list[Accuracy]:
+    """Accuracy per topic, weakest first."""
+    rows = session.execute(
+        select(Question.topic, func.count(), func.sum(case((Response.is_correct, 1), else_=0)).cast(Integer))
+        .join(Question, Question.id == Response.question_id)
+        .where(Response.user_id == user_id, _GRADED)
+        .group_by(Question.topic)
+    ).all()
+    results = [Accuracy(topic, answered, correct or 0) for topic, answered, correct in rows]
+    return sorted(results, key=lambda a: (a.percent, a.label))
+
+
+def recent_attempts(session: Session, user_id: int, limit: int = 50) -> list[AttemptRow]:
+    """The user's latest attempts with how far they got and their score."""
+    counts = (
+        select(QuizItem.attempt_id, func.count(QuizItem.id).label("total"),
+               func.count(Response.id).label("answered"),
+               func.coalesce(func.sum(Response.score), 0.0).label("score"))
+        .outerjoin(Response, Response.item_id == QuizItem.id)
+        .group_by(QuizItem.attempt_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(QuizAttempt, Bank.title, counts.c.answered, counts.c.total, counts.c.score)
+        .join(Bank, Bank.id == QuizAttempt.bank_id)
+        .join(counts, counts.c.attempt_id == QuizAttempt.id)
+        .where(QuizAttempt.user_id == user_id)
+        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+        .limit(limit)
+    ).all()
+    return [AttemptRow(a, title, answered, total, round(float(score), 2)) for a, title, answered, total, score in rows]
+
+
+def most_missed(session: Session, user_id: int, limit: int = 10) -> list[MissedQuestion]:
+    """Questions the user got wrong most often, with the last quiz item to revisit."""
+    misses = func.sum(case((Response.is_correct, 0), else_=1)).label("misses")
+    rows = session.execute(
+        select(Response.question_id, misses, func.count().label("answered"), func.max(Response.item_id))
+        .where(Response.user_id == user_id, _GRADED)
+        .group_by(Response.question_id)
+        .having(misses > 0)
+        .order_by(misses.desc(), Response.question_id)
+        .limit(limit)
+    ).all()
+    result = []
+    for question_id, miss_count, answered, item_id in rows:
+        question = session.get(Question, question_id)
+        item = session.get(QuizItem, item_id)
+        revision = session.get(QuestionRevision, item.revision_id)
+        result.append(MissedQuestion(question, question_text(revision.data), int(miss_count), answered, item))
+    return result
+
+
+def question_text(data: dict) -> str:
+    """The words a question is asked with, whatever its type."""
+    return data.get("prompt") or data.get("text") or data.get("front") or ""

@@ -1,0 +1,95 @@
+"""The quiz start form and the answer form built for each question type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import (
+    FieldList,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from quizapp.content.markdown import render_inline
+
+ANSWER_MAX = 200
+
+
+class StartQuizForm(FlaskForm):
+    """One per bank on the home page; the prefix keeps the banks' field ids apart."""
+
+    topic = SelectField("Topic", validators=[Optional()], default="")
+    length = IntegerField("Number of questions", default=10,
+                          validators=[InputRequired("Give a number of questions."), NumberRange(min=1, max=50)])
+    submit = SubmitField("Start quiz")
+
+
+def start_form(bank_id: int, topics: list[tuple[str, int]]) -> StartQuizForm:
+    """The start form of one bank, offering its topics."""
+    form = StartQuizForm(prefix=f"bank{bank_id}")
+    form.topic.choices = [("", "All topics")] + [(t, f"{t} ({n})") for t, n in topics]
+    return form
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AnswerForm(FlaskForm):
+    submit = SubmitField("Check answer")
+
+
+class SelfGradeForm(FlaskForm):
+    knew = SubmitField("I knew it")
+    missed = SubmitField("I did not know it")
+
+
+def answer_form(qtype: str, data: dict[str, Any], choice_order: list[int] | None,
+                formdata: Any = None) -> AnswerForm:
+    """An answer form with the field(s) a question of this type needs."""
+
+    class Form(AnswerForm):
+        pass
+
+    if qtype in ("single_choice", "multiple_response"):
+        choices = [(str(pos), Markup(render_inline(data["choices"][index]["text"])))
+                   for pos, index in enumerate(choice_order or [])]
+        field_class = RadioField if qtype == "single_choice" else MultiCheckboxField
+        message = "Choose an answer." if qtype == "single_choice" else "Choose at least one answer."
+        Form.answer = field_class("Your answer", choices=choices, validators=[InputRequired(message)])
+    elif qtype == "true_false":
+        Form.answer = RadioField("Your answer", choices=[("true", "True"), ("false", "False")],
+                                 validators=[InputRequired("Choose True or False.")])
+    elif qtype in ("numeric", "short_text"):
+        Form.answer = StringField("Your answer", validators=[InputRequired("Type an answer."),
+                                                             Length(max=ANSWER_MAX)])
+    elif qtype == "cloze":
+        Form.blanks = FieldList(StringField("Blank", validators=[Length(max=ANSWER_MAX)]),
+                                min_entries=len(data["blanks"]), max_entries=len(data["blanks"]))
+    elif qtype == "flashcard":
+        Form.submit = SubmitField("Show answer")
+    return Form(formdata=formdata) if formdata is not None else Form()
+
+
+def given_answer(qtype: str, form: AnswerForm, choice_order: list[int] | None) -> Any:
+    """What the student answered, in the terms the checkers use (choice indexes, bool, text)."""
+    if qtype == "single_choice":
+        return (choice_order or [])[int(form.answer.data)]
+    if qtype == "multiple_response":
+        return sorted((choice_order or [])[int(pos)] for pos in form.answer.data)
+    if qtype == "true_false":
+        return form.answer.data == "true"
+    if qtype in ("numeric", "short_text"):
+        return form.answer.data.strip()
+    if qtype == "cloze":
+        return [(entry.data or "").strip() for entry in form.blanks]
+    return None

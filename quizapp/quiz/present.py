@@ -1,0 +1,109 @@
+"""Turn stored questions and answers into what the pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from markupsafe import Markup
+
+from quizapp.banks.schema import CLOZE_BLANK
+from quizapp.content.markdown import render_inline, render_markdown
+from quizapp.content.passages import Passage, passage_in_context
+from quizapp.models import QuestionRevision, SourceDocument
+
+_BLANK_TOKEN = "\u2983BLANK{}\u2984"
+
+
+def format_number(value: float) -> str:
+    """98.0 -> '98', 29.4 -> '29.4'."""
+    return f"{value:,.10g}".replace(",", "\u202f") if abs(value) >= 10000 else f"{value:.10g}"
+
+
+def correct_answer(qtype: str, data: dict[str, Any]) -> str:
+    """The right answer as plain text."""
+    if qtype in ("single_choice", "multiple_response"):
+        return "; ".join(data["choices"][i]["text"] for i in data["correct"])
+    if qtype == "true_false":
+        return "True" if data["answer"] else "False"
+    if qtype == "numeric":
+        unit = data.get("unit") or ""
+        text = format_number(data["answer"]) + ("%" if unit == "%" else f" {unit}" if unit else "")
+        if data.get("tolerance"):
+            text += f" (± {format_number(data['tolerance'])})"
+        return text
+    if qtype == "short_text":
+        return data["answers"][0]
+    if qtype == "cloze":
+        return " / ".join(blank[0] for blank in data["blanks"])
+    return data.get("back", "")
+
+
+def given_answer_text(qtype: str, data: dict[str, Any], given: Any) -> str:
+    """What the student answered, as plain text."""
+    if given is None:
+        return "—"
+    if qtype == "single_choice":
+        return data["choices"][given]["text"]
+    if qtype == "multiple_response":
+        return "; ".join(data["choices"][i]["text"] for i in given) or "(nothing chosen)"
+    if qtype == "true_false":
+        return "True" if given else "False"
+    if qtype == "cloze":
+        return " / ".join(g or "(blank)" for g in given)
+    if qtype == "flashcard":
+        return "Knew it" if given == "knew" else "Did not know it"
+    return str(given)
+
+
+def cloze_html(text: str, fill: list[Markup]) -> Markup:
+    """Render a cloze text with each blank replaced by the given markup (inputs or answers)."""
+    counter = iter(range(len(fill)))
+    tokenised = CLOZE_BLANK.sub(lambda _m: _BLANK_TOKEN.format(next(counter)), text)
+    html = str(render_markdown(tokenised))
+    for index, markup in enumerate(fill):
+        html = html.replace(_BLANK_TOKEN.format(index), str(markup), 1)
+    return Markup(html)
+
+
+def cloze_feedback(data: dict[str, Any], given: list[str], parts: tuple[bool, ...]) -> Markup:
+    """The cloze text with each blank showing what was typed and, where wrong, the answer."""
+    fill = []
+    for index, blank in enumerate(data["blanks"]):
+        typed = given[index] if index < len(given) else ""
+        right = index < len(parts) and parts[index]
+        if right:
+            fill.append(Markup('<span class="blank right">{} <span class="visually-hidden">(right)</span>'
+                               '</span>').format(typed))
+        else:
+            fill.append(Markup('<span class="blank wrong"><del>{}</del> <ins>{}</ins>'
+                               '<span class="visually-hidden"> (wrong; the answer is {})</span></span>')
+                        .format(typed or "blank", blank[0], blank[0]))
+    return cloze_html(data["text"], fill)
+
+
+@dataclass(frozen=True)
+class SourceView:
+    document: SourceDocument
+    passage: Passage
+    link: str
+
+
+def source_views(revision: QuestionRevision, documents: dict[str, SourceDocument]) -> list[SourceView]:
+    """Each cited passage in its context, with a link to it in the full text."""
+    views = []
+    for source in revision.data.get("sources", []):
+        document = documents.get(source["document"])
+        if document is None:
+            continue
+        passage = passage_in_context(document.text, source["start"], source["end"])
+        link = url_for("reader.document", document_id=document.id, start=source["start"],
+                       end=source["end"], _anchor="passage")
+        views.append(SourceView(document, passage, link))
+    return views
+
+
+def choice_label(data: dict[str, Any], index: int) -> Markup:
+    """A choice's text as inline Markdown."""
+    return render_inline(data["choices"][index]["text"])

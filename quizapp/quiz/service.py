@@ -1,0 +1,158 @@
+"""Quiz operations on the database, independent of HTTP."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quizapp.grading import grade
+from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
+from quizapp.models.types import utcnow
+
+CHOICE_TYPES = ("single_choice", "multiple_response")
+
+
+class NoQuestions(Exception):
+    """The selection holds no active question."""
+
+
+@dataclass(frozen=True)
+class BankOverview:
+    bank: Bank
+    total: int
+    topics: list[tuple[str, int]]
+
+
+def visible_banks(user: User | None) -> Select[tuple[Bank]]:
+    """Banks a person may study: public ones, and their own."""
+    query = select(Bank)
+    if user is None or not user.is_authenticated:
+        return query.where(Bank.is_public.is_(True))
+    return query.where(or_(Bank.is_public.is_(True), Bank.owner_id == user.id))
+
+
+def bank_overviews(session: Session, user: User | None) -> list[BankOverview]:
+    """Each visible bank with its number of active questions per topic."""
+    banks = session.scalars(visible_banks(user).order_by(Bank.title)).all()
+    counts = session.execute(
+        select(Question.bank_id, Question.topic, func.count())
+        .where(Question.retired_at.is_(None), Question.bank_id.in_([b.id for b in banks]))
+        .group_by(Question.bank_id, Question.topic)
+        .order_by(Question.topic)
+    ).all()
+    topics: dict[int, list[tuple[str, int]]] = {}
+    for bank_id, topic, count in counts:
+        topics.setdefault(bank_id, []).append((topic, count))
+    return [
+        BankOverview(bank, sum(c for _, c in topics.get(bank.id, [])), topics.get(bank.id, []))
+        for bank in banks
+        if bank.id in topics
+    ]
+
+
+def start_quiz(
+    session: Session, user: User, bank: Bank, topic: str | None, length: int, rng: random.Random | None = None
+) -> QuizAttempt:
+    """Draw up to `length` active questions at random and pin each to its current revision."""
+    rng = rng or random.Random()
+    query = (
+        select(Question.id, Question.type, QuestionRevision.id, QuestionRevision.data)
+        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
+              & (QuestionRevision.number == Question.revision))
+        .where(Question.bank_id == bank.id, Question.retired_at.is_(None))
+        .order_by(Question.id)
+    )
+    if topic:
+        query = query.where(Question.topic == topic)
+    candidates = session.execute(query).all()
+    if not candidates:
+        raise NoQuestions(topic or bank.title)
+    drawn = rng.sample(candidates, min(length, len(candidates)))
+    attempt = QuizAttempt(user_id=user.id, bank_id=bank.id, topic=topic or None)
+    for position, (question_id, qtype, revision_id, data) in enumerate(drawn, start=1):
+        attempt.items.append(QuizItem(position=position, question_id=question_id, revision_id=revision_id,
+                                      choice_order=_choice_order(qtype, data, rng)))
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def _choice_order(qtype: str, data: dict[str, Any], rng: random.Random) -> list[int] | None:
+    if qtype not in CHOICE_TYPES:
+        return None
+    order = list(range(len(data["choices"])))
+    if data.get("shuffle", True):
+        rng.shuffle(order)
+    return order
+
+
+def get_item(session: Session, user: User, attempt_id: int, position: int) -> QuizItem | None:
+    """The item at a position of one of the user's own attempts, or None."""
+    return session.scalar(
+        select(QuizItem).join(QuizAttempt)
+        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id, QuizItem.position == position)
+    )
+
+
+def submit_answer(session: Session, item: QuizItem, given: Any) -> Response:
+    """Grade and record an answer; a repeated submit returns the answer already recorded."""
+    if item.response is not None:
+        return item.response
+    pending_self_grade = item.question.type == "flashcard"
+    result = None if pending_self_grade else grade(item.question.type, item.revision.data, given)
+    response = Response(
+        item_id=item.id, user_id=item.attempt.user_id, question_id=item.question_id,
+        revision_id=item.revision_id, given=None if pending_self_grade else given,
+        is_correct=bool(result and result.correct), score=result.score if result else 0.0,
+    )
+    session.add(response)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request recorded this item first (a double click, a second tab):
+        # nothing else is pending, so roll back and return the answer that won.
+        session.rollback()
+        existing = session.scalar(select(Response).where(Response.item_id == item.id))
+        if existing is None:
+            raise
+        return existing
+    _finish_if_complete(session, item.attempt)
+    return response
+
+
+def record_self_grade(session: Session, item: QuizItem, knew: bool) -> Response | None:
+    """Store a flashcard's self-grade once; later grades do not overwrite the first."""
+    response = item.response
+    if response is None or item.question.type != "flashcard" or response.given is not None:
+        return response
+    result = grade("flashcard", item.revision.data, "knew" if knew else "missed")
+    response.given = "knew" if knew else "missed"
+    response.is_correct, response.score = result.correct, result.score
+    return response
+
+
+def _finish_if_complete(session: Session, attempt: QuizAttempt) -> None:
+    answered = session.scalar(
+        select(func.count()).select_from(Response).join(QuizItem).where(QuizItem.attempt_id == attempt.id)
+    )
+    if answered >= len(attempt.items) and attempt.finished_at is None:
+        attempt.finished_at = utcnow()
+
+
+def attempt_score(attempt: QuizAttempt) -> tuple[float, int]:
+    """Points earned and points possible."""
+    earned = sum(item.response.score for item in attempt.items if item.response is not None)
+    return round(earned, 2), len(attempt.items)
+
+
+def next_unanswered(attempt: QuizAttempt) -> QuizItem | None:
+    """The first item without a (complete) answer."""
+    for item in attempt.items:
+        if item.response is None or (item.question.type == "flashcard" and item.response.given is None):
+            return item
+    return None

@@ -1,0 +1,28 @@
+"""Source text pages."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from sqlalchemy import select
+
+from quizapp.content.passages import paragraphs_with_mark
+from quizapp.extensions import db
+from quizapp.models import SourceDocument
+from quizapp.reader import bp
+
+
+@bp.get("/")
+def index():
+    documents = db.session.scalars(select(SourceDocument).order_by(SourceDocument.title)).all()
+    return render_template("reader/index.html", documents=documents)
+
+
+@bp.get("/<document_id>")
+def document(document_id: str):
+    doc = db.session.get(SourceDocument, document_id) or abort(404)
+    start = request.args.get("start", type=int)
+    end = request.args.get("end", type=int)
+    if start is None or end is None or not 0 <= start < end <= len(doc.text):
+        start = end = None
+    return render_template("reader/document.html", doc=doc,
+                           paragraphs=paragraphs_with_mark(doc.text, start, end), highlighted=start is not None)

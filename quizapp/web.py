@@ -1,0 +1,60 @@
+"""Request-level wiring shared by every page: login loading, template helpers, error pages, headers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from quizapp.content.markdown import render_inline, render_markdown
+from quizapp.extensions import db, login_manager
+from quizapp.models import User
+
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db.session.scalar(select(User).where(User.id == int(user_id)))
+
+
+def register_web_helpers(app: Flask) -> None:
+    """Template filters, error handlers and security headers."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["markdown_inline"] = render_inline
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return render_template("error.html", code=400, title="Form expired",
+                               message="The form had expired or was sent from elsewhere. "
+                                       "Go back, reload the page and try again."), 400
+
+    for code, title, message in (
+        (403, "Not allowed", "You do not have access to this page."),
+        (404, "Not found", "There is nothing at this address."),
+        (405, "Not allowed", "That action is not available here."),
+    ):
+        app.register_error_handler(code, _error_page(code, title, message))
+
+
+def _error_page(code: int, title: str, message: str):
+    def handler(_error):
+        return render_template("error.html", code=code, title=title, message=message), code
+
+    return handler

@@ -1,0 +1,133 @@
+"""Shared fixtures: a migrated database per test, a client, a CLI runner and account factories."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from quizapp import create_app
+from quizapp.auth.accounts import register_user
+from quizapp.banks.checker import check_paths
+from quizapp.banks.loader import load_banks
+from quizapp.extensions import db
+from quizapp.models import Role, User
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ROOT / "questions"
+FIXTURE_BANKS = Path(__file__).resolve().parent / "fixtures"
+PASSWORD = "correct horse battery"
+
+
+def make_app(database: Path, instance: Path, **extra) -> Flask:
+    """An app on the given SQLite file, configured for tests."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "QUESTIONS_DIR": str(QUESTIONS),
+        **extra,
+    }
+    app = create_app(config)
+    app.instance_path = str(instance)
+    return app
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database built by running every migration once; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("template")
+    database = folder / "template.sqlite3"
+    app = make_app(database, folder)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database
+
+
+@pytest.fixture
+def database(migrated_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "quizapp.sqlite3"
+    shutil.copyfile(migrated_template, target)
+    return target
+
+
+@pytest.fixture
+def app(database: Path, tmp_path: Path) -> Iterator[Flask]:
+    app = make_app(database, tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create an account with a role; the password is PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def factory(role: Role = Role.STUDENT, email: str | None = None) -> User:
+        user = register_user(db.session, email or f"{role.value}{next(counter)}@example.org",
+                             f"{role.value.title()} user", PASSWORD, role)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def student(make_user) -> User:
+    return make_user(Role.STUDENT)
+
+
+@pytest.fixture
+def instructor(make_user) -> User:
+    return make_user(Role.INSTRUCTOR)
+
+
+@pytest.fixture
+def fixture_bank(app: Flask) -> None:
+    """The small bank in tests/fixtures with one question of every type, loaded."""
+    result = check_paths([FIXTURE_BANKS / "bank"], QUESTIONS)
+    assert result.ok, [str(p) for p in result.problems]
+    load_banks(db.session, result)
+
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token embedded in a page."""
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD):
+    page = client.get("/auth/login")
+    return client.post("/auth/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
+                                            "email": email, "password": password})
+
+
+@pytest.fixture
+def logged_in(client: FlaskClient, student: User) -> FlaskClient:
+    """A client logged in as a student."""
+    response = login(client, student.email)
+    assert response.status_code == 302
+    return client

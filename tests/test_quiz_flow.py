@@ -1,0 +1,154 @@
+"""The whole quiz loop through the test client: start, answer each type, feedback, results, progress."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import QuizAttempt, QuizItem, Response
+from tests.conftest import csrf_from
+
+
+def start(client, bank_slug="fixture-bank", topic="", length=8):
+    home = client.get("/").get_data(as_text=True)
+    bank_id = int(re.search(r'action="/quiz/start/(\d+)"', home).group(1))
+    return client.post(f"/quiz/start/{bank_id}", data={
+        "csrf_token": csrf_from(home), f"bank{bank_id}-topic": topic, f"bank{bank_id}-length": str(length),
+    })
+
+
+def item_at(position: int) -> QuizItem:
+    return db.session.scalar(select(QuizItem).where(QuizItem.position == position))
+
+
+def right_answer_form(item: QuizItem) -> dict[str, str | list[str]]:
+    """Form data that answers an item correctly, translated into the shown choice order."""
+    data, qtype = item.revision.data, item.question.type
+    if qtype == "single_choice":
+        return {"answer": str(item.choice_order.index(data["correct"][0]))}
+    if qtype == "multiple_response":
+        return {"answer": [str(item.choice_order.index(i)) for i in data["correct"]]}
+    if qtype == "true_false":
+        return {"answer": "true" if data["answer"] else "false"}
+    if qtype == "numeric":
+        return {"answer": f"{data['answer']:g}{data['unit']}"}
+    if qtype == "short_text":
+        return {"answer": data["answers"][0].upper()}
+    if qtype == "cloze":
+        return {f"blanks-{i}": blank[0] for i, blank in enumerate(data["blanks"])}
+    return {}
+
+
+def test_home_lists_banks_with_topics_and_counts(client, fixture_bank):
+    page = client.get("/").get_data(as_text=True)
+    assert "Fixture bank" in page
+    assert "8 questions" in page
+    assert re.search(r"<li>Parliament <span class=\"count\">3</span></li>", page)
+
+
+def test_start_form_offers_topics_to_students(logged_in, fixture_bank):
+    page = logged_in.get("/").get_data(as_text=True)
+    assert "Parliament (3)" in page
+
+
+def test_starting_a_quiz_requires_login(client, fixture_bank):
+    response = client.post("/quiz/start/1", data={})
+    assert response.status_code in (302, 400)
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+
+
+def test_whole_quiz_all_right(logged_in, fixture_bank):
+    response = start(logged_in)
+    assert response.status_code == 302
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert len(attempt.items) == 8
+    for item in attempt.items:
+        url = f"/quiz/{attempt.id}/q/{item.position}"
+        page = logged_in.get(url).get_data(as_text=True)
+        answer = right_answer_form(item)
+        posted = logged_in.post(url, data={"csrf_token": csrf_from(page), **answer})
+        assert posted.status_code == 302, posted.get_data(as_text=True)[:2000]
+        feedback = logged_in.get(url).get_data(as_text=True)
+        if item.question.type == "flashcard":
+            assert "Did you know it?" in feedback
+            graded = logged_in.post(url + "/grade", data={"csrf_token": csrf_from(feedback), "knew": "I knew it"})
+            assert graded.status_code == 302
+            feedback = logged_in.get(url).get_data(as_text=True)
+            assert "You knew it" in feedback
+        else:
+            assert ">\n      Right" in feedback or "Right\n" in feedback
+            assert "Correct answer" in feedback
+        assert "<mark>" in feedback
+        assert "Read this passage in the full text" in feedback
+    results = logged_in.get(f"/quiz/{attempt.id}/results")
+    assert results.status_code == 200
+    assert "8.0 / 8" in results.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("wrong", [{"answer": "99"}, {"answer": "98 km"}, {"answer": "abc"}])
+def test_wrong_numeric_answer_is_explained(logged_in, fixture_bank, wrong):
+    start(logged_in, topic="Economy and trade", length=1)
+    item = item_at(1)
+    url = f"/quiz/{item.attempt_id}/q/1"
+    page = logged_in.get(url).get_data(as_text=True)
+    logged_in.post(url, data={"csrf_token": csrf_from(page), **wrong})
+    feedback = logged_in.get(url).get_data(as_text=True)
+    assert "Wrong" in feedback
+    assert "29.4%" in feedback
+    assert "The EU as a whole was Kazakhstan" in feedback
+
+
+def test_empty_answer_rerenders_with_message(logged_in, fixture_bank):
+    start(logged_in, topic="Economy and trade", length=1)
+    url = f"/quiz/{item_at(1).attempt_id}/q/1"
+    page = logged_in.get(url).get_data(as_text=True)
+    response = logged_in.post(url, data={"csrf_token": csrf_from(page), "answer": ""})
+    assert response.status_code == 422
+    assert "Type an answer." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_double_submit_records_one_answer(logged_in, fixture_bank):
+    start(logged_in, topic="Economy and trade", length=1)
+    url = f"/quiz/{item_at(1).attempt_id}/q/1"
+    token = csrf_from(logged_in.get(url).get_data(as_text=True))
+    logged_in.post(url, data={"csrf_token": token, "answer": "29.4"})
+    logged_in.post(url, data={"csrf_token": token, "answer": "1"})
+    responses = db.session.scalars(select(Response)).all()
+    assert len(responses) == 1
+    assert responses[0].is_correct
+
+
+def test_other_students_cannot_open_an_attempt(client, fixture_bank, make_user):
+    from tests.conftest import login
+
+    owner, other = make_user(), make_user()
+    login(client, owner.email)
+    start(client, length=1)
+    attempt = db.session.scalar(select(QuizAttempt))
+    client.post("/auth/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    login(client, other.email)
+    assert client.get(f"/quiz/{attempt.id}/q/1").status_code == 404
+    assert client.get(f"/quiz/{attempt.id}/results").status_code == 404
+
+
+def test_results_wait_for_every_answer(logged_in, fixture_bank):
+    start(logged_in, length=2)
+    attempt = db.session.scalar(select(QuizAttempt))
+    response = logged_in.get(f"/quiz/{attempt.id}/results")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/quiz/{attempt.id}/q/1")
+
+
+def test_progress_shows_accuracy_by_topic_and_missed(logged_in, fixture_bank):
+    start(logged_in, topic="Economy and trade", length=1)
+    url = f"/quiz/{item_at(1).attempt_id}/q/1"
+    logged_in.post(url, data={"csrf_token": csrf_from(logged_in.get(url).get_data(as_text=True)), "answer": "18.2"})
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert "0.0%" in page
+    assert "Economy and trade" in page
+    assert "What share of Kazakhstan" in page
+    assert "missed 1 of 1" in page
