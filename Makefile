@@ -42,7 +42,7 @@ lint: install-test
 	$(VENV)/bin/ruff check quizapp tests migrations/env.py
 
 screenshots: install-test
-	$(PY) docs/screenshots.py
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser -k feedback
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts

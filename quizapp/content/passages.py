@@ -4,53 +4,87 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from quizapp.content.quotes import context_bounds
-
+_BLANK_LINE = re.compile(r"[ \t]*\n\s*\n")
+_CLOSING = ".!?:;'\"\u2019\u201d)]"
+_HEADING_LENGTH = 100
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?:\[\d+\])?\s+")
+_LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?:>[ \t])?(?=[^\W\d_])")
 _SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
-class Passage:
-    before: str
-    quote: str
-    after: str
-    start: int
-    end: int
-
-
-def passage_in_context(text: str, start: int, end: int) -> Passage:
-    """The passage text[start:end] with a few sentences of context on each side."""
-    left, right = context_bounds(text, start, end)
-    return Passage(
-        before=_tidy(text[left:start]), quote=_tidy(text[start:end]), after=_tidy(text[end:right]),
-        start=start, end=end,
-    )
-
-
-def _tidy(fragment: str) -> str:
-    # Line breaks in the extracted text are layout, not meaning.
-    return _SPACE.sub(" ", fragment)
-
-
-@dataclass(frozen=True)
 class Paragraph:
-    """A paragraph of the full text, split into plain and highlighted runs."""
+    """A paragraph, split into plain and highlighted runs."""
 
     runs: tuple[tuple[str, bool], ...]
     has_mark: bool
+    start: int
 
 
-def paragraphs_with_mark(text: str, start: int | None, end: int | None) -> list[Paragraph]:
-    """Split a whole text into paragraphs, highlighting the span [start, end) where it falls."""
+def _ends_paragraph(text: str, index: int) -> bool:
+    """A blank line after a sentence, list item or heading ends a paragraph; one in
+    mid-sentence is a page break left by the extraction."""
+    line = text[text.rfind("\n", 0, index) + 1:index].rstrip()
+    return not line or line[-1] in _CLOSING or len(line) < _HEADING_LENGTH
+
+
+@lru_cache(maxsize=16)
+def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Start and end offsets of each paragraph, joining paragraphs split by page breaks."""
+    spans, position = [], 0
+    for match in _BLANK_LINE.finditer(text):
+        if _ends_paragraph(text, match.start()):
+            spans.append((position, match.start()))
+            position = match.end()
+    spans.append((position, len(text)))
+    return tuple((start, end) for start, end in spans if text[start:end].strip())
+
+
+def paragraphs_with_mark(
+    text: str, start: int | None, end: int | None, window: tuple[int, int] | None = None
+) -> list[Paragraph]:
+    """Split a text (or the window of it) into paragraphs, highlighting [start, end) where it falls."""
+    low, high = window or (0, len(text))
     paragraphs = []
-    for match in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
-        p_start, p_end = match.span()
-        body = match.group(0)
-        if start is None or end is None or end <= p_start or start >= p_end:
-            paragraphs.append(Paragraph(((body, False),), False))
+    for p_start, p_end in paragraph_spans(text):
+        p_start, p_end = max(p_start, low), min(p_end, high)
+        if p_start >= p_end or not text[p_start:p_end].strip():
             continue
-        s, e = max(start, p_start) - p_start, min(end, p_end) - p_start
-        runs = tuple(run for run in ((body[:s], False), (body[s:e], True), (body[e:], False)) if run[0])
-        paragraphs.append(Paragraph(runs, True))
+        if start is None or end is None or end <= p_start or start >= p_end:
+            paragraphs.append(Paragraph(((_tidy(text[p_start:p_end]).strip(), False),), False, p_start))
+            continue
+        s, e = max(start, p_start), min(end, p_end)
+        runs = [(_tidy(text[p_start:s]).lstrip(), False), (_tidy(text[s:e]), True), (_tidy(text[e:p_end]), False)]
+        runs = [run for run in runs if run[0]]
+        runs[-1] = (runs[-1][0].rstrip(), runs[-1][1])
+        paragraphs.append(Paragraph(tuple(runs), True, p_start))
     return paragraphs
+
+
+def context_bounds(text: str, start: int, end: int, sentences: int = 2, limit: int = 500) -> tuple[int, int]:
+    """Widen a passage by a few sentences (or paragraphs) on each side, within a character limit."""
+    spans = paragraph_spans(text)
+    paragraph_starts = [s for s, _ in spans]
+    paragraph_ends = [e for _, e in spans]
+    floor = max(0, start - limit)
+    before = sorted({m.end() for m in _SENTENCE_END.finditer(text, floor, start)}
+                    | {s for s in paragraph_starts if floor <= s <= start})
+    left = before[-sentences] if len(before) >= sentences else (before[0] if before else floor)
+    ceiling = min(len(text), end + limit)
+    after = sorted({m.start() + 1 for m in _SENTENCE_END.finditer(text, end, ceiling)}
+                   | {e for e in paragraph_ends if end <= e <= ceiling})
+    after = [a for a in after if a > end]
+    right = after[sentences - 1] if len(after) >= sentences else (after[-1] if after else ceiling)
+    return left, right
+
+
+def passage_in_context(text: str, start: int, end: int) -> list[Paragraph]:
+    """The passage text[start:end] with a few sentences of context on each side, as paragraphs."""
+    return paragraphs_with_mark(text, start, end, window=context_bounds(text, start, end))
+
+
+def _tidy(fragment: str) -> str:
+    # Line breaks are layout, not meaning; a word split across lines is joined again.
+    return _SPACE.sub(" ", _LINE_HYPHEN.sub("", fragment))

@@ -77,27 +77,3 @@ def find_quote(source: FoldedText, quote: str) -> tuple[int, int] | None:
     if found < 0:
         return None
     return source.span(found, found + len(needle))
-
-
-_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?:\[\d+\])?\s+")
-
-
-def context_bounds(text: str, start: int, end: int, sentences: int = 2, limit: int = 600) -> tuple[int, int]:
-    """Widen a passage to a few whole sentences on either side, within a character limit."""
-    left_floor = max(0, start - limit)
-    boundaries = [m.end() for m in _SENTENCE_END.finditer(text, left_floor, start)]
-    left = boundaries[-sentences] if len(boundaries) >= sentences else left_floor
-    if left == left_floor and left_floor > 0:
-        left = _word_start(text, left_floor)
-    right_ceiling = min(len(text), end + limit)
-    right = right_ceiling
-    for count, match in enumerate(_SENTENCE_END.finditer(text, end, right_ceiling), start=1):
-        right = match.start() + 1
-        if count == sentences:
-            break
-    return left, right
-
-
-def _word_start(text: str, index: int) -> int:
-    space = text.find(" ", index)
-    return index if space < 0 else space + 1

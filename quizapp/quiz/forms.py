@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -35,7 +36,7 @@ class StartQuizForm(FlaskForm):
 def start_form(bank_id: int, topics: list[tuple[str, int]]) -> StartQuizForm:
     """The start form of one bank, offering its topics."""
     form = StartQuizForm(prefix=f"bank{bank_id}")
-    form.topic.choices = [("", "All topics")] + [(t, f"{t} ({n})") for t, n in topics]
+    form.topic.choices = [SelectChoice("", "All topics")] + [SelectChoice(t, f"{t} ({n})") for t, n in topics]
     return form
 
 
@@ -61,13 +62,13 @@ def answer_form(qtype: str, data: dict[str, Any], choice_order: list[int] | None
         pass
 
     if qtype in ("single_choice", "multiple_response"):
-        choices = [(str(pos), Markup(render_inline(data["choices"][index]["text"])))
+        choices = [SelectChoice(str(pos), Markup(render_inline(data["choices"][index]["text"])))
                    for pos, index in enumerate(choice_order or [])]
         field_class = RadioField if qtype == "single_choice" else MultiCheckboxField
         message = "Choose an answer." if qtype == "single_choice" else "Choose at least one answer."
         Form.answer = field_class("Your answer", choices=choices, validators=[InputRequired(message)])
     elif qtype == "true_false":
-        Form.answer = RadioField("Your answer", choices=[("true", "True"), ("false", "False")],
+        Form.answer = RadioField("Your answer", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
                                  validators=[InputRequired("Choose True or False.")])
     elif qtype in ("numeric", "short_text"):
         Form.answer = StringField("Your answer", validators=[InputRequired("Type an answer."),

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from quizapp.banks.schema import CLOZE_BLANK
 from quizapp.content.markdown import render_inline, render_markdown
-from quizapp.content.passages import Passage, passage_in_context
+from quizapp.content.passages import Paragraph, passage_in_context
 from quizapp.models import QuestionRevision, SourceDocument
 
 _BLANK_TOKEN = "\u2983BLANK{}\u2984"
@@ -86,7 +86,7 @@ def cloze_feedback(data: dict[str, Any], given: list[str], parts: tuple[bool, ..
 @dataclass(frozen=True)
 class SourceView:
     document: SourceDocument
-    passage: Passage
+    paragraphs: list[Paragraph]
     link: str
 
 
@@ -97,10 +97,10 @@ def source_views(revision: QuestionRevision, documents: dict[str, SourceDocument
         document = documents.get(source["document"])
         if document is None:
             continue
-        passage = passage_in_context(document.text, source["start"], source["end"])
+        paragraphs = passage_in_context(document.text, source["start"], source["end"])
         link = url_for("reader.document", document_id=document.id, start=source["start"],
                        end=source["end"], _anchor="passage")
-        views.append(SourceView(document, passage, link))
+        views.append(SourceView(document, paragraphs, link))
     return views
 
 

@@ -1,0 +1,86 @@
+"""A student registers, takes a quiz, reads the feedback and opens the source, in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def register(page, base: str, email: str = "ada@example.org") -> None:
+    page.goto(f"{base}/auth/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Name shown to others").fill("Ada")
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label("Repeat password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{base}/")
+
+
+def test_register_quiz_feedback_and_source(page, live_server):
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    register(page, live_server)
+    bank = page.get_by_role("region", name="Kazakhstan's 2022 constitutional referendum")
+    bank.get_by_label("Topic").select_option(value="Parliament")
+    bank.get_by_label("Number of questions").fill("3")
+    bank.get_by_role("button", name="Start quiz").click()
+    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
+    assert page.get_by_text("Question 1 of 3").is_visible()
+    screenshot(page, "question")
+
+    # Answer whatever the question is, wrongly if need be: the feedback must explain it.
+    for _ in range(3):
+        if page.locator("input[type=radio]").count():
+            page.locator("input[type=radio]").first.check()
+        elif page.locator("input[type=checkbox]").count():
+            page.locator("input[type=checkbox]").first.check()
+        for field in page.locator("input[type=text], input:not([type])").all():
+            field.fill("98")
+        page.locator("form input[type=submit], form button[type=submit]").last.click()
+        page.wait_for_load_state()
+        if page.get_by_role("button", name="I knew it").count():
+            page.get_by_role("button", name="I knew it").click()
+            page.wait_for_load_state()
+            page.go_back()
+        assert page.get_by_role("heading", name="Why").is_visible()
+        assert page.locator(".sources mark").first.is_visible()
+        assert page.get_by_text("Correct answer").count() or page.locator(".flashcard-back").count()
+        if _ == 0:
+            screenshot(page, "feedback")
+            with page.expect_navigation():
+                page.get_by_role("link", name="Read this passage in the full text").first.click()
+            assert "#passage" in page.url
+            mark = page.locator("mark#passage")
+            assert mark.is_visible()
+            page.wait_for_function(
+                "() => { const r = document.getElementById('passage').getBoundingClientRect();"
+                " return r.top >= 0 && r.top < innerHeight; }", timeout=5000)
+            screenshot(page, "source", full_page=False)
+            page.go_back()
+        next_link = page.get_by_role("link", name=re.compile("Next question|See your results"))
+        next_link.click()
+        page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/results$"))
+    assert page.get_by_role("heading", name="Results").is_visible()
+    screenshot(page, "results")
+    page.get_by_role("link", name="See your progress").click()
+    assert page.get_by_role("heading", name="Your progress").is_visible()
+    screenshot(page, "progress")
+    assert errors == []
+
+
+def test_pages_fit_a_phone(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    register(page, live_server, "phone@example.org")
+    screenshot(page, "home-phone")
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))""")
+    assert wide == []
+    context.close()

@@ -1,0 +1,80 @@
+"""Registration, login, logout, CSRF and password storage."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Role, User
+from tests.conftest import PASSWORD, csrf_from, login
+
+
+def register(client, **overrides):
+    page = client.get("/auth/register").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "email": "ada@example.org", "display_name": "Ada",
+            "password": "a long enough password", "confirm": "a long enough password", **overrides}
+    return client.post("/auth/register", data=data)
+
+
+def test_register_logs_in_and_hashes_the_password(client):
+    response = register(client)
+    assert response.status_code == 302
+    user = db.session.scalar(select(User))
+    assert user.email == "ada@example.org"
+    assert user.role == Role.STUDENT
+    assert "a long enough password" not in user.password_hash
+    assert user.check_password("a long enough password")
+    assert "Ada" in client.get("/").get_data(as_text=True)
+
+
+def test_register_errors_rerender_with_messages_and_values(client):
+    response = register(client, email="ada@example.org", password="short", confirm="different")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Field must be between 10 and 128 characters long." in html
+    assert 'value="ada@example.org"' in html
+    assert db.session.scalar(select(User)) is None
+
+
+def test_register_same_email_twice(client, student):
+    response = register(client, email=student.email.upper())
+    assert response.status_code == 422
+    assert "cannot be used to register" in response.get_data(as_text=True)
+
+
+def test_login_wrong_password_and_unknown_email_read_the_same(client, student):
+    wrong = login(client, student.email, "wrong password!").get_data(as_text=True)
+    unknown = login(client, "nobody@example.org", "wrong password!").get_data(as_text=True)
+    assert "The email or password is not right." in wrong
+    assert "The email or password is not right." in unknown
+
+
+def test_login_and_logout(client, student):
+    assert login(client, student.email.upper(), PASSWORD).status_code == 302
+    assert client.get("/progress/").status_code == 200
+    page = client.get("/").get_data(as_text=True)
+    assert client.post("/auth/logout", data={"csrf_token": csrf_from(page)}).status_code == 302
+    assert client.get("/progress/").status_code == 302
+
+
+def test_login_next_only_follows_local_paths(client, student):
+    page = client.get("/auth/login").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "email": student.email, "password": PASSWORD}
+    response = client.post("/auth/login?next=https://evil.example/", data=data)
+    assert response.location == "/"
+
+
+def test_forms_without_csrf_token_are_refused(client, student):
+    assert client.post("/auth/login", data={"email": student.email, "password": PASSWORD}).status_code == 400
+    assert client.post("/auth/register", data={"email": "x@example.org"}).status_code == 400
+
+
+def test_logout_requires_post(logged_in):
+    assert logged_in.get("/auth/logout").status_code == 405
+
+
+def test_pages_send_security_headers(client):
+    response = client.get("/auth/login")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

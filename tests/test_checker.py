@@ -1,0 +1,203 @@
+"""`questions check`: every kind of problem is reported as path:line: message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quizapp.banks.checker import check_paths
+from tests.conftest import QUESTIONS
+
+GOOD = """\
+  - id: good
+    type: true_false
+    prompt: The constitution was replaced.
+    answer: false
+    explanation: It was amended.
+    source: {document: osw-2022, quote: "a new constitution was not adopted"}
+    topic: Referendum
+    difficulty: recall
+"""
+
+
+def write_bank(folder: Path, questions: str, name: str = "questions.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bank.yaml").write_text("id: test-bank\ntitle: Test bank\n", encoding="utf-8")
+    path = folder / name
+    path.write_text("questions:\n" + GOOD + questions, encoding="utf-8")
+    return path
+
+
+def problems_for(tmp_path: Path, questions: str) -> list[str]:
+    write_bank(tmp_path / "bank", questions)
+    result = check_paths([tmp_path / "bank"], QUESTIONS)
+    return [f"{p.line}: {p.message}" for p in result.problems]
+
+
+# Each case: the question (starting on line 10 of the file) and a fragment of the message.
+CASES = {
+    "missing field": ("""\
+  - id: no-topic
+    type: true_false
+    prompt: Q?
+    answer: true
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    difficulty: recall
+""", "question 'no-topic': topic: topic must be non-empty text"),
+    "unknown type": ("""\
+  - id: essay
+    type: essay
+    prompt: Q?
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    topic: T
+    difficulty: recall
+""", "type: type must be one of"),
+    "duplicate id": (GOOD, "question 'good': id: duplicate id, first used at"),
+    "unknown source": ("""\
+  - id: unknown-source
+    type: true_false
+    prompt: Q?
+    answer: true
+    explanation: E.
+    source: {document: wikipedia, quote: "Basic Law"}
+    topic: T
+    difficulty: recall
+""", "source: unknown source document 'wikipedia'"),
+    "unresolved quote": ("""\
+  - id: bad-quote
+    type: true_false
+    prompt: Q?
+    answer: true
+    explanation: E.
+    source: {document: osw-2022, quote: "reduced from 107 to 99"}
+    topic: T
+    difficulty: recall
+""", "source: quote not found in osw-2022: 'reduced from 107 to 99'"),
+    "answer not among choices": ("""\
+  - id: bad-answer
+    type: single_choice
+    prompt: Q?
+    choices: ["98", "107"]
+    answer: "99"
+    explanation: E.
+    source: {document: osw-2022, quote: "from 107 to 98"}
+    topic: T
+    difficulty: recall
+""", "answer: answer '99' is not among the choices"),
+    "multiple answers not among choices": ("""\
+  - id: bad-answers
+    type: multiple_response
+    prompt: Q?
+    choices: ["98", "107"]
+    answers: ["98", "12"]
+    explanation: E.
+    source: {document: osw-2022, quote: "from 107 to 98"}
+    topic: T
+    difficulty: recall
+""", "answers: answer '12' is not among the choices"),
+    "unparsable numeric answer": ("""\
+  - id: bad-number
+    type: numeric
+    prompt: Q?
+    answer: ninety-eight
+    explanation: E.
+    source: {document: osw-2022, quote: "from 107 to 98"}
+    topic: T
+    difficulty: recall
+""", "answer: numeric answer must be a number (got 'ninety-eight')"),
+    "empty explanation": ("""\
+  - id: no-explanation
+    type: true_false
+    prompt: Q?
+    answer: true
+    explanation: "  "
+    source: {document: osw-2022, quote: "Basic Law"}
+    topic: T
+    difficulty: recall
+""", "explanation: explanation must be non-empty text"),
+    "cloze without blanks": ("""\
+  - id: no-blanks
+    type: cloze
+    text: Nothing to fill.
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    topic: T
+    difficulty: recall
+""", "text: a cloze text needs at least one {{blank}}"),
+    "misspelt field": ("""\
+  - id: typo
+    type: true_false
+    prompt: Q?
+    answr: true
+    answer: true
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    topic: T
+    difficulty: recall
+""", "unknown field(s) for true_false: answr"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_problem_is_reported_with_the_question_line(tmp_path, case):
+    question, message = CASES[case]
+    problems = problems_for(tmp_path, question)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("10: "), problems
+    assert message in problems[0]
+
+
+def test_invalid_yaml_names_its_line(tmp_path):
+    path = write_bank(tmp_path / "bank", "  - id: broken\n    prompt: [unclosed\n")
+    result = check_paths([path], QUESTIONS)
+    assert len(result.problems) == 1
+    problem = result.problems[0]
+    assert problem.path.endswith("questions.yaml")
+    assert problem.line >= 11
+    assert "invalid YAML" in problem.message
+
+
+def test_problem_string_is_path_line_message(tmp_path):
+    write_bank(tmp_path / "bank", CASES["unresolved quote"][0])
+    result = check_paths([tmp_path / "bank"], QUESTIONS)
+    text = str(result.problems[0])
+    assert text.split(":")[0].endswith("bank/questions.yaml")
+    assert text.split(":")[1] == "10"
+
+
+def test_every_problem_is_collected(tmp_path):
+    problems = problems_for(tmp_path, CASES["unresolved quote"][0] + CASES["empty explanation"][0].replace(
+        "no-explanation", "second"))
+    assert len(problems) == 2
+    assert problems[1].startswith("18: ")
+
+
+def test_single_file_bank(tmp_path):
+    path = tmp_path / "solo.yaml"
+    path.write_text("bank: {id: solo, title: Solo}\nquestions:\n" + GOOD, encoding="utf-8")
+    result = check_paths([path], QUESTIONS)
+    assert result.ok, result.problems
+    assert result.banks[0].slug == "solo"
+    assert len(result.banks[0].questions) == 1
+
+
+def test_missing_path(tmp_path):
+    result = check_paths([tmp_path / "nope"], QUESTIONS)
+    assert [p.message for p in result.problems] == ["no such file or folder"]
+
+
+def test_cli_check_prints_problems_and_exits_1(runner, tmp_path):
+    write_bank(tmp_path / "bank", CASES["answer not among choices"][0])
+    result = runner.invoke(args=["questions", "check", str(tmp_path / "bank")])
+    assert result.exit_code == 1
+    assert "questions.yaml:10: question 'bad-answer': answer:" in result.output
+
+
+def test_cli_check_summary_on_success(runner):
+    result = runner.invoke(args=["questions", "check"])
+    assert result.exit_code == 0, result.output
+    assert "2 bank(s)" in result.output
+    assert "numeric:" in result.output

@@ -1,0 +1,134 @@
+"""Grading of every question type with tricky inputs; pure functions, no Flask."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.grading import CHECKERS, grade
+from quizapp.grading.normalize import normalize_text, parse_number, unit_accepted
+
+CHOICES = [{"text": t, "feedback": ""} for t in ("98", "107", "77", "120")]
+QUESTIONS = {
+    "single_choice": {"choices": CHOICES, "correct": [0]},
+    "multiple_response": {"choices": CHOICES, "correct": [0, 1]},
+    "true_false": {"answer": False},
+    "numeric": {"answer": 98.0, "tolerance": 0.0, "unit": "seats", "unit_aliases": []},
+    "short_text": {"answers": ["Ulttyk Kuryltai", "National Congress"]},
+    "cloze": {"text": "{{107}} to {{98}} in a {{mixed|mixed electoral}} system", "blanks": [
+        ["107"], ["98"], ["mixed", "mixed electoral"]]},
+    "flashcard": {"front": "Mazhilis", "back": "Lower house"},
+}
+
+CASES = [
+    ("single_choice", 0, True, 1.0),
+    ("single_choice", 1, False, 0.0),
+    ("single_choice", "0", False, 0.0),
+    ("single_choice", None, False, 0.0),
+    ("multiple_response", [0, 1], True, 1.0),
+    ("multiple_response", [1, 0], True, 1.0),
+    ("multiple_response", [0], False, 0.5),
+    ("multiple_response", [0, 2], False, 0.0),
+    ("multiple_response", [0, 1, 2], False, 0.5),
+    ("multiple_response", [], False, 0.0),
+    ("multiple_response", "0,1", False, 0.0),
+    ("true_false", False, True, 1.0),
+    ("true_false", True, False, 0.0),
+    ("true_false", "false", False, 0.0),
+    ("numeric", "98", True, 1.0),
+    ("numeric", " 98 seats ", True, 1.0),
+    ("numeric", "98 seat", True, 1.0),
+    ("numeric", "98.0", True, 1.0),
+    ("numeric", "98,0", True, 1.0),
+    ("numeric", "98 km", False, 0.0),
+    ("numeric", "97", False, 0.0),
+    ("numeric", "ninety-eight", False, 0.0),
+    ("numeric", "", False, 0.0),
+    ("numeric", None, False, 0.0),
+    ("short_text", "Ulttyk Kuryltai", True, 1.0),
+    ("short_text", "  the ulttyk   KURYLTAI! ", True, 1.0),
+    ("short_text", "Ulttyk Kuryltaí", True, 1.0),
+    ("short_text", "national congress.", True, 1.0),
+    ("short_text", "Kuryltai", False, 0.0),
+    ("short_text", "the", False, 0.0),
+    ("short_text", "", False, 0.0),
+    ("cloze", ["107", "98", "Mixed"], True, 1.0),
+    ("cloze", ["107.0", " 98 ", "mixed electoral"], True, 1.0),
+    ("cloze", ["107", "99", "mixed"], False, 0.6667),
+    ("cloze", ["", "", ""], False, 0.0),
+    ("cloze", ["107"], False, 0.3333),
+    ("cloze", "107", False, 0.0),
+    ("flashcard", "knew", True, 1.0),
+    ("flashcard", "missed", False, 0.0),
+]
+
+
+@pytest.mark.parametrize(("qtype", "given", "correct", "score"), CASES)
+def test_grade(qtype, given, correct, score):
+    result = grade(qtype, QUESTIONS[qtype], given)
+    assert result.correct is correct
+    assert result.score == pytest.approx(score, abs=1e-4)
+
+
+def test_every_type_has_a_checker_and_cases():
+    assert set(CHECKERS) == set(QUESTIONS)
+    assert {case[0] for case in CASES} == set(CHECKERS)
+
+
+def test_unknown_type_is_an_error():
+    with pytest.raises(ValueError, match="unknown question type"):
+        grade("essay", {}, "text")
+
+
+@pytest.mark.parametrize(("typed", "unit", "answer", "tolerance", "correct"), [
+    ("29.4%", "%", 29.4, 0, True),
+    ("29,4", "%", 29.4, 0, True),
+    ("29.4 %", "%", 29.4, 0, True),
+    ("29.4 percent", "%", 29.4, 0, True),
+    ("29.4 per cent", "%", 29.4, 0, True),
+    ("29.45", "%", 29.4, 0.05, True),
+    ("29.5", "%", 29.4, 0.05, False),
+    ("29.4 seats", "%", 29.4, 0, False),
+    ("20.000", "signatures", 20000, 0, False),  # a lone dot is always a decimal point
+    ("20 000 signatures", "signatures", 20000, 0, True),
+    ("20.000", "signatures", 20000, 0, False),  # a lone dot is always a decimal point
+    ("€26.1 billion", "billion euros", 26.1, 0, True),
+    ("26.1 bn", "billion euros", 26.1, 0, False),
+    ("-3", "", -3, 0, True),
+])
+def test_numeric_units_and_separators(typed, unit, answer, tolerance, correct):
+    data = {"answer": answer, "tolerance": tolerance, "unit": unit, "unit_aliases": []}
+    assert grade("numeric", data, typed).correct is correct
+
+
+def test_numeric_unit_message_names_expected_unit():
+    result = grade("numeric", QUESTIONS["numeric"], "98 km")
+    assert "km" in result.message and "seats" in result.message
+
+
+def test_unit_aliases_count():
+    data = {"answer": 26.1, "tolerance": 0, "unit": "billion euros", "unit_aliases": ["bn"]}
+    assert grade("numeric", data, "26.1 bn").correct
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("98", 98), ("1,5", 1.5), ("1.000,5", 1000.5), ("1,000,000.25", 1000000.25), ("98.", 98), ("0.5", 0.5),
+])
+def test_parse_number(text, value):
+    assert parse_number(text).value == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["abc", "9 8", "1,00,0", "", ".", "seats 98"])
+def test_parse_number_rejects(text):
+    assert parse_number(text) is None
+
+
+def test_normalize_text_drops_accents_case_articles_and_punctuation():
+    assert normalize_text("  The  Café—Ñandú's! ") == "cafe nandus"
+    assert normalize_text("An Akim") == "akim"
+    assert normalize_text("Nur-Otan") == normalize_text("nur otan")
+
+
+def test_unit_accepted_plural_and_none():
+    assert unit_accepted("", "seats")
+    assert unit_accepted("Seat", "seats")
+    assert not unit_accepted("votes", "seats")
