@@ -1,0 +1,80 @@
+"""The shipped banks: valid, and covering both texts as promised (counts per type, document and section)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from quizapp.banks.checker import check_paths
+from tests.conftest import QUESTIONS
+
+TOPICS = {
+    "Referendum and amendments", "January 2022 events", "Purges and the Nazarbayev family", "Presidency",
+    "Parliament", "Elections and parties", "Courts and human rights", "Regions and local government",
+    "Economy and trade", "Foreign policy and Russia", "Reform strategy and analysis", "Media and civil society",
+    "Security sector",
+}
+
+
+@pytest.fixture(scope="module")
+def result():
+    checked = check_paths([QUESTIONS], QUESTIONS)
+    assert checked.ok, "\n".join(map(str, checked.problems))
+    return checked
+
+
+@pytest.fixture(scope="module")
+def questions(result):
+    return [q for bank in result.banks for q in bank.questions]
+
+
+@pytest.fixture(scope="module")
+def quiz_questions(questions):
+    return [q for q in questions if q.type != "flashcard"]
+
+
+def test_enough_quiz_questions_and_flashcards(questions, quiz_questions):
+    assert len(quiz_questions) >= 150
+    assert sum(q.type == "flashcard" for q in questions) >= 60
+
+
+@pytest.mark.parametrize(("qtype", "minimum"), [
+    ("numeric", 15), ("short_text", 15), ("cloze", 10), ("multiple_response", 10),
+    ("single_choice", 1), ("true_false", 1),
+])
+def test_minimum_per_type(quiz_questions, qtype, minimum):
+    assert sum(q.type == qtype for q in quiz_questions) >= minimum
+
+
+def test_no_type_dominates(quiz_questions):
+    counts = Counter(q.type for q in quiz_questions)
+    assert max(counts.values()) <= 0.4 * len(quiz_questions), counts
+
+
+@pytest.mark.parametrize(("document", "minimum"), [("osw-2022", 60), ("cornell-barro-2022", 60)])
+def test_minimum_per_document(questions, document, minimum):
+    assert sum(any(s["document"] == document for s in q.data["sources"]) for q in questions) >= minimum
+
+
+def test_every_section_of_both_documents_has_an_item(result, questions):
+    covered = {(s["document"], s["section"]) for q in questions for s in q.data["sources"]}
+    missing = [(d.id, s.title) for d in result.documents.values() for s in d.sections
+               if (d.id, s.title) not in covered]
+    assert missing == []
+
+
+def test_cross_source_items_cite_both_documents(questions):
+    both = [q for q in questions if {s["document"] for s in q.data["sources"]} == {"osw-2022", "cornell-barro-2022"}]
+    assert len(both) >= 5
+
+
+def test_topics_and_difficulties_are_from_the_fixed_lists(questions):
+    assert {q.topic for q in questions} <= TOPICS
+    assert {q.difficulty for q in questions} == {"recall", "understanding", "analysis"}
+
+
+def test_terms_have_flashcards(questions):
+    fronts = " ".join(q.data["front"] for q in questions if q.type == "flashcard").lower()
+    for term in ("mazhilis", "maslikhat", "akim", "ulttyk kuryltai", "csto", "nsc", "apk", "amanat"):
+        assert term in fronts, term
