@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -9,6 +11,7 @@ from sqlalchemy import select
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
 from quizapp.models import User
+from quizapp.srs.queue import user_zone
 
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -30,6 +33,7 @@ def register_web_helpers(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["markdown_inline"] = render_inline
+    app.jinja_env.filters["local_time"] = local_time
 
     @app.after_request
     def _security_headers(response):
@@ -51,6 +55,11 @@ def register_web_helpers(app: Flask) -> None:
         (405, "Not allowed", "That action is not available here."),
     ):
         app.register_error_handler(code, _error_page(code, title, message))
+
+
+def local_time(moment: datetime, user: User) -> str:
+    """A moment as the user reads it: date and time in their own time zone."""
+    return moment.astimezone(user_zone(user)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _error_page(code: int, title: str, message: str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from quizapp.extensions import db
@@ -16,3 +16,9 @@ def index():
     overviews = bank_overviews(db.session, current_user)
     forms = {o.bank.id: start_form(o.bank.id, o.topics) for o in overviews}
     return render_template("main/index.html", overviews=overviews, forms=forms)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; point them at the icon we ship."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

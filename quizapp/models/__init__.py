@@ -2,15 +2,18 @@
 
 from quizapp.models.content import Bank, Question, QuestionRevision, SourceDocument
 from quizapp.models.quiz import QuizAttempt, QuizItem, Response
+from quizapp.models.study import Card, ReviewLog
 from quizapp.models.user import Role, User
 
 __all__ = [
     "Bank",
+    "Card",
     "Question",
     "QuestionRevision",
     "QuizAttempt",
     "QuizItem",
     "Response",
+    "ReviewLog",
     "Role",
     "SourceDocument",
     "User",

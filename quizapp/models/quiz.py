@@ -67,3 +67,4 @@ class Response(db.Model):
 
 
 Index("ix_response_user_question", Response.user_id, Response.question_id)
+Index("ix_response_user_time", Response.user_id, Response.answered_at)

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,6 +29,12 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default=Role.STUDENT.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Study settings
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    new_cards_per_day: Mapped[int] = mapped_column(default=20, server_default="20")
+    desired_retention: Mapped[float] = mapped_column(default=0.9, server_default="0.9")
+    again_good_only: Mapped[bool] = mapped_column(default=False, server_default="0")
+    fsrs_parameters: Mapped[list[float] | None] = mapped_column(JSON)
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""

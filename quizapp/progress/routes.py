@@ -6,8 +6,10 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from quizapp.extensions import db
+from quizapp.models.types import utcnow
 from quizapp.progress import bp
 from quizapp.progress.stats import accuracy_by_topic, most_missed, overall_accuracy, recent_attempts
+from quizapp.progress.study import study_progress
 
 
 @bp.get("/")
@@ -19,4 +21,5 @@ def index():
         topics=accuracy_by_topic(db.session, current_user.id),
         attempts=recent_attempts(db.session, current_user.id),
         missed=most_missed(db.session, current_user.id),
+        study=study_progress(db.session, current_user, utcnow()),
     )

@@ -55,10 +55,10 @@ class SelfGradeForm(FlaskForm):
 
 
 def answer_form(qtype: str, data: dict[str, Any], choice_order: list[int] | None,
-                formdata: Any = None) -> AnswerForm:
-    """An answer form with the field(s) a question of this type needs."""
+                formdata: Any = None, base: type[AnswerForm] = AnswerForm) -> AnswerForm:
+    """An answer form with the field(s) a question of this type needs, on top of `base`'s fields."""
 
-    class Form(AnswerForm):
+    class Form(base):
         pass
 
     if qtype in ("single_choice", "multiple_response"):

@@ -7,10 +7,13 @@ from typing import Any
 
 from flask import url_for
 from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from quizapp.banks.schema import CLOZE_BLANK
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.content.passages import Paragraph, passage_in_context
+from quizapp.grading.registry import Grade
 from quizapp.models import QuestionRevision, SourceDocument
 
 _BLANK_TOKEN = "\u2983BLANK{}\u2984"
@@ -107,3 +110,21 @@ def source_views(revision: QuestionRevision, documents: dict[str, SourceDocument
 def choice_label(data: dict[str, Any], index: int) -> Markup:
     """A choice's text as inline Markdown."""
     return render_inline(data["choices"][index]["text"])
+
+
+def feedback_context(session: Session, qtype: str, revision: QuestionRevision, given: Any,
+                     result: Grade | None) -> dict[str, Any]:
+    """What the answer-feedback partial shows: the answers in words, choice feedback, cloze and sources."""
+    data = revision.data
+    cited = [s["document"] for s in data.get("sources", [])]
+    documents = {d.id: d for d in session.scalars(select(SourceDocument).where(SourceDocument.id.in_(cited)))}
+    chosen = []
+    if qtype in ("single_choice", "multiple_response") and given is not None:
+        picked = given if isinstance(given, list) else [given]
+        chosen = [(choice_label(data, i), data["choices"][i]["feedback"], i in data["correct"]) for i in picked]
+    return {
+        "data": data, "qtype": qtype, "result": result, "chosen": chosen,
+        "correct": correct_answer(qtype, data), "given": given_answer_text(qtype, data, given),
+        "sources": source_views(revision, documents),
+        "cloze": cloze_feedback(data, given, result.parts) if qtype == "cloze" and result else None,
+    }

@@ -9,17 +9,10 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.grading import grade
-from quizapp.models import QuizAttempt, SourceDocument
+from quizapp.models import QuizAttempt
 from quizapp.quiz import bp
 from quizapp.quiz.forms import SelfGradeForm, answer_form, given_answer, start_form
-from quizapp.quiz.present import (
-    choice_label,
-    cloze_feedback,
-    cloze_html,
-    correct_answer,
-    given_answer_text,
-    source_views,
-)
+from quizapp.quiz.present import cloze_html, correct_answer, feedback_context, given_answer_text
 from quizapp.quiz.service import (
     NoQuestions,
     attempt_score,
@@ -94,19 +87,11 @@ def _cloze_inputs(form, data) -> Markup:
 
 
 def _feedback(item):
-    qtype, data, response = item.question.type, item.revision.data, item.response
-    documents = {d.id: d for d in db.session.scalars(
-        select(SourceDocument).where(SourceDocument.id.in_([s["document"] for s in data.get("sources", [])])))}
-    result = None if qtype == "flashcard" else grade(qtype, data, response.given)
-    chosen = []
-    if qtype in ("single_choice", "multiple_response") and response.given is not None:
-        picked = response.given if isinstance(response.given, list) else [response.given]
-        chosen = [(choice_label(data, i), data["choices"][i]["feedback"], i in data["correct"]) for i in picked]
+    qtype, response = item.question.type, item.response
+    result = None if qtype == "flashcard" else grade(qtype, item.revision.data, response.given)
     return render_template(
-        "quiz/feedback.html", item=item, data=data, response=response, result=result,
-        correct=correct_answer(qtype, data), given=given_answer_text(qtype, data, response.given),
-        chosen=chosen, sources=source_views(item.revision, documents),
-        cloze=cloze_feedback(data, response.given, result.parts) if qtype == "cloze" else None,
+        "quiz/feedback.html", item=item, response=response,
+        **feedback_context(db.session, qtype, item.revision, response.given, result),
         grade_form=SelfGradeForm() if qtype == "flashcard" and response.given is None else None,
         next_url=_after(item), total=len(item.attempt.items),
     )

@@ -6,13 +6,15 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from quizapp.banks.visibility import visible_banks
 from quizapp.grading import grade
 from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.types import utcnow
+from quizapp.srs.queue import enqueue_missed
 
 CHOICE_TYPES = ("single_choice", "multiple_response")
 
@@ -26,14 +28,6 @@ class BankOverview:
     bank: Bank
     total: int
     topics: list[tuple[str, int]]
-
-
-def visible_banks(user: User | None) -> Select[tuple[Bank]]:
-    """Banks a person may study: public ones, and their own."""
-    query = select(Bank)
-    if user is None or not user.is_authenticated:
-        return query.where(Bank.is_public.is_(True))
-    return query.where(or_(Bank.is_public.is_(True), Bank.owner_id == user.id))
 
 
 def bank_overviews(session: Session, user: User | None) -> list[BankOverview]:
@@ -121,6 +115,8 @@ def submit_answer(session: Session, item: QuizItem, given: Any) -> Response:
         if existing is None:
             raise
         return existing
+    if result is not None and not result.correct:
+        enqueue_missed(session, response.user_id, item.question_id)
     _finish_if_complete(session, item.attempt)
     return response
 
@@ -133,6 +129,8 @@ def record_self_grade(session: Session, item: QuizItem, knew: bool) -> Response 
     result = grade("flashcard", item.revision.data, "knew" if knew else "missed")
     response.given = "knew" if knew else "missed"
     response.is_correct, response.score = result.correct, result.score
+    if not knew:
+        enqueue_missed(session, response.user_id, item.question_id)
     return response
 
 

@@ -1,0 +1,106 @@
+"""Bar charts laid out on the server, drawn as inline SVG by the templates (no script, no CDN)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+WIDTH = 640
+AXIS_LEFT = 44
+PLOT_TOP = 12
+PLOT_RIGHT = 24  # room for the last axis label
+AXIS_BOTTOM = 28
+LABEL_COLUMN = 220
+ROW_HEIGHT = 26
+
+
+@dataclass(frozen=True)
+class Point:
+    """One datum: its axis label, its value, and how the value reads in words."""
+
+    label: str
+    value: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    point: Point
+    x: float
+    y: float
+    width: float
+    height: float
+    axis_label: str  # shown under (or beside) the bar; empty to keep the axis readable
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: str
+    position: float  # y for column charts, x for row charts
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Everything a template needs to draw a chart and its text alternative."""
+
+    id: str
+    title: str
+    summary: str
+    kind: str  # "columns" (a series over days) or "rows" (one bar per category)
+    width: int
+    height: int
+    bars: list[Bar]
+    ticks: list[Tick]
+    label_header: str
+    value_header: str
+
+    @property
+    def empty(self) -> bool:
+        return not any(bar.point.value for bar in self.bars)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 x 10^k not below value (at least 1), so axis ticks read well."""
+    if value <= 1:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    return next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= value)
+
+
+def column_chart(chart_id: str, title: str, summary: str, points: list[Point], label_every: int = 5,
+                 label_header: str = "Day", value_header: str = "Count", height: int = 200,
+                 maximum: float | None = None) -> Chart:
+    """Vertical bars over a series (days), labelling every `label_every`-th bar and the last."""
+    top = maximum or nice_ceiling(max((p.value for p in points), default=0))
+    plot_width, plot_height = WIDTH - AXIS_LEFT - PLOT_RIGHT, height - PLOT_TOP - AXIS_BOTTOM
+    band = plot_width / max(len(points), 1)
+    bars = []
+    for index, point in enumerate(points):
+        bar_height = plot_height * point.value / top
+        labelled = index % label_every == 0 or index == len(points) - 1
+        bars.append(Bar(point, AXIS_LEFT + index * band + band * 0.15, PLOT_TOP + plot_height - bar_height,
+                        band * 0.7, bar_height, point.label if labelled else ""))
+    ticks = [Tick(_format(top * share), PLOT_TOP + plot_height * (1 - share)) for share in (0, 0.5, 1)]
+    return Chart(chart_id, title, summary, "columns", WIDTH, height, bars, ticks, label_header, value_header)
+
+
+def row_chart(chart_id: str, title: str, summary: str, points: list[Point], maximum: float = 100,
+              label_header: str = "Topic", value_header: str = "Value") -> Chart:
+    """Horizontal bars, one per category, on a fixed scale (percentages by default)."""
+    plot_width = WIDTH - LABEL_COLUMN - 56
+    height = PLOT_TOP + ROW_HEIGHT * len(points) + AXIS_BOTTOM
+    bars = [
+        Bar(point, LABEL_COLUMN, PLOT_TOP + index * ROW_HEIGHT + 4, plot_width * point.value / maximum,
+            ROW_HEIGHT - 8, _shorten(point.label, 30))
+        for index, point in enumerate(points)
+    ]
+    ticks = [Tick(_format(maximum * share), LABEL_COLUMN + plot_width * share) for share in (0, 0.5, 1)]
+    return Chart(chart_id, title, summary, "rows", WIDTH, height, bars, ticks, label_header, value_header)
+
+
+def _format(value: float) -> str:
+    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

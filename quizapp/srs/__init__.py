@@ -1,0 +1,1 @@
+"""Spaced repetition: FSRS scheduling, the review queue and study statistics, independent of HTTP."""

@@ -1,0 +1,29 @@
+"""`flask study optimize USER`."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import User
+from quizapp.srs.optimize import NotEnoughReviews, OptimizerMissing, fit_parameters
+
+study_cli = AppGroup("study", help="Spaced-repetition maintenance.")
+
+
+@study_cli.command("optimize")
+@click.argument("user_email")
+def optimize_command(user_email: str) -> None:
+    """Fit USER's personal FSRS parameters from their reviews (needs at least 1,000)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == user_email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user with the email {user_email}.")
+    try:
+        parameters = fit_parameters(db.session, user)
+    except (NotEnoughReviews, OptimizerMissing) as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Fitted {len(parameters)} parameters for {user.email}; their next reviews use them.")
+    click.echo(", ".join(f"{p:.4f}" for p in parameters))

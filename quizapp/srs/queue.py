@@ -1,0 +1,189 @@
+"""What to study next: due cards first, then new ones up to the daily limit of the user's own day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from quizapp.banks.visibility import visible_banks
+from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User
+from quizapp.models.types import utcnow
+from quizapp.srs.scheduling import copy_state, fresh_state, review, scheduler_for
+
+
+@dataclass(frozen=True)
+class NextCard:
+    question: Question
+    card: Card | None  # None: a new card, not yet introduced
+
+
+def user_zone(user: User) -> ZoneInfo:
+    """The user's time zone, UTC if the stored name is unknown."""
+    try:
+        return ZoneInfo(user.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_day_start(user: User, now: datetime) -> datetime:
+    """The last midnight in the user's time zone, as an aware UTC-comparable time."""
+    local = now.astimezone(user_zone(user))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def new_cards_today(session: Session, user: User, now: datetime) -> int:
+    """How many new cards the user has started since their local midnight."""
+    return session.scalar(
+        select(func.count()).select_from(Card)
+        .where(Card.user_id == user.id, Card.origin == "new", Card.created_at >= local_day_start(user, now))
+    )
+
+
+def _active_questions(user: User, bank_id: int | None):
+    banks = visible_banks(user).with_only_columns(Bank.id)
+    query = select(Question).where(Question.retired_at.is_(None), Question.bank_id.in_(banks))
+    return query.where(Question.bank_id == bank_id) if bank_id else query
+
+
+def due_cards(session: Session, user: User, now: datetime, bank_id: int | None = None, limit: int = 50) -> list[Card]:
+    """Cards due by now, most overdue first."""
+    query = (
+        select(Card).join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Card.due <= now, Question.retired_at.is_(None))
+        .order_by(Card.due, Card.id).limit(limit)
+    )
+    if bank_id:
+        query = query.where(Question.bank_id == bank_id)
+    return list(session.scalars(query))
+
+
+def due_count(session: Session, user: User, now: datetime, bank_id: int | None = None) -> int:
+    """How many cards are due by now."""
+    query = (
+        select(func.count()).select_from(Card).join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Card.due <= now, Question.retired_at.is_(None))
+    )
+    if bank_id:
+        query = query.where(Question.bank_id == bank_id)
+    return session.scalar(query)
+
+
+def unseen_questions(user: User, bank_id: int | None):
+    """Active questions the user has no card for yet, in bank file order."""
+    has_card = exists().where(and_(Card.user_id == user.id, Card.question_id == Question.id))
+    return _active_questions(user, bank_id).where(~has_card).order_by(Question.bank_id, Question.id)
+
+
+def new_allowance(session: Session, user: User, now: datetime) -> int:
+    """How many more new cards the user may start today."""
+    return max(0, user.new_cards_per_day - new_cards_today(session, user, now))
+
+
+def next_card(session: Session, user: User, now: datetime, bank_id: int | None = None) -> NextCard | None:
+    """The next thing to study: the most overdue card, else a new one if today's limit allows."""
+    due = due_cards(session, user, now, bank_id, limit=1)
+    if due:
+        return NextCard(due[0].question, due[0])
+    if new_allowance(session, user, now) <= 0:
+        return None
+    question = session.scalar(unseen_questions(user, bank_id).limit(1))
+    return NextCard(question, None) if question is not None else None
+
+
+def record_review(
+    session: Session, user: User, question: Question, rating: int, version: int, now: datetime | None = None,
+    fuzz: bool = True, duration_ms: int | None = None,
+) -> Card | None:
+    """Apply a rating; `version` is the card version the rating was given for (0: a new card).
+
+    Returns None, with the session rolled back, when the card changed since that version (a double
+    submit, a second tab): the rating that came first stands."""
+    now = now or utcnow()
+    card = session.scalar(select(Card).where(Card.user_id == user.id, Card.question_id == question.id))
+    if (card.version if card else 0) != version:
+        return None
+    if card is None:
+        card = Card(user_id=user.id, question_id=question.id, origin="new", created_at=now)
+        copy_state(fresh_state(now), card)
+        session.add(card)
+    state_before = None if card.last_review is None else card.state
+    review(scheduler_for(user, fuzz), card, rating, now)
+    try:
+        session.flush()
+    except (IntegrityError, StaleDataError):
+        session.rollback()
+        return None
+    session.add(ReviewLog(card_id=card.id, user_id=user.id, question_id=question.id,
+                          revision_id=_current_revision_id(session, question), rating=rating,
+                          state_before=state_before, reviewed_at=now, duration_ms=duration_ms))
+    return card
+
+
+def _current_revision_id(session: Session, question: Question) -> int | None:
+    return session.scalar(select(QuestionRevision.id).where(
+        QuestionRevision.question_id == question.id, QuestionRevision.number == question.revision))
+
+
+def studyable(session: Session, user: User, question_id: int) -> tuple[Question, QuestionRevision] | None:
+    """An active question the user may study, with its current revision; None otherwise."""
+    row = session.execute(
+        _active_questions(user, None).add_columns(QuestionRevision)
+        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
+              & (QuestionRevision.number == Question.revision))
+        .where(Question.id == question_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def new_available(session: Session, user: User, now: datetime, bank_id: int | None = None) -> int:
+    """New cards the user could still start today: the smaller of today's allowance and what is unseen."""
+    allowance = new_allowance(session, user, now)
+    if allowance == 0:
+        return 0
+    # Counting stops at the allowance: a student with thousands of unseen questions costs no more than one with few.
+    unseen = unseen_questions(user, bank_id).order_by(None).limit(allowance).subquery()
+    return session.scalar(select(func.count()).select_from(unseen))
+
+
+def next_due_at(session: Session, user: User) -> datetime | None:
+    """When the user's next card falls due."""
+    return session.scalar(
+        select(func.min(Card.due)).join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Question.retired_at.is_(None))
+    )
+
+
+def enqueue_missed(session: Session, user_id: int, question_id: int, now: datetime | None = None) -> None:
+    """Put a question answered wrongly into the user's review queue, due now.
+
+    An insert that ignores an existing card, then an update that only moves a due date earlier:
+    both are single statements, so concurrent answers cannot collide or undo each other."""
+    now = now or utcnow()
+    state = fresh_state(now)
+    values = {"user_id": user_id, "question_id": question_id, "state": int(state.state), "step": state.step,
+              "due": now, "version": 1, "origin": "missed", "created_at": now}
+    insert = _insert_for(session)(Card.__table__).values(**values)
+    session.execute(insert.on_conflict_do_nothing(index_elements=["user_id", "question_id"]))
+    session.execute(
+        update(Card.__table__)
+        .where(Card.user_id == user_id, Card.question_id == question_id, Card.due > now)
+        .values(due=now, version=Card.__table__.c.version + 1)
+    )
+
+
+def _insert_for(session: Session):
+    dialect = session.get_bind().dialect.name
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
+def day_bounds(user: User, now: datetime, days_back: int) -> datetime:
+    """The UTC moment the user's local day `days_back` days ago began."""
+    return local_day_start(user, now) - timedelta(days=days_back)

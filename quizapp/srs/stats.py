@@ -1,0 +1,129 @@
+"""Study statistics in the user's own days: reviews, due forecast, retention, accuracy, streak."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Integer, case, exists, func, select
+from sqlalchemy.orm import Session
+
+from quizapp.models import Card, Question, Response, ReviewLog, User
+from quizapp.srs.queue import day_bounds, user_zone
+from quizapp.srs.scheduling import AGAIN, REVIEW_STATE
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    count: int
+
+
+@dataclass(frozen=True)
+class Rate:
+    label: str
+    total: int
+    passed: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.passed / self.total, 1) if self.total else None
+
+
+def _local_day(user: User, moment: datetime) -> date:
+    return moment.astimezone(user_zone(user)).date()
+
+
+def reviews_per_day(session: Session, user: User, now: datetime, days: int = 30) -> list[DayCount]:
+    """Reviews on each of the user's last `days` local days, oldest first, today last."""
+    since = day_bounds(user, now, days - 1)
+    moments = session.scalars(
+        select(ReviewLog.reviewed_at).where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since)
+    )
+    counts = Counter(_local_day(user, m) for m in moments)
+    today = _local_day(user, now)
+    return [DayCount(d, counts[d]) for d in (today - timedelta(days=n) for n in range(days - 1, -1, -1))]
+
+
+def due_forecast(session: Session, user: User, now: datetime, days: int = 30) -> list[DayCount]:
+    """Cards falling due on each of the next `days` local days; today includes everything overdue."""
+    until = day_bounds(user, now, -days)
+    moments = session.scalars(
+        select(Card.due).join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == user.id, Card.due < until, Question.retired_at.is_(None))
+    )
+    today = _local_day(user, now)
+    counts = Counter(max(_local_day(user, m), today) for m in moments)
+    return [DayCount(d, counts[d]) for d in (today + timedelta(days=n) for n in range(days))]
+
+
+def retention_by_week(session: Session, user: User, now: datetime, weeks: int = 8) -> list[Rate]:
+    """Share of reviews of cards in the review state not rated Again, per week, oldest first."""
+    since = day_bounds(user, now, weeks * 7 - 1)
+    rows = session.execute(
+        select(ReviewLog.reviewed_at, ReviewLog.rating)
+        .where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since, ReviewLog.state_before == REVIEW_STATE)
+    ).all()
+    today = _local_day(user, now)
+    totals: Counter[int] = Counter()
+    passed: Counter[int] = Counter()
+    for moment, rating in rows:
+        week = (today - _local_day(user, moment)).days // 7
+        totals[week] += 1
+        passed[week] += rating != AGAIN
+    starts = [today - timedelta(days=7 * w + 6) for w in range(weeks)]
+    return [Rate(starts[w].strftime("%d %b"), totals[w], passed[w]) for w in range(weeks - 1, -1, -1)]
+
+
+def overall_retention(session: Session, user: User, now: datetime, days: int = 30) -> Rate:
+    """Retention on review cards over the last `days` days."""
+    total, passed = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((ReviewLog.rating != AGAIN, 1), else_=0)), 0))
+        .where(ReviewLog.user_id == user.id, ReviewLog.state_before == REVIEW_STATE,
+               ReviewLog.reviewed_at >= day_bounds(user, now, days - 1))
+    ).one()
+    return Rate(f"Last {days} days", total, int(passed))
+
+
+def accuracy_by_topic(session: Session, user: User) -> list[Rate]:
+    """Right answers per topic over quizzes and reviews (a review is right unless rated Again), weakest first."""
+    quiz = session.execute(
+        select(Question.topic, func.count(), func.sum(case((Response.is_correct, 1), else_=0)).cast(Integer))
+        .join(Question, Question.id == Response.question_id)
+        .where(Response.user_id == user.id, Response.given.is_not(None))
+        .group_by(Question.topic)
+    ).all()
+    reviews = session.execute(
+        select(Question.topic, func.count(), func.sum(case((ReviewLog.rating != AGAIN, 1), else_=0)).cast(Integer))
+        .join(Question, Question.id == ReviewLog.question_id)
+        .where(ReviewLog.user_id == user.id)
+        .group_by(Question.topic)
+    ).all()
+    totals: Counter[str] = Counter()
+    passed: Counter[str] = Counter()
+    for topic, total, right in [*quiz, *reviews]:
+        totals[topic] += total
+        passed[topic] += right or 0
+    rates = [Rate(topic, totals[topic], passed[topic]) for topic in totals]
+    return sorted(rates, key=lambda r: (r.percent, r.label))
+
+
+def current_streak(session: Session, user: User, now: datetime, longest: int = 3650) -> int:
+    """Consecutive local days with a review or a quiz answer, up to today (or yesterday, if today is still open)."""
+    streak = 0
+    back = 0 if _active_between(session, user, day_bounds(user, now, 0), day_bounds(user, now, -1)) else 1
+    while streak < longest:
+        if not _active_between(session, user, day_bounds(user, now, back), day_bounds(user, now, back - 1)):
+            break
+        streak += 1
+        back += 1
+    return streak
+
+
+def _active_between(session: Session, user: User, start: datetime, end: datetime) -> bool:
+    reviewed = select(ReviewLog.id).where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= start,
+                                          ReviewLog.reviewed_at < end)
+    answered = select(Response.id).where(Response.user_id == user.id, Response.answered_at >= start,
+                                         Response.answered_at < end)
+    return bool(session.scalar(select(exists(reviewed) | exists(answered))))

@@ -1,0 +1,46 @@
+// Keyboard study: Space or Enter shows the answer, 1-4 rate the card. Plain buttons do the same without script.
+(function () {
+  "use strict";
+
+  function typingIn(element) {
+    if (!element) return false;
+    var tag = element.tagName;
+    return tag === "TEXTAREA" || tag === "SELECT" ||
+      (tag === "INPUT" && !["radio", "checkbox", "submit", "button"].includes(element.type));
+  }
+
+  function onFront(event, front) {
+    if ((event.key === " " || event.key === "Enter") && !typingIn(event.target) &&
+        !(event.target instanceof HTMLInputElement) && !(event.target instanceof HTMLButtonElement) &&
+        !(event.target instanceof HTMLAnchorElement)) {
+      event.preventDefault();
+      front.requestSubmit(front.querySelector("[data-reveal]"));
+    }
+  }
+
+  function onBack(event, rate) {
+    var button = rate.querySelector('button[data-key="' + event.key + '"]');
+    if (button && !typingIn(event.target)) {
+      event.preventDefault();
+      rate.requestSubmit(button);
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    var front = document.getElementById("study-front");
+    var rate = document.getElementById("study-rate");
+    if (front) onFront(event, front);
+    if (rate) onBack(event, rate);
+  });
+
+  // Settings: offer the time zone this device reports.
+  var useZone = document.getElementById("use-device-zone");
+  var select = document.getElementById("timezone");
+  var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (useZone && select && zone && select.querySelector('option[value="' + zone + '"]')) {
+    useZone.textContent = "Use this device's time zone (" + zone + ")";
+    useZone.parentElement.hidden = false;
+    useZone.addEventListener("click", function () { select.value = zone; select.focus(); });
+  }
+})();

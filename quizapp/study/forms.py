@@ -1,0 +1,68 @@
+"""Study forms: the rating of a reviewed card, and the study settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField, SubmitField
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from quizapp.quiz.forms import AnswerForm
+from quizapp.srs.scheduling import AGAIN, EASY, GOOD, HARD
+
+MIN_RETENTION, MAX_RETENTION = Decimal("0.70"), Decimal("0.97")
+
+
+class CardState:
+    """What the front of a card carries to its back and on to the rating: the card version and when it was shown."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+    shown_at = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    bank = HiddenField()
+
+
+class StudyAnswerForm(CardState, AnswerForm):
+    pass
+
+
+class RateForm(CardState, FlaskForm):
+    rating = IntegerField("Rating", validators=[InputRequired("Choose how well you remembered.")])
+
+
+def rate_form(again_good_only: bool) -> RateForm:
+    """The rating form, accepting only Again and Good in that mode."""
+    allowed = [AGAIN, GOOD] if again_good_only else [AGAIN, HARD, GOOD, EASY]
+    form = RateForm()
+    form.rating.validators = [*form.rating.validators, AnyOf(allowed, message="That rating is not available.")]
+    return form
+
+
+@cache
+def timezone_choices() -> list[str]:
+    """Every IANA time zone name, sorted, UTC first."""
+    return ["UTC", *sorted(zone for zone in available_timezones() if zone != "UTC" and "/" in zone)]
+
+
+class SettingsForm(FlaskForm):
+    timezone = SelectField("Time zone", description="Your study day starts at midnight in this time zone.",
+                           validators=[InputRequired()])
+    new_cards_per_day = IntegerField(
+        "New cards per day", description="How many cards you have not studied before to add each day.",
+        validators=[InputRequired("Give a number of new cards."), NumberRange(min=0, max=1000)])
+    desired_retention = DecimalField(
+        "Desired retention", places=2,
+        description="The chance of remembering a card when it comes due, from 0.70 to 0.97. "
+                    "Higher means more reviews.",
+        validators=[InputRequired("Give a retention between 0.70 and 0.97."),
+                    NumberRange(min=MIN_RETENTION, max=MAX_RETENTION,
+                                message="Choose a retention between 0.70 and 0.97.")])
+    again_good_only = BooleanField("Rate with Again and Good only")
+    submit = SubmitField("Save settings")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()

@@ -1,0 +1,165 @@
+"""Study pages: the next card's front, its back with a rating, and the study settings."""
+
+from __future__ import annotations
+
+import random
+import time
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from quizapp.banks.visibility import visible_banks
+from quizapp.extensions import db
+from quizapp.grading import grade
+from quizapp.models import Bank, Card, Question, QuestionRevision
+from quizapp.models.types import utcnow
+from quizapp.quiz.forms import answer_form, given_answer
+from quizapp.quiz.present import cloze_html, feedback_context
+from quizapp.srs.queue import due_count, new_available, next_card, next_due_at, record_review, studyable
+from quizapp.srs.scheduling import AGAIN, GOOD, RATING_NAMES
+from quizapp.study import bp
+from quizapp.study.forms import SettingsForm, StudyAnswerForm, rate_form
+
+LONGEST_REVIEW_MS = 60 * 60 * 1000
+
+
+@bp.get("/")
+@login_required
+def index():
+    bank_id = _bank_filter(request.args.get("bank", ""))
+    upcoming = next_card(db.session, current_user, utcnow(), bank_id)
+    if upcoming is None:
+        return render_template("study/done.html", **_queue_context(bank_id),
+                               next_due=next_due_at(db.session, current_user))
+    question = upcoming.question
+    revision = _current_revision(question)
+    version = upcoming.card.version if upcoming.card else 0
+    form = _front_form(question, revision, version)
+    form.version.data, form.shown_at.data, form.bank.data = version, int(time.time() * 1000), str(bank_id or "")
+    return _front(question, revision, form, upcoming.card)
+
+
+@bp.post("/<int:question_id>/answer")
+@login_required
+def answer(question_id: int):
+    question, revision = studyable(db.session, current_user, question_id) or abort(404)
+    version = request.form.get("version", type=int)
+    if version is None or version < 0:
+        abort(400)
+    form = _front_form(question, revision, version)
+    if not form.validate_on_submit():
+        card = db.session.scalar(select(Card).where(Card.user_id == current_user.id, Card.question_id == question.id))
+        return _front(question, revision, form, card), 422
+    qtype = question.type
+    given = given_answer(qtype, form, _choice_order(question, revision.data, version))
+    result = None if qtype == "flashcard" else grade(qtype, revision.data, given)
+    rating = rate_form(current_user.again_good_only)
+    rating.version.data, rating.shown_at.data, rating.bank.data = version, form.shown_at.data, form.bank.data
+    return render_template(
+        "study/back.html", question=question, form=rating, ratings=_ratings(),
+        suggested=None if result is None else (GOOD if result.correct else AGAIN),
+        **feedback_context(db.session, qtype, revision, given, result),
+    )
+
+
+@bp.post("/<int:question_id>/rate")
+@login_required
+def rate(question_id: int):
+    question, _revision = studyable(db.session, current_user, question_id) or abort(404)
+    form = rate_form(current_user.again_good_only)
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("study.index", bank=form.bank.data or None))
+    card = record_review(db.session, current_user, question, form.rating.data, form.version.data,
+                         duration_ms=_duration(form.shown_at.data))
+    if card is None:
+        flash("That card had already been rated; your first rating stands.", "info")
+    db.session.commit()
+    return redirect(url_for("study.index", bank=form.bank.data or None))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=current_user)
+    if request.method == "GET":
+        form.desired_retention.data = Decimal(str(current_user.desired_retention))
+    if form.validate_on_submit():
+        current_user.timezone = form.timezone.data
+        current_user.new_cards_per_day = form.new_cards_per_day.data
+        current_user.desired_retention = float(form.desired_retention.data)
+        current_user.again_good_only = form.again_good_only.data
+        db.session.commit()
+        flash("Study settings saved.", "success")
+        return redirect(url_for("study.settings"))
+    return render_template("study/settings.html", form=form), 422 if form.errors else 200
+
+
+def _bank_filter(value: str | None) -> int | None:
+    """The bank the student chose to study, if any; 404 for one they may not see."""
+    if not value:
+        return None
+    bank = db.session.scalar(visible_banks(current_user).where(Bank.id == int(value))) if value.isdigit() else None
+    return bank.id if bank else abort(404)
+
+
+def _queue_context(bank_id: int | None) -> dict:
+    now = utcnow()
+    return {
+        "due": due_count(db.session, current_user, now, bank_id),
+        "new": new_available(db.session, current_user, now, bank_id),
+        "banks": db.session.scalars(visible_banks(current_user).order_by(Bank.title)).all(),
+        "bank_id": bank_id,
+    }
+
+
+def _current_revision(question: Question) -> QuestionRevision:
+    return db.session.scalar(select(QuestionRevision).where(
+        QuestionRevision.question_id == question.id, QuestionRevision.number == question.revision))
+
+
+def _choice_order(question: Question, data: dict, version: int) -> list[int] | None:
+    """Shuffled choices that stay put between the front and the back of one review of a card."""
+    if question.type not in ("single_choice", "multiple_response"):
+        return None
+    order = list(range(len(data["choices"])))
+    if data.get("shuffle", True):
+        random.Random(f"{current_user.id}:{question.id}:{version}").shuffle(order)
+    return order
+
+
+def _front_form(question: Question, revision: QuestionRevision, version: int):
+    form = answer_form(question.type, revision.data, _choice_order(question, revision.data, version),
+                       base=StudyAnswerForm)
+    if question.type == "flashcard":
+        form.submit.label.text = "Show answer"
+    return form
+
+
+def _front(question: Question, revision: QuestionRevision, form, card: Card | None):
+    data = revision.data
+    cloze = None
+    if question.type == "cloze":
+        inputs = [entry(class_="blank-input", autocomplete="off", spellcheck="false",
+                        **{"aria-label": f"Blank {i + 1} of {len(data['blanks'])}"})
+                  for i, entry in enumerate(form.blanks)]
+        cloze = cloze_html(data["text"], [Markup(i) for i in inputs])
+    return render_template("study/front.html", question=question, data=data, form=form, cloze=cloze, card=card,
+                           **_queue_context(_bank_filter(form.bank.data)))
+
+
+def _ratings() -> list[tuple[int, str]]:
+    names = RATING_NAMES.items()
+    if current_user.again_good_only:
+        return [(value, name) for value, name in names if value in (AGAIN, GOOD)]
+    return list(names)
+
+
+def _duration(shown_at: int | None) -> int | None:
+    if shown_at is None:
+        return None
+    elapsed = int(time.time() * 1000) - shown_at
+    return elapsed if 0 <= elapsed <= LONGEST_REVIEW_MS else None

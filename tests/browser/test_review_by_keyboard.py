@@ -1,0 +1,79 @@
+"""A student reviews cards with the keyboard alone: Space or Enter shows the answer, 1-4 rate it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_study_in_browser import register
+
+pytestmark = pytest.mark.browser
+
+
+def bank_value(page, title: str) -> str:
+    return page.locator("#study-bank option", has_text=title).get_attribute("value")
+
+
+def test_flashcards_reviewed_with_the_keyboard_only(page, live_server):
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    register(page, live_server, "kb@example.org")
+    page.goto(f"{live_server}/study/")
+    page.goto(f"{live_server}/study/?bank={bank_value(page, 'Key terms')}")
+    new_left = int(page.locator(".count-new strong").inner_text())
+    assert new_left == 20
+    front = page.locator(".flashcard-front").inner_text()
+    assert page.locator(".flashcard-back").count() == 0
+    screenshot(page, "study-front")
+
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"/study/\d+/answer$"))
+    assert page.locator(".flashcard-front").inner_text() == front
+    assert page.locator(".flashcard-back").is_visible()
+    assert page.locator(".sources mark").first.is_visible()
+    assert page.get_by_role("button", name=re.compile("Good")).is_visible()
+    screenshot(page, "study-back")
+
+    page.keyboard.press("3")  # Good
+    page.wait_for_url(re.compile(r"/study/\?bank=\d+$"))
+    assert page.locator(".flashcard-front").inner_text() != front
+    second = page.locator(".flashcard-front").inner_text()
+
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/study/\d+/answer$"))
+    page.keyboard.press("1")  # Again: the card comes back within minutes
+    page.wait_for_url(re.compile(r"/study/\?bank=\d+$"))
+    assert int(page.locator(".count-new strong").inner_text()) == new_left - 2
+    assert page.locator(".flashcard-front").inner_text() not in (front, second)
+    assert not errors, errors
+
+
+def test_a_typed_answer_is_graded_and_enter_takes_the_suggested_rating(page, live_server):
+    register(page, live_server, "typist@example.org")
+    page.goto(f"{live_server}/study/")
+    page.goto(f"{live_server}/study/?bank={bank_value(page, 'referendum')}")
+    text_inputs = page.locator("#study-front input[type=text]")
+    radios = page.locator("#study-front input[type=radio], #study-front input[type=checkbox]")
+    if text_inputs.count():
+        text_inputs.first.focus()
+        page.keyboard.type("a wrong answer")
+        page.keyboard.press("Enter")
+    else:
+        radios.first.focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/study/\d+/answer$"))
+    verdict = page.locator("#verdict").inner_text()
+    assert verdict in ("Right", "Wrong") or verdict.startswith("Partly")
+    focused = page.evaluate("document.activeElement.textContent").strip()
+    assert focused.endswith("Good" if verdict == "Right" else "Again")
+    assert page.get_by_text("Correct answer").is_visible()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/study/\?bank=\d+$"))
+    page.goto(f"{live_server}/progress/")
+    assert page.get_by_text("1 review over the last 30 days").is_visible()
+    page.get_by_text("Data table: Reviews per day").click()
+    assert page.get_by_role("row", name=re.compile("Today 1 review")).is_visible()
+    screenshot(page, "progress")

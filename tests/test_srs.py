@@ -1,0 +1,148 @@
+"""Spaced repetition without HTTP: stored state, due order, daily limits in the user's own day, missed questions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import Card, Question, ReviewLog
+from quizapp.srs.queue import (
+    due_cards,
+    enqueue_missed,
+    new_allowance,
+    next_card,
+    record_review,
+    unseen_questions,
+)
+from quizapp.srs.scheduling import AGAIN, EASY, GOOD, HARD, to_fsrs
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def questions() -> list[Question]:
+    return list(db.session.scalars(select(Question).order_by(Question.id)))
+
+
+def card_of(user, question) -> Card:
+    return db.session.scalar(select(Card).where(Card.user_id == user.id, Card.question_id == question.id))
+
+
+def review(user, question, rating, now, version=None):
+    """Rate a card as the study page would, for the version it currently has unless told otherwise."""
+    if version is None:
+        card = card_of(user, question)
+        version = card.version if card else 0
+    result = record_review(db.session, user, question, rating, version, now=now, fuzz=False)
+    db.session.commit()
+    return result
+
+
+def test_card_state_survives_store_and_load_unchanged(student, fixture_bank):
+    question = questions()[0]
+    scheduler = Scheduler(enable_fuzzing=False)
+    expected = FsrsCard(due=T0)
+    now = T0
+    for rating in (GOOD, AGAIN, HARD, GOOD, EASY):
+        expected, _ = scheduler.review_card(expected, Rating(rating), review_datetime=now)
+        review(student, question, rating, now)
+        db.session.expire_all()
+        stored = to_fsrs(card_of(student, question))
+        assert (stored.state, stored.step, stored.due, stored.last_review) == (
+            expected.state, expected.step, expected.due, expected.last_review)
+        assert stored.stability == pytest.approx(expected.stability, rel=1e-12)
+        assert stored.difficulty == pytest.approx(expected.difficulty, rel=1e-12)
+        assert stored.due.tzinfo is not None
+        now = expected.due + timedelta(minutes=1)
+    logs = db.session.scalars(select(ReviewLog).order_by(ReviewLog.id)).all()
+    assert [log.rating for log in logs] == [GOOD, AGAIN, HARD, GOOD, EASY]
+    assert logs[0].state_before is None and logs[1].state_before is not None
+    assert all(log.reviewed_at.tzinfo is not None for log in logs)
+
+
+def test_due_cards_come_most_overdue_first_and_before_new_ones(student, fixture_bank):
+    first, second, third, fourth = questions()[:4]
+    review(student, first, AGAIN, T0)                    # due again in minutes
+    review(student, second, AGAIN, T0 - timedelta(hours=2))
+    review(student, third, EASY, T0)                     # due in days
+    now = T0 + timedelta(hours=1)
+    assert [c.question_id for c in due_cards(db.session, student, now)] == [second.id, first.id]
+    upcoming = next_card(db.session, student, now)
+    assert upcoming.question.id == second.id and upcoming.card is not None
+    review(student, second, EASY, now)
+    review(student, first, EASY, now)
+    upcoming = next_card(db.session, student, now)
+    assert upcoming.card is None and upcoming.question.id == fourth.id  # nothing due: a new card
+
+
+@pytest.mark.parametrize("zone, local_evening", [
+    ("Asia/Almaty", datetime(2026, 3, 2, 23, 30)),
+    ("America/New_York", datetime(2026, 3, 7, 23, 30)),  # the night before the clocks go forward
+])
+def test_daily_new_card_limit_turns_over_at_local_midnight(student, fixture_bank, zone, local_evening):
+    from zoneinfo import ZoneInfo
+
+    student.timezone, student.new_cards_per_day = zone, 2
+    db.session.commit()
+    evening = local_evening.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    first, second = questions()[:2]
+    assert new_allowance(db.session, student, evening) == 2
+    review(student, first, EASY, evening)  # Easy: out of learning, not due again for days
+    review(student, second, EASY, evening + timedelta(minutes=5))
+    before_midnight = evening + timedelta(minutes=29)
+    assert new_allowance(db.session, student, before_midnight) == 0
+    assert next_card(db.session, student, before_midnight) is None
+    after_midnight = evening + timedelta(minutes=31)
+    assert after_midnight.astimezone(ZoneInfo(zone)).day != before_midnight.astimezone(ZoneInfo(zone)).day
+    assert new_allowance(db.session, student, after_midnight) == 2
+    assert next_card(db.session, student, after_midnight).card is None
+
+
+def test_reviews_and_missed_cards_do_not_count_against_the_new_card_limit(student, fixture_bank):
+    student.new_cards_per_day = 1
+    db.session.commit()
+    first, second, third = questions()[:3]
+    enqueue_missed(db.session, student.id, second.id, now=T0)
+    enqueue_missed(db.session, student.id, third.id, now=T0)
+    review(student, first, GOOD, T0)
+    review(student, second, AGAIN, T0)
+    assert new_allowance(db.session, student, T0) == 0
+    assert card_of(student, third).origin == "missed"
+
+
+def test_a_missed_question_is_due_at_once_and_an_early_due_date_is_kept(student, fixture_bank):
+    question = questions()[0]
+    enqueue_missed(db.session, student.id, question.id, now=T0)
+    enqueue_missed(db.session, student.id, question.id, now=T0 + timedelta(minutes=1))
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Card)) == 1
+    assert card_of(student, question).due == T0
+    review(student, question, EASY, T0)
+    later_due = card_of(student, question).due
+    assert later_due > T0 + timedelta(days=1)
+    enqueue_missed(db.session, student.id, question.id, now=T0 + timedelta(hours=3))
+    db.session.commit()
+    db.session.expire_all()
+    assert card_of(student, question).due == T0 + timedelta(hours=3)
+    assert [c.question_id for c in due_cards(db.session, student, T0 + timedelta(hours=3))] == [question.id]
+
+
+def test_a_rating_for_a_stale_version_changes_nothing(student, fixture_bank):
+    question = questions()[0]
+    assert review(student, question, GOOD, T0, version=0) is not None
+    assert review(student, question, AGAIN, T0, version=0) is None  # the same new card, rated twice
+    card = card_of(student, question)
+    assert review(student, question, AGAIN, T0, version=card.version + 5) is None
+    assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 1
+
+
+def test_unseen_questions_skip_retired_ones(student, fixture_bank):
+    question = questions()[0]
+    question.retired_at = T0
+    db.session.commit()
+    unseen = db.session.scalars(unseen_questions(student, None)).all()
+    assert question not in unseen and len(unseen) == len(questions()) - 1

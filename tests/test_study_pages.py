@@ -1,0 +1,196 @@
+"""The study pages through the test client: front, back with a suggested rating, rating, settings, missed questions."""
+
+from __future__ import annotations
+
+import random
+import re
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import Card, Question, QuestionRevision, ReviewLog
+from quizapp.models.types import utcnow
+from quizapp.srs.scheduling import AGAIN, GOOD, HARD
+from tests.conftest import csrf_from
+from tests.test_answer_keys import SECRETS
+from tests.test_quiz_flow import item_at, right_answer_form, start
+
+QUESTION_TYPES = ["single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze", "flashcard"]
+
+
+def hidden(html: str, name: str) -> str:
+    return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html).group(1)
+
+
+def retire_all_but(question_type: str) -> None:
+    """Leave only the fixture bank's question of one type active."""
+    for question in db.session.scalars(select(Question).where(Question.type != question_type)):
+        question.retired_at = question.retired_at or utcnow()
+    db.session.commit()
+
+
+def front_of(client, question_type: str | None = None) -> tuple[int, str]:
+    """Open the study page (narrowed to one question type if given) and return its question and page."""
+    if question_type:
+        retire_all_but(question_type)
+    page = client.get("/study/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    return int(re.search(r'action="/study/(\d+)/answer"', html).group(1)), html
+
+
+def answer(client, question_id: int, html: str, fields: dict):
+    data = {"csrf_token": csrf_from(html), "version": hidden(html, "version"), "shown_at": hidden(html, "shown_at"),
+            "bank": "", **fields}
+    return client.post(f"/study/{question_id}/answer", data=data)
+
+
+def rate(client, question_id: int, back_html: str, rating: int):
+    return client.post(f"/study/{question_id}/rate", data={
+        "csrf_token": csrf_from(back_html), "version": hidden(back_html, "version"),
+        "shown_at": hidden(back_html, "shown_at"), "bank": "", "rating": str(rating)})
+
+
+def shown_form(question: Question, student_id: int, version: int) -> dict:
+    """A right answer in the terms of the shuffled choices the study page showed."""
+    revision = db.session.scalar(select(QuestionRevision).where(
+        QuestionRevision.question_id == question.id, QuestionRevision.number == question.revision))
+    order = list(range(len(revision.data.get("choices", []))))
+    if question.type in ("single_choice", "multiple_response") and revision.data.get("shuffle", True):
+        random.Random(f"{student_id}:{question.id}:{version}").shuffle(order)
+    return right_answer_form(SimpleNamespace(question=question, revision=revision, choice_order=order))
+
+
+@pytest.mark.parametrize("question_type", QUESTION_TYPES)
+def test_every_type_studies_as_a_card_with_the_key_kept_until_answered(logged_in, student, fixture_bank,
+                                                                         question_type):
+    question_id, front = front_of(logged_in, question_type)
+    question = db.session.get(Question, question_id)
+    for secret in SECRETS[question.key]:
+        assert secret not in front, f"{secret!r} leaked before answering"
+    assert "<mark>" not in front
+    back = answer(logged_in, question_id, front, shown_form(question, student.id, 0))
+    assert back.status_code == 200
+    html = back.get_data(as_text=True)
+    assert "<mark>" in html and "Read this passage in the full text" in html
+    assert any(secret in html for secret in SECRETS[question.key])
+    if question_type == "flashcard":
+        assert "We suggest" not in html
+    else:
+        assert ">Right<" in html.replace("\n", "").replace("  ", "")
+        assert re.search(rf'value="{GOOD}"[^>]*class="[^"]*suggested[^"]*"[^>]*autofocus', html)
+    response = rate(logged_in, question_id, html, GOOD)
+    assert response.status_code == 302 and response.location.endswith("/study/")
+    card = db.session.scalar(select(Card).where(Card.question_id == question_id))
+    assert card.user_id == student.id and card.last_review is not None and card.origin == "new"
+
+
+def test_a_wrong_answer_suggests_again_and_the_student_may_change_it(logged_in, fixture_bank):
+    question_id, front = front_of(logged_in, "numeric")
+    back = answer(logged_in, question_id, front, {"answer": "12345"}).get_data(as_text=True)
+    assert "Wrong" in back
+    assert re.search(rf'value="{AGAIN}"[^>]*class="[^"]*suggested', back)
+    rate(logged_in, question_id, back, HARD)
+    assert db.session.scalar(select(ReviewLog.rating)) == HARD
+
+
+def test_an_empty_answer_rerenders_the_front_with_a_message(logged_in, fixture_bank):
+    question_id, front = front_of(logged_in, "short_text")
+    response = answer(logged_in, question_id, front, {"answer": ""})
+    assert response.status_code == 422
+    assert "Type an answer." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Card)) == 0
+
+
+def test_a_double_submitted_rating_is_recorded_once(logged_in, fixture_bank):
+    question_id, front = front_of(logged_in, "flashcard")
+    back = answer(logged_in, question_id, front, {}).get_data(as_text=True)
+    rate(logged_in, question_id, back, GOOD)
+    second = rate(logged_in, question_id, back, AGAIN)
+    assert second.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 1
+    assert "already been rated" in logged_in.get("/study/").get_data(as_text=True)
+
+
+def test_again_good_only_mode_offers_two_ratings_and_refuses_the_others(logged_in, student, fixture_bank):
+    student.again_good_only = True
+    db.session.commit()
+    question_id, front = front_of(logged_in, "flashcard")
+    back = answer(logged_in, question_id, front, {}).get_data(as_text=True)
+    assert 'data-key="1"' in back and 'data-key="3"' in back
+    assert 'data-key="2"' not in back and 'data-key="4"' not in back
+    rate(logged_in, question_id, back, HARD)
+    assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 0
+    rate(logged_in, question_id, back, GOOD)
+    assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 1
+
+
+def test_a_flashcard_not_known_in_a_quiz_enters_the_queue(logged_in, fixture_bank):
+    retire_all_but("flashcard")
+    start(logged_in, length=1)
+    page = logged_in.get("/quiz/1/q/1").get_data(as_text=True)
+    logged_in.post("/quiz/1/q/1", data={"csrf_token": csrf_from(page)})
+    feedback = logged_in.get("/quiz/1/q/1").get_data(as_text=True)
+    logged_in.post("/quiz/1/q/1/grade", data={"csrf_token": csrf_from(feedback), "missed": "I did not know it"})
+    card = db.session.scalar(select(Card))
+    assert card is not None and card.origin == "missed" and card.question_id == item_at(1).question_id
+
+
+def test_a_right_quiz_answer_leaves_the_queue_alone(logged_in, fixture_bank):
+    retire_all_but("numeric")
+    start(logged_in, length=1)
+    page = logged_in.get("/quiz/1/q/1").get_data(as_text=True)
+    logged_in.post("/quiz/1/q/1", data={"csrf_token": csrf_from(page), **right_answer_form(item_at(1))})
+    assert db.session.scalar(select(func.count()).select_from(Card)) == 0
+
+
+def test_a_wrong_numeric_quiz_answer_enqueues_the_question(logged_in, fixture_bank):
+    retire_all_but("numeric")
+    start(logged_in, length=1)
+    page = logged_in.get("/quiz/1/q/1").get_data(as_text=True)
+    logged_in.post("/quiz/1/q/1", data={"csrf_token": csrf_from(page), "answer": "1"})
+    card = db.session.scalar(select(Card))
+    assert card is not None and card.origin == "missed" and card.question_id == item_at(1).question_id
+    question_id, study = front_of(logged_in)
+    assert question_id == card.question_id and "Missed in a quiz" in study
+
+
+def test_study_is_for_logged_in_users_and_visible_questions(client, logged_in, fixture_bank):
+    assert logged_in.get("/study/?bank=999").status_code == 404
+    assert logged_in.post("/study/99999/answer", data={}).status_code in (400, 404)
+    logged_in.post("/auth/logout", data={"csrf_token": csrf_from(logged_in.get("/study/").get_data(as_text=True))})
+    assert client.get("/study/").status_code == 302
+
+
+def test_nothing_left_shows_when_the_next_card_is_due(logged_in, student, fixture_bank):
+    student.new_cards_per_day = 1
+    db.session.commit()
+    question_id, front = front_of(logged_in, "flashcard")
+    back = answer(logged_in, question_id, front, {}).get_data(as_text=True)
+    rate(logged_in, question_id, back, 4)
+    done = logged_in.get("/study/").get_data(as_text=True)
+    assert "Nothing more to study right now" in done and "Your next card is due" in done
+
+
+def test_settings_validate_and_save(logged_in, student):
+    page = logged_in.get("/study/settings").get_data(as_text=True)
+    assert 'value="0.90"' in page
+    bad = logged_in.post("/study/settings", data={
+        "csrf_token": csrf_from(page), "timezone": "Asia/Almaty", "new_cards_per_day": "15",
+        "desired_retention": "0.99"})
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "between 0.70 and 0.97" in html and 'value="15"' in html
+    good = logged_in.post("/study/settings", data={
+        "csrf_token": csrf_from(page), "timezone": "Asia/Almaty", "new_cards_per_day": "15",
+        "desired_retention": "0.97", "again_good_only": "y"})
+    assert good.status_code == 302
+    db.session.refresh(student)
+    assert (student.timezone, student.new_cards_per_day, student.desired_retention, student.again_good_only) == (
+        "Asia/Almaty", 15, 0.97, True)
+    unknown = logged_in.post("/study/settings", data={
+        "csrf_token": csrf_from(page), "timezone": "Mars/Olympus", "new_cards_per_day": "15",
+        "desired_retention": "0.9"})
+    assert unknown.status_code == 422

@@ -1,0 +1,159 @@
+"""Study statistics in the user's own days, the charts drawn from them, and fitting personal parameters."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Question
+from quizapp.progress.charts import Point, column_chart, nice_ceiling, row_chart
+from quizapp.srs import optimize
+from quizapp.srs.scheduling import AGAIN, EASY, GOOD
+from quizapp.srs.stats import (
+    accuracy_by_topic,
+    current_streak,
+    due_forecast,
+    overall_retention,
+    reviews_per_day,
+)
+from tests.test_srs import review
+
+NOW = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
+
+
+def questions() -> list[Question]:
+    return list(db.session.scalars(select(Question).order_by(Question.id)))
+
+
+def test_reviews_are_counted_on_the_users_local_day(student, fixture_bank):
+    student.timezone = "Asia/Almaty"  # UTC+5: 20:30 UTC is already the next day there
+    db.session.commit()
+    first, second = questions()[:2]
+    review(student, first, GOOD, datetime(2026, 5, 18, 20, 30, tzinfo=UTC))
+    review(student, second, GOOD, datetime(2026, 5, 18, 18, 30, tzinfo=UTC))
+    days = reviews_per_day(db.session, student, NOW)
+    assert len(days) == 30 and days[-1].day == date(2026, 5, 20)
+    counts = {d.day: d.count for d in days if d.count}
+    assert counts == {date(2026, 5, 18): 1, date(2026, 5, 19): 1}
+
+
+def test_due_forecast_puts_overdue_cards_on_today(student, fixture_bank):
+    first, second, third = questions()[:3]
+    review(student, first, AGAIN, NOW - timedelta(days=3))     # overdue for days
+    review(student, second, EASY, NOW - timedelta(hours=1))    # due in days
+    review(student, third, EASY, NOW - timedelta(days=400))    # long overdue
+    forecast = due_forecast(db.session, student, NOW)
+    assert forecast[0].day == NOW.date() and forecast[0].count == 2
+    assert sum(d.count for d in forecast[1:]) == 1
+
+
+def test_retention_counts_only_cards_already_in_review(student, fixture_bank):
+    first, second = questions()[:2]
+    review(student, first, EASY, NOW - timedelta(days=20))   # a new card: not counted
+    review(student, second, EASY, NOW - timedelta(days=20))
+    review(student, first, GOOD, NOW - timedelta(days=5))    # in review: recalled
+    review(student, second, AGAIN, NOW - timedelta(days=5))  # in review: forgotten
+    retention = overall_retention(db.session, student, NOW)
+    assert (retention.total, retention.passed, retention.percent) == (2, 1, 50.0)
+
+
+def test_accuracy_by_topic_joins_quizzes_and_reviews(student, fixture_bank):
+    parliament = [q for q in questions() if q.topic == "Parliament"]
+    review(student, parliament[0], AGAIN, NOW)
+    review(student, parliament[1], GOOD, NOW)
+    rates = {r.label: (r.total, r.passed) for r in accuracy_by_topic(db.session, student)}
+    assert rates == {"Parliament": (2, 1)}
+
+
+def test_streak_counts_consecutive_local_days_and_survives_an_open_today(student, fixture_bank):
+    first = questions()[0]
+    assert current_streak(db.session, student, NOW) == 0
+    for days_ago in (1, 2, 3, 5):
+        review(student, first, GOOD, NOW - timedelta(days=days_ago))
+    assert current_streak(db.session, student, NOW) == 3
+    review(student, first, GOOD, NOW)
+    assert current_streak(db.session, student, NOW) == 4
+
+
+def test_charts_scale_to_round_numbers_and_keep_every_value():
+    assert [nice_ceiling(v) for v in (0, 1, 3, 7, 12, 99, 101)] == [1, 1, 5, 10, 20, 100, 200]
+    points = [Point(f"d{i}", i, f"{i} reviews") for i in range(30)]
+    chart = column_chart("c", "Title", "Summary", points)
+    assert chart.ticks[-1].value == "50" and len(chart.bars) == 30
+    assert [b.axis_label for b in chart.bars if b.axis_label] == ["d0", "d5", "d10", "d15", "d20", "d25", "d29"]
+    tallest = max(chart.bars, key=lambda b: b.height)
+    assert tallest.point.value == 29 and tallest.y + tallest.height == pytest.approx(200 - 28)
+    rows = row_chart("r", "Topics", "Summary", [Point("A very long topic name that will not fit", 50, "50%")])
+    assert rows.bars[0].axis_label.endswith("…") and rows.bars[0].width == pytest.approx((640 - 220 - 56) / 2)
+
+
+def test_progress_page_draws_each_chart_with_a_text_alternative(logged_in, student, fixture_bank):
+    review(student, questions()[0], GOOD, datetime.now(UTC))
+    html = logged_in.get("/progress/").get_data(as_text=True)
+    for title in ("Reviews per day, last 30 days", "Cards due, next 30 days",
+                  "Retention on review cards, by week", "Accuracy by topic"):
+        assert "<title id=" in html and title in html
+    assert len(re.findall(r'<svg[^>]*role="img"[^>]*aria-describedby="[\w-]+-summary"', html)) == 4
+    assert "1 review over the last 30 days" in html
+    assert "<strong>1</strong> day in a row" in html
+    assert html.count("<details>") >= 4
+
+
+def test_optimizer_needs_enough_reviews(runner, student):
+    result = runner.invoke(args=["study", "optimize", student.email])
+    assert result.exit_code != 0 and "at least 1000" in result.output
+
+
+def test_optimizer_missing_names_the_extra_to_install(runner, student, monkeypatch):
+    monkeypatch.setattr(optimize, "review_count", lambda session, user: 5000)
+    monkeypatch.setitem(sys.modules, "torch", None)  # as on a default install, without the optional extra
+    import fsrs
+
+    class MissingOptimizer:
+        def __init__(self, *args, **kwargs):
+            raise ImportError("torch is not installed")
+
+    monkeypatch.setattr(fsrs, "Optimizer", MissingOptimizer)
+    result = runner.invoke(args=["study", "optimize", student.email])
+    assert result.exit_code != 0 and 'pip install ".[optimizer]"' in result.output
+
+
+def test_fitted_parameters_are_stored_and_used(runner, student, fixture_bank, monkeypatch):
+    first = questions()[0]
+    for day in range(3):
+        review(student, first, GOOD, NOW + timedelta(days=day * 10))
+    fitted = [0.3, 1.2, 2.5, 8.0, 6.4, 0.83, 3.0, 0.002, 1.87, 0.17, 0.8, 1.48, 0.06, 0.26, 1.65, 0.6, 1.87,
+              0.54, 0.09, 0.07, 0.15]
+    seen = {}
+
+    class FakeOptimizer:
+        def __init__(self, logs):
+            seen["logs"] = logs
+
+        def compute_optimal_parameters(self):
+            return fitted
+
+    import fsrs
+
+    monkeypatch.setattr(fsrs, "Optimizer", FakeOptimizer)
+    monkeypatch.setattr(optimize, "MIN_REVIEWS", 3)
+    monkeypatch.setattr(optimize.fit_parameters, "__defaults__", (3,))
+    result = runner.invoke(args=["study", "optimize", student.email.upper()])
+    assert result.exit_code == 0, result.output
+    assert [log.rating for log in seen["logs"]] == [GOOD] * 3
+    assert seen["logs"][0].review_datetime == NOW
+    db.session.refresh(student)
+    assert student.fsrs_parameters == fitted
+    from quizapp.srs.scheduling import scheduler_for
+
+    assert list(scheduler_for(student).parameters) == fitted
+
+
+def test_optimizer_reports_an_unknown_user(runner):
+    result = runner.invoke(args=["study", "optimize", "nobody@example.org"])
+    assert result.exit_code != 0 and "No user" in result.output
