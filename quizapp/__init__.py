@@ -22,18 +22,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from quizapp import auth, main, progress, quiz, reader, study
+    from quizapp import admin, auth, authoring, classroom, main, progress, quiz, reader, study
     from quizapp.web import register_web_helpers
 
-    for blueprint in (main.bp, auth.bp, quiz.bp, study.bp, progress.bp, reader.bp):
+    for blueprint in (
+        main.bp, auth.bp, quiz.bp, study.bp, progress.bp, reader.bp, classroom.bp, authoring.bp, admin.bp,
+    ):
         app.register_blueprint(blueprint)
     register_web_helpers(app)
 
+    from quizapp.auth.cli import users_cli
     from quizapp.banks.cli import questions_cli
     from quizapp.srs.cli import study_cli
 
     app.cli.add_command(questions_cli)
     app.cli.add_command(study_cli)
+    app.cli.add_command(users_cli)
     return app
 
 

@@ -8,9 +8,11 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
+from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
 from quizapp.models import User
+from quizapp.quiz.present import cloze_blanks
 from quizapp.srs.queue import user_zone
 
 _CSP = (
@@ -34,6 +36,8 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["markdown_inline"] = render_inline
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["join_code"] = display_code
+    app.jinja_env.filters["cloze_blanks"] = cloze_blanks
 
     @app.after_request
     def _security_headers(response):

@@ -98,9 +98,9 @@ def test_failure_midway_rolls_everything_back(app, bank_dir, monkeypatch):
     original = loader._sync_bank
     calls = []
 
-    def failing(session, parsed, owner_id, report):
-        original(session, parsed, owner_id, report)
-        calls.append(parsed.slug)
+    def failing(*args):
+        original(*args)
+        calls.append(args[1].slug)
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(loader, "_sync_bank", failing)

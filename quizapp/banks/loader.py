@@ -33,8 +33,11 @@ class LoadReport:
                 f"{self.unchanged} unchanged")
 
 
-def load_banks(session: Session, result: CheckResult, owner_id: int | None = None) -> LoadReport:
-    """Write every checked bank in one transaction; nothing is written if any problem exists."""
+def load_banks(session: Session, result: CheckResult, owner_id: int | None = None,
+               publish_new: bool = True) -> LoadReport:
+    """Write every checked bank in one transaction; nothing is written if any problem exists.
+
+    A bank created with `publish_new` False stays private and unpublished until its owner publishes it."""
     if not result.ok:
         raise InvalidBanks(result)
     report = LoadReport()
@@ -42,7 +45,7 @@ def load_banks(session: Session, result: CheckResult, owner_id: int | None = Non
         for document in result.documents.values():
             _upsert_document(session, document)
         for parsed in result.banks:
-            _sync_bank(session, parsed, owner_id, report)
+            _sync_bank(session, parsed, owner_id, publish_new, report)
         session.commit()
     except BaseException:
         session.rollback()
@@ -58,10 +61,11 @@ def _upsert_document(session: Session, document: Document) -> None:
     session.add(row)
 
 
-def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, report: LoadReport) -> None:
+def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publish_new: bool,
+               report: LoadReport) -> None:
     bank = session.scalar(select(Bank).where(Bank.slug == parsed.slug))
     if bank is None:
-        bank = Bank(slug=parsed.slug, owner_id=owner_id)
+        bank = Bank(slug=parsed.slug, owner_id=owner_id, is_published=publish_new, is_public=publish_new)
         session.add(bank)
     bank.title, bank.description, bank.origin = parsed.title, parsed.description, parsed.origin
     session.flush()

@@ -1,11 +1,17 @@
 """Database models; importing this package registers every table on the metadata."""
 
+from quizapp.models.classroom import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership
 from quizapp.models.content import Bank, Question, QuestionRevision, SourceDocument
 from quizapp.models.quiz import QuizAttempt, QuizItem, Response
 from quizapp.models.study import Card, ReviewLog
 from quizapp.models.user import Role, User
 
 __all__ = [
+    "INSTRUCTOR",
+    "STUDENT",
+    "Assignment",
+    "Classroom",
+    "Membership",
     "Bank",
     "Card",
     "Question",

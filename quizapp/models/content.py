@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
@@ -35,6 +35,10 @@ class Bank(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     is_public: Mapped[bool] = mapped_column(default=True)
+    # Uploaded banks wait for their owner's preview before anyone else sees them.
+    is_published: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # False keeps a bank for assignments only: no free practice, where answers could be seen early.
+    practice_open: Mapped[bool] = mapped_column(default=True, server_default=true())
     origin: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
+from quizapp.models.classroom import Assignment
 from quizapp.models.content import Bank, Question, QuestionRevision
 from quizapp.models.types import UTCDateTime, utcnow
 
@@ -22,8 +23,14 @@ class QuizAttempt(db.Model):
     topic: Mapped[str | None] = mapped_column(String(100))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set for attempts at an assignment: which one, the how-many-th, the server-enforced end, and lateness.
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
+    number: Mapped[int | None]
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_late: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     bank: Mapped[Bank] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     items: Mapped[list[QuizItem]] = relationship(back_populates="attempt", order_by="QuizItem.position")
 
 
@@ -68,3 +75,4 @@ class Response(db.Model):
 
 Index("ix_response_user_question", Response.user_id, Response.question_id)
 Index("ix_response_user_time", Response.user_id, Response.answered_at)
+Index("ix_quiz_attempt_assignment_user", QuizAttempt.assignment_id, QuizAttempt.user_id)

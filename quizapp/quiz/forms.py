@@ -49,6 +49,10 @@ class AnswerForm(FlaskForm):
     submit = SubmitField("Check answer")
 
 
+class HandInForm(FlaskForm):
+    submit = SubmitField("Hand in my answers")
+
+
 class SelfGradeForm(FlaskForm):
     knew = SubmitField("I knew it")
     missed = SubmitField("I did not know it")
@@ -94,3 +98,20 @@ def given_answer(qtype: str, form: AnswerForm, choice_order: list[int] | None) -
     if qtype == "cloze":
         return [(entry.data or "").strip() for entry in form.blanks]
     return None
+
+
+def prefill(form: AnswerForm, qtype: str, given: Any, choice_order: list[int] | None) -> None:
+    """Put a recorded answer back into the form, so a student can see and change it before handing in."""
+    if given is None:
+        return
+    if qtype == "single_choice":
+        form.answer.data = str((choice_order or []).index(given))
+    elif qtype == "multiple_response":
+        form.answer.data = [str((choice_order or []).index(i)) for i in given]
+    elif qtype == "true_false":
+        form.answer.data = "true" if given else "false"
+    elif qtype in ("numeric", "short_text"):
+        form.answer.data = given
+    elif qtype == "cloze":
+        for entry, typed in zip(form.blanks, given, strict=False):
+            entry.data = typed

@@ -70,6 +70,12 @@ def cloze_html(text: str, fill: list[Markup]) -> Markup:
     return Markup(html)
 
 
+def cloze_blanks(text: str) -> Markup:
+    """A cloze text with empty blanks, as a student first sees it."""
+    blank = Markup('<span class="blank empty">______<span class="visually-hidden"> (blank)</span></span>')
+    return cloze_html(text, [blank] * len(CLOZE_BLANK.findall(text)))
+
+
 def cloze_feedback(data: dict[str, Any], given: list[str], parts: tuple[bool, ...]) -> Markup:
     """The cloze text with each blank showing what was typed and, where wrong, the answer."""
     fill = []
@@ -128,3 +134,16 @@ def feedback_context(session: Session, qtype: str, revision: QuestionRevision, g
         "sources": source_views(revision, documents),
         "cloze": cloze_feedback(data, given, result.parts) if qtype == "cloze" and result else None,
     }
+
+
+def preview_context(session: Session, qtype: str, revision: QuestionRevision) -> dict[str, Any]:
+    """A question with its key, for instructors: the answer in words, each choice marked, and the sources."""
+    data = revision.data
+    cloze = None
+    if qtype == "cloze":
+        cloze = cloze_html(data["text"], [Markup('<span class="blank right">{}</span>').format(" / ".join(b))
+                                          for b in data["blanks"]])
+    context = feedback_context(session, qtype, revision, None, None)
+    context.update(cloze=cloze, choices=[(render_inline(c["text"]), i in data.get("correct", []), c.get("feedback"))
+                                         for i, c in enumerate(data.get("choices", []))])
+    return context

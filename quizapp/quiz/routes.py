@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -10,13 +10,16 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.grading import grade
 from quizapp.models import QuizAttempt
+from quizapp.models.types import utcnow
 from quizapp.quiz import bp
-from quizapp.quiz.forms import SelfGradeForm, answer_form, given_answer, start_form
+from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, submit_attempt
+from quizapp.quiz.forms import HandInForm, SelfGradeForm, answer_form, given_answer, prefill, start_form
 from quizapp.quiz.present import cloze_html, correct_answer, feedback_context, given_answer_text
 from quizapp.quiz.service import (
     NoQuestions,
     attempt_score,
     bank_overviews,
+    enqueue_attempt_misses,
     get_item,
     next_unanswered,
     record_self_grade,
@@ -47,18 +50,35 @@ def start(bank_id: int):
 @login_required
 def question(attempt_id: int, position: int):
     item = get_item(db.session, current_user, attempt_id, position) or abort(404)
+    attempt, now = item.attempt, utcnow()
+    if attempt.assignment_id is not None and close_if_expired(attempt, now):
+        db.session.commit()
+        flash("Time is up: your attempt was handed in with the answers you had given.", "info")
+    # Assignments that show feedback later keep the answer form open, prefilled, until the attempt is handed in.
+    deferred = attempt.assignment_id is not None and not feedback_visible(attempt, now)
+    if attempt.finished_at is not None and deferred:
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    if item.response is not None and not deferred:
+        # A second submission (a double click, a resent form) changes nothing and lands on the feedback.
+        return _feedback(item) if request.method == "GET" else redirect(request.path)
     qtype, data = item.question.type, item.revision.data
-    if item.response is None:
-        form = answer_form(qtype, data, item.choice_order)
-        if form.validate_on_submit():
-            submit_answer(db.session, item, given_answer(qtype, form, item.choice_order))
-            db.session.commit()
-            return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
-        status = 422 if form.errors else 200
-        return render_template("quiz/question.html", item=item, form=form, data=data,
-                               cloze=_cloze_inputs(form, data) if qtype == "cloze" else None,
-                               total=len(item.attempt.items)), status
-    return _feedback(item)
+    form = answer_form(qtype, data, item.choice_order)
+    if form.validate_on_submit():
+        refusal = answer_refusal(attempt, now)
+        if refusal:
+            flash(refusal, "error")
+            return redirect(url_for("quiz.results", attempt_id=attempt.id))
+        submit_answer(db.session, item, given_answer(qtype, form, item.choice_order), replace=deferred)
+        db.session.commit()
+        if deferred:
+            return redirect(_after(item, saved=True))
+        return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+    if request.method == "GET" and item.response is not None:
+        prefill(form, qtype, item.response.given, item.choice_order)
+    status = 422 if form.errors else 200
+    return render_template("quiz/question.html", item=item, form=form, data=data, deferred=deferred,
+                           cloze=_cloze_inputs(form, data) if qtype == "cloze" else None,
+                           total=len(attempt.items)), status
 
 
 @bp.post("/<int:attempt_id>/q/<int:position>/grade")
@@ -72,11 +92,18 @@ def self_grade(attempt_id: int, position: int):
     return redirect(_after(item))
 
 
-def _after(item) -> str:
-    following = next_unanswered(item.attempt)
-    if following is None:
-        return url_for("quiz.results", attempt_id=item.attempt_id)
-    return url_for("quiz.question", attempt_id=item.attempt_id, position=following.position)
+def _after(item, saved: bool = False) -> str:
+    """Where to go once an item is done: the next unanswered one, else the results (or, for assignments,
+    the page to hand in). A saved answer of a deferred-feedback assignment moves on to the next position."""
+    attempt = item.attempt
+    if saved and item.position < len(attempt.items):
+        return url_for("quiz.question", attempt_id=attempt.id, position=item.position + 1)
+    following = None if saved else next_unanswered(attempt)
+    if following is not None:
+        return url_for("quiz.question", attempt_id=attempt.id, position=following.position)
+    if attempt.assignment_id is not None and attempt.finished_at is None:
+        return url_for("quiz.hand_in", attempt_id=attempt.id)
+    return url_for("quiz.results", attempt_id=attempt.id)
 
 
 def _cloze_inputs(form, data) -> Markup:
@@ -97,20 +124,58 @@ def _feedback(item):
     )
 
 
+@bp.route("/<int:attempt_id>/hand-in", methods=["GET", "POST"])
+@login_required
+def hand_in(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if attempt.assignment_id is None:
+        abort(404)
+    now = utcnow()
+    close_if_expired(attempt, now)
+    if attempt.finished_at is None:
+        form = HandInForm()
+        if form.validate_on_submit():
+            submit_attempt(attempt, now)
+            if feedback_visible(attempt, now):
+                enqueue_attempt_misses(db.session, attempt)
+            db.session.commit()
+            flash("Your answers have been handed in.", "success")
+            return redirect(url_for("quiz.results", attempt_id=attempt.id))
+        return render_template("quiz/hand_in.html", attempt=attempt, form=form)
+    db.session.commit()
+    return redirect(url_for("quiz.results", attempt_id=attempt.id))
+
+
 @bp.get("/<int:attempt_id>/results")
 @login_required
 def results(attempt_id: int):
-    attempt = db.session.scalar(
-        select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == current_user.id)
-    ) or abort(404)
-    remaining = next_unanswered(attempt)
-    if remaining is not None:
-        flash("Answer every question to see your results.", "info")
-        return redirect(url_for("quiz.question", attempt_id=attempt.id, position=remaining.position))
+    attempt = _own_attempt(attempt_id)
+    now = utcnow()
+    if attempt.assignment_id is not None:
+        if close_if_expired(attempt, now):
+            db.session.commit()
+        if attempt.finished_at is None:
+            return redirect(url_for("quiz.hand_in", attempt_id=attempt.id))
+        if not feedback_visible(attempt, now):
+            return render_template("quiz/handed_in.html", attempt=attempt)
+        enqueue_attempt_misses(db.session, attempt)
+        db.session.commit()
+    else:
+        remaining = next_unanswered(attempt)
+        if remaining is not None:
+            flash("Answer every question to see your results.", "info")
+            return redirect(url_for("quiz.question", attempt_id=attempt.id, position=remaining.position))
     earned, possible = attempt_score(attempt)
     rows = [
-        (item, given_answer_text(item.question.type, item.revision.data, item.response.given),
+        (item, given_answer_text(item.question.type, item.revision.data,
+                                 item.response.given if item.response else None),
          correct_answer(item.question.type, item.revision.data))
         for item in attempt.items
     ]
     return render_template("quiz/results.html", attempt=attempt, earned=earned, possible=possible, rows=rows)
+
+
+def _own_attempt(attempt_id: int) -> QuizAttempt:
+    return db.session.scalar(
+        select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == current_user.id)
+    ) or abort(404)

@@ -93,10 +93,11 @@ def get_item(session: Session, user: User, attempt_id: int, position: int) -> Qu
     )
 
 
-def submit_answer(session: Session, item: QuizItem, given: Any) -> Response:
-    """Grade and record an answer; a repeated submit returns the answer already recorded."""
+def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = False) -> Response:
+    """Grade and record an answer. A repeated submit returns the answer already recorded, unless `replace`
+    (assignments that show feedback only later let students change answers until they hand in)."""
     if item.response is not None:
-        return item.response
+        return _replace(item.response, item, given) if replace else item.response
     pending_self_grade = item.question.type == "flashcard"
     result = None if pending_self_grade else grade(item.question.type, item.revision.data, given)
     response = Response(
@@ -109,16 +110,35 @@ def submit_answer(session: Session, item: QuizItem, given: Any) -> Response:
         session.flush()
     except IntegrityError:
         # Another request recorded this item first (a double click, a second tab):
-        # nothing else is pending, so roll back and return the answer that won.
+        # nothing else is pending, so roll back and keep (or update) the answer that won.
         session.rollback()
         existing = session.scalar(select(Response).where(Response.item_id == item.id))
         if existing is None:
             raise
-        return existing
-    if result is not None and not result.correct:
+        return _replace(existing, item, given) if replace else existing
+    if result is not None and not result.correct and _feedback_now(item.attempt):
         enqueue_missed(session, response.user_id, item.question_id)
     _finish_if_complete(session, item.attempt)
     return response
+
+
+def _replace(response: Response, item: QuizItem, given: Any) -> Response:
+    result = grade(item.question.type, item.revision.data, given)
+    response.given, response.is_correct, response.score = given, result.correct, result.score
+    response.answered_at = utcnow()
+    return response
+
+
+def _feedback_now(attempt: QuizAttempt) -> bool:
+    """Whether the student sees this answer's feedback at once (and so may meet the question in study)."""
+    return attempt.assignment is None or attempt.assignment.feedback_policy == "each"
+
+
+def enqueue_attempt_misses(session: Session, attempt: QuizAttempt) -> None:
+    """Queue every question missed in an attempt for review, once its feedback may be seen."""
+    for item in attempt.items:
+        if item.response is not None and item.response.given is not None and not item.response.is_correct:
+            enqueue_missed(session, attempt.user_id, item.question_id)
 
 
 def record_self_grade(session: Session, item: QuizItem, knew: bool) -> Response | None:
@@ -135,6 +155,8 @@ def record_self_grade(session: Session, item: QuizItem, knew: bool) -> Response 
 
 
 def _finish_if_complete(session: Session, attempt: QuizAttempt) -> None:
+    if attempt.assignment_id is not None:
+        return  # assignment attempts are handed in explicitly, or closed by their deadline
     answered = session.scalar(
         select(func.count()).select_from(Response).join(QuizItem).where(QuizItem.attempt_id == attempt.id)
     )

@@ -47,9 +47,13 @@ def new_cards_today(session: Session, user: User, now: datetime) -> int:
     )
 
 
+def _visible_bank_ids(user: User):
+    # Cards of banks the student may no longer practise with (closed, unpublished, left class) stay out of study.
+    return visible_banks(user).with_only_columns(Bank.id)
+
+
 def _active_questions(user: User, bank_id: int | None):
-    banks = visible_banks(user).with_only_columns(Bank.id)
-    query = select(Question).where(Question.retired_at.is_(None), Question.bank_id.in_(banks))
+    query = select(Question).where(Question.retired_at.is_(None), Question.bank_id.in_(_visible_bank_ids(user)))
     return query.where(Question.bank_id == bank_id) if bank_id else query
 
 
@@ -57,7 +61,8 @@ def due_cards(session: Session, user: User, now: datetime, bank_id: int | None =
     """Cards due by now, most overdue first."""
     query = (
         select(Card).join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due <= now, Question.retired_at.is_(None))
+        .where(Card.user_id == user.id, Card.due <= now, Question.retired_at.is_(None),
+               Question.bank_id.in_(_visible_bank_ids(user)))
         .order_by(Card.due, Card.id).limit(limit)
     )
     if bank_id:
@@ -69,7 +74,8 @@ def due_count(session: Session, user: User, now: datetime, bank_id: int | None =
     """How many cards are due by now."""
     query = (
         select(func.count()).select_from(Card).join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due <= now, Question.retired_at.is_(None))
+        .where(Card.user_id == user.id, Card.due <= now, Question.retired_at.is_(None),
+               Question.bank_id.in_(_visible_bank_ids(user)))
     )
     if bank_id:
         query = query.where(Question.bank_id == bank_id)

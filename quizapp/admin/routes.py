@@ -1,0 +1,52 @@
+"""The users page: find accounts and change their role."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from quizapp.admin import bp
+from quizapp.admin.forms import RoleForm, UserSearchForm
+from quizapp.auth.roles import LastAdmin, find_users, set_role
+from quizapp.extensions import db
+from quizapp.models import Role, User
+
+
+def admin_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role != Role.ADMIN.value:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    search = UserSearchForm(request.args)
+    found = find_users(db.session, search.q.data or "", search.role.data or "") if search.validate() else []
+    forms = {u.id: RoleForm(prefix=f"user{u.id}", role=u.role) for u in found}
+    return render_template("admin/users.html", search=search, users=found, forms=forms)
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def change_role(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = RoleForm(prefix=f"user{user.id}")
+    if form.validate_on_submit():
+        try:
+            set_role(db.session, user, Role(form.role.data))
+        except LastAdmin:
+            flash("That is the last admin account; make another admin first.", "error")
+        else:
+            db.session.commit()
+            flash(f"{user.display_name} is now {user.role}.", "success")
+    else:
+        flash("Choose a valid role.", "error")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,49 @@
+"""`flask users create` and `flask users set-role`."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from quizapp.auth.accounts import EmailTaken, register_user
+from quizapp.auth.forms import PASSWORD_MIN
+from quizapp.auth.roles import LastAdmin, set_role
+from quizapp.extensions import db
+from quizapp.models import Role, User
+
+users_cli = AppGroup("users", help="Create accounts and change roles.")
+ROLE = click.Choice([r.value for r in Role])
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=ROLE, default=Role.STUDENT.value, show_default=True)
+@click.option("--name", help="Name shown to others (default: the part of the email before @).")
+@click.password_option(envvar="QUIZAPP_NEW_PASSWORD", help="Prompted for if not given (or QUIZAPP_NEW_PASSWORD).")
+def create_command(email: str, role: str, name: str | None, password: str) -> None:
+    """Create an account with a role."""
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"The password must have at least {PASSWORD_MIN} characters.")
+    try:
+        user = register_user(db.session, email, name or email.split("@")[0], password, Role(role))
+    except EmailTaken as error:
+        raise click.ClickException(f"An account with the email {email} already exists.") from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=ROLE)
+def set_role_command(email: str, role: str) -> None:
+    """Change the role of the account with EMAIL."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user with the email {email}.")
+    try:
+        set_role(db.session, user, Role(role))
+    except LastAdmin as error:
+        raise click.ClickException("That is the last admin account; make another admin first.") from error
+    db.session.commit()
+    click.echo(f"{user.email} is now {user.role}.")

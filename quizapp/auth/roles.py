@@ -1,0 +1,32 @@
+"""Changing who may do what, independent of HTTP."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quizapp.models import Role, User
+
+
+class LastAdmin(Exception):
+    """The change would leave no admin account."""
+
+
+def set_role(session: Session, user: User, role: Role) -> None:
+    """Give a user a role; the last admin cannot be demoted, so someone can always manage accounts."""
+    if user.role == Role.ADMIN.value and role != Role.ADMIN:
+        admins = session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN.value))
+        if admins <= 1:
+            raise LastAdmin(user.email)
+    user.role = role.value
+
+
+def find_users(session: Session, text: str = "", role: str = "", limit: int = 200) -> list[User]:
+    """Accounts whose name or email contains the text, optionally of one role, by name."""
+    query = select(User).order_by(func.lower(User.display_name), User.id).limit(limit)
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(func.lower(User.email).like(pattern) | func.lower(User.display_name).like(pattern))
+    if role:
+        query = query.where(User.role == role)
+    return list(session.scalars(query))

@@ -1,0 +1,100 @@
+"""My banks, upload, preview and publishing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from quizapp.authoring import bp
+from quizapp.authoring.forms import PublishForm, UnpublishForm, UploadForm
+from quizapp.authoring.uploads import UploadRefused, load_upload
+from quizapp.classroom.access import teacher_required
+from quizapp.extensions import db
+from quizapp.models import Bank, Question, QuestionRevision
+from quizapp.quiz.present import preview_context
+
+
+@bp.get("/mine")
+@teacher_required
+def mine():
+    banks = db.session.scalars(select(Bank).where(Bank.owner_id == current_user.id).order_by(Bank.title)).all()
+    counts = dict(db.session.execute(
+        select(Question.bank_id, func.count()).where(Question.bank_id.in_([b.id for b in banks]),
+                                                     Question.retired_at.is_(None)).group_by(Question.bank_id)
+    ).all())
+    return render_template("authoring/mine.html", banks=banks, counts=counts)
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@teacher_required
+def upload():
+    form = UploadForm()
+    problems = []
+    if form.validate_on_submit():
+        storage = form.file.data
+        try:
+            outcome = load_upload(db.session, current_user, storage.filename or "", storage.read(),
+                                  Path(current_app.config["QUESTIONS_DIR"]))
+        except UploadRefused as refusal:
+            form.file.errors.append(str(refusal))
+        else:
+            if outcome.ok:
+                bank = outcome.banks[0]
+                flash(f"“{bank.title}” checked and loaded ({outcome.report}). Preview it, then publish it.", "success")
+                return redirect(url_for("authoring.preview", bank_id=bank.id))
+            problems = outcome.problems
+            db.session.rollback()
+    return render_template("authoring/upload.html", form=form, problems=problems), (
+        422 if form.errors or problems else 200)
+
+
+@bp.get("/<int:bank_id>/preview")
+@teacher_required
+def preview(bank_id: int):
+    bank = _own_bank(bank_id)
+    rows = db.session.execute(
+        select(Question, QuestionRevision)
+        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
+              & (QuestionRevision.number == Question.revision))
+        .where(Question.bank_id == bank.id, Question.retired_at.is_(None)).order_by(Question.id)
+    ).all()
+    previews = [(question, preview_context(db.session, question.type, revision)) for question, revision in rows]
+    return render_template("authoring/preview.html", bank=bank, previews=previews,
+                           publish_form=PublishForm(visibility="public" if bank.is_public else "classes",
+                                                    practice_open=bank.practice_open),
+                           unpublish_form=UnpublishForm())
+
+
+@bp.post("/<int:bank_id>/publish")
+@teacher_required
+def publish(bank_id: int):
+    bank = _own_bank(bank_id)
+    form = PublishForm()
+    if form.validate_on_submit():
+        bank.is_published, bank.is_public = True, form.visibility.data == "public"
+        bank.practice_open = form.practice_open.data
+        db.session.commit()
+        flash(f"“{bank.title}” is published to {'everyone' if bank.is_public else 'the students of your classes'}.",
+              "success")
+    return redirect(url_for("authoring.preview", bank_id=bank.id))
+
+
+@bp.post("/<int:bank_id>/unpublish")
+@teacher_required
+def unpublish(bank_id: int):
+    bank = _own_bank(bank_id)
+    if UnpublishForm().validate_on_submit():
+        bank.is_published = False
+        db.session.commit()
+        flash(f"“{bank.title}” is no longer published; existing assignments keep working.", "success")
+    return redirect(url_for("authoring.preview", bank_id=bank.id))
+
+
+def _own_bank(bank_id: int) -> Bank:
+    bank = db.session.get(Bank, bank_id)
+    if bank is None or bank.owner_id != current_user.id:
+        abort(404)
+    return bank

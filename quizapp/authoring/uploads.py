@@ -1,0 +1,129 @@
+"""Uploaded banks: unpacked safely, checked like files on disk, and loaded all or nothing."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.banks.checker import CheckResult, Problem, check_paths
+from quizapp.banks.loader import LoadReport, load_banks
+from quizapp.models import Bank, User
+
+BANK_SUFFIXES = (".yaml", ".yml")
+MAX_FILES = 200
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+# Real bank folders compress about 3-5 to 1; far beyond that is a zip bomb, not text.
+MAX_RATIO = 100
+
+
+class UploadRefused(Exception):
+    """The upload is not a bank file or a safe zip of one; the message says why."""
+
+
+@dataclass
+class UploadOutcome:
+    problems: list[Problem] = field(default_factory=list)
+    banks: list[Bank] = field(default_factory=list)
+    report: LoadReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def load_upload(session: Session, owner: User, filename: str, data: bytes, questions_dir: Path) -> UploadOutcome:
+    """Unpack, check and load an uploaded bank for `owner`; on any problem nothing is loaded."""
+    folder = Path(tempfile.mkdtemp(prefix="quizapp-upload-"))
+    try:
+        name = _safe_name(filename)
+        if name.lower().endswith(".zip"):
+            _unzip(data, folder)
+        elif name.lower().endswith(BANK_SUFFIXES):
+            (folder / name).write_bytes(data)
+        else:
+            raise UploadRefused("Upload a YAML bank file (.yaml or .yml) or a zip of a bank folder.")
+        result = check_paths([folder], questions_dir)
+        outcome = UploadOutcome(problems=[_relative(p, folder) for p in result.problems])
+        if not result.banks and not outcome.problems:
+            outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
+        outcome.problems += _foreign_slugs(session, result, owner, folder)
+        if outcome.problems:
+            return outcome
+        outcome.report = load_banks(session, result, owner_id=owner.id, publish_new=False)
+        slugs = [b.slug for b in result.banks]
+        outcome.banks = list(session.scalars(select(Bank).where(Bank.slug.in_(slugs))))
+        return outcome
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _safe_name(filename: str) -> str:
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    if not name or name.startswith("."):
+        raise UploadRefused("The file has no usable name.")
+    return name
+
+
+def _unzip(data: bytes, folder: Path) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise UploadRefused("The file is not a valid zip archive.") from error
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > MAX_FILES:
+            raise UploadRefused(f"The zip holds more than {MAX_FILES} files.")
+        total = sum(m.file_size for m in members)
+        if total > MAX_UNPACKED_BYTES or total > MAX_RATIO * max(len(data), 1):
+            raise UploadRefused("The zip unpacks to far more than a question bank could hold.")
+        for member in members:
+            target = _member_path(member.filename, folder)
+            if target is None:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(member) as source, target.open("wb") as sink:
+                # Read at most the declared size plus one byte: a lying header cannot unpack more than it says.
+                chunk = source.read(member.file_size + 1)
+                if len(chunk) > member.file_size:
+                    raise UploadRefused("The zip's sizes do not match its contents.")
+                sink.write(chunk)
+
+
+def _member_path(name: str, folder: Path) -> Path | None:
+    """Where a zip entry may go inside folder; None for entries to skip; refuse anything that climbs out."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
+        raise UploadRefused(f"The zip entry '{name}' points outside its folder.")
+    if any(part.startswith(".") or part == "__MACOSX" for part in path.parts):
+        return None  # hidden files and macOS resource forks
+    if path.suffix.lower() not in BANK_SUFFIXES:
+        raise UploadRefused(f"The zip holds '{name}', which is not a YAML file; only .yaml and .yml are accepted.")
+    target = folder.joinpath(*path.parts).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise UploadRefused(f"The zip entry '{name}' points outside its folder.")
+    return target
+
+
+def _relative(problem: Problem, folder: Path) -> Problem:
+    for prefix in (str(folder.resolve()) + "/", str(folder) + "/"):
+        if problem.path.startswith(prefix):
+            return Problem(problem.path[len(prefix):], problem.line, problem.message)
+    return problem
+
+
+def _foreign_slugs(session: Session, result: CheckResult, owner: User, folder: Path) -> list[Problem]:
+    """Bank ids that belong to someone else's bank: an upload may update only its owner's banks."""
+    problems = []
+    for parsed in result.banks:
+        existing = session.scalar(select(Bank).where(Bank.slug == parsed.slug))
+        if existing is not None and existing.owner_id != owner.id:
+            message = f"bank id '{parsed.slug}' is already taken by another bank; choose another id"
+            problems.append(_relative(Problem(parsed.origin, 1, message), folder))
+    return problems

@@ -1,0 +1,7 @@
+"""Classes: instructors run them and set assignments; students join with a code and do the work."""
+
+from flask import Blueprint
+
+bp = Blueprint("classroom", __name__, url_prefix="/classes")
+
+from quizapp.classroom import assignment_routes, results_routes, routes  # noqa: E402,F401

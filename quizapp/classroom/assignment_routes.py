@@ -1,0 +1,117 @@
+"""Setting an assignment, and a student starting (or resuming) an attempt at it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from quizapp.banks.visibility import assignable_banks
+from quizapp.classroom import bp
+from quizapp.classroom.access import assignment_taught, class_taught, teacher_required
+from quizapp.classroom.assignments import (
+    GRADED_TYPES,
+    AttemptRefused,
+    attempt_counts,
+    selected_questions,
+    start_attempt,
+)
+from quizapp.classroom.forms import ActionForm, AssignmentForm
+from quizapp.classroom.membership import enrolled_class
+from quizapp.extensions import db
+from quizapp.models import Assignment, Bank, Question, QuestionRevision
+from quizapp.models.types import utcnow
+from quizapp.progress.stats import question_text
+from quizapp.srs.queue import user_zone
+
+
+@bp.route("/<int:classroom_id>/assignments/new", methods=["GET", "POST"])
+@teacher_required
+def new_assignment(classroom_id: int):
+    classroom = class_taught(classroom_id)
+    banks = db.session.scalars(assignable_banks(current_user)).all()
+    bank_id = request.values.get("bank", type=int)
+    bank = next((b for b in banks if b.id == bank_id), None)
+    if bank is None:
+        return render_template("classroom/choose_bank.html", classroom=classroom, banks=banks)
+    form = _assignment_form(bank)
+    if form.validate_on_submit():
+        assignment = Assignment(classroom_id=classroom.id, bank_id=bank.id, created_by=current_user.id)
+        _apply(form, assignment)
+        db.session.add(assignment)
+        db.session.commit()
+        flash(f"Assignment “{assignment.title}” set for {classroom.name}.", "success")
+        return redirect(url_for("classroom.assignment_detail", classroom_id=classroom.id,
+                                assignment_id=assignment.id))
+    return render_template("classroom/assignment_form.html", classroom=classroom, bank=bank, form=form), (
+        422 if form.errors else 200)
+
+
+@bp.get("/<int:classroom_id>/assignments/<int:assignment_id>")
+@teacher_required
+def assignment_detail(classroom_id: int, assignment_id: int):
+    classroom, assignment = assignment_taught(classroom_id, assignment_id)
+    return render_template("classroom/assignment_detail.html", classroom=classroom, assignment=assignment,
+                           selected=len(selected_questions(db.session, assignment)),
+                           attempts=attempt_counts(db.session, assignment))
+
+
+@bp.post("/assignments/<int:assignment_id>/start")
+@login_required
+def start(assignment_id: int):
+    assignment = db.session.get(Assignment, assignment_id) or abort(404)
+    if enrolled_class(db.session, current_user, assignment.classroom_id) is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = start_attempt(db.session, assignment, current_user, utcnow())
+    except AttemptRefused as refusal:
+        db.session.commit()  # an attempt closed by its deadline on the way stays closed
+        flash(str(refusal), "error")
+        return redirect(url_for("classroom.student_view", classroom_id=assignment.classroom_id))
+    db.session.commit()
+    first = next((i for i in attempt.items if i.response is None), attempt.items[0])
+    return redirect(url_for("quiz.question", attempt_id=attempt.id, position=first.position))
+
+
+def _assignment_form(bank: Bank) -> AssignmentForm:
+    form = AssignmentForm()
+    form.bank.choices = [SelectChoice(bank.id, bank.title)]
+    form.bank.data = bank.id
+    rows = db.session.execute(
+        select(Question, QuestionRevision.data)
+        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
+              & (QuestionRevision.number == Question.revision))
+        .where(Question.bank_id == bank.id, Question.retired_at.is_(None), Question.type.in_(GRADED_TYPES))
+        .order_by(Question.topic, Question.id)
+    ).all()
+    form.topics.choices = [SelectChoice(t, t) for t in sorted({q.topic for q, _ in rows})]
+    form.tags.choices = [SelectChoice(t, t) for t in sorted({t for q, _ in rows for t in (q.tags or [])})]
+    form.questions.choices = [SelectChoice(q.id, f"{q.topic}: {question_text(data)[:90]}") for q, data in rows]
+    return form
+
+
+def _apply(form: AssignmentForm, assignment: Assignment) -> None:
+    assignment.title = form.title.data.strip()
+    assignment.selection = form.selection.data
+    assignment.topics = form.topics.data if form.selection.data == "topics" else []
+    assignment.tags = form.tags.data if form.selection.data == "tags" else []
+    assignment.question_ids = form.questions.data if form.selection.data == "questions" else []
+    assignment.draw_count = form.draw_count.data
+    assignment.shuffle_choices = form.shuffle_choices.data
+    assignment.opens_at = _utc(form.opens_at.data)
+    assignment.due_at = _utc(form.due_at.data)
+    assignment.attempt_limit = form.attempt_limit.data
+    assignment.time_limit_minutes = form.time_limit_minutes.data
+    assignment.feedback_policy = form.feedback_policy.data
+    assignment.late_policy = form.late_policy.data
+    assignment.grading = form.grading.data
+
+
+def _utc(local: datetime | None) -> datetime | None:
+    """A wall-clock time typed by the instructor, read in their own time zone."""
+    return None if local is None else local.replace(tzinfo=user_zone(current_user))

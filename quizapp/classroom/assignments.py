@@ -1,0 +1,111 @@
+"""Assignments: which questions each student gets, when they may answer, and when they see feedback."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quizapp.models import Assignment, Question, QuestionRevision, QuizAttempt, QuizItem, User
+from quizapp.quiz.deadlines import close_if_expired, deadline_for, is_past_due
+from quizapp.quiz.service import CHOICE_TYPES
+
+FEEDBACK_POLICIES = {"each": "After each question", "submit": "After submitting", "due": "After the due date"}
+LATE_POLICIES = {"refuse": "Refuse late work", "mark": "Accept late work and mark it late"}
+GRADING_POLICIES = {"best": "Best attempt", "first": "First attempt", "last": "Last attempt"}
+SELECTIONS = {"all": "The whole bank", "topics": "Some topics", "tags": "Some tags",
+              "questions": "Hand-picked questions"}
+# Self-graded flashcards show their answer to be graded, so an assignment draws only auto-graded questions.
+GRADED_TYPES = ("single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze")
+
+
+class AttemptRefused(Exception):
+    """The student may not start (or go on with) an attempt; the message says why."""
+
+
+def selected_questions(session: Session, assignment: Assignment) -> list[tuple[int, str, int, dict[str, Any]]]:
+    """The active, auto-graded questions the assignment selects: (question id, type, revision id, data)."""
+    query = (
+        select(Question.id, Question.type, QuestionRevision.id, QuestionRevision.data, Question.topic, Question.tags)
+        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
+              & (QuestionRevision.number == Question.revision))
+        .where(Question.bank_id == assignment.bank_id, Question.retired_at.is_(None),
+               Question.type.in_(GRADED_TYPES))
+        .order_by(Question.id)
+    )
+    rows = session.execute(query).all()
+    if assignment.selection == "topics":
+        rows = [r for r in rows if r.topic in set(assignment.topics)]
+    elif assignment.selection == "tags":
+        rows = [r for r in rows if set(r.tags or []) & set(assignment.tags)]
+    elif assignment.selection == "questions":
+        rows = [r for r in rows if r[0] in set(assignment.question_ids)]
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def drawn_for(session: Session, assignment: Assignment, user: User) -> list[tuple[int, str, int, dict[str, Any]]]:
+    """The questions this student gets: the same ones on every attempt, different from student to student."""
+    candidates = selected_questions(session, assignment)
+    count = assignment.draw_count or len(candidates)
+    rng = random.Random(f"assignment:{assignment.id}:student:{user.id}")
+    return rng.sample(candidates, min(count, len(candidates)))
+
+
+def attempts_of(session: Session, assignment: Assignment, user: User) -> list[QuizAttempt]:
+    """The student's attempts at the assignment, first first."""
+    return list(session.scalars(
+        select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id, QuizAttempt.user_id == user.id)
+        .order_by(QuizAttempt.number)
+    ))
+
+
+def start_attempt(session: Session, assignment: Assignment, user: User, now: datetime) -> QuizAttempt:
+    """Resume the student's open attempt, or start a new one if the assignment's rules allow."""
+    if assignment.opens_at is not None and now < assignment.opens_at:
+        raise AttemptRefused("This assignment is not open yet.")
+    previous = attempts_of(session, assignment, user)
+    for attempt in previous:
+        close_if_expired(attempt, now)
+        if attempt.finished_at is None:
+            return attempt
+    if is_past_due(assignment, now) and assignment.late_policy == "refuse":
+        raise AttemptRefused("The due date has passed; this assignment no longer takes answers.")
+    if assignment.attempt_limit is not None and len(previous) >= assignment.attempt_limit:
+        raise AttemptRefused("You have used all your attempts at this assignment.")
+    drawn = drawn_for(session, assignment, user)
+    if not drawn:
+        raise AttemptRefused("This assignment has no questions to answer.")
+    rng = random.Random()
+    attempt = QuizAttempt(user_id=user.id, bank_id=assignment.bank_id, assignment_id=assignment.id,
+                          number=len(previous) + 1, started_at=now, deadline_at=deadline_for(assignment, now))
+    for position, (question_id, qtype, revision_id, data) in enumerate(drawn, start=1):
+        order = list(range(len(data["choices"]))) if qtype in CHOICE_TYPES else None
+        if order is not None and assignment.shuffle_choices and data.get("shuffle", True):
+            rng.shuffle(order)
+        attempt.items.append(QuizItem(position=position, question_id=question_id, revision_id=revision_id,
+                                      choice_order=order))
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def student_assignments(session: Session, user: User, classroom_ids: list[int]) -> list[Assignment]:
+    """Assignments in the given classes, soonest due first (those without a due date last)."""
+    if not classroom_ids:
+        return []
+    return list(session.scalars(
+        select(Assignment).where(Assignment.classroom_id.in_(classroom_ids))
+        .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
+    ))
+
+
+def attempt_counts(session: Session, assignment: Assignment) -> dict[int, int]:
+    """Attempts per student at the assignment."""
+    rows = session.execute(
+        select(QuizAttempt.user_id, func.count()).where(QuizAttempt.assignment_id == assignment.id)
+        .group_by(QuizAttempt.user_id)
+    )
+    return dict(rows.all())

@@ -1,0 +1,89 @@
+"""CSV exports of a class's results that open cleanly in spreadsheet programs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.classroom.gradebook import Gradebook
+from quizapp.models import Bank, Question, QuizAttempt, QuizItem, Response, User
+from quizapp.quiz.present import correct_answer, given_answer_text
+
+# A byte-order mark makes spreadsheet programs read the file as UTF-8 rather than a local code page.
+BOM = "\ufeff"
+# Cells starting with these would run as formulas when opened; a leading apostrophe keeps them text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+GRADE_COLUMNS = ["class", "assignment", "student", "email", "attempts", "counted_attempt", "grading", "points",
+                 "possible", "percent", "handed_in_at", "late"]
+RESPONSE_COLUMNS = ["class", "assignment", "student", "email", "attempt", "position", "bank", "question_id", "type",
+                    "topic", "answer", "correct_answer", "score", "correct", "answered_at"]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _write(columns: list[str], rows: Iterable[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return BOM + buffer.getvalue()
+
+
+def grades_csv(book: Gradebook) -> str:
+    """One row per student per assignment, with the counted attempt's score."""
+    rows = []
+    for assignment in book.assignments:
+        for student in book.students:
+            cell = book.cell(student.id, assignment.id)
+            counted = cell.counted
+            rows.append([
+                book.classroom.name, assignment.title, student.display_name, student.email, len(cell.attempts),
+                counted.number if counted else None, assignment.grading, counted.points if counted else None,
+                counted.possible if counted else None, counted.percent if counted else None,
+                counted.finished_at if counted else None, counted.is_late if counted else None,
+            ])
+    return _write(GRADE_COLUMNS, rows)
+
+
+def responses_csv(session: Session, book: Gradebook) -> str:
+    """One row per question of every attempt at the class's assignments, answered or not."""
+    titles = {a.id: a.title for a in book.assignments}
+    student_ids = [s.id for s in book.students]
+    query = (
+        select(QuizAttempt, QuizItem, Response, User, Question, Bank.slug)
+        .join(QuizItem, QuizItem.attempt_id == QuizAttempt.id)
+        .outerjoin(Response, Response.item_id == QuizItem.id)
+        .join(User, User.id == QuizAttempt.user_id)
+        .join(Question, Question.id == QuizItem.question_id)
+        .join(Bank, Bank.id == Question.bank_id)
+        .where(QuizAttempt.assignment_id.in_(list(titles)), QuizAttempt.user_id.in_(student_ids))
+        .order_by(QuizAttempt.assignment_id, User.display_name, QuizAttempt.number, QuizItem.position)
+    )
+    rows = []
+    for attempt, item, response, user, question, bank_slug in session.execute(query):
+        data = item.revision.data
+        given = response.given if response is not None else None
+        rows.append([
+            book.classroom.name, titles[attempt.assignment_id], user.display_name, user.email, attempt.number,
+            item.position, bank_slug, question.key, question.type, question.topic,
+            given_answer_text(question.type, data, given) if response is not None else None,
+            correct_answer(question.type, data), response.score if response is not None else 0,
+            response.is_correct if response is not None else False,
+            response.answered_at if response is not None else None,
+        ])
+    return _write(RESPONSE_COLUMNS, rows)

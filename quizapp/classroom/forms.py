@@ -1,0 +1,98 @@
+"""Forms for classes, rosters and assignments."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from quizapp.classroom.assignments import FEEDBACK_POLICIES, GRADING_POLICIES, LATE_POLICIES, SELECTIONS
+
+
+def options(labels: dict[str, str]) -> list[SelectChoice]:
+    """Radio choices from a mapping of stored value to label."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class ClassForm(FlaskForm):
+    name = StringField("Class name", validators=[DataRequired("Give the class a name."), Length(max=120)])
+    submit = SubmitField("Create class")
+
+
+class JoinForm(FlaskForm):
+    code = StringField("Join code", description="The code your instructor gave you, for example KQX-7HT.",
+                       validators=[DataRequired("Type the join code."), Length(max=20)])
+    submit = SubmitField("Join class")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: the CSRF token is all it carries."""
+
+    submit = SubmitField("Confirm")
+
+
+class InstructorForm(FlaskForm):
+    email = EmailField("Instructor's email", validators=[DataRequired("Type an email."), Email("Type a valid email.")])
+    submit = SubmitField("Add instructor")
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AssignmentForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Give the assignment a title."), Length(max=200)])
+    bank = SelectField("Question bank", coerce=int, validators=[InputRequired("Choose a bank.")])
+    selection = RadioField("Questions from", choices=options(SELECTIONS), default="all")
+    topics = CheckboxesField("Topics", validate_choice=True)
+    tags = CheckboxesField("Tags", validate_choice=True)
+    questions = CheckboxesField("Questions", coerce=int, validate_choice=True)
+    draw_count = IntegerField("Questions per student", description="Leave empty for every selected question.",
+                              validators=[Optional(), NumberRange(min=1, max=500)])
+    shuffle_choices = BooleanField("Shuffle the choices", default=True)
+    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                  description="In your time zone. Leave empty to open now.")
+    due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                description="In your time zone. Leave empty for no due date.")
+    attempt_limit = IntegerField("Attempts allowed", description="Leave empty for no limit.",
+                                 validators=[Optional(), NumberRange(min=1, max=100)])
+    time_limit_minutes = IntegerField("Time limit (minutes)", description="Leave empty for no time limit.",
+                                      validators=[Optional(), NumberRange(min=1, max=600)])
+    feedback_policy = RadioField("Students see keys and explanations", choices=options(FEEDBACK_POLICIES),
+                                 default="each")
+    late_policy = RadioField("Late work", choices=options(LATE_POLICIES), default="refuse")
+    grading = RadioField("Grade by", choices=options(GRADING_POLICIES), default="best")
+    submit = SubmitField("Create assignment")
+
+    def validate_due_at(self, field) -> None:
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("The due time must come after the opening time.")
+
+    def validate_feedback_policy(self, field) -> None:
+        if field.data == "due" and not self.due_at.data:
+            raise ValidationError("Feedback after the due date needs a due date.")
+
+    def validate_topics(self, field) -> None:
+        if self.selection.data == "topics" and not field.data:
+            raise ValidationError("Choose at least one topic.")
+
+    def validate_tags(self, field) -> None:
+        if self.selection.data == "tags" and not field.data:
+            raise ValidationError("Choose at least one tag.")
+
+    def validate_questions(self, field) -> None:
+        if self.selection.data == "questions" and not field.data:
+            raise ValidationError("Choose at least one question.")

@@ -1,0 +1,92 @@
+"""The gradebook: each student's counted attempt at each assignment of a class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quizapp.classroom.membership import members
+from quizapp.models import STUDENT, Assignment, Classroom, QuizAttempt, QuizItem, Response, User
+
+
+@dataclass(frozen=True)
+class AttemptScore:
+    attempt_id: int
+    user_id: int
+    assignment_id: int
+    number: int
+    started_at: datetime
+    finished_at: datetime | None
+    is_late: bool
+    points: float
+    possible: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.points / self.possible, 1) if self.possible else 0.0
+
+
+@dataclass
+class Cell:
+    """One student at one assignment: every attempt, and the one that counts under the grading policy."""
+
+    attempts: list[AttemptScore] = field(default_factory=list)
+    counted: AttemptScore | None = None
+
+
+@dataclass
+class Gradebook:
+    classroom: Classroom
+    students: list[User]
+    assignments: list[Assignment]
+    cells: dict[tuple[int, int], Cell]
+
+    def cell(self, user_id: int, assignment_id: int) -> Cell:
+        return self.cells.get((user_id, assignment_id)) or Cell()
+
+
+def counted_attempt(attempts: list[AttemptScore], grading: str) -> AttemptScore | None:
+    """The handed-in attempt that counts: the best, the first or the last."""
+    done = [a for a in attempts if a.finished_at is not None]
+    if not done:
+        return None
+    if grading == "first":
+        return min(done, key=lambda a: a.number)
+    if grading == "last":
+        return max(done, key=lambda a: a.number)
+    return max(done, key=lambda a: (a.points, -a.number))
+
+
+def attempt_scores(session: Session, assignment_ids: list[int], user_id: int | None = None) -> list[AttemptScore]:
+    """Points and possible points of every attempt at the given assignments (unanswered items score 0)."""
+    if not assignment_ids:
+        return []
+    query = (
+        select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.assignment_id, QuizAttempt.number,
+               QuizAttempt.started_at, QuizAttempt.finished_at, QuizAttempt.is_late,
+               func.coalesce(func.sum(Response.score), 0.0), func.count(QuizItem.id))
+        .join(QuizItem, QuizItem.attempt_id == QuizAttempt.id)
+        .outerjoin(Response, Response.item_id == QuizItem.id)
+        .where(QuizAttempt.assignment_id.in_(assignment_ids))
+        .group_by(QuizAttempt.id)
+        .order_by(QuizAttempt.assignment_id, QuizAttempt.user_id, QuizAttempt.number)
+    )
+    if user_id is not None:
+        query = query.where(QuizAttempt.user_id == user_id)
+    return [AttemptScore(*row[:7], round(float(row[7]), 4), int(row[8])) for row in session.execute(query)]
+
+
+def build_gradebook(session: Session, classroom: Classroom) -> Gradebook:
+    """Students (by name) by assignments (in order set), each cell with its counted attempt."""
+    students = members(session, classroom, STUDENT)
+    assignments = list(classroom.assignments)
+    policies = {a.id: a.grading for a in assignments}
+    cells: dict[tuple[int, int], Cell] = {}
+    for score in attempt_scores(session, list(policies)):
+        cells.setdefault((score.user_id, score.assignment_id), Cell()).attempts.append(score)
+    for (_user_id, assignment_id), cell in cells.items():
+        cell.counted = counted_attempt(cell.attempts, policies[assignment_id])
+    return Gradebook(classroom, students, assignments, cells)

@@ -1,0 +1,124 @@
+"""Classes and who is in them, independent of HTTP."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from quizapp.classroom.codes import new_code, normalise_code
+from quizapp.models import INSTRUCTOR, STUDENT, Classroom, Membership, Role, User
+
+
+class JoinRefused(Exception):
+    """The code is unknown or the class no longer takes new students."""
+
+
+class NotAnInstructor(Exception):
+    """Only instructor accounts may teach a class."""
+
+
+def is_teacher(user: User) -> bool:
+    """Instructors and admins may create classes and upload banks."""
+    return user.is_authenticated and user.role in (Role.INSTRUCTOR.value, Role.ADMIN.value)
+
+
+def create_class(session: Session, instructor: User, name: str) -> Classroom:
+    """A new class taught by `instructor`, with a fresh join code."""
+    if not is_teacher(instructor):
+        raise NotAnInstructor(instructor.email)
+    classroom = Classroom(name=name.strip(), join_code=_unused_code(session))
+    classroom.memberships.append(Membership(user_id=instructor.id, role=INSTRUCTOR))
+    session.add(classroom)
+    session.flush()
+    return classroom
+
+
+def _unused_code(session: Session) -> str:
+    while True:
+        code = new_code()
+        if session.scalar(select(Classroom.id).where(Classroom.join_code == code)) is None:
+            return code
+
+
+def regenerate_code(session: Session, classroom: Classroom) -> str:
+    """Replace the join code; the old one stops working at once."""
+    classroom.join_code = _unused_code(session)
+    return classroom.join_code
+
+
+def join_class(session: Session, user: User, typed_code: str) -> Classroom:
+    """Enrol a user as a student of the class with that code; joining twice changes nothing."""
+    code = normalise_code(typed_code)
+    classroom = session.scalar(select(Classroom).where(Classroom.join_code == code)) if code else None
+    if classroom is None or not classroom.joining_open:
+        raise JoinRefused(code)
+    if membership_of(session, user, classroom) is None:
+        session.add(Membership(classroom_id=classroom.id, user_id=user.id, role=STUDENT))
+        try:
+            session.flush()
+        except IntegrityError:  # the same student joining from two tabs at once
+            session.rollback()
+    return classroom
+
+
+def membership_of(session: Session, user: User, classroom: Classroom) -> Membership | None:
+    """The user's place in the class, if any."""
+    return session.scalar(select(Membership).where(Membership.classroom_id == classroom.id,
+                                                   Membership.user_id == user.id))
+
+
+def taught_class(session: Session, user: User, classroom_id: int) -> Classroom | None:
+    """The class, if the user teaches it; None for everyone else (admins included: they manage accounts)."""
+    return session.scalar(
+        select(Classroom).join(Membership)
+        .where(Classroom.id == classroom_id, Membership.user_id == user.id, Membership.role == INSTRUCTOR)
+    )
+
+
+def enrolled_class(session: Session, user: User, classroom_id: int) -> Classroom | None:
+    """The class, if the user is one of its students."""
+    return session.scalar(
+        select(Classroom).join(Membership)
+        .where(Classroom.id == classroom_id, Membership.user_id == user.id, Membership.role == STUDENT)
+    )
+
+
+def classes_of(session: Session, user: User, role: str) -> list[Classroom]:
+    """Classes the user teaches (INSTRUCTOR) or attends (STUDENT), by name."""
+    return list(session.scalars(
+        select(Classroom).join(Membership).where(Membership.user_id == user.id, Membership.role == role)
+        .order_by(Classroom.name, Classroom.id)
+    ))
+
+
+def members(session: Session, classroom: Classroom, role: str) -> list[User]:
+    """The class's students or instructors, by name."""
+    return list(session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.classroom_id == classroom.id, Membership.role == role)
+        .order_by(func.lower(User.display_name), User.id)
+    ))
+
+
+def remove_student(session: Session, classroom: Classroom, user_id: int) -> bool:
+    """Take a student off the roster (their past work stays); False if they were not on it."""
+    membership = session.scalar(select(Membership).where(
+        Membership.classroom_id == classroom.id, Membership.user_id == user_id, Membership.role == STUDENT))
+    if membership is None:
+        return False
+    session.delete(membership)
+    return True
+
+
+def add_instructor(session: Session, classroom: Classroom, email: str) -> User:
+    """Make another instructor account a teacher of the class too."""
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not is_teacher(user):
+        raise NotAnInstructor(email)
+    membership = membership_of(session, user, classroom)
+    if membership is None:
+        session.add(Membership(classroom_id=classroom.id, user_id=user.id, role=INSTRUCTOR))
+    else:
+        membership.role = INSTRUCTOR
+    return user

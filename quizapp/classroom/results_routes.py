@@ -1,0 +1,95 @@
+"""What instructors read: the gradebook, its CSV exports, every response, and item statistics."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template
+from sqlalchemy import select
+
+from quizapp.classroom import bp
+from quizapp.classroom.access import assignment_taught, class_taught, teacher_required
+from quizapp.classroom.export import grades_csv, responses_csv
+from quizapp.classroom.gradebook import attempt_scores, build_gradebook
+from quizapp.classroom.item_analysis import item_statistics
+from quizapp.classroom.membership import membership_of
+from quizapp.extensions import db
+from quizapp.models import STUDENT, Question, QuestionRevision, QuizAttempt, User
+from quizapp.quiz.present import correct_answer, given_answer_text, preview_context
+
+
+@bp.get("/<int:classroom_id>/gradebook")
+@teacher_required
+def gradebook(classroom_id: int):
+    classroom = class_taught(classroom_id)
+    return render_template("classroom/gradebook.html", book=build_gradebook(db.session, classroom))
+
+
+@bp.get("/<int:classroom_id>/grades.csv")
+@teacher_required
+def grades_export(classroom_id: int):
+    classroom = class_taught(classroom_id)
+    return _csv(grades_csv(build_gradebook(db.session, classroom)), f"class-{classroom.id}-grades.csv")
+
+
+@bp.get("/<int:classroom_id>/responses.csv")
+@teacher_required
+def responses_export(classroom_id: int):
+    classroom = class_taught(classroom_id)
+    book = build_gradebook(db.session, classroom)
+    return _csv(responses_csv(db.session, book), f"class-{classroom.id}-responses.csv")
+
+
+@bp.get("/<int:classroom_id>/students/<int:user_id>")
+@teacher_required
+def student_work(classroom_id: int, user_id: int):
+    classroom = class_taught(classroom_id)
+    student = db.session.get(User, user_id) or abort(404)
+    membership = membership_of(db.session, student, classroom)
+    if membership is None or membership.role != STUDENT:
+        abort(404)
+    assignments = list(classroom.assignments)
+    scores = attempt_scores(db.session, [a.id for a in assignments], user_id=student.id)
+    return render_template("classroom/student_work.html", classroom=classroom, student=student,
+                           assignments=assignments, scores=scores)
+
+
+@bp.get("/<int:classroom_id>/attempts/<int:attempt_id>")
+@teacher_required
+def attempt_detail(classroom_id: int, attempt_id: int):
+    classroom = class_taught(classroom_id)
+    attempt = db.session.get(QuizAttempt, attempt_id) or abort(404)
+    if attempt.assignment is None or attempt.assignment.classroom_id != classroom.id:
+        abort(404)
+    rows = []
+    for item in attempt.items:
+        qtype, data = item.question.type, item.revision.data
+        given = item.response.given if item.response else None
+        rows.append((item, given_answer_text(qtype, data, given) if item.response else "(not answered)",
+                     correct_answer(qtype, data)))
+    return render_template("classroom/attempt_detail.html", classroom=classroom, attempt=attempt, rows=rows)
+
+
+@bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/statistics")
+@teacher_required
+def statistics(classroom_id: int, assignment_id: int):
+    classroom, assignment = assignment_taught(classroom_id, assignment_id)
+    return render_template("classroom/statistics.html", classroom=classroom, assignment=assignment,
+                           items=item_statistics(db.session, assignment))
+
+
+@bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/questions/<int:question_id>")
+@teacher_required
+def item_view(classroom_id: int, assignment_id: int, question_id: int):
+    classroom, assignment = assignment_taught(classroom_id, assignment_id)
+    question = db.session.get(Question, question_id)
+    if question is None or question.bank_id != assignment.bank_id:
+        abort(404)
+    revision = db.session.scalar(select(QuestionRevision).where(
+        QuestionRevision.question_id == question.id, QuestionRevision.number == question.revision))
+    context = preview_context(db.session, question.type, revision)
+    return render_template("classroom/item.html", classroom=classroom, assignment=assignment, question=question,
+                           **context)
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(text.encode("utf-8"), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

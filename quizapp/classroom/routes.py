@@ -1,0 +1,146 @@
+"""Class pages: the list of one's classes, creating and joining a class, the roster and its code."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from quizapp.classroom import bp
+from quizapp.classroom.access import class_taught, teacher_required
+from quizapp.classroom.assignments import attempts_of, student_assignments
+from quizapp.classroom.forms import ActionForm, ClassForm, InstructorForm, JoinForm
+from quizapp.classroom.membership import (
+    JoinRefused,
+    NotAnInstructor,
+    add_instructor,
+    classes_of,
+    create_class,
+    enrolled_class,
+    is_teacher,
+    join_class,
+    members,
+    regenerate_code,
+    remove_student,
+)
+from quizapp.extensions import db
+from quizapp.models import INSTRUCTOR, STUDENT
+from quizapp.models.types import utcnow
+
+
+@bp.get("/")
+@login_required
+def index():
+    attending = classes_of(db.session, current_user, STUDENT)
+    assignments = student_assignments(db.session, current_user, [c.id for c in attending])
+    progress = {a.id: attempts_of(db.session, a, current_user) for a in assignments}
+    return render_template(
+        "classroom/index.html", attending=attending, assignments=assignments, progress=progress, now=utcnow(),
+        teaching=classes_of(db.session, current_user, INSTRUCTOR) if is_teacher(current_user) else [],
+        class_form=ClassForm(), join_form=JoinForm(),
+    )
+
+
+@bp.post("/new")
+@teacher_required
+def create():
+    form = ClassForm()
+    if form.validate_on_submit():
+        classroom = create_class(db.session, current_user, form.name.data)
+        db.session.commit()
+        flash(f"Class “{classroom.name}” created. Give your students its join code.", "success")
+        return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+    attending = classes_of(db.session, current_user, STUDENT)
+    return render_template("classroom/index.html", attending=attending, assignments=[], progress={}, now=utcnow(),
+                           teaching=classes_of(db.session, current_user, INSTRUCTOR),
+                           class_form=form, join_form=JoinForm()), 422
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@login_required
+def join():
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            classroom = join_class(db.session, current_user, form.code.data)
+        except JoinRefused:
+            form.code.errors.append("No open class has that code. Check it with your instructor.")
+        else:
+            db.session.commit()
+            flash(f"You have joined “{classroom.name}”.", "success")
+            return redirect(url_for("classroom.student_view", classroom_id=classroom.id))
+    return render_template("classroom/join.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/<int:classroom_id>")
+@teacher_required
+def detail(classroom_id: int):
+    classroom = class_taught(classroom_id)
+    return render_template(
+        "classroom/detail.html", classroom=classroom, students=members(db.session, classroom, STUDENT),
+        instructors=members(db.session, classroom, INSTRUCTOR), action=ActionForm(), instructor_form=InstructorForm(),
+    )
+
+
+@bp.get("/<int:classroom_id>/work")
+@login_required
+def student_view(classroom_id: int):
+    classroom = enrolled_class(db.session, current_user, classroom_id) or abort(404)
+    assignments = student_assignments(db.session, current_user, [classroom.id])
+    progress = {a.id: attempts_of(db.session, a, current_user) for a in assignments}
+    return render_template("classroom/student_view.html", classroom=classroom, assignments=assignments,
+                           progress=progress, now=utcnow())
+
+
+@bp.post("/<int:classroom_id>/code")
+@teacher_required
+def new_code(classroom_id: int):
+    classroom = class_taught(classroom_id)
+    if ActionForm().validate_on_submit():
+        regenerate_code(db.session, classroom)
+        db.session.commit()
+        flash("A new join code was made; the old one no longer works.", "success")
+    return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+
+
+@bp.post("/<int:classroom_id>/joining")
+@teacher_required
+def toggle_joining(classroom_id: int):
+    classroom = class_taught(classroom_id)
+    if ActionForm().validate_on_submit():
+        classroom.joining_open = not classroom.joining_open
+        db.session.commit()
+        flash("Joining is open." if classroom.joining_open else "Joining is closed: the code no longer works.",
+              "success")
+    return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+
+
+@bp.post("/<int:classroom_id>/students/<int:user_id>/remove")
+@teacher_required
+def remove(classroom_id: int, user_id: int):
+    classroom = class_taught(classroom_id)
+    if ActionForm().validate_on_submit():
+        if not remove_student(db.session, classroom, user_id):
+            abort(404)
+        db.session.commit()
+        flash("The student was removed from the class. Their past work is kept.", "success")
+    return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+
+
+@bp.post("/<int:classroom_id>/instructors")
+@teacher_required
+def add_teacher(classroom_id: int):
+    classroom = class_taught(classroom_id)
+    form = InstructorForm()
+    if form.validate_on_submit():
+        try:
+            user = add_instructor(db.session, classroom, form.email.data)
+        except NotAnInstructor:
+            form.email.errors.append("That email does not belong to an instructor account.")
+        else:
+            db.session.commit()
+            flash(f"{user.display_name} now teaches this class too.", "success")
+            return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+    return render_template(
+        "classroom/detail.html", classroom=classroom, students=members(db.session, classroom, STUDENT),
+        instructors=members(db.session, classroom, INSTRUCTOR), action=ActionForm(), instructor_form=form,
+    ), 422

@@ -1,0 +1,62 @@
+"""Deadlines and feedback timing of attempts at assignments: when answers are taken and keys are shown."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from quizapp.models import Assignment, QuizAttempt
+
+# Answers sent in the last moments before a deadline still count: a slow network is not the student's fault.
+GRACE = timedelta(seconds=30)
+
+
+def is_past_due(assignment: Assignment, now: datetime) -> bool:
+    """Whether the due time (with the grace period) has passed."""
+    return assignment.due_at is not None and now > assignment.due_at + GRACE
+
+
+def deadline_for(assignment: Assignment, started: datetime) -> datetime | None:
+    """When an attempt started now must end: its time limit, and the due date if late work is refused."""
+    ends = []
+    if assignment.time_limit_minutes:
+        ends.append(started + timedelta(minutes=assignment.time_limit_minutes))
+    if assignment.due_at is not None and assignment.late_policy == "refuse":
+        ends.append(assignment.due_at)
+    return min(ends) if ends else None
+
+
+def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
+    """Submit an attempt whose deadline has passed, as of its deadline; True if this closed it."""
+    if attempt.finished_at is None and attempt.deadline_at is not None and now > attempt.deadline_at + GRACE:
+        attempt.finished_at = attempt.deadline_at
+        return True
+    return False
+
+
+def answer_refusal(attempt: QuizAttempt, now: datetime) -> str | None:
+    """Why an answer to this attempt cannot be taken now, or None if it can."""
+    if attempt.assignment_id is None:
+        return None
+    close_if_expired(attempt, now)
+    if attempt.finished_at is not None:
+        return "This attempt has been submitted; its answers can no longer change."
+    return None
+
+
+def submit_attempt(attempt: QuizAttempt, now: datetime) -> None:
+    """Hand in the attempt; work handed in after the due date is marked late."""
+    if attempt.finished_at is not None:
+        return
+    attempt.finished_at = now
+    assignment = attempt.assignment
+    attempt.is_late = assignment is not None and is_past_due(assignment, now)
+
+
+def feedback_visible(attempt: QuizAttempt, now: datetime) -> bool:
+    """Whether the student may see keys and explanations for this attempt's answered questions yet."""
+    assignment = attempt.assignment
+    if assignment is None or assignment.feedback_policy == "each":
+        return True
+    if attempt.finished_at is None:
+        return False
+    return assignment.feedback_policy == "submit" or assignment.due_at is None or now >= assignment.due_at
