@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app quizapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run install install-test migrate load check test lint screenshots clean
+.PHONY: run serve install install-test migrate load check test lint screenshots clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,15 @@ check: install
 run: load
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Production server: gunicorn with gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_BIND); refuses to start without SECRET_KEY.
+serve: load
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
+
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test
-	$(VENV)/bin/ruff check quizapp tests migrations/env.py
+	$(VENV)/bin/ruff check quizapp tests bench migrations/env.py gunicorn.conf.py
 
 screenshots: install-test
 	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser -k feedback

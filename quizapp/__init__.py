@@ -9,35 +9,45 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration layers, extensions, blueprints and commands."""
-    app = Flask(__name__, instance_relative_config=True)
+    # INSTANCE_PATH may only come from the caller: the instance folder holds the config file read next.
+    app = Flask(__name__, instance_relative_config=True, instance_path=(config or {}).get("INSTANCE_PATH"))
 
     from quizapp.config import load_config
 
     load_config(app, config)
 
-    from quizapp.extensions import csrf, db, login_manager, migrate
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+    from quizapp.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", _migrations_dir()))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
-    from quizapp import admin, auth, authoring, classroom, main, progress, quiz, reader, study
+    from quizapp import admin, auth, authoring, classroom, health, main, progress, quiz, reader, study
     from quizapp.web import register_web_helpers
 
     for blueprint in (
-        main.bp, auth.bp, quiz.bp, study.bp, progress.bp, reader.bp, classroom.bp, authoring.bp, admin.bp,
+        main.bp, auth.bp, quiz.bp, study.bp, progress.bp, reader.bp, classroom.bp, authoring.bp, admin.bp, health.bp,
     ):
         app.register_blueprint(blueprint)
     register_web_helpers(app)
 
     from quizapp.auth.cli import users_cli
+    from quizapp.backup import db_backup
     from quizapp.banks.cli import questions_cli
     from quizapp.srs.cli import study_cli
 
     app.cli.add_command(questions_cli)
     app.cli.add_command(study_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(db_backup)
     return app
 
 

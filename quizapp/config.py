@@ -25,11 +25,24 @@ class Defaults:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     QUIZ_MAX_LENGTH = 50
     QUIZ_DEFAULT_LENGTH = 10
+    # Without SECRET_KEY the app starts only for development (see is_development).
+    DEVELOPMENT = False
+    # None: secure cookies everywhere but in development; set false only for plain-HTTP setups.
+    SECURE_COOKIES: bool | None = None
+    # How many reverse proxies stand in front and set X-Forwarded-*; 0 trusts none of those headers.
+    PROXY_HOPS = 0
+    # Rate-limit counters; shared storage (REDIS_URL) is needed once several app servers run.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+
+class MissingSecretKey(RuntimeError):
+    """SECRET_KEY is not set and the app is not running for development."""
 
 
 # Environment variables read without a prefix because deployment tools
 # conventionally set them under these names.
-_PLAIN_ENV = ("SECRET_KEY", "DATABASE_URL", "QUESTIONS_DIR")
+_PLAIN_ENV = ("SECRET_KEY", "DATABASE_URL", "QUESTIONS_DIR", "REDIS_URL")
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
@@ -44,15 +57,38 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config.update(overrides)
 
     if app.config.get("DATABASE_URL") and not (overrides or {}).get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(app.config["DATABASE_URL"])
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'quizapp.sqlite3'}"
     )
+    if app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+    development = is_development(app)
     if not app.config.get("SECRET_KEY"):
+        if not development:
+            raise MissingSecretKey(
+                "SECRET_KEY is not set. Set it in the environment (for example from `python -c "
+                "'import secrets; print(secrets.token_hex(32))'`), the same on every app server."
+            )
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    secure = app.config["SECURE_COOKIES"]
+    secure = not development if secure is None else bool(secure)
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
 
 
-def _normalise_database_url(url: str) -> str:
+def is_development(app: Flask) -> bool:
+    """Whether the app runs for development: tests, debug mode, the `flask` command, or DEVELOPMENT set.
+
+    The `flask` command covers `flask run` (the development server) and maintenance commands; production
+    traffic is served by gunicorn, where none of these hold and a missing SECRET_KEY stops the start."""
+    return bool(
+        app.config.get("DEVELOPMENT") or app.config.get("TESTING") or app.debug
+        or os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+    )
+
+
+def normalise_database_url(url: str) -> str:
     """Point plain postgres URLs at the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
 from quizapp.extensions import db
 from quizapp.models import Role, User
+from tests.databases import PostgresDatabases, SQLiteDatabases, server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "questions"
@@ -25,17 +25,17 @@ FIXTURE_BANKS = Path(__file__).resolve().parent / "fixtures"
 PASSWORD = "correct horse battery"
 
 
-def make_app(database: Path, instance: Path, **extra) -> Flask:
-    """An app on the given SQLite file, configured for tests."""
+def make_app(database: str, instance: Path, **extra) -> Flask:
+    """An app on the given database URL, configured for tests."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": database,
         "QUESTIONS_DIR": str(QUESTIONS),
+        "INSTANCE_PATH": str(instance),
         **extra,
     }
     app = create_app(config)
-    app.instance_path = str(instance)
 
     @app.teardown_request
     def forget_request_user(_error: BaseException | None) -> None:
@@ -47,22 +47,25 @@ def make_app(database: Path, instance: Path, **extra) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database built by running every migration once; each test gets a copy."""
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteDatabases | PostgresDatabases]:
+    """A database built by running every migration once, and copies of it for each test."""
     folder = tmp_path_factory.mktemp("template")
-    database = folder / "template.sqlite3"
-    app = make_app(database, folder)
+    url = server_url()
+    source = PostgresDatabases(url) if url else SQLiteDatabases(folder)
+    app = make_app(source.template_url, folder)
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return database
+    yield source
+    source.close()
 
 
 @pytest.fixture
-def database(migrated_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "quizapp.sqlite3"
-    shutil.copyfile(migrated_template, target)
-    return target
+def database(databases: SQLiteDatabases | PostgresDatabases, tmp_path: Path) -> Iterator[str]:
+    """The URL of a freshly migrated database of the test's own."""
+    url = databases.fresh(tmp_path)
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,10 +36,8 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture
-def live_server(migrated_template: Path, tmp_path: Path) -> Iterator[str]:
+def live_server(database: str, tmp_path: Path) -> Iterator[str]:
     """The app with the real banks loaded, served on a free loopback port."""
-    database = tmp_path / "live.sqlite3"
-    shutil.copyfile(migrated_template, database)
     app = make_app(database, tmp_path)
     with app.app_context():
         load_banks(db.session, check_paths([QUESTIONS], QUESTIONS))
@@ -51,6 +48,8 @@ def live_server(migrated_template: Path, tmp_path: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,25 @@
+"""gunicorn settings for quizapp, read from the environment: `make serve` and the systemd unit use this file.
+
+    WEB_CONCURRENCY  worker processes (default: 2 per core + 1)
+    GUNICORN_BIND    address to listen on (default 127.0.0.1:8000; nginx proxies to it)
+    GUNICORN_THREADS threads per worker (default 1)
+    GUNICORN_ACCESSLOG  '-' for stdout, a path, or unset for none (nginx keeps the access log)
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "quizapp:create_app()"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Listen queue for bursts: a lecture hall answering at once arrives faster than workers accept.
+backlog = 2048
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"
+# Behind nginx on the same machine the proxy headers come from loopback; the app applies ProxyFix itself
+# (QUIZAPP_PROXY_HOPS), so gunicorn need not trust anyone else's.
+forwarded_allow_ips = "127.0.0.1,::1"
