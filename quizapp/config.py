@@ -25,6 +25,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     QUIZ_MAX_LENGTH = 50
     QUIZ_DEFAULT_LENGTH = 10
+    # werkzeug's password hashing; the test suite lowers the cost, nothing else should.
+    PASSWORD_HASH_METHOD = "scrypt"
     # Without SECRET_KEY the app starts only for development (see is_development).
     DEVELOPMENT = False
     # None: secure cookies everywhere but in development; set false only for plain-HTTP setups.

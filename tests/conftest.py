@@ -30,6 +30,8 @@ def make_app(database: str, instance: Path, **extra) -> Flask:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        # Thousands of accounts are made across the suite; a cheap hash keeps it fast.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SQLALCHEMY_DATABASE_URI": database,
         "QUESTIONS_DIR": str(QUESTIONS),
         "INSTANCE_PATH": str(instance),

@@ -78,3 +78,13 @@ def test_pages_send_security_headers(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_deployments_hash_passwords_with_scrypt(app):
+    from quizapp.config import Defaults
+
+    assert Defaults.PASSWORD_HASH_METHOD == "scrypt"
+    app.config["PASSWORD_HASH_METHOD"] = Defaults.PASSWORD_HASH_METHOD
+    user = User(email="x@example.org", display_name="X")
+    user.set_password("a long enough password")
+    assert user.password_hash.startswith("scrypt:") and user.check_password("a long enough password")

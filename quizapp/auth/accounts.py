@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.models import Role, User
+from quizapp.models.user import password_hash_method
 
-# Checked against when the email is unknown, so a login takes as long either way.
-_DUMMY = User(email="", display_name="", password_hash="")
-_DUMMY.set_password("not-a-real-password")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the email is unknown, so a login takes as long either way."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 class EmailTaken(Exception):
@@ -40,6 +46,6 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     """The user with that email and password, or None."""
     user = session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
     if user is None:
-        _DUMMY.check_password(password)
+        check_password_hash(_dummy_hash(password_hash_method()), password)
         return None
     return user if user.check_password(password) else None

@@ -1,0 +1,99 @@
+"""An instructor sets up a class in the browser; a student joins it and does the assignment."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from quizapp.auth.accounts import register_user
+from quizapp.extensions import db
+from quizapp.models import Role
+from tests.browser.conftest import screenshot
+from tests.browser.test_study_in_browser import register
+from tests.conftest import PASSWORD, make_app
+from tests.test_uploads import BROKEN_BANK, GOOD_BANK
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def instructor_account(live_server, database, tmp_path) -> str:
+    app = make_app(database, tmp_path)
+    with app.app_context():
+        register_user(db.session, "teacher@example.org", "Ms Teacher", PASSWORD, Role.INSTRUCTOR)
+        db.session.commit()
+        db.engine.dispose()
+    return "teacher@example.org"
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def upload(page, name: str, text: str) -> None:
+    page.get_by_label("Bank file").set_input_files(
+        files=[{"name": name, "mimeType": "application/yaml", "buffer": text.encode()}])
+    page.get_by_role("button", name="Upload and check").click()
+
+
+def test_instructor_sets_up_a_class_and_a_student_completes_the_work(browser, live_server, instructor_account):
+    teacher = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    log_in(teacher, live_server, instructor_account)
+
+    teacher.get_by_role("link", name="My banks").click()
+    teacher.get_by_role("link", name=re.compile("Upload")).first.click()
+    upload(teacher, "civics.yaml", BROKEN_BANK)
+    alert = teacher.get_by_role("alert")
+    assert "nothing was loaded" in alert.inner_text() and "civics.yaml:5" in alert.inner_text()
+    screenshot(teacher, "upload-problems")
+    upload(teacher, "civics.yaml", GOOD_BANK)
+    teacher.wait_for_url(re.compile(r"/banks/\d+/preview$"))
+    assert teacher.locator("mark", has_text="has been reduced from 107 to 98").count() >= 1
+    screenshot(teacher, "upload-preview")
+    teacher.get_by_label("Students of my classes").check()
+    teacher.get_by_role("button", name="Publish").click()
+
+    teacher.get_by_role("link", name="Classes").click()
+    teacher.get_by_label("Class name").fill("Civics 9B")
+    teacher.get_by_role("button", name="Create class").click()
+    code = teacher.locator(".join-code .code").inner_text()
+    assert re.fullmatch(r"[A-Z0-9]{3}-[A-Z0-9]{3}", code)
+    screenshot(teacher, "class-detail")
+
+    teacher.get_by_role("link", name="Set an assignment").first.click()
+    teacher.get_by_role("link", name="Civics extra").click()
+    teacher.get_by_label("Title").fill("Parliament check")
+    teacher.get_by_label("After submitting").check()
+    teacher.get_by_role("button", name="Create assignment").click()
+    teacher.wait_for_url(re.compile(r"/classes/\d+/assignments/\d+$"))
+    screenshot(teacher, "assignment-detail")
+
+    student = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    register(student, live_server, "pupil@example.org")
+    student.get_by_role("link", name="Classes").click()
+    student.get_by_label("Join code").fill(code.lower().replace("-", " "))
+    student.get_by_role("button", name=re.compile("Join")).click()
+    student.get_by_role("button", name=re.compile("Start")).click()
+    student.get_by_label("98").check()
+    assert "has been reduced" not in student.content()  # feedback waits for the hand-in
+    student.get_by_role("button", name=re.compile("Save|Submit|Next")).click()
+    student.wait_for_url(re.compile(r"/hand-in$"))
+    screenshot(student, "student-hand-in")
+    student.get_by_role("button", name=re.compile("Hand in")).click()
+    assert "1 / 1" in student.content() or "100" in student.content()
+    screenshot(student, "student-results")
+    student.locator("table a").first.click()
+    assert student.locator("mark", has_text="has been reduced from 107 to 98").count() >= 1
+    screenshot(student, "student-feedback")
+
+    teacher.goto(teacher.url.rsplit("/assignments/", 1)[0] + "/gradebook")
+    assert "Ada" in teacher.content()
+    assert "100.0%" in teacher.content()
+    screenshot(teacher, "gradebook")
+    teacher.get_by_role("link", name=re.compile("Parliament check")).first.click()
+    assert "Facility" in teacher.content()
+    screenshot(teacher, "item-statistics")

@@ -1,0 +1,134 @@
+"""Cross access: an instructor reaches only the classes they teach, a student only their own work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.membership import create_class, join_class
+from quizapp.extensions import db
+from quizapp.models import Assignment, Bank, Question, Role
+from quizapp.models.types import utcnow
+from quizapp.quiz.deadlines import submit_attempt
+from tests.conftest import csrf_from, login
+
+
+@dataclass
+class World:
+    """Two classes, each with its own instructor, student, assignment and handed-in attempt."""
+
+    ids: dict[str, int]
+    clients: dict[str, FlaskClient]
+
+
+@pytest.fixture
+def world(app, make_user, fixture_bank) -> World:
+    bank = db.session.scalar(select(Bank).where(Bank.slug == "fixture-bank"))
+    ids: dict[str, int] = {}
+    clients: dict[str, FlaskClient] = {}
+    for side in ("a", "b"):
+        teacher, student = make_user(Role.INSTRUCTOR), make_user()
+        classroom = create_class(db.session, teacher, f"Class {side}")
+        join_class(db.session, student, classroom.join_code)
+        assignment = Assignment(classroom=classroom, bank_id=bank.id, title=f"Work {side}", draw_count=2)
+        db.session.add(assignment)
+        db.session.flush()
+        attempt = start_attempt(db.session, assignment, student, utcnow())
+        submit_attempt(attempt, utcnow())
+        db.session.commit()
+        ids |= {f"class_{side}": classroom.id, f"assignment_{side}": assignment.id, f"attempt_{side}": attempt.id,
+                f"student_{side}": student.id, f"question_{side}": attempt.items[0].question_id}
+        for role, user in (("teacher", teacher), ("student", student)):
+            client = app.test_client()
+            login(client, user.email)
+            clients[f"{role}_{side}"] = client
+    return World(ids, clients)
+
+
+# Class A's pages and actions, as (method, url template); every one of them belongs to class A's teachers.
+TEACHER_PAGES = [
+    ("GET", "/classes/{class_a}"),
+    ("GET", "/classes/{class_a}/gradebook"),
+    ("GET", "/classes/{class_a}/grades.csv"),
+    ("GET", "/classes/{class_a}/responses.csv"),
+    ("GET", "/classes/{class_a}/students/{student_a}"),
+    ("GET", "/classes/{class_a}/attempts/{attempt_a}"),
+    ("GET", "/classes/{class_a}/assignments/new"),
+    ("GET", "/classes/{class_a}/assignments/{assignment_a}"),
+    ("GET", "/classes/{class_a}/assignments/{assignment_a}/statistics"),
+    ("GET", "/classes/{class_a}/assignments/{assignment_a}/questions/{question_a}"),
+    ("POST", "/classes/{class_a}/code"),
+    ("POST", "/classes/{class_a}/joining"),
+    ("POST", "/classes/{class_a}/students/{student_a}/remove"),
+    ("POST", "/classes/{class_a}/instructors"),
+]
+
+
+def request(world: World, who: str, method: str, template: str):
+    client = world.clients[who]
+    url = template.format(**world.ids)
+    if method == "GET":
+        return client.get(url)
+    token = csrf_from(client.get("/classes/").get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, "email": "x@example.org"})
+
+
+@pytest.mark.parametrize(("method", "template"), TEACHER_PAGES)
+def test_only_the_classes_own_teacher_gets_in(world, method, template):
+    assert request(world, "teacher_b", method, template).status_code == 404
+    assert request(world, "student_a", method, template).status_code in (403, 404)
+    assert request(world, "student_b", method, template).status_code in (403, 404)
+    assert request(world, "teacher_a", method, template).status_code in (200, 302, 422)
+
+
+@pytest.mark.parametrize("template", [
+    "/classes/{class_a}/students/{student_b}",
+    "/classes/{class_a}/attempts/{attempt_b}",
+    "/classes/{class_b}/attempts/{attempt_a}",
+    "/classes/{class_a}/assignments/{assignment_b}",
+    "/classes/{class_a}/assignments/{assignment_b}/statistics",
+])
+def test_mixing_one_class_with_anothers_objects_is_not_found(world, template):
+    assert request(world, "teacher_a", "GET", template).status_code == 404
+
+
+def test_item_view_only_for_questions_of_the_assignments_bank(world, app):
+    foreign = db.session.scalar(select(Question.id).order_by(Question.id.desc())) + 1000
+    url = f"/classes/{world.ids['class_a']}/assignments/{world.ids['assignment_a']}/questions/{foreign}"
+    assert world.clients["teacher_a"].get(url).status_code == 404
+
+
+@pytest.mark.parametrize("template", [
+    "/classes/{class_a}/work",
+    "/quiz/{attempt_a}/q/1",
+    "/quiz/{attempt_a}/results",
+    "/quiz/{attempt_a}/hand-in",
+])
+def test_a_student_sees_only_their_own_work(world, template):
+    assert request(world, "student_a", "GET", template).status_code in (200, 302)
+    assert request(world, "student_b", "GET", template).status_code == 404
+    assert request(world, "teacher_b", "GET", template).status_code == 404
+
+
+def test_a_student_cannot_start_another_class_assignment(world):
+    assert request(world, "student_b", "POST", "/classes/assignments/{assignment_a}/start").status_code == 404
+    assert request(world, "student_a", "POST", "/classes/assignments/{assignment_a}/start").status_code in (302, 303)
+
+
+def test_admins_manage_accounts_not_other_peoples_classes(world, make_user, app):
+    admin = app.test_client()
+    login(admin, make_user(Role.ADMIN).email)
+    assert admin.get("/classes/{class_a}/gradebook".format(**world.ids)).status_code == 404
+    assert admin.get("/admin/users").status_code == 200
+    assert world.clients["teacher_a"].get("/admin/users").status_code == 403
+    assert world.clients["student_a"].get("/admin/users").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, world):
+    for _method, template in TEACHER_PAGES[:4]:
+        response = client.get(template.format(**world.ids))
+        assert response.status_code == 302 and "/auth/login" in response.location

@@ -1,0 +1,145 @@
+"""Instructors upload banks: checked like files on disk, refused when unsafe, previewed, then published."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import Bank, Question, Role
+from tests.conftest import csrf_from, login
+from tests.test_classroom_flow import create_class, join, post_form
+
+GOOD_BANK = """\
+bank:
+  id: civics-extra
+  title: Civics extra
+questions:
+  - id: seats
+    type: single_choice
+    prompt: To how many deputies was the Mazhilis reduced?
+    choices: ["98", "107"]
+    answer: "98"
+    explanation: The appendix lists the cut.
+    source: {document: osw-2022, quote: "has been reduced from 107 to 98"}
+    topic: Parliament
+    difficulty: recall
+"""
+
+BROKEN_BANK = GOOD_BANK.replace('answer: "98"', 'answer: "99"')
+
+
+def upload(client, filename: str, data: bytes):
+    page = client.get("/banks/upload").get_data(as_text=True)
+    return client.post("/banks/upload", data={"csrf_token": csrf_from(page), "file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def teacher(app, instructor):
+    client = app.test_client()
+    login(client, instructor.email)
+    return client
+
+
+def bank_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Bank))
+
+
+def test_a_good_file_loads_unpublished_and_previews_with_keys(teacher):
+    response = upload(teacher, "civics.yaml", GOOD_BANK.encode())
+    assert response.status_code == 302 and "/preview" in response.location
+    bank = db.session.scalar(select(Bank).where(Bank.slug == "civics-extra"))
+    assert not bank.is_published
+    preview = teacher.get(response.location).get_data(as_text=True)
+    assert "To how many deputies" in preview and "has been reduced from 107 to 98" in preview
+    assert "Correct answer" in preview or "correct" in preview.lower()
+
+
+def test_problems_name_file_and_line_and_load_nothing(teacher):
+    before = bank_count()
+    response = upload(teacher, "civics.yaml", BROKEN_BANK.encode())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<code>civics.yaml:5</code>: question &#39;seats&#39;" in page and "99" in page
+    assert bank_count() == before
+
+
+def test_a_zipped_folder_loads(teacher):
+    files = {"civics/bank.yaml": b"id: civics-zip\ntitle: Civics zip\n",
+             "civics/questions.yaml": GOOD_BANK.split("questions:\n", 1)[1].join(["questions:\n", ""]).encode(),
+             "__MACOSX/._bank.yaml": b"\x00"}
+    response = upload(teacher, "civics.zip", zipped(files))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Question).join(Bank).where(Bank.slug == "civics-zip"))
+
+
+@pytest.mark.parametrize(("filename", "data", "message"), [
+    ("bank.zip", zipped({"../evil.yaml": GOOD_BANK.encode()}), "points outside its folder"),
+    ("bank.zip", zipped({"/etc/evil.yaml": GOOD_BANK.encode()}), "points outside its folder"),
+    ("bank.zip", zipped({"bank/run.sh": b"echo hi"}), "not a YAML file"),
+    ("bank.zip", zipped({"bank/bank.yaml": b"#" * 5_000_000}), "far more than"),
+    ("bank.zip", b"PK\x03\x04 not really a zip", "not a valid zip"),
+    ("bank.exe", b"MZ", "Upload a .yaml"),
+])
+def test_unsafe_or_wrong_files_are_refused(teacher, filename, data, message):
+    before = bank_count()
+    response = upload(teacher, filename, data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert bank_count() == before
+
+
+def test_an_upload_cannot_take_over_another_instructors_bank(app, teacher, make_user):
+    assert upload(teacher, "civics.yaml", GOOD_BANK.encode()).status_code == 302
+    rival = app.test_client()
+    login(rival, make_user(Role.INSTRUCTOR).email)
+    response = rival.get("/banks/1/preview")
+    assert response.status_code == 404
+    taken = upload(rival, "civics.yaml", GOOD_BANK.replace("Civics extra", "Mine now").encode())
+    assert taken.status_code == 422 and "already taken" in taken.get_data(as_text=True)
+    assert db.session.scalar(select(Bank.title).where(Bank.slug == "civics-extra")) == "Civics extra"
+
+
+def test_oversized_uploads_are_refused(app, teacher):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    assert upload(teacher, "civics.yaml", b"#" * 4096).status_code == 413
+
+
+def test_published_to_my_classes_or_to_everyone(app, teacher, instructor, make_user):
+    upload(teacher, "civics.yaml", GOOD_BANK.encode())
+    bank = db.session.scalar(select(Bank).where(Bank.slug == "civics-extra"))
+    classroom = create_class(teacher)
+    pupil, outsider = app.test_client(), app.test_client()
+    login(pupil, make_user().email)
+    login(outsider, make_user().email)
+    join(pupil, classroom.join_code)
+
+    assert "Civics extra" not in pupil.get("/").get_data(as_text=True)  # not published yet
+    preview = f"/banks/{bank.id}/preview"
+    post_form(teacher, preview, f"/banks/{bank.id}/publish", {"visibility": "classes", "practice_open": "y"})
+    assert "Civics extra" in pupil.get("/").get_data(as_text=True)
+    assert "Civics extra" not in outsider.get("/").get_data(as_text=True)
+
+    post_form(teacher, preview, f"/banks/{bank.id}/publish", {"visibility": "public", "practice_open": "y"})
+    assert "Civics extra" in outsider.get("/").get_data(as_text=True)
+
+    post_form(teacher, preview, f"/banks/{bank.id}/unpublish", {})
+    assert "Civics extra" not in outsider.get("/").get_data(as_text=True)
+    assert "Civics extra" in teacher.get("/banks/mine").get_data(as_text=True)
+
+
+def test_students_cannot_upload(logged_in):
+    assert logged_in.get("/banks/upload").status_code == 403
+    assert logged_in.get("/banks/mine").status_code == 403

@@ -1,0 +1,77 @@
+"""Roles: made from the command line, changed there or on the admin page, never leaving no admin."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Role, User
+from tests.conftest import PASSWORD, csrf_from, login
+
+
+def user_by(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+@pytest.mark.parametrize("role", ["student", "instructor", "admin"])
+def test_create_with_each_role(runner, role):
+    result = runner.invoke(args=["users", "create", "Teach@Example.org", "--role", role, "--name", "T. Eacher"],
+                           env={"QUIZAPP_NEW_PASSWORD": PASSWORD})
+    assert result.exit_code == 0, result.output
+    user = user_by("teach@example.org")
+    assert user.role == role and user.display_name == "T. Eacher" and user.check_password(PASSWORD)
+
+
+def test_create_prompts_for_the_password_and_checks_it(runner):
+    result = runner.invoke(args=["users", "create", "p@example.org"], input="short\nshort\n")
+    assert result.exit_code == 1 and "at least" in result.output and user_by("p@example.org") is None
+    result = runner.invoke(args=["users", "create", "p@example.org"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0 and user_by("p@example.org").role == "student"
+
+
+def test_create_refuses_a_taken_email_and_an_unknown_role(runner, student):
+    taken = runner.invoke(args=["users", "create", student.email.upper()], env={"QUIZAPP_NEW_PASSWORD": PASSWORD})
+    assert taken.exit_code == 1 and "already exists" in taken.output
+    unknown = runner.invoke(args=["users", "create", "x@example.org", "--role", "dean"],
+                            env={"QUIZAPP_NEW_PASSWORD": PASSWORD})
+    assert unknown.exit_code == 2 and "dean" in unknown.output
+
+
+def test_set_role_and_the_last_admin(runner, make_user):
+    admin = make_user(Role.ADMIN)
+    student = make_user()
+    assert runner.invoke(args=["users", "set-role", student.email, "instructor"]).exit_code == 0
+    assert user_by(student.email).role == "instructor"
+    missing = runner.invoke(args=["users", "set-role", "nobody@example.org", "admin"])
+    assert missing.exit_code == 1 and "No user" in missing.output
+    last = runner.invoke(args=["users", "set-role", admin.email, "student"])
+    assert last.exit_code == 1 and "last admin" in last.output and user_by(admin.email).role == "admin"
+
+
+def test_admin_page_lists_filters_and_changes_roles(app, make_user):
+    admin, student = make_user(Role.ADMIN), make_user()
+    client = app.test_client()
+    login(client, admin.email)
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert student.email in page and admin.email in page
+    filtered = client.get("/admin/users?role=admin").get_data(as_text=True)
+    assert admin.email in filtered and student.email not in filtered
+    searched = client.get(f"/admin/users?q={student.email.split('@')[0]}").get_data(as_text=True)
+    assert student.email in searched and admin.email not in searched
+
+    response = client.post(f"/admin/users/{student.id}/role",
+                           data={"csrf_token": csrf_from(page), f"user{student.id}-role": "instructor"})
+    assert response.status_code == 302 and user_by(student.email).role == "instructor"
+    client.post(f"/admin/users/{admin.id}/role",
+                data={"csrf_token": csrf_from(page), f"user{admin.id}-role": "student"})
+    assert user_by(admin.email).role == "admin"
+    assert "last admin" in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_role_changes_need_a_token(app, make_user):
+    admin, student = make_user(Role.ADMIN), make_user()
+    client = app.test_client()
+    login(client, admin.email)
+    response = client.post(f"/admin/users/{student.id}/role", data={f"user{student.id}-role": "admin"})
+    assert response.status_code == 400 and user_by(student.email).role == "student"
