@@ -30,11 +30,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from quizapp import admin, auth, authoring, classroom, health, main, progress, quiz, reader, study
+    from quizapp import admin, api, auth, authoring, classroom, health, main, progress, quiz, reader, study
     from quizapp.web import register_web_helpers
 
     for blueprint in (
-        main.bp, auth.bp, quiz.bp, study.bp, progress.bp, reader.bp, classroom.bp, authoring.bp, admin.bp, health.bp,
+        main.bp, auth.bp, quiz.bp, study.bp, progress.bp, reader.bp, classroom.bp, authoring.bp, admin.bp,
+        health.bp, api.bp,
     ):
         app.register_blueprint(blueprint)
     register_web_helpers(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
@@ -68,6 +68,8 @@ def local_time(moment: datetime, user: User) -> str:
 
 def _error_page(code: int, title: str, message: str):
     def handler(_error):
+        if request.path.startswith("/api/"):
+            return jsonify(error={"status": code, "message": message}), code
         return render_template("error.html", code=code, title=title, message=message), code
 
     return handler

@@ -1,7 +1,7 @@
-"""Registration, login and logout."""
+"""Registration, login and logout, and personal API tokens."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-from quizapp.auth import routes  # noqa: E402,F401
+from quizapp.auth import routes, token_routes  # noqa: E402,F401

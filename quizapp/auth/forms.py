@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -33,3 +33,13 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField("Log out")
+
+
+class TokenForm(FlaskForm):
+    name = StringField("What the token is for", description="For example: grade export script.",
+                       validators=[DataRequired("Say what the token is for."), Length(max=100)])
+    submit = SubmitField("Make a token")
+
+
+class RevokeForm(FlaskForm):
+    submit = SubmitField("Revoke")

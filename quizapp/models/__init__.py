@@ -1,5 +1,6 @@
 """Database models; importing this package registers every table on the metadata."""
 
+from quizapp.models.api_token import ApiToken
 from quizapp.models.classroom import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership
 from quizapp.models.content import Bank, Question, QuestionRevision, SourceDocument
 from quizapp.models.quiz import QuizAttempt, QuizItem, Response
@@ -7,6 +8,7 @@ from quizapp.models.study import Card, ReviewLog
 from quizapp.models.user import Role, User
 
 __all__ = [
+    "ApiToken",
     "INSTRUCTOR",
     "STUDENT",
     "Assignment",

@@ -101,7 +101,7 @@ def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = 
     pending_self_grade = item.question.type == "flashcard"
     result = None if pending_self_grade else grade(item.question.type, item.revision.data, given)
     response = Response(
-        item_id=item.id, user_id=item.attempt.user_id, question_id=item.question_id,
+        item=item, user_id=item.attempt.user_id, question_id=item.question_id,
         revision_id=item.revision_id, given=None if pending_self_grade else given,
         is_correct=bool(result and result.correct), score=result.score if result else 0.0,
     )

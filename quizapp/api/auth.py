@@ -1,0 +1,84 @@
+"""Who is calling the API, and the JSON shape of its errors."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from quizapp.api import bp
+from quizapp.api.tokens import user_for_token
+from quizapp.extensions import csrf, db, login_manager
+
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+# Token requests carry no cookie, so forged cross-site requests cannot use them; session requests
+# are checked below against the X-CSRFToken header instead of the global form check.
+csrf.exempt(bp)
+
+
+@bp.before_request
+def _authenticate() -> None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        # A token was sent: it alone decides who is calling, whatever cookie came along.
+        user = user_for_token(db.session, header.removeprefix("Bearer ").strip())
+        if user is None:
+            raise ApiError(401, "The API token is unknown or revoked.")
+        # Flask-Login's own hook for a per-request user: nothing is written to the session.
+        login_manager._update_request_context_with_user(user)
+        return
+    if request.method not in _SAFE_METHODS:
+        csrf.protect()
+
+
+def login_required(view):
+    """401 in JSON, not a redirect to the login page."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            raise ApiError(401, "Log in, or send a personal API token as 'Authorization: Bearer <token>'.")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+class ApiError(Exception):
+    """An error answered as {"error": {"status", "message", "fields"}}."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.fields = status, message, fields or {}
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    body = {"status": error.status, "message": error.message}
+    if error.fields:
+        body["fields"] = error.fields
+    response = jsonify(error=body)
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="quizapp"'
+    return response, error.status
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(error: CSRFError):
+    return _api_error(ApiError(400, f"CSRF check failed: {error.description} Send the page's token as X-CSRFToken."))
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    return _api_error(ApiError(error.code or 500, error.description or error.name))
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 that says what is wrong."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "Send a JSON object with Content-Type: application/json.")
+    return data

@@ -1,0 +1,146 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_ERRORS = {code: {"$ref": f"#/components/responses/{name}"} for code, name in
+           (("401", "Unauthorized"), ("404", "NotFound"), ("422", "Invalid"))}
+_INT_PATH = {"in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _op(summary: str, ok: dict[str, Any], *, params: list | None = None, body: dict | None = None,
+        errors: tuple[str, ...] = ("401", "404"), public: bool = False, **extra) -> dict[str, Any]:
+    operation: dict[str, Any] = {"summary": summary, "responses": {"200": ok} | {c: _ERRORS[c] for c in errors}}
+    if params:
+        operation["parameters"] = params
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if public:
+        operation["security"] = []
+    operation.update(extra)
+    return operation
+
+
+_MARKDOWN = {"type": "object", "required": ["markdown", "html"],
+             "properties": {"markdown": {"type": "string"}, "html": {"type": "string", "description": "sanitized"}}}
+_SCHEMAS: dict[str, Any] = {
+    "Markdown": _MARKDOWN,
+    "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["status", "message"],
+              "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
+                             "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+    "Bank": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "slug": {"type": "string"}, "title": {"type": "string"},
+        "description": {"type": "string"}, "questions": {"type": "integer"},
+        "topics": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "questions": {"type": "integer"}}}}}},
+    "Question": {"type": "object", "description": "As a student sees it before answering: no key, no explanation.",
+                 "required": ["id", "type"], "properties": {
+        "id": {"type": "integer"}, "key": {"type": "string"},
+        "type": {"enum": ["single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze",
+                          "flashcard"]},
+        "topic": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
+        "difficulty": {"type": "string"}, "prompt": _ref("Markdown"), "front": _ref("Markdown"),
+        "text": {**_ref("Markdown"), "description": "cloze text; blanks appear as [1], [2], ..."},
+        "blanks": {"type": "integer"}, "unit": {"type": "string"},
+        "choices": {"type": "array", "items": {"type": "object", "properties": {
+            "position": {"type": "integer"}, "text": _ref("Markdown")}}}}},
+    "Source": {"type": "object", "properties": {
+        "document": {"type": "object", "properties": {k: {"type": "string"} for k in
+                     ("id", "title", "authors", "publisher", "published", "address")}},
+        "quote": {"type": "string"},
+        "context": {"type": "array", "description": "paragraphs, each a list of runs",
+                    "items": {"type": "array", "items": {"type": "object", "properties": {
+                        "text": {"type": "string"}, "highlighted": {"type": "boolean"}}}}},
+        "url": {"type": "string", "format": "uri", "description": "the full text, scrolled to the passage"}}},
+    "Feedback": {"type": "object", "properties": {
+        "correct": {"type": "boolean"}, "score": {"type": "number"}, "your_answer": {"type": "string"},
+        "correct_answer": {"type": "string"}, "explanation": _ref("Markdown"), "back": _ref("Markdown"),
+        "blanks": {"type": "array", "items": {"type": "boolean"}},
+        "choice_feedback": {"type": "array", "items": {"type": "object"}},
+        "sources": {"type": "array", "items": _ref("Source")}}},
+    "Quiz": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "bank_id": {"type": "integer"}, "assignment_id": {"type": ["integer", "null"]},
+        "started_at": {"type": "string", "format": "date-time"},
+        "finished_at": {"type": ["string", "null"], "format": "date-time"},
+        "deadline_at": {"type": ["string", "null"], "format": "date-time"},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "position": {"type": "integer"}, "answered": {"type": "boolean"}, "question": _ref("Question"),
+            "feedback": _ref("Feedback")}}}}},
+    "Answer": {"type": "object", "required": ["answer"], "properties": {"answer": {
+        "description": "single_choice: a position; multiple_response: a list of positions; true_false: a "
+                       "boolean; numeric, short_text: a string; cloze: a list of strings, one per blank; "
+                       "flashcard: true if you knew it",
+        "oneOf": [{"type": "integer"}, {"type": "boolean"}, {"type": "string"},
+                  {"type": "array", "items": {"type": ["integer", "string"]}}]}}},
+}
+
+
+def openapi_document(server_url: str) -> dict[str, Any]:
+    """The document, with the server's own address."""
+    position = {"name": "position", **_INT_PATH}
+    answer_ok = _json({"type": "object", "properties": {"position": {"type": "integer"},
+                       "recorded": {"type": "boolean"}, "feedback": _ref("Feedback")}}, "Graded, with feedback")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "quizapp API", "version": "1.0.0",
+                 "description": "Browser sessions send the page's CSRF token as X-CSRFToken on writes; scripts "
+                                "send a personal token (made on the API tokens page) as a Bearer token."},
+        "servers": [{"url": server_url}],
+        "security": [{"token": []}, {"session": []}],
+        "paths": {
+            "/openapi.json": {"get": _op("This document", _json({"type": "object"}), errors=(), public=True)},
+            "/banks": {"get": _op("Banks visible to me", _json({"type": "object", "properties": {
+                "banks": {"type": "array", "items": _ref("Bank")}}}), errors=("401",))},
+            "/banks/{bank_id}/questions": {"get": _op(
+                "A bank's active questions, without answer keys",
+                _json({"type": "object", "properties": {"bank_id": {"type": "integer"},
+                       "questions": {"type": "array", "items": _ref("Question")}}}),
+                params=[{"name": "bank_id", **_INT_PATH}])},
+            "/quizzes": {"post": _op(
+                "Start a quiz", _json(_ref("Quiz")), errors=("401", "404", "422"),
+                body={"type": "object", "required": ["bank_id"], "properties": {
+                    "bank_id": {"type": "integer"}, "topic": {"type": ["string", "null"]},
+                    "length": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}}})
+                | {"responses": {"201": _json(_ref("Quiz"), "Started"), **{c: _ERRORS[c] for c in _ERRORS}}}},
+            "/quizzes/{attempt_id}": {"get": _op("One of my quizzes, with feedback where it may be shown",
+                                                 _json(_ref("Quiz")), params=[{"name": "attempt_id", **_INT_PATH}])},
+            "/quizzes/{attempt_id}/items/{position}/answer": {"post": _op(
+                "Answer an item: the grading, the explanation and the source", answer_ok,
+                params=[{"name": "attempt_id", **_INT_PATH}, position], body=_ref("Answer"),
+                errors=("401", "404", "422"))
+                | {"responses": {"200": answer_ok, "202": _json({"type": "object"}, "Saved; feedback comes later"),
+                                 "409": _json(_ref("Error"), "The attempt no longer takes answers"),
+                                 **{c: _ERRORS[c] for c in _ERRORS}}}},
+            "/quizzes/{attempt_id}/hand-in": {"post": _op("Hand in an assignment attempt", _json(_ref("Quiz")),
+                                                          params=[{"name": "attempt_id", **_INT_PATH}])},
+            "/me/progress": {"get": _op("My accuracy, per topic, and study figures", _json({"type": "object"}),
+                                        errors=("401",))},
+            "/me/due": {"get": _op("My cards due for review, most overdue first", _json({"type": "object"}),
+                                   params=[{"name": "limit", "in": "query",
+                                            "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+                                   errors=("401", "422"))},
+            "/classes/{classroom_id}/gradebook": {"get": _op(
+                "The gradebook of a class I teach", _json({"type": "object"}),
+                params=[{"name": "classroom_id", **_INT_PATH}])},
+        },
+        "components": {
+            "schemas": _SCHEMAS,
+            "responses": {name: _json(_ref("Error"), text) for name, text in (
+                ("Unauthorized", "No valid session or token"), ("NotFound", "Not there, or not yours"),
+                ("Invalid", "The request does not fit; `fields` says why"))},
+            "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer", "description": "A personal API token"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+    }

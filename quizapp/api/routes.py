@@ -1,0 +1,157 @@
+"""Banks, questions and quizzes over JSON."""
+
+from __future__ import annotations
+
+from flask import jsonify, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from quizapp.api import bp
+from quizapp.api.answers import BadAnswer, parse_answer
+from quizapp.api.auth import ApiError, json_body, login_required
+from quizapp.api.serialize import attempt_json, feedback_json, question_json
+from quizapp.extensions import db
+from quizapp.grading import grade
+from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
+from quizapp.models.types import utcnow
+from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, submit_attempt
+from quizapp.quiz.service import (
+    NoQuestions,
+    bank_overviews,
+    enqueue_attempt_misses,
+    get_item,
+    record_self_grade,
+    start_quiz,
+    submit_answer,
+)
+
+
+def _visible_overview(bank_id: int):
+    overview = next((o for o in bank_overviews(db.session, current_user) if o.bank.id == bank_id), None)
+    if overview is None:
+        raise ApiError(404, "No bank with that id is visible to you.")
+    return overview
+
+
+@bp.get("/banks")
+@login_required
+def banks():
+    return jsonify(banks=[
+        {"id": o.bank.id, "slug": o.bank.slug, "title": o.bank.title, "description": o.bank.description,
+         "questions": o.total, "topics": [{"name": t, "questions": n} for t, n in o.topics]}
+        for o in bank_overviews(db.session, current_user)
+    ])
+
+
+@bp.get("/banks/<int:bank_id>/questions")
+@login_required
+def bank_questions(bank_id: int):
+    bank = _visible_overview(bank_id).bank
+    rows = db.session.execute(
+        select(Question, QuestionRevision.data)
+        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
+              & (QuestionRevision.number == Question.revision))
+        .where(Question.bank_id == bank.id, Question.retired_at.is_(None)).order_by(Question.id)
+    ).all()
+    return jsonify(bank_id=bank.id, questions=[question_json(q, data) for q, data in rows])
+
+
+@bp.post("/quizzes")
+@login_required
+def create_quiz():
+    body = json_body()
+    bank_id, topic, length = body.get("bank_id"), body.get("topic"), body.get("length", 10)
+    if isinstance(bank_id, bool) or not isinstance(bank_id, int):
+        raise ApiError(422, "The quiz needs a bank.", {"bank_id": "an integer bank id"})
+    if topic is not None and not isinstance(topic, str):
+        raise ApiError(422, "The topic must be text.", {"topic": "a topic name, or null for all topics"})
+    if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= 50:
+        raise ApiError(422, "The length is out of range.", {"length": "an integer from 1 to 50"})
+    overview = _visible_overview(bank_id)
+    if topic and topic not in {t for t, _ in overview.topics}:
+        raise ApiError(422, "This bank has no questions on that topic.", {"topic": "one of the bank's topics"})
+    try:
+        attempt = start_quiz(db.session, current_user, overview.bank, topic, length)
+    except NoQuestions as error:
+        raise ApiError(422, "This bank has no questions to draw.") from error
+    db.session.commit()
+    response = jsonify(attempt_json(attempt, {}))
+    response.headers["Location"] = url_for("api.quiz", attempt_id=attempt.id)
+    return response, 201
+
+
+def _own_attempt(attempt_id: int) -> QuizAttempt:
+    attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id,
+                                                          QuizAttempt.user_id == current_user.id))
+    if attempt is None:
+        raise ApiError(404, "You have no quiz with that id.")
+    return attempt
+
+
+def _visible_feedback(attempt: QuizAttempt) -> dict[int, dict]:
+    if not feedback_visible(attempt, utcnow()):
+        return {}
+    return {item.position: feedback_json(db.session, item, _result(item))
+            for item in attempt.items if item.response is not None}
+
+
+def _result(item: QuizItem):
+    given = item.response.given if item.response else None
+    if item.question.type == "flashcard" or given is None:
+        return None
+    return grade(item.question.type, item.revision.data, given)
+
+
+@bp.get("/quizzes/<int:attempt_id>")
+@login_required
+def quiz(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if attempt.assignment_id is not None and close_if_expired(attempt, utcnow()):
+        db.session.commit()
+    return jsonify(attempt_json(attempt, _visible_feedback(attempt)))
+
+
+@bp.post("/quizzes/<int:attempt_id>/items/<int:position>/answer")
+@login_required
+def answer(attempt_id: int, position: int):
+    item = get_item(db.session, current_user, attempt_id, position)
+    if item is None:
+        raise ApiError(404, "You have no quiz item there.")
+    attempt, now = item.attempt, utcnow()
+    deferred = attempt.assignment_id is not None and not feedback_visible(attempt, now)
+    if item.response is not None and not deferred and item.response.given is not None:
+        return jsonify(position=position, recorded=True, feedback=feedback_json(db.session, item, _result(item)))
+    qtype = item.question.type
+    try:
+        given = parse_answer(qtype, item.revision.data, item.choice_order, json_body().get("answer"))
+    except BadAnswer as error:
+        raise ApiError(422, "The answer does not fit the question.", {"answer": f"expected {error}"}) from error
+    refusal = answer_refusal(attempt, now)
+    if refusal:
+        db.session.commit()
+        raise ApiError(409, refusal)
+    submit_answer(db.session, item, None if qtype == "flashcard" else given, replace=deferred)
+    if qtype == "flashcard":
+        record_self_grade(db.session, item, knew=given)
+    db.session.commit()
+    if deferred:
+        return jsonify(position=position, recorded=True,
+                       message="Saved. Feedback comes " + (
+                           "once you hand in." if attempt.assignment.feedback_policy == "submit"
+                           else "after the due date.")), 202
+    return jsonify(position=position, recorded=True, feedback=feedback_json(db.session, item, _result(item)))
+
+
+@bp.post("/quizzes/<int:attempt_id>/hand-in")
+@login_required
+def hand_in(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if attempt.assignment_id is None:
+        raise ApiError(404, "Only assignment attempts are handed in; quizzes finish when every item is answered.")
+    now = utcnow()
+    close_if_expired(attempt, now)
+    submit_attempt(attempt, now)
+    if feedback_visible(attempt, now):
+        enqueue_attempt_misses(db.session, attempt)
+    db.session.commit()
+    return jsonify(attempt_json(attempt, _visible_feedback(attempt)))

@@ -1,0 +1,100 @@
+"""Questions, feedback and progress as JSON. Nothing here reveals a key unless feedback is due."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin
+
+from flask import request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.banks.schema import CLOZE_BLANK
+from quizapp.content.markdown import render_markdown
+from quizapp.grading.registry import Grade
+from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem, SourceDocument
+from quizapp.quiz.present import correct_answer, given_answer_text, source_views
+
+
+def markdown(text: str) -> dict[str, str]:
+    """Markdown as written and as sanitized HTML."""
+    return {"markdown": text, "html": str(render_markdown(text))}
+
+
+def question_json(question: Question, data: dict[str, Any], choice_order: list[int] | None = None) -> dict[str, Any]:
+    """A question as a student sees it before answering: prompt and choices, no key, no explanation."""
+    body: dict[str, Any] = {"id": question.id, "key": question.key, "type": question.type,
+                            "topic": question.topic, "tags": question.tags or [], "difficulty": question.difficulty}
+    qtype = question.type
+    if qtype == "flashcard":
+        body["front"] = markdown(data["front"])
+        return body
+    if qtype == "cloze":
+        counter = iter(range(1, 1000))
+        body["text"] = markdown(CLOZE_BLANK.sub(lambda _m: f"[{next(counter)}]", data["text"]))
+        body["blanks"] = len(data["blanks"])
+        return body
+    body["prompt"] = markdown(data["prompt"])
+    if "choices" in data:
+        order = choice_order if choice_order is not None else list(range(len(data["choices"])))
+        body["choices"] = [{"position": pos, "text": markdown(data["choices"][index]["text"])}
+                           for pos, index in enumerate(order)]
+    if qtype == "numeric" and data.get("unit"):
+        body["unit"] = data["unit"]
+    return body
+
+
+def sources_json(session: Session, revision: QuestionRevision) -> list[dict[str, Any]]:
+    """Each cited passage: the document, the passage in its context with the quote marked, and a link."""
+    cited = [s["document"] for s in revision.data.get("sources", [])]
+    documents = {d.id: d for d in session.scalars(select(SourceDocument).where(SourceDocument.id.in_(cited)))}
+    result = []
+    for view in source_views(revision, documents):
+        document = view.document
+        result.append({
+            "document": {"id": document.id, "title": document.title, "authors": document.authors,
+                         "publisher": document.publisher, "published": document.published,
+                         "address": document.address},
+            "quote": "".join(text for p in view.paragraphs for text, marked in p.runs if marked),
+            "context": [[{"text": text, "highlighted": marked} for text, marked in p.runs] for p in view.paragraphs],
+            "url": urljoin(request.host_url, view.link),
+        })
+    return result
+
+
+def feedback_json(session: Session, item: QuizItem, result: Grade | None) -> dict[str, Any]:
+    """The verdict on an answered item: right or wrong, the correct answer, why, and the source."""
+    qtype, data, response = item.question.type, item.revision.data, item.response
+    body: dict[str, Any] = {
+        "correct": bool(response.is_correct), "score": response.score,
+        "your_answer": given_answer_text(qtype, data, response.given),
+        "correct_answer": correct_answer(qtype, data),
+        "explanation": markdown(data.get("explanation", "")),
+        "sources": sources_json(session, item.revision),
+    }
+    if qtype == "flashcard":
+        body["back"] = markdown(data["back"])
+    if result is not None and qtype == "cloze":
+        body["blanks"] = list(result.parts)
+    if qtype in ("single_choice", "multiple_response") and response.given is not None:
+        picked = response.given if isinstance(response.given, list) else [response.given]
+        body["choice_feedback"] = [
+            {"position": (item.choice_order or []).index(i), "text": data["choices"][i]["text"],
+             "correct": i in data["correct"], "feedback": data["choices"][i]["feedback"]} for i in picked]
+    return body
+
+
+def attempt_json(attempt: QuizAttempt, feedback: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """A quiz: its items (questions without keys) and, where it may be shown, each item's feedback."""
+    return {
+        "id": attempt.id, "bank_id": attempt.bank_id, "assignment_id": attempt.assignment_id,
+        "started_at": attempt.started_at.isoformat(),
+        "finished_at": attempt.finished_at.isoformat() if attempt.finished_at else None,
+        "deadline_at": attempt.deadline_at.isoformat() if attempt.deadline_at else None,
+        "items": [
+            {"position": item.position, "answered": item.response is not None,
+             "question": question_json(item.question, item.revision.data, item.choice_order),
+             **({"feedback": feedback[item.position]} if item.position in feedback else {})}
+            for item in attempt.items
+        ],
+    }

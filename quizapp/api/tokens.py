@@ -1,0 +1,60 @@
+"""Personal API tokens: made, found and revoked without HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.models import ApiToken, User
+from quizapp.models.types import utcnow
+
+TOKEN_PREFIX = "qz_"
+# Writing last_used_at on every request would turn each read into a write; once a minute is precise enough.
+_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; the secret is returned once and only its hash is stored."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name.strip(), token_hash=_digest(secret), prefix=secret[:10])
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def user_for_token(session: Session, secret: str) -> User | None:
+    """The owner of an unrevoked token, or None."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret),
+                                                  ApiToken.revoked_at.is_(None)))
+    if token is None:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        session.commit()
+    return token.user
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """The user's tokens, newest first, revoked ones included."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> bool:
+    """Revoke one of the user's tokens; False if it is not theirs or already revoked."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        return False
+    token.revoked_at = utcnow()
+    return True

@@ -1,0 +1,258 @@
+"""The JSON API: its document, tokens, CSRF for sessions, quizzes without keys, feedback with sources."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.api.tokens import create_token
+from quizapp.classroom.membership import create_class, join_class
+from quizapp.extensions import db
+from quizapp.models import ApiToken, Assignment, Bank, QuizItem, Response, Role
+from tests.conftest import csrf_from, login
+
+API = "/api/v1"
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def token(student) -> str:
+    _token, secret = create_token(db.session, student, "tests")
+    db.session.commit()
+    return secret
+
+
+@pytest.fixture
+def bank_id(fixture_bank) -> int:
+    return db.session.scalar(select(Bank.id).where(Bank.slug == "fixture-bank"))
+
+
+def json_answer(item: QuizItem, right: bool = True):
+    """An answer in the API's terms: positions in the shown order for choices."""
+    data, qtype, order = item.revision.data, item.question.type, item.choice_order
+    if qtype == "single_choice":
+        index = data["correct"][0] if right else next(i for i in order if i not in data["correct"])
+        return order.index(index)
+    if qtype == "multiple_response":
+        return sorted(order.index(i) for i in data["correct"]) if right else []
+    if qtype == "true_false":
+        return data["answer"] if right else not data["answer"]
+    if qtype == "numeric":
+        return f"{data['answer']:g} {data['unit']}" if right else "-1"
+    if qtype == "short_text":
+        return data["answers"][-1].upper() if right else "no idea"
+    if qtype == "cloze":
+        return [blank[0] for blank in data["blanks"]] if right else ["x"] * len(data["blanks"])
+    return right  # flashcard: knew it
+
+
+def keys_of(item: QuizItem) -> list[str]:
+    """Text that gives the answer away (beyond choice texts, which a student sees anyway)."""
+    data = item.revision.data
+    secrets = [data.get("explanation", ""), data.get("back", "")]
+    secrets += data.get("answers", []) + [b[0] for b in data.get("blanks", [])]
+    if "answer" in data and not isinstance(data["answer"], bool):
+        secrets.append(f"{data['answer']:g}")
+    return [s for s in secrets if s]
+
+
+def start(client, bank_id: int, headers: dict | None = None, **body):
+    return client.post(f"{API}/quizzes", json={"bank_id": bank_id, "length": 8, **body}, headers=headers or {})
+
+
+def test_the_openapi_document_is_valid_and_lists_every_api_route(app, client):
+    from openapi_spec_validator import validate
+
+    document = client.get(f"{API}/openapi.json").get_json()
+    validate(document)
+    documented = {(path, method.upper()) for path, item in document["paths"].items() for method in item}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule).removeprefix(API)
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert (path, method) in documented, f"{method} {rule.rule} is not in openapi.json"
+
+
+@pytest.mark.parametrize("url", ["/banks", "/banks/1/questions", "/quizzes/1", "/me/progress", "/me/due",
+                                 "/classes/1/gradebook"])
+def test_anonymous_calls_get_401_in_json(client, url):
+    response = client.get(API + url)
+    assert response.status_code == 401 and response.get_json()["error"]["status"] == 401
+    assert "Bearer" in response.headers["WWW-Authenticate"]
+
+
+def test_unknown_api_addresses_answer_in_json(client):
+    response = client.get(f"{API}/nothing-here")
+    assert response.status_code == 404 and response.get_json()["error"]["status"] == 404
+
+
+def test_tokens_are_shown_once_stored_hashed_and_revocable(app, student, bank_id):
+    client = app.test_client()
+    login(client, student.email)
+    page = client.get("/auth/tokens").get_data(as_text=True)
+    made = client.post("/auth/tokens", data={"csrf_token": csrf_from(page), "name": "grade script"})
+    assert made.headers["Cache-Control"] == "no-store"
+    secret = re.search(r'<code class="token-secret">(qz_[^<]+)</code>', made.get_data(as_text=True)).group(1)
+    assert secret not in client.get("/auth/tokens").get_data(as_text=True)
+    stored = db.session.scalar(select(ApiToken))
+    assert secret not in (stored.token_hash, stored.prefix) and len(stored.token_hash) == 64
+
+    script = app.test_client(use_cookies=False)
+    response = script.get(f"{API}/banks", headers=bearer(secret))
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert [b["title"] for b in response.get_json()["banks"]] == ["Fixture bank"]
+    assert script.get(f"{API}/banks", headers=bearer(secret + "x")).status_code == 401
+
+    page = client.get("/auth/tokens").get_data(as_text=True)
+    client.post(f"/auth/tokens/{stored.id}/revoke", data={"csrf_token": csrf_from(page)})
+    assert script.get(f"{API}/banks", headers=bearer(secret)).status_code == 401
+
+
+def test_one_cannot_revoke_someone_elses_token(app, token, make_user):
+    other = app.test_client()
+    login(other, make_user().email)
+    page = other.get("/auth/tokens").get_data(as_text=True)
+    other.post(f"/auth/tokens/{db.session.scalar(select(ApiToken.id))}/revoke", data={"csrf_token": csrf_from(page)})
+    assert app.test_client().get(f"{API}/banks", headers=bearer(token)).status_code == 200
+
+
+def test_session_writes_need_the_csrf_header(app, logged_in, bank_id):
+    assert start(logged_in, bank_id).status_code == 400
+    meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', logged_in.get("/").get_data(as_text=True))
+    response = start(logged_in, bank_id, headers={"X-CSRFToken": meta.group(1)})
+    assert response.status_code == 201 and response.headers["Location"].endswith(f"/quizzes/{response.json['id']}")
+
+
+def test_tokens_need_no_csrf_and_quiz_json_holds_no_keys(client, token, bank_id):
+    response = start(client, bank_id, bearer(token))
+    assert response.status_code == 201
+    quiz = response.get_json()
+    assert len(quiz["items"]) == 8 and not any("feedback" in i for i in quiz["items"])
+    for entry in quiz["items"]:
+        item = db.session.scalar(select(QuizItem).where(QuizItem.attempt_id == quiz["id"],
+                                                        QuizItem.position == entry["position"]))
+        sent = json.dumps(entry)
+        for secret in keys_of(item):
+            assert secret not in sent, (item.question.type, secret)
+        assert '"correct"' not in sent and "feedback" not in sent
+
+
+def test_bank_questions_hold_no_keys(client, token, bank_id):
+    questions = client.get(f"{API}/banks/{bank_id}/questions", headers=bearer(token)).get_json()["questions"]
+    assert {q["type"] for q in questions} == {"single_choice", "multiple_response", "true_false", "numeric",
+                                              "short_text", "cloze", "flashcard"}
+    sent = json.dumps(questions)
+    for secret in ("Ulttyk Kuryltai", "mixed", "29.4", "lower house", "appendix lists the cut"):
+        assert secret not in sent
+
+
+def answer(client, token, quiz_id, position, value):
+    return client.post(f"{API}/quizzes/{quiz_id}/items/{position}/answer", json={"answer": value},
+                       headers=bearer(token))
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_every_type_is_graded_with_explanation_and_source(client, token, bank_id, right):
+    quiz = start(client, bank_id, bearer(token)).get_json()
+    for entry in quiz["items"]:
+        item = db.session.scalar(select(QuizItem).where(QuizItem.attempt_id == quiz["id"],
+                                                        QuizItem.position == entry["position"]))
+        response = answer(client, token, quiz["id"], entry["position"], json_answer(item, right))
+        assert response.status_code == 200, response.get_json()
+        feedback = response.get_json()["feedback"]
+        assert feedback["correct"] is right, (item.question.type, feedback)
+        assert feedback["correct_answer"]
+        source = feedback["sources"][0]
+        assert source["quote"] and source["document"]["title"] and source["url"].startswith("http://localhost/")
+        assert any(run["highlighted"] for paragraph in source["context"] for run in paragraph)
+    finished = client.get(f"{API}/quizzes/{quiz['id']}", headers=bearer(token)).get_json()
+    assert finished["finished_at"] and all("feedback" in i for i in finished["items"])
+    progress = client.get(f"{API}/me/progress", headers=bearer(token)).get_json()
+    assert progress["quizzes"]["answered"] == 8
+    due = client.get(f"{API}/me/due", headers=bearer(token)).get_json()
+    assert (due["due_now"] == 0) is right  # missed questions join the review queue
+
+
+def test_answering_twice_records_once(client, token, bank_id):
+    quiz = start(client, bank_id, bearer(token), length=1).get_json()
+    item = db.session.scalar(select(QuizItem).where(QuizItem.attempt_id == quiz["id"]))
+    first = answer(client, token, quiz["id"], 1, json_answer(item, True)).get_json()
+    second = answer(client, token, quiz["id"], 1, json_answer(item, False)).get_json()
+    assert first == second
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+@pytest.mark.parametrize(("qtype", "bad"), [
+    ("single_choice", 99), ("single_choice", "0"), ("multiple_response", [0, 0]), ("true_false", "yes"),
+    ("numeric", ""), ("short_text", ["a"]), ("cloze", ["only one"]), ("flashcard", "knew"),
+])
+def test_answers_that_do_not_fit_get_422_naming_the_field(client, token, bank_id, qtype, bad):
+    quiz = start(client, bank_id, bearer(token)).get_json()
+    entry = next(i for i in quiz["items"] if i["question"]["type"] == qtype)
+    response = answer(client, token, quiz["id"], entry["position"], bad)
+    assert response.status_code == 422 and "answer" in response.get_json()["error"]["fields"]
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+@pytest.mark.parametrize("body", [{}, {"bank_id": "1"}, {"bank_id": 1, "length": 0}, {"bank_id": 1, "topic": 5},
+                                  {"bank_id": 1, "topic": "Astronomy"}])
+def test_bad_quiz_requests_get_422(client, token, bank_id, body):
+    body = {k: (bank_id if k == "bank_id" and v == 1 else v) for k, v in body.items()}
+    response = client.post(f"{API}/quizzes", json=body, headers=bearer(token))
+    assert response.status_code == 422 and response.get_json()["error"]["fields"]
+
+
+def test_other_peoples_quizzes_and_hidden_banks_are_not_found(client, token, bank_id, make_user):
+    _t, other = create_token(db.session, make_user(), "other")
+    db.session.commit()
+    quiz = start(client, bank_id, bearer(token)).get_json()
+    assert client.get(f"{API}/quizzes/{quiz['id']}", headers=bearer(other)).status_code == 404
+    assert answer(client, other, quiz["id"], 1, 0).status_code == 404
+    db.session.get(Bank, bank_id).is_published = False
+    db.session.commit()
+    assert client.get(f"{API}/banks/{bank_id}/questions", headers=bearer(token)).status_code == 404
+
+
+def test_deferred_feedback_stays_hidden_until_hand_in(client, student, token, instructor, bank_id):
+    classroom = create_class(db.session, instructor, "Civics")
+    join_class(db.session, student, classroom.join_code)
+    assignment = Assignment(classroom=classroom, bank_id=bank_id, title="Quiz", feedback_policy="submit",
+                            selection="topics", topics=["Economy and trade"])
+    db.session.add(assignment)
+    db.session.commit()
+    from quizapp.classroom.assignments import start_attempt
+    from quizapp.models.types import utcnow
+
+    attempt = start_attempt(db.session, assignment, student, utcnow())
+    db.session.commit()
+    item = attempt.items[0]
+    saved = answer(client, token, attempt.id, 1, json_answer(item, True))
+    assert saved.status_code == 202 and "feedback" not in saved.get_json()
+    assert "29.4" not in json.dumps(client.get(f"{API}/quizzes/{attempt.id}", headers=bearer(token)).get_json())
+    handed = client.post(f"{API}/quizzes/{attempt.id}/hand-in", headers=bearer(token)).get_json()
+    assert handed["items"][0]["feedback"]["correct"] is True
+    late = answer(client, token, attempt.id, 1, "1")
+    assert late.status_code == 200 and late.get_json()["feedback"]["correct"] is True  # unchanged
+
+
+def test_gradebook_for_the_classes_own_instructors_only(client, instructor, student, make_user, bank_id):
+    classroom = create_class(db.session, instructor, "Civics")
+    join_class(db.session, student, classroom.join_code)
+    db.session.add(Assignment(classroom=classroom, bank_id=bank_id, title="Week 1"))
+    db.session.commit()
+    _t, teacher = create_token(db.session, instructor, "t")
+    _t, rival = create_token(db.session, make_user(Role.INSTRUCTOR), "r")
+    _t, pupil = create_token(db.session, student, "s")
+    db.session.commit()
+    url = f"{API}/classes/{classroom.id}/gradebook"
+    book = client.get(url, headers=bearer(teacher)).get_json()
+    assert book["assignments"][0]["title"] == "Week 1"
+    assert book["students"][0]["email"] == student.email and book["students"][0]["grades"][0]["attempts"] == 0
+    assert client.get(url, headers=bearer(rival)).status_code == 404
+    assert client.get(url, headers=bearer(pupil)).status_code == 404
