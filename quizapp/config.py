@@ -35,7 +35,12 @@ class Defaults:
     PROXY_HOPS = 0
     # Rate-limit counters; shared storage (REDIS_URL) is needed once several app servers run.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # Per client address: high, because a whole school may reach the app from one address.
+    LOGIN_RATE_LIMIT = "300 per minute"
+    # Failed logins per typed email before that email is refused for a while.
+    LOGIN_LOCKOUT = "5 per 15 minutes"
 
 
 class MissingSecretKey(RuntimeError):

@@ -22,10 +22,11 @@ _CSP = (
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def _load_user(session_id: str) -> User | None:
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
         return None
-    return db.session.scalar(select(User).where(User.id == int(user_id)))
+    return db.session.scalar(select(User).where(User.id == int(user_id), User.session_version == int(version)))
 
 
 def register_web_helpers(app: Flask) -> None:
@@ -52,6 +53,13 @@ def register_web_helpers(app: Flask) -> None:
         return render_template("error.html", code=400, title="Form expired",
                                message="The form had expired or was sent from elsewhere. "
                                        "Go back, reload the page and try again."), 400
+
+    @app.errorhandler(429)
+    def _too_many(error):
+        message = error.description or "Too many requests. Wait a little and try again."
+        if request.path.startswith("/api/"):
+            return jsonify(error={"status": 429, "message": message}), 429
+        return render_template("error.html", code=429, title="Slow down", message=message), 429
 
     for code, title, message in (
         (403, "Not allowed", "You do not have access to this page."),

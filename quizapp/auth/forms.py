@@ -31,6 +31,19 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=PASSWORD_MAX)])
+    password = PasswordField(
+        "New password",
+        validators=[InputRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        description=f"At least {PASSWORD_MIN} characters.",
+    )
+    confirm = PasswordField(
+        "Repeat new password", validators=[InputRequired(), EqualTo("password", message="The passwords differ.")]
+    )
+    submit = SubmitField("Change password")
+
+
 class LogoutForm(FlaskForm):
     submit = SubmitField("Log out")
 

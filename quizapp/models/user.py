@@ -41,6 +41,16 @@ class User(UserMixin, db.Model):
     desired_retention: Mapped[float] = mapped_column(default=0.9, server_default="0.9")
     again_good_only: Mapped[bool] = mapped_column(default=False, server_default="0")
     fsrs_parameters: Mapped[list[float] | None] = mapped_column(JSON)
+    # Part of the login session's id: raising it ends every session of the account (logout, new password).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """The session id Flask-Login stores: the account and its session version."""
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every login session and remember-me cookie of this account."""
+        self.session_version += 1
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""

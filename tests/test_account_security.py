@@ -1,0 +1,94 @@
+"""Accounts under attack: login limits and lockout that reveal nothing, sessions that really end."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD, csrf_from, login, make_app
+
+
+@pytest.fixture
+def limited_app(app, database, tmp_path):
+    """An app with login limits on. Flask-Limiter keeps one switch per process, so this app is made after
+    the per-test `app` (which turns limits off) and its settings are the ones in force."""
+    app = make_app(database, tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="8 per minute",
+                   LOGIN_LOCKOUT="3 per 15 minutes")
+    with app.app_context():
+        yield app
+
+
+def test_failed_logins_lock_the_email_whether_or_not_it_has_an_account(limited_app, make_user):
+    user = make_user()
+    client = limited_app.test_client()
+    for email in (user.email, "nobody@example.org"):
+        for _ in range(3):
+            assert login(client, email, "wrong password").status_code == 422
+        refused = login(client, email, PASSWORD)
+        assert refused.status_code == 429 and "Too many failed logins" in refused.get_data(as_text=True)
+    # The lockout belongs to the email, not to the person who typed it elsewhere.
+    other = make_user()
+    assert login(limited_app.test_client(), other.email).status_code == 302
+
+
+def test_successful_logins_do_not_count_towards_the_lockout(limited_app, make_user):
+    user = make_user()
+    for _ in range(4):
+        client = limited_app.test_client()
+        assert login(client, user.email).status_code == 302
+
+
+def test_one_address_cannot_try_endlessly(limited_app, make_user):
+    client = limited_app.test_client()
+    statuses = [login(client, f"guess{n}@example.org", "wrong password").status_code for n in range(9)]
+    assert statuses[:8] == [422] * 8 and statuses[8] == 429
+
+
+def test_unknown_email_and_wrong_password_read_the_same(client, student):
+    unknown = login(client, "nobody@example.org", PASSWORD).get_data(as_text=True)
+    wrong = login(client, student.email, "wrong password").get_data(as_text=True)
+    assert "The email or password is not right." in unknown and "The email or password is not right." in wrong
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(app, student):
+    browser = app.test_client()
+    login(browser, student.email)
+    stolen = browser.get_cookie("session").value
+    page = browser.get("/progress/").get_data(as_text=True)
+    browser.post("/auth/logout", data={"csrf_token": csrf_from(page)})
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    response = thief.get("/progress/")
+    assert response.status_code == 302 and "/auth/login" in response.location
+
+
+def test_a_new_password_ends_other_sessions_and_keeps_this_one(app, student):
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, student.email)
+    login(elsewhere, student.email)
+    page = here.get("/auth/password").get_data(as_text=True)
+    wrong = here.post("/auth/password", data={"csrf_token": csrf_from(page), "current": "not it",
+                                              "password": "a brand new password", "confirm": "a brand new password"})
+    assert wrong.status_code == 422 and "not your current password" in wrong.get_data(as_text=True)
+    changed = here.post("/auth/password", data={"csrf_token": csrf_from(page), "current": PASSWORD,
+                                                "password": "a brand new password",
+                                                "confirm": "a brand new password"})
+    assert changed.status_code == 302
+    assert here.get("/progress/").status_code == 200
+    assert elsewhere.get("/progress/").status_code == 302
+    assert login(app.test_client(), student.email, "a brand new password").status_code == 302
+
+
+@pytest.mark.parametrize(("password", "ok"), [("short", False), ("x" * 129, False), ("ten chars!", True)])
+def test_password_length_policy(client, password, ok):
+    page = client.get("/auth/register").get_data(as_text=True)
+    response = client.post("/auth/register", data={"csrf_token": csrf_from(page), "email": "new@example.org",
+                                                   "display_name": "New", "password": password,
+                                                   "confirm": password})
+    assert (response.status_code == 302) is ok
+
+
+def test_production_cookies_are_secure_httponly_and_samesite(database, tmp_path, monkeypatch):
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    app = make_app(database, tmp_path, TESTING=False)
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
