@@ -64,13 +64,18 @@ def import_command(file: Path, fmt: str | None, output: Path | None, bank_id: st
         imported = import_text(decode(file.read_bytes(), "the file"), fmt, bank_id, title, documents)
     except FormatError as error:
         raise click.ClickException(f"{file}: {error}") from None
+    except OSError as error:
+        raise click.ClickException(f"cannot read {file}: {error.strerror}") from None
     for problem in imported.problems:
         click.echo(f"{file}:{problem.line}: {problem.reason}", err=True)
     if not imported.questions:
         raise click.ClickException(f"{file}: no question could be converted; nothing was written")
     header = imported.header(file.name, fmt)
     _check_before_writing(imported.meta, imported.questions, header, single)
-    written = write_bank(target, imported.meta, imported.questions, header, single)
+    try:
+        written = write_bank(target, imported.meta, imported.questions, header, single)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {target}: {error.strerror}") from None
     skipped = sum(1 for problem in imported.problems if problem.skipped)
     click.echo(f"Wrote {', '.join(str(path) for path in written)}: {len(imported.questions)} question(s) "
                f"from {imported.items} item(s); {skipped} item(s) not converted, "
@@ -129,6 +134,9 @@ def export_command(bank: str, fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
         click.echo(f"Wrote {output}: {len(found[0].questions)} question(s) in the bank, {len(notes)} note(s).",
                    err=True)
