@@ -80,6 +80,14 @@ def test_import_will_not_overwrite_without_force(runner, tmp_path: Path) -> None
     assert runner.invoke(args=[*args, "--force"]).exit_code == 0
 
 
+def test_import_refuses_an_id_another_bank_uses(runner, tmp_path: Path) -> None:
+    source = tmp_path / "q.gift"
+    source.write_text("Up? {T}", encoding="utf-8")
+    result = runner.invoke(args=["questions", "import", str(source), "--bank", "key-terms",
+                                 "--output", str(tmp_path / "b")])
+    assert result.exit_code == 1 and "already used by" in result.output
+
+
 @pytest.mark.parametrize("fmt", ["gift", "aiken", "moodlexml", "anki", "csv"])
 def test_export_writes_each_format(runner, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"bank.{fmt}"
