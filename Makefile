@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app quizapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve install install-test migrate load check test lint screenshots clean
+.PHONY: run serve install install-test migrate load check test lint conformance screenshots clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: install-test
 
 lint: install-test
 	$(VENV)/bin/ruff check quizapp tests bench migrations/env.py gunicorn.conf.py
+
+# Importers and exporters against the upstream test files in ../shared/formats (never copied here).
+conformance: install
+	$(PY) -m quizapp.formats.conformance
 
 screenshots: install-test
 	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser -k feedback

@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from quizapp.auth.cli import users_cli
     from quizapp.backup import db_backup
     from quizapp.banks.cli import questions_cli
+    from quizapp.formats import cli as _formats_cli  # noqa: F401 - adds `questions import` and `export`
     from quizapp.srs.cli import study_cli
 
     app.cli.add_command(questions_cli)

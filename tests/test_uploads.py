@@ -143,3 +143,32 @@ def test_published_to_my_classes_or_to_everyone(app, teacher, instructor, make_u
 def test_students_cannot_upload(logged_in):
     assert logged_in.get("/banks/upload").status_code == 403
     assert logged_in.get("/banks/mine").status_code == 403
+
+
+GIFT_FILE = """// Imported from Moodle
+::seats::The Mazhilis was reduced to how many deputies? {=98 ~107 ~77}
+
+::essay::Discuss the referendum. {}
+"""
+
+
+def test_moodle_and_anki_files_are_converted_on_upload(teacher):
+    page = teacher.get("/banks/upload").get_data(as_text=True)
+    response = teacher.post("/banks/upload", data={"csrf_token": csrf_from(page), "format": "gift",
+                                                   "file": (io.BytesIO(GIFT_FILE.encode()), "week-2.txt")},
+                            content_type="multipart/form-data", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Not converted: week-2.txt:4" in text
+    bank = db.session.scalar(select(Bank).where(Bank.slug == "week-2"))
+    assert bank is not None and not bank.is_published
+    assert db.session.scalar(select(func.count()).select_from(Question).where(Question.bank_id == bank.id)) == 1
+
+
+def test_a_file_in_no_readable_format_loads_nothing(teacher):
+    before = bank_count()
+    page = teacher.get("/banks/upload").get_data(as_text=True)
+    response = teacher.post("/banks/upload", data={"csrf_token": csrf_from(page), "format": "moodlexml",
+                                                   "file": (io.BytesIO(b"<quiz><question"), "broken.xml")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 422 and "broken.xml" in response.get_data(as_text=True)
+    assert bank_count() == before

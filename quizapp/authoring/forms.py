@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, RadioField, SubmitField
+from wtforms import BooleanField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
+
+FORMATS = [
+    SelectChoice("", "Our YAML bank, or a zip of a bank folder (or guess from the file name)"),
+    SelectChoice("gift", "GIFT (Moodle)"),
+    SelectChoice("moodlexml", "Moodle XML"),
+    SelectChoice("aiken", "Aiken"),
+    SelectChoice("anki", "Anki text export (Notes in Plain Text)"),
+    SelectChoice("csv", "CSV or TSV: question, answer"),
+]
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Bank file", description="A YAML bank file (.yaml, .yml) or a zip of a bank folder, up to 5 MB.",
+    file = FileField("Bank file", description="Up to 5 MB: .yaml, .yml, .zip, or a GIFT, Aiken, Moodle XML, "
+                                              "Anki or CSV export.",
                      validators=[FileRequired("Choose a file to upload."),
-                                 FileAllowed(["yaml", "yml", "zip"], "Upload a .yaml, .yml or .zip file.")])
+                                 FileAllowed(["yaml", "yml", "zip", "gift", "txt", "xml", "csv", "tsv"],
+                                             "Upload a .yaml, .yml, .zip, .gift, .txt, .xml, .csv or .tsv file.")])
+    format = SelectField("Format", choices=FORMATS, default="")
     submit = SubmitField("Upload and check")
 
 

@@ -37,13 +37,15 @@ def upload():
         storage = form.file.data
         try:
             outcome = load_upload(db.session, current_user, storage.filename or "", storage.read(),
-                                  Path(current_app.config["QUESTIONS_DIR"]))
+                                  Path(current_app.config["QUESTIONS_DIR"]), form.format.data or None)
         except UploadRefused as refusal:
             form.file.errors.append(str(refusal))
         else:
             if outcome.ok:
                 bank = outcome.banks[0]
                 flash(f"“{bank.title}” checked and loaded ({outcome.report}). Preview it, then publish it.", "success")
+                for note in outcome.skipped:
+                    flash(f"Not converted: {note}", "info")
                 return redirect(url_for("authoring.preview", bank_id=bank.id))
             problems = outcome.problems
             db.session.rollback()

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 
 from quizapp.banks.checker import CheckResult, Problem, check_paths
 from quizapp.banks.loader import LoadReport, load_banks
+from quizapp.content.documents import load_catalogue
+from quizapp.formats.model import FormatError
+from quizapp.formats.service import convert_upload, guess_format
 from quizapp.models import Bank, User
 
 BANK_SUFFIXES = (".yaml", ".yml")
@@ -32,25 +35,33 @@ class UploadOutcome:
     problems: list[Problem] = field(default_factory=list)
     banks: list[Bank] = field(default_factory=list)
     report: LoadReport | None = None
+    # Items of a Moodle or Anki file that could not be converted; the rest was loaded.
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def load_upload(session: Session, owner: User, filename: str, data: bytes, questions_dir: Path) -> UploadOutcome:
-    """Unpack, check and load an uploaded bank for `owner`; on any problem nothing is loaded."""
+def load_upload(session: Session, owner: User, filename: str, data: bytes, questions_dir: Path,
+                fmt: str | None = None) -> UploadOutcome:
+    """Unpack (or convert, for GIFT, Aiken, Moodle XML, Anki and CSV), check and load an uploaded bank for
+    `owner`; on any problem nothing is loaded."""
     folder = Path(tempfile.mkdtemp(prefix="quizapp-upload-"))
     try:
         name = _safe_name(filename)
-        if name.lower().endswith(".zip"):
+        skipped: list[str] = []
+        if fmt or not name.lower().endswith((".zip", *BANK_SUFFIXES)) and guess_format(name):
+            skipped = _convert(name, data, fmt, folder, questions_dir)
+        elif name.lower().endswith(".zip"):
             _unzip(data, folder)
         elif name.lower().endswith(BANK_SUFFIXES):
             (folder / name).write_bytes(data)
         else:
-            raise UploadRefused("Upload a YAML bank file (.yaml or .yml) or a zip of a bank folder.")
+            raise UploadRefused("Upload a YAML bank file (.yaml or .yml), a zip of a bank folder, or a GIFT, "
+                                "Aiken, Moodle XML, Anki or CSV file with its format chosen.")
         result = check_paths([folder], questions_dir)
-        outcome = UploadOutcome(problems=[_relative(p, folder) for p in result.problems])
+        outcome = UploadOutcome(problems=[_relative(p, folder) for p in result.problems], skipped=skipped)
         if not result.banks and not outcome.problems:
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
         outcome.problems += _foreign_slugs(session, result, owner, folder)
@@ -62,6 +73,16 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         return outcome
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _convert(name: str, data: bytes, fmt: str | None, folder: Path, questions_dir: Path) -> list[str]:
+    """Write the bank converted from another format into folder; the items left out, as file:line: reason."""
+    try:
+        text, problems = convert_upload(name, data, fmt, load_catalogue(questions_dir / "sources"))
+    except FormatError as error:
+        raise UploadRefused(f"{name}: {error}") from error
+    (folder / (Path(name).stem + ".yaml")).write_text(text, encoding="utf-8")
+    return [f"{name}:{p.line}: {p.reason}" for p in problems]
 
 
 def _safe_name(filename: str) -> str:

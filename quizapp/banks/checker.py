@@ -15,6 +15,8 @@ from quizapp.content.documents import CatalogueError, Document, load_catalogue
 
 BANK_FILE = "bank.yaml"
 SOURCES_DIR = "sources"
+# `sources: optional` in a bank's metadata: its questions may omit source and explanation (imported banks).
+SOURCE_POLICIES = ("required", "optional")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class ParsedBank:
     description: str
     origin: str
     questions: list[ParsedQuestion] = field(default_factory=list)
+    sources_optional: bool = False
 
 
 @dataclass
@@ -148,7 +151,13 @@ def _bank_metadata(path: Path, meta: Any, location: Path, problems: list[Problem
         problems.append(Problem(_display(path), line, "bank title must be non-empty text"))
         return None
     description = meta.get("description") or ""
-    return ParsedBank(slug, title.strip(), str(description).strip(), _display(location))
+    policy = meta.get("sources", "required")
+    if policy not in SOURCE_POLICIES:
+        problems.append(Problem(_display(path), meta.line_of("sources") if isinstance(meta, LineDict) else line,
+                                f"bank sources must be one of: {', '.join(SOURCE_POLICIES)} (got {policy!r})"))
+        return None
+    return ParsedBank(slug, title.strip(), str(description).strip(), _display(location),
+                      sources_optional=policy == "optional")
 
 
 def _question_list(path: Path, document: Any, problems: list[Problem]) -> list[Any]:
@@ -166,7 +175,8 @@ def _check_question(
     bank: ParsedBank | None, problems: list[Problem],
 ) -> None:
     line = line_of(raw)
-    question, errors = validate_question(raw, documents)
+    optional = bank is not None and bank.sources_optional
+    question, errors = validate_question(raw, documents, require_source=not optional, require_explanation=not optional)
     key = raw.get("id") if isinstance(raw, dict) else None
     label = f"question '{key}'" if isinstance(key, str) else "question"
     for error in errors:

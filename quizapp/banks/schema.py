@@ -55,7 +55,7 @@ class ParsedQuestion:
 
 
 def validate_question(
-    raw: Any, documents: dict[str, Document], require_source: bool = True
+    raw: Any, documents: dict[str, Document], require_source: bool = True, require_explanation: bool = True
 ) -> tuple[ParsedQuestion | None, list[FieldError]]:
     """Check every field of a question mapping; return the parsed question or the problems."""
     if not isinstance(raw, dict):
@@ -86,7 +86,7 @@ def validate_question(
                 errors.append(FieldError("prompt", f"a {qtype} has no prompt"))
         else:
             data["prompt"] = collect(lambda: _text(raw, "prompt"))
-        if qtype == "flashcard":
+        if qtype == "flashcard" or not require_explanation:
             data["explanation"] = collect(lambda: _text(raw, "explanation", required=False))
         else:
             data["explanation"] = collect(lambda: _text(raw, "explanation"))

@@ -1,0 +1,86 @@
+"""Read and write Aiken, Moodle's one-line multiple-choice format.
+
+A question is a line of text, its choices as `A) text` or `A. text` lines, and
+`ANSWER: X`. Reading follows Moodle's importer line by line, and problems are
+reported with the same messages and line numbers Moodle prints.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quizapp.formats.model import Answer, Item, ParseResult, Problem, Text
+from quizapp.formats.textio import normalise_newlines, to_plain
+
+_CHOICE = re.compile(r"^[A-Z][).][ \t]?")
+_MAX_CHOICES = 26
+
+
+def read_aiken(text: str) -> ParseResult:
+    """Parse Aiken text; malformed questions become problems with Moodle's wording and line numbers."""
+    result = ParseResult()
+    question: Item | None = None
+    for number, raw in enumerate(normalise_newlines(text).split("\n"), start=1):
+        line = raw.strip()
+        if len(line) < 2:
+            continue
+        if _CHOICE.match(line):
+            if question is None:
+                result.problems.append(Problem(number, f"Question not started on line {number}"))
+                continue
+            question.answers.append(Answer(Text(line[2:].strip(), "plain")))
+        elif line.startswith("ANSWER:"):
+            if question is None:
+                result.problems.append(Problem(number, f"Question not started on line {number}"))
+                continue
+            _finish(question, line, number, result)
+            question = None
+        else:
+            if question is not None:
+                result.problems.append(Problem(number, f"Error importing question {question.name}: Question not "
+                                                       f"completed before next question start on line {number}"))
+            question = Item("multichoice", number, name=line, text=Text(line, "plain"), single=True)
+    if question is not None:
+        result.problems.append(Problem(question.line, f"Error importing question {question.name}: Question not "
+                                                      "completed before the end of the file"))
+    return result
+
+
+def _finish(question: Item, line: str, number: int, result: ParseResult) -> None:
+    if len(question.answers) < 2:
+        result.problems.append(Problem(number, f"Error importing question {question.name}: Question must have at "
+                                               f"least 2 answers on line {number}"))
+        return
+    letter = line[len("ANSWER:"):].strip()[:1]
+    index = ord(letter) - ord("A") if letter else -1
+    if not 0 <= index < len(question.answers):
+        result.problems.append(Problem(number, f"Error importing question {question.name}: ANSWER: {letter or '?'} "
+                                               f"does not name one of the choices on line {number}"))
+        return
+    question.answers[index].fraction = 1.0
+    result.items.append(question)
+
+
+def write_aiken(items: list[Item]) -> str:
+    """Aiken text for the single-answer multiple-choice items (the only kind Aiken holds), as Moodle writes it."""
+    blocks = [_write(item) for item in items if writable(item)]
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def writable(item: Item) -> bool:
+    """Whether Aiken can hold the item: one right choice among at most 26."""
+    return (item.qtype == "multichoice" and item.single and 2 <= len(item.answers) <= _MAX_CHOICES
+            and sum(answer.fraction > 0.99 for answer in item.answers) == 1)
+
+
+def _write(item: Item) -> str:
+    lines = [_one_line(item.text)]
+    for index, answer in enumerate(item.answers):
+        lines.append(f"{chr(ord('A') + index)}) {_one_line(answer.text)}")
+    right = next(index for index, answer in enumerate(item.answers) if answer.fraction > 0.99)
+    lines.append(f"ANSWER: {chr(ord('A') + right)}")
+    return "\n".join(lines)
+
+
+def _one_line(text: Text) -> str:
+    return " ".join(to_plain(text).split())

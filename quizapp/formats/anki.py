@@ -1,0 +1,193 @@
+"""Read Anki's text exports (with the header lines of Anki 2.1.55+) and plain two-column CSV or TSV.
+
+Header lines (`#separator:`, `#html:`, `#columns:`, `#notetype:`, `#deck:`,
+`#tags:` and the `... column:N` forms) say how to read the rows that follow.
+A note whose note type is a Cloze type (or, without a note type, whose first
+field holds `{{c1::...}}`) becomes a cloze item; any other note a flashcard.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+
+from quizapp.formats.model import Answer, Blank, FormatError, Item, ParseResult, Problem, Text, blank_marker
+from quizapp.formats.textio import normalise_newlines, to_plain
+
+SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
+_HEADER = re.compile(r"^#([A-Za-z ]+):(.*)$")
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+_KNOWN = {"separator", "html", "tags", "columns", "notetype", "deck", "notetype column", "deck column",
+          "tags column", "guid column"}
+_HEADER_WORDS = {("front", "back"), ("question", "answer"), ("term", "definition")}
+
+
+@dataclass
+class _Header:
+    separator: str | None = None
+    html: bool | None = None
+    tags: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    notetype: str = ""
+    deck: str = ""
+    notetype_column: int = 0
+    deck_column: int = 0
+    tags_column: int = 0
+    guid_column: int = 0
+
+
+def read_anki(text: str) -> ParseResult:
+    """Parse an Anki text export: header lines, then one note per row."""
+    lines = normalise_newlines(text).split("\n")
+    header, start = _read_header(lines)
+    body = "\n".join(lines[start:])
+    separator = header.separator or _guess_separator(body)
+    result = ParseResult()
+    deck_seen = ""
+    for line, fields in _rows(body, separator, start):
+        item = _note(header, fields, line, result)
+        if item is None:
+            continue
+        deck = _field(fields, header.deck_column) or header.deck
+        if deck and deck != deck_seen:
+            result.items.append(Item("category", line, category=deck.replace("::", "/")))
+            deck_seen = deck
+        result.items.append(item)
+    return result
+
+
+def read_csv(text: str) -> ParseResult:
+    """Parse plain two-column CSV or TSV: front, then back (an optional header row is skipped)."""
+    body = normalise_newlines(text)
+    result = ParseResult()
+    for index, (line, fields) in enumerate(_rows(body, _guess_separator(body), 0)):
+        cells = [cell.strip() for cell in fields]
+        if index == 0 and tuple(cell.lower() for cell in cells[:2]) in _HEADER_WORDS:
+            continue
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            result.problems.append(Problem(line, "a row needs a front and a back, in two columns"))
+            continue
+        item = Item("flashcard", line, text=Text(cells[0], "markdown"), back=Text(cells[1], "markdown"))
+        if any(cells[2:]):
+            item.notes.append("columns after the second are not imported")
+        result.items.append(item)
+    return result
+
+
+def _read_header(lines: list[str]) -> tuple[_Header, int]:
+    """The header lines at the top of the file, and the index of the first line after them."""
+    header = _Header()
+    index = 0
+    while index < len(lines) and lines[index].startswith("#"):
+        match = _HEADER.match(lines[index].strip())
+        key = match.group(1).strip().lower() if match else ""
+        if key in _KNOWN:
+            _apply(header, key, match.group(2).strip(), index + 1)
+        index += 1
+    _name_columns(header)
+    return header, index
+
+
+def _name_columns(header: _Header) -> None:
+    """Columns named Tags, Deck, Notetype or GUID in a #columns line are read as those."""
+    if not header.columns:
+        return
+    names = [name.strip().lower() for name in header.columns[0].split(header.separator or "\t")]
+    for name, attribute in (("tags", "tags_column"), ("deck", "deck_column"), ("notetype", "notetype_column"),
+                            ("guid", "guid_column")):
+        if name in names and not getattr(header, attribute):
+            setattr(header, attribute, names.index(name) + 1)
+
+
+def _apply(header: _Header, key: str, value: str, line: int) -> None:
+    if key == "separator":
+        separator = SEPARATORS.get(value.lower(), value if len(value) == 1 else None)
+        if separator is None:
+            raise FormatError(f"unknown #separator {value!r} (use Comma, Semicolon, Tab, Space, Pipe or Colon)", line)
+        header.separator = separator
+    elif key == "html":
+        header.html = value.lower() == "true"
+    elif key == "tags":
+        header.tags = value.split()
+    elif key == "columns":
+        header.columns = [value]
+    elif key in ("notetype", "deck"):
+        setattr(header, key, value)
+    else:
+        try:
+            column = int(value)
+        except ValueError:
+            raise FormatError(f"#{key} must be a column number, not {value!r}", line) from None
+        if column < 1:
+            raise FormatError(f"#{key} must be a column number from 1", line)
+        setattr(header, key.replace(" ", "_"), column)
+
+
+def _guess_separator(body: str) -> str:
+    first = next((line for line in body.split("\n") if line.strip() and not line.startswith("#")), "")
+    for separator in ("\t", ";", ","):
+        if separator in first:
+            return separator
+    return "\t"
+
+
+def _rows(body: str, separator: str, offset: int) -> list[tuple[int, list[str]]]:
+    """Each non-empty row with the line it starts on (quoted fields may run over several lines)."""
+    reader = csv.reader(body.split("\n"), delimiter=separator, quotechar='"', strict=False)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for fields in reader:
+            if any(cell.strip() for cell in fields) and not fields[0].startswith("#"):
+                rows.append((line + offset, fields))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise FormatError(f"the rows cannot be read: {error}", reader.line_num + offset) from None
+    return rows
+
+
+def _field(fields: list[str], column: int) -> str:
+    return fields[column - 1].strip() if column and column <= len(fields) else ""
+
+
+def _note(header: _Header, fields: list[str], line: int, result: ParseResult) -> Item | None:
+    meta = {header.notetype_column, header.deck_column, header.tags_column, header.guid_column} - {0}
+    values = [value for number, value in enumerate(fields, start=1) if number not in meta]
+    notetype = _field(fields, header.notetype_column) or header.notetype
+    fmt = "moodle" if header.html is None else "html" if header.html else "plain"
+    tags = header.tags + _field(fields, header.tags_column).split()
+    first = values[0] if values else ""
+    cloze = "cloze" in notetype.lower() if notetype else bool(_CLOZE.search(first))
+    if not first.strip():
+        result.problems.append(Problem(line, "the note's first field is empty"))
+        return None
+    if cloze:
+        item = _cloze(first, values[1] if len(values) > 1 else "", fmt, line)
+        if not item.blanks:
+            result.problems.append(Problem(line, "a cloze note without {{c1::...}} deletions"))
+            return None
+    else:
+        back = values[1] if len(values) > 1 else ""
+        if not back.strip():
+            result.problems.append(Problem(line, f"the note ({notetype or 'Basic'}) has no back to show"))
+            return None
+        item = Item("flashcard", line, text=Text(first, fmt), back=Text(back, fmt))
+    if any(value.strip() for value in values[2:]):
+        item.notes.append("fields after the second are not imported")
+    item.tags = tags
+    return item
+
+
+def _cloze(text: str, extra: str, fmt: str, line: int) -> Item:
+    item = Item("cloze", line, back=Text(extra, fmt))
+
+    def deletion(match: re.Match[str]) -> str:
+        answer = to_plain(Text(match.group(2), fmt))
+        if match.group(3):
+            item.notes.append(f"the hint {match.group(3)!r} of a deletion is not kept")
+        item.blanks.append(Blank("shortanswer", [Answer(Text(answer, "plain"), 1.0)]))
+        return blank_marker(len(item.blanks) - 1)
+
+    item.text = Text(_CLOZE.sub(deletion, text), fmt)
+    return item

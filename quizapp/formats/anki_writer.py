@@ -1,0 +1,100 @@
+"""Write a bank as an Anki 2.1.55+ text export, or as plain two-column CSV.
+
+Flashcards become Basic notes and cloze questions Cloze notes; every other
+question becomes a Basic note asking it (with its choices) on the front and
+giving the answer, the explanation and the cited passages on the back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from quizapp.banks.checker import ParsedBank
+from quizapp.banks.schema import CLOZE_BLANK, ParsedQuestion
+from quizapp.formats.convert import DIFFICULTY_TAG
+from quizapp.formats.export import general_feedback, plain_number
+from quizapp.formats.textio import markdown_to_html
+
+
+def _html(markdown: str) -> str:
+    # One line per note: HTML does not need the line breaks between tags.
+    return re.sub(r"\s*\n\s*", " ", markdown_to_html(markdown)).strip() if markdown.strip() else ""
+
+
+def _answer_markdown(question: ParsedQuestion) -> str:
+    """The right answer in words, as Markdown."""
+    data = question.data
+    if question.type in ("single_choice", "multiple_response"):
+        return "\n".join(f"- {data['choices'][index]['text']}" for index in data["correct"])
+    if question.type == "true_false":
+        return "True" if data["answer"] else "False"
+    if question.type == "numeric":
+        tolerance = f" (± {plain_number(data['tolerance'])})" if data["tolerance"] else ""
+        return f"{plain_number(data['answer'])}{' ' + data['unit'] if data['unit'] else ''}{tolerance}"
+    if question.type == "short_text":
+        return " / ".join(data["answers"])
+    return data.get("back", "")
+
+
+def front_back(question: ParsedQuestion, documents: dict[str, Any]) -> tuple[str, str]:
+    """A question as the Markdown of a card's front and back (the back carries explanation and sources)."""
+    data = question.data
+    if question.type == "flashcard":
+        front = data["front"]
+    elif question.type == "cloze":
+        front = CLOZE_BLANK.sub("_____", data["text"])
+    else:
+        front = data["prompt"]
+        if question.type in ("single_choice", "multiple_response"):
+            front += "\n\n" + "\n".join(f"- {choice['text']}" for choice in data["choices"])
+    answer = _answer_markdown(question) if question.type != "cloze" else ", ".join(b[0] for b in data["blanks"])
+    back = "\n\n".join(part for part in (answer, general_feedback(question, documents)) if part)
+    return front, back
+
+
+def _cloze_text(text: str) -> str:
+    """Our {{a|b}} blanks as Anki deletions {{c1::a}}, {{c2::...}} (the first alternative is the answer)."""
+    count = iter(range(1, 10_000))
+    marked = CLOZE_BLANK.sub(lambda m: f"\ue002{next(count)}\ue003{m.group(1).split('|')[0].strip()}\ue004", text)
+    html = _html(marked)
+    return re.sub("\ue002(\\d+)\ue003(.*?)\ue004", lambda m: f"{{{{c{m.group(1)}::{m.group(2)}}}}}", html)
+
+
+def _tags(question: ParsedQuestion) -> str:
+    tags = [*question.tags, f"{DIFFICULTY_TAG}{question.difficulty}"]
+    return " ".join("_".join(tag.split()) for tag in tags)
+
+
+def write_anki(bank: ParsedBank, documents: dict[str, Any]) -> str:
+    """Anki text with header lines: GUID, note type, deck (bank::topic), two fields and tags per note."""
+    out = io.StringIO()
+    out.write("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n")
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    for question in bank.questions:
+        deck = f"{_deck(bank.title)}::{_deck(question.topic)}"
+        guid = f"quizapp-{bank.slug}-{question.key}"
+        if question.type == "cloze":
+            extra = general_feedback(question, documents)
+            row = [guid, "Cloze", deck, _cloze_text(question.data["text"]), _html(extra)]
+        else:
+            front, back = front_back(question, documents)
+            row = [guid, "Basic", deck, _html(front), _html(back)]
+        writer.writerow([*row, _tags(question)])
+    return out.getvalue()
+
+
+def _deck(name: str) -> str:
+    return " ".join(name.replace("::", ":").split())
+
+
+def write_csv(bank: ParsedBank, documents: dict[str, Any]) -> str:
+    """Two columns, front and back, holding Markdown as the bank files do; a header row names them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["front", "back"])
+    for question in bank.questions:
+        writer.writerow(front_back(question, documents))
+    return out.getvalue()

@@ -1,0 +1,266 @@
+"""Read GIFT, Moodle's plain-text question format, with the whole of Moodle's syntax.
+
+Questions are separated by blank lines. Each may carry `// [id:...]` and
+`// [tag:...]` comments, a `::name::`, a `[format]` prefix, and an answer
+block in braces that decides the type the way Moodle does. Where Moodle's
+importer and the GIFT documentation disagree, this reader does what Moodle
+does, so a file behaves here as it does there.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from quizapp.formats.model import FORMATS, Answer, FormatError, Item, ParseResult, Problem, Text
+from quizapp.formats.textio import normalise_newlines
+
+# Escaped control characters stand in as Unicode noncharacters while the structure is parsed,
+# so "\=" or "\{" can never be mistaken for syntax.
+_ESCAPABLE = {":": "\ufdd0", "#": "\ufdd1", "=": "\ufdd2", "{": "\ufdd3", "}": "\ufdd4", "~": "\ufdd5",
+              "n": "\ufdd6"}
+_RESTORE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in _ESCAPABLE.items()})
+_PLACEHOLDERS = re.compile("[\ufdd0-\ufdd6]")
+_ESCAPE = re.compile(r"\\([\\:#={}~n])")
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+_META = re.compile(r"\[(id|tag):((?:\\\]|[^\]\n])*)\]")
+_TRIM = " \t\n\r\0\x0b"
+TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+
+
+def read_gift(text: str) -> ParseResult:
+    """Parse GIFT text into items; questions that cannot be read become problems."""
+    text = normalise_newlines(text)
+    if _PLACEHOLDERS.search(text):
+        raise FormatError("the file contains Unicode noncharacters (U+FDD0 to U+FDD6), which GIFT text cannot hold",
+                          text[: _PLACEHOLDERS.search(text).start()].count("\n") + 1)
+    result = ParseResult()
+    for line, lines in _chunks(text.split("\n")):
+        comments = [raw.strip(_TRIM) for raw in lines if raw.strip(_TRIM).startswith("//")]
+        body = "\n".join(raw for raw in lines if not raw.strip(_TRIM).startswith("//")).strip(_TRIM)
+        if not body:
+            continue
+        first = next(i for i, raw in enumerate(lines) if raw.strip(_TRIM) and not raw.strip(_TRIM).startswith("//"))
+        try:
+            item = _read_question(_ESCAPE.sub(_protect, body), line + first)
+        except _QuestionError as error:
+            result.problems.append(Problem(line + first, error.reason))
+            continue
+        item.idnumber, item.tags = comment_metadata(comments)
+        result.items.append(item)
+    return result
+
+
+class _QuestionError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _protect(match: re.Match[str]) -> str:
+    return "\\" if match.group(1) == "\\" else _ESCAPABLE[match.group(1)]
+
+
+def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Groups of consecutive non-blank lines, with the line number each starts on."""
+    chunks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    for number, raw in enumerate(lines, start=1):
+        if raw.strip(_TRIM):
+            if not current:
+                chunks.append((number, current))
+            current.append(raw)
+        else:
+            current = []
+    return chunks
+
+
+def comment_metadata(comments: list[str]) -> tuple[str, list[str]]:
+    """The [id:...] and [tag:...] values in comment lines; one may not run across two lines."""
+    idnumber, tags = "", []
+    for comment in comments:
+        for kind, value in _META.findall(comment):
+            value = value.replace("\\]", "]").strip()
+            if kind == "id" and value and not idnumber:
+                idnumber = value
+            elif kind == "tag" and value:
+                tags.append(value)
+    return idnumber, tags
+
+
+def _restore(text: str) -> str:
+    return text.translate(_RESTORE)
+
+
+def _with_format(raw: str, default: str) -> Text:
+    """Read an optional [format] prefix; the text is trimmed and unescaped."""
+    fmt = default
+    if raw.startswith("["):
+        end = raw.find("]")
+        if end > 0 and raw[1:end] in FORMATS:
+            fmt, raw = raw[1:end], raw[end + 1:]
+    return Text(_restore(raw).strip(_TRIM), fmt)
+
+
+def _read_question(text: str, line: int) -> Item:
+    if text.startswith("$CATEGORY:"):
+        return Item("category", line, category=_restore(text[len("$CATEGORY:"):]).strip(_TRIM))
+    name = ""
+    if text.startswith("::"):
+        end = text.find("::", 2)
+        if end < 0:
+            text = text[2:]
+        else:
+            name, text = _restore(text[2:end]).strip(_TRIM), text[end + 2:].strip(_TRIM)
+    start, finish = text.find("{"), text.find("}")
+    if start < 0 and finish < 0:
+        return Item("description", line, name=name, text=_with_format(text, "moodle"))
+    if start < 0 or finish < start:
+        raise _QuestionError("the answer block is missing its { or }")
+    if "{" in text[finish + 1:] or "}" in text[finish + 1:]:
+        raise _QuestionError("a question can have only one answer block { }; escape other braces as \\{ and \\}")
+    block = text[start + 1:finish].strip(_TRIM)
+    embedded = not text.endswith("}")
+    question_text = text[:start] + ("_____" if embedded else "") + text[finish + 1:]
+    feedback = ""
+    if "####" in block:
+        split = block.rfind("####")
+        block, feedback = block[:split].strip(_TRIM), block[split + 4:]
+    item = Item("essay", line, name=name, text=_with_format(question_text, "moodle"), embedded=embedded)
+    item.general_feedback = _with_format(feedback, item.text.format)
+    _READERS[_question_type(block)](item, block)
+    return item
+
+
+def _question_type(block: str) -> str:
+    if not block:
+        return "essay"
+    if block.startswith("#"):
+        return "numerical"
+    if "~" in block:
+        return "multichoice"
+    if "=" in block and "->" in block:
+        return "match"
+    answer = block.split("#", 1)[0].strip(_TRIM) if "#" in block[1:] else block
+    return "truefalse" if answer in TRUE_FALSE else "shortanswer"
+
+
+def _split_answers(block: str, marker: str) -> list[str]:
+    parts = block.split(marker)
+    if not parts[0].strip(_TRIM):
+        parts = parts[1:]
+    return [part.strip(_TRIM) for part in parts]
+
+
+def _weight(answer: str, default: float) -> tuple[float, str]:
+    match = _WEIGHT.match(answer)
+    if not match:
+        return default, answer
+    return float(match.group(1)) / 100, answer[match.end():]
+
+
+def _with_feedback(answer: str, default: str) -> tuple[Text, Text]:
+    text, _, feedback = answer.partition("#")
+    return _with_format(text.strip(_TRIM), default), _with_format(feedback.strip(_TRIM), default)
+
+
+def _read_essay(item: Item, block: str) -> None:
+    item.qtype = "essay"
+
+
+def _read_multichoice(item: Item, block: str) -> None:
+    item.qtype, item.single = "multichoice", "=" in block
+    answers = _split_answers(block.replace("=", "~="), "~")
+    if len(answers) < 2:
+        raise _QuestionError("a multiple-choice question needs at least two answers")
+    for answer in answers:
+        # As in Moodle, "=" always means full credit; a weight is read only after "~".
+        fraction, answer = (1.0, answer[1:]) if answer.startswith("=") else _weight(answer, 0.0)
+        text, feedback = _with_feedback(answer, item.text.format)
+        item.answers.append(Answer(text, fraction, feedback))
+
+
+def _read_match(item: Item, block: str) -> None:
+    item.qtype = "match"
+    pairs = _split_answers(block, "=")
+    if len(pairs) < 2:
+        raise _QuestionError("a matching question needs at least two pairs")
+    for pair in pairs:
+        if "->" not in pair:
+            raise _QuestionError(f"matching pair without '->': {_restore(pair)!r}")
+        left, _, right = pair.partition("->")
+        item.pairs.append((_with_format(left.strip(_TRIM), item.text.format), _restore(right).strip(_TRIM)))
+
+
+def _read_truefalse(item: Item, block: str) -> None:
+    bits = [bit.strip(_TRIM) for bit in block.split("#", 2)] + ["", ""]
+    item.qtype, item.correct = "truefalse", TRUE_FALSE[bits[0]]
+    wrong, right = _with_format(bits[1], item.text.format), _with_format(bits[2], item.text.format)
+    item.feedback_true, item.feedback_false = (right, wrong) if item.correct else (wrong, right)
+
+
+def _read_shortanswer(item: Item, block: str) -> None:
+    item.qtype = "shortanswer"
+    for answer in _split_answers(block, "="):
+        fraction, answer = _weight(answer, 1.0)
+        text, feedback = _with_feedback(answer, item.text.format)
+        item.answers.append(Answer(Text(text.text, "plain"), fraction, feedback))
+    if not item.answers:
+        raise _QuestionError("a short-answer question needs at least one answer")
+
+
+def _read_numerical(item: Item, block: str) -> None:
+    item.qtype = "numerical"
+    block, tilde, wrong = block[1:].partition("~")
+    answers = _split_answers(block, "=")
+    if not answers:
+        raise _QuestionError("a numerical question needs at least one number")
+    for answer in answers:
+        fraction, answer = _weight(answer, 1.0)
+        text, feedback = _with_feedback(answer, item.text.format)
+        number, tolerance = _number_and_tolerance(text.text)
+        item.answers.append(Answer(Text(number, "plain"), fraction, feedback, tolerance))
+    if tilde:
+        _, feedback = _with_feedback(wrong, item.text.format)
+        item.answers.append(Answer(Text("*", "plain"), 0.0, feedback))
+
+
+def _number_and_tolerance(text: str) -> tuple[str, float | None]:
+    """'3:2', '1..5' or '1822' as (number, tolerance); '*' is the catch-all answer."""
+    if text == "*":
+        return "*", None
+    try:
+        if text.find("..") > 0:
+            low, high = (_decimal(part) for part in text.split("..", 1))
+            middle = (low + high) / 2
+            return _plain(middle), float(abs(high - middle))
+        if text.find(":") > 0:
+            number, tolerance = text.split(":", 1)
+            return _plain(_decimal(number)), float(abs(_decimal(tolerance)))
+        return _plain(_decimal(text)), 0.0
+    except (InvalidOperation, ValueError):
+        raise _QuestionError(f"not a number: {text!r}") from None
+
+
+def _decimal(text: str) -> Decimal:
+    text = text.strip(_TRIM)
+    if not _NUMBER.match(text):
+        raise ValueError(text)
+    value = Decimal(text)
+    # Written out in full later, so an exponent like 1e999999 must not get that far.
+    if value and abs(value.adjusted()) > 50:
+        raise ValueError(text)
+    return value
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal written without exponent or trailing zeros: 3.1415, 1822, -5."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_READERS = {
+    "essay": _read_essay, "multichoice": _read_multichoice, "match": _read_match,
+    "truefalse": _read_truefalse, "shortanswer": _read_shortanswer, "numerical": _read_numerical,
+}

@@ -1,0 +1,161 @@
+"""Import a file in any supported format into a bank, and export a bank to any of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quizapp.banks.checker import ParsedBank
+from quizapp.banks.schema import ID_PATTERN, validate_question
+from quizapp.banks.yamlfile import YamlError, load_yaml
+from quizapp.formats import aiken, anki, anki_writer, gift, gift_writer, moodlexml, moodlexml_writer
+from quizapp.formats.bankfile import bank_metadata, single_file
+from quizapp.formats.convert import convert_items
+from quizapp.formats.export import bank_items
+from quizapp.formats.model import FormatError, Item, ParseResult, Problem
+from quizapp.formats.textio import decode, slug
+
+READERS: dict[str, Callable[[str], ParseResult]] = {
+    "gift": gift.read_gift, "aiken": aiken.read_aiken, "moodlexml": moodlexml.read_moodlexml,
+    "anki": anki.read_anki, "csv": anki.read_csv,
+}
+IMPORT_FORMATS = tuple(READERS)
+EXPORT_FORMATS = ("gift", "aiken", "moodlexml", "anki", "csv")
+EXTENSIONS = {".gift": "gift", ".aiken": "aiken", ".xml": "moodlexml", ".csv": "csv", ".tsv": "csv"}
+# What each item-based writer can hold, and why the rest is left out.
+_HOLDS = {
+    "gift": {"category", "multichoice", "truefalse", "shortanswer", "numerical"},
+    "moodlexml": {"category", "multichoice", "truefalse", "shortanswer", "numerical", "cloze"},
+    "aiken": {"multichoice"},
+}
+_NAMES = {"gift": "GIFT", "moodlexml": "Moodle XML", "aiken": "Aiken"}
+_OUR_NAMES = {"flashcard": "flashcards", "cloze": "cloze questions with several blanks"}
+
+
+@dataclass
+class Imported:
+    """A bank converted from another format: its metadata, question mappings and what was not converted."""
+
+    meta: dict[str, Any]
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    items: int = 0
+
+    def header(self, source: str, fmt: str) -> str:
+        """Comment lines for the top of the bank file: where it came from and each problem."""
+        lines = [f"Imported from {source} ({fmt}): {len(self.questions)} question(s) from {self.items} item(s).",
+                 "Imported questions need no source quote (sources: optional); add one where you can."]
+        if self.problems:
+            lines.append("Not converted, or not completely:")
+            lines += [f"  {problem}" for problem in self.problems]
+        return "\n".join(lines)
+
+
+def guess_format(filename: str) -> str | None:
+    """The import format a file name suggests, if its extension is unambiguous."""
+    return EXTENSIONS.get(Path(filename).suffix.lower())
+
+
+def read_items(text: str, fmt: str) -> ParseResult:
+    """Items and reading problems of a text in one of the import formats."""
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise FormatError(f"unknown format {fmt!r} (one of: {', '.join(IMPORT_FORMATS)})")
+    return reader(text)
+
+
+def import_text(text: str, fmt: str, bank_id: str, title: str, documents: dict[str, Any] | None = None,
+                description: str = "") -> Imported:
+    """Convert a text in another format into our bank: question mappings plus every problem, by line."""
+    if not ID_PATTERN.match(bank_id):
+        raise FormatError(f"bank id {bank_id!r} must be lower-case letters, digits and hyphens")
+    parsed = read_items(text, fmt)
+    conversion = convert_items(parsed.items, title, documents)
+    problems = sorted(parsed.problems + conversion.problems, key=lambda problem: problem.line)
+    return Imported(bank_metadata(bank_id, title, description), conversion.questions, problems,
+                    len(parsed.questions) + sum(1 for p in parsed.problems if p.skipped))
+
+
+def bank_yaml(imported: Imported, source: str, fmt: str, documents: dict[str, Any] | None = None) -> str:
+    """The imported bank as one YAML file, after checking that it reads back as the same valid questions."""
+    text = single_file(imported.meta, imported.questions, imported.header(source, fmt))
+    try:
+        document = load_yaml(text)
+    except YamlError as error:  # pragma: no cover - the dumper writes valid YAML
+        raise FormatError(f"the converted bank is not valid YAML: {error.message}") from error
+    for raw, original in zip(document["questions"], imported.questions, strict=True):
+        _, errors = validate_question(raw, documents or {}, require_source=False, require_explanation=False)
+        if errors or dict(raw) != original:  # pragma: no cover - a converter bug, not a user error
+            raise FormatError(f"question {original.get('id')!r} did not survive writing as YAML")
+    return text
+
+
+def convert_upload(filename: str, data: bytes, fmt: str | None = None,
+                   documents: dict[str, Any] | None = None) -> tuple[str, list[Problem]]:
+    """Convert an uploaded file into the YAML text of a single-file bank, and the problems by line.
+
+    fmt is one of IMPORT_FORMATS (guessed from the file name when None). The
+    bank's id and title come from the file name, and it declares
+    `sources: optional`. Raises FormatError when the file cannot be read at
+    all or when none of its items could be converted.
+    """
+    fmt = fmt or guess_format(filename)
+    if fmt is None:
+        raise FormatError(f"cannot tell the format of {filename!r}; choose one of: {', '.join(IMPORT_FORMATS)}")
+    stem = Path(filename).stem or "imported"
+    imported = import_text(decode(data, filename), fmt, slug(stem) or "imported", stem, documents)
+    if not imported.questions:
+        reasons = "; ".join(str(problem) for problem in imported.problems[:5]) or "the file holds no questions"
+        raise FormatError(f"no question could be converted ({reasons})")
+    return bank_yaml(imported, filename, fmt, documents), imported.problems
+
+
+def export_items(bank: ParsedBank, fmt: str, documents: dict[str, Any]) -> tuple[list[Item], list[str]]:
+    """The bank's items a writer can hold, and a note for each question left out or not fully kept."""
+    holds, name = _HOLDS[fmt], _NAMES[fmt]
+    kept: list[Item] = []
+    notes: list[str] = []
+    for item in bank_items(bank, documents):
+        label = f"question '{item.name}'"
+        if item.qtype == "category":
+            if "category" in holds:
+                kept.append(item)
+            continue
+        if item.qtype not in holds or (fmt == "aiken" and not aiken.writable(item)):
+            reason = ("Aiken holds only single-choice questions (with at most 26 choices)" if fmt == "aiken"
+                      else f"{name} has no {_OUR_NAMES.get(item.qtype, item.qtype)}")
+            notes.append(f"{label}: not exported; {reason}")
+            continue
+        if fmt == "gift" and (item.unit or item.unit_aliases):
+            notes.append(f"{label}: the unit {item.unit!r} and its spellings are not exported; GIFT numbers "
+                         "have no units")
+        if fmt == "moodlexml" and item.unit_aliases and not item.unit:
+            notes.append(f"{label}: unit spellings without a unit ({', '.join(item.unit_aliases)}) are not "
+                         "exported; Moodle units need a name")
+        if fmt == "gift" and not item.shuffle:
+            notes.append(f"{label}: 'shuffle: false' is not exported; GIFT cannot say it")
+        kept.append(item)
+    if fmt == "aiken" and any(item.general_feedback for item in kept):
+        notes.append("Aiken has no feedback: the explanations and cited sources are not exported")
+    # A category switch matters only when a question follows it.
+    kept = [item for index, item in enumerate(kept)
+            if item.qtype != "category" or (index + 1 < len(kept) and kept[index + 1].qtype != "category")]
+    if not kept:
+        raise FormatError(f"none of the bank's questions can be written as {name}")
+    return kept, notes
+
+
+def export_bank(bank: ParsedBank, fmt: str, documents: dict[str, Any]) -> tuple[str, list[str]]:
+    """The bank as text in an export format, and a note for everything that could not be written."""
+    if fmt == "anki":
+        return anki_writer.write_anki(bank, documents), []
+    if fmt == "csv":
+        return anki_writer.write_csv(bank, documents), []
+    if fmt not in _HOLDS:
+        raise FormatError(f"unknown format {fmt!r} (one of: {', '.join(EXPORT_FORMATS)})")
+    items, notes = export_items(bank, fmt, documents)
+    writers = {"gift": gift_writer.write_gift, "moodlexml": moodlexml_writer.write_moodlexml,
+               "aiken": aiken.write_aiken}
+    return writers[fmt](items), notes

@@ -1,0 +1,93 @@
+"""Anki text exports and plain CSV: header lines, Basic and Cloze notes, and our banks written for Anki."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.formats.anki import read_anki, read_csv
+from quizapp.formats.convert import convert_items
+from quizapp.formats.model import FormatError
+from tests.formats_helpers import bank, reimport
+
+EXPORT = (
+    "#separator:Semicolon\n#html:true\n#notetype column:1\n#deck column:2\n#tags column:5\n"
+    "Basic;Geo::Capitals;<b>France</b>;\"Paris &amp; more\";geo europe\n"
+    'Cloze;Geo::Rivers;"The {{c1::Nile}} runs; the {{c2::Amazon::river}} too";Extra <i>notes</i>;geo\n'
+    "Basic (and reversed card);Geo::Capitals;Japan;Tokyo;\n"
+)
+
+
+def test_header_lines_choose_columns_note_types_decks_and_tags() -> None:
+    parsed = read_anki(EXPORT)
+    conversion = convert_items(parsed.items, "Default")
+    questions = conversion.questions
+    assert [(q["type"], q["topic"]) for q in questions] == [("flashcard", "Capitals"), ("cloze", "Rivers"),
+                                                           ("flashcard", "Capitals")]
+    assert (questions[0]["front"], questions[0]["back"], questions[0]["tags"]) == ("**France**", "Paris & more",
+                                                                                    ["geo", "europe"])
+    assert questions[1]["text"] == "The {{Nile}} runs; the {{Amazon}} too"
+    assert questions[1]["explanation"] == "Extra *notes*"
+    assert any("hint 'river'" in p.reason and p.line == 7 for p in conversion.problems)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("#separator:tab\n#columns:Front\tBack\tTags\nQ\tA\tt1\n", [("Q", "A", ["t1"])]),
+    ("#separator:Pipe\n#html:false\n#tags:fixed\nQ|<b>A</b>\n", [("Q", "<b>A</b>", ["fixed"])]),
+    ("Q1\tA1\nQ2\tA2", [("Q1", "A1", []), ("Q2", "A2", [])]),
+])
+def test_separators_columns_and_plain_text(text: str, expected: list) -> None:
+    questions = convert_items(read_anki(text).items, "T").questions
+    assert [(q["front"], q["back"], q.get("tags", [])) for q in questions] == expected
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("#notetype:Cloze\nNo deletions here\textra\n", "without {{c1::...}}"),
+    ("Front only\n", "no back"),
+    ("\tBack only\n", "first field is empty"),
+])
+def test_notes_that_cannot_be_read_are_reported(text: str, reason: str) -> None:
+    parsed = read_anki(text)
+    assert not parsed.questions and reason in parsed.problems[0].reason
+
+
+@pytest.mark.parametrize("header", ["#separator:Nonsense\n", "#tags column:x\n", "#deck column:0\n"])
+def test_bad_header_lines_are_clear_errors(header: str) -> None:
+    with pytest.raises(FormatError):
+        read_anki(header + "a\tb\n")
+
+
+@pytest.mark.parametrize("text", ["front,back\nQ,A\n", "Q;A\r\n", "\ufeffQ\tA", '"Q, with comma","A\nover lines"\n'])
+def test_plain_csv_and_tsv(text: str) -> None:
+    parsed = read_csv(text)
+    assert len(parsed.questions) == 1 and not parsed.problems
+    assert parsed.questions[0].text.text.startswith("Q")
+
+
+def test_csv_rows_without_a_back_are_reported() -> None:
+    parsed = read_csv("Q,A\nlonely\n")
+    assert len(parsed.questions) == 1 and parsed.problems[0].line == 2
+
+
+@pytest.mark.parametrize("fmt", ["anki", "csv"])
+def test_our_banks_written_for_anki_and_as_csv_come_back_as_cards(fmt: str) -> None:
+    parsed_bank = bank("key-terms")
+    back, _, problems = reimport(parsed_bank, fmt)
+    assert not problems and len(back) == len(parsed_bank.questions)
+    assert {q.type for q in back.values()} == {"flashcard"}
+    card = next(q for q in back.values() if q.data["front"] == "Mazhilis")
+    assert "107 to 98" in card.data["back"] and "Source:" in card.data["back"]
+
+
+def test_anki_export_has_headers_and_writes_cloze_as_cloze() -> None:
+    from quizapp.formats.service import export_bank
+    from tests.formats_helpers import our_banks
+
+    text, _ = export_bank(bank("referendum-2022"), "anki", our_banks().documents)
+    lines = text.splitlines()
+    assert lines[:6] == ["#separator:tab", "#html:true", "#guid column:1", "#notetype column:2",
+                         "#deck column:3", "#tags column:6"]
+    cloze = [line for line in lines if "\tCloze\t" in line]
+    assert cloze and all("{{c1::" in line for line in cloze)
+    conversion = convert_items(read_anki(text).items, "T")
+    assert {q["type"] for q in conversion.questions} == {"flashcard", "cloze"}
+    assert not conversion.problems
