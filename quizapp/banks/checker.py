@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from quizapp.banks.schema import ID_PATTERN, ParsedQuestion, line_of, validate_question
+from quizapp.banks.values import brief
 from quizapp.banks.yamlfile import LineDict, YamlError, load_yaml
 from quizapp.content.documents import CatalogueError, Document, load_catalogue
 
@@ -150,13 +151,17 @@ def _bank_metadata(path: Path, meta: Any, location: Path, problems: list[Problem
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem(_display(path), line, "bank title must be non-empty text"))
         return None
-    description = meta.get("description") or ""
-    policy = meta.get("sources", "required")
-    if policy not in SOURCE_POLICIES:
-        problems.append(Problem(_display(path), meta.line_of("sources") if isinstance(meta, LineDict) else line,
-                                f"bank sources must be one of: {', '.join(SOURCE_POLICIES)} (got {policy!r})"))
+    description = meta.get("description")
+    if not (description is None or isinstance(description, str | int | float)):
+        problems.append(Problem(_display(path), meta.line_of("description") if isinstance(meta, LineDict) else line,
+                                "bank description must be text"))
         return None
-    return ParsedBank(slug, title.strip(), str(description).strip(), _display(location),
+    policy = meta.get("sources", "required")
+    if not isinstance(policy, str) or policy not in SOURCE_POLICIES:
+        problems.append(Problem(_display(path), meta.line_of("sources") if isinstance(meta, LineDict) else line,
+                                f"bank sources must be one of: {', '.join(SOURCE_POLICIES)} (got {brief(policy)})"))
+        return None
+    return ParsedBank(slug, title.strip(), str(description or "").strip(), _display(location),
                       sources_optional=policy == "optional")
 
 

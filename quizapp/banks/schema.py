@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from quizapp.banks.values import brief, finite_number, is_scalar, shorten
 from quizapp.banks.yamlfile import LineDict
 from quizapp.content.documents import Document
 from quizapp.content.quotes import find_quote
@@ -17,7 +18,8 @@ QUESTION_TYPES = (
 )
 DIFFICULTIES = ("recall", "understanding", "analysis")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-CLOZE_BLANK = re.compile(r"\{\{(.*?)\}\}")
+# A blank never holds "{{": each opening is then scanned once, not to the line's end for every "{{" on it.
+CLOZE_BLANK = re.compile(r"\{\{((?:(?!\{\{).)*?)\}\}")
 
 COMMON_FIELDS = {"id", "type", "prompt", "explanation", "source", "topic", "tags", "difficulty"}
 TYPE_FIELDS = {
@@ -111,7 +113,7 @@ def _question_id(raw: dict) -> str:
 def _choice_of(raw: dict, name: str, allowed: tuple[str, ...]) -> str:
     value = raw.get(name)
     if value not in allowed:
-        raise FieldError(name, f"{name} must be one of: {', '.join(allowed)} (got {value!r})")
+        raise FieldError(name, f"{name} must be one of: {', '.join(allowed)} (got {brief(value)})")
     return value
 
 
@@ -130,13 +132,9 @@ def _string_list(raw: dict, name: str, required: bool = True) -> list[str]:
     value = raw.get(name)
     if value is None and not required:
         return []
-    if not isinstance(value, list) or not value or not all(_is_scalar(v) and str(v).strip() for v in value):
+    if not isinstance(value, list) or not value or not all(is_scalar(v) and str(v).strip() for v in value):
         raise FieldError(name, f"{name} must be a non-empty list of texts")
     return [str(v).strip() for v in value]
-
-
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
 def _sources(raw: dict, documents: dict[str, Document], required: bool) -> list[dict[str, Any]]:
@@ -152,26 +150,22 @@ def _sources(raw: dict, documents: dict[str, Document], required: bool) -> list[
     for entry in entries:
         if not isinstance(entry, dict) or set(entry) - {"document", "quote"}:
             raise FieldError("source", "each source must be a mapping with 'document' and 'quote'")
-        document = documents.get(str(entry.get("document")))
+        name = entry.get("document")
+        document = documents.get(name) if isinstance(name, str) else None
         if document is None:
             known = ", ".join(sorted(documents)) or "none"
-            raise FieldError("source", f"unknown source document {entry.get('document')!r} (known: {known})")
+            raise FieldError("source", f"unknown source document {brief(name)} (known: {known})")
         quote = entry.get("quote")
         if not isinstance(quote, str) or not quote.strip():
             raise FieldError("source", "source quote must be non-empty text")
         span = find_quote(document.folded, quote)
         if span is None:
-            raise FieldError("source", f"quote not found in {document.id}: {_shorten(quote)!r}")
+            raise FieldError("source", f"quote not found in {document.id}: {shorten(quote)!r}")
         resolved.append(
             {"document": document.id, "quote": quote.strip(), "start": span[0], "end": span[1],
              "section": document.section_at(span[0])}
         )
     return resolved
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _choices(raw: dict) -> list[dict[str, str]]:
@@ -181,13 +175,15 @@ def _choices(raw: dict) -> list[dict[str, str]]:
     choices = []
     for item in value:
         if isinstance(item, dict):
-            if set(item) - {"text", "feedback"} or not _is_scalar(item.get("text")):
-                raise FieldError("choices", "a choice mapping has 'text' and optional 'feedback'")
-            choices.append({"text": str(item["text"]).strip(), "feedback": str(item.get("feedback") or "")})
-        elif _is_scalar(item) and str(item).strip():
+            feedback = item.get("feedback")
+            if (set(item) - {"text", "feedback"} or not is_scalar(item.get("text")) or not str(item["text"]).strip()
+                    or not (feedback is None or is_scalar(feedback))):
+                raise FieldError("choices", "a choice mapping has 'text' and optional 'feedback', both texts")
+            choices.append({"text": str(item["text"]).strip(), "feedback": "" if feedback is None else str(feedback)})
+        elif is_scalar(item) and str(item).strip():
             choices.append({"text": str(item).strip(), "feedback": ""})
         else:
-            raise FieldError("choices", f"invalid choice {item!r}")
+            raise FieldError("choices", f"invalid choice {brief(item)}")
     texts = [c["text"] for c in choices]
     if len(set(texts)) != len(texts):
         raise FieldError("choices", "choices must be different from each other")
@@ -198,8 +194,8 @@ def _choice_indexes(choices: list[dict[str, str]], answers: list[Any], name: str
     texts = [c["text"] for c in choices]
     indexes = []
     for answer in answers:
-        if str(answer).strip() not in texts:
-            raise FieldError(name, f"answer {answer!r} is not among the choices")
+        if not is_scalar(answer) or str(answer).strip() not in texts:
+            raise FieldError(name, f"answer {brief(answer)} is not among the choices")
         indexes.append(texts.index(str(answer).strip()))
     return sorted(set(indexes))
 
@@ -214,7 +210,7 @@ def _shuffle(raw: dict) -> bool:
 def _parse_single_choice(raw: dict) -> dict[str, Any]:
     choices = _choices(raw)
     answer = raw.get("answer")
-    if isinstance(answer, list) or not _is_scalar(answer):
+    if isinstance(answer, list) or not is_scalar(answer):
         raise FieldError("answer", "answer must be the text of one choice")
     return {"choices": choices, "correct": _choice_indexes(choices, [answer], "answer"), "shuffle": _shuffle(raw)}
 
@@ -240,16 +236,18 @@ def _parse_numeric(raw: dict) -> dict[str, Any]:
     if isinstance(answer, str):
         parsed = parse_number(answer)
         answer = parsed.value if parsed is not None and not parsed.unit else None
-    if not isinstance(answer, int | float) or isinstance(answer, bool):
-        raise FieldError("answer", f"numeric answer must be a number (got {raw.get('answer')!r})")
-    tolerance = raw.get("tolerance", 0)
-    if not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or tolerance < 0:
-        raise FieldError("tolerance", "tolerance must be a number of zero or more")
+    number = finite_number(answer)
+    if number is None:
+        kind = "a finite number" if isinstance(answer, int | float) and not isinstance(answer, bool) else "a number"
+        raise FieldError("answer", f"numeric answer must be {kind} (got {brief(raw.get('answer'))})")
+    tolerance = finite_number(raw.get("tolerance", 0))
+    if tolerance is None or tolerance < 0:
+        raise FieldError("tolerance", "tolerance must be a finite number of zero or more")
     unit = raw.get("unit", "")
     if not isinstance(unit, str):
         raise FieldError("unit", "unit must be text")
     aliases = _string_list(raw, "unit_aliases", required=False)
-    return {"answer": float(answer), "tolerance": float(tolerance), "unit": unit.strip(), "unit_aliases": aliases}
+    return {"answer": number, "tolerance": tolerance, "unit": unit.strip(), "unit_aliases": aliases}
 
 
 def _parse_short_text(raw: dict) -> dict[str, Any]:
@@ -262,7 +260,7 @@ def _parse_cloze(raw: dict) -> dict[str, Any]:
     for match in CLOZE_BLANK.finditer(text):
         alternatives = [a.strip() for a in match.group(1).split("|")]
         if not all(alternatives):
-            raise FieldError("text", f"blank {match.group(0)!r} has an empty alternative")
+            raise FieldError("text", f"blank {brief(match.group(0))} has an empty alternative")
         blanks.append(alternatives)
     if not blanks:
         raise FieldError("text", "a cloze text needs at least one {{blank}}")

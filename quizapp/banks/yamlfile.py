@@ -1,10 +1,30 @@
-"""YAML parsing that remembers the line of every mapping and key, for precise error messages."""
+"""YAML parsing that remembers the line of every mapping and key, for precise error messages.
+
+Bank files come from instructors' uploads too, so the parser refuses what no bank needs and a hostile file
+could use to exhaust the server: deep nesting, aliases that expand to huge or recursive structures,
+numbers too long to print, and text that cannot be stored (NUL characters, lone surrogates).
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+from yaml.error import Mark
+from yaml.events import AliasEvent, CollectionStartEvent
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+# Bank files nest about six levels; anything far deeper is not a bank.
+MAX_DEPTH = 40
+# Nodes that aliases may add on top of the document as written: generous for shared sources and choices.
+MAX_ALIAS_NODES = 100_000
+# Integers longer than this are not answers anyone types, and Python refuses to print some of them.
+MAX_INT_DIGITS = 100
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class LineDict(dict):
@@ -19,26 +39,121 @@ class LineDict(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """A SafeLoader with limits on depth and alias expansion, and errors that carry a line."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._newlines = [match.start() for match in re.finditer("\n", stream)]
+        self._depth = 0
+        self._open_anchors: set[str] = set()
+        self._alias_nodes = 0
+        self._measures: dict[int, tuple[int, int]] = {}
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            return self._compose_alias(event)
+        self._depth += 1
+        anchor = event.anchor if isinstance(event, CollectionStartEvent) else None
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            if anchor is not None:
+                self._open_anchors.add(anchor)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+            if anchor is not None:
+                self._open_anchors.discard(anchor)
+
+    def _compose_alias(self, event: AliasEvent) -> Node:
+        if event.anchor in self._open_anchors:
+            raise ComposerError(None, None, f"alias *{event.anchor} refers to a structure that contains it",
+                                event.start_mark)
+        node = super().compose_node(None, None)
+        size, depth = _measure(node, self._measures)
+        self._alias_nodes += size
+        if self._alias_nodes > MAX_ALIAS_NODES:
+            raise ComposerError(None, None, "aliases expand to far more than a bank could hold", event.start_mark)
+        if self._depth + depth > MAX_DEPTH:
+            raise ComposerError(None, None, f"alias *{event.anchor} nests more than {MAX_DEPTH} levels deep",
+                                event.start_mark)
+        return node
+
+    def line_at(self, mark: Mark) -> int:
+        """The line of a mark as editors and grep count it: YAML also breaks lines at U+2028, U+0085 and CR."""
+        return bisect_right(self._newlines, mark.index - 1) + 1
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as error:
+            # PyYAML's own constructors fail this way on values such as 2022-13-45 or `!!bool maybe`.
+            detail = f" ({error})" if isinstance(error, ValueError) else ""
+            raise ConstructorError(None, None, f"cannot read this {_tag_name(node)} value{detail}",
+                                   node.start_mark) from error
+
+
+def _measure(node: Node, known: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """How many nodes a complete node stands for once its aliases are expanded, and how deep it nests.
+
+    Every alias was measured when it was composed, so the recursion only walks nodes written out in full,
+    which MAX_DEPTH bounds."""
+    measured = known.get(id(node))
+    if measured is not None:
+        return measured
+    if isinstance(node, SequenceNode):
+        children = [_measure(child, known) for child in node.value]
+    elif isinstance(node, MappingNode):
+        children = [_measure(part, known) for pair in node.value for part in pair]
+    else:
+        children = []
+    measured = (1 + sum(size for size, _ in children), 1 + max((depth for _, depth in children), default=0))
+    known[id(node)] = measured
+    return measured
+
+
+def _tag_name(node: Node) -> str:
+    return str(node.tag).rsplit(":", 1)[-1] or "YAML"
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    if not isinstance(node, MappingNode):
+        raise ConstructorError(None, None, f"expected a mapping, but found {node.id}", node.start_mark)
     mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
+    mapping.line = loader.line_at(node.start_mark)
     mapping.key_lines = {}
     yield mapping
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) and key is not None:
-            raise yaml.constructor.ConstructorError(
-                None, None, "mapping keys must be plain values", key_node.start_mark
-            )
+            raise ConstructorError(None, None, "mapping keys must be plain values", key_node.start_mark)
         mapping[str(key)] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[str(key)] = key_node.start_mark.line + 1
+        mapping.key_lines[str(key)] = loader.line_at(key_node.start_mark)
+
+
+def _construct_str(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    if _UNSTORABLE.search(value):
+        raise ConstructorError(None, None, "text holds a NUL character or a lone surrogate (an escape such as "
+                                           "\\0 or \\ud800), which cannot be stored", node.start_mark)
+    return value
+
+
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
+    digits = loader.construct_scalar(node).lstrip("+-").replace("_", "")
+    if len(digits) > MAX_INT_DIGITS:
+        raise ConstructorError(None, None, f"integer longer than {MAX_INT_DIGITS} digits", node.start_mark)
+    value = yaml.SafeLoader.construct_yaml_int(loader, node)
+    if len(str(abs(value))) > MAX_INT_DIGITS:  # 0x and 0b forms write fewer digits than the value has
+        raise ConstructorError(None, None, f"integer longer than {MAX_INT_DIGITS} digits", node.start_mark)
+    return value
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 class YamlError(Exception):
@@ -51,11 +166,29 @@ class YamlError(Exception):
 
 def load_yaml(text: str) -> Any:
     """Parse YAML text; mappings come back as LineDict."""
+    loader = None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        loader = _LineLoader(text)  # checks every character first
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        raise YamlError(line, f"invalid YAML: {error.problem or error.context}") from error
+        line = loader.line_at(mark) if mark and loader else 1
+        raise YamlError(line, f"invalid YAML: {_one_line(error.problem or error.context)}") from error
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, max(error.position, 0)) + 1
+        character = f"#x{error.character:04x}" if isinstance(error.character, int) else repr(error.character)
+        raise YamlError(line, f"invalid YAML: unacceptable character {character}") from error
     except yaml.YAMLError as error:
-        raise YamlError(1, f"invalid YAML: {error}") from error
+        raise YamlError(1, f"invalid YAML: {_one_line(str(error))}") from error
+    except RecursionError as error:
+        raise YamlError(1, "invalid YAML: nested too deeply") from error
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as error:
+        # A constructor failing outside construct_object (the document's own top level): no line to give.
+        raise YamlError(1, "invalid YAML: the document cannot be read") from error
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _one_line(message: str | None) -> str:
+    return " ".join(str(message or "unreadable").split())

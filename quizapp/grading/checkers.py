@@ -7,6 +7,7 @@ data["choices"], a bool, a string, or a list of strings for cloze blanks.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from quizapp.grading.normalize import normalize_text, parse_number, unit_accepted
@@ -15,15 +16,21 @@ from quizapp.grading.registry import Grade, register
 _EPSILON = 1e-9
 
 
+def _is_choice(data: dict[str, Any], given: Any) -> bool:
+    """Whether a given value is the index of one of the question's choices (True is not 1 here)."""
+    return isinstance(given, int) and not isinstance(given, bool) and 0 <= given < len(data["choices"])
+
+
 @register("single_choice")
 def check_single_choice(data: dict[str, Any], given: Any) -> Grade:
-    correct = isinstance(given, int) and given in data["correct"]
+    correct = _is_choice(data, given) and given in data["correct"]
     return Grade(correct, 1.0 if correct else 0.0)
 
 
 @register("multiple_response")
 def check_multiple_response(data: dict[str, Any], given: Any) -> Grade:
-    picked = {i for i in given if isinstance(i, int)} if isinstance(given, list | tuple | set) else set()
+    # Values that are not choice indexes are not choices picked: they neither earn nor cost points.
+    picked = {i for i in given if _is_choice(data, i)} if isinstance(given, list | tuple | set) else set()
     expected = set(data["correct"])
     wrong_choices = len(data["choices"]) - len(expected)
     gained = len(picked & expected) / len(expected)
@@ -55,7 +62,16 @@ def check_numeric(data: dict[str, Any], given: Any) -> Grade:
 def text_matches(given: str, accepted: list[str]) -> bool:
     """Whether a typed answer equals any accepted variant once normalised."""
     typed = normalize_text(given)
-    return bool(typed) and any(typed == normalize_text(variant) for variant in accepted)
+    if typed:
+        return any(typed == normalize_text(variant) for variant in accepted)
+    # Normalising keeps letters and digits only: an answer without any ("%", a CJK radical such as ⺮) would match
+    # nothing, so it is compared as written, less case and spacing.
+    bare = _as_written(given)
+    return bool(bare) and any(not normalize_text(variant) and bare == _as_written(variant) for variant in accepted)
+
+
+def _as_written(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 @register("short_text")

@@ -27,7 +27,8 @@ class ParsedNumber:
     unit: str
 
 
-_NUMBER_PREFIX = re.compile(r"^\s*([+\-\u2212]?)\s*[€$£]?\s*(\d[\d.,'\u00a0\u202f ]*)(.*)$", re.DOTALL)
+# Possessive quantifiers: a run of spaces is read once, not retried in every split (which took seconds).
+_NUMBER_PREFIX = re.compile(r"^\s*+([+\-\u2212]?)\s*+[€$£]?\s*+(\d[\d.,'\u00a0\u202f ]*+)(.*)$", re.DOTALL)
 _GROUPED = re.compile(r"^\d{1,3}(?:[ ,.']\d{3})+$")
 
 

@@ -1,0 +1,33 @@
+"""Small readers of YAML values shared by the bank checks: plain values, finite numbers, brief reprs."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def is_scalar(value: Any) -> bool:
+    """Text or a number, which a field may turn into text (booleans are not)."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def finite_number(value: Any) -> float | None:
+    """A YAML number as a finite float; None for anything else (text, .inf, .nan, too large)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """Text on one line, cut to `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def brief(value: Any) -> str:
+    """A value as written in a message: its repr, cut short, so a huge or nested value cannot flood a report."""
+    return shorten(repr(value), 60)
