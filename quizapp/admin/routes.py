@@ -29,9 +29,10 @@ def admin_required(view):
 @admin_required
 def users():
     search = UserSearchForm(request.args)
-    found = find_users(db.session, search.q.data or "", search.role.data or "") if search.validate() else []
+    valid = search.validate()
+    found = find_users(db.session, search.q.data or "", search.role.data or "") if valid else []
     forms = {u.id: RoleForm(prefix=f"user{u.id}", role=u.role) for u in found}
-    return render_template("admin/users.html", search=search, users=found, forms=forms)
+    return render_template("admin/users.html", search=search, users=found, forms=forms), 200 if valid else 422
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -39,14 +40,15 @@ def users():
 def change_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm(prefix=f"user{user.id}")
-    if form.validate_on_submit():
-        try:
-            set_role(db.session, user, Role(form.role.data))
-        except LastAdmin:
-            flash("That is the last admin account; make another admin first.", "error")
-        else:
-            db.session.commit()
-            flash(f"{user.display_name} is now {user.role}.", "success")
+    if not form.validate_on_submit():
+        # The refused change comes back on its own row, with the message next to the role.
+        return render_template("admin/users.html", search=UserSearchForm(formdata=None), users=[user],
+                               forms={user.id: form}), 422
+    try:
+        set_role(db.session, user, Role(form.role.data))
+    except LastAdmin:
+        flash("That is the last admin account; make another admin first.", "error")
     else:
-        flash("Choose a valid role.", "error")
+        db.session.commit()
+        flash(f"{user.display_name} is now {user.role}.", "success")
     return redirect(url_for("admin.users"))

@@ -81,6 +81,8 @@ def publish(bank_id: int):
         db.session.commit()
         flash(f"“{bank.title}” is published to {'everyone' if bank.is_public else 'the students of your classes'}.",
               "success")
+    else:
+        flash("Choose who may see the bank: the students of your classes, or everyone.", "error")
     return redirect(url_for("authoring.preview", bank_id=bank.id))
 
 

@@ -85,6 +85,18 @@ def answer_form(qtype: str, data: dict[str, Any], choice_order: list[int] | None
     return Form(formdata=formdata) if formdata is not None else Form()
 
 
+def answer_errors(form: AnswerForm) -> list[str]:
+    """The answer form's messages as sentences; those of a cloze blank say which blank."""
+    messages = []
+    for errors in form.errors.values():
+        for index, error in enumerate(errors):
+            if isinstance(error, list):  # a FieldList gives one list of messages per entry
+                messages += [f"Blank {index + 1}: {message}" for message in error]
+            else:
+                messages.append(error)
+    return messages
+
+
 def given_answer(qtype: str, form: AnswerForm, choice_order: list[int] | None) -> Any:
     """What the student answered, in the terms the checkers use (choice indexes, bool, text)."""
     if qtype == "single_choice":

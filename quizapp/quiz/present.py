@@ -70,6 +70,17 @@ def cloze_html(text: str, fill: list[Markup]) -> Markup:
     return Markup(html)
 
 
+def cloze_inputs(form: Any, data: dict[str, Any]) -> Markup:
+    """A cloze text with an input in each blank; a blank with an error points to the form's message."""
+    count, inputs = len(data["blanks"]), []
+    for index, entry in enumerate(form.blanks):
+        attrs = {"aria-label": f"Blank {index + 1} of {count}"}
+        if entry.errors:
+            attrs |= {"aria-describedby": "answer-error", "aria-invalid": "true"}
+        inputs.append(Markup(entry(class_="blank-input", autocomplete="off", spellcheck="false", **attrs)))
+    return cloze_html(data["text"], inputs)
+
+
 def cloze_blanks(text: str) -> Markup:
     """A cloze text with empty blanks, as a student first sees it."""
     blank = Markup('<span class="blank empty">______<span class="visually-hidden"> (blank)</span></span>')

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from quizapp.extensions import db
@@ -14,7 +13,7 @@ from quizapp.models.types import utcnow
 from quizapp.quiz import bp
 from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, submit_attempt
 from quizapp.quiz.forms import HandInForm, SelfGradeForm, answer_form, given_answer, prefill, start_form
-from quizapp.quiz.present import cloze_html, correct_answer, feedback_context, given_answer_text
+from quizapp.quiz.present import cloze_inputs, correct_answer, feedback_context, given_answer_text
 from quizapp.quiz.service import (
     NoQuestions,
     attempt_score,
@@ -77,7 +76,7 @@ def question(attempt_id: int, position: int):
         prefill(form, qtype, item.response.given, item.choice_order)
     status = 422 if form.errors else 200
     return render_template("quiz/question.html", item=item, form=form, data=data, deferred=deferred,
-                           cloze=_cloze_inputs(form, data) if qtype == "cloze" else None,
+                           cloze=cloze_inputs(form, data) if qtype == "cloze" else None,
                            total=len(attempt.items)), status
 
 
@@ -104,13 +103,6 @@ def _after(item, saved: bool = False) -> str:
     if attempt.assignment_id is not None and attempt.finished_at is None:
         return url_for("quiz.hand_in", attempt_id=attempt.id)
     return url_for("quiz.results", attempt_id=attempt.id)
-
-
-def _cloze_inputs(form, data) -> Markup:
-    inputs = [entry(class_="blank-input", autocomplete="off", spellcheck="false",
-                    **{"aria-label": f"Blank {index + 1} of {len(data['blanks'])}"})
-              for index, entry in enumerate(form.blanks)]
-    return cloze_html(data["text"], [Markup(i) for i in inputs])
 
 
 def _feedback(item):

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from quizapp.banks.visibility import visible_banks
@@ -17,7 +16,7 @@ from quizapp.grading import grade
 from quizapp.models import Bank, Card, Question, QuestionRevision
 from quizapp.models.types import utcnow
 from quizapp.quiz.forms import answer_form, given_answer
-from quizapp.quiz.present import cloze_html, feedback_context
+from quizapp.quiz.present import cloze_inputs, feedback_context
 from quizapp.srs.queue import due_count, new_available, next_card, next_due_at, record_review, studyable
 from quizapp.srs.scheduling import AGAIN, GOOD, RATING_NAMES
 from quizapp.study import bp
@@ -141,12 +140,7 @@ def _front_form(question: Question, revision: QuestionRevision, version: int):
 
 def _front(question: Question, revision: QuestionRevision, form, card: Card | None):
     data = revision.data
-    cloze = None
-    if question.type == "cloze":
-        inputs = [entry(class_="blank-input", autocomplete="off", spellcheck="false",
-                        **{"aria-label": f"Blank {i + 1} of {len(data['blanks'])}"})
-                  for i, entry in enumerate(form.blanks)]
-        cloze = cloze_html(data["text"], [Markup(i) for i in inputs])
+    cloze = cloze_inputs(form, data) if question.type == "cloze" else None
     return render_template("study/front.html", question=question, data=data, form=form, cloze=cloze, card=card,
                            **_queue_context(_bank_filter(form.bank.data)))
 
