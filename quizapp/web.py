@@ -11,6 +11,7 @@ from sqlalchemy import select
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
+from quizapp.input_guard import register_input_guard
 from quizapp.models import User
 from quizapp.quiz.forms import answer_errors
 from quizapp.quiz.present import cloze_blanks
@@ -41,6 +42,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["join_code"] = display_code
     app.jinja_env.filters["cloze_blanks"] = cloze_blanks
     app.jinja_env.globals["answer_errors"] = answer_errors
+    register_input_guard(app)
 
     @app.after_request
     def _security_headers(response):
@@ -64,6 +66,7 @@ def register_web_helpers(app: Flask) -> None:
         return render_template("error.html", code=429, title="Slow down", message=message), 429
 
     for code, title, message in (
+        (400, "Bad request", "The request could not be read. Go back, reload the page and try again."),
         (403, "Not allowed", "You do not have access to this page."),
         (404, "Not found", "There is nothing at this address."),
         (405, "Not allowed", "That action is not available here."),
@@ -77,9 +80,12 @@ def local_time(moment: datetime, user: User) -> str:
 
 
 def _error_page(code: int, title: str, message: str):
-    def handler(_error):
+    def handler(error):
+        # A refusal that says why (abort(400, description=...)) is shown as such; the default texts are not.
+        said = getattr(error, "description", None)
+        text = said if said and said != type(error).description else message
         if request.path.startswith("/api/"):
-            return jsonify(error={"status": code, "message": message}), code
-        return render_template("error.html", code=code, title=title, message=message), code
+            return jsonify(error={"status": code, "message": text}), code
+        return render_template("error.html", code=code, title=title, message=text), code
 
     return handler
