@@ -6,10 +6,10 @@ import random
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from quizapp.models import Assignment, Question, QuestionRevision, QuizAttempt, QuizItem, User
+from quizapp.models import Assignment, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
 from quizapp.quiz.deadlines import close_if_expired, deadline_for, is_past_due
 from quizapp.quiz.service import CHOICE_TYPES
 
@@ -66,6 +66,7 @@ def start_attempt(session: Session, assignment: Assignment, user: User, now: dat
     """Resume the student's open attempt, or start a new one if the assignment's rules allow."""
     if assignment.opens_at is not None and now < assignment.opens_at:
         raise AttemptRefused("This assignment is not open yet.")
+    _one_start_at_a_time(session, assignment, user)
     previous = attempts_of(session, assignment, user)
     for attempt in previous:
         close_if_expired(attempt, now)
@@ -90,6 +91,17 @@ def start_attempt(session: Session, assignment: Assignment, user: User, now: dat
     session.add(attempt)
     session.flush()
     return attempt
+
+
+def _one_start_at_a_time(session: Session, assignment: Assignment, user: User) -> None:
+    """Write-lock the student's membership row until the transaction ends.
+
+    Two starts at once (a double click, two tabs) then run one after the other: the second finds the attempt
+    the first opened and resumes it, instead of both finding none and opening two."""
+    memberships = Membership.__table__
+    session.execute(update(memberships)
+                    .where(memberships.c.classroom_id == assignment.classroom_id, memberships.c.user_id == user.id)
+                    .values(user_id=memberships.c.user_id))
 
 
 def student_assignments(session: Session, user: User, classroom_ids: list[int]) -> list[Assignment]:

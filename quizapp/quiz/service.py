@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -146,11 +146,19 @@ def record_self_grade(session: Session, item: QuizItem, knew: bool) -> Response 
     response = item.response
     if response is None or item.question.type != "flashcard" or response.given is not None:
         return response
-    result = grade("flashcard", item.revision.data, "knew" if knew else "missed")
-    response.given = "knew" if knew else "missed"
-    response.is_correct, response.score = result.correct, result.score
-    if not knew:
-        enqueue_missed(session, response.user_id, item.question_id)
+    given = "knew" if knew else "missed"
+    result = grade("flashcard", item.revision.data, given)
+    # One statement that fills only an empty grade: of two sent at once (two tabs), the first stands and the
+    # other changes nothing, not even the review queue.
+    responses = Response.__table__
+    filled = session.execute(
+        update(responses).where(responses.c.id == response.id, responses.c.given.is_(None))
+        .values(given=given, is_correct=result.correct, score=result.score)
+    ).rowcount
+    user_id = response.user_id
+    session.expire(response)
+    if filled and not knew:
+        enqueue_missed(session, user_id, item.question_id)
     return response
 
 
