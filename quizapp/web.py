@@ -6,7 +6,6 @@ from datetime import datetime
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
@@ -23,7 +22,7 @@ _CSP = (
 def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    return db.session.scalar(select(User).where(User.id == int(user_id)))
+    return db.session.get(User, int(user_id))
 
 
 def register_web_helpers(app: Flask) -> None:

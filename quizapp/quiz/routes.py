@@ -15,6 +15,8 @@ from quizapp.quiz.forms import SelfGradeForm, answer_form, given_answer, start_f
 from quizapp.quiz.present import cloze_html, correct_answer, feedback_context, given_answer_text
 from quizapp.quiz.service import (
     NoQuestions,
+    Progress,
+    attempt_progress,
     attempt_score,
     bank_overviews,
     get_item,
@@ -57,7 +59,7 @@ def question(attempt_id: int, position: int):
         status = 422 if form.errors else 200
         return render_template("quiz/question.html", item=item, form=form, data=data,
                                cloze=_cloze_inputs(form, data) if qtype == "cloze" else None,
-                               total=len(item.attempt.items)), status
+                               total=attempt_progress(db.session, attempt_id).total), status
     return _feedback(item)
 
 
@@ -72,11 +74,11 @@ def self_grade(attempt_id: int, position: int):
     return redirect(_after(item))
 
 
-def _after(item) -> str:
-    following = next_unanswered(item.attempt)
+def _after(item, progress: Progress | None = None) -> str:
+    following = (progress or attempt_progress(db.session, item.attempt_id)).next_position
     if following is None:
         return url_for("quiz.results", attempt_id=item.attempt_id)
-    return url_for("quiz.question", attempt_id=item.attempt_id, position=following.position)
+    return url_for("quiz.question", attempt_id=item.attempt_id, position=following)
 
 
 def _cloze_inputs(form, data) -> Markup:
@@ -88,12 +90,13 @@ def _cloze_inputs(form, data) -> Markup:
 
 def _feedback(item):
     qtype, response = item.question.type, item.response
+    progress = attempt_progress(db.session, item.attempt_id)
     result = None if qtype == "flashcard" else grade(qtype, item.revision.data, response.given)
     return render_template(
         "quiz/feedback.html", item=item, response=response,
         **feedback_context(db.session, qtype, item.revision, response.given, result),
         grade_form=SelfGradeForm() if qtype == "flashcard" and response.given is None else None,
-        next_url=_after(item), total=len(item.attempt.items),
+        next_url=_after(item, progress), total=progress.total,
     )
 
 
