@@ -6,7 +6,6 @@ from datetime import datetime
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
@@ -26,7 +25,8 @@ def _load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(".")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    return db.session.scalar(select(User).where(User.id == int(user_id), User.session_version == int(version)))
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def register_web_helpers(app: Flask) -> None:
