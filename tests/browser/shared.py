@@ -28,10 +28,12 @@ class Server:
     url: str
     app: Flask
 
-    def add_user(self, email: str, name: str, role: Role = Role.STUDENT) -> str:
+    def add_user(self, email: str, name: str, role: Role = Role.STUDENT, **settings) -> str:
         """Create an account straight in the database; its password is tests.conftest.PASSWORD."""
         with self.app.app_context():
-            register_user(db.session, email, name, PASSWORD, role)
+            user = register_user(db.session, email, name, PASSWORD, role)
+            for key, value in settings.items():
+                setattr(user, key, value)
             db.session.commit()
             db.session.remove()
         return email
@@ -80,3 +82,17 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/auth/login" not in url)
 
+
+def kind_of(page) -> str:
+    """Which type of question the page asks, from its inputs."""
+    form = page.locator("article.question form")
+    radios = form.locator("input[type=radio]").count()
+    if form.locator(".cloze").count():
+        return "cloze"
+    if form.locator(".flashcard-front").count():
+        return "flashcard"
+    if radios:
+        return "true_false" if radios == 2 else "single_choice"
+    if form.locator("input[type=checkbox]").count():
+        return "multiple_response"
+    return "numeric" if form.locator(".answer-input [inputmode=decimal]").count() else "short_text"

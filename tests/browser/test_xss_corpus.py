@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from quizapp.models import Role
-from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.browser.shared import kind_of, log_in, module_browser, module_server  # noqa: F401 - fixtures
 from tests.test_xss_payloads import PAYLOADS
 
 pytestmark = pytest.mark.browser
@@ -168,21 +168,6 @@ class Watched:
         assert not missing, f"{missing} not shown in {selector} on {self.page.url}"
 
 
-def kind_of(page) -> str:
-    """Which type of question the page asks, from its inputs."""
-    form = page.locator("article.question form")
-    radios = form.locator("input[type=radio]").count()
-    if form.locator(".cloze").count():
-        return "cloze"
-    if form.locator(".flashcard-front").count():
-        return "flashcard"
-    if radios:
-        return "true_false" if radios == 2 else "single_choice"
-    if form.locator("input[type=checkbox]").count():
-        return "multiple_response"
-    return "numeric" if form.locator(".answer-input [inputmode=decimal]").count() else "short_text"
-
-
 def answer_question(w: Watched) -> None:
     """Answer whatever question is shown, typing payloads wherever there is text to type."""
     page = w.page
@@ -319,6 +304,7 @@ def test_no_payload_runs_on_any_page(module_browser, module_server):  # noqa: F8
     teacher.check("student work")
     teacher.page.locator("main li a").first.click()
     teacher.check("attempt detail")
+    teacher.shows("table.results", [TYPED])  # what the student typed, as text
     teacher.goto(assignment_url, "assignment detail")
     teacher.page.get_by_role("link", name="Item statistics").click()
     teacher.check("item statistics")
