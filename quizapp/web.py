@@ -11,6 +11,7 @@ from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
 from quizapp.models import User
+from quizapp.progress.stats import question_text
 from quizapp.quiz.present import cloze_blanks
 from quizapp.srs.queue import user_zone
 
@@ -39,6 +40,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["join_code"] = display_code
     app.jinja_env.filters["cloze_blanks"] = cloze_blanks
+    app.jinja_env.filters["question_text"] = question_text
 
     @app.after_request
     def _security_headers(response):

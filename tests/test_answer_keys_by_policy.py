@@ -41,11 +41,11 @@ def scrub(text: str) -> str:
     return re.sub(r"<time[^>]*>.*?</time>|\d{4}-\d\d-\d\dT[\d:.+]+", "", text)
 
 
-def assert_hidden(sent: str, item: QuizItem, where: str) -> None:
+def assert_hidden(sent: str, item: QuizItem, where: str, verdicts: tuple[str, ...] = VERDICTS) -> None:
     sent = scrub(sent)
     for secret in secrets_of(item):
         assert secret not in sent, f"{where}: {secret!r} was sent before feedback was due"
-    for word in VERDICTS:
+    for word in verdicts:
         assert word not in sent, f"{where}: {word!r} was sent before feedback was due"
     if item.question.type in ("single_choice", "multiple_response"):
         assert not re.search(r'class="[^"]*\b(right|correct)\b', sent), f"{where}: a choice is marked"
@@ -102,6 +102,10 @@ def test_keys_stay_hidden_until_the_policy_allows(setting, student, qtype, polic
     assert_hidden(client.get(url).get_data(as_text=True), item, "question page, answered")
     assert_hidden(client.get(f"/quiz/{attempt.id}/results", follow_redirects=True).get_data(as_text=True), item,
                   "results before hand-in")
+    progress = client.get("/progress/").get_data(as_text=True)
+    assert_hidden(progress, item, "progress page before hand-in", verdicts=())  # its table has a "Right" column
+    assert "after feedback" in progress and "0 / 1" not in progress  # the score waits too
+    assert client.get("/api/v1/me/progress", headers=bearer).get_json()["quizzes"]["answered"] == 0
     hand_in = client.get(f"/quiz/{attempt.id}/hand-in").get_data(as_text=True)
     handed = client.post(f"/quiz/{attempt.id}/hand-in", data={"csrf_token": csrf_from(hand_in)},
                          follow_redirects=True).get_data(as_text=True)
