@@ -58,7 +58,7 @@ bench: $(VENV)/.installed-bench
 	$(PY) bench/classroom.py $(BENCH_ARGS)
 
 screenshots: install-test
-	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser -k feedback
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser -k register_quiz_feedback_and_source
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts
