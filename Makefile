@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app quizapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve install install-test migrate load check test lint conformance screenshots clean
+.PHONY: run serve install install-test migrate load check test lint conformance bench screenshots clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -49,8 +53,12 @@ lint: install-test
 conformance: install
 	$(PY) -m quizapp.formats.conformance
 
+# Classroom load benchmark (docs/performance.md); BENCH_ARGS="--database-url postgresql://..." for PostgreSQL.
+bench: $(VENV)/.installed-bench
+	$(PY) bench/classroom.py $(BENCH_ARGS)
+
 screenshots: install-test
-	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser -k feedback
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser -k register_quiz_feedback_and_source
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts

@@ -3,6 +3,7 @@
     WEB_CONCURRENCY  worker processes (default: 2 per core + 1)
     GUNICORN_BIND    address to listen on (default 127.0.0.1:8000; nginx proxies to it)
     GUNICORN_THREADS threads per worker (default 1)
+    GUNICORN_WORKER_CLASS  sync (default) or gthread
     GUNICORN_ACCESSLOG  '-' for stdout, a path, or unset for none (nginx keeps the access log)
 """
 
@@ -13,6 +14,7 @@ wsgi_app = "quizapp:create_app()"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 # Listen queue for bursts: a lecture hall answering at once arrives faster than workers accept.
 backlog = 2048
 timeout = 30

@@ -65,7 +65,7 @@ def pg_dump_instructions(url: URL, path: Path) -> str:
         "This database is PostgreSQL: back it up with pg_dump, which takes a consistent snapshot while the\n"
         "app keeps serving. Give the password through PGPASSWORD or ~/.pgpass:\n\n"
         f"    pg_dump --host {host} --port {port} --username {user} --format custom --file {path} {name}\n\n"
-        "Restore into an empty database (stop the app servers first):\n\n"
+        "Restore (stop the app servers first; --clean replaces what the dump holds):\n\n"
         f"    pg_restore --host {host} --port {port} --username {user} --dbname {name} --clean --if-exists "
         f"--no-owner {path}"
     )

@@ -6,13 +6,13 @@ from datetime import datetime
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
 from quizapp.input_guard import register_input_guard
 from quizapp.models import User
+from quizapp.progress.stats import question_text
 from quizapp.quiz.forms import answer_errors
 from quizapp.quiz.present import cloze_blanks
 from quizapp.srs.queue import user_zone
@@ -28,7 +28,8 @@ def _load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(".")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    return db.session.scalar(select(User).where(User.id == int(user_id), User.session_version == int(version)))
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def register_web_helpers(app: Flask) -> None:
@@ -41,6 +42,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["join_code"] = display_code
     app.jinja_env.filters["cloze_blanks"] = cloze_blanks
+    app.jinja_env.filters["question_text"] = question_text
     app.jinja_env.globals["answer_errors"] = answer_errors
     register_input_guard(app)
 

@@ -131,6 +131,7 @@ def answer(attempt_id: int, position: int):
         db.session.commit()
         raise ApiError(409, refusal)
     submit_answer(db.session, item, None if qtype == "flashcard" else given, replace=deferred)
+    db.session.expire(item, ["response"])  # a new answer is written straight to its table
     if qtype == "flashcard":
         record_self_grade(db.session, item, knew=given)
     db.session.commit()

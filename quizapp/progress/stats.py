@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
+from quizapp.banks.schema import CLOZE_BLANK
+from quizapp.models import Assignment, Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
+from quizapp.models.types import utcnow
+from quizapp.quiz.deadlines import feedback_visible
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class AttemptRow:
     bank_title: str
     answered: int
     total: int
-    score: float
+    score: float | None  # None while an assignment's feedback policy still holds the score back
 
 
 @dataclass(frozen=True)
@@ -39,15 +43,26 @@ class MissedQuestion:
     last_item: QuizItem
 
 
-# Flashcards revealed but not yet self-graded have no verdict and are left out.
-_GRADED = Response.given.is_not(None)
+def _graded(now: datetime | None = None) -> ColumnElement[bool]:
+    """Answers with a verdict the student may see. Flashcards revealed but not yet self-graded have none, and
+    answers to assignments that show feedback later count only once the policy allows."""
+    now = now or utcnow()
+    held_back = (
+        select(QuizItem.id)
+        .join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id)
+        .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
+        .where(QuizItem.id == Response.item_id, Assignment.feedback_policy != "each",
+               or_(QuizAttempt.finished_at.is_(None),
+                   and_(Assignment.feedback_policy == "due", Assignment.due_at.is_not(None), Assignment.due_at > now)))
+    )
+    return and_(Response.given.is_not(None), ~exists(held_back))
 
 
 def overall_accuracy(session: Session, user_id: int) -> Accuracy:
     """Answers given and answers right, over all of a user's quizzes."""
     answered, correct = session.execute(
         select(func.count(), func.coalesce(func.sum(case((Response.is_correct, 1), else_=0)), 0))
-        .where(Response.user_id == user_id, _GRADED)
+        .where(Response.user_id == user_id, _graded())
     ).one()
     return Accuracy("All topics", answered, int(correct))
 
@@ -57,7 +72,7 @@ def accuracy_by_topic(session: Session, user_id: int) -> list[Accuracy]:
     rows = session.execute(
         select(Question.topic, func.count(), func.sum(case((Response.is_correct, 1), else_=0)).cast(Integer))
         .join(Question, Question.id == Response.question_id)
-        .where(Response.user_id == user_id, _GRADED)
+        .where(Response.user_id == user_id, _graded())
         .group_by(Question.topic)
     ).all()
     results = [Accuracy(topic, answered, correct or 0) for topic, answered, correct in rows]
@@ -82,7 +97,9 @@ def recent_attempts(session: Session, user_id: int, limit: int = 50) -> list[Att
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
         .limit(limit)
     ).all()
-    return [AttemptRow(a, title, answered, total, round(float(score), 2)) for a, title, answered, total, score in rows]
+    now = utcnow()
+    return [AttemptRow(a, title, answered, total, round(float(score), 2) if feedback_visible(a, now) else None)
+            for a, title, answered, total, score in rows]
 
 
 def most_missed(session: Session, user_id: int, limit: int = 10) -> list[MissedQuestion]:
@@ -90,7 +107,7 @@ def most_missed(session: Session, user_id: int, limit: int = 10) -> list[MissedQ
     misses = func.sum(case((Response.is_correct, 0), else_=1)).label("misses")
     rows = session.execute(
         select(Response.question_id, misses, func.count().label("answered"), func.max(Response.item_id))
-        .where(Response.user_id == user_id, _GRADED)
+        .where(Response.user_id == user_id, _graded())
         .group_by(Response.question_id)
         .having(misses > 0)
         .order_by(misses.desc(), Response.question_id)
@@ -106,5 +123,7 @@ def most_missed(session: Session, user_id: int, limit: int = 10) -> list[MissedQ
 
 
 def question_text(data: dict) -> str:
-    """The words a question is asked with, whatever its type."""
-    return data.get("prompt") or data.get("text") or data.get("front") or ""
+    """The words a question is asked with, whatever its type (cloze blanks without their answers)."""
+    if "text" in data:
+        return CLOZE_BLANK.sub("_____", data["text"])
+    return data.get("prompt") or data.get("front") or ""

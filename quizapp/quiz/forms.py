@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -61,16 +62,26 @@ class SelfGradeForm(FlaskForm):
 def answer_form(qtype: str, data: dict[str, Any], choice_order: list[int] | None,
                 formdata: Any = None, base: type[AnswerForm] = AnswerForm) -> AnswerForm:
     """An answer form with the field(s) a question of this type needs, on top of `base`'s fields."""
+    form_class = _answer_form_class(qtype, len(data["blanks"]) if qtype == "cloze" else 0, base)
+    form = form_class(formdata=formdata) if formdata is not None else form_class()
+    if qtype in ("single_choice", "multiple_response"):
+        # The choices are the question's own: set on the instance, checked when the form validates.
+        form.answer.choices = [SelectChoice(str(pos), Markup(render_inline(data["choices"][index]["text"])))
+                               for pos, index in enumerate(choice_order or [])]
+    return form
+
+
+@cache
+def _answer_form_class(qtype: str, blanks: int, base: type[AnswerForm]) -> type[AnswerForm]:
+    """The form class of a question type, built once: WTForms does real work for every new class."""
 
     class Form(base):
         pass
 
     if qtype in ("single_choice", "multiple_response"):
-        choices = [SelectChoice(str(pos), Markup(render_inline(data["choices"][index]["text"])))
-                   for pos, index in enumerate(choice_order or [])]
         field_class = RadioField if qtype == "single_choice" else MultiCheckboxField
         message = "Choose an answer." if qtype == "single_choice" else "Choose at least one answer."
-        Form.answer = field_class("Your answer", choices=choices, validators=[InputRequired(message)])
+        Form.answer = field_class("Your answer", choices=[], validators=[InputRequired(message)])
     elif qtype == "true_false":
         Form.answer = RadioField("Your answer", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
                                  validators=[InputRequired("Choose True or False.")])
@@ -79,10 +90,10 @@ def answer_form(qtype: str, data: dict[str, Any], choice_order: list[int] | None
                                                              Length(max=ANSWER_MAX)])
     elif qtype == "cloze":
         Form.blanks = FieldList(StringField("Blank", validators=[Length(max=ANSWER_MAX)]),
-                                min_entries=len(data["blanks"]), max_entries=len(data["blanks"]))
+                                min_entries=blanks, max_entries=blanks)
     elif qtype == "flashcard":
         Form.submit = SubmitField("Show answer")
-    return Form(formdata=formdata) if formdata is not None else Form()
+    return Form
 
 
 def answer_errors(form: AnswerForm) -> list[str]:

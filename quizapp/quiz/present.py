@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +18,8 @@ from quizapp.content.passages import Paragraph, passage_in_context
 from quizapp.grading.registry import Grade
 from quizapp.models import QuestionRevision, SourceDocument
 
-_BLANK_TOKEN = "\u2983BLANK{}\u2984"
+_BLANK_TOKEN = "\u2983BLANK{}.{}\u2984"
+_TAGS = re.compile(r"(<[^>]*>)")
 
 
 def format_number(value: float) -> str:
@@ -61,13 +64,29 @@ def given_answer_text(qtype: str, data: dict[str, Any], given: Any) -> str:
 
 
 def cloze_html(text: str, fill: list[Markup]) -> Markup:
-    """Render a cloze text with each blank replaced by the given markup (inputs or answers)."""
-    counter = iter(range(len(fill)))
-    tokenised = CLOZE_BLANK.sub(lambda _m: _BLANK_TOKEN.format(next(counter)), text)
-    html = str(render_markdown(tokenised))
-    for index, markup in enumerate(fill):
-        html = html.replace(_BLANK_TOKEN.format(index), str(markup), 1)
-    return Markup(html)
+    """Render a cloze text with each blank replaced by the given markup (inputs or answers).
+
+    The blanks become placeholder tokens, the text is rendered and sanitized, and then each token is swapped
+    for its markup, but only where it stands in text between tags: a blank that the author put inside a link
+    title must not carry an input into an attribute. The tokens are salted so that the text cannot spell one
+    out, directly or through an entity, and so move markup somewhere it was not meant to go.
+    """
+    for salt in itertools.count():
+        prefix = _BLANK_TOKEN.format(salt, "")[:-1]
+        tokens = [_BLANK_TOKEN.format(salt, index) for index in range(len(fill))]
+        counter = iter(tokens)
+        html = str(render_markdown(CLOZE_BLANK.sub(lambda _m, c=counter: next(c), text)))
+        counts = [html.count(token) for token in tokens]
+        if html.count(prefix) == sum(counts) and max(counts, default=0) <= 1:
+            break
+    # nh3 escapes < and > inside attribute values, so every piece that starts with < is one whole tag.
+    pieces = _TAGS.split(html)
+    for position, piece in enumerate(pieces):
+        if prefix in piece:
+            for token, markup in zip(tokens, fill, strict=True):
+                piece = piece.replace(token, "______" if piece.startswith("<") else str(markup))
+            pieces[position] = piece
+    return Markup("".join(pieces))
 
 
 def cloze_inputs(form: Any, data: dict[str, Any]) -> Markup:

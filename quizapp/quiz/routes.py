@@ -16,6 +16,8 @@ from quizapp.quiz.forms import HandInForm, SelfGradeForm, answer_form, given_ans
 from quizapp.quiz.present import cloze_inputs, correct_answer, feedback_context, given_answer_text
 from quizapp.quiz.service import (
     NoQuestions,
+    Progress,
+    attempt_progress,
     attempt_score,
     bank_overviews,
     enqueue_attempt_misses,
@@ -77,7 +79,7 @@ def question(attempt_id: int, position: int):
     status = 422 if form.errors else 200
     return render_template("quiz/question.html", item=item, form=form, data=data, deferred=deferred,
                            cloze=cloze_inputs(form, data) if qtype == "cloze" else None,
-                           total=len(attempt.items)), status
+                           total=attempt_progress(db.session, attempt_id).total), status
 
 
 @bp.post("/<int:attempt_id>/q/<int:position>/grade")
@@ -91,15 +93,16 @@ def self_grade(attempt_id: int, position: int):
     return redirect(_after(item))
 
 
-def _after(item, saved: bool = False) -> str:
+def _after(item, saved: bool = False, progress: Progress | None = None) -> str:
     """Where to go once an item is done: the next unanswered one, else the results (or, for assignments,
     the page to hand in). A saved answer of a deferred-feedback assignment moves on to the next position."""
     attempt = item.attempt
-    if saved and item.position < len(attempt.items):
+    progress = progress or attempt_progress(db.session, item.attempt_id)
+    if saved and item.position < progress.total:
         return url_for("quiz.question", attempt_id=attempt.id, position=item.position + 1)
-    following = None if saved else next_unanswered(attempt)
+    following = None if saved else progress.next_position
     if following is not None:
-        return url_for("quiz.question", attempt_id=attempt.id, position=following.position)
+        return url_for("quiz.question", attempt_id=attempt.id, position=following)
     if attempt.assignment_id is not None and attempt.finished_at is None:
         return url_for("quiz.hand_in", attempt_id=attempt.id)
     return url_for("quiz.results", attempt_id=attempt.id)
@@ -107,12 +110,13 @@ def _after(item, saved: bool = False) -> str:
 
 def _feedback(item):
     qtype, response = item.question.type, item.response
+    progress = attempt_progress(db.session, item.attempt_id)
     result = None if qtype == "flashcard" else grade(qtype, item.revision.data, response.given)
     return render_template(
         "quiz/feedback.html", item=item, response=response,
         **feedback_context(db.session, qtype, item.revision, response.given, result),
         grade_form=SelfGradeForm() if qtype == "flashcard" and response.given is None else None,
-        next_url=_after(item), total=len(item.attempt.items),
+        next_url=_after(item, progress), total=progress.total,
     )
 
 

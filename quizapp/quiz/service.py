@@ -6,14 +6,14 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from quizapp.banks.visibility import visible_banks
 from quizapp.grading import grade
 from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
-from quizapp.models.types import utcnow
+from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.srs.queue import enqueue_missed
 
 CHOICE_TYPES = ("single_choice", "multiple_response")
@@ -85,41 +85,88 @@ def _choice_order(qtype: str, data: dict[str, Any], rng: random.Random) -> list[
     return order
 
 
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    next_position: int | None  # the first item without a (complete) answer; None when all are answered
+
+
+# The statements every question page and answer runs are built once, with bound parameters: building and
+# cache-keying a statement costs more than running it on a small table.
+# One query brings what the question and feedback pages read: the attempt and its bank, the question, the
+# pinned revision and the answer if any.
+_ITEM = (
+    select(QuizItem).join(QuizItem.attempt)
+    .options(contains_eager(QuizItem.attempt).joinedload(QuizAttempt.bank), joinedload(QuizItem.question),
+             joinedload(QuizItem.revision), joinedload(QuizItem.response))
+    .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.user_id == bindparam("user_id"),
+           QuizItem.position == bindparam("position"))
+)
+_PROGRESS = (
+    select(QuizItem.position, Question.type, Response.id, Response.given)
+    .join(Question, Question.id == QuizItem.question_id)
+    .outerjoin(Response, Response.item_id == QuizItem.id)
+    .where(QuizItem.attempt_id == bindparam("attempt_id")).order_by(QuizItem.position)
+)
+_items, _responses = QuizItem.__table__, Response.__table__
+# Core statements on the tables: ORM-enabled DML would synchronise the session and cost a query of its own.
+_INSERT_RESPONSE = insert(_responses)
+_FINISH = (
+    update(QuizAttempt.__table__)
+    .where(QuizAttempt.__table__.c.id == bindparam("attempt_id"), QuizAttempt.__table__.c.finished_at.is_(None),
+           ~exists(select(_items.c.id).outerjoin(_responses, _responses.c.item_id == _items.c.id)
+                   .where(_items.c.attempt_id == bindparam("attempt_id"), _responses.c.id.is_(None))))
+    .values(finished_at=bindparam("now", type_=UTCDateTime()))
+)
+
+
 def get_item(session: Session, user: User, attempt_id: int, position: int) -> QuizItem | None:
-    """The item at a position of one of the user's own attempts, or None."""
-    return session.scalar(
-        select(QuizItem).join(QuizAttempt)
-        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id, QuizItem.position == position)
-    )
+    """The item at a position of one of the user's own attempts, with what its pages show, or None."""
+    return session.scalar(_ITEM, {"attempt_id": attempt_id, "user_id": user.id, "position": position})
 
 
-def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = False) -> Response:
-    """Grade and record an answer. A repeated submit returns the answer already recorded, unless `replace`
-    (assignments that show feedback only later let students change answers until they hand in)."""
+def attempt_progress(session: Session, attempt_id: int) -> Progress:
+    """How many items the attempt has and which comes next, in one query."""
+    rows = session.execute(_PROGRESS, {"attempt_id": attempt_id}).all()
+    following = next((position for position, qtype, response_id, given in rows
+                      if response_id is None or (qtype == "flashcard" and given is None)), None)
+    return Progress(len(rows), following)
+
+
+def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = False) -> bool:
+    """Grade and record an answer; False when the item has one already (a double click, a second tab).
+    With `replace`, an answer already there is changed instead: assignments that show feedback only later
+    let students change answers until they hand in."""
     if item.response is not None:
-        return _replace(item.response, item, given) if replace else item.response
+        if replace:
+            _replace(item.response, item, given)
+        return replace
     pending_self_grade = item.question.type == "flashcard"
     result = None if pending_self_grade else grade(item.question.type, item.revision.data, given)
-    response = Response(
-        item=item, user_id=item.attempt.user_id, question_id=item.question_id,
-        revision_id=item.revision_id, given=None if pending_self_grade else given,
-        is_correct=bool(result and result.correct), score=result.score if result else 0.0,
-    )
-    session.add(response)
+    user_id, now = item.attempt.user_id, utcnow()
     try:
-        session.flush()
+        session.execute(_INSERT_RESPONSE, {
+            "item_id": item.id, "user_id": user_id, "question_id": item.question_id,
+            "revision_id": item.revision_id, "given": None if pending_self_grade else given,
+            "is_correct": bool(result and result.correct), "score": result.score if result else 0.0,
+            "answered_at": now,
+        })
     except IntegrityError:
-        # Another request recorded this item first (a double click, a second tab):
-        # nothing else is pending, so roll back and keep (or update) the answer that won.
+        # Another request recorded this item first (a double click, a second tab): nothing else is
+        # pending, so roll back; the answer that won stands (the unique item_id makes a second one
+        # impossible), or is changed where changing is allowed.
         session.rollback()
         existing = session.scalar(select(Response).where(Response.item_id == item.id))
         if existing is None:
             raise
-        return _replace(existing, item, given) if replace else existing
+        if replace:
+            _replace(existing, item, given)
+        return replace
     if result is not None and not result.correct and _feedback_now(item.attempt):
-        enqueue_missed(session, response.user_id, item.question_id)
-    _finish_if_complete(session, item.attempt)
-    return response
+        enqueue_missed(session, user_id, item.question_id, now)
+    if item.attempt.assignment_id is None:  # assignment attempts are handed in, or closed by their deadline
+        session.execute(_FINISH, {"attempt_id": item.attempt_id, "now": now})
+    return True
 
 
 def _replace(response: Response, item: QuizItem, given: Any) -> Response:
@@ -160,16 +207,6 @@ def record_self_grade(session: Session, item: QuizItem, knew: bool) -> Response 
     if filled and not knew:
         enqueue_missed(session, user_id, item.question_id)
     return response
-
-
-def _finish_if_complete(session: Session, attempt: QuizAttempt) -> None:
-    if attempt.assignment_id is not None:
-        return  # assignment attempts are handed in explicitly, or closed by their deadline
-    answered = session.scalar(
-        select(func.count()).select_from(Response).join(QuizItem).where(QuizItem.attempt_id == attempt.id)
-    )
-    if answered >= len(attempt.items) and attempt.finished_at is None:
-        attempt.finished_at = utcnow()
 
 
 def attempt_score(attempt: QuizAttempt) -> tuple[float, int]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import Executable, and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -170,24 +171,33 @@ def next_due_at(session: Session, user: User) -> datetime | None:
 def enqueue_missed(session: Session, user_id: int, question_id: int, now: datetime | None = None) -> None:
     """Put a question answered wrongly into the user's review queue, due now.
 
-    An insert that ignores an existing card, then an update that only moves a due date earlier:
-    both are single statements, so concurrent answers cannot collide or undo each other."""
+    An insert that ignores an existing card, then, if there was one, an update that only moves its due date
+    earlier: both are single statements, so concurrent answers cannot collide or undo each other."""
     now = now or utcnow()
     state = fresh_state(now)
-    values = {"user_id": user_id, "question_id": question_id, "state": int(state.state), "step": state.step,
-              "due": now, "version": 1, "origin": "missed", "created_at": now}
-    insert = _insert_for(session)(Card.__table__).values(**values)
-    session.execute(insert.on_conflict_do_nothing(index_elements=["user_id", "question_id"]))
-    session.execute(
-        update(Card.__table__)
-        .where(Card.user_id == user_id, Card.question_id == question_id, Card.due > now)
-        .values(due=now, version=Card.__table__.c.version + 1)
+    insert, move_earlier = _enqueue_statements(session.get_bind().dialect.name)
+    inserted = session.execute(insert, {"user_id": user_id, "question_id": question_id, "state": int(state.state),
+                                        "step": state.step, "due": now, "version": 1, "origin": "missed",
+                                        "created_at": now}).first()
+    if inserted is None:
+        session.execute(move_earlier, {"b_user_id": user_id, "b_question_id": question_id, "b_due": now})
+
+
+@cache
+def _enqueue_statements(dialect: str) -> tuple[Executable, Executable]:
+    """The two statements of enqueue_missed, built once per dialect on the table (no ORM bookkeeping)."""
+    cards = Card.__table__
+    # RETURNING tells whether a row went in (rowcount is not reliable for this on every driver).
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(cards).on_conflict_do_nothing(
+        index_elements=["user_id", "question_id"]).returning(cards.c.id)
+    due = bindparam("b_due", type_=cards.c.due.type)
+    move_earlier = (
+        update(cards)
+        .where(cards.c.user_id == bindparam("b_user_id"), cards.c.question_id == bindparam("b_question_id"),
+               cards.c.due > due)
+        .values(due=due, version=cards.c.version + 1)
     )
-
-
-def _insert_for(session: Session):
-    dialect = session.get_bind().dialect.name
-    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert, move_earlier
 
 
 def day_bounds(user: User, now: datetime, days_back: int) -> datetime:

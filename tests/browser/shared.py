@@ -1,0 +1,98 @@
+"""Fixtures for browser test modules that share one live server and one Chromium across their tests.
+
+Import the fixtures into a test module (`from tests.browser.shared import module_browser, module_server`) to
+use them; the database and its accounts then live as long as the module.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from quizapp.auth.accounts import register_user
+from quizapp.banks.checker import check_paths
+from quizapp.banks.loader import load_banks
+from quizapp.extensions import db
+from quizapp.models import Role
+from tests.browser.conftest import CHROMIUM
+from tests.conftest import PASSWORD, QUESTIONS, make_app
+
+
+@dataclass
+class Server:
+    url: str
+    app: Flask
+
+    def add_user(self, email: str, name: str, role: Role = Role.STUDENT, **settings) -> str:
+        """Create an account straight in the database; its password is tests.conftest.PASSWORD."""
+        with self.app.app_context():
+            user = register_user(db.session, email, name, PASSWORD, role)
+            for key, value in settings.items():
+                setattr(user, key, value)
+            db.session.commit()
+            db.session.remove()
+        return email
+
+
+@pytest.fixture(scope="module")
+def module_server(databases, tmp_path_factory) -> Iterator[Server]:
+    """The app with the real banks loaded, served on a free loopback port for a whole test module."""
+    folder = tmp_path_factory.mktemp("live")
+    url = databases.fresh(folder)
+    app = make_app(url, folder)
+    with app.app_context():
+        load_banks(db.session, check_paths([QUESTIONS], QUESTIONS))
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Server(f"http://127.0.0.1:{server.server_port}", app)
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()
+    databases.drop(url)
+
+
+@pytest.fixture(scope="module")
+def module_browser():
+    """One headless Chromium for a whole test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def kind_of(page) -> str:
+    """Which type of question the page asks, from its inputs."""
+    form = page.locator("article.question form")
+    radios = form.locator("input[type=radio]").count()
+    if form.locator(".cloze").count():
+        return "cloze"
+    if form.locator(".flashcard-front").count():
+        return "flashcard"
+    if radios:
+        return "true_false" if radios == 2 else "single_choice"
+    if form.locator("input[type=checkbox]").count():
+        return "multiple_response"
+    return "numeric" if form.locator(".answer-input [inputmode=decimal]").count() else "short_text"

@@ -1,0 +1,383 @@
+"""axe-core finds no serious or critical problem on any type of page, and the main actions work by keyboard alone
+with a visible focus.
+
+axe-core comes inside the axe-playwright-python wheel (axe.min.js) and is injected into each page by Playwright,
+so nothing is fetched at run time. One live server and one Chromium serve the whole module: the fixture `site`
+sets up a class, an assignment, attempts and study cards once, and each page type is then a test of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from quizapp.models import Role
+from tests.browser.conftest import screenshot
+from tests.browser.shared import kind_of, log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.conftest import FIXTURE_BANKS
+from tests.test_uploads import BROKEN_BANK, zipped
+
+pytestmark = pytest.mark.browser
+
+QUESTION_TYPES = ("single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze", "flashcard")
+BLOCKING = ("serious", "critical")
+
+
+def fixture_bank_zip() -> bytes:
+    folder = FIXTURE_BANKS / "bank"
+    return zipped({f"bank/{path.name}": path.read_bytes() for path in sorted(folder.glob("*.yaml"))})
+
+
+@dataclass
+class Site:
+    """The live server with its accounts logged in (one page each) and the addresses of the pages set up."""
+
+    base: str
+    pages: dict[str, object]
+    urls: dict[str, str] = field(default_factory=dict)
+
+
+def _start_practice(page, base: str, length: int) -> None:
+    page.goto(base + "/")
+    bank = page.locator("section.bank", has=page.get_by_role("heading", name="Fixture bank"))
+    bank.get_by_label("Number of questions").fill(str(length))
+    bank.get_by_role("button", name="Start quiz").click()
+    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
+
+
+def _answer(page) -> None:
+    form = page.locator("article.question form")
+    radios, boxes = form.locator("input[type=radio]"), form.locator("input[type=checkbox]")
+    if radios.count():
+        radios.first.check()
+    if boxes.count():
+        boxes.first.check()
+    for text_field in form.locator("input[type=text], input:not([type])").all():
+        text_field.fill("98")
+    with page.expect_navigation():
+        form.locator("input[type=submit], button[type=submit]").first.click()
+
+
+@pytest.fixture(scope="module")
+def site(module_browser, module_server) -> Iterator[Site]:  # noqa: F811 - fixtures
+    server = module_server
+    base = server.url
+    accounts = {
+        "student": server.add_user("ada@example.org", "Ada Lovelace"),
+        "instructor": server.add_user("teacher@example.org", "Ms Teacher", Role.INSTRUCTOR),
+        "admin": server.add_user("admin@example.org", "Admin", Role.ADMIN),
+        "newcomer": server.add_user("new@example.org", "New Student", new_cards_per_day=0),
+    }
+    pages = {"anonymous": module_browser.new_context(viewport={"width": 1000, "height": 800}).new_page()}
+    for role, email in accounts.items():
+        pages[role] = module_browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
+        log_in(pages[role], base, email)
+    site = Site(base, pages)
+    urls = site.urls
+    teacher, student = pages["instructor"], pages["student"]
+
+    # The instructor uploads the fixture bank (one question of each type), publishes it and sets an assignment.
+    teacher.goto(base + "/banks/upload")
+    teacher.get_by_label("Bank file").set_input_files(
+        files=[{"name": "fixture.zip", "mimeType": "application/zip", "buffer": fixture_bank_zip()}])
+    teacher.get_by_role("button", name="Upload and check").click()
+    teacher.wait_for_url(re.compile(r"/banks/\d+/preview$"))
+    urls["preview"] = teacher.url
+    teacher.get_by_label("Everyone").check()
+    teacher.get_by_role("button", name="Publish").click()
+    teacher.goto(base + "/classes/")
+    teacher.get_by_label("Class name").fill("Civics 9B")
+    teacher.get_by_role("button", name="Create class").click()
+    teacher.wait_for_url(re.compile(r"/classes/\d+$"))
+    urls["class"] = teacher.url
+    code = teacher.locator(".join-code .code").inner_text()
+    teacher.get_by_role("link", name="Set an assignment").first.click()
+    urls["choose bank"] = teacher.url
+    teacher.get_by_role("link", name="Fixture bank").click()
+    urls["assignment form"] = teacher.url
+    teacher.get_by_label("Title", exact=True).fill("Parliament check")
+    teacher.get_by_role("button", name="Create assignment").click()
+    teacher.wait_for_url(re.compile(r"/assignments/\d+$"))
+    urls["assignment"] = teacher.url
+
+    # The student joins, does the assignment and hands it in, then starts a second attempt.
+    student.goto(base + "/classes/")
+    student.get_by_label("Join code").fill(code)
+    student.get_by_role("button", name=re.compile("Join")).click()
+    student.wait_for_url(re.compile(r"/classes/\d+/work$"))
+    urls["student class"] = student.url
+    student.get_by_role("button", name=re.compile("Start")).click()
+    for _question in range(7):  # the fixture bank's questions less its flashcard
+        _answer(student)
+        with student.expect_navigation():
+            student.locator(".next a").click()
+    assert student.url.endswith("/hand-in")
+    student.get_by_role("button", name=re.compile("Hand in")).click()
+    student.wait_for_url(re.compile(r"/results$"))
+    urls["assignment results"] = student.url
+    student.goto(urls["student class"])
+    student.get_by_role("button", name=re.compile("Start another")).click()
+    student.wait_for_url(re.compile(r"/q/1$"))
+    urls["hand in"] = student.url.rsplit("/q/", 1)[0] + "/hand-in"
+
+    # Two practice quizzes: one left unanswered (a question of each type), one answered (the feedback of each).
+    _start_practice(student, base, 8)
+    for position in range(1, 9):
+        student.goto(re.sub(r"/q/\d+$", f"/q/{position}", student.url))
+        urls.setdefault(f"question: {kind_of(student)}", student.url)
+    _start_practice(student, base, 8)
+    for _position in range(8):
+        kind = kind_of(student)
+        _answer(student)
+        urls.setdefault(f"feedback: {kind}", student.url)
+        grade = student.get_by_role("button", name="I knew it")
+        with student.expect_navigation():
+            (grade if grade.count() else student.locator(".next a")).click()
+    urls["results"] = student.url
+    student.goto(urls["feedback: single_choice"])
+    urls["source"] = base + student.get_by_role("link", name="Read this passage in the full text").first.get_attribute(
+        "href")
+    student.goto(base + "/study/")
+    bank = student.locator("#study-bank option", has_text="Fixture bank").get_attribute("value")
+    urls["study"] = f"{base}/study/?bank={bank}"
+    student.goto(base + "/auth/tokens")
+    student.get_by_label("What the token is for").fill("grade export")
+    student.get_by_role("button", name=re.compile("token", re.I)).click()
+
+    teacher.goto(urls["class"].rstrip("/") + "/gradebook")
+    urls["gradebook"] = teacher.url
+    teacher.locator(".gradebook tbody th a").first.click()
+    urls["student work"] = teacher.url
+    teacher.locator("main li a").first.click()
+    urls["attempt"] = teacher.url
+    teacher.goto(urls["assignment"] + "/statistics")
+    urls["statistics"] = teacher.url
+    teacher.locator(".item-stats h2 a").first.click()
+    urls["item"] = teacher.url
+    yield site
+    for page in pages.values():
+        page.context.close()
+
+
+def _study_back(page, site: Site) -> None:
+    page.goto(site.urls["study"])
+    for text_field in page.locator("#study-front input[type=text]").all():
+        text_field.fill("98")
+    for choice in page.locator("#study-front input[type=radio], #study-front input[type=checkbox]").all()[:1]:
+        choice.check()
+    page.locator("[data-reveal]").click()
+    page.wait_for_url(re.compile(r"/study/\d+/answer$"))
+
+
+def _upload_problems(page, site: Site) -> None:
+    page.goto(site.base + "/banks/upload")
+    page.get_by_label("Bank file").set_input_files(
+        files=[{"name": "civics.yaml", "mimeType": "application/yaml", "buffer": BROKEN_BANK.encode()}])
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("alert").wait_for()
+
+
+def _form_errors(path: str, button: str) -> Callable:
+    def submit_empty(page, site: Site) -> None:
+        page.goto(site.base + path)
+        page.get_by_role("button", name=button).click()
+        page.locator(".error-summary, .error").first.wait_for()
+    return submit_empty
+
+
+# Each page type: who looks at it, and either a path, a key of site.urls, or a function that brings it up.
+PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
+    "home, logged out": ("anonymous", "/"),
+    "register": ("anonymous", "/auth/register"),
+    "register with errors": ("anonymous", _form_errors("/auth/register", "Create account")),
+    "login": ("anonymous", "/auth/login"),
+    "login with errors": ("anonymous", _form_errors("/auth/login", "Log in")),
+    "sources": ("anonymous", "/sources/"),
+    "not found": ("anonymous", "/no/such/page"),
+    "home": ("student", "/"),
+    **{f"question: {kind}": ("student", f"question: {kind}") for kind in QUESTION_TYPES},
+    **{f"feedback: {kind}": ("student", f"feedback: {kind}") for kind in QUESTION_TYPES},
+    "results": ("student", "results"),
+    "source passage": ("student", "source"),
+    "study front": ("student", "study"),
+    "study back": ("student", _study_back),
+    "study settings": ("student", "/study/settings"),
+    "study done": ("newcomer", "/study/"),
+    "progress": ("student", "/progress/"),
+    "progress, empty": ("newcomer", "/progress/"),
+    "classes, student": ("student", "/classes/"),
+    "join a class": ("student", "/classes/join"),
+    "student's class": ("student", "student class"),
+    "hand in": ("student", "hand in"),
+    "assignment results": ("student", "assignment results"),
+    "account and API tokens": ("student", "/auth/tokens"),
+    "forbidden": ("student", "/banks/mine"),
+    "classes, instructor": ("instructor", "/classes/"),
+    "class": ("instructor", "class"),
+    "choose a bank": ("instructor", "choose bank"),
+    "assignment form": ("instructor", "assignment form"),
+    "assignment": ("instructor", "assignment"),
+    "gradebook": ("instructor", "gradebook"),
+    "student work": ("instructor", "student work"),
+    "attempt": ("instructor", "attempt"),
+    "item statistics": ("instructor", "statistics"),
+    "item": ("instructor", "item"),
+    "my banks": ("instructor", "/banks/mine"),
+    "upload": ("instructor", "/banks/upload"),
+    "upload with problems": ("instructor", _upload_problems),
+    "preview": ("instructor", "preview"),
+    "users": ("admin", "/admin/users"),
+}
+
+
+def show(site: Site, name: str):
+    role, how = PAGE_TYPES[name]
+    page = site.pages[role]
+    if callable(how):
+        how(page, site)
+    else:
+        page.goto(site.base + how if how.startswith("/") else site.urls[how])
+    page.wait_for_load_state("load")
+    return page
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        lines += [f"    {', '.join(map(str, n['target']))}: {n['html'][:160]}" for n in v["nodes"][:5]]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_no_serious_accessibility_violations(site, axe, name):
+    page = show(site, name)
+    violations = axe.run(page).response["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, f"{name} ({page.url}):\n{describe(blocking)}"
+
+
+def _focus_state(page) -> dict | None:
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const style = getComputedStyle(el), box = el.getBoundingClientRect();
+        return {
+            what: el.tagName.toLowerCase() + (el.type ? '[' + el.type + ']' : '') + ' ' +
+                  (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40),
+            outlined: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+            shadowed: style.boxShadow !== 'none',
+            onscreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0 &&
+                      box.left < innerWidth && box.top < innerHeight,
+        };
+    }""")
+
+
+def tab_to(page, wanted: Callable[[dict], bool], limit: int = 60) -> dict:
+    """Press Tab until the focused element is the one wanted; every element on the way shows its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = _focus_state(page)
+        assert state is not None, "the focus left the page"
+        assert state["outlined"] or state["shadowed"], f"no visible focus on {state['what']}"
+        assert state["onscreen"], f"{state['what']} has the focus but is off screen"
+        if wanted(state):
+            return state
+    raise AssertionError("never reached by Tab")
+
+
+def test_a_quiz_is_taken_with_the_keyboard_alone(module_browser, module_server, site):  # noqa: F811 - fixtures
+    base = module_server.url
+    page = module_browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
+    log_in(page, base, module_server.add_user("keys@example.org", "Keyboard User"))
+    page.goto(base + "/")
+    first = tab_to(page, lambda s: True)
+    assert "Skip to content" in first["what"]
+    # The fixture bank comes first: its length field, then its start button.
+    tab_to(page, lambda s: s["what"].startswith("input[number]"))
+    page.keyboard.press("Control+A")
+    page.keyboard.type("8")
+    tab_to(page, lambda s: s["what"] == "input[submit] Start quiz")
+    assert page.evaluate("document.activeElement.closest('section.bank').innerText").find("Fixture bank") >= 0
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/q/1$"))
+    for position in range(1, 9):
+        kind = kind_of(page)
+        if kind in ("single_choice", "true_false", "multiple_response"):
+            tab_to(page, lambda s: s["what"].startswith(("input[radio]", "input[checkbox]")))
+            page.keyboard.press("Space")
+        elif kind == "cloze":
+            for _ in page.locator(".blank-input").all():
+                tab_to(page, lambda s: s["what"].startswith("input[text]"))
+                page.keyboard.type("98")
+        elif kind != "flashcard":
+            tab_to(page, lambda s: s["what"].startswith("input[text]"))
+            page.keyboard.type("98")
+        tab_to(page, lambda s: s["what"].startswith("input[submit]"))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("#verdict").is_visible()
+        tab_to(page, lambda s: s["what"].endswith(("I knew it", "Next question", "See your results")))
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        if position == 8:
+            break
+    page.wait_for_url(re.compile(r"/results$"))
+    assert page.get_by_role("heading", name="Results").is_visible()
+    page.context.close()
+
+
+def test_focus_is_visible_everywhere_on_the_class_pages(site):
+    """Tab through a whole page or two: every stop is outlined and on screen."""
+    for page, url in ((site.pages["instructor"], site.urls["assignment form"]),
+                      (site.pages["instructor"], site.urls["gradebook"]),
+                      (site.pages["student"], site.urls["feedback: cloze"])):
+        page.goto(url)
+        page.evaluate("document.activeElement.blur()")
+        seen = 0
+        for _ in range(150):
+            page.keyboard.press("Tab")
+            state = _focus_state(page)
+            if state is None:
+                break
+            assert state["outlined"] or state["shadowed"], f"no visible focus on {state['what']} at {url}"
+            seen += 1
+        assert seen >= 5
+
+
+@pytest.mark.parametrize("width", [390, 1920])
+def test_pages_fit_phones_and_projectors(module_browser, site, axe, width):  # noqa: F811 - fixtures
+    """Screenshots of the main page types at a phone's and a projector's width; nothing runs off the side."""
+    state = site.pages["student"].context.storage_state()
+    teacher_state = site.pages["instructor"].context.storage_state()
+    overflowing = []
+    for role_state, names in ((state, ["home", "question: cloze", "feedback: single_choice", "results", "progress"]),
+                              (teacher_state, ["gradebook", "preview", "assignment form"])):
+        context = module_browser.new_context(viewport={"width": width, "height": 900}, storage_state=role_state)
+        page = context.new_page()
+        for name in names:
+            _role, how = PAGE_TYPES[name]
+            page.goto(site.base + how if how.startswith("/") else site.urls[how])
+            screenshot(page, f"a11y-{width}-{re.sub(r'[^a-z]+', '-', name)}")
+            wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                .filter(el => !el.closest('.table-scroll') && el.getBoundingClientRect().right >
+                              document.documentElement.clientWidth + 1)
+                .map(el => el.tagName + '.' + el.className)""")
+            if wide:
+                overflowing.append(f"{name}: {wide[:5]}")
+            if width < 600:  # the phone layout is a page type of its own for axe (target sizes, reflow)
+                blocking = [v for v in axe.run(page).response["violations"] if v["impact"] in BLOCKING]
+                assert not blocking, f"{name} at {width}px:\n{describe(blocking)}"
+        context.close()
+    assert overflowing == [], f"wider than {width}px: {overflowing}"
+
