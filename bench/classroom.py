@@ -8,10 +8,10 @@ and starts a quiz on one topic of the referendum bank, long enough that every qu
 single-choice question. Then all of them answer that question at random moments within the burst window,
 follow the redirect to the feedback page and open the next question.
 
-Last, the throughput phase: the students answer the rest of their quizzes as fast as the server lets them,
-at most --concurrency at a time, which gives the answer throughput. A bare Flask app under the same gunicorn
-settings then takes the same number of form posts the same way; the ratio of the two throughputs is the
-share of the bare floor that the real answer path keeps.
+Last, the throughput phase: the students answer the next --rest questions of their quizzes as fast as the
+server lets them, at most --concurrency at a time, which gives the answer throughput. A bare Flask app under
+the same gunicorn settings then takes the same number of form posts the same way; the ratio of the two
+throughputs is the share of the bare floor that the real answer path keeps.
 
 Prints requests per second and p50/p95/p99 latency per endpoint, the errors, the server CPU time per request
 (steadier than throughput on a shared machine), and a check of the database: every answer the server
@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp  # noqa: E402
 
 from bench.classroom_db import Answer, Plan, check_answers, machine, prepare, quiz_items  # noqa: E402
-from bench.loadgen import Gunicorn, Recorder, Student  # noqa: E402
+from bench.loadgen import Gunicorn, Recorder, Student, machine_busy_seconds, wait_for_quiet  # noqa: E402
 
 PASSWORD = "classroom benchmark password"
 BURST = ("POST answer", "GET feedback", "GET next question")
@@ -89,9 +89,9 @@ async def burst_turn(seat: Seat, delay: float, acknowledged: set[tuple[int, int]
     await student.request("GET next question", "GET", f"/quiz/{student.attempt_id}/q/{seat.rest[0][0]}", 200)
 
 
-async def finish_quiz(seat: Seat, acknowledged: set[tuple[int, int]]) -> None:
-    """Answer the rest of the quiz, one question after the other."""
-    for given in seat.rest:
+async def go_on(seat: Seat, questions: int, acknowledged: set[tuple[int, int]]) -> None:
+    """Answer the next questions of the quiz, one after the other."""
+    for given in seat.rest[:questions]:
         await answer(seat, given, "POST answer (throughput)", acknowledged)
 
 
@@ -102,7 +102,7 @@ async def run_class(args: argparse.Namespace, plan: Plan, app: Gunicorn, bare: G
     seats = [Seat(Student(i, app.url, connector, recorder)) for i in range(args.students)]
     acknowledged: set[tuple[int, int]] = set()
     probes: dict[str, Callable[[], float]] = {"app": app.cpu_seconds, "bare": bare.cpu_seconds,
-                                              "load generator": time.process_time}
+                                              "load generator": time.process_time, "machine": machine_busy_seconds}
     try:
         with recorder.phase("setup", probes):
             logged = await bounded(args.concurrency, [s.student.log_in(PASSWORD) for s in seats])
@@ -115,10 +115,14 @@ async def run_class(args: argparse.Namespace, plan: Plan, app: Gunicorn, bare: G
             seat.shared, seat.rest = shared, rest
 
         rng = random.Random(args.seed)
+        if args.quiet:
+            recorder.waited["burst"] = wait_for_quiet(args.quiet)
         with recorder.phase("burst", probes):
             await asyncio.gather(*(burst_turn(s, rng.uniform(0, args.burst), acknowledged) for s in seats))
+        if args.quiet:
+            recorder.waited["throughput"] = wait_for_quiet(args.quiet)
         with recorder.phase("throughput", probes):
-            await bounded(args.concurrency, [finish_quiz(s, acknowledged) for s in seats])
+            await bounded(args.concurrency, [go_on(s, args.rest, acknowledged) for s in seats])
 
         posts = len(recorder.latencies["POST answer (throughput)"])
         floor = Student(-1, bare.url, connector, recorder)
@@ -155,13 +159,23 @@ def report(args: argparse.Namespace, recorder: Recorder, load_before: str, check
     print(f"\nanswer throughput {answers:.0f}/s, bare Flask {bare:.0f}/s, ratio {answers / bare:.2f}")
     per_answer = cpu_ms(recorder, "throughput", "app", "POST answer (throughput)")
     per_bare = cpu_ms(recorder, "bare", "bare", "POST bare Flask")
-    client = cpu_ms(recorder, "throughput", "load generator", "POST answer (throughput)")
-    print(f"server CPU per request: answer {per_answer:.2f} ms, bare Flask {per_bare:.2f} ms "
-          f"(ratio {per_bare / per_answer:.2f}); load generator {client:.2f} ms per answer")
-    burst = recorder.spans["burst"]
-    burst_cpu = sum(recorder.cpu["burst"].values()) / (burst[1] - burst[0])
-    print(f"burst phase: {burst[1] - burst[0]:.1f} s, app and load generator busy {burst_cpu:.2f} of "
-          f"{os.cpu_count()} cores")
+    client_answer = cpu_ms(recorder, "throughput", "load generator", "POST answer (throughput)")
+    client_bare = cpu_ms(recorder, "bare", "load generator", "POST bare Flask")
+    print(f"CPU per request, server: answer {per_answer:.2f} ms, bare Flask {per_bare:.2f} ms (ratio "
+          f"{per_bare / per_answer:.2f}); load generator: {client_answer:.2f} ms per answer, {client_bare:.2f} ms "
+          f"per bare post")
+    requests = sum(len(recorder.latencies[e]) for e in BURST)
+    print(f"burst: {recorder.cpu['burst']['app'] * 1000 / requests:.2f} ms of gunicorn CPU per request; "
+          f"'all else' below is the rest of the machine, PostgreSQL included when it runs here")
+    for phase in ("burst", "throughput", "bare"):
+        start, end = recorder.spans[phase]
+        cpu = {probe: seconds / (end - start) for probe, seconds in recorder.cpu[phase].items()}
+        server = cpu["bare"] if phase == "bare" else cpu["app"]
+        others = cpu["machine"] - server - cpu["load generator"]
+        waited = recorder.waited.get(phase)
+        waited = f" (after {waited:.0f} s waiting for a quiet machine)" if waited is not None else ""
+        print(f"{phase} phase: {end - start:.1f} s{waited}; cores busy: gunicorn {server:.2f}, load generator "
+              f"{cpu['load generator']:.2f}, all else {others:.2f} (of {os.cpu_count()})")
 
     acknowledged, stored, duplicated, unacknowledged = checked
     lost = acknowledged - stored
@@ -189,7 +203,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
     parser.add_argument("--concurrency", type=int, default=64, help="students at a time outside the burst")
+    parser.add_argument("--rest", type=int, default=10, help="questions each student answers in the throughput phase")
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--quiet", type=float, default=0.0,
+                        help="before the burst and the throughput phase, wait until the machine is this share idle")
     parser.add_argument("--app", default="quizapp:create_app()", help="WSGI app to serve (a profiling wrapper)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="quizapp-classroom-"))

@@ -30,6 +30,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent on anything but idling, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for_quiet(idle_share: float, timeout: float = 900) -> float:
+    """Wait until the machine was at least `idle_share` idle over two seconds; returns the seconds waited."""
+    started = time.monotonic()
+    cores = os.cpu_count() or 1
+    while time.monotonic() - started < timeout:
+        before = machine_busy_seconds()
+        time.sleep(2)
+        if 1 - (machine_busy_seconds() - before) / (2 * cores) >= idle_share:
+            break
+    return time.monotonic() - started
+
+
 class Gunicorn:
     """gunicorn with the project's gunicorn.conf.py, serving `app` on a loopback port."""
 
@@ -97,6 +115,7 @@ class Recorder:
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     spans: dict[str, tuple[float, float]] = field(default_factory=dict)
     cpu: dict[str, dict[str, float]] = field(default_factory=dict)
+    waited: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
     def phase(self, name: str, probes: dict[str, Callable[[], float]]) -> Iterator[None]:
