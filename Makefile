@@ -39,15 +39,15 @@ check: install
 run: load
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# Production server: gunicorn with gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_BIND); refuses to start without SECRET_KEY.
+# Production server: gunicorn with quizapp/gunicorn_conf.py (WEB_CONCURRENCY, GUNICORN_BIND); refuses to start without SECRET_KEY.
 serve: load
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py
+	$(VENV)/bin/gunicorn --config python:quizapp.gunicorn_conf
 
 test: install-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test
-	$(VENV)/bin/ruff check quizapp tests bench migrations/env.py gunicorn.conf.py
+	$(VENV)/bin/ruff check quizapp tests bench migrations/env.py
 
 # Importers and exporters against the upstream test files in ../shared/formats (never copied here).
 conformance: install

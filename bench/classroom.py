@@ -2,7 +2,7 @@
 
     python bench/classroom.py [--students 500] [--burst 5] [--database-url URL] [--workers N] [--threads N]
 
-Starts gunicorn (the project's gunicorn.conf.py) on a fresh database: a temporary SQLite file, or the given
+Starts gunicorn (the project's quizapp/gunicorn_conf.py) on a fresh database: a temporary SQLite file, or the given
 PostgreSQL database, which must be empty. Every student logs in through the real login form (CSRF included)
 and starts a quiz on one topic of the referendum bank, long enough that every quiz holds the same
 single-choice question. Then all of them answer that question at random moments within the burst window,

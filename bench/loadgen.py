@@ -49,7 +49,7 @@ def wait_for_quiet(idle_share: float, timeout: float = 900) -> float:
 
 
 class Gunicorn:
-    """gunicorn with the project's gunicorn.conf.py, serving `app` on a loopback port."""
+    """gunicorn with the project's quizapp/gunicorn_conf.py, serving `app` on a loopback port."""
 
     def __init__(self, app: str, env: dict[str, str], workers: int, threads: int, worker_class: str, log: Path):
         self.port = free_port()
@@ -60,7 +60,7 @@ class Gunicorn:
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         self.log = log.open("w")
         self.process = subprocess.Popen(
-            [str(gunicorn), "--config", str(ROOT / "gunicorn.conf.py"), app],
+            [str(gunicorn), "--config", "python:quizapp.gunicorn_conf", app],
             cwd=ROOT, env={**os.environ, **env, **settings}, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )

@@ -5,7 +5,7 @@
 # The configuration files are the ones in deploy/, with paths and ports rewritten for the rehearsal.
 # Needs: nginx, redis-server, openssl, curl, PostgreSQL server binaries, and the project's .venv (`make install`).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 root=$PWD
 base=${REHEARSAL_PORT_BASE:-18000}
 prefix=$(mktemp -d /tmp/quizapp-rehearsal.XXXXXX)
@@ -27,9 +27,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_app() {  # NAME PORT: gunicorn with gunicorn.conf.py in the background, settings from the environment
+start_app() {  # NAME PORT: gunicorn with quizapp/gunicorn_conf.py in the background, settings from the environment
   GUNICORN_BIND=127.0.0.1:$2 WEB_CONCURRENCY=2 GUNICORN_ACCESSLOG="$prefix/$1-access.log" \
-    .venv/bin/gunicorn --config gunicorn.conf.py >"$prefix/$1.log" 2>&1 &
+    .venv/bin/gunicorn --config python:quizapp.gunicorn_conf >"$prefix/$1.log" 2>&1 &
   pids+=($!)
   eval "pid_$1=$!"
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && return; sleep 0.2; done
@@ -99,7 +99,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
   -keyout "$prefix/key.pem" -out "$prefix/cert.pem" 2>/dev/null
 
 say "The systemd unit, with /srv/quizapp pointing at this checkout so that its programs exist"
-sed "s|/srv/quizapp|$root|g" deploy/quizapp.service >"$prefix/quizapp.service"
+sed "s|/srv/quizapp|$root|g" docs/deploy/quizapp.service >"$prefix/quizapp.service"
 systemd-analyze verify "$prefix/quizapp.service"
 echo "ok: systemd-analyze verify"
 
@@ -107,13 +107,13 @@ say "1. One machine: gunicorn + SQLite behind nginx"
 # The environment file of deploy/, with a real key and the rehearsal's folder in place of /srv/quizapp.
 secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 sed -e "s|^SECRET_KEY=.*|SECRET_KEY=$secret|" -e "s|/srv/quizapp/instance|$prefix/instance|" \
-  deploy/quizapp.env.example >"$prefix/quizapp.env"
+  docs/deploy/quizapp.env.example >"$prefix/quizapp.env"
 set -a; . "$prefix/quizapp.env"; set +a
 mkdir -p "$prefix/instance" "$prefix/backups"
 "${flask[@]}" db upgrade
 "${flask[@]}" questions load
 start_app single $((base + 1))
-start_nginx single deploy/nginx/quizapp.conf $((base + 443)) $((base + 80)) $((base + 1))
+start_nginx single docs/deploy/nginx/quizapp.conf $((base + 443)) $((base + 80)) $((base + 1))
 site=https://127.0.0.1:$((base + 443))
 check "healthz through nginx" "$(curl -sk "$site/healthz")" \
   "$(curl -s "http://127.0.0.1:$((base + 1))/healthz")"
@@ -152,7 +152,7 @@ set -a; . "$prefix/quizapp-several.env"; set +a
 with create_app().app_context(): print("rate-limit storage:", type(limiter.storage).__name__, limiter.storage.check())'
 start_app app1 $((base + 101))
 start_app app2 $((base + 102))
-start_nginx several deploy/nginx/quizapp-several.conf $((base + 444)) $((base + 81)) $((base + 101)) $((base + 102))
+start_nginx several docs/deploy/nginx/quizapp-several.conf $((base + 444)) $((base + 81)) $((base + 101)) $((base + 102))
 site=https://127.0.0.1:$((base + 444))
 check "register carol through nginx" "$(register "$site" carol@example.org Carol)" 302
 for _ in 1 2 3 4 5 6; do
