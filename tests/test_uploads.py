@@ -172,3 +172,15 @@ def test_a_file_in_no_readable_format_loads_nothing(teacher):
                             content_type="multipart/form-data")
     assert response.status_code == 422 and "broken.xml" in response.get_data(as_text=True)
     assert bank_count() == before
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("id: civics-extra", "id: " + "a" * 65), "bank id must be"),
+    (("title: Civics extra", "title: " + "T" * 201), "bank title must be at most 200 characters"),
+    (("topic: Parliament", "topic: " + "P" * 101), "topic must be at most 100 characters"),
+])
+def test_values_longer_than_the_database_holds_are_problems(teacher, change, message):
+    before = bank_count()
+    response = upload(teacher, "civics.yaml", GOOD_BANK.replace(*change).encode())
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert bank_count() == before

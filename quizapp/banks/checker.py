@@ -145,11 +145,14 @@ def _bank_metadata(path: Path, meta: Any, location: Path, problems: list[Problem
         return None
     line = meta.line if isinstance(meta, LineDict) else 1
     slug, title = meta.get("id"), meta.get("title")
-    if not isinstance(slug, str) or not ID_PATTERN.match(slug):
-        problems.append(Problem(_display(path), line, "bank id must be lower-case letters, digits and hyphens"))
+    if not isinstance(slug, str) or not ID_PATTERN.match(slug) or len(slug) > 64:
+        problems.append(Problem(_display(path), line,
+                                "bank id must be lower-case letters, digits and hyphens (at most 64)"))
         return None
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem(_display(path), line, "bank title must be non-empty text"))
+    elif len(title.strip()) > 200:
+        problems.append(Problem(_display(path), line, "bank title must be at most 200 characters"))
         return None
     description = meta.get("description")
     if not (description is None or isinstance(description, str | int | float)):

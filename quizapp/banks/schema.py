@@ -73,7 +73,7 @@ def validate_question(
 
     key = collect(lambda: _question_id(raw))
     qtype = collect(lambda: _choice_of(raw, "type", QUESTION_TYPES))
-    topic = collect(lambda: _text(raw, "topic"))
+    topic = collect(lambda: _text(raw, "topic", longest=100))
     difficulty = collect(lambda: _choice_of(raw, "difficulty", DIFFICULTIES))
     tags = collect(lambda: _string_list(raw, "tags", required=False))
     sources = collect(lambda: _sources(raw, documents, require_source))
@@ -117,7 +117,7 @@ def _choice_of(raw: dict, name: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _text(raw: dict, name: str, required: bool = True) -> str:
+def _text(raw: dict, name: str, required: bool = True, longest: int | None = None) -> str:
     value = raw.get(name)
     if value is None and not required:
         return ""
@@ -125,6 +125,8 @@ def _text(raw: dict, name: str, required: bool = True) -> str:
         value = str(value)
     if not isinstance(value, str) or (required and not value.strip()):
         raise FieldError(name, f"{name} must be non-empty text")
+    if longest is not None and len(value.strip()) > longest:
+        raise FieldError(name, f"{name} must be at most {longest} characters")
     return value.strip()
 
 
