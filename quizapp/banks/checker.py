@@ -151,7 +151,8 @@ def _bank_metadata(path: Path, meta: Any, location: Path, problems: list[Problem
         return None
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem(_display(path), line, "bank title must be non-empty text"))
-    elif len(title.strip()) > 200:
+        return None
+    if len(title.strip()) > 200:
         problems.append(Problem(_display(path), line, "bank title must be at most 200 characters"))
         return None
     description = meta.get("description")
