@@ -13,6 +13,7 @@ from quizapp.api.serialize import attempt_json, feedback_json, question_json
 from quizapp.extensions import db
 from quizapp.grading import grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
+from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, submit_attempt
 from quizapp.quiz.service import (
@@ -20,6 +21,7 @@ from quizapp.quiz.service import (
     bank_overviews,
     enqueue_attempt_misses,
     get_item,
+    own_attempt,
     record_self_grade,
     start_quiz,
     submit_answer,
@@ -49,8 +51,7 @@ def bank_questions(bank_id: int):
     bank = _visible_overview(bank_id).bank
     rows = db.session.execute(
         select(Question, QuestionRevision.data)
-        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
-              & (QuestionRevision.number == Question.revision))
+        .join(QuestionRevision, is_current_revision())
         .where(Question.bank_id == bank.id, Question.retired_at.is_(None)).order_by(Question.id)
     ).all()
     return jsonify(bank_id=bank.id, questions=[question_json(q, data) for q, data in rows])
@@ -81,8 +82,7 @@ def create_quiz():
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt:
-    attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id,
-                                                          QuizAttempt.user_id == current_user.id))
+    attempt = own_attempt(db.session, current_user, attempt_id)
     if attempt is None:
         raise ApiError(404, "You have no quiz with that id.")
     return attempt
@@ -131,7 +131,6 @@ def answer(attempt_id: int, position: int):
         db.session.commit()
         raise ApiError(409, refusal)
     submit_answer(db.session, item, None if qtype == "flashcard" else given, replace=deferred)
-    db.session.expire(item, ["response"])  # a new answer is written straight to its table
     if qtype == "flashcard":
         record_self_grade(db.session, item, knew=given)
     db.session.commit()

@@ -14,8 +14,9 @@ from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.membership import taught_class
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionRevision
+from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
-from quizapp.progress.stats import accuracy_by_topic, overall_accuracy, recent_attempts
+from quizapp.progress.stats import accuracy_by_topic, attempt_count, overall_accuracy
 from quizapp.srs.queue import due_cards, due_count, new_available
 from quizapp.srs.stats import current_streak, overall_retention
 
@@ -33,7 +34,7 @@ def my_progress():
     retention = overall_retention(db.session, current_user, now)
     return jsonify(
         quizzes={"answered": overall.answered, "correct": overall.correct, "percent": overall.percent,
-                 "attempts": len(recent_attempts(db.session, current_user.id, limit=10_000))},
+                 "attempts": attempt_count(db.session, current_user.id)},
         topics=[{"topic": a.label, "answered": a.answered, "correct": a.correct, "percent": a.percent}
                 for a in accuracy_by_topic(db.session, current_user.id)],
         study={"due_now": due_count(db.session, current_user, now),
@@ -55,8 +56,7 @@ def my_due_cards():
     revisions = {
         q.id: (q, data) for q, data in db.session.execute(
             select(Question, QuestionRevision.data)
-            .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
-                  & (QuestionRevision.number == Question.revision))
+            .join(QuestionRevision, is_current_revision())
             .where(Question.id.in_([c.question_id for c in cards]))
         )
     }

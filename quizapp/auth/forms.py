@@ -10,17 +10,22 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 
 
+def new_password(label: str) -> PasswordField:
+    """A password field under the length policy."""
+    return PasswordField(label, validators=[InputRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+                         description=f"At least {PASSWORD_MIN} characters.")
+
+
+def repeated_password(label: str) -> PasswordField:
+    """The same password typed again."""
+    return PasswordField(label, validators=[InputRequired(), EqualTo("password", message="The passwords differ.")])
+
+
 class RegisterForm(FlaskForm):
     email = EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)])
     display_name = StringField("Name shown to others", validators=[InputRequired(), Length(max=80)])
-    password = PasswordField(
-        "Password",
-        validators=[InputRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
-        description=f"At least {PASSWORD_MIN} characters.",
-    )
-    confirm = PasswordField(
-        "Repeat password", validators=[InputRequired(), EqualTo("password", message="The passwords differ.")]
-    )
+    password = new_password("Password")
+    confirm = repeated_password("Repeat password")
     submit = SubmitField("Create account")
 
 
@@ -33,14 +38,8 @@ class LoginForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[InputRequired(), Length(max=PASSWORD_MAX)])
-    password = PasswordField(
-        "New password",
-        validators=[InputRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
-        description=f"At least {PASSWORD_MIN} characters.",
-    )
-    confirm = PasswordField(
-        "Repeat new password", validators=[InputRequired(), EqualTo("password", message="The passwords differ.")]
-    )
+    password = new_password("New password")
+    confirm = repeated_password("Repeat new password")
     submit = SubmitField("Change password")
 
 

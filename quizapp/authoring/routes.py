@@ -14,6 +14,7 @@ from quizapp.authoring.uploads import UploadRefused, load_upload
 from quizapp.classroom.access import teacher_required
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, QuestionRevision
+from quizapp.models.content import is_current_revision
 from quizapp.quiz.present import preview_context
 
 
@@ -59,8 +60,7 @@ def preview(bank_id: int):
     bank = _own_bank(bank_id)
     rows = db.session.execute(
         select(Question, QuestionRevision)
-        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
-              & (QuestionRevision.number == Question.revision))
+        .join(QuestionRevision, is_current_revision())
         .where(Question.bank_id == bank.id, Question.retired_at.is_(None)).order_by(Question.id)
     ).all()
     previews = [(question, preview_context(db.session, question.type, revision)) for question, revision in rows]

@@ -23,6 +23,7 @@ from quizapp.classroom.forms import ActionForm, AssignmentForm
 from quizapp.classroom.membership import enrolled_class
 from quizapp.extensions import db
 from quizapp.models import Assignment, Bank, Question, QuestionRevision
+from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
 from quizapp.progress.stats import question_text
 from quizapp.srs.queue import user_zone
@@ -84,8 +85,7 @@ def _assignment_form(bank: Bank) -> AssignmentForm:
     form.bank.data = bank.id
     rows = db.session.execute(
         select(Question, QuestionRevision.data)
-        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
-              & (QuestionRevision.number == Question.revision))
+        .join(QuestionRevision, is_current_revision())
         .where(Question.bank_id == bank.id, Question.retired_at.is_(None), Question.type.in_(GRADED_TYPES))
         .order_by(Question.topic, Question.id)
     ).all()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from quizapp.models import Assignment, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
+from quizapp.models.content import is_current_revision
 from quizapp.quiz.deadlines import close_if_expired, deadline_for, is_past_due
 from quizapp.quiz.service import CHOICE_TYPES
 
@@ -30,8 +31,7 @@ def selected_questions(session: Session, assignment: Assignment) -> list[tuple[i
     """The active, auto-graded questions the assignment selects: (question id, type, revision id, data)."""
     query = (
         select(Question.id, Question.type, QuestionRevision.id, QuestionRevision.data, Question.topic, Question.tags)
-        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
-              & (QuestionRevision.number == Question.revision))
+        .join(QuestionRevision, is_current_revision())
         .where(Question.bank_id == assignment.bank_id, Question.retired_at.is_(None),
                Question.type.in_(GRADED_TYPES))
         .order_by(Question.id)

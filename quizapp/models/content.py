@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.extensions import db
@@ -83,6 +83,11 @@ class QuestionRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="revisions")
+
+
+def is_current_revision() -> ColumnElement[bool]:
+    """Join condition from Question to its current QuestionRevision."""
+    return (QuestionRevision.question_id == Question.id) & (QuestionRevision.number == Question.revision)
 
 
 Index("ix_question_bank_active", Question.bank_id, Question.retired_at)

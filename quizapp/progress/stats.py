@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from quizapp.banks.schema import CLOZE_BLANK
 from quizapp.models import Assignment, Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
@@ -94,12 +94,18 @@ def recent_attempts(session: Session, user_id: int, limit: int = 50) -> list[Att
         .join(Bank, Bank.id == QuizAttempt.bank_id)
         .join(counts, counts.c.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.user_id == user_id)
+        .options(selectinload(QuizAttempt.assignment))  # feedback_visible reads it for every row
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
         .limit(limit)
     ).all()
     now = utcnow()
     return [AttemptRow(a, title, answered, total, round(float(score), 2) if feedback_visible(a, now) else None)
             for a, title, answered, total, score in rows]
+
+
+def attempt_count(session: Session, user_id: int) -> int:
+    """How many quizzes and assignment attempts the user has started."""
+    return session.scalar(select(func.count()).select_from(QuizAttempt).where(QuizAttempt.user_id == user_id))
 
 
 def most_missed(session: Session, user_id: int, limit: int = 10) -> list[MissedQuestion]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.grading import grade
@@ -23,6 +22,7 @@ from quizapp.quiz.service import (
     enqueue_attempt_misses,
     get_item,
     next_unanswered,
+    own_attempt,
     record_self_grade,
     start_quiz,
     submit_answer,
@@ -172,6 +172,4 @@ def results(attempt_id: int):
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt:
-    return db.session.scalar(
-        select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == current_user.id)
-    ) or abort(404)
+    return own_attempt(db.session, current_user, attempt_id) or abort(404)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 from quizapp.banks.visibility import visible_banks
 from quizapp.grading import grade
 from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
+from quizapp.models.content import is_current_revision
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.srs.queue import enqueue_missed
 
@@ -56,8 +57,7 @@ def start_quiz(
     rng = rng or random.Random()
     query = (
         select(Question.id, Question.type, QuestionRevision.id, QuestionRevision.data)
-        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
-              & (QuestionRevision.number == Question.revision))
+        .join(QuestionRevision, is_current_revision())
         .where(Question.bank_id == bank.id, Question.retired_at.is_(None))
         .order_by(Question.id)
     )
@@ -125,6 +125,11 @@ def get_item(session: Session, user: User, attempt_id: int, position: int) -> Qu
     return session.scalar(_ITEM, {"attempt_id": attempt_id, "user_id": user.id, "position": position})
 
 
+def own_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt | None:
+    """One of the user's own attempts, or None."""
+    return session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id))
+
+
 def attempt_progress(session: Session, attempt_id: int) -> Progress:
     """How many items the attempt has and which comes next, in one query."""
     rows = session.execute(_PROGRESS, {"attempt_id": attempt_id}).all()
@@ -162,6 +167,8 @@ def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = 
         if replace:
             _replace(existing, item, given)
         return replace
+    # The row went in through Core: let the item load its answer afresh when next asked.
+    session.expire(item, ["response"])
     if result is not None and not result.correct and _feedback_now(item.attempt):
         enqueue_missed(session, user_id, item.question_id, now)
     if item.attempt.assignment_id is None:  # assignment attempts are handed in, or closed by their deadline

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from quizapp.banks.visibility import visible_banks
 from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User
+from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
 from quizapp.srs.scheduling import copy_state, fresh_state, review, scheduler_for
 
@@ -143,8 +144,7 @@ def studyable(session: Session, user: User, question_id: int) -> tuple[Question,
     """An active question the user may study, with its current revision; None otherwise."""
     row = session.execute(
         _active_questions(user, None).add_columns(QuestionRevision)
-        .join(QuestionRevision, (QuestionRevision.question_id == Question.id)
-              & (QuestionRevision.number == Question.revision))
+        .join(QuestionRevision, is_current_revision())
         .where(Question.id == question_id)
     ).first()
     return (row[0], row[1]) if row else None

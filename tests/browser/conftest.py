@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,9 @@ def live_server(database: str, tmp_path: Path) -> Iterator[str]:
         db.engine.dispose()
 
 
-@pytest.fixture
-def browser():
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium, headless, through Playwright."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -64,6 +66,12 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser():
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

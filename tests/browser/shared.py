@@ -19,7 +19,7 @@ from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
 from quizapp.extensions import db
 from quizapp.models import Role
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import chromium
 from tests.conftest import PASSWORD, QUESTIONS, make_app
 
 
@@ -63,16 +63,8 @@ def module_server(databases, tmp_path_factory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def module_browser():
     """One headless Chromium for a whole test module."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
