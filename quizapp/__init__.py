@@ -30,6 +30,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
+    from quizapp.mail import init_mail
+
+    init_mail(app)
+
     from quizapp import admin, api, auth, authoring, classroom, health, main, progress, quiz, reader, study
     from quizapp.web import register_web_helpers
 

@@ -41,6 +41,15 @@ class Defaults:
     LOGIN_RATE_LIMIT = "300 per minute"
     # Failed logins per typed email before that email is refused for a while.
     LOGIN_LOCKOUT = "5 per 15 minutes"
+    # Outgoing mail through Flask-Mail (quizapp/mail.py). Without MAIL_SERVER nothing is sent: development keeps
+    # each message in the log and instance/outbox/, production turns self sign-up and password reset off.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER: str | None = None
 
 
 class MissingSecretKey(RuntimeError):

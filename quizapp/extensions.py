@@ -7,6 +7,7 @@ import sqlite3
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -32,6 +33,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Set up by quizapp.mail.init_mail: without MAIL_SERVER nothing is sent, messages go to instance/outbox.
+mail = Mail()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// or REDIS_URL); routes opt in with @limiter.limit.
 # The client address is the proxy's unless PROXY_HOPS lets ProxyFix take it from X-Forwarded-For.
 limiter = Limiter(key_func=get_remote_address)

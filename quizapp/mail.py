@@ -1,0 +1,101 @@
+"""Outgoing mail: sent through Flask-Mail when MAIL_SERVER is set, otherwise kept in the log and instance/outbox/."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from flask_mail import Message
+
+from quizapp.config import is_development
+from quizapp.extensions import mail
+
+DEVELOPMENT_SENDER = "quizapp <quizapp@localhost>"
+
+
+class MailSettingsMissing(RuntimeError):
+    """MAIL_SERVER is set, but a setting that mails need is not."""
+
+
+def init_mail(app: Flask) -> None:
+    """Check and tidy the MAIL_* settings, then set up Flask-Mail."""
+    config = app.config
+    config["MAIL_PORT"] = int(config["MAIL_PORT"])
+    config["MAIL_USE_TLS"] = _flag(config["MAIL_USE_TLS"])
+    config["MAIL_USE_SSL"] = _flag(config["MAIL_USE_SSL"])
+    for name in ("MAIL_USERNAME", "MAIL_PASSWORD"):
+        if config.get(name) is not None:
+            # QUIZAPP_* values are read as JSON where they parse: a password of digits must stay a string.
+            config[name] = str(config[name])
+    # smtplib's debug output would print the login to the mail server.
+    config.setdefault("MAIL_DEBUG", False)
+    if config.get("MAIL_SERVER"):
+        if not config.get("MAIL_DEFAULT_SENDER"):
+            raise MailSettingsMissing("MAIL_SERVER is set but MAIL_DEFAULT_SENDER is not: set the From address "
+                                      "of the app's mails, for example 'quizapp <quiz@school.example>'.")
+        if not config.get("SERVER_NAME") and not is_development(app):
+            # Otherwise links in mails would take the Host header of the request that asked for them, and a
+            # password reset asked for with a forged Host would mail its secret link to someone else's site.
+            raise MailSettingsMissing("MAIL_SERVER is set but SERVER_NAME is not: set QUIZAPP_SERVER_NAME to the "
+                                      "public host name (for example quiz.example.org), so links in mails point "
+                                      "at this site.")
+    else:
+        # Nothing goes to an SMTP server; Flask-Mail still signals each message, which the tests record.
+        config["MAIL_SUPPRESS_SEND"] = True
+        config["MAIL_DEFAULT_SENDER"] = config.get("MAIL_DEFAULT_SENDER") or DEVELOPMENT_SENDER
+        if not is_development(app):
+            app.logger.warning("MAIL_SERVER is not set: self sign-up and password reset by email are off. "
+                               "Create accounts with `flask --app quizapp users create EMAIL --role student`.")
+    mail.init_app(app)
+
+
+def mail_available(app: Flask | None = None) -> bool:
+    """Whether mails reach people: MAIL_SERVER is set, or development, where the outbox stands in for it."""
+    app = app or current_app
+    return bool(app.config.get("MAIL_SERVER")) or is_development(app)
+
+
+def send_mail(to: str, subject: str, body: str) -> threading.Thread | None:
+    """Send a plain-text mail; through MAIL_SERVER it goes from a thread, which is returned."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    message = Message(subject=subject, recipients=[to], body=body)
+    if app.config.get("MAIL_SERVER"):
+        # In the background: the mail server's delay must not show in the response time, which would tell
+        # whether a password reset found an account; a failure is logged.
+        thread = threading.Thread(target=_deliver, args=(app, message), name="quizapp-mail")
+        thread.start()
+        return thread
+    path = _keep(Path(app.instance_path) / "outbox", message)
+    # A warning, so that it shows in the terminal of `flask run`, whose log level hides information.
+    app.logger.warning("MAIL_SERVER is not set, so this mail was not sent; it is saved as %s\n"
+                       "To: %s\nSubject: %s\n\n%s", path, to, subject, body)
+    mail.send(message)  # suppressed: only signals the message
+    return None
+
+
+def _deliver(app: Flask, message: Message) -> None:
+    with app.app_context():
+        try:
+            mail.send(message)
+        except Exception:
+            app.logger.exception("Could not send the mail %r to %s", message.subject, ", ".join(message.recipients))
+
+
+def _keep(folder: Path, message: Message) -> Path:
+    """Write the message as an .eml file that a mail program opens; names sort by time."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    path = folder / f"{stamp}-{secrets.token_hex(3)}.eml"
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def _flag(value: Any) -> bool:
+    """A yes/no setting, given as a boolean or as text such as 'true', '1', 'no'."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
