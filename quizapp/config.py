@@ -41,6 +41,10 @@ class Defaults:
     LOGIN_RATE_LIMIT = "300 per minute"
     # Failed logins per typed email before that email is refused for a while.
     LOGIN_LOCKOUT = "5 per 15 minutes"
+    # Sign-up and password-reset requests per client address; high for the same reason as logins.
+    MAIL_FORMS_RATE_LIMIT = "100 per hour"
+    # Mails that one typed email address may be sent, sign-ups and resets together, so no mailbox can be flooded.
+    MAILS_PER_EMAIL = "3 per hour; 10 per day"
     # Outgoing mail through Flask-Mail (quizapp/mail.py). Without MAIL_SERVER nothing is sent: development keeps
     # each message in the log and instance/outbox/, production turns self sign-up and password reset off.
     MAIL_SERVER: str | None = None

@@ -1,21 +1,23 @@
-"""Shared fixtures: a migrated database per test, a client, a CLI runner and account factories."""
+"""Shared fixtures: a migrated database per test, a client, a CLI runner, account factories and a mailbox."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
+from flask_mail import Message
 from flask_migrate import upgrade
 
 from quizapp import create_app
 from quizapp.auth.accounts import register_user
 from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
-from quizapp.extensions import db
+from quizapp.extensions import db, mail
 from quizapp.models import Role, User
 from tests.databases import PostgresDatabases, SQLiteDatabases, server_url
 
@@ -145,3 +147,70 @@ def logged_in(client: FlaskClient, student: User) -> FlaskClient:
     response = login(client, student.email)
     assert response.status_code == 302
     return client
+
+
+_LINK = re.compile(r"https?://\S+")
+
+
+class Mailbox:
+    """The mails the app sent while it was open, in order; without MAIL_SERVER they are recorded, not sent."""
+
+    def __init__(self, messages: list[Message]):
+        self.messages = messages
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+    @property
+    def last(self) -> Message:
+        assert self.messages, "no mail was sent"
+        return self.messages[-1]
+
+    def links(self, message: Message | None = None) -> list[str]:
+        """Every link in a message (the last one by default)."""
+        return _LINK.findall((message or self.last).body)
+
+    def link(self, path: str = "/auth/") -> str:
+        """The first link in the last message whose address has `path` in it."""
+        found = [link for link in self.links() if path in link]
+        assert found, f"no link with {path} in: {self.last.body}"
+        return found[0]
+
+
+@contextmanager
+def recorded_mail() -> Iterator[Mailbox]:
+    """Record the mails sent by any app of this process, from any thread (the live servers' too)."""
+    with mail.record_messages() as messages:
+        yield Mailbox(messages)
+
+
+@pytest.fixture
+def mailbox(app: Flask) -> Iterator[Mailbox]:
+    """The mails the test's app sends."""
+    with recorded_mail() as box:
+        yield box
+
+
+def register(client: FlaskClient, email: str = "ada@example.org", **overrides):
+    """Fill in and send the sign-up form (which mails a link; nobody is logged in yet)."""
+    page = client.get("/auth/register").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "email": email, "display_name": "Ada", "password": PASSWORD,
+            "confirm": PASSWORD, **overrides}
+    return client.post("/auth/register", data=data)
+
+
+def open_link(client: FlaskClient, link: str, **fields: str):
+    """Open a link from a mail, fill in the page's form with `fields` (if any) and send it."""
+    path = "/" + link.split("://", 1)[1].partition("/")[2]
+    page = client.get(path)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return client.post(path, data={"csrf_token": csrf_from(page.get_data(as_text=True)), **fields})
+
+
+def sign_up(client: FlaskClient, email: str = "ada@example.org", **overrides):
+    """Register and open the link in the confirmation mail: the client ends up logged in as the new account."""
+    with recorded_mail() as box:
+        assert register(client, email, **overrides).status_code == 200
+    response = open_link(client, box.link("/auth/confirm/"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

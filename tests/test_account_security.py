@@ -1,10 +1,11 @@
-"""Accounts under attack: login limits and lockout that reveal nothing, sessions that really end."""
+"""Accounts under attack: login limits and lockout that reveal nothing, mail forms that cannot flood a mailbox,
+sessions that really end."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf_from, login, make_app
+from tests.conftest import PASSWORD, csrf_from, login, make_app, recorded_mail, register
 
 
 @pytest.fixture
@@ -12,7 +13,8 @@ def limited_app(app, database, tmp_path):
     """An app with login limits on. Flask-Limiter keeps one switch per process, so this app is made after
     the per-test `app` (which turns limits off) and its settings are the ones in force."""
     app = make_app(database, tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="8 per minute",
-                   LOGIN_LOCKOUT="3 per 15 minutes")
+                   LOGIN_LOCKOUT="3 per 15 minutes", MAIL_FORMS_RATE_LIMIT="12 per minute",
+                   MAILS_PER_EMAIL="2 per hour")
     with app.app_context():
         yield app
 
@@ -41,6 +43,36 @@ def test_one_address_cannot_try_endlessly(limited_app, make_user):
     client = limited_app.test_client()
     statuses = [login(client, f"guess{n}@example.org", "wrong password").status_code for n in range(9)]
     assert statuses[:8] == [422] * 8 and statuses[8] == 429
+
+
+def forgot(client, email: str):
+    page = client.get("/auth/forgot").get_data(as_text=True)
+    return client.post("/auth/forgot", data={"csrf_token": csrf_from(page), "email": email})
+
+
+def test_one_address_gets_few_mails_whether_or_not_it_has_an_account(limited_app, make_user):
+    """Sign-ups and password resets count together, per typed email, so neither form can flood a mailbox."""
+    user = make_user()
+    for email in (user.email, "nobody@example.org"):
+        with recorded_mail() as box:
+            assert register(limited_app.test_client(), email.upper()).status_code == 200
+            assert forgot(limited_app.test_client(), email).status_code == 200
+            refused = register(limited_app.test_client(), email)
+        assert refused.status_code == 429 and "Too many mails were asked for this address" in refused.get_data(
+            as_text=True)
+        assert len(box) == (2 if email == user.email else 1)
+        assert forgot(limited_app.test_client(), email).status_code == 429
+    # Forms sent back with mistakes send nothing, and do not count.
+    other = limited_app.test_client()
+    assert register(other, "third@example.org", confirm="something else").status_code == 422
+    assert register(other, "third@example.org").status_code == 200
+
+
+def test_one_network_cannot_ask_for_mails_endlessly(limited_app):
+    client = limited_app.test_client()
+    statuses = [register(client, f"new{n}@example.org").status_code for n in range(7)]
+    statuses += [forgot(client, f"new{n}@example.org").status_code for n in range(6)]
+    assert statuses[:12] == [200] * 12 and statuses[12] == 429
 
 
 def test_unknown_email_and_wrong_password_read_the_same(client, student):
@@ -84,7 +116,7 @@ def test_password_length_policy(client, password, ok):
     response = client.post("/auth/register", data={"csrf_token": csrf_from(page), "email": "new@example.org",
                                                    "display_name": "New", "password": password,
                                                    "confirm": password})
-    assert (response.status_code == 302) is ok
+    assert (response.status_code == 200) is ok
 
 
 def test_production_cookies_are_secure_httponly_and_samesite(database, tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""Registration, login, logout, CSRF and password storage."""
+"""Sign-up, login, logout, CSRF and password storage."""
 
 from __future__ import annotations
 
@@ -6,40 +6,42 @@ from sqlalchemy import select
 
 from quizapp.extensions import db
 from quizapp.models import Role, User
-from tests.conftest import PASSWORD, csrf_from, login
+from tests.conftest import PASSWORD, csrf_from, login, open_link, register
 
 
-def register(client, **overrides):
-    page = client.get("/auth/register").get_data(as_text=True)
-    data = {"csrf_token": csrf_from(page), "email": "ada@example.org", "display_name": "Ada",
-            "password": "a long enough password", "confirm": "a long enough password", **overrides}
-    return client.post("/auth/register", data=data)
-
-
-def test_register_logs_in_and_hashes_the_password(client):
-    response = register(client)
-    assert response.status_code == 302
+def test_sign_up_logs_in_once_the_link_is_opened_and_hashes_the_password(client, mailbox):
+    response = register(client, password="a long enough password", confirm="a long enough password")
+    assert response.status_code == 200
+    assert db.session.scalar(select(User)) is None
+    assert client.get("/progress/").status_code == 302
+    confirmed = open_link(client, mailbox.link("/auth/confirm/"))
+    assert confirmed.status_code == 302 and confirmed.location == "/"
     user = db.session.scalar(select(User))
     assert user.email == "ada@example.org"
     assert user.role == Role.STUDENT
     assert "a long enough password" not in user.password_hash
     assert user.check_password("a long enough password")
-    assert "Ada" in client.get("/").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    assert "Ada" in home and "Welcome! Your account is ready." in home
 
 
-def test_register_errors_rerender_with_messages_and_values(client):
+def test_register_errors_rerender_with_messages_and_values(client, mailbox):
     response = register(client, email="ada@example.org", password="short", confirm="different")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Field must be between 10 and 128 characters long." in html
     assert 'value="ada@example.org"' in html
     assert db.session.scalar(select(User)) is None
+    assert len(mailbox) == 0
 
 
-def test_register_same_email_twice(client, student):
+def test_register_with_a_taken_email_mails_its_owner_and_logs_no_one_in(client, student, mailbox):
     response = register(client, email=student.email.upper())
-    assert response.status_code == 422
-    assert "cannot be used to register" in response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
+    assert mailbox.last.recipients == [student.email]
+    assert "already have an account" in mailbox.last.body
+    assert client.get("/progress/").status_code == 302
 
 
 def test_login_wrong_password_and_unknown_email_read_the_same(client, student):
@@ -67,6 +69,7 @@ def test_login_next_only_follows_local_paths(client, student):
 def test_forms_without_csrf_token_are_refused(client, student):
     assert client.post("/auth/login", data={"email": student.email, "password": PASSWORD}).status_code == 400
     assert client.post("/auth/register", data={"email": "x@example.org"}).status_code == 400
+    assert client.post("/auth/forgot", data={"email": "x@example.org"}).status_code == 400
 
 
 def test_logout_requires_post(logged_in):

@@ -15,11 +15,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from quizapp.api.tokens import create_token
+from quizapp.auth.registration import token_digest
+from quizapp.auth.reset import reset_token
 from quizapp.authoring.uploads import load_upload
 from quizapp.classroom.assignments import start_attempt
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank, Role, SourceDocument, User
+from quizapp.models import Assignment, Bank, PendingRegistration, Role, SourceDocument, User
 from quizapp.models.types import utcnow
 from quizapp.quiz.service import start_quiz
 from tests.conftest import QUESTIONS, csrf_from, login
@@ -57,6 +59,12 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("auth.login", "POST"): ("/auth/login", ANYONE),
     ("auth.register", "GET"): ("/auth/register", ANYONE),
     ("auth.register", "POST"): ("/auth/register", ANYONE),
+    ("auth.confirm", "GET"): ("/auth/confirm/{sign_up_token}", ANYONE),
+    ("auth.confirm", "POST"): ("/auth/confirm/{sign_up_token}", ANYONE),
+    ("auth.forgot", "GET"): ("/auth/forgot", ANYONE),
+    ("auth.forgot", "POST"): ("/auth/forgot", ANYONE),
+    ("auth.reset", "GET"): ("/auth/reset/{reset_token}", ANYONE),
+    ("auth.reset", "POST"): ("/auth/reset/{reset_token}", ANYONE),
     ("auth.logout", "POST"): ("/auth/logout", MEMBERS),
     ("auth.tokens", "GET"): ("/auth/tokens", MEMBERS),
     ("auth.tokens", "POST"): ("/auth/tokens", MEMBERS),
@@ -123,6 +131,21 @@ def test_every_route_has_an_entry(app):
     assert not set(MATRIX) - routes(app), "entries for routes that no longer exist"
 
 
+class FreshSignUp:
+    """Formats as the link token of a new pending sign-up each time: confirming one uses it up."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __format__(self, spec: str) -> str:
+        self.count += 1
+        token = f"sign-up-token-{self.count}"
+        db.session.add(PendingRegistration(email=f"signup{self.count}@example.org", display_name="New",
+                                           password_hash="x", token_hash=token_digest(token)))
+        db.session.commit()
+        return token
+
+
 @dataclass
 class World:
     ids: dict[str, object]
@@ -147,7 +170,8 @@ def world(app, make_user, fixture_bank) -> World:
     db.session.commit()
     ids = {"student": users["student"].id, "bank": bank.id, "class_a": class_a.id, "assignment": assignment.id,
            "assignment_attempt": attempt.id, "quiz": quiz.id, "question": quiz.items[0].question_id,
-           "own_bank": own.banks[0].id, "token": token.id,
+           "own_bank": own.banks[0].id, "token": token.id, "sign_up_token": FreshSignUp(),
+           "reset_token": reset_token(users["student"]),
            "document": db.session.scalar(select(SourceDocument.id))}
     clients = {"anonymous": app.test_client()}
     for role, user in users.items():
@@ -182,10 +206,10 @@ def verdict(response, url: str) -> object:
 
 def mismatches(world: World, endpoint: str, method: str) -> list[str]:
     template, expected = MATRIX[(endpoint, method)]
-    url = template.format(**world.ids)
     found = []
     # Refusals first: a permitted write (a removal, a hand-in) must not change what a refused visitor sees.
     for role in sorted(ROLES, key=lambda r: expected[r] == OK):
+        url = template.format(**world.ids)  # for each visitor: some ids are used up (FreshSignUp)
         got = verdict(call(world, role, method, url), url)
         if got != expected[role]:
             found.append(f"{method} {url} as {role}: {got}, expected {expected[role]}")

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 import quizapp
+from quizapp.auth.reset import reset_token
 from quizapp.classroom.membership import create_class
 from quizapp.extensions import db
 from quizapp.models import Bank, Question, Role
@@ -63,6 +64,11 @@ CASES: dict[str, Case] = {
                      {"email": "ada@", "display_name": "Ada Lovelace", "password": "short", "confirm": "other"},
                      ("email", "password", "confirm"), {"email": ["ada@"], "display_name": ["Ada Lovelace"]},
                      secret=("password", "confirm")),
+    "forgot password": Case("quizapp.auth.forms.ForgotForm", None, "/auth/forgot", {"email": "ada@"}, ("email",),
+                            {"email": ["ada@"]}),
+    "reset password": Case("quizapp.auth.forms.ResetForm", None, "/auth/reset/{reset_token}",
+                           {"password": "short", "confirm": "other"}, ("password", "confirm"),
+                           secret=("password", "confirm")),
     "log in": Case("quizapp.auth.forms.LoginForm", None, "/auth/login",
                    {"email": "nobody@example.org", "password": "not the password", "remember": "y"},
                    ("password",), {"email": ["nobody@example.org"], "remember": ["y"]}, secret=("password",)),
@@ -110,7 +116,8 @@ CASES: dict[str, Case] = {
 
 # Forms without anything typed or chosen to keep: buttons whose only field is the CSRF token, and the base class.
 NOTHING_TYPED = {
-    "quizapp.auth.forms.LogoutForm", "quizapp.auth.forms.RevokeForm", "quizapp.classroom.forms.ActionForm",
+    "quizapp.auth.forms.LogoutForm", "quizapp.auth.forms.RevokeForm", "quizapp.auth.forms.ConfirmForm",
+    "quizapp.classroom.forms.ActionForm",
     "quizapp.quiz.forms.HandInForm", "quizapp.quiz.forms.SelfGradeForm", "quizapp.authoring.forms.UnpublishForm",
     # Rating buttons and publishing choices: a value outside the offered ones is refused with a flashed message.
     "quizapp.study.forms.RateForm", "quizapp.authoring.forms.PublishForm",
@@ -147,7 +154,7 @@ def world(app, fixture_bank, make_user) -> dict[str, object]:
     db.session.commit()
     values: dict[str, object] = {"bank": bank.id, "classroom": classroom.id, "attempt": attempt.id,
                                  "student_id": student.id, "student_email": student.email, "long_query": "q" * 101,
-                                 "users": users}
+                                 "users": users, "reset_token": reset_token(student)}
     values |= {f"position_{item.question.type}": item.position for item in attempt.items}
     values |= {f"question_{q.type}": q.id for q in db.session.scalars(select(Question))}
     return values

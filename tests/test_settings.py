@@ -1,16 +1,22 @@
-"""Deployment settings: the secret key rule, secure cookies, proxies, rate-limit storage, database URLs."""
+"""Deployment settings: the secret key rule, secure cookies, proxies, rate-limit storage, database URLs, mail."""
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import pytest
-from flask import request
+from flask import request, url_for
+from flask_migrate import upgrade
+from sqlalchemy import func, select
 
 from quizapp import create_app
 from quizapp.config import MissingSecretKey, normalise_database_url
-from quizapp.extensions import limiter
+from quizapp.extensions import db, limiter
+from quizapp.mail import MailSettingsMissing
+from quizapp.models import PendingRegistration
+from tests.conftest import recorded_mail
 
 
 @pytest.fixture
@@ -86,3 +92,66 @@ def test_proxy_hops_trust_forwarded_headers_only_when_set(production_env, monkey
 ])
 def test_database_urls_use_psycopg_3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_mail_settings_come_from_the_environment(production_env, monkeypatch):
+    for name, value in {"SECRET_KEY": "k", "QUIZAPP_MAIL_SERVER": "smtp.example.org", "QUIZAPP_MAIL_PORT": "465",
+                        "QUIZAPP_MAIL_USE_SSL": "true", "QUIZAPP_MAIL_USE_TLS": "false",
+                        "QUIZAPP_MAIL_USERNAME": "quiz", "QUIZAPP_MAIL_PASSWORD": "123456",
+                        "QUIZAPP_MAIL_DEFAULT_SENDER": "Quiz <quiz@example.org>",
+                        "QUIZAPP_SERVER_NAME": "quiz.example.org"}.items():
+        monkeypatch.setenv(name, value)
+    app = create_app(production_env)
+    state = app.extensions["mail"]
+    assert (state.server, state.port, state.use_ssl, state.use_tls) == ("smtp.example.org", 465, True, False)
+    # A password of digits stays text, though QUIZAPP_* values are read as JSON.
+    assert (state.username, state.password) == ("quiz", "123456")
+    assert state.default_sender == "Quiz <quiz@example.org>" and not state.suppress and not state.debug
+    with app.test_request_context("/", base_url="https://evil.example"):
+        assert url_for("auth.forgot", _external=True) == "https://quiz.example.org/auth/forgot"
+
+
+def test_mail_defaults_to_the_submission_port_with_starttls(production_env, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("QUIZAPP_MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setenv("QUIZAPP_MAIL_DEFAULT_SENDER", "quiz@example.org")
+    monkeypatch.setenv("QUIZAPP_SERVER_NAME", "quiz.example.org")
+    state = create_app(production_env).extensions["mail"]
+    assert (state.port, state.use_tls, state.use_ssl) == (587, True, False)
+
+
+@pytest.mark.parametrize(("missing", "message"), [("QUIZAPP_MAIL_DEFAULT_SENDER", "MAIL_DEFAULT_SENDER is not"),
+                                                  ("QUIZAPP_SERVER_NAME", "SERVER_NAME is not")])
+def test_production_mail_needs_a_sender_and_the_public_host_name(production_env, monkeypatch, missing, message):
+    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("QUIZAPP_MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setenv("QUIZAPP_MAIL_DEFAULT_SENDER", "quiz@example.org")
+    monkeypatch.setenv("QUIZAPP_SERVER_NAME", "quiz.example.org")
+    monkeypatch.delenv(missing)
+    with pytest.raises(MailSettingsMissing, match=message):
+        create_app(production_env)
+
+
+def test_production_without_mail_turns_sign_up_and_reset_off_and_says_why(production_env, monkeypatch, caplog):
+    monkeypatch.setenv("SECRET_KEY", "k")
+    with caplog.at_level(logging.WARNING, logger="quizapp"):
+        app = create_app({**production_env, "WTF_CSRF_ENABLED": False})
+    assert "self sign-up and password reset by email are off" in caplog.text
+    with app.app_context():
+        upgrade()
+    client = app.test_client()
+    register = client.get("/auth/register").get_data(as_text=True)
+    assert "mail is not set up" in register and "flask --app quizapp users create EMAIL --role student" in register
+    assert 'name="password"' not in register
+    login = client.get("/auth/login").get_data(as_text=True)
+    assert "needs mail, which is not set up" in login and 'href="/auth/forgot"' not in login
+    assert "users set-password EMAIL" in client.get("/auth/forgot").get_data(as_text=True)
+    with recorded_mail() as box:
+        sent = client.post("/auth/register", data={"email": "ada@example.org", "display_name": "Ada",
+                                                   "password": "long enough!", "confirm": "long enough!"})
+        client.post("/auth/forgot", data={"email": "ada@example.org"})
+    assert sent.status_code == 200 and "mail is not set up" in sent.get_data(as_text=True)
+    assert len(box) == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PendingRegistration)) == 0
+        db.engine.dispose()

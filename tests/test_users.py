@@ -38,6 +38,21 @@ def test_create_refuses_a_taken_email_and_an_unknown_role(runner, student):
     assert unknown.exit_code == 2 and "dean" in unknown.output
 
 
+def test_set_password_ends_the_sessions_of_the_account(app, runner, student):
+    client = app.test_client()
+    login(client, student.email)
+    result = runner.invoke(args=["users", "set-password", student.email.upper()],
+                           env={"QUIZAPP_NEW_PASSWORD": "a brand new password"})
+    assert result.exit_code == 0, result.output
+    assert client.get("/progress/").status_code == 302
+    assert user_by(student.email).check_password("a brand new password")
+    short = runner.invoke(args=["users", "set-password", student.email], env={"QUIZAPP_NEW_PASSWORD": "short"})
+    assert short.exit_code == 1 and "at least" in short.output
+    missing = runner.invoke(args=["users", "set-password", "nobody@example.org"],
+                            env={"QUIZAPP_NEW_PASSWORD": PASSWORD})
+    assert missing.exit_code == 1 and "No user" in missing.output
+
+
 def test_set_role_and_the_last_admin(runner, make_user):
     admin = make_user(Role.ADMIN)
     student = make_user()

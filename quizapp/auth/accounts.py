@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.models import Role, User
-from quizapp.models.user import password_hash_method
+from quizapp.models.user import hash_password, password_hash_method
 
 
 @cache
@@ -30,9 +30,17 @@ def normalise_email(email: str) -> str:
 
 def register_user(session: Session, email: str, display_name: str, password: str,
                   role: Role = Role.STUDENT) -> User:
-    """Create an account with a hashed password; raise EmailTaken if the email is in use."""
-    user = User(email=normalise_email(email), display_name=display_name.strip(), role=role.value)
-    user.set_password(password)
+    """Create an account at once (the command line, tests); raise EmailTaken if the email is in use.
+
+    Sign-up on the web goes through quizapp.auth.registration, which first mails a link to the address."""
+    return add_account(session, email, display_name, hash_password(password), role)
+
+
+def add_account(session: Session, email: str, display_name: str, password_hash: str,
+                role: Role = Role.STUDENT) -> User:
+    """Create an account whose password is already hashed; raise EmailTaken if the email is in use."""
+    user = User(email=normalise_email(email), display_name=display_name.strip(), password_hash=password_hash,
+                role=role.value)
     session.add(user)
     try:
         session.flush()
@@ -42,9 +50,14 @@ def register_user(session: Session, email: str, display_name: str, password: str
     return user
 
 
+def user_by_email(session: Session, email: str) -> User | None:
+    """The account with that email, in any case, or None."""
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The user with that email and password, or None."""
-    user = session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    user = user_by_email(session, email)
     if user is None:
         check_password_hash(_dummy_hash(password_hash_method()), password)
         return None

@@ -1,18 +1,18 @@
-"""`flask users create` and `flask users set-role`."""
+"""`flask users create`, `flask users set-role` and `flask users set-password`."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
-from quizapp.auth.accounts import EmailTaken, register_user
+from quizapp.auth.accounts import EmailTaken, register_user, user_by_email
 from quizapp.auth.forms import PASSWORD_MIN
+from quizapp.auth.reset import set_new_password
 from quizapp.auth.roles import LastAdmin, set_role
 from quizapp.extensions import db
-from quizapp.models import Role, User
+from quizapp.models import Role
 
-users_cli = AppGroup("users", help="Create accounts and change roles.")
+users_cli = AppGroup("users", help="Create accounts, change roles, set passwords.")
 ROLE = click.Choice([r.value for r in Role])
 
 
@@ -38,7 +38,7 @@ def create_command(email: str, role: str, name: str | None, password: str) -> No
 @click.argument("role", type=ROLE)
 def set_role_command(email: str, role: str) -> None:
     """Change the role of the account with EMAIL."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = user_by_email(db.session, email)
     if user is None:
         raise click.ClickException(f"No user with the email {email}.")
     try:
@@ -47,3 +47,17 @@ def set_role_command(email: str, role: str) -> None:
         raise click.ClickException("That is the last admin account; make another admin first.") from error
     db.session.commit()
     click.echo(f"{user.email} is now {user.role}.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.password_option(envvar="QUIZAPP_NEW_PASSWORD", help="Prompted for if not given (or QUIZAPP_NEW_PASSWORD).")
+def set_password_command(email: str, password: str) -> None:
+    """Give the account with EMAIL a new password and end its sessions (for servers without mail)."""
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"The password must have at least {PASSWORD_MIN} characters.")
+    user = user_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No user with the email {email}.")
+    set_new_password(db.session, user, password)
+    click.echo(f"{user.email} has a new password; every session of the account has ended.")

@@ -21,12 +21,32 @@ def repeated_password(label: str) -> PasswordField:
     return PasswordField(label, validators=[InputRequired(), EqualTo("password", message="The passwords differ.")])
 
 
+def email_field() -> EmailField:
+    """An email address, checked for its form only (no lookup of the domain)."""
+    return EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)])
+
+
 class RegisterForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)])
+    email = email_field()
     display_name = StringField("Name shown to others", validators=[InputRequired(), Length(max=80)])
     password = new_password("Password")
     confirm = repeated_password("Repeat password")
     submit = SubmitField("Create account")
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Create my account")
+
+
+class ForgotForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField("Send me a link")
+
+
+class ResetForm(FlaskForm):
+    password = new_password("New password")
+    confirm = repeated_password("Repeat new password")
+    submit = SubmitField("Set the new password")
 
 
 class LoginForm(FlaskForm):

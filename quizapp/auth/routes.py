@@ -1,29 +1,18 @@
-"""Account pages."""
+"""Login, logout and password change; sign-up and password reset are in their own modules."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from quizapp.auth import bp
-from quizapp.auth.accounts import EmailTaken, authenticate, normalise_email, register_user
-from quizapp.auth.forms import LoginForm, LogoutForm, PasswordForm, RegisterForm
-from quizapp.extensions import db, limiter
-
-
-def _login_key() -> str:
-    """Failed logins count per typed email, whether or not an account has it, so a lockout reveals nothing."""
-    return "login:" + normalise_email(request.form.get("email", ""))[:254]
-
-
-def _per_address() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _per_account() -> str:
-    return current_app.config["LOGIN_LOCKOUT"]
+from quizapp.auth.accounts import authenticate
+from quizapp.auth.forms import LoginForm, LogoutForm, PasswordForm
+from quizapp.auth.limits import failed_logins_per_email, logins_per_address
+from quizapp.extensions import db
+from quizapp.mail import mail_available
 
 
 def _safe_next(target: str | None) -> str:
@@ -35,29 +24,9 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.index")
 
 
-@bp.route("/register", methods=["GET", "POST"])
-def register():
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
-    form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = register_user(db.session, form.email.data, form.display_name.data, form.password.data)
-        except EmailTaken:
-            form.email.errors.append("This email cannot be used to register. Log in if it is yours.")
-        else:
-            db.session.commit()
-            login_user(user)
-            flash("Welcome! Your account is ready.", "success")
-            return redirect(url_for("main.index"))
-    return render_template("auth/register.html", form=form), 200 if not form.errors else 422
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_per_address, methods=["POST"],
-               error_message="Too many logins from this network. Wait a minute and try again.")
-@limiter.limit(_per_account, key_func=_login_key, methods=["POST"], deduct_when=lambda r: r.status_code != 302,
-               error_message="Too many failed logins with this email. Wait 15 minutes and try again.")
+@logins_per_address
+@failed_logins_per_email
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -68,7 +37,7 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("The email or password is not right.")
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    return render_template("auth/login.html", form=form, mail_on=mail_available()), 200 if not form.errors else 422
 
 
 @bp.post("/logout")

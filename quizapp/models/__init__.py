@@ -4,6 +4,7 @@ from quizapp.models.api_token import ApiToken
 from quizapp.models.classroom import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership
 from quizapp.models.content import Bank, Question, QuestionRevision, SourceDocument
 from quizapp.models.quiz import QuizAttempt, QuizItem, Response
+from quizapp.models.registration import PendingRegistration
 from quizapp.models.study import Card, ReviewLog
 from quizapp.models.user import Role, User
 
@@ -16,6 +17,7 @@ __all__ = [
     "Membership",
     "Bank",
     "Card",
+    "PendingRegistration",
     "Question",
     "QuestionRevision",
     "QuizAttempt",

@@ -20,6 +20,11 @@ def password_hash_method() -> str:
     return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
 
 
+def hash_password(password: str) -> str:
+    """A salted hash of the password with the configured method."""
+    return generate_password_hash(password, method=password_hash_method())
+
+
 class Role(enum.StrEnum):
     STUDENT = "student"
     INSTRUCTOR = "instructor"
@@ -54,7 +59,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""
-        self.password_hash = generate_password_hash(password, method=password_hash_method())
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         """Whether the password matches the stored hash."""

@@ -8,6 +8,7 @@ sets up a class, an assignment, attempts and study cards once, and each page typ
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import pytest
 from quizapp.models import Role
 from tests.browser.conftest import screenshot
 from tests.browser.shared import kind_of, log_in, module_browser, module_server  # noqa: F401 - fixtures
-from tests.conftest import FIXTURE_BANKS
+from tests.conftest import FIXTURE_BANKS, Mailbox, recorded_mail
 from tests.test_uploads import BROKEN_BANK, zipped
 
 pytestmark = pytest.mark.browser
@@ -188,11 +189,58 @@ def _form_errors(path: str, button: str) -> Callable:
     return submit_empty
 
 
+_new_addresses = (f"signup{n}@example.org" for n in itertools.count(1))
+
+
+def _check_your_email(page, site: Site) -> Mailbox:
+    """Fill in the sign-up form for a new address and send it; the mails sent meanwhile are returned."""
+    page.goto(site.base + "/auth/register")
+    page.get_by_label("Email").fill(next(_new_addresses))
+    page.get_by_label("Name shown to others").fill("New")
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label("Repeat password").fill("a long enough password")
+    with recorded_mail() as mails:
+        page.get_by_role("button", name="Create account").click()
+        page.get_by_role("heading", name="Check your email").wait_for()
+    return mails
+
+
+def _confirm(page, site: Site) -> None:
+    page.goto(_check_your_email(page, site).link("/auth/confirm/"))
+
+
+def _reset_link_sent(page, site: Site) -> Mailbox:
+    page.goto(site.base + "/auth/forgot")
+    page.get_by_label("Email").fill("ada@example.org")
+    with recorded_mail() as mails:
+        page.get_by_role("button", name="Send me a link").click()
+        page.get_by_role("heading", name="Check your email").wait_for()
+    return mails
+
+
+def _reset(page, site: Site) -> None:
+    page.goto(_reset_link_sent(page, site).link("/auth/reset/"))
+
+
+def _reset_with_errors(page, site: Site) -> None:
+    _reset(page, site)
+    page.get_by_role("button", name="Set the new password").click()
+    page.locator(".error-summary").wait_for()
+
+
 # Each page type: who looks at it, and either a path, a key of site.urls, or a function that brings it up.
 PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "home, logged out": ("anonymous", "/"),
     "register": ("anonymous", "/auth/register"),
     "register with errors": ("anonymous", _form_errors("/auth/register", "Create account")),
+    "check your email": ("anonymous", _check_your_email),
+    "confirm the sign-up": ("anonymous", _confirm),
+    "link no longer works": ("anonymous", "/auth/confirm/no-such-link"),
+    "forgot password": ("anonymous", "/auth/forgot"),
+    "forgot password with errors": ("anonymous", _form_errors("/auth/forgot", "Send me a link")),
+    "reset link sent": ("anonymous", _reset_link_sent),
+    "reset password": ("anonymous", _reset),
+    "reset password with errors": ("anonymous", _reset_with_errors),
     "login": ("anonymous", "/auth/login"),
     "login with errors": ("anonymous", _form_errors("/auth/login", "Log in")),
     "sources": ("anonymous", "/sources/"),

@@ -1,4 +1,5 @@
-"""A student registers, takes a quiz, reads the feedback and opens the source, in a real browser."""
+"""A student signs up (opening the link of the confirmation mail), takes a quiz, reads the feedback and opens the
+source, in a real browser."""
 
 from __future__ import annotations
 
@@ -7,24 +8,37 @@ import re
 import pytest
 
 from tests.browser.conftest import screenshot
+from tests.conftest import recorded_mail
 
 pytestmark = pytest.mark.browser
 
 
-def register(page, base: str, email: str = "ada@example.org") -> None:
+def register(page, base: str, email: str = "ada@example.org", shots: bool = False) -> None:
+    """Sign up through the form, then open the link of the confirmation mail and confirm: logged in at home."""
     page.goto(f"{base}/auth/register")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Name shown to others").fill("Ada")
     page.get_by_label("Password", exact=True).fill("a long enough password")
     page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
+    with recorded_mail() as mails:
+        page.get_by_role("button", name="Create account").click()
+        page.get_by_role("heading", name="Check your email").wait_for()
+    assert page.get_by_text(f"We sent a link to {email}").is_visible()
+    if shots:
+        screenshot(page, "check-your-email")
+    page.goto(mails.link("/auth/confirm/"))
+    assert page.get_by_text(f"Create the account for {email}?").is_visible()
+    if shots:
+        screenshot(page, "confirm")
+    page.get_by_role("button", name="Create my account").click()
     page.wait_for_url(f"{base}/")
+    assert page.get_by_text("Welcome! Your account is ready.").is_visible()
 
 
 def test_register_quiz_feedback_and_source(page, live_server):
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    register(page, live_server)
+    register(page, live_server, shots=True)
     bank = page.get_by_role("region", name="Kazakhstan's 2022 constitutional referendum")
     bank.get_by_label("Topic").select_option(value="Parliament")
     bank.get_by_label("Number of questions").fill("3")

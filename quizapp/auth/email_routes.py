@@ -1,0 +1,91 @@
+"""The account pages reached through mail: sign-up with its confirmation link, and password reset."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+
+from quizapp.auth import bp
+from quizapp.auth.accounts import EmailTaken, normalise_email
+from quizapp.auth.forms import ConfirmForm, ForgotForm, RegisterForm, ResetForm
+from quizapp.auth.limits import mail_forms_per_address, mails_per_email
+from quizapp.auth.mails import REGISTRATION_HOURS, RESET_MINUTES
+from quizapp.auth.registration import already_registered, confirm_registration, registration_for, request_registration
+from quizapp.auth.reset import request_reset, set_new_password, user_for_reset
+from quizapp.extensions import db
+from quizapp.mail import mail_available
+
+# Pages reached by a secret link: no cache may keep them.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@mail_forms_per_address
+@mails_per_email
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    if not mail_available():
+        return render_template("auth/register.html", form=None)
+    form = RegisterForm()
+    if form.validate_on_submit():
+        request_registration(db.session, form.email.data, form.display_name.data, form.password.data)
+        # The same page whether or not the address has an account: only its owner learns which, by mail.
+        return render_template("auth/check_email.html", email=normalise_email(form.email.data),
+                               hours=REGISTRATION_HOURS)
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    # GET only shows a button: mail scanners that open links must not use them up.
+    pending = registration_for(db.session, token)
+    if pending is None:
+        return render_template("auth/link_expired.html", kind="register", hours=REGISTRATION_HOURS), 404, NO_STORE
+    email = pending.email  # kept: the row is gone once used
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = confirm_registration(db.session, pending)
+        except EmailTaken:
+            return _taken(email)
+        login_user(user)
+        flash("Welcome! Your account is ready.", "success")
+        return redirect(url_for("main.index"))
+    if already_registered(db.session, pending):
+        return _taken(email)
+    return render_template("auth/confirm.html", form=form, email=email), 200, NO_STORE
+
+
+def _taken(email: str):
+    """The address got an account after signing up (an administrator made one meanwhile)."""
+    return render_template("auth/already_registered.html", email=email), 200, NO_STORE
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@mail_forms_per_address
+@mails_per_email
+def forgot():
+    if not mail_available():
+        return render_template("auth/forgot.html", form=None)
+    form = ForgotForm()
+    if form.validate_on_submit():
+        request_reset(db.session, form.email.data)
+        # The same page whether or not an account has the address.
+        return render_template("auth/forgot_sent.html", email=normalise_email(form.email.data),
+                               minutes=RESET_MINUTES)
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    user = user_for_reset(db.session, token)
+    if user is None:
+        return render_template("auth/link_expired.html", kind="reset", minutes=RESET_MINUTES), 404, NO_STORE
+    form = ResetForm()
+    if form.validate_on_submit():
+        set_new_password(db.session, user, form.password.data)
+        login_user(user)  # under the new session version: every other session has ended
+        flash("Your new password is set. Every other device has been logged out.", "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200, NO_STORE

@@ -1,0 +1,53 @@
+"""Rate limits of the account forms: per client address, and per email typed into the form.
+
+Counting per typed email, whether or not an account has it, means a refusal reveals nothing about accounts.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.wrappers import Response
+
+from quizapp.auth.accounts import normalise_email
+from quizapp.extensions import limiter
+
+
+def _typed_email() -> str:
+    return normalise_email(request.form.get("email", ""))[:254]
+
+
+def _login_key() -> str:
+    return "login:" + _typed_email()
+
+
+def _mail_key() -> str:
+    return "mail:" + _typed_email()
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def _failed_login(response: Response) -> bool:
+    return response.status_code != 302
+
+
+def _mail_asked(response: Response) -> bool:
+    # The form was valid: a mail went out, or would have had the address an account.
+    return response.status_code == 200
+
+
+logins_per_address = limiter.limit(
+    _setting("LOGIN_RATE_LIMIT"), methods=["POST"],
+    error_message="Too many logins from this network. Wait a minute and try again.")
+failed_logins_per_email = limiter.limit(
+    _setting("LOGIN_LOCKOUT"), key_func=_login_key, methods=["POST"], deduct_when=_failed_login,
+    error_message="Too many failed logins with this email. Wait 15 minutes and try again.")
+# Sign-up and password-reset requests share their counters: both send mail.
+mail_forms_per_address = limiter.shared_limit(
+    _setting("MAIL_FORMS_RATE_LIMIT"), scope="mail-forms", methods=["POST"],
+    error_message="Too many requests from this network. Wait a while and try again.")
+mails_per_email = limiter.shared_limit(
+    _setting("MAILS_PER_EMAIL"), scope="mails-per-email", key_func=_mail_key, methods=["POST"],
+    deduct_when=_mail_asked,
+    error_message="Too many mails were asked for this address. Wait an hour and try again.")

@@ -1,0 +1,31 @@
+"""The mails of sign-up and password reset; links in them are absolute (SERVER_NAME in production)."""
+
+from __future__ import annotations
+
+from flask import render_template, url_for
+
+from quizapp.mail import send_mail
+
+REGISTRATION_HOURS = 24
+RESET_MINUTES = 60
+
+
+def send_confirmation(email: str, token: str) -> None:
+    """The link that turns a sign-up into an account."""
+    body = render_template("auth/mail/confirm.txt", link=url_for("auth.confirm", token=token, _external=True),
+                           hours=REGISTRATION_HOURS)
+    send_mail(email, "Finish creating your quizapp account", body)
+
+
+def send_already_registered(email: str) -> None:
+    """To an account's owner when someone signs up with its address: log in, or reset the password."""
+    body = render_template("auth/mail/already_registered.txt", login=url_for("auth.login", _external=True),
+                           forgot=url_for("auth.forgot", _external=True))
+    send_mail(email, "Your quizapp account", body)
+
+
+def send_reset(email: str, token: str) -> None:
+    """The link to set a new password."""
+    body = render_template("auth/mail/reset.txt", link=url_for("auth.reset", token=token, _external=True),
+                           minutes=RESET_MINUTES)
+    send_mail(email, "Set a new quizapp password", body)

@@ -1,0 +1,60 @@
+"""Password reset by email: a signed link that names the account and its session version.
+
+Nothing is stored: the link stops working after an hour, and once the account's session version moves on,
+which setting the new password does (as do logging out and changing the password).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+
+from quizapp.auth.accounts import user_by_email
+from quizapp.auth.mails import RESET_MINUTES, send_reset
+from quizapp.models import User
+from quizapp.models.types import utcnow
+
+LINK_LIFETIME = timedelta(minutes=RESET_MINUTES)
+# Keeps these signatures apart from anything else signed with the secret key.
+_SALT = "quizapp.auth.password-reset"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def reset_token(user: User) -> str:
+    """A signed token for the account as it is now."""
+    return _serializer().dumps({"user": user.id, "version": user.session_version})
+
+
+def user_for_reset(session: Session, token: str, now: datetime | None = None) -> User | None:
+    """The account a reset link names, unless the link is forged, expired or already used."""
+    try:
+        data, signed_at = _serializer().loads(token, return_timestamp=True)
+    except BadData:
+        return None
+    if (now or utcnow()) - signed_at > LINK_LIFETIME or not isinstance(data, dict):
+        return None
+    user_id, version = data.get("user"), data.get("version")
+    if not isinstance(user_id, int) or not isinstance(version, int):
+        return None
+    user = session.get(User, user_id)
+    return user if user is not None and user.session_version == version else None
+
+
+def request_reset(session: Session, email: str) -> None:
+    """Mail a reset link if an account has the address; otherwise do nothing, and say nothing about it."""
+    user = user_by_email(session, email)
+    if user is not None:
+        send_reset(user.email, reset_token(user))
+
+
+def set_new_password(session: Session, user: User, password: str) -> None:
+    """Set the password and end every session of the account, which also retires the link (commits)."""
+    user.set_password(password)
+    user.end_sessions()
+    session.commit()

@@ -1,0 +1,46 @@
+"""Outgoing mail: without MAIL_SERVER each message is logged and saved under instance/outbox/, nothing is sent;
+with it, messages go out through Flask-Mail from a thread."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+from pathlib import Path
+
+from quizapp.mail import send_mail
+from tests.conftest import make_app, recorded_mail, register
+
+
+def test_without_mail_server_the_message_is_logged_and_saved_in_the_outbox(app, client, mailbox, tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="quizapp"):
+        register(client, "ada@example.org")
+    link = mailbox.link("/auth/confirm/")
+    saved, = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
+    message = email.message_from_bytes(saved.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "ada@example.org"
+    assert message["Subject"] == "Finish creating your quizapp account"
+    assert message["From"] == "quizapp <quizapp@localhost>"
+    assert link in message.get_content()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "MAIL_SERVER is not set" in logged and str(saved) in logged and link in logged
+
+
+def test_with_a_mail_server_nothing_goes_to_the_outbox(database, tmp_path):
+    app = make_app(database, tmp_path, MAIL_SERVER="smtp.example.org", MAIL_DEFAULT_SENDER="Quiz <quiz@example.org>")
+    # TESTING keeps Flask-Mail from connecting; it still hands over each message, which is recorded.
+    assert app.extensions["mail"].suppress
+    with app.test_request_context(), recorded_mail() as box:
+        thread = send_mail("ada@example.org", "Hello", "Body text")
+        assert thread is not None
+        thread.join(timeout=10)
+    assert box.last.recipients == ["ada@example.org"] and box.last.sender == "Quiz <quiz@example.org>"
+    assert not (tmp_path / "outbox").exists()
+
+
+def test_a_failure_to_send_is_logged_not_raised(database, tmp_path, caplog, monkeypatch):
+    app = make_app(database, tmp_path, MAIL_SERVER="smtp.example.org", MAIL_DEFAULT_SENDER="quiz@example.org")
+    monkeypatch.setattr("quizapp.extensions.mail.send", lambda message: 1 / 0)
+    with app.test_request_context(), caplog.at_level(logging.ERROR, logger="quizapp"):
+        send_mail("ada@example.org", "Hello", "Body").join(timeout=10)
+    assert "Could not send the mail 'Hello' to ada@example.org" in caplog.text
