@@ -5,6 +5,8 @@ Counting per typed email, whether or not an account has it, means a refusal reve
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, request
 from flask.wrappers import Response
 
@@ -24,7 +26,7 @@ def _mail_key() -> str:
     return "mail:" + _typed_email()
 
 
-def _setting(name: str):
+def _setting(name: str) -> Callable[[], str]:
     return lambda: current_app.config[name]
 
 
