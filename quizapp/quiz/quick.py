@@ -103,7 +103,9 @@ def quick_answer(session: Session, attempt_id: int, position: int, form: MultiDi
     login = session_login()
     if login is None:
         return False
-    row = session.execute(_ANSWERABLE, {"attempt_id": attempt_id, "position": position, "user_id": login[0],
+    # Straight on the connection: these are table statements, with nothing for the ORM session to track.
+    connection = session.connection()
+    row = connection.execute(_ANSWERABLE, {"attempt_id": attempt_id, "position": position, "user_id": login[0],
                                         "session_version": login[1]}).first()
     if row is None:
         return False
@@ -113,7 +115,7 @@ def quick_answer(session: Session, attempt_id: int, position: int, form: MultiDi
     result = None if row.type == "flashcard" else grade(row.type, row.data, given)
     now = utcnow()
     try:
-        session.execute(INSERT_RESPONSE, {
+        connection.execute(INSERT_RESPONSE, {
             "item_id": row.id, "user_id": login[0], "question_id": row.question_id, "revision_id": row.revision_id,
             "given": given, "is_correct": bool(result and result.correct), "score": result.score if result else 0.0,
             "answered_at": now,
@@ -124,5 +126,5 @@ def quick_answer(session: Session, attempt_id: int, position: int, form: MultiDi
     if result is not None and not result.correct:
         enqueue_missed(session, login[0], row.question_id, now)
     if row.unanswered <= 1:
-        session.execute(FINISH_ATTEMPT, {"attempt_id": attempt_id, "now": now})
+        connection.execute(FINISH_ATTEMPT, {"attempt_id": attempt_id, "now": now})
     return True
