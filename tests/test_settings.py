@@ -86,3 +86,11 @@ def test_proxy_hops_trust_forwarded_headers_only_when_set(production_env, monkey
 ])
 def test_database_urls_use_psycopg_3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_connections_are_checked_before_use_only_on_a_database_server(production_env, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k")
+    assert "pool_pre_ping" not in create_app(production_env).config["SQLALCHEMY_ENGINE_OPTIONS"]
+    monkeypatch.setenv("DATABASE_URL", "postgresql://quizapp@db.example/quizapp")
+    server = create_app({key: value for key, value in production_env.items() if key != "SQLALCHEMY_DATABASE_URI"})
+    assert server.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
