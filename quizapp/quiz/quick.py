@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import session as cookie_session
 from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from quizapp.grading import grade
@@ -97,34 +97,35 @@ def _blanks(count: int, form: MultiDict) -> Any:
     return [text.strip() for text in typed] if all(len(text) <= ANSWER_MAX for text in typed) else NOT_PARSED
 
 
-def quick_answer(session: Session, attempt_id: int, position: int, form: MultiDict) -> bool:
-    """Record a valid answer to an unanswered item of the logged-in student's own practice quiz, without
-    committing; False (and nothing recorded) whenever the full answer path has to decide."""
+def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict) -> bool:
+    """Record and commit a valid answer to an unanswered item of the logged-in student's own practice quiz;
+    False (and nothing recorded) whenever the full answer path has to decide."""
     login = session_login()
     if login is None:
         return False
-    # Straight on the connection: these are table statements, with nothing for the ORM session to track.
-    connection = session.connection()
-    row = connection.execute(_ANSWERABLE, {"attempt_id": attempt_id, "position": position, "user_id": login[0],
-                                        "session_version": login[1]}).first()
-    if row is None:
-        return False
-    given = parse_answer(row.type, row.data, row.choice_order, form)
-    if given is NOT_PARSED:
-        return False
-    result = None if row.type == "flashcard" else grade(row.type, row.data, given)
-    now = utcnow()
-    try:
-        connection.execute(INSERT_RESPONSE, {
-            "item_id": row.id, "user_id": login[0], "question_id": row.question_id, "revision_id": row.revision_id,
-            "given": given, "is_correct": bool(result and result.correct), "score": result.score if result else 0.0,
-            "answered_at": now,
-        })
-    except IntegrityError:
-        session.rollback()  # answered a moment ago (a double click): the full path shows what stands
-        return False
-    if result is not None and not result.correct:
-        enqueue_missed(session, login[0], row.question_id, now)
-    if row.unanswered <= 1:
-        connection.execute(FINISH_ATTEMPT, {"attempt_id": attempt_id, "now": now})
+    # A transaction of its own, straight on a connection: these are table statements, with nothing for the
+    # ORM session to track, and the full path, if it is needed, starts afresh.
+    with engine.connect() as connection:
+        row = connection.execute(_ANSWERABLE, {"attempt_id": attempt_id, "position": position,
+                                               "user_id": login[0], "session_version": login[1]}).first()
+        given = NOT_PARSED if row is None else parse_answer(row.type, row.data, row.choice_order, form)
+        if given is NOT_PARSED:
+            connection.rollback()
+            return False
+        result = None if row.type == "flashcard" else grade(row.type, row.data, given)
+        now = utcnow()
+        try:
+            connection.execute(INSERT_RESPONSE, {
+                "item_id": row.id, "user_id": login[0], "question_id": row.question_id,
+                "revision_id": row.revision_id, "given": given, "is_correct": bool(result and result.correct),
+                "score": result.score if result else 0.0, "answered_at": now,
+            })
+        except IntegrityError:
+            connection.rollback()  # answered a moment ago (a double click): the full path shows what stands
+            return False
+        if result is not None and not result.correct:
+            enqueue_missed(connection, login[0], row.question_id, now)
+        if row.unanswered <= 1:
+            connection.execute(FINISH_ATTEMPT, {"attempt_id": attempt_id, "now": now})
+        connection.commit()
     return True

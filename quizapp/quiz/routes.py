@@ -52,8 +52,9 @@ def start(bank_id: int):
 def answer(attempt_id: int, position: int):
     # Most answers of a lecture hall are recorded by one query and one insert; the rest, and every answer the
     # full path must explain (deadlines, messages, login), go through question() below.
-    if quick_answer(db.session, attempt_id, position, request.form):
-        db.session.commit()
+    if quick_answer(db.engine, attempt_id, position, request.form):
+        if db.session.registry.has():
+            db.session.expire_all()  # written outside the session: what it holds of this attempt is stale
         return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
     return question(attempt_id, position)
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Executable, and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -196,14 +197,15 @@ def next_due_at(session: Session, user: User) -> datetime | None:
     )
 
 
-def enqueue_missed(session: Session, user_id: int, question_id: int, now: datetime | None = None) -> None:
+def enqueue_missed(session: Session | Connection, user_id: int, question_id: int, now: datetime | None = None) -> None:
     """Put a question answered wrongly into the user's review queue, due now.
 
     An insert that ignores an existing card, then, if there was one, an update that only moves its due date
     earlier: both are single statements, so concurrent answers cannot collide or undo each other."""
     now = now or utcnow()
     state = fresh_state(now)
-    insert, move_earlier = _enqueue_statements(session.get_bind().dialect.name)
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    insert, move_earlier = _enqueue_statements(dialect.name)
     inserted = session.execute(insert, {"user_id": user_id, "question_id": question_id, "state": int(state.state),
                                         "step": state.step, "due": now, "version": 1, "origin": "missed",
                                         "created_at": now}).first()
