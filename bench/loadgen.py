@@ -57,6 +57,7 @@ class Gunicorn:
         gunicorn = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "gunicorn"
         settings = {"GUNICORN_BIND": f"{LOOPBACK}:{self.port}", "WEB_CONCURRENCY": str(workers),
                     "GUNICORN_THREADS": str(threads), "GUNICORN_WORKER_CLASS": worker_class,
+                    "GUNICORN_CONTROL_SOCKET": "off",  # the app's and the bare server run side by side
                     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         self.log = log.open("w")
         self.process = subprocess.Popen(

@@ -81,6 +81,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'quizapp.sqlite3'}"
     )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A database file cannot drop a connection the way a server can, so checking each one before use would
+        # only add a query to every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            name: value for name, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if name != "pool_pre_ping"}
     if app.config.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 

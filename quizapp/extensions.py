@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -38,6 +39,14 @@ mail = Mail()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// or REDIS_URL); routes opt in with @limiter.limit.
 # The client address is the proxy's unless PROXY_HOPS lets ProxyFix take it from X-Forwarded-For.
 limiter = Limiter(key_func=get_remote_address)
+# Blueprints whose routes declare limits. Every other request skips the limiter's per-request bookkeeping,
+# which otherwise costs as much as answering a question (tests/test_account_security.py keeps this list true).
+RATE_LIMITED_BLUEPRINTS = frozenset({"auth"})
+
+
+@limiter.request_filter
+def _declares_no_limits() -> bool:
+    return request.blueprint not in RATE_LIMITED_BLUEPRINTS
 
 
 @event.listens_for(Engine, "connect")

@@ -5,6 +5,8 @@
     GUNICORN_THREADS threads per worker (default 1)
     GUNICORN_WORKER_CLASS  sync (default) or gthread
     GUNICORN_ACCESSLOG  '-' for stdout, a path, or unset for none (nginx keeps the access log)
+    GUNICORN_CONTROL_SOCKET  path of the `gunicornc` control socket, or 'off' (default: gunicorn's own,
+                     one per user, so a second instance under the same account needs a path of its own)
 """
 
 import multiprocessing
@@ -25,3 +27,8 @@ errorlog = "-"
 # Behind nginx on the same machine the proxy headers come from loopback; the app applies ProxyFix itself
 # (QUIZAPP_PROXY_HOPS), so gunicorn need not trust anyone else's.
 forwarded_allow_ips = "127.0.0.1,::1"
+control = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = control == "off"
+if control and control != "off":
+    control_socket = control
+

@@ -104,7 +104,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("progress.index", "GET"): ("/progress/", MEMBERS),
     ("quiz.start", "POST"): ("/quiz/start/{bank}", MEMBERS),
     ("quiz.question", "GET"): ("/quiz/{quiz}/q/1", OWNER),
-    ("quiz.question", "POST"): ("/quiz/{quiz}/q/1", OWNER),
+    ("quiz.answer", "POST"): ("/quiz/{quiz}/q/1", OWNER),
     ("quiz.self_grade", "POST"): ("/quiz/{quiz}/q/1/grade", OWNER),
     ("quiz.results", "GET"): ("/quiz/{quiz}/results", OWNER),
     ("quiz.hand_in", "GET"): ("/quiz/{assignment_attempt}/hand-in", OWNER),

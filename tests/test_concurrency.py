@@ -1,7 +1,9 @@
 """A hundred students answering and reviewing at once lose and duplicate nothing; a double click records once.
 
 The real app runs on a threaded server on the test's own database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
-and every student is a separate HTTP client with its own session.
+and every student is a separate HTTP client with its own session. tests/test_concurrency_gunicorn.py sends the
+same kind of load to gunicorn with several worker processes, and tests/test_new_card_limit.py the first ratings
+that race for the last new card of the day.
 """
 
 from __future__ import annotations

@@ -155,3 +155,24 @@ def test_production_without_mail_turns_sign_up_and_reset_off_and_says_why(produc
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PendingRegistration)) == 0
         db.engine.dispose()
+
+
+def test_connections_are_checked_before_use_only_on_a_database_server(production_env, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k")
+    assert "pool_pre_ping" not in create_app(production_env).config["SQLALCHEMY_ENGINE_OPTIONS"]
+    monkeypatch.setenv("DATABASE_URL", "postgresql://quizapp@db.example/quizapp")
+    server = create_app({key: value for key, value in production_env.items() if key != "SQLALCHEMY_DATABASE_URI"})
+    assert server.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+@pytest.mark.parametrize(("given", "disabled", "path"), [
+    (None, False, None), ("off", True, None), ("/run/quizapp/gunicorn.ctl", False, "/run/quizapp/gunicorn.ctl")])
+def test_gunicorn_settings_come_from_the_environment(monkeypatch, given, disabled, path):
+    import runpy
+
+    for name, value in {"WEB_CONCURRENCY": "3", "GUNICORN_BIND": "127.0.0.1:8123",
+                        "GUNICORN_CONTROL_SOCKET": given}.items():
+        monkeypatch.delenv(name, raising=False) if value is None else monkeypatch.setenv(name, value)
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[1] / "quizapp" / "gunicorn_conf.py"))
+    assert settings["workers"] == 3 and settings["bind"] == ["127.0.0.1:8123"]
+    assert settings["control_socket_disable"] is disabled and settings.get("control_socket") == path

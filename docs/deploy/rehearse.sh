@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 start_app() {  # NAME PORT: gunicorn with quizapp/gunicorn_conf.py in the background, settings from the environment
-  GUNICORN_BIND=127.0.0.1:$2 WEB_CONCURRENCY=2 GUNICORN_ACCESSLOG="$prefix/$1-access.log" \
+  GUNICORN_BIND=127.0.0.1:$2 WEB_CONCURRENCY=2 GUNICORN_ACCESSLOG="$prefix/$1-access.log" GUNICORN_CONTROL_SOCKET=off \
     .venv/bin/gunicorn --config python:quizapp.gunicorn_conf >"$prefix/$1.log" 2>&1 &
   pids+=($!)
   eval "pid_$1=$!"

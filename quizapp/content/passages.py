@@ -80,9 +80,12 @@ def context_bounds(text: str, start: int, end: int, sentences: int = 2, limit: i
     return left, right
 
 
-def passage_in_context(text: str, start: int, end: int) -> list[Paragraph]:
+@lru_cache(maxsize=1024)
+def passage_in_context(text: str, start: int, end: int) -> tuple[Paragraph, ...]:
     """The passage text[start:end] with a few sentences of context on each side, as paragraphs."""
-    return paragraphs_with_mark(text, start, end, window=context_bounds(text, start, end))
+    # Cached: every feedback page shows one or two of a bank's few hundred passages, and finding the
+    # context walks all the paragraphs of the text.
+    return tuple(paragraphs_with_mark(text, start, end, window=context_bounds(text, start, end)))
 
 
 def _tidy(fragment: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import url_for
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from quizapp.banks.schema import CLOZE_BLANK
@@ -125,7 +125,7 @@ def cloze_feedback(data: dict[str, Any], given: list[str], parts: tuple[bool, ..
 @dataclass(frozen=True)
 class SourceView:
     document: SourceDocument
-    paragraphs: list[Paragraph]
+    paragraphs: tuple[Paragraph, ...]
     link: str
 
 
@@ -148,12 +148,15 @@ def choice_label(data: dict[str, Any], index: int) -> Markup:
     return render_inline(data["choices"][index]["text"])
 
 
+_CITED_DOCUMENTS = select(SourceDocument).where(SourceDocument.id.in_(bindparam("ids", expanding=True)))
+
+
 def feedback_context(session: Session, qtype: str, revision: QuestionRevision, given: Any,
                      result: Grade | None) -> dict[str, Any]:
     """What the answer-feedback partial shows: the answers in words, choice feedback, cloze and sources."""
     data = revision.data
     cited = [s["document"] for s in data.get("sources", [])]
-    documents = {d.id: d for d in session.scalars(select(SourceDocument).where(SourceDocument.id.in_(cited)))}
+    documents = {d.id: d for d in session.scalars(_CITED_DOCUMENTS, {"ids": cited})} if cited else {}
     chosen = []
     if qtype in ("single_choice", "multiple_response") and given is not None:
         picked = given if isinstance(given, list) else [given]

@@ -13,6 +13,7 @@ from quizapp.quiz import bp
 from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, submit_attempt
 from quizapp.quiz.forms import HandInForm, SelfGradeForm, answer_form, given_answer, prefill, start_form
 from quizapp.quiz.present import cloze_inputs, correct_answer, feedback_context, given_answer_text
+from quizapp.quiz.quick import quick_answer
 from quizapp.quiz.service import (
     NoQuestions,
     Progress,
@@ -47,7 +48,18 @@ def start(bank_id: int):
     return render_template("main/index.html", overviews=overviews, forms=forms), 422
 
 
-@bp.route("/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
+@bp.post("/<int:attempt_id>/q/<int:position>")
+def answer(attempt_id: int, position: int):
+    # Most answers of a lecture hall are recorded by one query and one insert; the rest, and every answer the
+    # full path must explain (deadlines, messages, login), go through question() below.
+    if quick_answer(db.engine, attempt_id, position, request.form):
+        if db.session.registry.has():
+            db.session.expire_all()  # written outside the session: what it holds of this attempt is stale
+        return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+    return question(attempt_id, position)
+
+
+@bp.get("/<int:attempt_id>/q/<int:position>")
 @login_required
 def question(attempt_id: int, position: int):
     item = get_item(db.session, current_user, attempt_id, position) or abort(404)
@@ -93,7 +105,7 @@ def self_grade(attempt_id: int, position: int):
     return redirect(_after(item))
 
 
-def _after(item, saved: bool = False, progress: Progress | None = None) -> str:
+def _after(item, *, saved: bool = False, progress: Progress | None = None) -> str:
     """Where to go once an item is done: the next unanswered one, else the results (or, for assignments,
     the page to hand in). A saved answer of a deferred-feedback assignment moves on to the next position."""
     attempt = item.attempt
@@ -116,7 +128,7 @@ def _feedback(item):
         "quiz/feedback.html", item=item, response=response,
         **feedback_context(db.session, qtype, item.revision, response.given, result),
         grade_form=SelfGradeForm() if qtype == "flashcard" and response.given is None else None,
-        next_url=_after(item, progress), total=progress.total,
+        next_url=_after(item, progress=progress), total=progress.total,
     )
 
 

@@ -110,8 +110,8 @@ _PROGRESS = (
 )
 _items, _responses = QuizItem.__table__, Response.__table__
 # Core statements on the tables: ORM-enabled DML would synchronise the session and cost a query of its own.
-_INSERT_RESPONSE = insert(_responses)
-_FINISH = (
+INSERT_RESPONSE = insert(_responses)
+FINISH_ATTEMPT = (
     update(QuizAttempt.__table__)
     .where(QuizAttempt.__table__.c.id == bindparam("attempt_id"), QuizAttempt.__table__.c.finished_at.is_(None),
            ~exists(select(_items.c.id).outerjoin(_responses, _responses.c.item_id == _items.c.id)
@@ -150,7 +150,7 @@ def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = 
     result = None if pending_self_grade else grade(item.question.type, item.revision.data, given)
     user_id, now = item.attempt.user_id, utcnow()
     try:
-        session.execute(_INSERT_RESPONSE, {
+        session.execute(INSERT_RESPONSE, {
             "item_id": item.id, "user_id": user_id, "question_id": item.question_id,
             "revision_id": item.revision_id, "given": None if pending_self_grade else given,
             "is_correct": bool(result and result.correct), "score": result.score if result else 0.0,
@@ -172,7 +172,7 @@ def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = 
     if result is not None and not result.correct and _feedback_now(item.attempt):
         enqueue_missed(session, user_id, item.question_id, now)
     if item.attempt.assignment_id is None:  # assignment attempts are handed in, or closed by their deadline
-        session.execute(_FINISH, {"attempt_id": item.attempt_id, "now": now})
+        session.execute(FINISH_ATTEMPT, {"attempt_id": item.attempt_id, "now": now})
     return True
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Executable, and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -106,6 +107,14 @@ def next_card(session: Session, user: User, now: datetime, bank_id: int | None =
     return NextCard(question, None) if question is not None else None
 
 
+class NewCardLimitReached(Exception):
+    """A first rating refused: the user has already started today's allowance of new cards."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"the daily limit of {limit} new cards is reached")
+        self.limit = limit
+
+
 def record_review(
     session: Session, user: User, question: Question, rating: int, version: int, now: datetime | None = None,
     fuzz: bool = True, duration_ms: int | None = None,
@@ -113,12 +122,19 @@ def record_review(
     """Apply a rating; `version` is the card version the rating was given for (0: a new card).
 
     Returns None, with the session rolled back, when the card changed since that version (a double
-    submit, a second tab): the rating that came first stands."""
+    submit, a second tab): the rating that came first stands. Raises NewCardLimitReached, with the session
+    rolled back, when the rating would start a new card beyond the user's daily limit: the card stays new."""
     now = now or utcnow()
+    # A first rating locks the user's new cards before looking, so two at once count each other.
+    limit = _lock_new_cards(session, user) if version == 0 else None
     card = session.scalar(select(Card).where(Card.user_id == user.id, Card.question_id == question.id))
     if (card.version if card else 0) != version:
+        session.rollback()
         return None
     if card is None:
+        if new_cards_today(session, user, now) >= limit:
+            session.rollback()
+            raise NewCardLimitReached(limit)
         card = Card(user_id=user.id, question_id=question.id, origin="new", created_at=now)
         copy_state(fresh_state(now), card)
         session.add(card)
@@ -133,6 +149,19 @@ def record_review(
                           revision_id=_current_revision_id(session, question), rating=rating,
                           state_before=state_before, reviewed_at=now, duration_ms=duration_ms))
     return card
+
+
+def _lock_new_cards(session: Session, user: User) -> int:
+    """Write-lock the user's row until the transaction ends; their daily new-card limit as it now stands.
+
+    An UPDATE that changes nothing: PostgreSQL locks the row, so a second first rating waits for the first
+    to commit and then counts its card; SQLite takes its single write lock, which serializes the same way
+    (the statement opens the transaction, so it starts on the latest snapshot)."""
+    users = User.__table__
+    return session.execute(
+        update(users).where(users.c.id == user.id)
+        .values(new_cards_per_day=users.c.new_cards_per_day).returning(users.c.new_cards_per_day)
+    ).scalar_one()
 
 
 def _current_revision_id(session: Session, question: Question) -> int | None:
@@ -168,14 +197,15 @@ def next_due_at(session: Session, user: User) -> datetime | None:
     )
 
 
-def enqueue_missed(session: Session, user_id: int, question_id: int, now: datetime | None = None) -> None:
+def enqueue_missed(session: Session | Connection, user_id: int, question_id: int, now: datetime | None = None) -> None:
     """Put a question answered wrongly into the user's review queue, due now.
 
     An insert that ignores an existing card, then, if there was one, an update that only moves its due date
     earlier: both are single statements, so concurrent answers cannot collide or undo each other."""
     now = now or utcnow()
     state = fresh_state(now)
-    insert, move_earlier = _enqueue_statements(session.get_bind().dialect.name)
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    insert, move_earlier = _enqueue_statements(dialect.name)
     inserted = session.execute(insert, {"user_id": user_id, "question_id": question_id, "state": int(state.state),
                                         "step": state.step, "due": now, "version": 1, "origin": "missed",
                                         "created_at": now}).first()

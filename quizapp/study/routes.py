@@ -17,7 +17,15 @@ from quizapp.models import Bank, Card, Question, QuestionRevision
 from quizapp.models.types import utcnow
 from quizapp.quiz.forms import answer_form, given_answer
 from quizapp.quiz.present import cloze_inputs, feedback_context
-from quizapp.srs.queue import due_count, new_available, next_card, next_due_at, record_review, studyable
+from quizapp.srs.queue import (
+    NewCardLimitReached,
+    due_count,
+    new_available,
+    next_card,
+    next_due_at,
+    record_review,
+    studyable,
+)
 from quizapp.srs.scheduling import AGAIN, GOOD, RATING_NAMES
 from quizapp.study import bp
 from quizapp.study.forms import SettingsForm, StudyAnswerForm, rate_form
@@ -72,8 +80,14 @@ def rate(question_id: int):
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("study.index", bank=form.bank.data or None))
-    card = record_review(db.session, current_user, question, form.rating.data, form.version.data,
-                         duration_ms=_duration(form.shown_at.data))
+    try:
+        card = record_review(db.session, current_user, question, form.rating.data, form.version.data,
+                             duration_ms=_duration(form.shown_at.data))
+    except NewCardLimitReached as refused:
+        # Another tab started the last new card of the day first: this one stays new for another day.
+        flash(f"You have reached today's limit of new cards ({refused.limit}); that card was not rated and "
+              "stays new for another day.", "info")
+        return redirect(url_for("study.index", bank=form.bank.data or None))
     if card is None:
         flash("That card had already been rated; your first rating stands.", "info")
     db.session.commit()
