@@ -20,7 +20,7 @@ from quizapp.banks.loader import load_banks
 from quizapp.extensions import db
 from quizapp.models import Role
 from tests.browser.conftest import chromium
-from tests.conftest import PASSWORD, QUESTIONS, make_app
+from tests.conftest import PASSWORD, QUESTIONS, Mailbox, make_app, recorded_mail
 
 
 @dataclass
@@ -88,3 +88,17 @@ def kind_of(page) -> str:
     if form.locator("input[type=checkbox]").count():
         return "multiple_response"
     return "numeric" if form.locator(".answer-input [inputmode=decimal]").count() else "short_text"
+
+
+def send_sign_up(page, base: str, email: str, name: str = "Ada") -> Mailbox:
+    """Fill in the sign-up form and send it; the mails sent meanwhile are returned."""
+    page.goto(f"{base}/auth/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Name shown to others").fill(name)
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label("Repeat password").fill("a long enough password")
+    with recorded_mail() as mails:
+        page.get_by_role("button", name="Create account").click()
+        page.get_by_role("heading", name="Check your email").wait_for()
+    return mails
+

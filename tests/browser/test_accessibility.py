@@ -17,7 +17,7 @@ import pytest
 
 from quizapp.models import Role
 from tests.browser.conftest import screenshot
-from tests.browser.shared import kind_of, log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.browser.shared import kind_of, log_in, module_browser, module_server, send_sign_up  # noqa: F401 - fixtures
 from tests.conftest import FIXTURE_BANKS, Mailbox, recorded_mail
 from tests.test_uploads import BROKEN_BANK, zipped
 
@@ -194,15 +194,7 @@ _new_addresses = (f"signup{n}@example.org" for n in itertools.count(1))
 
 def _check_your_email(page, site: Site) -> Mailbox:
     """Fill in the sign-up form for a new address and send it; the mails sent meanwhile are returned."""
-    page.goto(site.base + "/auth/register")
-    page.get_by_label("Email").fill(next(_new_addresses))
-    page.get_by_label("Name shown to others").fill("New")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    with recorded_mail() as mails:
-        page.get_by_role("button", name="Create account").click()
-        page.get_by_role("heading", name="Check your email").wait_for()
-    return mails
+    return send_sign_up(page, site.base, next(_new_addresses), "New")
 
 
 def _confirm(page, site: Site) -> None:

@@ -8,21 +8,14 @@ import re
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.conftest import recorded_mail
+from tests.browser.shared import send_sign_up
 
 pytestmark = pytest.mark.browser
 
 
 def register(page, base: str, email: str = "ada@example.org", shots: bool = False) -> None:
     """Sign up through the form, then open the link of the confirmation mail and confirm: logged in at home."""
-    page.goto(f"{base}/auth/register")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Name shown to others").fill("Ada")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    with recorded_mail() as mails:
-        page.get_by_role("button", name="Create account").click()
-        page.get_by_role("heading", name="Check your email").wait_for()
+    mails = send_sign_up(page, base, email)
     assert page.get_by_text(f"We sent a link to {email}").is_visible()
     if shots:
         screenshot(page, "check-your-email")
