@@ -9,10 +9,12 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from quizapp.config import normalise_database_url
 
@@ -84,9 +86,20 @@ class PostgresDatabases:
 
     def drop(self, url: str) -> None:
         """Remove a database made by empty() or fresh(), closing whatever connections are left."""
-        name = make_url(url).database
-        with self.admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self._drop(make_url(url).database)
+
+    def _drop(self, name: str) -> None:
+        for attempt in range(50):
+            try:
+                with self.admin.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except ProgrammingError as error:
+                # FORCE may not end an autovacuum worker busy on the database (it is not the test role's
+                # to end); the worker gives way within moments.
+                if "pg_signal_backend" not in str(error) or attempt == 49:
+                    raise
+                time.sleep(0.1)
 
     def close(self) -> None:
         """Drop the template and let go of the server."""
@@ -95,8 +108,8 @@ class PostgresDatabases:
 
     def _create(self, name: str, template: str | None = None) -> None:
         clause = f' TEMPLATE "{template}"' if template else ""
+        self._drop(name)
         with self.admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
 
     def _url_for(self, name: str) -> str:

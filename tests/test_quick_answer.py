@@ -84,7 +84,8 @@ def test_everything_else_is_left_to_the_full_path(app, fixture_bank, student, ma
         if case != "logged out":
             _log_in_session(login, version=old_version)
         assert not quick_answer(db.engine, item.attempt_id, item.position, MultiDict(fields))
-    assert db.session.scalar(select(Response).where(Response.item_id == item.id, Response.given == "29.4")) is None
+    recorded = db.session.scalar(select(Response).where(Response.item_id == item.id))
+    assert recorded is None or recorded.given != "29.4"
 
 
 def test_the_last_answer_finishes_the_practice_quiz_over_http(logged_in, fixture_bank):
