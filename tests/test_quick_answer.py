@@ -59,8 +59,9 @@ def test_what_a_browser_sends_takes_the_quick_path(app, fixture_bank, student, q
     assert response is not None and response.user_id == student.id
 
 
-@pytest.mark.parametrize("case", ["logged out", "old session", "someone else's", "answered", "assignment", "empty"])
-def test_everything_else_is_left_to_the_full_path(app, fixture_bank, student, make_user, case):
+@pytest.mark.parametrize("case", ["logged out", "old session", "someone else's", "answered", "assignment", "empty",
+                                  "strong session protection"])
+def test_everything_else_is_left_to_the_full_path(app, fixture_bank, student, make_user, monkeypatch, case):
     item = _item_of_type(student, "numeric")
     fields = [("answer", "29.4")]
     login, old_version = student, student.session_version
@@ -79,6 +80,8 @@ def test_everything_else_is_left_to_the_full_path(app, fixture_bank, student, ma
         db.session.get(QuizAttempt, item.attempt_id).assignment_id = assignment.id
     elif case == "empty":
         fields = [("answer", "")]
+    elif case == "strong session protection":
+        monkeypatch.setattr(app.login_manager, "session_protection", "strong")  # the manager outlives the app
     db.session.commit()
     with app.test_request_context(method="POST"):
         if case != "logged out":

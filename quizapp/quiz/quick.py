@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask import session as cookie_session
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Engine
@@ -55,7 +56,10 @@ NOT_PARSED = object()
 
 
 def session_login() -> tuple[int, int] | None:
-    """The account id and session version the login session names, read without loading the account."""
+    """The account id and session version the login session names, read without loading the account; None
+    when Flask-Login's strong session protection is on, which must see the request itself."""
+    if current_app.login_manager.session_protection == "strong":  # type: ignore[attr-defined]
+        return None
     user_id, _, version = str(cookie_session.get("_user_id", "")).partition(".")
     return (int(user_id), int(version)) if user_id.isdigit() and version.isdigit() else None
 
