@@ -12,6 +12,7 @@ from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
 from quizapp.input_guard import register_input_guard
 from quizapp.models import User
+from quizapp.models.user import parse_session_id
 from quizapp.progress.stats import question_text
 from quizapp.quiz.forms import answer_errors
 from quizapp.quiz.present import cloze_blanks
@@ -25,11 +26,11 @@ _CSP = (
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    user_id, _, version = session_id.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
+    login = parse_session_id(session_id)
+    if login is None:
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.session_version == int(version) else None
+    user = db.session.get(User, login[0])
+    return user if user is not None and user.session_version == login[1] else None
 
 
 def register_web_helpers(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import runpy
 from pathlib import Path
 
 import pytest
@@ -168,8 +169,6 @@ def test_connections_are_checked_before_use_only_on_a_database_server(production
 @pytest.mark.parametrize(("given", "disabled", "path"), [
     (None, False, None), ("off", True, None), ("/run/quizapp/gunicorn.ctl", False, "/run/quizapp/gunicorn.ctl")])
 def test_gunicorn_settings_come_from_the_environment(monkeypatch, given, disabled, path):
-    import runpy
-
     for name, value in {"WEB_CONCURRENCY": "3", "GUNICORN_BIND": "127.0.0.1:8123",
                         "GUNICORN_CONTROL_SOCKET": given}.items():
         monkeypatch.delenv(name, raising=False) if value is None else monkeypatch.setenv(name, value)

@@ -31,6 +31,12 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+def parse_session_id(session_id: str) -> tuple[int, int] | None:
+    """The account id and session version of a session id that User.get_id wrote; None if it is not one."""
+    user_id, _, version = session_id.partition(".")
+    return (int(user_id), int(version)) if user_id.isdigit() and version.isdigit() else None
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user"
 

@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from quizapp.grading import grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.types import utcnow
+from quizapp.models.user import parse_session_id
 from quizapp.quiz.forms import ANSWER_MAX
 from quizapp.quiz.service import FINISH_ATTEMPT, INSERT_RESPONSE
 from quizapp.srs.queue import enqueue_missed
@@ -60,8 +61,7 @@ def session_login() -> tuple[int, int] | None:
     when Flask-Login's strong session protection is on, which must see the request itself."""
     if current_app.login_manager.session_protection == "strong":  # type: ignore[attr-defined]
         return None
-    user_id, _, version = str(cookie_session.get("_user_id", "")).partition(".")
-    return (int(user_id), int(version)) if user_id.isdigit() and version.isdigit() else None
+    return parse_session_id(str(cookie_session.get("_user_id", "")))
 
 
 def parse_answer(qtype: str, data: dict[str, Any], choice_order: list[int] | None, form: MultiDict) -> Any:
@@ -114,8 +114,7 @@ def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict
                                                "user_id": login[0], "session_version": login[1]}).first()
         given = NOT_PARSED if row is None else parse_answer(row.type, row.data, row.choice_order, form)
         if given is NOT_PARSED:
-            connection.rollback()
-            return False
+            return False  # leaving the block rolls back
         result = None if row.type == "flashcard" else grade(row.type, row.data, given)
         now = utcnow()
         try:
@@ -125,8 +124,7 @@ def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict
                 "score": result.score if result else 0.0, "answered_at": now,
             })
         except IntegrityError:
-            connection.rollback()  # answered a moment ago (a double click): the full path shows what stands
-            return False
+            return False  # answered a moment ago (a double click): the full path shows what stands
         if result is not None and not result.correct:
             enqueue_missed(connection, login[0], row.question_id, now)
         if row.unanswered <= 1:
