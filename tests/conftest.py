@@ -47,6 +47,7 @@ def make_app(database: str, instance: Path, **extra) -> Flask:
     def forget_request_user(_error: BaseException | None) -> None:
         # Tests hold one app context open, so `g` would carry one client's user and token into the next.
         g.pop("_login_user", None)
+        g.pop("preloaded_login", None)
         g.pop("csrf_token", None)
 
     return app

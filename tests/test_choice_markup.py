@@ -1,11 +1,18 @@
-"""Choice inputs written by the template are the markup WTForms would write, in every state."""
+"""Inputs written by the templates are the markup WTForms would write: choices in every state, the question
+page's CSRF field and button."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from quizapp.extensions import db
+from quizapp.models import Bank
 from quizapp.quiz.forms import answer_form
+from quizapp.quiz.service import start_quiz
+from tests.conftest import csrf_from
+from tests.test_answer_keys import TYPES
 
 DATA = {"choices": [{"text": "*Mazhilis* <b>98</b>"}, {"text": "Senate & co"}, {"text": "\"Kurultai\""}],
         "correct": [0]}
@@ -27,3 +34,17 @@ def test_template_choices_match_the_wtforms_widgets(app, qtype, typed, invalid):
     assert written == widgets
     offered = {"true", "false"} if qtype == "true_false" else {"0", "1", "2"}
     assert any("checked" in w for w in widgets) == bool(typed and typed[0] in offered)  # states were covered
+
+
+@pytest.mark.parametrize("qtype", TYPES)
+def test_question_page_csrf_field_and_button_match_the_wtforms_widgets(app, logged_in, fixture_bank, student, qtype):
+    attempt = start_quiz(db.session, student, db.session.scalar(select(Bank)), None, 8)
+    db.session.commit()
+    item = next(i for i in attempt.items if i.question.type == qtype)
+    page = logged_in.get(f"/quiz/{item.attempt_id}/q/{item.position}").get_data(as_text=True)
+    with app.test_request_context():
+        form = answer_form(qtype, item.revision.data, item.choice_order)
+        button, hidden = str(form.submit(class_="button primary")), str(form.hidden_tag())
+    token = csrf_from(page)
+    assert hidden.replace(form.csrf_token.current_token, token) in page
+    assert button in page

@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from quizapp.extensions import db
+from quizapp.extensions import db, login_manager
 from quizapp.grading import grade
 from quizapp.models import QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz import bp
 from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, submit_attempt
 from quizapp.quiz.forms import HandInForm, SelfGradeForm, answer_form, given_answer, prefill, start_form
+from quizapp.quiz.item_page import ItemPage, load_item_page
 from quizapp.quiz.present import cloze_inputs, correct_answer, feedback_context, given_answer_text
-from quizapp.quiz.quick import quick_answer
+from quizapp.quiz.quick import quick_answer, session_login
 from quizapp.quiz.service import (
     NoQuestions,
     Progress,
@@ -28,6 +29,7 @@ from quizapp.quiz.service import (
     start_quiz,
     submit_answer,
 )
+from quizapp.web import preload_login
 
 
 @bp.post("/start/<int:bank_id>")
@@ -60,9 +62,14 @@ def answer(attempt_id: int, position: int):
 
 
 @bp.get("/<int:attempt_id>/q/<int:position>")
-@login_required
 def question(attempt_id: int, position: int):
-    item = get_item(db.session, current_user, attempt_id, position) or abort(404)
+    page = _item_page(attempt_id, position)
+    if not current_user.is_authenticated:  # what @login_required does, once the page's query has run
+        return login_manager.unauthorized()
+    if page is None:
+        item = get_item(db.session, current_user, attempt_id, position) or abort(404)
+        page = ItemPage(current_user, item, attempt_progress(db.session, attempt_id))
+    item, progress = page.item, page.progress
     attempt, now = item.attempt, utcnow()
     if attempt.assignment_id is not None and close_if_expired(attempt, now):
         db.session.commit()
@@ -73,7 +80,7 @@ def question(attempt_id: int, position: int):
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     if item.response is not None and not deferred:
         # A second submission (a double click, a resent form) changes nothing and lands on the feedback.
-        return _feedback(item) if request.method == "GET" else redirect(request.path)
+        return _feedback(item, progress) if request.method == "GET" else redirect(request.path)
     qtype, data = item.question.type, item.revision.data
     form = answer_form(qtype, data, item.choice_order)
     if form.validate_on_submit():
@@ -84,14 +91,14 @@ def question(attempt_id: int, position: int):
         submit_answer(db.session, item, given_answer(qtype, form, item.choice_order), replace=deferred)
         db.session.commit()
         if deferred:
-            return redirect(_after(item, saved=True))
+            return redirect(_after(item, saved=True, progress=progress))
         return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
     if request.method == "GET" and item.response is not None:
         prefill(form, qtype, item.response.given, item.choice_order)
     status = 422 if form.errors else 200
     return render_template("quiz/question.html", item=item, form=form, data=data, deferred=deferred,
                            cloze=cloze_inputs(form, data) if qtype == "cloze" else None,
-                           total=attempt_progress(db.session, attempt_id).total), status
+                           total=progress.total), status
 
 
 @bp.post("/<int:attempt_id>/q/<int:position>/grade")
@@ -120,9 +127,17 @@ def _after(item, *, saved: bool = False, progress: Progress | None = None) -> st
     return url_for("quiz.results", attempt_id=attempt.id)
 
 
-def _feedback(item):
+def _item_page(attempt_id: int, position: int) -> ItemPage | None:
+    """The item and the login read in one query, when the session names a login and the item is its own."""
+    login = session_login()
+    page = load_item_page(db.session, login, attempt_id, position) if login is not None else None
+    if page is not None:
+        preload_login(page.user)
+    return page
+
+
+def _feedback(item, progress: Progress):
     qtype, response = item.question.type, item.response
-    progress = attempt_progress(db.session, item.attempt_id)
     result = None if qtype == "flashcard" else grade(qtype, item.revision.data, response.given)
     return render_template(
         "quiz/feedback.html", item=item, response=response,
