@@ -22,13 +22,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
-    from quizapp.extensions import csrf, db, limiter, login_manager, migrate
+    from quizapp.extensions import csrf, db, init_limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config.get("MIGRATIONS_DIR", _migrations_dir()))
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
 
     from quizapp.mail import init_mail
 

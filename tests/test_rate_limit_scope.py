@@ -1,10 +1,12 @@
-"""The limiter runs only for blueprints that declare limits; a limit declared anywhere else would be skipped."""
+"""The limiter's per-request check runs only for blueprints that declare limits, and every limit is in one."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_limiter.util import get_qualified_name
 
 from quizapp.extensions import RATE_LIMITED_BLUEPRINTS, limiter
+from tests.conftest import make_app
 
 
 def test_every_route_with_a_limit_is_in_a_blueprint_the_limiter_checks(app):
@@ -13,3 +15,20 @@ def test_every_route_with_a_limit_is_in_a_blueprint_the_limiter_checks(app):
     assert "auth.login" in limited
     outside = [endpoint for endpoint in limited if endpoint.partition(".")[0] not in RATE_LIMITED_BLUEPRINTS]
     assert outside == [], f"limits declared outside {sorted(RATE_LIMITED_BLUEPRINTS)}: {outside}"
+
+
+def test_the_limiter_checks_requests_of_those_blueprints_only(app, database, tmp_path):
+    app = make_app(database, tmp_path, RATELIMIT_ENABLED=True)  # made after `app`, which turns limits off
+    client = app.test_client()
+    check, hooks, checked = limiter._check_request_limit, app.before_request_funcs, []
+    assert check not in hooks[None]
+
+    def recording_check() -> None:
+        checked.append(request.blueprint)
+        check()
+
+    for name in RATE_LIMITED_BLUEPRINTS:
+        hooks[name] = [recording_check if hook == check else hook for hook in hooks[name]]
+    for path in ("/", "/sources/", "/auth/login"):
+        assert client.get(path).status_code == 200
+    assert checked == ["auth"]
