@@ -32,3 +32,13 @@ control_socket_disable = control == "off"
 if control and control != "off":
     control_socket = control
 
+
+
+def post_worker_init(worker) -> None:
+    """Compile every template before the worker takes a request. Compiling the few a quiz page uses costs
+    tens of milliseconds per worker, which would otherwise fall on the first students after each start or
+    reload, when a class is likely to arrive at once."""
+    environment = getattr(worker.wsgi, "jinja_env", None)  # None when serving something other than the app
+    if environment is not None:
+        for name in environment.list_templates():
+            environment.get_template(name)

@@ -6,6 +6,7 @@ import logging
 import os
 import runpy
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import request, url_for
@@ -175,3 +176,12 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch, given, disable
     settings = runpy.run_path(str(Path(__file__).resolve().parents[1] / "quizapp" / "gunicorn_conf.py"))
     assert settings["workers"] == 3 and settings["bind"] == ["127.0.0.1:8123"]
     assert settings["control_socket_disable"] is disabled and settings.get("control_socket") == path
+
+
+def test_gunicorn_workers_compile_every_template_before_their_first_request(app):
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[1] / "quizapp" / "gunicorn_conf.py"))
+    app.jinja_env.cache.clear()
+    settings["post_worker_init"](SimpleNamespace(wsgi=app))
+    compiled = {name for _, name in app.jinja_env.cache}
+    assert {"base.html", "quiz/question.html", "quiz/feedback.html"} <= compiled
+    assert compiled == set(app.jinja_env.list_templates())
