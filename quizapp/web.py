@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
+from itsdangerous import URLSafeTimedSerializer
 
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
@@ -40,8 +43,23 @@ def preload_login(user: User) -> None:
     g.preloaded_login = user
 
 
+class SignedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, with the signing serializer built once per set of keys instead of twice
+    a request: building one (it tries its JSON serializer out each time) was a fortieth of an answer."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self._serializers:
+            self._serializers[keys] = super().get_signing_serializer(app)
+        return self._serializers[keys]
+
+
 def register_web_helpers(app: Flask) -> None:
-    """Template filters, error handlers and security headers."""
+    """Cookie sessions, template filters, error handlers and security headers."""
+    app.session_interface = SignedCookieSessions()
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"

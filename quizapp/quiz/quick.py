@@ -16,9 +16,9 @@ from flask import current_app
 from flask import session as cookie_session
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
+from quizapp.driver_sql import DriverStatement
 from quizapp.grading import grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.types import utcnow
@@ -53,6 +53,9 @@ _ANSWERABLE = (
         _responses.c.id.is_(None),
     ))
 )
+_ANSWERABLE_ON_DRIVER = DriverStatement(_ANSWERABLE)
+_INSERT_ON_DRIVER = DriverStatement(INSERT_RESPONSE, column_keys=[
+    "item_id", "user_id", "question_id", "revision_id", "given", "is_correct", "score", "answered_at"])
 NOT_PARSED = object()
 
 
@@ -108,26 +111,29 @@ def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict
     if login is None:
         return False
     # A transaction of its own, straight on a connection: these are table statements, with nothing for the
-    # ORM session to track, and the full path, if it is needed, starts afresh.
+    # ORM session to track, and the full path, if it is needed, starts afresh. The two statements every
+    # answer runs go to the driver's cursor; begin() makes commit() end what they wrote.
     with engine.connect() as connection:
-        row = connection.execute(_ANSWERABLE, {"attempt_id": attempt_id, "position": position,
-                                               "user_id": login[0], "session_version": login[1]}).first()
-        given = NOT_PARSED if row is None else parse_answer(row.type, row.data, row.choice_order, form)
+        connection.begin()
+        found = _ANSWERABLE_ON_DRIVER.rows(connection, {"attempt_id": attempt_id, "position": position,
+                                                        "user_id": login[0], "session_version": login[1]})
+        item_id, question_id, revision_id, choice_order, qtype, data, unanswered = found[0] if found else (None,) * 7
+        given = NOT_PARSED if not found else parse_answer(qtype, data, choice_order, form)
         if given is NOT_PARSED:
             return False  # leaving the block rolls back
-        result = None if row.type == "flashcard" else grade(row.type, row.data, given)
+        result = None if qtype == "flashcard" else grade(qtype, data, given)
         now = utcnow()
         try:
-            connection.execute(INSERT_RESPONSE, {
-                "item_id": row.id, "user_id": login[0], "question_id": row.question_id,
-                "revision_id": row.revision_id, "given": given, "is_correct": bool(result and result.correct),
+            _INSERT_ON_DRIVER.rows(connection, {
+                "item_id": item_id, "user_id": login[0], "question_id": question_id, "revision_id": revision_id,
+                "given": given, "is_correct": bool(result and result.correct),
                 "score": result.score if result else 0.0, "answered_at": now,
             })
-        except IntegrityError:
+        except connection.dialect.loaded_dbapi.IntegrityError:
             return False  # answered a moment ago (a double click): the full path shows what stands
         if result is not None and not result.correct:
-            enqueue_missed(connection, login[0], row.question_id, now)
-        if row.unanswered <= 1:
+            enqueue_missed(connection, login[0], question_id, now)
+        if unanswered <= 1:
             connection.execute(FINISH_ATTEMPT, {"attempt_id": attempt_id, "now": now})
         connection.commit()
     return True

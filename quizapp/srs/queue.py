@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from quizapp.banks.visibility import visible_banks
+from quizapp.driver_sql import DriverStatement
 from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
@@ -201,16 +202,28 @@ def enqueue_missed(session: Session | Connection, user_id: int, question_id: int
     """Put a question answered wrongly into the user's review queue, due now.
 
     An insert that ignores an existing card, then, if there was one, an update that only moves its due date
-    earlier: both are single statements, so concurrent answers cannot collide or undo each other."""
+    earlier: both are single statements, so concurrent answers cannot collide or undo each other. On a bare
+    connection (the quick answer path) they run on the driver's cursor."""
     now = now or utcnow()
     state = fresh_state(now)
-    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
-    insert, move_earlier = _enqueue_statements(dialect.name)
-    inserted = session.execute(insert, {"user_id": user_id, "question_id": question_id, "state": int(state.state),
-                                        "step": state.step, "due": now, "version": 1, "origin": "missed",
-                                        "created_at": now}).first()
-    if inserted is None:
-        session.execute(move_earlier, {"b_user_id": user_id, "b_question_id": question_id, "b_due": now})
+    card = {"user_id": user_id, "question_id": question_id, "state": int(state.state), "step": state.step,
+            "due": now, "version": 1, "origin": "missed", "created_at": now}
+    moved = {"b_user_id": user_id, "b_question_id": question_id, "b_due": now}
+    if isinstance(session, Connection):
+        insert_on_driver, move_on_driver = _enqueue_on_driver(session.dialect.name)
+        if not insert_on_driver.rows(session, card):
+            move_on_driver.rows(session, moved)
+        return
+    insert, move_earlier = _enqueue_statements(session.get_bind().dialect.name)
+    if session.execute(insert, card).first() is None:
+        session.execute(move_earlier, moved)
+
+
+@cache
+def _enqueue_on_driver(dialect: str) -> tuple[DriverStatement, DriverStatement]:
+    insert, move_earlier = _enqueue_statements(dialect)
+    keys = ["user_id", "question_id", "state", "step", "due", "version", "origin", "created_at"]
+    return DriverStatement(insert, column_keys=keys), DriverStatement(move_earlier)
 
 
 @cache

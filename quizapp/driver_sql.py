@@ -1,0 +1,65 @@
+"""Core statements compiled once per database and run on the driver's own cursor.
+
+On the quick answer path, SQLAlchemy's execution (the statement's cache key, the compiled-statement lookup,
+building the parameters and the result) cost several times what the database spent running the statements.
+A DriverStatement keeps what that work produces, the SQL text, the order of its parameters and the column
+types' own conversions, so that each run is the driver's execute and those conversions alone. The statements
+are still written with SQLAlchemy and compiled by it for each dialect; only their execution is done here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import Executable
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    order: tuple[str, ...] | None  # parameter names in order, for positional paramstyles
+    fixed: dict[str, Any]  # the values the statement itself carries (the 1 of `version + 1`)
+    binds: tuple[tuple[str, Callable[[Any], Any]], ...]
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+
+class DriverStatement:
+    """A statement to run on the driver's cursor; `column_keys` names the values an INSERT is given."""
+
+    def __init__(self, statement: Executable, column_keys: Sequence[str] | None = None):
+        self.statement = statement
+        self.column_keys = list(column_keys) if column_keys is not None else None
+        self._compiled: dict[Dialect, _Compiled] = {}
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        compiled = self._compiled.get(dialect)
+        if compiled is None:
+            sql = self.statement.compile(dialect=dialect, column_keys=self.column_keys)  # type: ignore[attr-defined]
+            binds = tuple((name, process) for name, bind in sql.binds.items()
+                          if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
+            selected = getattr(self.statement, "selected_columns", ())
+            results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in selected)
+            order = tuple(sql.positiontup) if sql.positiontup else None
+            fixed = {name: bind.effective_value for name, bind in sql.binds.items() if not bind.required}
+            compiled = self._compiled[dialect] = _Compiled(sql.string, order, fixed, binds, results)
+        return compiled
+
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Run the statement in the connection's transaction; the rows it returns, converted by column type."""
+        compiled = self._for(connection.dialect)
+        values = {**compiled.fixed, **params}
+        for name, process in compiled.binds:
+            values[name] = process(values[name])
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(compiled.sql, tuple(values[name] for name in compiled.order) if compiled.order else values)
+            fetched = cursor.fetchall() if cursor.description is not None else []
+        finally:
+            cursor.close()
+        if not any(compiled.results):
+            return [tuple(row) for row in fetched]
+        return [tuple(value if process is None else process(value)
+                      for value, process in zip(row, compiled.results, strict=True)) for row in fetched]

@@ -1,0 +1,76 @@
+"""Statements run on the driver's cursor give and store what SQLAlchemy's own execution does, on each database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.driver_sql import DriverStatement
+from quizapp.extensions import db
+from quizapp.models import Bank, Card, Response
+from quizapp.models.types import utcnow
+from quizapp.quiz.quick import _ANSWERABLE
+from quizapp.quiz.service import INSERT_RESPONSE, start_quiz
+from quizapp.srs.queue import enqueue_missed
+
+KEYS = ["item_id", "user_id", "question_id", "revision_id", "given", "is_correct", "score", "answered_at"]
+
+
+@pytest.fixture
+def items(app, fixture_bank, student):
+    attempt = start_quiz(db.session, student, db.session.scalar(select(Bank)), None, 31)
+    db.session.commit()
+    return attempt.items
+
+
+def test_a_select_returns_the_rows_execute_returns(app, items, student):
+    with db.engine.connect() as connection:
+        for item in items:
+            params = {"attempt_id": item.attempt_id, "position": item.position, "user_id": student.id,
+                      "session_version": student.session_version}
+            expected = [tuple(row) for row in connection.execute(_ANSWERABLE, params)]
+            assert DriverStatement(_ANSWERABLE).rows(connection, params) == expected
+            assert expected and isinstance(expected[0][5], dict)  # the revision's JSON, decoded
+
+
+@pytest.mark.parametrize("given", [None, 2, [0, 3], True, "98 seats", ["107", ""]])
+def test_an_insert_stores_what_execute_would(app, items, student, given):
+    by_driver, by_execute = items[0], items[1]
+    now = utcnow().replace(microsecond=0) + timedelta(microseconds=1)
+
+    def values(item) -> dict:
+        return {"item_id": item.id, "user_id": student.id, "question_id": item.question_id,
+                "revision_id": item.revision_id, "given": given, "is_correct": True, "score": 0.5, "answered_at": now}
+
+    with db.engine.connect() as connection:
+        connection.begin()
+        DriverStatement(INSERT_RESPONSE, KEYS).rows(connection, values(by_driver))
+        connection.execute(INSERT_RESPONSE, values(by_execute))
+        connection.commit()
+    stored = {r.item_id: (r.given, r.is_correct, r.score, r.answered_at) for r in db.session.scalars(select(Response))}
+    assert stored[by_driver.id] == stored[by_execute.id] == (given, True, 0.5, now)
+
+
+def test_a_second_answer_to_an_item_is_the_drivers_integrity_error(app, items, student):
+    item = items[0]
+    values = {"item_id": item.id, "user_id": student.id, "question_id": item.question_id,
+              "revision_id": item.revision_id, "given": 1, "is_correct": False, "score": 0.0, "answered_at": utcnow()}
+    insert = DriverStatement(INSERT_RESPONSE, KEYS)
+    with db.engine.connect() as connection:
+        insert.rows(connection, values)
+        with pytest.raises(connection.dialect.loaded_dbapi.IntegrityError):
+            insert.rows(connection, values)
+
+
+def test_a_missed_question_is_queued_then_only_moved_earlier_on_a_connection(app, items, student):
+    question_id, now = items[0].question_id, utcnow()
+    with db.engine.connect() as connection:
+        connection.begin()
+        enqueue_missed(connection, student.id, question_id, now + timedelta(hours=1))
+        enqueue_missed(connection, student.id, question_id, now)
+        enqueue_missed(connection, student.id, question_id, now + timedelta(hours=2))
+        connection.commit()
+    cards = db.session.scalars(select(Card).where(Card.user_id == student.id)).all()
+    assert [(c.question_id, c.due, c.version, c.origin) for c in cards] == [(question_id, now, 2, "missed")]
