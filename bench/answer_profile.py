@@ -30,6 +30,7 @@ from werkzeug.datastructures import MultiDict  # noqa: E402
 from bench.bare import app as bare_app  # noqa: E402
 from bench.classroom_db import answer_fields, prepare  # noqa: E402
 from quizapp import create_app  # noqa: E402
+from quizapp.driver_sql import DriverStatement  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Question, QuestionRevision, QuizItem  # noqa: E402
 
@@ -108,6 +109,10 @@ def main() -> None:
     statements: list[str] = []
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", lambda *call: statements.append(call[2]))
+    # Statements run on the driver's cursor (the quick answer path) pass no SQLAlchemy event: count them here.
+    on_driver = DriverStatement.rows
+    DriverStatement.rows = lambda self, connection, params: (statements.append("driver"),  # type: ignore
+                                                             on_driver(self, connection, params))[1]
     print(f"{len(planned)} requests of each kind, test client in one process")
     measure("bare Flask POST", bare, planned, statements, False)
     measure("question page GET", question, planned, statements, args.profile == "question")
