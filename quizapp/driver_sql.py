@@ -9,7 +9,7 @@ are still written with SQLAlchemy and compiled by it for each dialect; only thei
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,29 +27,29 @@ class _Compiled:
 
 
 class DriverStatement:
-    """A statement to run on the driver's cursor; `column_keys` names the values an INSERT is given."""
+    """A statement to run on the driver's cursor. Like SQLAlchemy's own execution, an INSERT without values
+    inserts the columns its parameters name; it is compiled once per dialect and set of parameter names."""
 
-    def __init__(self, statement: Executable, column_keys: Sequence[str] | None = None):
+    def __init__(self, statement: Executable):
         self.statement = statement
-        self.column_keys = list(column_keys) if column_keys is not None else None
-        self._compiled: dict[Dialect, _Compiled] = {}
+        self._compiled: dict[tuple[Dialect, tuple[str, ...]], _Compiled] = {}
 
-    def _for(self, dialect: Dialect) -> _Compiled:
-        compiled = self._compiled.get(dialect)
+    def _for(self, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled:
+        compiled = self._compiled.get((dialect, keys))
         if compiled is None:
-            sql = self.statement.compile(dialect=dialect, column_keys=self.column_keys)  # type: ignore[attr-defined]
+            sql = self.statement.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
             binds = tuple((name, process) for name, bind in sql.binds.items()
                           if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
             selected = getattr(self.statement, "selected_columns", ())
             results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in selected)
             order = tuple(sql.positiontup) if sql.positiontup else None
             fixed = {name: bind.effective_value for name, bind in sql.binds.items() if not bind.required}
-            compiled = self._compiled[dialect] = _Compiled(sql.string, order, fixed, binds, results)
+            compiled = self._compiled[dialect, keys] = _Compiled(sql.string, order, fixed, binds, results)
         return compiled
 
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run the statement in the connection's transaction; the rows it returns, converted by column type."""
-        compiled = self._for(connection.dialect)
+        compiled = self._for(connection.dialect, tuple(params))
         values = {**compiled.fixed, **params}
         for name, process in compiled.binds:
             values[name] = process(values[name])

@@ -33,7 +33,6 @@ if control and control != "off":
     control_socket = control
 
 
-
 def post_worker_init(worker) -> None:
     """Compile every template before the worker takes a request. Compiling the few a quiz page uses costs
     tens of milliseconds per worker, which would otherwise fall on the first students after each start or

@@ -44,8 +44,8 @@ def preload_login(user: User) -> None:
 
 
 class SignedCookieSessions(SecureCookieSessionInterface):
-    """Flask's signed cookie sessions, with the signing serializer built once per set of keys instead of twice
-    a request: building one (it tries its JSON serializer out each time) was a fortieth of an answer."""
+    """Flask's signed cookie sessions, with the signing serializer built once per set of keys instead of on
+    every request: building one (it tries its JSON serializer out each time) was a fortieth of an answer."""
 
     def __init__(self) -> None:
         self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer | None] = {}

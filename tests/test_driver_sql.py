@@ -15,8 +15,6 @@ from quizapp.quiz.quick import _ANSWERABLE
 from quizapp.quiz.service import INSERT_RESPONSE, start_quiz
 from quizapp.srs.queue import enqueue_missed
 
-KEYS = ["item_id", "user_id", "question_id", "revision_id", "given", "is_correct", "score", "answered_at"]
-
 
 @pytest.fixture
 def items(app, fixture_bank, student):
@@ -46,7 +44,7 @@ def test_an_insert_stores_what_execute_would(app, items, student, given):
 
     with db.engine.connect() as connection:
         connection.begin()
-        DriverStatement(INSERT_RESPONSE, KEYS).rows(connection, values(by_driver))
+        DriverStatement(INSERT_RESPONSE).rows(connection, values(by_driver))
         connection.execute(INSERT_RESPONSE, values(by_execute))
         connection.commit()
     stored = {r.item_id: (r.given, r.is_correct, r.score, r.answered_at) for r in db.session.scalars(select(Response))}
@@ -57,7 +55,7 @@ def test_a_second_answer_to_an_item_is_the_drivers_integrity_error(app, items, s
     item = items[0]
     values = {"item_id": item.id, "user_id": student.id, "question_id": item.question_id,
               "revision_id": item.revision_id, "given": 1, "is_correct": False, "score": 0.0, "answered_at": utcnow()}
-    insert = DriverStatement(INSERT_RESPONSE, KEYS)
+    insert = DriverStatement(INSERT_RESPONSE)
     with db.engine.connect() as connection:
         insert.rows(connection, values)
         with pytest.raises(connection.dialect.loaded_dbapi.IntegrityError):

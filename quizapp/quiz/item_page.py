@@ -10,28 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
-from quizapp.quiz.service import Progress
+from quizapp.quiz.service import ATTEMPT_TOTAL, NEXT_POSITION, Progress
 
-_other_item, _other_response, _other_question = aliased(QuizItem), aliased(Response), aliased(Question)
-_TOTAL = select(func.count()).where(_other_item.attempt_id == QuizAttempt.id).scalar_subquery()
-# The first item without a (complete) answer, as attempt_progress finds it.
-_NEXT = (
-    select(func.min(_other_item.position))
-    .join(_other_question, _other_question.id == _other_item.question_id)
-    .outerjoin(_other_response, _other_response.item_id == _other_item.id)
-    .where(_other_item.attempt_id == QuizAttempt.id,
-           or_(_other_response.id.is_(None),
-               and_(_other_question.type == "flashcard", _other_response.given.is_(None))))
-    .scalar_subquery()
-)
 _PAGE = (
     select(QuizItem, QuizAttempt, Bank, Question, QuestionRevision, Response, User,
-           _TOTAL.label("total"), _NEXT.label("next_position"))
+           ATTEMPT_TOTAL.label("total"), NEXT_POSITION.label("next_position"))
     .join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id)
     .join(User, User.id == QuizAttempt.user_id)
     .join(Bank, Bank.id == QuizAttempt.bank_id)

@@ -54,8 +54,7 @@ _ANSWERABLE = (
     ))
 )
 _ANSWERABLE_ON_DRIVER = DriverStatement(_ANSWERABLE)
-_INSERT_ON_DRIVER = DriverStatement(INSERT_RESPONSE, column_keys=[
-    "item_id", "user_id", "question_id", "revision_id", "given", "is_correct", "score", "answered_at"])
+_INSERT_ON_DRIVER = DriverStatement(INSERT_RESPONSE)
 NOT_PARSED = object()
 
 
@@ -117,10 +116,12 @@ def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict
         connection.begin()
         found = _ANSWERABLE_ON_DRIVER.rows(connection, {"attempt_id": attempt_id, "position": position,
                                                         "user_id": login[0], "session_version": login[1]})
-        item_id, question_id, revision_id, choice_order, qtype, data, unanswered = found[0] if found else (None,) * 7
-        given = NOT_PARSED if not found else parse_answer(qtype, data, choice_order, form)
-        if given is NOT_PARSED:
+        if not found:
             return False  # leaving the block rolls back
+        item_id, question_id, revision_id, choice_order, qtype, data, unanswered = found[0]
+        given = parse_answer(qtype, data, choice_order, form)
+        if given is NOT_PARSED:
+            return False
         result = None if qtype == "flashcard" else grade(qtype, data, given)
         now = utcnow()
         try:

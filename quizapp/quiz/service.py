@@ -6,9 +6,9 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from quizapp.banks.visibility import visible_banks
 from quizapp.grading import grade
@@ -102,12 +102,20 @@ _ITEM = (
     .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.user_id == bindparam("user_id"),
            QuizItem.position == bindparam("position"))
 )
-_PROGRESS = (
-    select(QuizItem.position, Question.type, Response.id, Response.given)
-    .join(Question, Question.id == QuizItem.question_id)
-    .outerjoin(Response, Response.item_id == QuizItem.id)
-    .where(QuizItem.attempt_id == bindparam("attempt_id")).order_by(QuizItem.position)
+# The progress of the attempt a statement selects from: its item count, and the first item without a
+# (complete) answer, which a flashcard lacks until it is self-graded.
+_other_item, _other_response, _other_question = aliased(QuizItem), aliased(Response), aliased(Question)
+ATTEMPT_TOTAL = select(func.count()).where(_other_item.attempt_id == QuizAttempt.id).scalar_subquery()
+NEXT_POSITION = (
+    select(func.min(_other_item.position))
+    .join(_other_question, _other_question.id == _other_item.question_id)
+    .outerjoin(_other_response, _other_response.item_id == _other_item.id)
+    .where(_other_item.attempt_id == QuizAttempt.id,
+           or_(_other_response.id.is_(None),
+               and_(_other_question.type == "flashcard", _other_response.given.is_(None))))
+    .scalar_subquery()
 )
+_PROGRESS = select(ATTEMPT_TOTAL, NEXT_POSITION).where(QuizAttempt.id == bindparam("attempt_id"))
 _items, _responses = QuizItem.__table__, Response.__table__
 # Core statements on the tables: ORM-enabled DML would synchronise the session and cost a query of its own.
 INSERT_RESPONSE = insert(_responses)
@@ -132,10 +140,8 @@ def own_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt | 
 
 def attempt_progress(session: Session, attempt_id: int) -> Progress:
     """How many items the attempt has and which comes next, in one query."""
-    rows = session.execute(_PROGRESS, {"attempt_id": attempt_id}).all()
-    following = next((position for position, qtype, response_id, given in rows
-                      if response_id is None or (qtype == "flashcard" and given is None)), None)
-    return Progress(len(rows), following)
+    row = session.execute(_PROGRESS, {"attempt_id": attempt_id}).first()
+    return Progress(*row) if row is not None else Progress(0, None)
 
 
 def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = False) -> bool:

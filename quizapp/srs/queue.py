@@ -222,8 +222,7 @@ def enqueue_missed(session: Session | Connection, user_id: int, question_id: int
 @cache
 def _enqueue_on_driver(dialect: str) -> tuple[DriverStatement, DriverStatement]:
     insert, move_earlier = _enqueue_statements(dialect)
-    keys = ["user_id", "question_id", "state", "step", "due", "version", "origin", "created_at"]
-    return DriverStatement(insert, column_keys=keys), DriverStatement(move_earlier)
+    return DriverStatement(insert), DriverStatement(move_earlier)
 
 
 @cache
