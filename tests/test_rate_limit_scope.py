@@ -6,7 +6,7 @@ from flask import request
 from flask_limiter.util import get_qualified_name
 
 from quizapp.extensions import RATE_LIMITED_BLUEPRINTS, limiter
-from tests.conftest import make_app
+from tests.conftest import login, make_app
 
 
 def test_every_route_with_a_limit_is_in_a_blueprint_the_limiter_checks(app):
@@ -32,3 +32,12 @@ def test_the_limiter_checks_requests_of_those_blueprints_only(app, database, tmp
     for path in ("/", "/sources/", "/auth/login"):
         assert client.get(path).status_code == 200
     assert checked == ["auth"]
+
+
+def test_the_limiters_header_and_clean_up_hooks_run_for_those_blueprints_only(database, tmp_path):
+    app = make_app(database, tmp_path, RATELIMIT_ENABLED=True)
+    everywhere = [*app.after_request_funcs[None], *app.teardown_request_funcs[None]]
+    assert not [hook for hook in everywhere if "limiter" in getattr(getattr(hook, "func", hook), "__module__", "")]
+    client = app.test_client()
+    assert "X-RateLimit-Limit" in login(client, "nobody@example.org").headers
+    assert "X-RateLimit-Limit" not in client.get("/").headers

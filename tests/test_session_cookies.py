@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request, session
 
-from quizapp.web import SignedCookieSessions
+from quizapp.signing import SignedCookieSessions
 
 
 def _cookie(app, data: dict) -> str:

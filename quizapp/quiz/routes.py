@@ -57,7 +57,7 @@ def answer(attempt_id: int, position: int):
     if quick_answer(db.engine, attempt_id, position, request.form):
         if db.session.registry.has():
             db.session.expire_all()  # written outside the session: what it holds of this attempt is stale
-        return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
+        return redirect(request.script_root + request.path)  # the same address shows the feedback
     return question(attempt_id, position)
 
 
@@ -80,7 +80,7 @@ def question(attempt_id: int, position: int):
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     if item.response is not None and not deferred:
         # A second submission (a double click, a resent form) changes nothing and lands on the feedback.
-        return _feedback(item, progress) if request.method == "GET" else redirect(request.path)
+        return _feedback(item, progress) if request.method == "GET" else redirect(request.script_root + request.path)
     qtype, data = item.question.type, item.revision.data
     form = answer_form(qtype, data, item.choice_order)
     if form.validate_on_submit():
