@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, abort, request
+from werkzeug.datastructures import MultiDict
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 NUL_MESSAGE = "The request holds a NUL character, which no field accepts. Remove it and send it again."
@@ -27,17 +28,23 @@ def _holds_nul(value: Any) -> bool:
 
 
 def _refuse_unreadable_input() -> None:
-    texts = [request.path, *(text for key, values in request.args.lists() for text in (key, *values))]
+    # Keys and values are joined and searched once: walking them one by one was most of this check's cost.
+    texts = [request.path, *_keys_and_values(request.args)]
     if request.method not in _SAFE_METHODS:
-        texts += [text for key, values in request.form.lists() for text in (key, *values)]
+        texts += _keys_and_values(request.form)
         if request.is_json:
             try:
                 body = request.get_json(silent=True)
             except RecursionError:
                 abort(400, description="The JSON is nested too deeply.")
-            texts.append(body)
-    if _holds_nul(texts):
+            if _holds_nul(body):
+                abort(400, description=NUL_MESSAGE)
+    if "\x00" in "".join(texts):
         abort(400, description=NUL_MESSAGE)
+
+
+def _keys_and_values(fields: MultiDict) -> list[str]:
+    return [text for key, values in fields.lists() for text in (key, *values)]
 
 
 def register_input_guard(app: Flask) -> None:

@@ -11,6 +11,7 @@ from quizapp.driver_sql import DriverStatement
 from quizapp.extensions import db
 from quizapp.models import Bank, Card, Response
 from quizapp.models.types import utcnow
+from quizapp.quiz import quick
 from quizapp.quiz.quick import _ANSWERABLE
 from quizapp.quiz.service import INSERT_RESPONSE, start_quiz
 from quizapp.srs.queue import enqueue_missed
@@ -30,7 +31,26 @@ def test_a_select_returns_the_rows_execute_returns(app, items, student):
                       "session_version": student.session_version}
             expected = [tuple(row) for row in connection.execute(_ANSWERABLE, params)]
             assert DriverStatement(_ANSWERABLE).rows(connection, params) == expected
-            assert expected and isinstance(expected[0][5], dict)  # the revision's JSON, decoded
+            assert expected
+            revision = {"revision_id": item.revision_id}
+            expected = [tuple(row) for row in connection.execute(quick._REVISION_DATA_ON_DRIVER.statement, revision)]
+            assert quick._REVISION_DATA_ON_DRIVER.rows(connection, revision) == expected
+            assert isinstance(expected[0][0], dict)  # the revision's JSON, decoded
+
+
+def test_a_revisions_content_is_read_once_per_revision_and_content(app, items, monkeypatch):
+    kept: dict = {}
+    monkeypatch.setattr(quick, "_revision_data", kept)
+    item = items[0]
+    with db.engine.connect() as connection:
+        data = quick.revision_data(connection, item.revision_id, item.revision.content_hash)
+        assert data == item.revision.data and list(kept) == [(item.revision_id, item.revision.content_hash)]
+        assert quick.revision_data(connection, item.revision_id, item.revision.content_hash) is data
+        # The same id with other content (a bank deleted and loaded again) is read afresh.
+        kept[item.revision_id, "other content"] = {"stale": True}
+        assert quick.revision_data(connection, item.revision_id, "other content") == {"stale": True}
+        kept.clear()
+        assert quick.revision_data(connection, item.revision_id, "new content") == item.revision.data
 
 
 @pytest.mark.parametrize("given", [None, 2, [0, 3], True, "98 seats", ["107", ""]])

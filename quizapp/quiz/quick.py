@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from flask import session as cookie_session
 from sqlalchemy import and_, bindparam, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from werkzeug.datastructures import MultiDict
 
 from quizapp.driver_sql import DriverStatement
@@ -37,7 +37,7 @@ _unanswered = (
 )
 _ANSWERABLE = (
     select(_items.c.id, _items.c.question_id, _items.c.revision_id, _items.c.choice_order,
-           Question.__table__.c.type, QuestionRevision.__table__.c.data, _unanswered.label("unanswered"))
+           Question.__table__.c.type, QuestionRevision.__table__.c.content_hash, _unanswered.label("unanswered"))
     .select_from(
         _items.join(_attempts, _attempts.c.id == _items.c.attempt_id)
         .join(User.__table__, User.__table__.c.id == _attempts.c.user_id)
@@ -55,7 +55,13 @@ _ANSWERABLE = (
 )
 _ANSWERABLE_ON_DRIVER = DriverStatement(_ANSWERABLE)
 _INSERT_ON_DRIVER = DriverStatement(INSERT_RESPONSE)
+_REVISION_DATA_ON_DRIVER = DriverStatement(
+    select(QuestionRevision.__table__.c.data).where(QuestionRevision.__table__.c.id == bindparam("revision_id")))
 NOT_PARSED = object()
+# A revision's content never changes (an edit makes a new revision), so what grading needs of it is read once
+# per process. Its content hash is part of the key, in case an id is used again after a bank is deleted.
+_revision_data: dict[tuple[int, str], dict[str, Any]] = {}
+REVISIONS_KEPT = 2048
 
 
 def session_login() -> tuple[int, int] | None:
@@ -118,7 +124,8 @@ def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict
                                                         "user_id": login[0], "session_version": login[1]})
         if not found:
             return False  # leaving the block rolls back
-        item_id, question_id, revision_id, choice_order, qtype, data, unanswered = found[0]
+        item_id, question_id, revision_id, choice_order, qtype, content_hash, unanswered = found[0]
+        data = revision_data(connection, revision_id, content_hash)
         given = parse_answer(qtype, data, choice_order, form)
         if given is NOT_PARSED:
             return False
@@ -138,3 +145,14 @@ def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict
             connection.execute(FINISH_ATTEMPT, {"attempt_id": attempt_id, "now": now})
         connection.commit()
     return True
+
+
+def revision_data(connection: Connection, revision_id: int, content_hash: str) -> dict[str, Any]:
+    """A question revision's content, read from the database the first time this process needs it."""
+    data = _revision_data.get((revision_id, content_hash))
+    if data is None:
+        if len(_revision_data) >= REVISIONS_KEPT:
+            _revision_data.clear()
+        (data,), = _REVISION_DATA_ON_DRIVER.rows(connection, {"revision_id": revision_id})
+        _revision_data[revision_id, content_hash] = data
+    return data

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response as FlaskResponse
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from quizapp.extensions import db, login_manager
@@ -57,8 +58,14 @@ def answer(attempt_id: int, position: int):
     if quick_answer(db.engine, attempt_id, position, request.form):
         if db.session.registry.has():
             db.session.expire_all()  # written outside the session: what it holds of this attempt is stale
-        return redirect(request.script_root + request.path)  # the same address shows the feedback
+        return _see_feedback()
     return question(attempt_id, position)
+
+
+def _see_feedback() -> FlaskResponse:
+    """Send the browser back to the address it posted to, which now shows the feedback. Built plainly,
+    without the note in HTML that werkzeug writes for clients that do not follow redirects."""
+    return current_app.response_class(status=302, headers={"Location": request.script_root + request.path})
 
 
 @bp.get("/<int:attempt_id>/q/<int:position>")
