@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.sql import Executable
 
 
@@ -47,7 +47,7 @@ class DriverStatement:
             compiled = self._compiled[dialect, keys] = _Compiled(sql.string, order, fixed, binds, results)
         return compiled
 
-    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def rows(self, connection: Connection | DriverConnection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run the statement in the connection's transaction; the rows it returns, converted by column type."""
         compiled = self._for(connection.dialect, tuple(params))
         values = {**compiled.fixed, **params}
@@ -63,3 +63,24 @@ class DriverStatement:
             return [tuple(row) for row in fetched]
         return [tuple(value if process is None else process(value)
                       for value, process in zip(row, compiled.results, strict=True)) for row in fetched]
+
+
+class DriverConnection:
+    """A connection from the engine's pool used without SQLAlchemy's Connection around it, for statements
+    that run on the driver's cursor only. Checking it out pings the database as any checkout does; closing it
+    gives it back to the pool, which rolls back whatever was not committed."""
+
+    def __init__(self, engine: Engine):
+        self.dialect = engine.dialect
+        self.connection = engine.raw_connection()
+        self.IntegrityError = self.dialect.loaded_dbapi.IntegrityError
+
+    def commit(self) -> None:
+        """Commit what the statements wrote."""
+        self.connection.commit()
+
+    def __enter__(self) -> DriverConnection:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.connection.close()

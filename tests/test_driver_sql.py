@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from quizapp.driver_sql import DriverStatement
+from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.extensions import db
-from quizapp.models import Bank, Card, Response
+from quizapp.models import Bank, Card, QuizAttempt, Response
 from quizapp.models.types import utcnow
 from quizapp.quiz import quick
 from quizapp.quiz.quick import _ANSWERABLE
-from quizapp.quiz.service import INSERT_RESPONSE, start_quiz
+from quizapp.quiz.service import FINISH_ATTEMPT, INSERT_RESPONSE, start_quiz
 from quizapp.srs.queue import enqueue_missed
 
 
@@ -76,16 +76,48 @@ def test_a_second_answer_to_an_item_is_the_drivers_integrity_error(app, items, s
     values = {"item_id": item.id, "user_id": student.id, "question_id": item.question_id,
               "revision_id": item.revision_id, "given": 1, "is_correct": False, "score": 0.0, "answered_at": utcnow()}
     insert = DriverStatement(INSERT_RESPONSE)
-    with db.engine.connect() as connection:
+    with DriverConnection(db.engine) as connection:
         insert.rows(connection, values)
-        with pytest.raises(connection.dialect.loaded_dbapi.IntegrityError):
+        with pytest.raises(connection.IntegrityError):
             insert.rows(connection, values)
+
+
+def test_what_a_driver_connection_does_not_commit_is_rolled_back_when_it_closes(app, items, student):
+    item = items[0]
+    values = {"item_id": item.id, "user_id": student.id, "question_id": item.question_id,
+              "revision_id": item.revision_id, "given": 1, "is_correct": False, "score": 0.0, "answered_at": utcnow()}
+    with DriverConnection(db.engine) as connection:
+        DriverStatement(INSERT_RESPONSE).rows(connection, values)
+    assert db.session.scalars(select(Response)).all() == []
+    with DriverConnection(db.engine) as connection:
+        DriverStatement(INSERT_RESPONSE).rows(connection, values)
+        connection.commit()
+    assert [response.item_id for response in db.session.scalars(select(Response))] == [item.id]
+
+
+def test_finishing_an_attempt_on_the_driver_does_what_execute_does(app, items, student):
+    now = utcnow().replace(microsecond=0)
+    answers = [{"item_id": item.id, "user_id": student.id, "question_id": item.question_id,
+                "revision_id": item.revision_id, "given": None, "is_correct": False, "score": 0.0,
+                "answered_at": now} for item in items]
+    finish = {"attempt_id": items[0].attempt_id, "now": now}
+    with DriverConnection(db.engine) as connection:
+        for values in answers[:-1]:
+            DriverStatement(INSERT_RESPONSE).rows(connection, values)
+        DriverStatement(FINISH_ATTEMPT).rows(connection, finish)  # one item still unanswered: not finished
+        connection.commit()
+    assert db.session.get(QuizAttempt, items[0].attempt_id).finished_at is None
+    with DriverConnection(db.engine) as connection:
+        DriverStatement(INSERT_RESPONSE).rows(connection, answers[-1])
+        DriverStatement(FINISH_ATTEMPT).rows(connection, finish)
+        connection.commit()
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, items[0].attempt_id).finished_at == now
 
 
 def test_a_missed_question_is_queued_then_only_moved_earlier_on_a_connection(app, items, student):
     question_id, now = items[0].question_id, utcnow()
-    with db.engine.connect() as connection:
-        connection.begin()
+    with DriverConnection(db.engine) as connection:
         enqueue_missed(connection, student.id, question_id, now + timedelta(hours=1))
         enqueue_missed(connection, student.id, question_id, now)
         enqueue_missed(connection, student.id, question_id, now + timedelta(hours=2))

@@ -15,10 +15,10 @@ from typing import Any
 from flask import current_app
 from flask import session as cookie_session
 from sqlalchemy import and_, bindparam, func, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from werkzeug.datastructures import MultiDict
 
-from quizapp.driver_sql import DriverStatement
+from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.grading import grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.types import utcnow
@@ -55,6 +55,7 @@ _ANSWERABLE = (
 )
 _ANSWERABLE_ON_DRIVER = DriverStatement(_ANSWERABLE)
 _INSERT_ON_DRIVER = DriverStatement(INSERT_RESPONSE)
+_FINISH_ON_DRIVER = DriverStatement(FINISH_ATTEMPT)
 _REVISION_DATA_ON_DRIVER = DriverStatement(
     select(QuestionRevision.__table__.c.data).where(QuestionRevision.__table__.c.id == bindparam("revision_id")))
 NOT_PARSED = object()
@@ -115,15 +116,13 @@ def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict
     login = session_login()
     if login is None:
         return False
-    # A transaction of its own, straight on a connection: these are table statements, with nothing for the
-    # ORM session to track, and the full path, if it is needed, starts afresh. The two statements every
-    # answer runs go to the driver's cursor; begin() makes commit() end what they wrote.
-    with engine.connect() as connection:
-        connection.begin()
+    # A transaction of its own on a pooled connection, used through the driver: these are table statements,
+    # with nothing for the ORM session to track, and the full path, if it is needed, starts afresh.
+    with DriverConnection(engine) as connection:
         found = _ANSWERABLE_ON_DRIVER.rows(connection, {"attempt_id": attempt_id, "position": position,
                                                         "user_id": login[0], "session_version": login[1]})
         if not found:
-            return False  # leaving the block rolls back
+            return False  # closing the connection rolls back
         item_id, question_id, revision_id, choice_order, qtype, content_hash, unanswered = found[0]
         data = revision_data(connection, revision_id, content_hash)
         given = parse_answer(qtype, data, choice_order, form)
@@ -137,17 +136,17 @@ def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict
                 "given": given, "is_correct": bool(result and result.correct),
                 "score": result.score if result else 0.0, "answered_at": now,
             })
-        except connection.dialect.loaded_dbapi.IntegrityError:
+        except connection.IntegrityError:
             return False  # answered a moment ago (a double click): the full path shows what stands
         if result is not None and not result.correct:
             enqueue_missed(connection, login[0], question_id, now)
         if unanswered <= 1:
-            connection.execute(FINISH_ATTEMPT, {"attempt_id": attempt_id, "now": now})
+            _FINISH_ON_DRIVER.rows(connection, {"attempt_id": attempt_id, "now": now})
         connection.commit()
     return True
 
 
-def revision_data(connection: Connection, revision_id: int, content_hash: str) -> dict[str, Any]:
+def revision_data(connection: DriverConnection, revision_id: int, content_hash: str) -> dict[str, Any]:
     """A question revision's content, read from the database the first time this process needs it."""
     data = _revision_data.get((revision_id, content_hash))
     if data is None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from quizapp.banks.visibility import visible_banks
-from quizapp.driver_sql import DriverStatement
+from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
@@ -198,18 +198,19 @@ def next_due_at(session: Session, user: User) -> datetime | None:
     )
 
 
-def enqueue_missed(session: Session | Connection, user_id: int, question_id: int, now: datetime | None = None) -> None:
+def enqueue_missed(session: Session | Connection | DriverConnection, user_id: int, question_id: int,
+                   now: datetime | None = None) -> None:
     """Put a question answered wrongly into the user's review queue, due now.
 
     An insert that ignores an existing card, then, if there was one, an update that only moves its due date
     earlier: both are single statements, so concurrent answers cannot collide or undo each other. On a bare
-    connection (the quick answer path) they run on the driver's cursor."""
+    connection (the quick answer path's) they run on the driver's cursor."""
     now = now or utcnow()
     state = fresh_state(now)
     card = {"user_id": user_id, "question_id": question_id, "state": int(state.state), "step": state.step,
             "due": now, "version": 1, "origin": "missed", "created_at": now}
     moved = {"b_user_id": user_id, "b_question_id": question_id, "b_due": now}
-    if isinstance(session, Connection):
+    if isinstance(session, Connection | DriverConnection):
         insert_on_driver, move_on_driver = _enqueue_on_driver(session.dialect.name)
         if not insert_on_driver.rows(session, card):
             move_on_driver.rows(session, moved)
