@@ -4,14 +4,16 @@
 
 On a shared machine the classroom benchmark's timings move by a tenth or more from one run to the next, which
 hides changes of that size. This runs the quiz loop of bench/answer_profile.py in one process under valgrind's
-callgrind three times: with no request after the setup, with --requests answer posts, and with as many posts
-to the bare Flask app. The differences, divided by the number of requests, are the instructions each request
-costs (Flask's test client included, the same for both). Needs valgrind (Debian's package); takes a few minutes.
+callgrind twice: once sending --requests answer posts after the setup, once as many posts to the bare Flask
+app. callgrind_control zeroes the count when the setup is done and records it when the posts are, so the count
+divided by the number of requests is what each request costs (Flask's test client included, the same for
+both). Needs valgrind (Debian's package); takes a few minutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -34,22 +36,29 @@ def run_requests(students: int, kind: str, count: int) -> None:
     for visit in planned[:3]:  # the bare app's first requests, which set it up, in every run alike
         bare(visit)
     send = answer if kind == "answer" else bare
+    _callgrind("--zero")
     for visit in planned[:count]:
         send(visit)
+    _callgrind("--dump=measured")
+
+
+def _callgrind(command: str) -> None:
+    """Tell the callgrind running this process to zero its count or to record it."""
+    subprocess.run(["callgrind_control", command, str(os.getpid())], check=True, capture_output=True)
 
 
 def instructions(students: int, kind: str, count: int) -> int:
-    """Instructions valgrind counted for one run of run_requests."""
+    """Instructions callgrind counted while run_requests sent its requests."""
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "callgrind.out"
         finished = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__,
-             "--inner", kind, "--students", str(students), "--requests", str(count)],
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/callgrind.out", sys.executable,
+             __file__, "--inner", kind, "--students", str(students), "--requests", str(count)],
             cwd=ROOT, capture_output=True, text=True, check=False)
-    found = re.search(r"Collected : (\d+)", finished.stderr)
-    if finished.returncode != 0 or found is None:
+        dumps = [path.read_text() for path in Path(folder).glob("callgrind.out*")]
+    measured = [re.search(r"^summary: (\d+)", dump, re.M) for dump in dumps if "Trigger: dump measured" in dump]
+    if finished.returncode != 0 or len(measured) != 1 or measured[0] is None:
         raise SystemExit(f"valgrind run failed:\n{finished.stderr[-2000:]}")
-    return int(found.group(1))
+    return int(measured[0].group(1))
 
 
 def main() -> None:
@@ -61,11 +70,9 @@ def main() -> None:
     if args.inner:
         run_requests(args.students, args.inner, args.requests)
         return
-    runs = {"setup only": ("bare", 0), "answers": ("answer", args.requests), "bare posts": ("bare", args.requests)}
-    with ThreadPoolExecutor(len(runs)) as pool:
-        counted = dict(zip(runs, pool.map(lambda run: instructions(args.students, *run), runs.values()), strict=True))
-    per_answer = (counted["answers"] - counted["setup only"]) / args.requests
-    per_bare = (counted["bare posts"] - counted["setup only"]) / args.requests
+    with ThreadPoolExecutor(2) as pool:
+        counted = list(pool.map(lambda kind: instructions(args.students, kind, args.requests), ("answer", "bare")))
+    per_answer, per_bare = (total / args.requests for total in counted)
     print(f"{args.requests} requests of each kind after the same setup ({args.students} students), test client "
           f"in one process, counted by callgrind")
     print(f"answer POST      {per_answer / 1e6:6.2f} million instructions")

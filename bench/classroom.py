@@ -10,8 +10,9 @@ follow the redirect to the feedback page and open the next question.
 
 Last, the throughput phase: the students answer the next --rest questions of their quizzes as fast as the
 server lets them, at most --concurrency at a time, which gives the answer throughput. A bare Flask app under
-the same gunicorn settings then takes the same number of form posts the same way; the ratio of the two
-throughputs is the share of the bare floor that the real answer path keeps.
+the same gunicorn settings takes the same number of form posts the same way; the ratio of the two
+throughputs is the share of the bare floor that the real answer path keeps. The two take turns in --rounds
+rounds, so that a spell of other work on a shared machine falls on both rather than on one.
 
 Prints requests per second and p50/p95/p99 latency per endpoint, the errors, the server CPU time per request
 (steadier than throughput on a shared machine), and a check of the database: every answer the server
@@ -89,10 +90,16 @@ async def burst_turn(seat: Seat, delay: float, acknowledged: set[tuple[int, int]
     await student.request("GET next question", "GET", f"/quiz/{student.attempt_id}/q/{seat.rest[0][0]}", 200)
 
 
-async def go_on(seat: Seat, questions: int, acknowledged: set[tuple[int, int]]) -> None:
-    """Answer the next questions of the quiz, one after the other."""
-    for given in seat.rest[:questions]:
+async def go_on(seat: Seat, first: int, last: int, acknowledged: set[tuple[int, int]]) -> None:
+    """Answer questions first to last (exclusive) of the rest of the quiz, one after the other."""
+    for given in seat.rest[first:last]:
         await answer(seat, given, "POST answer (throughput)", acknowledged)
+
+
+def rounds(questions: int, count: int) -> list[tuple[int, int]]:
+    """The questions split into `count` rounds of nearly equal size, as (first, last) pairs."""
+    bounds = [questions * number // count for number in range(count + 1)]
+    return [(first, last) for first, last in zip(bounds, bounds[1:], strict=False) if last > first]
 
 
 async def run_class(args: argparse.Namespace, plan: Plan, app: Gunicorn, bare: Gunicorn,
@@ -121,15 +128,15 @@ async def run_class(args: argparse.Namespace, plan: Plan, app: Gunicorn, bare: G
             await asyncio.gather(*(burst_turn(s, rng.uniform(0, args.burst), acknowledged) for s in seats))
         if args.quiet:
             recorder.waited["throughput"] = wait_for_quiet(args.quiet)
-        with recorder.phase("throughput", probes):
-            await bounded(args.concurrency, [go_on(s, args.rest, acknowledged) for s in seats])
-
-        posts = len(recorder.latencies["POST answer (throughput)"])
         floor = Student(-1, bare.url, connector, recorder)
         form = [("csrf_token", "x" * 90), ("answer", "1")]
-        with recorder.phase("bare", probes):
-            await bounded(args.concurrency, [floor.request("POST bare Flask", "POST", "/", 200, data=form)
-                                             for _ in range(posts)])
+        # Answers and bare posts take turns, so that both meet the machine in the same moods.
+        for first, last in rounds(args.rest, args.rounds):
+            with recorder.phase("throughput", probes):
+                await bounded(args.concurrency, [go_on(s, first, last, acknowledged) for s in seats])
+            with recorder.phase("bare", probes):
+                await bounded(args.concurrency, [floor.request("POST bare Flask", "POST", "/", 200, data=form)
+                                                 for _ in range((last - first) * len(seats))])
         await floor.close()
     finally:
         for seat in seats:
@@ -168,14 +175,13 @@ def report(args: argparse.Namespace, recorder: Recorder, load_before: str, check
     print(f"burst: {recorder.cpu['burst']['app'] * 1000 / requests:.2f} ms of gunicorn CPU per request; "
           f"'all else' below is the rest of the machine, PostgreSQL included when it runs here")
     for phase in ("burst", "throughput", "bare"):
-        start, end = recorder.spans[phase]
-        cpu = {probe: seconds / (end - start) for probe, seconds in recorder.cpu[phase].items()}
+        cpu = {probe: seconds / recorder.seconds[phase] for probe, seconds in recorder.cpu[phase].items()}
         server = cpu["bare"] if phase == "bare" else cpu["app"]
         others = cpu["machine"] - server - cpu["load generator"]
         waited = recorder.waited.get(phase)
         waited = f" (after {waited:.0f} s waiting for a quiet machine)" if waited is not None else ""
-        print(f"{phase} phase: {end - start:.1f} s{waited}; cores busy: gunicorn {server:.2f}, load generator "
-              f"{cpu['load generator']:.2f}, all else {others:.2f} (of {os.cpu_count()})")
+        print(f"{phase} phase: {recorder.seconds[phase]:.1f} s{waited}; cores busy: gunicorn {server:.2f}, "
+              f"load generator {cpu['load generator']:.2f}, all else {others:.2f} (of {os.cpu_count()})")
 
     acknowledged, stored, duplicated, unacknowledged = checked
     lost = acknowledged - stored
@@ -204,6 +210,8 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
     parser.add_argument("--concurrency", type=int, default=64, help="students at a time outside the burst")
     parser.add_argument("--rest", type=int, default=10, help="questions each student answers in the throughput phase")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="turns the throughput and bare phases take, alternating, to share the machine's moods")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--quiet", type=float, default=0.0,
                         help="before the burst and the throughput phase, wait until the machine is this share idle")

@@ -114,18 +114,20 @@ class Recorder:
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    spans: dict[str, tuple[float, float]] = field(default_factory=dict)
-    cpu: dict[str, dict[str, float]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    cpu: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(float)))
     waited: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
     def phase(self, name: str, probes: dict[str, Callable[[], float]]) -> Iterator[None]:
-        """Time a phase and the CPU seconds each probe (a server, the load generator) spends in it."""
+        """Time a phase and the CPU seconds each probe (a server, the load generator) spends in it; a phase
+        run several times (in rounds) adds up."""
         before = {key: probe() for key, probe in probes.items()}
         started = time.perf_counter()
         yield
-        self.spans[name] = (started, time.perf_counter())
-        self.cpu[name] = {key: probe() - before[key] for key, probe in probes.items()}
+        self.seconds[name] += time.perf_counter() - started
+        for key, probe in probes.items():
+            self.cpu[name][key] += probe() - before[key]
 
     def add(self, endpoint: str, started: float, ok: bool, detail: str = "") -> None:
         self.latencies[endpoint].append((time.perf_counter() - started) * 1000)
@@ -134,8 +136,7 @@ class Recorder:
 
     def throughput(self, endpoint: str, phase: str) -> float:
         """Requests to `endpoint` per second over the phase they were made in."""
-        start, end = self.spans[phase]
-        return len(self.latencies[endpoint]) / (end - start)
+        return len(self.latencies[endpoint]) / self.seconds[phase]
 
     def summary(self, endpoint: str) -> tuple[int, float, float, float, float, int]:
         """Count, p50, p95, p99, max (ms) and errors."""
