@@ -37,7 +37,8 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    # Per client address: high, because a whole school may reach the app from one address.
+    # Failed logins per client address (successful ones do not count); high, because a whole school may
+    # reach the app from one address.
     LOGIN_RATE_LIMIT = "300 per minute"
     # Failed logins per typed email before that email is refused for a while.
     LOGIN_LOCKOUT = "5 per 15 minutes"

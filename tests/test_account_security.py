@@ -43,6 +43,21 @@ def test_one_address_cannot_try_endlessly(limited_app, make_user):
     client = limited_app.test_client()
     statuses = [login(client, f"guess{n}@example.org", "wrong password").status_code for n in range(9)]
     assert statuses[:8] == [422] * 8 and statuses[8] == 429
+    refused = login(client, make_user().email)
+    assert refused.status_code == 429 and "Too many failed logins from this network" in refused.get_data(
+        as_text=True)
+
+
+def test_a_class_behind_one_address_can_all_sign_in(limited_app, make_user):
+    """Every test client comes from the same address, as a class does from behind a school's router: twice
+    the per-address limit of students sign in, and a few mistyped passwords among them count as they should."""
+    students = [make_user() for _ in range(16)]
+    for number, student in enumerate(students):
+        if number % 5 == 0:
+            assert login(limited_app.test_client(), student.email, "mistyped").status_code == 422
+        assert login(limited_app.test_client(), student.email).status_code == 302
+    statuses = [login(limited_app.test_client(), f"guess{n}@example.org", "wrong").status_code for n in range(5)]
+    assert statuses == [422] * 4 + [429]  # 4 mistyped above, 4 guesses here: the 9th failure is refused
 
 
 def forgot(client, email: str):

@@ -39,9 +39,11 @@ def _mail_asked(response: Response) -> bool:
     return response.status_code == 200
 
 
+# Only failed logins count against an address: a whole class signing in from behind one school address
+# costs nothing, while guessing passwords across many accounts from one address is slowed all the same.
 logins_per_address = limiter.limit(
-    _setting("LOGIN_RATE_LIMIT"), methods=["POST"],
-    error_message="Too many logins from this network. Wait a minute and try again.")
+    _setting("LOGIN_RATE_LIMIT"), methods=["POST"], deduct_when=_failed_login,
+    error_message="Too many failed logins from this network. Wait a minute and try again.")
 failed_logins_per_email = limiter.limit(
     _setting("LOGIN_LOCKOUT"), key_func=_login_key, methods=["POST"], deduct_when=_failed_login,
     error_message="Too many failed logins with this email. Wait 15 minutes and try again.")
