@@ -34,10 +34,26 @@ if control and control != "off":
 
 
 def post_worker_init(worker) -> None:
-    """Compile every template before the worker takes a request. Compiling the few a quiz page uses costs
-    tens of milliseconds per worker, which would otherwise fall on the first students after each start or
-    reload, when a class is likely to arrive at once."""
+    """Compile every template before the worker takes a request, and say once if login limits are counted
+    per worker. Compiling the few templates a quiz page uses costs tens of milliseconds per worker, which
+    would otherwise fall on the first students after each start or reload, when a class is likely to arrive
+    at once."""
     environment = getattr(worker.wsgi, "jinja_env", None)  # None when serving something other than the app
     if environment is not None:
         for name in environment.list_templates():
             environment.get_template(name)
+    warning = unshared_limits_warning(worker)
+    if warning:
+        worker.log.warning(warning)
+
+
+def unshared_limits_warning(worker) -> str | None:
+    """The warning for the first worker of a server whose workers each keep login limits in memory."""
+    config = getattr(worker.wsgi, "config", None)
+    if config is None or worker.age != 1 or worker.cfg.workers < 2 or not config.get("RATELIMIT_ENABLED"):
+        return None
+    if not str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
+        return None
+    return (f"Login limits are kept in each worker's memory: with {worker.cfg.workers} workers an email or an "
+            f"address may fail up to {worker.cfg.workers} times the configured number of logins before it is "
+            "refused. Set REDIS_URL (Redis on this machine will do) so that the workers share the counts.")

@@ -178,10 +178,33 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch, given, disable
     assert settings["control_socket_disable"] is disabled and settings.get("control_socket") == path
 
 
+def gunicorn_worker(app, workers: int = 5, age: int = 1) -> SimpleNamespace:
+    """What post_worker_init reads of a gunicorn worker, with a log that keeps its warnings."""
+    warnings: list[str] = []
+    return SimpleNamespace(wsgi=app, age=age, cfg=SimpleNamespace(workers=workers), warnings=warnings,
+                           log=SimpleNamespace(warning=warnings.append))
+
+
 def test_gunicorn_workers_compile_every_template_before_their_first_request(app):
     settings = runpy.run_path(str(Path(__file__).resolve().parents[1] / "quizapp" / "gunicorn_conf.py"))
     app.jinja_env.cache.clear()
-    settings["post_worker_init"](SimpleNamespace(wsgi=app))
+    settings["post_worker_init"](gunicorn_worker(app))
     compiled = {name for _, name in app.jinja_env.cache}
     assert {"base.html", "quiz/question.html", "quiz/feedback.html"} <= compiled
     assert compiled == set(app.jinja_env.list_templates())
+
+
+@pytest.mark.parametrize(("storage", "workers", "age", "warned"), [
+    ("memory://", 5, 1, True),  # the first worker of a server whose workers count apart
+    ("memory://", 5, 2, False),  # said once, not by every worker
+    ("memory://", 1, 1, False),  # one worker: its counts are the server's
+    ("redis://127.0.0.1:6379/0", 5, 1, False),  # shared counts
+])
+def test_gunicorn_says_once_when_workers_count_login_limits_apart(app, storage, workers, age, warned):
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[1] / "quizapp" / "gunicorn_conf.py"))
+    app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage)
+    worker = gunicorn_worker(app, workers, age)
+    settings["post_worker_init"](worker)
+    assert len(worker.warnings) == warned
+    if warned:
+        assert "with 5 workers" in worker.warnings[0] and "REDIS_URL" in worker.warnings[0]
