@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.sql import Executable
 
 
@@ -47,7 +47,7 @@ class DriverStatement:
             compiled = self._compiled[dialect, keys] = _Compiled(sql.string, order, fixed, binds, results)
         return compiled
 
-    def rows(self, connection: Connection | DriverConnection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def rows(self, connection: DriverConnection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run the statement in the connection's transaction; the rows it returns, converted by column type."""
         compiled = self._for(connection.dialect, tuple(params))
         values = {**compiled.fixed, **params}

@@ -25,16 +25,16 @@ def items(app, fixture_bank, student):
 
 
 def test_a_select_returns_the_rows_execute_returns(app, items, student):
-    with db.engine.connect() as connection:
+    with db.engine.connect() as connection, DriverConnection(db.engine) as driver:
         for item in items:
             params = {"attempt_id": item.attempt_id, "position": item.position, "user_id": student.id,
                       "session_version": student.session_version}
             expected = [tuple(row) for row in connection.execute(_ANSWERABLE, params)]
-            assert DriverStatement(_ANSWERABLE).rows(connection, params) == expected
+            assert DriverStatement(_ANSWERABLE).rows(driver, params) == expected
             assert expected
             revision = {"revision_id": item.revision_id}
             expected = [tuple(row) for row in connection.execute(quick._REVISION_DATA_ON_DRIVER.statement, revision)]
-            assert quick._REVISION_DATA_ON_DRIVER.rows(connection, revision) == expected
+            assert quick._REVISION_DATA_ON_DRIVER.rows(driver, revision) == expected
             assert isinstance(expected[0][0], dict)  # the revision's JSON, decoded
 
 

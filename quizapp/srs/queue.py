@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Executable, and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -198,19 +197,19 @@ def next_due_at(session: Session, user: User) -> datetime | None:
     )
 
 
-def enqueue_missed(session: Session | Connection | DriverConnection, user_id: int, question_id: int,
+def enqueue_missed(session: Session | DriverConnection, user_id: int, question_id: int,
                    now: datetime | None = None) -> None:
     """Put a question answered wrongly into the user's review queue, due now.
 
     An insert that ignores an existing card, then, if there was one, an update that only moves its due date
-    earlier: both are single statements, so concurrent answers cannot collide or undo each other. On a bare
+    earlier: both are single statements, so concurrent answers cannot collide or undo each other. On a driver
     connection (the quick answer path's) they run on the driver's cursor."""
     now = now or utcnow()
     state = fresh_state(now)
     card = {"user_id": user_id, "question_id": question_id, "state": int(state.state), "step": state.step,
             "due": now, "version": 1, "origin": "missed", "created_at": now}
     moved = {"b_user_id": user_id, "b_question_id": question_id, "b_due": now}
-    if isinstance(session, Connection | DriverConnection):
+    if isinstance(session, DriverConnection):
         insert_on_driver, move_on_driver = _enqueue_on_driver(session.dialect.name)
         if not insert_on_driver.rows(session, card):
             move_on_driver.rows(session, moved)
