@@ -8,37 +8,26 @@ sets up a class, an assignment, attempts and study cards once, and each page typ
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 import pytest
 
 from quizapp.models import Role
 from tests.browser.conftest import screenshot
-from tests.browser.shared import kind_of, log_in, module_browser, module_server, send_sign_up  # noqa: F401 - fixtures
-from tests.conftest import FIXTURE_BANKS, Mailbox, recorded_mail
-from tests.test_uploads import BROKEN_BANK, zipped
+from tests.browser.page_types import PAGE_TYPES, Site, describe, show
+from tests.browser.shared import kind_of, log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.conftest import FIXTURE_BANKS
+from tests.test_uploads import zipped
 
 pytestmark = pytest.mark.browser
 
-QUESTION_TYPES = ("single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze", "flashcard")
 BLOCKING = ("serious", "critical")
 
 
 def fixture_bank_zip() -> bytes:
     folder = FIXTURE_BANKS / "bank"
     return zipped({f"bank/{path.name}": path.read_bytes() for path in sorted(folder.glob("*.yaml"))})
-
-
-@dataclass
-class Site:
-    """The live server with its accounts logged in (one page each) and the addresses of the pages set up."""
-
-    base: str
-    pages: dict[str, object]
-    urls: dict[str, str] = field(default_factory=dict)
 
 
 def _start_practice(page, base: str, length: int) -> None:
@@ -162,134 +151,6 @@ def site(module_browser, module_server) -> Iterator[Site]:  # noqa: F811 - fixtu
     for page in pages.values():
         page.context.close()
 
-
-def _study_back(page, site: Site) -> None:
-    page.goto(site.urls["study"])
-    for text_field in page.locator("#study-front input[type=text]").all():
-        text_field.fill("98")
-    for choice in page.locator("#study-front input[type=radio], #study-front input[type=checkbox]").all()[:1]:
-        choice.check()
-    page.locator("[data-reveal]").click()
-    page.wait_for_url(re.compile(r"/study/\d+/answer$"))
-
-
-def _upload_problems(page, site: Site) -> None:
-    page.goto(site.base + "/banks/upload")
-    page.get_by_label("Bank file").set_input_files(
-        files=[{"name": "civics.yaml", "mimeType": "application/yaml", "buffer": BROKEN_BANK.encode()}])
-    page.get_by_role("button", name="Upload and check").click()
-    page.get_by_role("alert").wait_for()
-
-
-def _form_errors(path: str, button: str) -> Callable:
-    def submit_empty(page, site: Site) -> None:
-        page.goto(site.base + path)
-        page.get_by_role("button", name=button).click()
-        page.locator(".error-summary, .error").first.wait_for()
-    return submit_empty
-
-
-_new_addresses = (f"signup{n}@example.org" for n in itertools.count(1))
-
-
-def _check_your_email(page, site: Site) -> Mailbox:
-    """Fill in the sign-up form for a new address and send it; the mails sent meanwhile are returned."""
-    return send_sign_up(page, site.base, next(_new_addresses), "New")
-
-
-def _confirm(page, site: Site) -> None:
-    page.goto(_check_your_email(page, site).link("/auth/confirm/"))
-
-
-def _reset_link_sent(page, site: Site) -> Mailbox:
-    page.goto(site.base + "/auth/forgot")
-    page.get_by_label("Email").fill("ada@example.org")
-    with recorded_mail() as mails:
-        page.get_by_role("button", name="Send me a link").click()
-        page.get_by_role("heading", name="Check your email").wait_for()
-    return mails
-
-
-def _reset(page, site: Site) -> None:
-    page.goto(_reset_link_sent(page, site).link("/auth/reset/"))
-
-
-def _reset_with_errors(page, site: Site) -> None:
-    _reset(page, site)
-    page.get_by_role("button", name="Set the new password").click()
-    page.locator(".error-summary").wait_for()
-
-
-# Each page type: who looks at it, and either a path, a key of site.urls, or a function that brings it up.
-PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
-    "home, logged out": ("anonymous", "/"),
-    "register": ("anonymous", "/auth/register"),
-    "register with errors": ("anonymous", _form_errors("/auth/register", "Create account")),
-    "check your email": ("anonymous", _check_your_email),
-    "confirm the sign-up": ("anonymous", _confirm),
-    "link no longer works": ("anonymous", "/auth/confirm/no-such-link"),
-    "forgot password": ("anonymous", "/auth/forgot"),
-    "forgot password with errors": ("anonymous", _form_errors("/auth/forgot", "Send me a link")),
-    "reset link sent": ("anonymous", _reset_link_sent),
-    "reset password": ("anonymous", _reset),
-    "reset password with errors": ("anonymous", _reset_with_errors),
-    "login": ("anonymous", "/auth/login"),
-    "login with errors": ("anonymous", _form_errors("/auth/login", "Log in")),
-    "sources": ("anonymous", "/sources/"),
-    "not found": ("anonymous", "/no/such/page"),
-    "home": ("student", "/"),
-    **{f"question: {kind}": ("student", f"question: {kind}") for kind in QUESTION_TYPES},
-    **{f"feedback: {kind}": ("student", f"feedback: {kind}") for kind in QUESTION_TYPES},
-    "results": ("student", "results"),
-    "source passage": ("student", "source"),
-    "study front": ("student", "study"),
-    "study back": ("student", _study_back),
-    "study settings": ("student", "/study/settings"),
-    "study done": ("newcomer", "/study/"),
-    "progress": ("student", "/progress/"),
-    "progress, empty": ("newcomer", "/progress/"),
-    "classes, student": ("student", "/classes/"),
-    "join a class": ("student", "/classes/join"),
-    "student's class": ("student", "student class"),
-    "hand in": ("student", "hand in"),
-    "assignment results": ("student", "assignment results"),
-    "account and API tokens": ("student", "/auth/tokens"),
-    "forbidden": ("student", "/banks/mine"),
-    "classes, instructor": ("instructor", "/classes/"),
-    "class": ("instructor", "class"),
-    "choose a bank": ("instructor", "choose bank"),
-    "assignment form": ("instructor", "assignment form"),
-    "assignment": ("instructor", "assignment"),
-    "gradebook": ("instructor", "gradebook"),
-    "student work": ("instructor", "student work"),
-    "attempt": ("instructor", "attempt"),
-    "item statistics": ("instructor", "statistics"),
-    "item": ("instructor", "item"),
-    "my banks": ("instructor", "/banks/mine"),
-    "upload": ("instructor", "/banks/upload"),
-    "upload with problems": ("instructor", _upload_problems),
-    "preview": ("instructor", "preview"),
-    "users": ("admin", "/admin/users"),
-}
-
-
-def show(site: Site, name: str):
-    role, how = PAGE_TYPES[name]
-    page = site.pages[role]
-    if callable(how):
-        how(page, site)
-    else:
-        page.goto(site.base + how if how.startswith("/") else site.urls[how])
-    page.wait_for_load_state("load")
-    return page
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
-        lines += [f"    {', '.join(map(str, n['target']))}: {n['html'][:160]}" for n in v["nodes"][:5]]
-    return "\n".join(lines)
 
 
 @pytest.fixture(scope="module")
