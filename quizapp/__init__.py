@@ -35,8 +35,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_mail(app)
 
     from quizapp import admin, api, auth, authoring, classroom, health, main, progress, quiz, reader, study
+    from quizapp.http import RowIdConverter
     from quizapp.web import register_web_helpers
 
+    app.url_map.converters["int"] = RowIdConverter  # before the blueprints' rules are bound to it
     for blueprint in (
         main.bp, auth.bp, quiz.bp, study.bp, progress.bp, reader.bp, classroom.bp, authoring.bp, admin.bp,
         health.bp, api.bp,

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
+from quizapp.http import error_headers
 from quizapp.input_guard import register_input_guard
 from quizapp.models import User
 from quizapp.models.user import parse_session_id
@@ -100,8 +101,9 @@ def _error_page(code: int, title: str, message: str):
         # A refusal that says why (abort(400, description=...)) is shown as such; the default texts are not.
         said = getattr(error, "description", None)
         text = said if said and said != type(error).description else message
+        headers = error_headers(error)
         if request.path.startswith("/api/"):
-            return jsonify(error={"status": code, "message": text}), code
-        return render_template("error.html", code=code, title=title, message=text), code
+            return jsonify(error={"status": code, "message": text}), code, headers
+        return render_template("error.html", code=code, title=title, message=text), code, headers
 
     return handler

@@ -11,10 +11,20 @@ class BadAnswer(ValueError):
     """The answer does not fit the question; the message says what was expected."""
 
 
+def whole_number(value: Any) -> int | None:
+    """A JSON number without a fraction (7 or 7.0, as JSON Schema's integer allows) as an int; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    return value if isinstance(value, int) else None
+
+
 def _position(value: Any, order: list[int]) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < len(order):
+    position = whole_number(value)
+    if position is None or not 0 <= position < len(order):
         raise BadAnswer(f"a choice position from 0 to {len(order) - 1}")
-    return order[value]
+    return order[position]
 
 
 def _text(value: Any) -> str:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from quizapp.api import bp
 from quizapp.api.tokens import user_for_token
 from quizapp.extensions import csrf, db, login_manager
+from quizapp.http import error_headers
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -31,7 +32,8 @@ def _authenticate() -> None:
         # Flask-Login's own hook for a per-request user: nothing is written to the session.
         login_manager._update_request_context_with_user(user)
         return
-    if request.method not in _SAFE_METHODS:
+    # Only a logged-in session can be misused by a forged request; without one, the view answers 401.
+    if request.method not in _SAFE_METHODS and current_user.is_authenticated:
         csrf.protect()
 
 
@@ -56,11 +58,12 @@ class ApiError(Exception):
 
 
 @bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
+def _api_error(error: ApiError, headers: list[tuple[str, str]] | None = None):
     body = {"status": error.status, "message": error.message}
     if error.fields:
         body["fields"] = error.fields
     response = jsonify(error=body)
+    response.headers.extend(headers or [])
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="quizapp"'
     return response, error.status
@@ -73,7 +76,7 @@ def _csrf_error(error: CSRFError):
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
-    return _api_error(ApiError(error.code or 500, error.description or error.name))
+    return _api_error(ApiError(error.code or 500, error.description or error.name), error_headers(error))
 
 
 def json_body() -> dict:

@@ -14,13 +14,15 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 
 _ERRORS = {code: {"$ref": f"#/components/responses/{name}"} for code, name in
-           (("401", "Unauthorized"), ("404", "NotFound"), ("422", "Invalid"))}
+           (("400", "BadRequest"), ("401", "Unauthorized"), ("404", "NotFound"), ("422", "Invalid"))}
 _INT_PATH = {"in": "path", "required": True, "schema": {"type": "integer"}}
 
 
 def _op(summary: str, ok: dict[str, Any], *, params: list | None = None, body: dict | None = None,
         errors: tuple[str, ...] = ("401", "404"), public: bool = False, **extra) -> dict[str, Any]:
-    operation: dict[str, Any] = {"summary": summary, "responses": {"200": ok} | {c: _ERRORS[c] for c in errors}}
+    # Any request can be unreadable (a NUL character, say), so every operation may answer 400.
+    responses = {"200": ok, "400": _ERRORS["400"]} | {c: _ERRORS[c] for c in errors}
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
     if params:
         operation["parameters"] = params
     if body:
@@ -136,6 +138,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         "components": {
             "schemas": _SCHEMAS,
             "responses": {name: _json(_ref("Error"), text) for name, text in (
+                ("BadRequest", "The request cannot be read: a body that is not a JSON object, a NUL character, "
+                               "JSON nested too deeply, or a session's write without its CSRF token"),
                 ("Unauthorized", "No valid session or token"), ("NotFound", "Not there, or not yours"),
                 ("Invalid", "The request does not fit; `fields` says why"))},
             "securitySchemes": {

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from quizapp.api import bp
-from quizapp.api.answers import BadAnswer, parse_answer
+from quizapp.api.answers import BadAnswer, parse_answer, whole_number
 from quizapp.api.auth import ApiError, json_body, login_required
 from quizapp.api.serialize import attempt_json, feedback_json, question_json
 from quizapp.extensions import db
@@ -61,12 +61,12 @@ def bank_questions(bank_id: int):
 @login_required
 def create_quiz():
     body = json_body()
-    bank_id, topic, length = body.get("bank_id"), body.get("topic"), body.get("length", 10)
-    if isinstance(bank_id, bool) or not isinstance(bank_id, int):
+    bank_id, topic, length = whole_number(body.get("bank_id")), body.get("topic"), whole_number(body.get("length", 10))
+    if bank_id is None:
         raise ApiError(422, "The quiz needs a bank.", {"bank_id": "an integer bank id"})
     if topic is not None and not isinstance(topic, str):
         raise ApiError(422, "The topic must be text.", {"topic": "a topic name, or null for all topics"})
-    if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= 50:
+    if length is None or not 1 <= length <= 50:
         raise ApiError(422, "The length is out of range.", {"length": "an integer from 1 to 50"})
     overview = _visible_overview(bank_id)
     if topic and topic not in {t for t, _ in overview.topics}:

@@ -15,7 +15,7 @@ from quizapp.classroom.membership import taught_class
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionRevision
 from quizapp.models.content import is_current_revision
-from quizapp.models.types import utcnow
+from quizapp.models.types import parse_id, utcnow
 from quizapp.progress.stats import accuracy_by_topic, attempt_count, overall_accuracy
 from quizapp.srs.queue import due_cards, due_count, new_available
 from quizapp.srs.stats import current_streak, overall_retention
@@ -48,7 +48,8 @@ def my_progress():
 @bp.get("/me/due")
 @login_required
 def my_due_cards():
-    limit = request.args.get("limit", default=50, type=int)
+    # Read by hand: with type=int, werkzeug would quietly put the default in place of a limit like "ten".
+    limit = parse_id(request.args.get("limit", "50"))
     if limit is None or not 1 <= limit <= 200:
         raise ApiError(422, "The limit is out of range.", {"limit": "an integer from 1 to 200"})
     now = utcnow()

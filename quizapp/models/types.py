@@ -7,6 +7,19 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# The largest value of PostgreSQL's INTEGER, the type of every id and counter stored here. A larger number names
+# nothing, and sent as a parameter it fails: PostgreSQL cannot cast it to INTEGER, SQLite's driver cannot send
+# one past 2**63.
+INTEGER_MAX = 2**31 - 1
+
+
+def parse_id(text: str) -> int | None:
+    """The number a string of ASCII digits gives, if an INTEGER column can hold it; None for anything else."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= INTEGER_MAX else None
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""

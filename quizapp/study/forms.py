@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from quizapp.models.types import INTEGER_MAX
 from quizapp.quiz.forms import AnswerForm
 from quizapp.srs.scheduling import AGAIN, EASY, GOOD, HARD
 
@@ -21,7 +22,7 @@ MIN_RETENTION, MAX_RETENTION = Decimal("0.70"), Decimal("0.97")
 class CardState:
     """What the front of a card carries to its back and on to the rating: the card version and when it was shown."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=INTEGER_MAX)])
     shown_at = IntegerField(widget=HiddenInput(), validators=[Optional()])
     bank = HiddenField()
 

@@ -14,7 +14,7 @@ from quizapp.banks.visibility import visible_banks
 from quizapp.extensions import db
 from quizapp.grading import grade
 from quizapp.models import Bank, Card, Question, QuestionRevision
-from quizapp.models.types import utcnow
+from quizapp.models.types import parse_id, utcnow
 from quizapp.quiz.forms import answer_form, given_answer
 from quizapp.quiz.present import cloze_inputs, feedback_context
 from quizapp.srs.queue import (
@@ -53,8 +53,8 @@ def index():
 @login_required
 def answer(question_id: int):
     question, revision = studyable(db.session, current_user, question_id) or abort(404)
-    version = request.form.get("version", type=int)
-    if version is None or version < 0:
+    version = parse_id(request.form.get("version", ""))
+    if version is None:
         abort(400)
     form = _front_form(question, revision, version)
     if not form.validate_on_submit():
@@ -115,7 +115,8 @@ def _bank_filter(value: str | None) -> int | None:
     """The bank the student chose to study, if any; 404 for one they may not see."""
     if not value:
         return None
-    bank = db.session.scalar(visible_banks(current_user).where(Bank.id == int(value))) if value.isdigit() else None
+    bank_id = parse_id(value)
+    bank = db.session.scalar(visible_banks(current_user).where(Bank.id == bank_id)) if bank_id is not None else None
     return bank.id if bank else abort(404)
 
 

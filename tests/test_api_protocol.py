@@ -1,0 +1,71 @@
+"""The API keeps HTTP's rules: 405 names the allowed methods, 401 before any CSRF check for a caller without a
+login, integers as JSON Schema defines them, and every status it can give written in its document."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from quizapp.api.answers import whole_number
+from quizapp.extensions import db
+from quizapp.models import Response
+from tests.test_api import API, bank_id, bearer, start, token  # noqa: F401 - fixtures
+
+
+@pytest.mark.parametrize(("address", "allowed"), [(f"{API}/banks", {"GET"}), (f"{API}/quizzes", {"POST"}),
+                                                  ("/auth/login", {"GET", "POST"})])
+def test_a_method_not_allowed_names_the_allowed_ones(client, address, allowed):
+    response = client.open(address, method="PUT")
+    assert response.status_code == 405
+    assert allowed <= {method.strip() for method in response.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize("write", [(f"{API}/quizzes", {"bank_id": 1}), (f"{API}/quizzes/1/hand-in", {}),
+                                   (f"{API}/quizzes/1/items/1/answer", {"answer": 0})])
+def test_a_write_without_login_or_token_is_401_not_a_csrf_failure(client, write):
+    address, body = write
+    response = client.post(address, json=body)
+    assert response.status_code == 401 and "Bearer" in response.headers["WWW-Authenticate"]
+
+
+def test_a_logged_in_session_still_needs_its_csrf_header(logged_in, bank_id):  # noqa: F811 - fixture
+    response = logged_in.post(f"{API}/quizzes", json={"bank_id": bank_id})
+    assert response.status_code == 400 and "CSRF" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("value", "number"), [(7, 7), (7.0, 7), (0.0, 0), (-3, -3), (7.5, None), (True, None),
+                                               ("7", None), (None, None), (float("inf"), None), (float("nan"), None)])
+def test_whole_numbers_are_integers_as_json_schema_counts_them(value, number):
+    assert whole_number(value) == number
+
+
+def test_a_length_and_a_position_written_as_floats_are_taken(client, token, bank_id):  # noqa: F811 - fixtures
+    quiz = start(client, bank_id, bearer(token), length=8.0).get_json()
+    assert len(quiz["items"]) == 8
+    entry = next(i for i in quiz["items"] if i["question"]["type"] == "single_choice")
+    response = client.post(f"{API}/quizzes/{quiz['id']}/items/{entry['position']}/answer", json={"answer": 0.0},
+                           headers=bearer(token))
+    assert response.status_code == 200 and response.get_json()["recorded"]
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+    fraction = start(client, bank_id, bearer(token), length=7.5)
+    assert fraction.status_code == 422 and "length" in fraction.get_json()["error"]["fields"]
+
+
+def test_every_operation_documents_what_it_can_answer(client):
+    document = client.get(f"{API}/openapi.json").get_json()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert "400" in operation["responses"], f"{method.upper()} {path} does not document 400"
+            if operation.get("security") != []:
+                assert "401" in operation["responses"], f"{method.upper()} {path} does not document 401"
+    assert "BadRequest" in document["components"]["responses"]
+
+
+@pytest.mark.parametrize(("limit", "status"), [("1", 200), ("200", 200), (None, 200), ("0", 422), ("201", 422),
+                                               ("ten", 422), ("null", 422), ("", 422), ("-1", 422), ("2.0", 422)])
+def test_the_due_cards_limit_is_read_or_refused_never_replaced(client, token, limit, status):  # noqa: F811
+    response = client.get(f"{API}/me/due", query_string={} if limit is None else {"limit": limit},
+                          headers=bearer(token))
+    assert response.status_code == status
+    if status == 422:
+        assert "limit" in response.get_json()["error"]["fields"]
