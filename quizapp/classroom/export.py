@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import Gradebook
-from quizapp.models import Bank, Question, QuizAttempt, QuizItem, Response, User
+from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.quiz.present import correct_answer, given_answer_text
 
 # A byte-order mark makes spreadsheet programs read the file as UTF-8 rather than a local code page.
@@ -63,27 +63,36 @@ def grades_csv(book: Gradebook) -> str:
 def responses_csv(session: Session, book: Gradebook) -> str:
     """One row per question of every attempt at the class's assignments, answered or not."""
     titles = {a.id: a.title for a in book.assignments}
-    student_ids = [s.id for s in book.students]
-    query = (
-        select(QuizAttempt, QuizItem, Response, User, Question, Bank.slug)
+    students = {s.id: s for s in book.students}
+    # Plain columns rather than entities: a class's export runs to tens of thousands of rows, each of which the
+    # ORM would turn into five tracked objects. A question revision's content is read and answered once.
+    found = session.execute(
+        select(QuizAttempt.assignment_id, QuizAttempt.user_id, QuizAttempt.number, QuizItem.position,
+               QuizItem.revision_id, Bank.slug, Question.key, Question.type, Question.topic, Response.id,
+               Response.given, Response.score, Response.is_correct, Response.answered_at)
         .join(QuizItem, QuizItem.attempt_id == QuizAttempt.id)
         .outerjoin(Response, Response.item_id == QuizItem.id)
         .join(User, User.id == QuizAttempt.user_id)
         .join(Question, Question.id == QuizItem.question_id)
         .join(Bank, Bank.id == Question.bank_id)
-        .where(QuizAttempt.assignment_id.in_(list(titles)), QuizAttempt.user_id.in_(student_ids))
-        .order_by(QuizAttempt.assignment_id, User.display_name, QuizAttempt.number, QuizItem.position)
-    )
+        .where(QuizAttempt.assignment_id.in_(list(titles)), QuizAttempt.user_id.in_(list(students)))
+        # The account id keeps two students of the same name apart.
+        .order_by(QuizAttempt.assignment_id, User.display_name, QuizAttempt.user_id, QuizAttempt.number,
+                  QuizItem.position)
+    ).all()
+    contents = dict(session.execute(select(QuestionRevision.id, QuestionRevision.data).where(
+        QuestionRevision.id.in_({row.revision_id for row in found}))).all())
+    correct: dict[int, str] = {}
     rows = []
-    for attempt, item, response, user, question, bank_slug in session.execute(query):
-        data = item.revision.data
-        given = response.given if response is not None else None
+    for (assignment_id, user_id, number, position, revision_id, bank_slug, key, qtype, topic, response_id,
+         given, score, is_correct, answered_at) in found:
+        data, student, answered = contents[revision_id], students[user_id], response_id is not None
+        if revision_id not in correct:
+            correct[revision_id] = correct_answer(qtype, data)
         rows.append([
-            book.classroom.name, titles[attempt.assignment_id], user.display_name, user.email, attempt.number,
-            item.position, bank_slug, question.key, question.type, question.topic,
-            given_answer_text(question.type, data, given) if response is not None else None,
-            correct_answer(question.type, data), response.score if response is not None else 0,
-            response.is_correct if response is not None else False,
-            response.answered_at if response is not None else None,
+            book.classroom.name, titles[assignment_id], student.display_name, student.email, number, position,
+            bank_slug, key, qtype, topic, given_answer_text(qtype, data, given) if answered else None,
+            correct[revision_id], score if answered else 0, is_correct if answered else False,
+            answered_at if answered else None,
         ])
     return _write(RESPONSE_COLUMNS, rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,21 +32,23 @@ class ItemStatistics:
     options: Counter[int] = field(default_factory=Counter)
     unanswered: int = 0
 
-    @property
+    # Worked out once, when item_statistics has gathered every attempt: the page reads each several times.
+    @cached_property
     def facility(self) -> float | None:
         """Mean score as a percentage of the maximum (1 point per item)."""
         return round(100 * statistics.fmean(self.scores), 1) if self.scores else None
 
-    @property
+    @cached_property
     def discrimination(self) -> float | None:
         """Pearson correlation of the item score with the rest-of-attempt score; None when undefined."""
         if len(self.scores) < MIN_ATTEMPTS_FOR_DISCRIMINATION:
             return None
-        if statistics.pvariance(self.scores) == 0 or statistics.pvariance(self.rest) == 0:
+        # A constant series has no correlation; comparing values is exact where a variance of floats is slow.
+        if len(set(self.scores)) == 1 or len(set(self.rest)) == 1:
             return None
         return round(statistics.correlation(self.scores, self.rest), 3)
 
-    @property
+    @cached_property
     def flags(self) -> list[str]:
         """Why the item deserves a look, in words."""
         reasons = []
@@ -76,24 +79,32 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
     totals = {a.attempt_id: a.points for a in counted if a is not None}
     if not attempt_ids:
         return []
+    # Plain columns for the items and answers, of which a large class has thousands; each question and revision
+    # is then read once. A question keeps the revision its first drawn item showed.
     rows = session.execute(
-        select(QuizItem, Response)
+        select(QuizItem.attempt_id, QuizItem.question_id, QuizItem.revision_id, Response.id, Response.score,
+               Response.given)
         .outerjoin(Response, Response.item_id == QuizItem.id)
         .where(QuizItem.attempt_id.in_(attempt_ids))
+        .order_by(QuizItem.id)
     ).all()
-    stats: dict[int, ItemStatistics] = {}
-    for item, response in rows:
-        entry = stats.get(item.question_id)
-        if entry is None:
-            entry = stats[item.question_id] = ItemStatistics(item.question, item.revision)
-        score = response.score if response is not None else 0.0
+    revision_of: dict[int, int] = {}
+    for row in rows:
+        revision_of.setdefault(row.question_id, row.revision_id)
+    questions = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(list(revision_of))))}
+    revisions = {r.id: r for r in session.scalars(
+        select(QuestionRevision).where(QuestionRevision.id.in_(set(revision_of.values()))))}
+    stats = {question_id: ItemStatistics(questions[question_id], revisions[revision_id])
+             for question_id, revision_id in revision_of.items()}
+    for attempt_id, question_id, _revision_id, response_id, score, given in rows:
+        entry, score = stats[question_id], score if response_id is not None else 0.0
         entry.attempts += 1
         entry.scores.append(score)
-        entry.rest.append(totals[item.attempt_id] - score)
-        if response is None or response.given is None:
+        entry.rest.append(totals[attempt_id] - score)
+        if response_id is None or given is None:
             entry.unanswered += 1
-        elif isinstance(response.given, list) and "choices" in item.revision.data:
-            entry.options.update(response.given)
-        elif isinstance(response.given, int) and not isinstance(response.given, bool):
-            entry.options[response.given] += 1
+        elif isinstance(given, list) and "choices" in entry.revision.data:
+            entry.options.update(given)
+        elif isinstance(given, int) and not isinstance(given, bool):
+            entry.options[given] += 1
     return sorted(stats.values(), key=lambda s: (not s.flags, s.question.id))

@@ -1,0 +1,111 @@
+"""The instructor's reports cost the same few queries however large the class, and keep each student's rows
+together even when two students share a name."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.export import responses_csv
+from quizapp.classroom.gradebook import build_gradebook
+from quizapp.classroom.item_analysis import item_statistics
+from quizapp.classroom.membership import create_class
+from quizapp.extensions import db
+from quizapp.models import Assignment
+from quizapp.models.types import utcnow
+from quizapp.quiz.deadlines import submit_attempt
+from quizapp.quiz.service import submit_answer
+from tests.test_classroom_rules import course, enrolled, given_for  # noqa: F401 - fixture
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def answered_by(make_user: Callable, assignment: Assignment, students: int, name: str | None = None) -> None:
+    """That many more students of the class each hand in an attempt, every other answer right."""
+    now = utcnow()
+    for _ in range(students):
+        student = enrolled(make_user, assignment)
+        if name is not None:
+            student.display_name = name
+        attempt = start_attempt(db.session, assignment, student, now)
+        for position, item in enumerate(attempt.items):
+            if item.question.type != "flashcard":
+                submit_answer(db.session, item, given_for(item, position % 2 == 0))
+        submit_attempt(attempt, now)
+    db.session.commit()
+
+
+def statements_for(report: Callable[[], object]) -> int:
+    db.session.expunge_all()  # as a new request finds it: nothing loaded yet
+    with counted_statements() as statements:
+        report()
+    return len(statements)
+
+
+def report_run(report: str, assignment_id: int) -> Callable[[], object]:
+    """The report as a page builds it, for the assignment (statistics) or its class (gradebook, responses)."""
+
+    def run() -> object:
+        assignment = db.session.get(Assignment, assignment_id)
+        if report == "statistics":
+            return item_statistics(db.session, assignment)
+        book = build_gradebook(db.session, assignment.classroom)
+        return responses_csv(db.session, book) if report == "responses" else book
+
+    return run
+
+
+REPORTS = ["gradebook", "responses", "statistics"]
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_a_report_runs_as_many_queries_for_many_students_as_for_two(course, make_user, report):  # noqa: F811
+    assignment_id = course.id
+    answered_by(make_user, course, 2)
+    few = statements_for(report_run(report, assignment_id))
+    answered_by(make_user, db.session.get(Assignment, assignment_id), 6)
+    assert statements_for(report_run(report, assignment_id)) == few
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_a_report_runs_as_many_queries_for_a_whole_bank_as_for_one_question(course, make_user, instructor,  # noqa: F811
+                                                                            report):
+    one_question = course
+    one_question.selection = "questions"
+    one_question.question_ids = [next(q.id for q in course.bank.questions if q.type != "flashcard")]
+    whole_bank = Assignment(classroom=create_class(db.session, instructor, "Civics B"), bank_id=course.bank_id,
+                            title="Everything", created_by=instructor.id)
+    db.session.add(whole_bank)
+    db.session.commit()
+    ids = one_question.id, whole_bank.id
+    for assignment in (one_question, whole_bank):
+        answered_by(make_user, assignment, 2)
+    counts = [statements_for(report_run(report, assignment_id)) for assignment_id in ids]
+    assert counts[0] == counts[1]
+
+
+def test_students_who_share_a_name_keep_their_rows_apart(course, make_user):  # noqa: F811
+    answered_by(make_user, course, 2, name="Sam Lee")
+    text = responses_csv(db.session, build_gradebook(db.session, course.classroom))
+    emails = [row["email"] for row in csv.DictReader(io.StringIO(text[1:]))]
+    first_change = next(index for index, email in enumerate(emails) if email != emails[0])
+    assert len(set(emails)) == 2 and set(emails[first_change:]) == {emails[first_change]}
