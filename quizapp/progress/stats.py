@@ -119,13 +119,13 @@ def most_missed(session: Session, user_id: int, limit: int = 10) -> list[MissedQ
         .order_by(misses.desc(), Response.question_id)
         .limit(limit)
     ).all()
-    result = []
-    for question_id, miss_count, answered, item_id in rows:
-        question = session.get(Question, question_id)
-        item = session.get(QuizItem, item_id)
-        revision = session.get(QuestionRevision, item.revision_id)
-        result.append(MissedQuestion(question, question_text(revision.data), int(miss_count), answered, item))
-    return result
+    questions = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_([r[0] for r in rows])))}
+    items = {item.id: (item, data) for item, data in session.execute(
+        select(QuizItem, QuestionRevision.data).join(QuestionRevision, QuestionRevision.id == QuizItem.revision_id)
+        .where(QuizItem.id.in_([r[3] for r in rows])))}
+    return [MissedQuestion(questions[question_id], question_text(items[item_id][1]), int(miss_count), answered,
+                           items[item_id][0])
+            for question_id, miss_count, answered, item_id in rows]
 
 
 def question_text(data: dict) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, case, exists, func, select
 from sqlalchemy.orm import Session
@@ -31,8 +32,8 @@ class Rate:
         return round(100 * self.passed / self.total, 1) if self.total else None
 
 
-def _local_day(user: User, moment: datetime) -> date:
-    return moment.astimezone(user_zone(user)).date()
+def _local_day(zone: ZoneInfo, moment: datetime) -> date:
+    return moment.astimezone(zone).date()
 
 
 def reviews_per_day(session: Session, user: User, now: datetime, days: int = 30) -> list[DayCount]:
@@ -41,8 +42,9 @@ def reviews_per_day(session: Session, user: User, now: datetime, days: int = 30)
     moments = session.scalars(
         select(ReviewLog.reviewed_at).where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since)
     )
-    counts = Counter(_local_day(user, m) for m in moments)
-    today = _local_day(user, now)
+    zone = user_zone(user)
+    counts = Counter(_local_day(zone, m) for m in moments)
+    today = _local_day(zone, now)
     return [DayCount(d, counts[d]) for d in (today - timedelta(days=n) for n in range(days - 1, -1, -1))]
 
 
@@ -53,8 +55,9 @@ def due_forecast(session: Session, user: User, now: datetime, days: int = 30) ->
         select(Card.due).join(Question, Question.id == Card.question_id)
         .where(Card.user_id == user.id, Card.due < until, Question.retired_at.is_(None))
     )
-    today = _local_day(user, now)
-    counts = Counter(max(_local_day(user, m), today) for m in moments)
+    zone = user_zone(user)
+    today = _local_day(zone, now)
+    counts = Counter(max(_local_day(zone, m), today) for m in moments)
     return [DayCount(d, counts[d]) for d in (today + timedelta(days=n) for n in range(days))]
 
 
@@ -65,11 +68,12 @@ def retention_by_week(session: Session, user: User, now: datetime, weeks: int = 
         select(ReviewLog.reviewed_at, ReviewLog.rating)
         .where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since, ReviewLog.state_before == REVIEW_STATE)
     ).all()
-    today = _local_day(user, now)
+    zone = user_zone(user)
+    today = _local_day(zone, now)
     totals: Counter[int] = Counter()
     passed: Counter[int] = Counter()
     for moment, rating in rows:
-        week = (today - _local_day(user, moment)).days // 7
+        week = (today - _local_day(zone, moment)).days // 7
         totals[week] += 1
         passed[week] += rating != AGAIN
     starts = [today - timedelta(days=7 * w + 6) for w in range(weeks)]
