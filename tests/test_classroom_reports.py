@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from quizapp.classroom.assignments import start_attempt
 from quizapp.classroom.export import responses_csv
@@ -17,10 +17,11 @@ from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import create_class
 from quizapp.extensions import db
-from quizapp.models import Assignment
+from quizapp.models import Assignment, QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from quizapp.quiz.service import submit_answer
+from tests.conftest import login
 from tests.test_classroom_rules import course, enrolled, given_for  # noqa: F401 - fixture
 
 
@@ -100,6 +101,30 @@ def test_a_report_runs_as_many_queries_for_a_whole_bank_as_for_one_question(cour
     for assignment in (one_question, whole_bank):
         answered_by(make_user, assignment, 2)
     counts = [statements_for(report_run(report, assignment_id)) for assignment_id in ids]
+    assert counts[0] == counts[1]
+
+
+def test_an_attempt_page_runs_as_many_queries_for_a_whole_bank_as_for_one_question(client, course, make_user,  # noqa: F811
+                                                                                  instructor):
+    one_question = course
+    one_question.selection = "questions"
+    one_question.question_ids = [next(q.id for q in course.bank.questions if q.type != "flashcard")]
+    whole_bank = Assignment(classroom=course.classroom, bank_id=course.bank_id, title="Everything",
+                            created_by=instructor.id)
+    db.session.add(whole_bank)
+    db.session.commit()
+    addresses = []
+    for assignment in (one_question, whole_bank):
+        answered_by(make_user, assignment, 1)
+        attempt_id = db.session.scalar(select(QuizAttempt.id).where(QuizAttempt.assignment_id == assignment.id))
+        addresses.append(f"/classes/{assignment.classroom_id}/attempts/{attempt_id}")
+    assert login(client, instructor.email).status_code == 302
+    counts = []
+    for address in addresses:
+        db.session.expunge_all()
+        with counted_statements() as statements:
+            assert client.get(address).status_code == 200
+        counts.append(len(statements))
     assert counts[0] == counts[1]
 
 

@@ -14,6 +14,7 @@ from quizapp.classroom.membership import membership_of
 from quizapp.extensions import db
 from quizapp.models import STUDENT, Question, QuestionRevision, QuizAttempt, User
 from quizapp.quiz.present import correct_answer, given_answer_text, preview_context
+from quizapp.quiz.service import WHOLE_ATTEMPT
 
 
 @bp.get("/<int:classroom_id>/gradebook")
@@ -56,7 +57,7 @@ def student_work(classroom_id: int, user_id: int):
 @teacher_required
 def attempt_detail(classroom_id: int, attempt_id: int):
     classroom = class_taught(classroom_id)
-    attempt = db.session.get(QuizAttempt, attempt_id) or abort(404)
+    attempt = db.session.get(QuizAttempt, attempt_id, options=[WHOLE_ATTEMPT]) or abort(404)
     if attempt.assignment is None or attempt.assignment.classroom_id != classroom.id:
         abort(404)
     rows = []

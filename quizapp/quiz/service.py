@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
 from quizapp.banks.visibility import visible_banks
 from quizapp.grading import grade
@@ -18,6 +18,9 @@ from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.srs.queue import enqueue_missed
 
 CHOICE_TYPES = ("single_choice", "multiple_response")
+# An attempt with every item's question, revision and answer, for the pages that go through all of them.
+WHOLE_ATTEMPT = selectinload(QuizAttempt.items).options(
+    joinedload(QuizItem.question), joinedload(QuizItem.revision), joinedload(QuizItem.response))
 
 
 class NoQuestions(Exception):
@@ -134,8 +137,9 @@ def get_item(session: Session, user: User, attempt_id: int, position: int) -> Qu
 
 
 def own_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt | None:
-    """One of the user's own attempts, or None."""
-    return session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id))
+    """One of the user's own attempts with all its items, or None."""
+    return session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
+                          .options(WHOLE_ATTEMPT))
 
 
 def attempt_progress(session: Session, attempt_id: int) -> Progress:
