@@ -15,6 +15,7 @@ from quizapp.models import Role, User
 
 
 def admin_required(view):
+    """Let only logged-in admins through to the view; others get 403."""
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
@@ -28,6 +29,7 @@ def admin_required(view):
 @bp.get("/users")
 @admin_required
 def users():
+    """Every account with its role, for an admin to change."""
     search = UserSearchForm(request.args)
     valid = search.validate()
     found = find_users(db.session, search.q.data or "", search.role.data or "") if valid else []
@@ -38,6 +40,7 @@ def users():
 @bp.post("/users/<int:user_id>/role")
 @admin_required
 def change_role(user_id: int):
+    """Give an account another role, unless that would leave no admin."""
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm(prefix=f"user{user.id}")
     if not form.validate_on_submit():

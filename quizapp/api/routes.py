@@ -38,6 +38,7 @@ def _visible_overview(bank_id: int):
 @bp.get("/banks")
 @login_required
 def banks():
+    """The banks visible to the caller, with their topics and question counts."""
     return jsonify(banks=[
         {"id": o.bank.id, "slug": o.bank.slug, "title": o.bank.title, "description": o.bank.description,
          "questions": o.total, "topics": [{"name": t, "questions": n} for t, n in o.topics]}
@@ -48,6 +49,7 @@ def banks():
 @bp.get("/banks/<int:bank_id>/questions")
 @login_required
 def bank_questions(bank_id: int):
+    """A visible bank's active questions, without answer keys."""
     bank = _visible_overview(bank_id).bank
     rows = db.session.execute(
         select(Question, QuestionRevision.data)
@@ -60,6 +62,7 @@ def bank_questions(bank_id: int):
 @bp.post("/quizzes")
 @login_required
 def create_quiz():
+    """Start a practice quiz on a bank, optionally one topic; 201 with its items."""
     body = json_body()
     bank_id, topic, length = whole_number(body.get("bank_id")), body.get("topic"), whole_number(body.get("length", 10))
     if bank_id is None:
@@ -105,6 +108,7 @@ def _result(item: QuizItem):
 @bp.get("/quizzes/<int:attempt_id>")
 @login_required
 def quiz(attempt_id: int):
+    """One of the caller's quizzes, with feedback on each answered item where it may be shown."""
     attempt = _own_attempt(attempt_id)
     if attempt.assignment_id is not None and close_if_expired(attempt, utcnow()):
         db.session.commit()
@@ -114,6 +118,7 @@ def quiz(attempt_id: int):
 @bp.post("/quizzes/<int:attempt_id>/items/<int:position>/answer")
 @login_required
 def answer(attempt_id: int, position: int):
+    """Answer an item: the grading, correct answer, explanation and source, or 202 while feedback waits."""
     item = get_item(db.session, current_user, attempt_id, position)
     if item is None:
         raise ApiError(404, "You have no quiz item there.")
@@ -145,6 +150,7 @@ def answer(attempt_id: int, position: int):
 @bp.post("/quizzes/<int:attempt_id>/hand-in")
 @login_required
 def hand_in(attempt_id: int):
+    """Hand in an assignment attempt."""
     attempt = _own_attempt(attempt_id)
     if attempt.assignment_id is None:
         raise ApiError(404, "Only assignment attempts are handed in; quizzes finish when every item is answered.")

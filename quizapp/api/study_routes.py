@@ -23,12 +23,14 @@ from quizapp.srs.stats import current_streak, overall_retention
 
 @bp.get("/openapi.json")
 def openapi():
+    """The OpenAPI 3.1 document of this API, with this server's address."""
     return jsonify(openapi_document(request.host_url.rstrip("/") + bp.url_prefix))
 
 
 @bp.get("/me/progress")
 @login_required
 def my_progress():
+    """The caller's quiz accuracy overall and per topic, and study figures."""
     now = utcnow()
     overall = overall_accuracy(db.session, current_user.id)
     retention = overall_retention(db.session, current_user, now)
@@ -49,6 +51,7 @@ def my_progress():
 @login_required
 def my_due_cards():
     # Read by hand: with type=int, werkzeug would quietly put the default in place of a limit like "ten".
+    """The caller's cards due for review, most overdue first, up to `limit`."""
     limit = parse_id(request.args.get("limit", "50"))
     if limit is None or not 1 <= limit <= 200:
         raise ApiError(422, "The limit is out of range.", {"limit": "an integer from 1 to 200"})
@@ -71,6 +74,7 @@ def my_due_cards():
 @bp.get("/classes/<int:classroom_id>/gradebook")
 @login_required
 def gradebook(classroom_id: int):
+    """A class's gradebook, for its own instructors only."""
     classroom = taught_class(db.session, current_user, classroom_id)
     if classroom is None:
         raise ApiError(404, "You teach no class with that id.")

@@ -23,6 +23,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 @mail_forms_per_address
 @mails_per_email
 def register():
+    """Sign-up form: mails a confirmation link, answering alike whether the address is known."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     if not mail_available():
@@ -39,6 +40,7 @@ def register():
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
     # GET only shows a button: mail scanners that open links must not use them up.
+    """Open a sign-up's link and, on confirming, create the account and log it in."""
     pending = registration_for(db.session, token)
     if pending is None:
         return render_template("auth/link_expired.html", kind="register", hours=REGISTRATION_HOURS), 404, NO_STORE
@@ -66,6 +68,7 @@ def _taken(email: str):
 @mail_forms_per_address
 @mails_per_email
 def forgot():
+    """Ask for a password-reset link by email, answering alike whether the address is known."""
     if not mail_available():
         return render_template("auth/forgot.html", form=None)
     form = ForgotForm()
@@ -79,6 +82,7 @@ def forgot():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token: str):
+    """Set a new password from a reset link, which works once and ends every other session."""
     user = user_for_reset(db.session, token)
     if user is None:
         return render_template("auth/link_expired.html", kind="reset", minutes=RESET_MINUTES), 404, NO_STORE

@@ -28,6 +28,7 @@ def _safe_next(target: str | None) -> str:
 @logins_per_address
 @failed_logins_per_email
 def login():
+    """Log in with email and password, then go where the login was asked for."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
@@ -43,6 +44,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Log out here and end every other session of the account."""
     form = LogoutForm()
     if form.validate_on_submit():
         # A copied session cookie or remember-me cookie stops working too, on every device.
@@ -56,6 +58,7 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
+    """Change the password, which ends every other session of the account."""
     form = PasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):

@@ -14,6 +14,7 @@ from quizapp.extensions import db
 @bp.route("/tokens", methods=["GET", "POST"])
 @login_required
 def tokens():
+    """The account page: personal API tokens, and a form to make one (shown once)."""
     form, secret = TokenForm(), None
     if form.validate_on_submit():
         _token, secret = create_token(db.session, current_user, form.name.data)
@@ -29,6 +30,7 @@ def tokens():
 @bp.post("/tokens/<int:token_id>/revoke")
 @login_required
 def revoke(token_id: int):
+    """Revoke one of the account's own API tokens."""
     if RevokeForm().validate_on_submit() and revoke_token(db.session, current_user, token_id):
         db.session.commit()
         flash("The token is revoked: scripts using it are refused from now on.", "success")

@@ -21,6 +21,7 @@ from quizapp.quiz.present import preview_context
 @bp.get("/mine")
 @teacher_required
 def mine():
+    """The banks this instructor has uploaded, published or not."""
     banks = db.session.scalars(select(Bank).where(Bank.owner_id == current_user.id).order_by(Bank.title)).all()
     counts = dict(db.session.execute(
         select(Question.bank_id, func.count()).where(Question.bank_id.in_([b.id for b in banks]),
@@ -32,6 +33,7 @@ def mine():
 @bp.route("/upload", methods=["GET", "POST"])
 @teacher_required
 def upload():
+    """Upload a bank (a YAML file or a zipped folder), checked in full before anything is loaded."""
     form = UploadForm()
     problems = []
     if form.validate_on_submit():
@@ -57,6 +59,7 @@ def upload():
 @bp.get("/<int:bank_id>/preview")
 @teacher_required
 def preview(bank_id: int):
+    """Every question of an uploaded bank as students will see it, with its key and source passage."""
     bank = _own_bank(bank_id)
     rows = db.session.execute(
         select(Question, QuestionRevision)
@@ -73,6 +76,7 @@ def preview(bank_id: int):
 @bp.post("/<int:bank_id>/publish")
 @teacher_required
 def publish(bank_id: int):
+    """Make a bank visible to the students of one's classes, or to everyone."""
     bank = _own_bank(bank_id)
     form = PublishForm()
     if form.validate_on_submit():
@@ -89,6 +93,7 @@ def publish(bank_id: int):
 @bp.post("/<int:bank_id>/unpublish")
 @teacher_required
 def unpublish(bank_id: int):
+    """Hide a bank from students again."""
     bank = _own_bank(bank_id)
     if UnpublishForm().validate_on_submit():
         bank.is_published = False

@@ -40,6 +40,7 @@ class UploadOutcome:
 
     @property
     def ok(self) -> bool:
+        """Whether the upload passed every check."""
         return not self.problems
 
 

@@ -48,6 +48,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
+        """Whether the check found no problem."""
         return not self.problems
 
     def summary(self) -> str:

@@ -65,6 +65,7 @@ def validate_question(
     errors: list[FieldError] = []
 
     def collect(check: Callable[[], Any]) -> Any:
+        """Run one check, keeping the problem it finds, if any, to report with the others."""
         try:
             return check()
         except FieldError as error:

@@ -50,6 +50,7 @@ class _LineLoader(yaml.SafeLoader):
         self._measures: dict[int, tuple[int, int]] = {}
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
+        """Compose as PyYAML does, refusing nesting too deep and aliases that contain themselves or expand too far."""
         event = self.peek_event()
         if isinstance(event, AliasEvent):
             return self._compose_alias(event)
@@ -85,6 +86,7 @@ class _LineLoader(yaml.SafeLoader):
         return bisect_right(self._newlines, mark.index - 1) + 1
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """Construct as PyYAML does, turning a value its constructors cannot read into an error that names it."""
         try:
             return super().construct_object(node, deep)
         except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as error:

@@ -32,6 +32,7 @@ from quizapp.srs.queue import user_zone
 @bp.route("/<int:classroom_id>/assignments/new", methods=["GET", "POST"])
 @teacher_required
 def new_assignment(classroom_id: int):
+    """Choose a bank, then set an assignment from it for the class."""
     classroom = class_taught(classroom_id)
     banks = db.session.scalars(assignable_banks(current_user)).all()
     bank_id = request.values.get("bank", type=int)
@@ -54,6 +55,7 @@ def new_assignment(classroom_id: int):
 @bp.get("/<int:classroom_id>/assignments/<int:assignment_id>")
 @teacher_required
 def assignment_detail(classroom_id: int, assignment_id: int):
+    """An assignment's settings and how many attempts each student has made."""
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     return render_template("classroom/assignment_detail.html", classroom=classroom, assignment=assignment,
                            selected=len(selected_questions(db.session, assignment)),
@@ -63,6 +65,7 @@ def assignment_detail(classroom_id: int, assignment_id: int):
 @bp.post("/assignments/<int:assignment_id>/start")
 @login_required
 def start(assignment_id: int):
+    """Start or resume the student's attempt at an assignment, as its rules allow."""
     assignment = db.session.get(Assignment, assignment_id) or abort(404)
     if enrolled_class(db.session, current_user, assignment.classroom_id) is None:
         abort(404)

@@ -78,21 +78,26 @@ class AssignmentForm(FlaskForm):
     submit = SubmitField("Create assignment")
 
     def validate_due_at(self, field) -> None:
+        """The due date comes after the opening."""
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError("The due time must come after the opening time.")
 
     def validate_feedback_policy(self, field) -> None:
+        """Feedback after the due date needs a due date."""
         if field.data == "due" and not self.due_at.data:
             raise ValidationError("Feedback after the due date needs a due date.")
 
     def validate_topics(self, field) -> None:
+        """A selection by topics names at least one."""
         if self.selection.data == "topics" and not field.data:
             raise ValidationError("Choose at least one topic.")
 
     def validate_tags(self, field) -> None:
+        """A selection by tags names at least one."""
         if self.selection.data == "tags" and not field.data:
             raise ValidationError("Choose at least one tag.")
 
     def validate_questions(self, field) -> None:
+        """A hand-picked selection picks at least one question."""
         if self.selection.data == "questions" and not field.data:
             raise ValidationError("Choose at least one question.")

@@ -26,6 +26,7 @@ class AttemptScore:
 
     @property
     def percent(self) -> float:
+        """The attempt's score as a percentage of what it could earn, with one decimal."""
         return round(100 * self.points / self.possible, 1) if self.possible else 0.0
 
 
@@ -45,6 +46,7 @@ class Gradebook:
     cells: dict[tuple[int, int], Cell]
 
     def cell(self, user_id: int, assignment_id: int) -> Cell:
+        """A student's attempts at an assignment and the one that counts."""
         return self.cells.get((user_id, assignment_id)) or Cell()
 
 

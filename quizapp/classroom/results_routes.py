@@ -20,6 +20,7 @@ from quizapp.quiz.service import WHOLE_ATTEMPT
 @bp.get("/<int:classroom_id>/gradebook")
 @teacher_required
 def gradebook(classroom_id: int):
+    """Students by assignments, each cell the attempt that counts."""
     classroom = class_taught(classroom_id)
     return render_template("classroom/gradebook.html", book=build_gradebook(db.session, classroom))
 
@@ -27,6 +28,7 @@ def gradebook(classroom_id: int):
 @bp.get("/<int:classroom_id>/grades.csv")
 @teacher_required
 def grades_export(classroom_id: int):
+    """The gradebook as CSV: one row per student per assignment."""
     classroom = class_taught(classroom_id)
     return _csv(grades_csv(build_gradebook(db.session, classroom)), f"class-{classroom.id}-grades.csv")
 
@@ -34,6 +36,7 @@ def grades_export(classroom_id: int):
 @bp.get("/<int:classroom_id>/responses.csv")
 @teacher_required
 def responses_export(classroom_id: int):
+    """Every response of the class as CSV: one row per question of every attempt."""
     classroom = class_taught(classroom_id)
     book = build_gradebook(db.session, classroom)
     return _csv(responses_csv(db.session, book), f"class-{classroom.id}-responses.csv")
@@ -42,6 +45,7 @@ def responses_export(classroom_id: int):
 @bp.get("/<int:classroom_id>/students/<int:user_id>")
 @teacher_required
 def student_work(classroom_id: int, user_id: int):
+    """One student's attempts at the class's assignments."""
     classroom = class_taught(classroom_id)
     student = db.session.get(User, user_id) or abort(404)
     membership = membership_of(db.session, student, classroom)
@@ -56,6 +60,7 @@ def student_work(classroom_id: int, user_id: int):
 @bp.get("/<int:classroom_id>/attempts/<int:attempt_id>")
 @teacher_required
 def attempt_detail(classroom_id: int, attempt_id: int):
+    """One attempt at an assignment, question by question, with the answers given and the keys."""
     classroom = class_taught(classroom_id)
     attempt = db.session.get(QuizAttempt, attempt_id, options=[WHOLE_ATTEMPT]) or abort(404)
     if attempt.assignment is None or attempt.assignment.classroom_id != classroom.id:
@@ -72,6 +77,7 @@ def attempt_detail(classroom_id: int, attempt_id: int):
 @bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/statistics")
 @teacher_required
 def statistics(classroom_id: int, assignment_id: int):
+    """Item statistics of an assignment: facility, discrimination and choices picked, flagged items first."""
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     return render_template("classroom/statistics.html", classroom=classroom, assignment=assignment,
                            items=item_statistics(db.session, assignment))
@@ -80,6 +86,7 @@ def statistics(classroom_id: int, assignment_id: int):
 @bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/questions/<int:question_id>")
 @teacher_required
 def item_view(classroom_id: int, assignment_id: int, question_id: int):
+    """A question of an assignment as students see it, with its key and source passage."""
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     question = db.session.get(Question, question_id)
     if question is None or question.bank_id != assignment.bank_id:

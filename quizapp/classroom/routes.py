@@ -30,6 +30,7 @@ from quizapp.models.types import utcnow
 @bp.get("/")
 @login_required
 def index():
+    """The classes one teaches or takes, with the forms to create or join one."""
     attending = classes_of(db.session, current_user, STUDENT)
     assignments = student_assignments(db.session, current_user, [c.id for c in attending])
     progress = {a.id: attempts_of(db.session, a, current_user) for a in assignments}
@@ -43,6 +44,7 @@ def index():
 @bp.post("/new")
 @teacher_required
 def create():
+    """Create a class with a fresh join code."""
     form = ClassForm()
     if form.validate_on_submit():
         classroom = create_class(db.session, current_user, form.name.data)
@@ -58,6 +60,7 @@ def create():
 @bp.route("/join", methods=["GET", "POST"])
 @login_required
 def join():
+    """Join a class by its code, typed in any case, with or without the dash."""
     form = JoinForm()
     if form.validate_on_submit():
         try:
@@ -74,6 +77,7 @@ def join():
 @bp.get("/<int:classroom_id>")
 @teacher_required
 def detail(classroom_id: int):
+    """A class for its instructors: join code, roster, instructors and assignments."""
     classroom = class_taught(classroom_id)
     return render_template(
         "classroom/detail.html", classroom=classroom, students=members(db.session, classroom, STUDENT),
@@ -84,6 +88,7 @@ def detail(classroom_id: int):
 @bp.get("/<int:classroom_id>/work")
 @login_required
 def student_view(classroom_id: int):
+    """A class for its students: its assignments, soonest due first, with their attempts."""
     classroom = enrolled_class(db.session, current_user, classroom_id) or abort(404)
     assignments = student_assignments(db.session, current_user, [classroom.id])
     progress = {a.id: attempts_of(db.session, a, current_user) for a in assignments}
@@ -94,6 +99,7 @@ def student_view(classroom_id: int):
 @bp.post("/<int:classroom_id>/code")
 @teacher_required
 def new_code(classroom_id: int):
+    """Replace the class's join code; the old one stops working."""
     classroom = class_taught(classroom_id)
     if ActionForm().validate_on_submit():
         regenerate_code(db.session, classroom)
@@ -105,6 +111,7 @@ def new_code(classroom_id: int):
 @bp.post("/<int:classroom_id>/joining")
 @teacher_required
 def toggle_joining(classroom_id: int):
+    """Open or close joining the class by its code."""
     classroom = class_taught(classroom_id)
     if ActionForm().validate_on_submit():
         classroom.joining_open = not classroom.joining_open
@@ -117,6 +124,7 @@ def toggle_joining(classroom_id: int):
 @bp.post("/<int:classroom_id>/students/<int:user_id>/remove")
 @teacher_required
 def remove(classroom_id: int, user_id: int):
+    """Take a student off the class's roster."""
     classroom = class_taught(classroom_id)
     if ActionForm().validate_on_submit():
         if not remove_student(db.session, classroom, user_id):
@@ -129,6 +137,7 @@ def remove(classroom_id: int, user_id: int):
 @bp.post("/<int:classroom_id>/instructors")
 @teacher_required
 def add_teacher(classroom_id: int):
+    """Let another instructor teach the class, by their email."""
     classroom = class_taught(classroom_id)
     form = InstructorForm()
     if form.validate_on_submit():

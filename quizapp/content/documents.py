@@ -42,6 +42,7 @@ class Document:
 
     @property
     def folded(self) -> FoldedText:
+        """The text with quotes, dashes, white space and hyphenation folded, for finding quotes in it; made once."""
         if self._folded is None:
             self._folded = fold(self.text)
         return self._folded

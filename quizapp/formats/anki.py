@@ -183,6 +183,7 @@ def _cloze(text: str, extra: str, fmt: str, line: int) -> Item:
     item = Item("cloze", line, back=Text(extra, fmt))
 
     def deletion(match: re.Match[str]) -> str:
+        """Put a blank marker in place of one cloze deletion, which becomes the blank's answer."""
         answer = to_plain(Text(match.group(2), fmt))
         if match.group(3):
             item.notes.append(f"the hint {match.group(3)!r} of a deletion is not kept")

@@ -122,6 +122,7 @@ class Converter:
 def _filled(item: Item) -> Text:
     """The item's text with each cloze gap shown as its first answer (for naming the question)."""
     def answer(match: re.Match[str]) -> str:
+        """A gap's first answer, in place of its marker."""
         index = int(match.group(1))
         answers = item.blanks[index].answers if index < len(item.blanks) else []
         return answers[0].text.text if answers else ""

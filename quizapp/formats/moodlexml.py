@@ -33,6 +33,7 @@ class _LineBuilder(ET.TreeBuilder):
         self.lines: dict[int, int] = {}
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        """Remember each element's line, for error messages."""
         element = super().start(tag, attrs)
         expat = getattr(self.parser, "parser", None)
         self.lines[id(element)] = expat.CurrentLineNumber if expat is not None else 1

@@ -50,6 +50,7 @@ def read_multianswer(text: Text) -> tuple[Text, list[Blank]]:
     blanks: list[Blank] = []
 
     def gap(match: re.Match[str]) -> str:
+        """Put a blank marker in place of one embedded-answer gap, whose answers become the blank's."""
         kind = _KIND_OF.get(match.group(2), match.group(2).lower())
         blank = Blank(kind)
         for raw in _split(match.group(3), "~"):

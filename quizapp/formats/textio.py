@@ -122,6 +122,7 @@ class _HtmlToMarkdown(HTMLParser):
         self.pre = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Turn an opening HTML tag into its Markdown, or drop it."""
         if tag in self._DROPPED:
             if self._DROPPED[tag]:
                 self.lost.add(self._DROPPED[tag])
@@ -168,6 +169,7 @@ class _HtmlToMarkdown(HTMLParser):
             self._block()
 
     def handle_endtag(self, tag: str) -> None:
+        """Close what the matching opening tag began."""
         if tag in self._DROPPED:
             if tag not in ("img", "embed"):
                 self.skip = max(self.skip - 1, 0)
@@ -194,6 +196,7 @@ class _HtmlToMarkdown(HTMLParser):
             self._block()
 
     def handle_data(self, data: str) -> None:
+        """Text between tags: kept as is in <pre>, else with white space collapsed and escaped for Markdown."""
         data = data.replace("\x00", "")
         if self.skip:
             return
@@ -216,6 +219,7 @@ class _HtmlToMarkdown(HTMLParser):
         self.out.append("\n\n")
 
     def markdown(self) -> str:
+        """The Markdown written so far."""
         # NUL marks a <br>: a Markdown hard break, once stray spaces at line ends are gone.
         text = "\n".join(line.rstrip(" \t") for line in "".join(self.out).split("\n"))
         text = re.sub(r"[ \t]*\x00[ \t]*", "\x00", text).strip("\x00 \n")

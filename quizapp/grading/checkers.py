@@ -23,12 +23,15 @@ def _is_choice(data: dict[str, Any], given: Any) -> bool:
 
 @register("single_choice")
 def check_single_choice(data: dict[str, Any], given: Any) -> Grade:
+    """Right if the one choice given is the correct one."""
     correct = _is_choice(data, given) and given in data["correct"]
     return Grade(correct, 1.0 if correct else 0.0)
 
 
 @register("multiple_response")
 def check_multiple_response(data: dict[str, Any], given: Any) -> Grade:
+    """Right only for exactly the correct choices; otherwise each correct one picked earns a share of the point and
+    each wrong one costs a share, never below 0."""
     # Values that are not choice indexes are not choices picked: they neither earn nor cost points.
     picked = {i for i in given if _is_choice(data, i)} if isinstance(given, list | tuple | set) else set()
     expected = set(data["correct"])
@@ -42,12 +45,14 @@ def check_multiple_response(data: dict[str, Any], given: Any) -> Grade:
 
 @register("true_false")
 def check_true_false(data: dict[str, Any], given: Any) -> Grade:
+    """Right if the answer matches."""
     correct = isinstance(given, bool) and given is data["answer"]
     return Grade(correct, 1.0 if correct else 0.0)
 
 
 @register("numeric")
 def check_numeric(data: dict[str, Any], given: Any) -> Grade:
+    """Right if the number, in an accepted unit, is within the tolerance."""
     parsed = parse_number(given) if isinstance(given, str) else None
     if parsed is None:
         return Grade(False, 0.0, "That is not a number.")
@@ -76,6 +81,7 @@ def _as_written(text: str) -> str:
 
 @register("short_text")
 def check_short_text(data: dict[str, Any], given: Any) -> Grade:
+    """Right if the text matches an accepted answer, ignoring case, accents, punctuation and a leading article."""
     correct = isinstance(given, str) and text_matches(given, data["answers"])
     return Grade(correct, 1.0 if correct else 0.0)
 
@@ -94,6 +100,7 @@ def _blank_matches(given: str, accepted: list[str]) -> bool:
 
 @register("cloze")
 def check_cloze(data: dict[str, Any], given: Any) -> Grade:
+    """Each blank graded on its own; the score is the share right."""
     blanks: list[list[str]] = data["blanks"]
     answers = list(given) if isinstance(given, list | tuple) else []
     answers += [""] * (len(blanks) - len(answers))
@@ -104,5 +111,6 @@ def check_cloze(data: dict[str, Any], given: Any) -> Grade:
 
 @register("flashcard")
 def check_flashcard(data: dict[str, Any], given: Any) -> Grade:
+    """Flashcards are graded by the student; nothing to check."""
     knew = given == "knew"
     return Grade(knew, 1.0 if knew else 0.0)

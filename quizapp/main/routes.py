@@ -13,6 +13,7 @@ from quizapp.quiz.service import bank_overviews
 
 @bp.get("/")
 def index():
+    """The home page: each bank with its topics, question counts and a form to start a quiz."""
     overviews = bank_overviews(db.session, current_user)
     forms = {o.bank.id: start_form(o.bank.id, o.topics) for o in overviews}
     return render_template("main/index.html", overviews=overviews, forms=forms)

@@ -33,6 +33,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        """An aware time, stored as naive UTC."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -40,4 +41,5 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        """A stored naive UTC time, handed back aware."""
         return None if value is None else value.replace(tzinfo=UTC)

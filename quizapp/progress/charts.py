@@ -56,6 +56,7 @@ class Chart:
 
     @property
     def empty(self) -> bool:
+        """Whether the chart has nothing to show."""
         return not any(bar.point.value for bar in self.bars)
 
 

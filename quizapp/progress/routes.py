@@ -15,6 +15,7 @@ from quizapp.progress.study import study_progress
 @bp.get("/")
 @login_required
 def index():
+    """The student's progress: study figures and charts, quiz accuracy, questions missed most, past quizzes."""
     return render_template(
         "progress/index.html",
         overall=overall_accuracy(db.session, current_user.id),

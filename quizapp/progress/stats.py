@@ -22,6 +22,7 @@ class Accuracy:
 
     @property
     def percent(self) -> float:
+        """The share right, as a percentage with one decimal; 0.0 before any answer."""
         return round(100 * self.correct / self.answered, 1) if self.answered else 0.0
 
 

@@ -36,6 +36,7 @@ from quizapp.web import preload_login
 @bp.post("/start/<int:bank_id>")
 @login_required
 def start(bank_id: int):
+    """Start a practice quiz on a bank, for a topic or all of them, and open its first question."""
     overviews = bank_overviews(db.session, current_user)
     overview = next((o for o in overviews if o.bank.id == bank_id), None) or abort(404)
     form = start_form(bank_id, overview.topics)
@@ -55,6 +56,7 @@ def start(bank_id: int):
 def answer(attempt_id: int, position: int):
     # Most answers of a lecture hall are recorded by one query and one insert; the rest, and every answer the
     # full path must explain (deadlines, messages, login), go through question() below.
+    """Record an answer, then show its feedback at the question's own address."""
     if quick_answer(db.engine, attempt_id, position, request.form):
         if db.session.registry.has():
             db.session.expire_all()  # written outside the session: what it holds of this attempt is stale
@@ -70,6 +72,7 @@ def _see_feedback() -> FlaskResponse:
 
 @bp.get("/<int:attempt_id>/q/<int:position>")
 def question(attempt_id: int, position: int):
+    """A question to answer, or its feedback once answered."""
     page = _item_page(attempt_id, position)
     if not current_user.is_authenticated:  # what @login_required does, once the page's query has run
         return login_manager.unauthorized()
@@ -111,6 +114,7 @@ def question(attempt_id: int, position: int):
 @bp.post("/<int:attempt_id>/q/<int:position>/grade")
 @login_required
 def self_grade(attempt_id: int, position: int):
+    """Record whether the student knew a flashcard's answer."""
     item = get_item(db.session, current_user, attempt_id, position) or abort(404)
     form = SelfGradeForm()
     if form.validate_on_submit():
@@ -157,6 +161,7 @@ def _feedback(item, progress: Progress):
 @bp.route("/<int:attempt_id>/hand-in", methods=["GET", "POST"])
 @login_required
 def hand_in(attempt_id: int):
+    """Confirm and hand in an assignment attempt."""
     attempt = _own_attempt(attempt_id)
     if attempt.assignment_id is None:
         abort(404)
@@ -179,6 +184,7 @@ def hand_in(attempt_id: int):
 @bp.get("/<int:attempt_id>/results")
 @login_required
 def results(attempt_id: int):
+    """The score and each question with the answer given and the correct one."""
     attempt = _own_attempt(attempt_id)
     now = utcnow()
     if attempt.assignment_id is not None:

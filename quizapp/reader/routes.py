@@ -13,12 +13,14 @@ from quizapp.reader import bp
 
 @bp.get("/")
 def index():
+    """The source texts, with their titles, authors and dates."""
     documents = db.session.scalars(select(SourceDocument).order_by(SourceDocument.title)).all()
     return render_template("reader/index.html", documents=documents)
 
 
 @bp.get("/<document_id>")
 def document(document_id: str):
+    """A source text in full, scrolled to and highlighting a cited passage if one is asked for."""
     doc = db.session.get(SourceDocument, document_id) or abort(404)
     start = request.args.get("start", type=int)
     end = request.args.get("end", type=int)

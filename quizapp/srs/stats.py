@@ -29,6 +29,7 @@ class Rate:
 
     @property
     def percent(self) -> float | None:
+        """The share passed, as a percentage with one decimal; None without reviews."""
         return round(100 * self.passed / self.total, 1) if self.total else None
 
 

@@ -36,6 +36,7 @@ LONGEST_REVIEW_MS = 60 * 60 * 1000
 @bp.get("/")
 @login_required
 def index():
+    """The next card due, else a new one, else how long until the next."""
     bank_id = _bank_filter(request.args.get("bank", ""))
     upcoming = next_card(db.session, current_user, utcnow(), bank_id)
     if upcoming is None:
@@ -52,6 +53,7 @@ def index():
 @bp.post("/<int:question_id>/answer")
 @login_required
 def answer(question_id: int):
+    """The back of a card, with a typed or chosen answer graded and a rating suggested."""
     question, revision = studyable(db.session, current_user, question_id) or abort(404)
     version = parse_id(request.form.get("version", ""))
     if version is None:
@@ -75,6 +77,7 @@ def answer(question_id: int):
 @bp.post("/<int:question_id>/rate")
 @login_required
 def rate(question_id: int):
+    """Rate how well the card was remembered and schedule it, then go on to the next."""
     question, _revision = studyable(db.session, current_user, question_id) or abort(404)
     form = rate_form(current_user.again_good_only)
     if not form.validate_on_submit():
@@ -97,6 +100,7 @@ def rate(question_id: int):
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
+    """Study settings: time zone, new cards per day, desired retention, Again/Good only."""
     form = SettingsForm(obj=current_user)
     if request.method == "GET":
         form.desired_retention.data = Decimal(str(current_user.desired_retention))

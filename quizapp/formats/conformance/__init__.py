@@ -50,10 +50,12 @@ class Suite:
 
     @property
     def passed(self) -> int:
+        """How many cases gave the expected result."""
         return sum(check.ok for check in self.checks)
 
     @property
     def documented(self) -> int:
+        """How many cases differ in a way the suite documents."""
         return sum(not check.ok and (self.name, check.case) in DIFFERENCES for check in self.checks)
 
     @property

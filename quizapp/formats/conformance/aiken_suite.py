@@ -25,6 +25,7 @@ def _choices(item: Item) -> tuple[list[str], list[int]]:
 def export_bank() -> list[Item]:
     """The five questions of Moodle's Aiken export test; only the single-answer multichoice can be written."""
     def mc(single: bool, right: set[int]) -> Item:
+        """One of the test's multichoice questions: single-answer, or with several right answers."""
         answers = [Answer(Text(word, "html"), (1.0 / len(right)) if i in right else 0.0)
                    for i, word in enumerate(("One", "Two", "Three", "Four"))]
         text = "<p>Which is the</p>\n<p>oddest number?</p>" if single else "<p>Which are the odd numbers?</p>"
