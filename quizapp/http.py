@@ -1,11 +1,17 @@
-"""HTTP details below the pages: which numbers an address may carry, and which headers an error response keeps."""
+"""HTTP details below the pages: which numbers an address may carry, which headers an error response keeps, and
+the type of a view."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from quizapp.models.types import INTEGER_MAX
+
+View = Callable[..., Any]  # a Flask view function, as the access decorators take and return it
 
 
 def digits_up_to(limit: int) -> str:

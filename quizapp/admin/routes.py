@@ -11,10 +11,11 @@ from quizapp.admin import bp
 from quizapp.admin.forms import RoleForm, UserSearchForm
 from quizapp.auth.roles import LastAdmin, find_users, set_role
 from quizapp.extensions import db
+from quizapp.http import View
 from quizapp.models import Role, User
 
 
-def admin_required(view):
+def admin_required(view: View) -> View:
     """Let only logged-in admins through to the view; others get 403."""
     @wraps(view)
     @login_required

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from quizapp.api import bp
 from quizapp.api.tokens import user_for_token
 from quizapp.extensions import csrf, db, login_manager
-from quizapp.http import error_headers
+from quizapp.http import View, error_headers
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -37,7 +37,7 @@ def _authenticate() -> None:
         csrf.protect()
 
 
-def login_required(view):
+def login_required(view: View) -> View:
     """401 in JSON, not a redirect to the login page."""
 
     @wraps(view)

@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 
 from quizapp.classroom.membership import is_teacher, taught_class
 from quizapp.extensions import db
+from quizapp.http import View
 from quizapp.models import Assignment, Classroom
 
 
-def teacher_required(view):
+def teacher_required(view: View) -> View:
     """Only instructor (and admin) accounts; students get 403."""
 
     @wraps(view)

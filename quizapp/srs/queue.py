@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Executable, and_, bindparam, exists, func, select, update
+from sqlalchemy import Executable, Select, and_, bindparam, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -50,12 +50,12 @@ def new_cards_today(session: Session, user: User, now: datetime) -> int:
     )
 
 
-def _visible_bank_ids(user: User):
+def _visible_bank_ids(user: User) -> Select[tuple[int]]:
     # Cards of banks the student may no longer practise with (closed, unpublished, left class) stay out of study.
     return visible_banks(user).with_only_columns(Bank.id)
 
 
-def _active_questions(user: User, bank_id: int | None):
+def _active_questions(user: User, bank_id: int | None) -> Select[tuple[Question]]:
     query = select(Question).where(Question.retired_at.is_(None), Question.bank_id.in_(_visible_bank_ids(user)))
     return query.where(Question.bank_id == bank_id) if bank_id else query
 
@@ -85,7 +85,7 @@ def due_count(session: Session, user: User, now: datetime, bank_id: int | None =
     return session.scalar(query)
 
 
-def unseen_questions(user: User, bank_id: int | None):
+def unseen_questions(user: User, bank_id: int | None) -> Select[tuple[Question]]:
     """Active questions the user has no card for yet, in bank file order."""
     has_card = exists().where(and_(Card.user_id == user.id, Card.question_id == Question.id))
     return _active_questions(user, bank_id).where(~has_card).order_by(Question.bank_id, Question.id)
@@ -110,7 +110,7 @@ def next_card(session: Session, user: User, now: datetime, bank_id: int | None =
 class NewCardLimitReached(Exception):
     """A first rating refused: the user has already started today's allowance of new cards."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int) -> None:
         super().__init__(f"the daily limit of {limit} new cards is reached")
         self.limit = limit
 
