@@ -4,7 +4,8 @@
 
 Builds a fresh database with the project's migrations (a temporary SQLite file unless a URL is given),
 fills it, then times the due-queue query (what the study page runs to pick the next card), the whole
-set of queue queries the study page makes, and the review-submit path (rate a card and commit).
+set of queue queries the study page makes, the review-submit path (rate a card and commit) and the study
+figures of the progress page (streak, due count, retention and its four charts).
 Prints p50 and p95 in milliseconds, and each as a ratio to a primary-key lookup on the same database.
 """
 
@@ -30,6 +31,7 @@ from quizapp import create_app  # noqa: E402
 from quizapp.auth.accounts import register_user  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User  # noqa: E402
+from quizapp.progress.study import study_progress  # noqa: E402
 from quizapp.srs.queue import due_count, new_available, next_card, record_review  # noqa: E402
 from quizapp.srs.scheduling import AGAIN, EASY, GOOD, HARD  # noqa: E402
 
@@ -135,11 +137,17 @@ def main() -> None:
             record_review(session, person, question, GOOD, card.version, now=NOW)
             session.commit()
 
+        def progress_figures():
+            session.expire_all()
+            return study_progress(session, session.get(User, user_id), NOW)
+
         baseline = timed(lookup, args.runs)
         results = {
             "due queue (next card)": timed(due_queue, args.runs),
             "study page queue queries": timed(study_page_queries, args.runs),
             "review submit + commit": timed(submit, min(args.runs, len(due_ids) * 3 - 5)),
+            # Every review in the log counts here, so it runs fewer times.
+            "progress page study figures": timed(progress_figures, max(10, args.runs // 25)),
         }
     base = statistics.median(baseline)
     print(f"Machine: {platform.machine()}, {platform.processor() or 'unknown CPU'}, Python {platform.python_version()}")

@@ -56,3 +56,5 @@ Index("ix_card_user_due", Card.user_id, Card.due)
 Index("ix_card_user_created", Card.user_id, Card.created_at)
 Index("ix_review_log_user_time", ReviewLog.user_id, ReviewLog.reviewed_at)
 Index("ix_review_log_card", ReviewLog.card_id)
+# Accuracy by topic counts a student's reviews per question from this index alone, without reading the log's rows.
+Index("ix_review_log_user_question", ReviewLog.user_id, ReviewLog.question_id, ReviewLog.rating)

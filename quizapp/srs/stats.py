@@ -99,10 +99,19 @@ def accuracy_by_topic(session: Session, user: User) -> list[Rate]:
         .where(Response.user_id == user.id, Response.given.is_not(None))
         .group_by(Question.topic)
     ).all()
-    reviews = session.execute(
-        select(Question.topic, func.count(), func.sum(case((ReviewLog.rating != AGAIN, 1), else_=0)).cast(Integer))
-        .join(Question, Question.id == ReviewLog.question_id)
+    # Reviews are counted per question first, in the order of the (user, question, rating) index, and only those
+    # few rows are joined to their questions: a long study history makes tens of thousands of reviews.
+    per_question = (
+        select(ReviewLog.question_id, func.count().label("total"),
+               func.sum(case((ReviewLog.rating != AGAIN, 1), else_=0)).label("passed"))
         .where(ReviewLog.user_id == user.id)
+        .group_by(ReviewLog.question_id)
+        .subquery()
+    )
+    reviews = session.execute(
+        select(Question.topic, func.sum(per_question.c.total).cast(Integer),
+               func.sum(per_question.c.passed).cast(Integer))
+        .join(per_question, per_question.c.question_id == Question.id)
         .group_by(Question.topic)
     ).all()
     totals: Counter[str] = Counter()
