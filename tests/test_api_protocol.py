@@ -69,3 +69,13 @@ def test_the_due_cards_limit_is_read_or_refused_never_replaced(client, token, li
     assert response.status_code == status
     if status == 422:
         assert "limit" in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("body", [b"\x00", b"not json", b"[1, 2]"])
+def test_an_unreadable_answer_is_refused_even_for_an_item_answered_already(client, token, bank_id, body):  # noqa: F811
+    quiz = start(client, bank_id, bearer(token)).get_json()
+    entry = next(i for i in quiz["items"] if i["question"]["type"] == "single_choice")
+    address = f"{API}/quizzes/{quiz['id']}/items/{entry['position']}/answer"
+    assert client.post(address, json={"answer": 0}, headers=bearer(token)).status_code == 200
+    response = client.post(address, data=body, content_type="application/json", headers=bearer(token))
+    assert response.status_code == 400 and response.get_json()["error"]["status"] == 400

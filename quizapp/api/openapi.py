@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.models.types import INTEGER_MAX
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -15,7 +17,8 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 _ERRORS = {code: {"$ref": f"#/components/responses/{name}"} for code, name in
            (("400", "BadRequest"), ("401", "Unauthorized"), ("404", "NotFound"), ("422", "Invalid"))}
-_INT_PATH = {"in": "path", "required": True, "schema": {"type": "integer"}}
+# Ids in addresses go up to what an INTEGER column holds; a larger one matches no route (404).
+_INT_PATH = {"in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": INTEGER_MAX}}
 
 
 def _op(summary: str, ok: dict[str, Any], *, params: list | None = None, body: dict | None = None,

@@ -119,6 +119,7 @@ def quiz(attempt_id: int):
 @login_required
 def answer(attempt_id: int, position: int):
     """Answer an item: the grading, correct answer, explanation and source, or 202 while feedback waits."""
+    body = json_body()  # an unreadable request is refused as such, even for an item answered already
     item = get_item(db.session, current_user, attempt_id, position)
     if item is None:
         raise ApiError(404, "You have no quiz item there.")
@@ -128,7 +129,7 @@ def answer(attempt_id: int, position: int):
         return jsonify(position=position, recorded=True, feedback=feedback_json(db.session, item, _result(item)))
     qtype = item.question.type
     try:
-        given = parse_answer(qtype, item.revision.data, item.choice_order, json_body().get("answer"))
+        given = parse_answer(qtype, item.revision.data, item.choice_order, body.get("answer"))
     except BadAnswer as error:
         raise ApiError(422, "The answer does not fit the question.", {"answer": f"expected {error}"}) from error
     refusal = answer_refusal(attempt, now)
