@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -93,7 +93,10 @@ def register_web_helpers(app: Flask) -> None:
 
 def local_time(moment: datetime, user: User) -> str:
     """A moment as the user reads it: date and time in their own time zone."""
-    return moment.astimezone(user_zone(user)).strftime("%Y-%m-%d %H:%M %Z")
+    try:
+        return moment.astimezone(user_zone(user)).strftime("%Y-%m-%d %H:%M %Z")
+    except OverflowError:  # a time at the very edge of the calendar, stored before forms bounded the year
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _error_page(code: int, title: str, message: str):

@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from quizapp.classroom.assignments import AttemptRefused, drawn_for, selected_questions, start_attempt
+from quizapp.classroom.assignments import (
+    AttemptRefused,
+    drawn_for,
+    selected_questions,
+    start_attempt,
+    student_tasks,
+)
 from quizapp.classroom.codes import ALPHABET, display_code, new_code, normalise_code
 from quizapp.classroom.gradebook import build_gradebook, counted_attempt
 from quizapp.classroom.membership import (
@@ -170,7 +176,52 @@ def test_feedback_policies(course, make_user):
     course.feedback_policy, course.due_at, course.late_policy = "due", now + timedelta(days=1), "mark"
     submit_attempt(attempt, now)
     assert not feedback_visible(attempt, now)
-    assert feedback_visible(attempt, now + timedelta(days=1))
+    # Until the grace period is over, answers are still taken: the keys wait for it.
+    assert not feedback_visible(attempt, course.due_at)
+    assert not feedback_visible(attempt, course.due_at + GRACE)
+    assert feedback_visible(attempt, course.due_at + GRACE + timedelta(seconds=1))
+
+
+def test_no_attempt_starts_at_or_after_the_due_time_when_late_work_is_refused(course, make_user):
+    now = utcnow()
+    course.due_at, course.attempt_limit = now, 2
+    student = enrolled(make_user, course)
+    with pytest.raises(AttemptRefused, match="due date"):
+        start_attempt(db.session, course, student, now)  # the grace period is for answers already on their way
+    with pytest.raises(AttemptRefused, match="due date"):
+        start_attempt(db.session, course, student, now + GRACE / 2)
+    attempt = start_attempt(db.session, course, student, now - timedelta(seconds=1))
+    assert answer_refusal(attempt, now + GRACE / 2) is None
+
+
+@pytest.mark.parametrize(("setting", "attempts", "expected"), [
+    ({}, 0, "start"),
+    ({}, 1, "again"),
+    ({"attempt_limit": 1}, 1, "used_up"),
+    ({"opens_in": timedelta(hours=1)}, 0, "not_open"),
+    ({"due_in": -timedelta(minutes=1)}, 0, "closed"),
+    ({"due_in": -timedelta(minutes=1), "late_policy": "mark"}, 0, "start"),
+])
+def test_what_a_student_can_do_next(course, make_user, setting, attempts, expected):
+    student = enrolled(make_user, course)
+    now = utcnow()
+    for _ in range(attempts):
+        submit_attempt(start_attempt(db.session, course, student, now), now)
+    course.attempt_limit = setting.get("attempt_limit")
+    course.late_policy = setting.get("late_policy", "refuse")
+    course.opens_at = now + setting["opens_in"] if "opens_in" in setting else None
+    course.due_at = now + setting["due_in"] if "due_in" in setting else None
+    (task,) = student_tasks(db.session, student, [course.classroom_id], now)
+    assert task.step == expected and len(task.attempts) == attempts
+
+
+def test_a_timed_attempt_left_open_is_handed_in_when_the_student_lists_their_work(course, make_user):
+    course.time_limit_minutes = 5
+    student = enrolled(make_user, course)
+    started = utcnow() - timedelta(minutes=10)
+    attempt = start_attempt(db.session, course, student, started)
+    (task,) = student_tasks(db.session, student, [course.classroom_id], utcnow())
+    assert attempt.finished_at == attempt.deadline_at and task.step == "again" and task.open_attempt is None
 
 
 @pytest.mark.parametrize(("grading", "expected"), [("best", 100.0), ("first", 0.0), ("last", 50.0)])

@@ -25,8 +25,9 @@ def find_users(session: Session, text: str = "", role: str = "", limit: int = 20
     """Accounts whose name or email contains the text, optionally of one role, by name."""
     query = select(User).order_by(func.lower(User.display_name), User.id).limit(limit)
     if text:
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(func.lower(User.email).like(pattern) | func.lower(User.display_name).like(pattern))
+        needle = text.strip().lower()  # % and _ are searched for as themselves, not as wildcards
+        query = query.where(func.lower(User.email).contains(needle, autoescape=True)
+                            | func.lower(User.display_name).contains(needle, autoescape=True))
     if role:
         query = query.where(User.role == role)
     return list(session.scalars(query))

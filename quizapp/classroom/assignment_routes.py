@@ -95,6 +95,7 @@ def _assignment_form(bank: Bank) -> AssignmentForm:
     form.topics.choices = [SelectChoice(t, t) for t in sorted({q.topic for q, _ in rows})]
     form.tags.choices = [SelectChoice(t, t) for t in sorted({t for q, _ in rows for t in (q.tags or [])})]
     form.questions.choices = [SelectChoice(q.id, f"{q.topic}: {question_text(data)[:90]}") for q, data in rows]
+    form.candidates = tuple((q.id, q.topic, tuple(q.tags or ())) for q, _ in rows)
     return form
 
 

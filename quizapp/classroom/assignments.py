@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.models import Assignment, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
 from quizapp.models.content import is_current_revision
-from quizapp.quiz.deadlines import close_if_expired, deadline_for, is_past_due
+from quizapp.quiz.deadlines import close_if_expired, closed_to_new_attempts, deadline_for
 from quizapp.quiz.service import CHOICE_TYPES
 
 FEEDBACK_POLICIES = {"each": "After each question", "submit": "After submitting", "due": "After the due date"}
@@ -72,7 +73,7 @@ def start_attempt(session: Session, assignment: Assignment, user: User, now: dat
         close_if_expired(attempt, now)
         if attempt.finished_at is None:
             return attempt
-    if is_past_due(assignment, now) and assignment.late_policy == "refuse":
+    if closed_to_new_attempts(assignment, now):
         raise AttemptRefused("The due date has passed; this assignment no longer takes answers.")
     if assignment.attempt_limit is not None and len(previous) >= assignment.attempt_limit:
         raise AttemptRefused("You have used all your attempts at this assignment.")
@@ -112,6 +113,48 @@ def student_assignments(session: Session, user: User, classroom_ids: list[int]) 
         select(Assignment).where(Assignment.classroom_id.in_(classroom_ids))
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)
     ))
+
+
+@dataclass(frozen=True)
+class StudentTask:
+    """An assignment as a student meets it: their attempts, and what they can do next."""
+
+    assignment: Assignment
+    attempts: list[QuizAttempt]
+    step: str  # continue | start | again | not_open | used_up | closed
+
+    @property
+    def open_attempt(self) -> QuizAttempt | None:
+        """The attempt still under way, if any."""
+        return next((a for a in self.attempts if a.finished_at is None), None)
+
+
+_STEP_ORDER = {"continue": 0, "start": 0, "again": 0, "not_open": 1, "used_up": 2, "closed": 2}
+
+
+def student_tasks(session: Session, user: User, classroom_ids: list[int], now: datetime) -> list[StudentTask]:
+    """The student's assignments: those they can work on first, then those not open yet, then the finished
+    ones, each group soonest due first. Attempts whose time ran out are handed in on the way (the caller
+    commits), so that they show as done."""
+    tasks = []
+    for assignment in student_assignments(session, user, classroom_ids):
+        attempts = attempts_of(session, assignment, user)
+        for attempt in attempts:
+            close_if_expired(attempt, now)
+        tasks.append(StudentTask(assignment, attempts, _next_step(assignment, attempts, now)))
+    return sorted(tasks, key=lambda task: _STEP_ORDER[task.step])
+
+
+def _next_step(assignment: Assignment, attempts: list[QuizAttempt], now: datetime) -> str:
+    if any(a.finished_at is None for a in attempts):
+        return "continue"
+    if assignment.opens_at is not None and now < assignment.opens_at:
+        return "not_open"
+    if closed_to_new_attempts(assignment, now):
+        return "closed"
+    if assignment.attempt_limit is not None and len(attempts) >= assignment.attempt_limit:
+        return "used_up"
+    return "again" if attempts else "start"
 
 
 def attempt_counts(session: Session, assignment: Assignment) -> dict[int, int]:

@@ -53,6 +53,17 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+# Far enough either way for any school year, and near enough that every time zone can still show the date.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2999
+DATE_BOUNDS = {"min": f"{EARLIEST_YEAR}-01-01T00:00", "max": f"{LATEST_YEAR}-12-31T23:59"}
+
+
+def within_school_years(form, field) -> None:
+    """A date the app can store and show in every time zone."""
+    if field.data and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        raise ValidationError(f"Choose a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
 class AssignmentForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Give the assignment a title."), Length(max=200)])
     bank = SelectField("Question bank", coerce=int, validators=[InputRequired("Choose a bank.")])
@@ -63,10 +74,10 @@ class AssignmentForm(FlaskForm):
     draw_count = IntegerField("Questions per student", description="Leave empty for every selected question.",
                               validators=[Optional(), NumberRange(min=1, max=500)])
     shuffle_choices = BooleanField("Shuffle the choices", default=True)
-    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[Optional()],
-                                  description="In your time zone. Leave empty to open now.")
-    due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=[Optional()],
-                                description="In your time zone. Leave empty for no due date.")
+    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[Optional(), within_school_years],
+                                  render_kw=DATE_BOUNDS, description="In your time zone. Leave empty to open now.")
+    due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=[Optional(), within_school_years],
+                                render_kw=DATE_BOUNDS, description="In your time zone. Leave empty for no due date.")
     attempt_limit = IntegerField("Attempts allowed", description="Leave empty for no limit.",
                                  validators=[Optional(), NumberRange(min=1, max=100)])
     time_limit_minutes = IntegerField("Time limit (minutes)", description="Leave empty for no time limit.",
@@ -76,6 +87,33 @@ class AssignmentForm(FlaskForm):
     late_policy = RadioField("Late work", choices=options(LATE_POLICIES), default="refuse")
     grading = RadioField("Grade by", choices=options(GRADING_POLICIES), default="best")
     submit = SubmitField("Create assignment")
+
+    # The bank's auto-graded questions as (id, topic, tags), set by the view, so the selection can be counted.
+    candidates: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then whether the selection holds questions enough to draw from."""
+        if not super().validate(extra_validators):
+            return False
+        selected = self.selected_count()
+        if selected == 0:
+            self.selection.errors.append("This selection holds no questions that can be graded automatically.")
+            return False
+        if self.draw_count.data is not None and self.draw_count.data > selected:
+            self.draw_count.errors.append(f"Only {selected} questions match this selection: draw at most "
+                                          f"{selected}, or leave this empty for all of them.")
+            return False
+        return True
+
+    def selected_count(self) -> int:
+        """How many of the bank's auto-graded questions the chosen selection takes."""
+        if self.selection.data == "topics":
+            return sum(topic in self.topics.data for _, topic, _ in self.candidates)
+        if self.selection.data == "tags":
+            return sum(bool(set(tags) & set(self.tags.data)) for _, _, tags in self.candidates)
+        if self.selection.data == "questions":
+            return len(set(self.questions.data) & {qid for qid, _, _ in self.candidates})
+        return len(self.candidates)
 
     def validate_due_at(self, field) -> None:
         """The due date comes after the opening."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.membership import members
 from quizapp.models import STUDENT, Assignment, Classroom, QuizAttempt, QuizItem, Response, User
+from quizapp.models.types import UTCDateTime, utcnow
+from quizapp.quiz.deadlines import GRACE
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,21 @@ def counted_attempt(attempts: list[AttemptScore], grading: str) -> AttemptScore 
     return max(done, key=lambda a: (a.points, -a.number))
 
 
-def attempt_scores(session: Session, assignment_ids: list[int], user_id: int | None = None) -> list[AttemptScore]:
+def handed_in_at(now: datetime) -> ColumnElement[datetime]:
+    """When an attempt was handed in. One whose deadline (and grace period) passed while nobody had it open
+    counts as handed in at its deadline, as it would be the moment its student came back."""
+    lapsed = and_(QuizAttempt.finished_at.is_(None), QuizAttempt.deadline_at < now - GRACE)
+    return type_coerce(case((lapsed, QuizAttempt.deadline_at), else_=QuizAttempt.finished_at), UTCDateTime())
+
+
+def attempt_scores(session: Session, assignment_ids: list[int], user_id: int | None = None,
+                   now: datetime | None = None) -> list[AttemptScore]:
     """Points and possible points of every attempt at the given assignments (unanswered items score 0)."""
     if not assignment_ids:
         return []
     query = (
         select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.assignment_id, QuizAttempt.number,
-               QuizAttempt.started_at, QuizAttempt.finished_at, QuizAttempt.is_late,
+               QuizAttempt.started_at, handed_in_at(now or utcnow()), QuizAttempt.is_late,
                func.coalesce(func.sum(Response.score), 0.0), func.count(QuizItem.id))
         .join(QuizItem, QuizItem.attempt_id == QuizAttempt.id)
         .outerjoin(Response, Response.item_id == QuizItem.id)

@@ -14,6 +14,14 @@ class JoinRefused(Exception):
     """The code is unknown or the class no longer takes new students."""
 
 
+class AlreadyTeaching(Exception):
+    """The user teaches the class already: joining it as a student, or being added again, changes nothing."""
+
+    def __init__(self, classroom: Classroom, user: User):
+        super().__init__(classroom.id, user.id)
+        self.classroom, self.user = classroom, user
+
+
 class NotAnInstructor(Exception):
     """Only instructor accounts may teach a class."""
 
@@ -53,7 +61,10 @@ def join_class(session: Session, user: User, typed_code: str) -> Classroom:
     classroom = session.scalar(select(Classroom).where(Classroom.join_code == code)) if code else None
     if classroom is None or not classroom.joining_open:
         raise JoinRefused(code)
-    if membership_of(session, user, classroom) is None:
+    membership = membership_of(session, user, classroom)
+    if membership is not None and membership.role == INSTRUCTOR:
+        raise AlreadyTeaching(classroom, user)
+    if membership is None:
         session.add(Membership(classroom_id=classroom.id, user_id=user.id, role=STUDENT))
         try:
             session.flush()
@@ -117,6 +128,8 @@ def add_instructor(session: Session, classroom: Classroom, email: str) -> User:
     if user is None or not is_teacher(user):
         raise NotAnInstructor(email)
     membership = membership_of(session, user, classroom)
+    if membership is not None and membership.role == INSTRUCTOR:
+        raise AlreadyTeaching(classroom, user)
     if membership is None:
         session.add(Membership(classroom_id=classroom.id, user_id=user.id, role=INSTRUCTOR))
     else:

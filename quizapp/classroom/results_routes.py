@@ -13,6 +13,8 @@ from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import membership_of
 from quizapp.extensions import db
 from quizapp.models import STUDENT, Question, QuestionRevision, QuizAttempt, User
+from quizapp.models.types import utcnow
+from quizapp.quiz.deadlines import close_if_expired
 from quizapp.quiz.present import correct_answer, given_answer_text, preview_context
 from quizapp.quiz.service import WHOLE_ATTEMPT
 
@@ -65,12 +67,15 @@ def attempt_detail(classroom_id: int, attempt_id: int):
     attempt = db.session.get(QuizAttempt, attempt_id, options=[WHOLE_ATTEMPT]) or abort(404)
     if attempt.assignment is None or attempt.assignment.classroom_id != classroom.id:
         abort(404)
+    lapsed = close_if_expired(attempt, utcnow())  # its time ran out while nobody had it open
     rows = []
     for item in attempt.items:
         qtype, data = item.question.type, item.revision.data
         given = item.response.given if item.response else None
         rows.append((item, given_answer_text(qtype, data, given) if item.response else "(not answered)",
                      correct_answer(qtype, data)))
+    if lapsed:
+        db.session.commit()
     return render_template("classroom/attempt_detail.html", classroom=classroom, attempt=attempt, rows=rows)
 
 
@@ -99,5 +104,5 @@ def item_view(classroom_id: int, assignment_id: int, question_id: int):
 
 
 def _csv(text: str, filename: str) -> Response:
-    return Response(text.encode("utf-8"), mimetype="text/csv; charset=utf-8",
+    return Response(text.encode("utf-8"), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 
 from quizapp.classroom import bp
 from quizapp.classroom.access import class_taught, teacher_required
-from quizapp.classroom.assignments import attempts_of, student_assignments
+from quizapp.classroom.assignments import student_tasks
 from quizapp.classroom.forms import ActionForm, ClassForm, InstructorForm, JoinForm
 from quizapp.classroom.membership import (
+    AlreadyTeaching,
     JoinRefused,
     NotAnInstructor,
     add_instructor,
@@ -32,10 +33,12 @@ from quizapp.models.types import utcnow
 def index():
     """The classes one teaches or takes, with the forms to create or join one."""
     attending = classes_of(db.session, current_user, STUDENT)
-    assignments = student_assignments(db.session, current_user, [c.id for c in attending])
-    progress = {a.id: attempts_of(db.session, a, current_user) for a in assignments}
+    now = utcnow()
+    tasks = student_tasks(db.session, current_user, [c.id for c in attending], now)
+    if db.session.dirty:
+        db.session.commit()  # attempts whose time ran out were handed in
     return render_template(
-        "classroom/index.html", attending=attending, assignments=assignments, progress=progress, now=utcnow(),
+        "classroom/index.html", attending=attending, tasks=tasks, now=now,
         teaching=classes_of(db.session, current_user, INSTRUCTOR) if is_teacher(current_user) else [],
         class_form=ClassForm(), join_form=JoinForm(),
     )
@@ -52,7 +55,7 @@ def create():
         flash(f"Class “{classroom.name}” created. Give your students its join code.", "success")
         return redirect(url_for("classroom.detail", classroom_id=classroom.id))
     attending = classes_of(db.session, current_user, STUDENT)
-    return render_template("classroom/index.html", attending=attending, assignments=[], progress={}, now=utcnow(),
+    return render_template("classroom/index.html", attending=attending, tasks=[], now=utcnow(),
                            teaching=classes_of(db.session, current_user, INSTRUCTOR),
                            class_form=form, join_form=JoinForm()), 422
 
@@ -67,6 +70,9 @@ def join():
             classroom = join_class(db.session, current_user, form.code.data)
         except JoinRefused:
             form.code.errors.append("No open class has that code. Check it with your instructor.")
+        except AlreadyTeaching as teaching:
+            flash(f"You already teach “{teaching.classroom.name}”.", "info")
+            return redirect(url_for("classroom.detail", classroom_id=teaching.classroom.id))
         else:
             db.session.commit()
             flash(f"You have joined “{classroom.name}”.", "success")
@@ -88,12 +94,13 @@ def detail(classroom_id: int):
 @bp.get("/<int:classroom_id>/work")
 @login_required
 def student_view(classroom_id: int):
-    """A class for its students: its assignments, soonest due first, with their attempts."""
+    """A class for its students: its assignments, open ones first, with their attempts."""
     classroom = enrolled_class(db.session, current_user, classroom_id) or abort(404)
-    assignments = student_assignments(db.session, current_user, [classroom.id])
-    progress = {a.id: attempts_of(db.session, a, current_user) for a in assignments}
-    return render_template("classroom/student_view.html", classroom=classroom, assignments=assignments,
-                           progress=progress, now=utcnow())
+    now = utcnow()
+    tasks = student_tasks(db.session, current_user, [classroom.id], now)
+    if db.session.dirty:
+        db.session.commit()  # attempts whose time ran out were handed in
+    return render_template("classroom/student_view.html", classroom=classroom, tasks=tasks, now=now)
 
 
 @bp.post("/<int:classroom_id>/code")
@@ -145,6 +152,9 @@ def add_teacher(classroom_id: int):
             user = add_instructor(db.session, classroom, form.email.data)
         except NotAnInstructor:
             form.email.errors.append("That email does not belong to an instructor account.")
+        except AlreadyTeaching as teaching:
+            form.email.errors.append("You already teach this class." if teaching.user.id == current_user.id
+                                     else f"{teaching.user.display_name} already teaches this class.")
         else:
             db.session.commit()
             flash(f"{user.display_name} now teaches this class too.", "success")

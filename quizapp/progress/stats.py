@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from quizapp.banks.schema import CLOZE_BLANK
 from quizapp.models import Assignment, Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
 from quizapp.models.types import utcnow
-from quizapp.quiz.deadlines import feedback_visible
+from quizapp.quiz.deadlines import GRACE, feedback_visible
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ def _graded(now: datetime | None = None) -> ColumnElement[bool]:
         .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
         .where(QuizItem.id == Response.item_id, Assignment.feedback_policy != "each",
                or_(QuizAttempt.finished_at.is_(None),
-                   and_(Assignment.feedback_policy == "due", Assignment.due_at.is_not(None), Assignment.due_at > now)))
+                   and_(Assignment.feedback_policy == "due", Assignment.due_at.is_not(None),
+                        Assignment.due_at >= now - GRACE)))
     )
     return and_(Response.given.is_not(None), ~exists(held_back))
 

@@ -8,11 +8,18 @@ from quizapp.models import Assignment, QuizAttempt
 
 # Answers sent in the last moments before a deadline still count: a slow network is not the student's fault.
 GRACE = timedelta(seconds=30)
+SUBMITTED = "This attempt has been submitted; its answers can no longer change."
 
 
 def is_past_due(assignment: Assignment, now: datetime) -> bool:
     """Whether the due time (with the grace period) has passed."""
     return assignment.due_at is not None and now > assignment.due_at + GRACE
+
+
+def closed_to_new_attempts(assignment: Assignment, now: datetime) -> bool:
+    """Whether the due time has come for an assignment that refuses late work. The grace period is for
+    answers already on their way, not for attempts begun after the due time."""
+    return assignment.late_policy == "refuse" and assignment.due_at is not None and now >= assignment.due_at
 
 
 def deadline_for(assignment: Assignment, started: datetime) -> datetime | None:
@@ -39,7 +46,7 @@ def answer_refusal(attempt: QuizAttempt, now: datetime) -> str | None:
         return None
     close_if_expired(attempt, now)
     if attempt.finished_at is not None:
-        return "This attempt has been submitted; its answers can no longer change."
+        return SUBMITTED
     return None
 
 
@@ -59,4 +66,5 @@ def feedback_visible(attempt: QuizAttempt, now: datetime) -> bool:
         return True
     if attempt.finished_at is None:
         return False
-    return assignment.feedback_policy == "submit" or assignment.due_at is None or now >= assignment.due_at
+    # Keys wait until the grace period is over too: until then, answers on their way are still taken.
+    return assignment.feedback_policy == "submit" or assignment.due_at is None or is_past_due(assignment, now)

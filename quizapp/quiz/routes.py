@@ -11,7 +11,7 @@ from quizapp.grading import grade
 from quizapp.models import QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz import bp
-from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, submit_attempt
+from quizapp.quiz.deadlines import SUBMITTED, answer_refusal, close_if_expired, feedback_visible, submit_attempt
 from quizapp.quiz.forms import HandInForm, SelfGradeForm, answer_form, given_answer, prefill, start_form
 from quizapp.quiz.item_page import ItemPage, load_item_page
 from quizapp.quiz.present import cloze_inputs, correct_answer, feedback_context, given_answer_text
@@ -81,12 +81,16 @@ def question(attempt_id: int, position: int):
         page = ItemPage(current_user, item, attempt_progress(db.session, attempt_id))
     item, progress = page.item, page.progress
     attempt, now = item.attempt, utcnow()
-    if attempt.assignment_id is not None and close_if_expired(attempt, now):
+    time_up = attempt.assignment_id is not None and close_if_expired(attempt, now)
+    if time_up:
         db.session.commit()
         flash("Time is up: your attempt was handed in with the answers you had given.", "info")
     # Assignments that show feedback later keep the answer form open, prefilled, until the attempt is handed in.
     deferred = attempt.assignment_id is not None and not feedback_visible(attempt, now)
-    if attempt.finished_at is not None and deferred:
+    if attempt.finished_at is not None and (deferred or item.response is None):
+        # Nothing left to answer here: a handed-in attempt's open questions stay unanswered.
+        if request.method == "POST" and not time_up:
+            flash(SUBMITTED, "error")
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     if item.response is not None and not deferred:
         # A second submission (a double click, a resent form) changes nothing and lands on the feedback.

@@ -1,0 +1,172 @@
+"""The edges of running a class: far-off dates, selections too small, closed assignments, lapsed attempts,
+instructors meeting their own class, and what the exports and searches send back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from quizapp.extensions import db
+from quizapp.models import Assignment, Classroom, Question, QuizAttempt, Role, User
+from quizapp.models.types import utcnow
+from quizapp.web import local_time
+from tests.conftest import login
+from tests.test_classroom_flow import create_class, fixture_bank_id, join, post_form, start
+
+FORM = {"title": "Week 1", "selection": "all", "shuffle_choices": "y", "feedback_policy": "each",
+        "late_policy": "refuse", "grading": "best"}
+
+
+@pytest.fixture
+def teaching(app, instructor, fixture_bank) -> tuple[FlaskClient, Classroom, int]:
+    """An instructor's client, their class, and the fixture bank's id."""
+    client = app.test_client()
+    login(client, instructor.email)
+    return client, create_class(client), fixture_bank_id(client)
+
+
+def set_assignment(client: FlaskClient, classroom: Classroom, bank_id: int, **fields):
+    url = f"/classes/{classroom.id}/assignments/new?bank={bank_id}"
+    return post_form(client, url, url, {**FORM, "bank": str(bank_id), **fields})
+
+
+def enrolled_client(app, make_user, classroom: Classroom) -> tuple[FlaskClient, User]:
+    student = make_user()
+    client = app.test_client()
+    login(client, student.email)
+    assert join(client, classroom.join_code).status_code == 302
+    return client, student
+
+
+@pytest.mark.parametrize("field", ["opens_at", "due_at"])
+@pytest.mark.parametrize("typed", ["9999-12-31T23:59", "0001-01-01T00:00", "1999-12-31T23:59", "3000-01-01T00:00"])
+def test_dates_out_of_range_are_refused_with_a_message(teaching, instructor, field, typed):
+    client, classroom, bank_id = teaching
+    instructor.timezone = "Pacific/Pago_Pago"  # the edges of the calendar overflow in far-off zones
+    db.session.commit()
+    response = set_assignment(client, classroom, bank_id, **{field: typed})
+    assert response.status_code == 422
+    assert "between the years 2000 and 2999" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Assignment)) is None
+
+
+def test_a_date_at_the_edge_of_the_calendar_is_shown_in_any_zone():
+    user = User(email="x@example.org", display_name="x", password_hash="-", timezone="Pacific/Kiritimati")
+    assert local_time(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), user) == "9999-12-31 23:59 UTC"
+    assert local_time(datetime(2026, 1, 1, tzinfo=UTC), user) == "2026-01-01 14:00 +14"
+
+
+def test_a_selection_without_gradable_questions_is_refused(teaching):
+    client, classroom, bank_id = teaching
+    db.session.execute(update(Question).where(Question.type != "flashcard").values(retired_at=utcnow()))
+    db.session.commit()
+    response = set_assignment(client, classroom, bank_id)
+    assert response.status_code == 422
+    assert "holds no questions that can be graded automatically" in response.get_data(as_text=True)
+
+
+def test_drawing_more_questions_than_the_selection_holds_is_refused(teaching):
+    client, classroom, bank_id = teaching
+    parliament = len(db.session.scalars(select(Question).where(
+        Question.topic == "Parliament", Question.type != "flashcard")).all())
+    response = set_assignment(client, classroom, bank_id, selection="topics", topics="Parliament",
+                              draw_count=str(parliament + 1))
+    assert response.status_code == 422
+    assert f"Only {parliament} questions match this selection" in response.get_data(as_text=True)
+    assert set_assignment(client, classroom, bank_id, selection="topics", topics="Parliament",
+                          draw_count=str(parliament)).status_code == 302
+
+
+def test_an_instructor_typing_their_own_class_code_is_sent_to_the_class(teaching):
+    client, classroom, _ = teaching
+    response = join(client, classroom.join_code)
+    assert response.status_code == 302 and response.location.endswith(f"/classes/{classroom.id}")
+    assert f"You already teach “{classroom.name}”" in client.get(response.location).get_data(as_text=True)
+
+
+def test_adding_an_instructor_who_already_teaches_says_so(teaching, instructor, make_user):
+    client, classroom, _ = teaching
+    page = f"/classes/{classroom.id}"
+    action = f"/classes/{classroom.id}/instructors"
+    itself = post_form(client, page, action, {"email": instructor.email})
+    assert itself.status_code == 422 and "You already teach this class." in itself.get_data(as_text=True)
+    colleague = make_user(Role.INSTRUCTOR)
+    assert post_form(client, page, action, {"email": colleague.email}).status_code == 302
+    again = post_form(client, page, action, {"email": colleague.email})
+    assert again.status_code == 422 and f"{colleague.display_name} already teaches" in again.get_data(as_text=True)
+
+
+def test_students_see_closed_and_unopened_assignments_without_a_start_button(app, teaching, make_user):
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id, title="Open one").status_code == 302
+    assert set_assignment(client, classroom, bank_id, title="Later one",
+                          opens_at="2999-01-01T00:00").status_code == 302
+    assert set_assignment(client, classroom, bank_id, title="Past one").status_code == 302
+    past = db.session.scalar(select(Assignment).where(Assignment.title == "Past one"))
+    past.due_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    student, _ = enrolled_client(app, make_user, classroom)
+    page = student.get(f"/classes/{classroom.id}/work").get_data(as_text=True)
+    assert page.index("Open one") < page.index("Later one") < page.index("Past one")
+    assert page.count("/start") == 1
+    assert "Not open yet" in page and "Closed: the due date has passed." in page
+
+
+def test_a_timed_attempt_left_open_counts_once_its_time_is_up(app, teaching, make_user):
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id, time_limit_minutes="5").status_code == 302
+    assignment = db.session.scalar(select(Assignment))
+    student_client, student = enrolled_client(app, make_user, classroom)
+    start(student_client, assignment)
+    attempt = db.session.scalar(select(QuizAttempt))
+    book = client.get(f"/classes/{classroom.id}/gradebook").get_data(as_text=True)
+    assert "in progress" in book
+    attempt.started_at -= timedelta(minutes=10)
+    attempt.deadline_at -= timedelta(minutes=10)
+    db.session.commit()
+    book = client.get(f"/classes/{classroom.id}/gradebook").get_data(as_text=True)
+    assert "in progress" not in book and "0.0%" in book
+    grades = client.get(f"/classes/{classroom.id}/grades.csv").get_data(as_text=True)
+    assert ",0.0," in grades.splitlines()[1] + ","
+    detail = client.get(f"/classes/{classroom.id}/attempts/{attempt.id}").get_data(as_text=True)
+    assert "handed in" in detail
+    db.session.refresh(attempt)
+    assert attempt.finished_at == attempt.deadline_at
+
+
+def test_an_unanswered_question_of_a_handed_in_attempt_goes_to_the_results(app, teaching, make_user):
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id, time_limit_minutes="5").status_code == 302
+    student_client, _ = enrolled_client(app, make_user, classroom)
+    start(student_client, db.session.scalar(select(Assignment)))
+    attempt = db.session.scalar(select(QuizAttempt))
+    attempt.deadline_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page = student_client.get(f"/quiz/{attempt.id}/q/1")
+    assert page.status_code == 302 and page.location.endswith(f"/quiz/{attempt.id}/results")
+    again = student_client.get(f"/quiz/{attempt.id}/q/2")
+    assert again.status_code == 302 and again.location.endswith(f"/quiz/{attempt.id}/results")
+    posted = post_form(student_client, f"/quiz/{attempt.id}/results", f"/quiz/{attempt.id}/q/2", {"answer": "0"},
+                       follow_redirects=True)
+    assert "can no longer change" in posted.get_data(as_text=True)
+
+
+def test_csv_downloads_name_their_charset_once(teaching):
+    client, classroom, _ = teaching
+    for name in ("grades", "responses"):
+        response = client.get(f"/classes/{classroom.id}/{name}.csv")
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize("needle", ["%", "_"])
+def test_user_search_takes_wildcards_literally(app, make_user, needle):
+    admin = make_user(Role.ADMIN)
+    make_user(email="plain@example.org")
+    odd = make_user(email=f"odd{needle}one@example.org")
+    client = app.test_client()
+    login(client, admin.email)
+    page = client.get("/admin/users", query_string={"q": needle}).get_data(as_text=True)
+    assert odd.email in page and "plain@example.org" not in page and admin.email not in page
