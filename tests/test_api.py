@@ -184,13 +184,15 @@ def test_answering_twice_records_once(client, token, bank_id):
     item = db.session.scalar(select(QuizItem).where(QuizItem.attempt_id == quiz["id"]))
     first = answer(client, token, quiz["id"], 1, json_answer(item, True)).get_json()
     second = answer(client, token, quiz["id"], 1, json_answer(item, False)).get_json()
-    assert first == second
+    assert first["recorded"] is True and second["recorded"] is False and "first answer stands" in second["message"]
+    assert first["feedback"] == second["feedback"] and first["feedback"]["correct"] is True
     assert db.session.scalar(select(func.count()).select_from(Response)) == 1
 
 
 @pytest.mark.parametrize(("qtype", "bad"), [
     ("single_choice", 99), ("single_choice", "0"), ("multiple_response", [0, 0]), ("true_false", "yes"),
-    ("numeric", ""), ("short_text", ["a"]), ("cloze", ["only one"]), ("flashcard", "knew"),
+    ("numeric", ""), ("short_text", ["a"]), ("cloze", ["only one"]), ("cloze", ["", " ", ""]),
+    ("flashcard", "knew"),
 ])
 def test_answers_that_do_not_fit_get_422_naming_the_field(client, token, bank_id, qtype, bad):
     quiz = start(client, bank_id, bearer(token)).get_json()
@@ -256,3 +258,16 @@ def test_gradebook_for_the_classes_own_instructors_only(client, instructor, stud
     assert book["students"][0]["email"] == student.email and book["students"][0]["grades"][0]["attempts"] == 0
     assert client.get(url, headers=bearer(rival)).status_code == 404
     assert client.get(url, headers=bearer(pupil)).status_code == 404
+
+
+def test_a_token_form_sent_twice_makes_one_token(app, student):
+    client = app.test_client()
+    login(client, student.email)
+    form = {"csrf_token": csrf_from(client.get("/auth/tokens").get_data(as_text=True)), "name": "Grade script"}
+    assert client.post("/auth/tokens", data=form).status_code == 200
+    again = client.post("/auth/tokens", data={**form, "name": " grade SCRIPT "})
+    assert again.status_code == 422 and "You already have a token named" in again.get_data(as_text=True)
+    assert "token-secret" not in again.get_data(as_text=True)
+    (made,) = db.session.scalars(select(ApiToken)).all()
+    client.post(f"/auth/tokens/{made.id}/revoke", data={"csrf_token": form["csrf_token"]})
+    assert client.post("/auth/tokens", data=form).status_code == 200  # a revoked token's name is free again

@@ -56,6 +56,9 @@ def answer_cases(prefix: str, url: str, form: str, extra: dict[str, str]) -> dic
         f"{prefix} cloze": Case(form, student, url.format(kind="cloze"),
                                 {**extra, "blanks-0": "107", "blanks-1": LONG, "blanks-2": "mixed"}, ("blanks-1",),
                                 {"blanks-0": ["107"], "blanks-1": [LONG], "blanks-2": ["mixed"]}),
+        f"{prefix} cloze left empty": Case(form, student, url.format(kind="cloze"),
+                                           {**extra, "blanks-0": "", "blanks-1": " ", "blanks-2": ""},
+                                           ("blanks-0", "blanks-1", "blanks-2")),
     }
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import QuizAttempt, QuizItem, Response
+from quizapp.models import Question, QuizAttempt, QuizItem, Response
+from quizapp.quiz.routes import fewer_than_asked
 from tests.conftest import csrf_from
 
 
@@ -109,6 +111,26 @@ def test_empty_answer_rerenders_with_message(logged_in, fixture_bank):
     assert response.status_code == 422
     assert "Type an answer." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_a_quiz_shorter_than_asked_says_why(logged_in, fixture_bank):
+    topic = "Economy and trade"
+    held = db.session.scalar(select(func.count()).select_from(Question).where(Question.topic == topic))
+    response = start(logged_in, topic=topic, length=held + 5)
+    page = logged_in.get(response.location).get_data(as_text=True)
+    expected = fewer_than_asked(held, topic)
+    assert f"only {held} question" in expected and escape(expected) in page
+    assert "so the quiz has" not in logged_in.get(start(logged_in, topic=topic, length=held).location).get_data(
+        as_text=True)
+
+
+def test_a_number_that_is_no_number_gets_one_message(logged_in, fixture_bank):
+    home = logged_in.get("/").get_data(as_text=True)
+    bank_id = int(re.search(r'action="/quiz/start/(\d+)"', home).group(1))
+    response = logged_in.post(f"/quiz/start/{bank_id}", data={"csrf_token": csrf_from(home),
+                                                               f"bank{bank_id}-length": "3.5"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Not a valid integer value." in page and "must be between" not in page
 
 
 def test_double_submit_records_one_answer(logged_in, fixture_bank):

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.auth import registration
+from quizapp.auth.accounts import add_account
 from quizapp.auth.registration import registration_for, request_registration, token_digest
 from quizapp.extensions import db
 from quizapp.models import PendingRegistration, User
@@ -166,3 +167,15 @@ def test_the_confirmation_mail_names_no_typed_text_but_the_address(client, mailb
     assert "evil.example" not in mailbox.last.body
     assert mailbox.last.subject == "Finish creating your quizapp account"
     assert "works for 24 hours" in mailbox.last.body
+
+
+@pytest.mark.parametrize("blank", ["   ", "\u00a0\t"])
+def test_a_name_of_spaces_is_refused(client, mailbox, blank):
+    response = register(client, display_name=blank)
+    assert response.status_code == 422 and "Give the name others will see." in response.get_data(as_text=True)
+    assert not pending_rows() and len(mailbox) == 0
+
+
+def test_an_account_never_gets_an_empty_name(app):
+    user = add_account(db.session, "Grace.Hopper@Example.org", " \u00a0 ", "-")
+    assert user.display_name == "grace.hopper"

@@ -9,17 +9,21 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 from sqlalchemy import func, select
 
+from quizapp.banks.checker import check_paths
+from quizapp.banks.loader import load_banks
 from quizapp.extensions import db
-from quizapp.models import Card, Question, ReviewLog
+from quizapp.models import Bank, Card, Question, ReviewLog
 from quizapp.srs.queue import (
     due_cards,
     enqueue_missed,
     new_allowance,
     next_card,
+    next_due_at,
     record_review,
     unseen_questions,
 )
 from quizapp.srs.scheduling import AGAIN, EASY, GOOD, HARD, to_fsrs
+from tests.conftest import QUESTIONS
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -146,3 +150,17 @@ def test_unseen_questions_skip_retired_ones(student, fixture_bank):
     db.session.commit()
     unseen = db.session.scalars(unseen_questions(student, None)).all()
     assert question not in unseen and len(unseen) == len(questions()) - 1
+
+
+def test_the_next_due_time_keeps_to_the_bank_being_studied(student):
+    load_banks(db.session, check_paths([QUESTIONS], QUESTIONS))
+    db.session.commit()
+    referendum, terms = (db.session.scalar(select(Bank).where(Bank.slug == slug))
+                         for slug in ("referendum-2022", "key-terms"))
+    overdue = db.session.scalar(select(Question).where(Question.bank_id == referendum.id).limit(1))
+    later = db.session.scalar(select(Question).where(Question.bank_id == terms.id).limit(1))
+    review(student, overdue, AGAIN, T0 - timedelta(days=2))
+    review(student, later, EASY, T0)
+    assert next_due_at(db.session, student) == card_of(student, overdue).due
+    assert next_due_at(db.session, student, terms.id) == card_of(student, later).due
+    assert next_due_at(db.session, student, terms.id) > T0

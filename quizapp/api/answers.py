@@ -61,5 +61,8 @@ def parse_answer(qtype: str, data: dict[str, Any], choice_order: list[int] | Non
         blanks = len(data["blanks"])
         if not isinstance(value, list) or len(value) != blanks:
             raise BadAnswer(f"a list of {blanks} strings, one per blank")
-        return [_text(v) for v in value]
+        typed = [_text(v) for v in value]
+        if not any(typed):
+            raise BadAnswer(f"a list of {blanks} strings, one per blank, at least one of them not empty")
+        return typed
     raise BadAnswer(f"nothing: questions of type {qtype} cannot be answered here")

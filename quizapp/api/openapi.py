@@ -94,7 +94,9 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     """The document, with the server's own address."""
     position = {"name": "position", **_INT_PATH}
     answer_ok = _json({"type": "object", "properties": {"position": {"type": "integer"},
-                       "recorded": {"type": "boolean"}, "feedback": _ref("Feedback")}}, "Graded, with feedback")
+                       "recorded": {"type": "boolean", "description": "false when the item was answered before: "
+                                    "the first answer stands and its feedback comes back"},
+                       "message": {"type": "string"}, "feedback": _ref("Feedback")}}, "Graded, with feedback")
     return {
         "openapi": "3.1.0",
         "info": {"title": "quizapp API", "version": "1.0.0",

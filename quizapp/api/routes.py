@@ -126,7 +126,9 @@ def answer(attempt_id: int, position: int):
     attempt, now = item.attempt, utcnow()
     deferred = attempt.assignment_id is not None and not feedback_visible(attempt, now)
     if item.response is not None and not deferred and item.response.given is not None:
-        return jsonify(position=position, recorded=True, feedback=feedback_json(db.session, item, _result(item)))
+        # A resent or second answer changes nothing: the first one stands, and the caller is told so.
+        return jsonify(position=position, recorded=False, message="Answered already: the first answer stands.",
+                       feedback=feedback_json(db.session, item, _result(item)))
     qtype = item.question.type
     try:
         given = parse_answer(qtype, item.revision.data, item.choice_order, body.get("answer"))

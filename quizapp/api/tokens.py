@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import ApiToken, User
@@ -28,6 +28,13 @@ def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str
     session.add(token)
     session.flush()
     return token, secret
+
+
+def has_token_named(session: Session, user: User, name: str) -> bool:
+    """Whether the user has an unrevoked token of that name (in any case): a form sent twice makes one token."""
+    return session.scalar(select(ApiToken.id).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+        func.lower(ApiToken.name) == name.strip().lower()).limit(1)) is not None
 
 
 def user_for_token(session: Session, secret: str) -> User | None:

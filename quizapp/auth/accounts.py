@@ -39,8 +39,10 @@ def register_user(session: Session, email: str, display_name: str, password: str
 def add_account(session: Session, email: str, display_name: str, password_hash: str,
                 role: Role = Role.STUDENT) -> User:
     """Create an account whose password is already hashed; raise EmailTaken if the email is in use."""
-    user = User(email=normalise_email(email), display_name=display_name.strip(), password_hash=password_hash,
-                role=role.value)
+    email = normalise_email(email)
+    # A name of spaces would leave nothing to show or click on: the address's first part stands in for it.
+    name = display_name.strip() or email.split("@")[0]
+    user = User(email=email, display_name=name, password_hash=password_hash, role=role.value)
     session.add(user)
     try:
         session.flush()

@@ -28,7 +28,8 @@ def email_field() -> EmailField:
 
 class RegisterForm(FlaskForm):
     email = email_field()
-    display_name = StringField("Name shown to others", validators=[InputRequired(), Length(max=80)])
+    display_name = StringField("Name shown to others",
+                               validators=[DataRequired("Give the name others will see."), Length(max=80)])
     password = new_password("Password")
     confirm = repeated_password("Repeat password")
     submit = SubmitField("Create account")

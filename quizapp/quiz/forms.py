@@ -17,7 +17,7 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.content.markdown import render_inline
@@ -71,6 +71,12 @@ def answer_form(qtype: str, data: dict[str, Any], choice_order: list[int] | None
     return form
 
 
+def _some_blank_filled(form: AnswerForm, field: FieldList) -> None:
+    """A stray Enter on an empty cloze is not an answer: at least one blank must hold something."""
+    if not any((entry.data or "").strip() for entry in field):
+        raise ValidationError("Fill in at least one blank.")
+
+
 @cache
 def _answer_form_class(qtype: str, blanks: int, base: type[AnswerForm]) -> type[AnswerForm]:
     """The form class of a question type, built once: WTForms does real work for every new class."""
@@ -90,7 +96,7 @@ def _answer_form_class(qtype: str, blanks: int, base: type[AnswerForm]) -> type[
                                                              Length(max=ANSWER_MAX)])
     elif qtype == "cloze":
         Form.blanks = FieldList(StringField("Blank", validators=[Length(max=ANSWER_MAX)]),
-                                min_entries=blanks, max_entries=blanks)
+                                min_entries=blanks, max_entries=blanks, validators=[_some_blank_filled])
     elif qtype == "flashcard":
         Form.submit = SubmitField("Show answer")
     return Form

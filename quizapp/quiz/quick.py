@@ -107,7 +107,9 @@ def _blanks(count: int, form: MultiDict) -> Any:
     if sorted(key for key in form if key.startswith("blanks-")) != sorted(expected):
         return NOT_PARSED
     typed = [form.get(name, "") for name in expected]
-    return [text.strip() for text in typed] if all(len(text) <= ANSWER_MAX for text in typed) else NOT_PARSED
+    if not any(text.strip() for text in typed) or any(len(text) > ANSWER_MAX for text in typed):
+        return NOT_PARSED
+    return [text.strip() for text in typed]
 
 
 def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict) -> bool:

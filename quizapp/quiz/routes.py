@@ -47,6 +47,8 @@ def start(bank_id: int):
             form.topic.errors.append("This bank has no questions on that topic. Choose another topic.")
         else:
             db.session.commit()
+            if len(attempt.items) < form.length.data:
+                flash(fewer_than_asked(len(attempt.items), form.topic.data), "info")
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=1))
     forms = {o.bank.id: start_form(o.bank.id, o.topics) for o in overviews} | {bank_id: form}
     return render_template("main/index.html", overviews=overviews, forms=forms), 422
@@ -62,6 +64,13 @@ def answer(attempt_id: int, position: int):
             db.session.expire_all()  # written outside the session: what it holds of this attempt is stale
         return _see_feedback()
     return question(attempt_id, position)
+
+
+def fewer_than_asked(count: int, topic: str | None) -> str:
+    """Why a quiz is shorter than the student asked: the bank (or topic) holds no more."""
+    where = f" on {topic}" if topic else ""
+    questions = "1 question" if count == 1 else f"{count} questions"
+    return f"This bank has only {questions}{where}, so the quiz has {'that one' if count == 1 else f'all {count}'}."
 
 
 def _see_feedback() -> FlaskResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Executable, Select, and_, bindparam, exists, func, select, update
@@ -60,29 +61,23 @@ def _active_questions(user: User, bank_id: int | None) -> Select[tuple[Question]
     return query.where(Question.bank_id == bank_id) if bank_id else query
 
 
+def _in_study(query: Select[Any], user: User, bank_id: int | None) -> Select[Any]:
+    """A query over cards joined to their questions, kept to the user's cards in study (and to one bank)."""
+    query = query.where(Card.user_id == user.id, Question.retired_at.is_(None),
+                        Question.bank_id.in_(_visible_bank_ids(user)))
+    return query.where(Question.bank_id == bank_id) if bank_id else query
+
+
 def due_cards(session: Session, user: User, now: datetime, bank_id: int | None = None, limit: int = 50) -> list[Card]:
     """Cards due by now, most overdue first."""
-    query = (
-        select(Card).join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due <= now, Question.retired_at.is_(None),
-               Question.bank_id.in_(_visible_bank_ids(user)))
-        .order_by(Card.due, Card.id).limit(limit)
-    )
-    if bank_id:
-        query = query.where(Question.bank_id == bank_id)
-    return list(session.scalars(query))
+    query = select(Card).join(Question, Question.id == Card.question_id).where(Card.due <= now)
+    return list(session.scalars(_in_study(query, user, bank_id).order_by(Card.due, Card.id).limit(limit)))
 
 
 def due_count(session: Session, user: User, now: datetime, bank_id: int | None = None) -> int:
     """How many cards are due by now."""
-    query = (
-        select(func.count()).select_from(Card).join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due <= now, Question.retired_at.is_(None),
-               Question.bank_id.in_(_visible_bank_ids(user)))
-    )
-    if bank_id:
-        query = query.where(Question.bank_id == bank_id)
-    return session.scalar(query)
+    query = select(func.count()).select_from(Card).join(Question, Question.id == Card.question_id)
+    return session.scalar(_in_study(query.where(Card.due <= now), user, bank_id))
 
 
 def unseen_questions(user: User, bank_id: int | None) -> Select[tuple[Question]]:
@@ -189,12 +184,10 @@ def new_available(session: Session, user: User, now: datetime, bank_id: int | No
     return session.scalar(select(func.count()).select_from(unseen))
 
 
-def next_due_at(session: Session, user: User) -> datetime | None:
-    """When the user's next card falls due."""
-    return session.scalar(
-        select(func.min(Card.due)).join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Question.retired_at.is_(None))
-    )
+def next_due_at(session: Session, user: User, bank_id: int | None = None) -> datetime | None:
+    """When the user's next card in study (in one bank, if given) falls due."""
+    query = select(func.min(Card.due)).select_from(Card).join(Question, Question.id == Card.question_id)
+    return session.scalar(_in_study(query, user, bank_id))
 
 
 def enqueue_missed(session: Session | DriverConnection, user_id: int, question_id: int,

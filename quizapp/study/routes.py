@@ -41,7 +41,7 @@ def index():
     upcoming = next_card(db.session, current_user, utcnow(), bank_id)
     if upcoming is None:
         return render_template("study/done.html", **_queue_context(bank_id),
-                               next_due=next_due_at(db.session, current_user))
+                               next_due=next_due_at(db.session, current_user, bank_id))
     question = upcoming.question
     revision = _current_revision(question)
     version = upcoming.card.version if upcoming.card else 0

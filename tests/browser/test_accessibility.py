@@ -259,11 +259,13 @@ def test_focus_is_visible_everywhere_on_the_class_pages(site):
 @pytest.mark.parametrize("width", [390, 1920])
 def test_pages_fit_phones_and_projectors(module_browser, site, axe, width):  # noqa: F811 - fixtures
     """Screenshots of the main page types at a phone's and a projector's width; nothing runs off the side."""
-    state = site.pages["student"].context.storage_state()
-    teacher_state = site.pages["instructor"].context.storage_state()
+    states = {role: site.pages[role].context.storage_state() for role in ("student", "instructor", "admin")}
     overflowing = []
-    for role_state, names in ((state, ["home", "question: cloze", "feedback: single_choice", "results", "progress"]),
-                              (teacher_state, ["gradebook", "preview", "assignment form"])):
+    for role_state, names in ((states["student"], ["home", "question: cloze", "feedback: single_choice", "results",
+                                                   "progress", "classes, student", "student's class",
+                                                   "account and API tokens"]),
+                              (states["instructor"], ["gradebook", "preview", "assignment form", "class"]),
+                              (states["admin"], ["users"])):
         context = module_browser.new_context(viewport={"width": width, "height": 900}, storage_state=role_state)
         page = context.new_page()
         for name in names:
@@ -276,6 +278,10 @@ def test_pages_fit_phones_and_projectors(module_browser, site, axe, width):  # n
                 .map(el => el.tagName + '.' + el.className)""")
             if wide:
                 overflowing.append(f"{name}: {wide[:5]}")
+            # Anything positioned out of a scroll box (a hidden label, say) widens the page without showing.
+            scroll = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if scroll > 0:
+                overflowing.append(f"{name}: the page scrolls sideways by {scroll}px")
             if width < 600:  # the phone layout is a page type of its own for axe (target sizes, reflow)
                 blocking = [v for v in axe.run(page).response["violations"] if v["impact"] in BLOCKING]
                 assert not blocking, f"{name} at {width}px:\n{describe(blocking)}"
