@@ -86,10 +86,16 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("classroom.toggle_joining", "POST"): ("/classes/{class_a}/joining", TEACHER),
     ("classroom.remove", "POST"): ("/classes/{class_a}/students/{student}/remove", TEACHER),
     ("classroom.add_teacher", "POST"): ("/classes/{class_a}/instructors", TEACHER),
+    ("classroom.remove_teacher", "POST"): ("/classes/{class_a}/instructors/{instructor}/remove", TEACHER),
+    ("classroom.rename", "POST"): ("/classes/{class_a}/name", TEACHER),
     ("classroom.new_assignment", "GET"): ("/classes/{class_a}/assignments/new", TEACHER),
     ("classroom.new_assignment", "POST"): ("/classes/{class_a}/assignments/new", TEACHER),
     ("classroom.assignment_detail", "GET"): ("/classes/{class_a}/assignments/{assignment}", TEACHER),
     ("classroom.statistics", "GET"): ("/classes/{class_a}/assignments/{assignment}/statistics", TEACHER),
+    ("classroom.edit_assignment", "GET"): ("/classes/{class_a}/assignments/{assignment}/edit", TEACHER),
+    ("classroom.edit_assignment", "POST"): ("/classes/{class_a}/assignments/{assignment}/edit", TEACHER),
+    ("classroom.delete_assignment", "GET"): ("/classes/{class_a}/assignments/{assignment}/delete", TEACHER),
+    ("classroom.delete_assignment", "POST"): ("/classes/{class_a}/assignments/{assignment}/delete", TEACHER),
     ("classroom.item_view", "GET"): ("/classes/{class_a}/assignments/{assignment}/questions/{question}", TEACHER),
     ("classroom.gradebook", "GET"): ("/classes/{class_a}/gradebook", TEACHER),
     ("classroom.grades_export", "GET"): ("/classes/{class_a}/grades.csv", TEACHER),
@@ -168,7 +174,8 @@ def world(app, make_user, fixture_bank) -> World:
     own = load_upload(db.session, users["instructor"], "own.yaml", GOOD_BANK.encode(), QUESTIONS)
     token, _secret = create_token(db.session, users["student"], "script")
     db.session.commit()
-    ids = {"student": users["student"].id, "bank": bank.id, "class_a": class_a.id, "assignment": assignment.id,
+    ids = {"student": users["student"].id, "instructor": users["instructor"].id, "bank": bank.id,
+           "class_a": class_a.id, "assignment": assignment.id,
            "assignment_attempt": attempt.id, "quiz": quiz.id, "question": quiz.items[0].question_id,
            "own_bank": own.banks[0].id, "token": token.id, "sign_up_token": FreshSignUp(),
            "reset_token": reset_token(users["student"]),

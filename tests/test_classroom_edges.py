@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Classroom, Question, QuizAttempt, Role, User
+from quizapp.models import Assignment, Classroom, Question, QuizAttempt, QuizItem, Role, User
 from quizapp.models.types import utcnow
 from quizapp.web import local_time
 from tests.conftest import login
@@ -170,3 +170,79 @@ def test_user_search_takes_wildcards_literally(app, make_user, needle):
     login(client, admin.email)
     page = client.get("/admin/users", query_string={"q": needle}).get_data(as_text=True)
     assert odd.email in page and "plain@example.org" not in page and admin.email not in page
+
+
+def test_editing_an_assignment_shows_its_settings_and_moves_open_deadlines(app, teaching, instructor, make_user):
+    client, classroom, bank_id = teaching
+    instructor.timezone = "Asia/Almaty"
+    db.session.commit()
+    assert set_assignment(client, classroom, bank_id, due_at="2999-01-01T10:00", time_limit_minutes="30",
+                          late_policy="refuse").status_code == 302
+    assignment = db.session.scalar(select(Assignment))
+    student_client, _ = enrolled_client(app, make_user, classroom)
+    start(student_client, assignment)
+    attempt = db.session.scalar(select(QuizAttempt))
+    url = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="2999-01-01T10:00"' in page and 'value="Week 1"' in page and "1 student has started it" in page
+    assert set_assignment_at(client, url, bank_id, title="", time_limit_minutes="30").status_code == 422
+    saved = set_assignment_at(client, url, bank_id, title="Week 1, again", time_limit_minutes="90",
+                              due_at="2999-01-01T10:00")
+    assert saved.status_code == 302
+    db.session.refresh(assignment)
+    db.session.refresh(attempt)
+    assert assignment.title == "Week 1, again" and assignment.due_at == datetime(2999, 1, 1, 5, 0, tzinfo=UTC)
+    assert attempt.deadline_at == attempt.started_at + timedelta(minutes=90)
+
+
+def set_assignment_at(client: FlaskClient, url: str, bank_id: int, **fields):
+    return post_form(client, url, url, {**FORM, "bank": str(bank_id), **fields})
+
+
+def test_deleting_an_assignment_asks_first_and_takes_its_attempts(app, teaching, make_user):
+    client, classroom, bank_id = teaching
+    for title in ("Keep", "Drop"):
+        assert set_assignment(client, classroom, bank_id, title=title).status_code == 302
+    keep, drop = (db.session.scalar(select(Assignment).where(Assignment.title == t)) for t in ("Keep", "Drop"))
+    student_client, _ = enrolled_client(app, make_user, classroom)
+    start(student_client, keep)
+    start(student_client, drop)
+    url = f"/classes/{classroom.id}/assignments/{drop.id}/delete"
+    page = client.get(url).get_data(as_text=True)
+    assert "1 student has made 1" in " ".join(page.split()) and db.session.get(Assignment, drop.id) is not None
+    response = post_form(client, url, url, {})
+    assert response.status_code == 302 and response.location.endswith(f"/classes/{classroom.id}")
+    db.session.expire_all()
+    assert db.session.get(Assignment, drop.id) is None
+    assert [a.assignment_id for a in db.session.scalars(select(QuizAttempt))] == [keep.id]
+    assert db.session.scalar(select(func.count()).select_from(QuizItem).join(QuizAttempt).where(
+        QuizAttempt.assignment_id == keep.id)) == db.session.scalar(select(func.count()).select_from(QuizItem))
+
+
+def test_renaming_a_class(teaching):
+    client, classroom, _ = teaching
+    page, action = f"/classes/{classroom.id}", f"/classes/{classroom.id}/name"
+    assert f'value="{classroom.name}"' in client.get(page).get_data(as_text=True)
+    blank = post_form(client, page, action, {"name": "   "})
+    assert blank.status_code == 422 and "Give the class a name." in blank.get_data(as_text=True)
+    assert post_form(client, page, action, {"name": "  History 10B "}).status_code == 302
+    db.session.refresh(classroom)
+    assert classroom.name == "History 10B"
+
+
+def test_instructors_leave_or_are_taken_off_but_one_always_stays(app, teaching, instructor, make_user):
+    client, classroom, _ = teaching
+    page = f"/classes/{classroom.id}"
+    alone = post_form(client, page, f"{page}/instructors/{instructor.id}/remove", {}, follow_redirects=True)
+    assert "at least one instructor" in alone.get_data(as_text=True)
+    colleague = make_user(Role.INSTRUCTOR)
+    assert post_form(client, page, f"{page}/instructors", {"email": colleague.email}).status_code == 302
+    assert "Leave this class" in client.get(page).get_data(as_text=True)
+    other = app.test_client()
+    login(other, colleague.email)
+    taken_off = post_form(other, page, f"{page}/instructors/{instructor.id}/remove", {})
+    assert taken_off.status_code == 302 and client.get(page).status_code == 404
+    left = post_form(other, page, f"{page}/instructors/{colleague.id}/remove", {}, follow_redirects=True)
+    assert "at least one instructor" in left.get_data(as_text=True) and other.get(page).status_code == 200
+    stranger = make_user()
+    assert post_form(other, page, f"{page}/instructors/{stranger.id}/remove", {}).status_code == 404

@@ -93,6 +93,8 @@ CASES: dict[str, Case] = {
                            {"new_cards_per_day": ["-5"], "desired_retention": ["0.5"], "again_good_only": ["y"]}),
     "create a class": Case("quizapp.classroom.forms.ClassForm", Role.INSTRUCTOR, "/classes/new", {"name": "C" * 121},
                            ("name",), {"name": ["C" * 121]}),
+    "rename a class": Case("quizapp.classroom.forms.RenameForm", Role.INSTRUCTOR, "/classes/{classroom}/name",
+                           {"name": "R" * 121}, ("name",), {"name": ["R" * 121]}),
     "join a class": Case("quizapp.classroom.forms.JoinForm", Role.STUDENT, "/classes/join", {"code": "NOPE-999"},
                          ("code",), {"code": ["NOPE-999"]}),
     "add an instructor": Case("quizapp.classroom.forms.InstructorForm", Role.INSTRUCTOR,

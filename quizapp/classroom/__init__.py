@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("classroom", __name__, url_prefix="/classes")
 
-from quizapp.classroom import assignment_routes, results_routes, routes  # noqa: E402,F401
+from quizapp.classroom import assignment_routes, results_routes, routes, staff_routes  # noqa: E402,F401

@@ -16,6 +16,8 @@ from quizapp.classroom.assignments import (
     GRADED_TYPES,
     AttemptRefused,
     attempt_counts,
+    delete_with_attempts,
+    reschedule_open_attempts,
     selected_questions,
     start_attempt,
 )
@@ -82,8 +84,59 @@ def start(assignment_id: int):
     return redirect(url_for("quiz.question", attempt_id=attempt.id, position=first.position))
 
 
-def _assignment_form(bank: Bank) -> AssignmentForm:
-    form = AssignmentForm()
+@bp.route("/<int:classroom_id>/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+@teacher_required
+def edit_assignment(classroom_id: int, assignment_id: int):
+    """Change an assignment's settings: attempts under way keep their questions and get the new deadlines."""
+    classroom, assignment = assignment_taught(classroom_id, assignment_id)
+    form = _assignment_form(assignment.bank, _settings_of(assignment))
+    form.submit.label.text = "Save changes"
+    if form.validate_on_submit():
+        _apply(form, assignment)
+        reschedule_open_attempts(db.session, assignment)
+        db.session.commit()
+        flash(f"Changes to “{assignment.title}” saved.", "success")
+        return redirect(url_for("classroom.assignment_detail", classroom_id=classroom.id,
+                                assignment_id=assignment.id))
+    return render_template("classroom/assignment_form.html", classroom=classroom, bank=assignment.bank, form=form,
+                           assignment=assignment, started=len(attempt_counts(db.session, assignment))), (
+        422 if form.errors else 200)
+
+
+@bp.route("/<int:classroom_id>/assignments/<int:assignment_id>/delete", methods=["GET", "POST"])
+@teacher_required
+def delete_assignment(classroom_id: int, assignment_id: int):
+    """Ask, then delete an assignment together with every attempt at it."""
+    classroom, assignment = assignment_taught(classroom_id, assignment_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        title = assignment.title
+        delete_with_attempts(db.session, assignment)
+        db.session.commit()
+        flash(f"Assignment “{title}” deleted, with every attempt at it.", "success")
+        return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+    counts = attempt_counts(db.session, assignment)
+    return render_template("classroom/assignment_delete.html", classroom=classroom, assignment=assignment,
+                           form=form, students=len(counts), attempts=sum(counts.values()))
+
+
+def _settings_of(assignment: Assignment) -> dict[str, object]:
+    """An assignment's settings as the form shows them, times in the instructor's own zone."""
+    zone = user_zone(current_user)
+
+    def local(moment: datetime | None) -> datetime | None:
+        return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
+
+    return {"title": assignment.title, "selection": assignment.selection, "topics": assignment.topics,
+            "tags": assignment.tags, "questions": assignment.question_ids, "draw_count": assignment.draw_count,
+            "shuffle_choices": assignment.shuffle_choices, "opens_at": local(assignment.opens_at),
+            "due_at": local(assignment.due_at), "attempt_limit": assignment.attempt_limit,
+            "time_limit_minutes": assignment.time_limit_minutes, "feedback_policy": assignment.feedback_policy,
+            "late_policy": assignment.late_policy, "grading": assignment.grading}
+
+
+def _assignment_form(bank: Bank, settings: dict[str, object] | None = None) -> AssignmentForm:
+    form = AssignmentForm(data=settings)
     form.bank.choices = [SelectChoice(bank.id, bank.title)]
     form.bank.data = bank.id
     rows = db.session.execute(

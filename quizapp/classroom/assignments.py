@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from quizapp.models import Assignment, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
@@ -155,6 +155,24 @@ def _next_step(assignment: Assignment, attempts: list[QuizAttempt], now: datetim
     if assignment.attempt_limit is not None and len(attempts) >= assignment.attempt_limit:
         return "used_up"
     return "again" if attempts else "start"
+
+
+def reschedule_open_attempts(session: Session, assignment: Assignment) -> int:
+    """After an assignment's due date or time limit changed, give each attempt still under way the deadline it
+    would have had under the new settings; handed-in attempts stay as they are. Returns how many changed."""
+    changed = 0
+    for attempt in session.scalars(select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id,
+                                                             QuizAttempt.finished_at.is_(None))):
+        deadline = deadline_for(assignment, attempt.started_at)
+        if deadline != attempt.deadline_at:
+            attempt.deadline_at, changed = deadline, changed + 1
+    return changed
+
+
+def delete_with_attempts(session: Session, assignment: Assignment) -> None:
+    """Delete an assignment with every attempt at it, their answers included."""
+    session.execute(delete(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id))
+    session.delete(assignment)
 
 
 def attempt_counts(session: Session, assignment: Assignment) -> dict[int, int]:

@@ -31,6 +31,11 @@ class ClassForm(FlaskForm):
     submit = SubmitField("Create class")
 
 
+class RenameForm(FlaskForm):
+    name = StringField("Class name", validators=[DataRequired("Give the class a name."), Length(max=120)])
+    submit = SubmitField("Rename")
+
+
 class JoinForm(FlaskForm):
     code = StringField("Join code", description="The code your instructor gave you, for example KQX-7HT.",
                        validators=[DataRequired("Type the join code."), Length(max=20)])

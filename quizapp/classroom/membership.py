@@ -22,6 +22,10 @@ class AlreadyTeaching(Exception):
         self.classroom, self.user = classroom, user
 
 
+class LastInstructor(Exception):
+    """A class keeps at least one instructor, so that someone can still read its grades."""
+
+
 class NotAnInstructor(Exception):
     """Only instructor accounts may teach a class."""
 
@@ -119,6 +123,19 @@ def remove_student(session: Session, classroom: Classroom, user_id: int) -> bool
     if membership is None:
         return False
     session.delete(membership)
+    return True
+
+
+def remove_instructor(session: Session, classroom: Classroom, user_id: int) -> bool:
+    """Stop an instructor teaching the class; False if they did not teach it. The last one cannot go."""
+    taught_by = list(session.scalars(select(Membership).where(
+        Membership.classroom_id == classroom.id, Membership.role == INSTRUCTOR)))
+    leaving = next((m for m in taught_by if m.user_id == user_id), None)
+    if leaving is None:
+        return False
+    if len(taught_by) == 1:
+        raise LastInstructor(classroom.id)
+    session.delete(leaving)
     return True
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from quizapp.classroom import bp
 from quizapp.classroom.access import class_taught, teacher_required
 from quizapp.classroom.assignments import student_tasks
-from quizapp.classroom.forms import ActionForm, ClassForm, InstructorForm, JoinForm
+from quizapp.classroom.forms import ActionForm, ClassForm, InstructorForm, JoinForm, RenameForm
 from quizapp.classroom.membership import (
     AlreadyTeaching,
     JoinRefused,
@@ -24,7 +25,7 @@ from quizapp.classroom.membership import (
     remove_student,
 )
 from quizapp.extensions import db
-from quizapp.models import INSTRUCTOR, STUDENT
+from quizapp.models import INSTRUCTOR, STUDENT, Classroom
 from quizapp.models.types import utcnow
 
 
@@ -84,11 +85,16 @@ def join():
 @teacher_required
 def detail(classroom_id: int):
     """A class for its instructors: join code, roster, instructors and assignments."""
-    classroom = class_taught(classroom_id)
+    return detail_page(class_taught(classroom_id))
+
+
+def detail_page(classroom: Classroom, status: int = 200, **forms: FlaskForm) -> tuple[str, int]:
+    """The class page, with the forms given (one sent back with its messages) and fresh ones for the rest."""
+    forms = {"instructor_form": InstructorForm(), "rename_form": RenameForm(obj=classroom), **forms}
     return render_template(
         "classroom/detail.html", classroom=classroom, students=members(db.session, classroom, STUDENT),
-        instructors=members(db.session, classroom, INSTRUCTOR), action=ActionForm(), instructor_form=InstructorForm(),
-    )
+        instructors=members(db.session, classroom, INSTRUCTOR), action=ActionForm(), **forms,
+    ), status
 
 
 @bp.get("/<int:classroom_id>/work")
@@ -159,7 +165,4 @@ def add_teacher(classroom_id: int):
             db.session.commit()
             flash(f"{user.display_name} now teaches this class too.", "success")
             return redirect(url_for("classroom.detail", classroom_id=classroom.id))
-    return render_template(
-        "classroom/detail.html", classroom=classroom, students=members(db.session, classroom, STUDENT),
-        instructors=members(db.session, classroom, INSTRUCTOR), action=ActionForm(), instructor_form=form,
-    ), 422
+    return detail_page(classroom, 422, instructor_form=form)

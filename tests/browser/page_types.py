@@ -84,6 +84,12 @@ def _reset_with_errors(page, site: Site) -> None:
     page.locator(".error-summary").wait_for()
 
 
+def _assignment_page(suffix: str) -> Callable:
+    def open_it(page, site: Site) -> None:
+        page.goto(site.urls["assignment"] + suffix)
+    return open_it
+
+
 # Each page type: who looks at it, and either a path, a key of site.urls, or a function that brings it up.
 PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "home, logged out": ("anonymous", "/"),
@@ -124,6 +130,8 @@ PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "choose a bank": ("instructor", "choose bank"),
     "assignment form": ("instructor", "assignment form"),
     "assignment": ("instructor", "assignment"),
+    "edit an assignment": ("instructor", _assignment_page("/edit")),
+    "delete an assignment": ("instructor", _assignment_page("/delete")),
     "gradebook": ("instructor", "gradebook"),
     "student work": ("instructor", "student work"),
     "attempt": ("instructor", "attempt"),

@@ -1,0 +1,50 @@
+"""A class's name and who teaches it: renaming the class, and an instructor leaving it or being taken off."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
+
+from quizapp.classroom import bp
+from quizapp.classroom.access import class_taught, teacher_required
+from quizapp.classroom.forms import ActionForm, RenameForm
+from quizapp.classroom.membership import LastInstructor, remove_instructor
+from quizapp.classroom.routes import detail_page
+from quizapp.extensions import db
+from quizapp.models import User
+
+
+@bp.post("/<int:classroom_id>/name")
+@teacher_required
+def rename(classroom_id: int):
+    """Give the class another name."""
+    classroom = class_taught(classroom_id)
+    form = RenameForm()
+    if not form.validate_on_submit():
+        return detail_page(classroom, 422, rename_form=form)
+    classroom.name = form.name.data.strip()
+    db.session.commit()
+    flash(f"The class is now called “{classroom.name}”.", "success")
+    return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+
+
+@bp.post("/<int:classroom_id>/instructors/<int:user_id>/remove")
+@teacher_required
+def remove_teacher(classroom_id: int, user_id: int):
+    """Stop an instructor (oneself included) teaching the class, as long as another one still does."""
+    classroom = class_taught(classroom_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    leaving = db.session.get(User, user_id) or abort(404)
+    try:
+        if not remove_instructor(db.session, classroom, user_id):
+            abort(404)
+    except LastInstructor:
+        flash("A class needs at least one instructor: add another before you leave it.", "error")
+        return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+    db.session.commit()
+    if leaving.id == current_user.id:
+        flash(f"You no longer teach “{classroom.name}”.", "success")
+        return redirect(url_for("classroom.index"))
+    flash(f"{leaving.display_name} no longer teaches this class.", "success")
+    return redirect(url_for("classroom.detail", classroom_id=classroom.id))
