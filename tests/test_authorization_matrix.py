@@ -88,6 +88,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("classroom.add_teacher", "POST"): ("/classes/{class_a}/instructors", TEACHER),
     ("classroom.remove_teacher", "POST"): ("/classes/{class_a}/instructors/{instructor}/remove", TEACHER),
     ("classroom.rename", "POST"): ("/classes/{class_a}/name", TEACHER),
+    ("classroom.delete_class_page", "GET"): ("/classes/{class_a}/delete", TEACHER),
+    ("classroom.delete_class_page", "POST"): ("/classes/{class_a}/delete", TEACHER),
     ("classroom.new_assignment", "GET"): ("/classes/{class_a}/assignments/new", TEACHER),
     ("classroom.new_assignment", "POST"): ("/classes/{class_a}/assignments/new", TEACHER),
     ("classroom.assignment_detail", "GET"): ("/classes/{class_a}/assignments/{assignment}", TEACHER),

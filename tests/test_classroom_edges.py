@@ -246,3 +246,23 @@ def test_instructors_leave_or_are_taken_off_but_one_always_stays(app, teaching, 
     assert "at least one instructor" in left.get_data(as_text=True) and other.get(page).status_code == 200
     stranger = make_user()
     assert post_form(other, page, f"{page}/instructors/{stranger.id}/remove", {}).status_code == 404
+
+
+def test_deleting_a_class_asks_first_and_takes_its_assignments_and_attempts(app, teaching, instructor, make_user):
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id).status_code == 302
+    student_client, student = enrolled_client(app, make_user, classroom)
+    start(student_client, db.session.scalar(select(Assignment)))
+    practice = post_form(student_client, "/", f"/quiz/start/{bank_id}", {f"bank{bank_id}-length": "2"})
+    assert practice.status_code == 302
+    url = f"/classes/{classroom.id}/delete"
+    page = " ".join(client.get(url).get_data(as_text=True).split())
+    assert "1 student and 1 assignment, with 1 attempt at them" in page
+    response = post_form(client, url, url, {})
+    assert response.status_code == 302 and response.location.endswith("/classes/")
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Classroom)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+    remaining = db.session.scalars(select(QuizAttempt)).all()
+    assert [(a.user_id, a.assignment_id) for a in remaining] == [(student.id, None)]  # the practice quiz stays
+    assert student_client.get(f"/classes/{classroom.id}/work").status_code == 404

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.codes import new_code, normalise_code
-from quizapp.models import INSTRUCTOR, STUDENT, Classroom, Membership, Role, User
+from quizapp.models import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership, QuizAttempt, Role, User
 
 
 class JoinRefused(Exception):
@@ -152,3 +152,20 @@ def add_instructor(session: Session, classroom: Classroom, email: str) -> User:
     else:
         membership.role = INSTRUCTOR
     return user
+
+
+def class_counts(session: Session, classroom: Classroom) -> dict[str, int]:
+    """What deleting the class would take with it: students, assignments and attempts at them."""
+    attempts = select(func.count()).select_from(QuizAttempt).join(Assignment).where(
+        Assignment.classroom_id == classroom.id)
+    students = select(func.count()).select_from(Membership).where(
+        Membership.classroom_id == classroom.id, Membership.role == STUDENT)
+    return {"students": session.scalar(students), "assignments": len(classroom.assignments),
+            "attempts": session.scalar(attempts)}
+
+
+def delete_class(session: Session, classroom: Classroom) -> None:
+    """Delete a class, its memberships and assignments, and every attempt at them with their answers."""
+    session.execute(delete(QuizAttempt).where(QuizAttempt.assignment_id.in_(
+        select(Assignment.id).where(Assignment.classroom_id == classroom.id))))
+    session.delete(classroom)

@@ -1,14 +1,14 @@
-"""A class's name and who teaches it: renaming the class, and an instructor leaving it or being taken off."""
+"""A class's name, who teaches it, and its end: renaming, an instructor leaving or being taken off, deleting it."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from quizapp.classroom import bp
 from quizapp.classroom.access import class_taught, teacher_required
 from quizapp.classroom.forms import ActionForm, RenameForm
-from quizapp.classroom.membership import LastInstructor, remove_instructor
+from quizapp.classroom.membership import LastInstructor, class_counts, delete_class, remove_instructor
 from quizapp.classroom.routes import detail_page
 from quizapp.extensions import db
 from quizapp.models import User
@@ -48,3 +48,19 @@ def remove_teacher(classroom_id: int, user_id: int):
         return redirect(url_for("classroom.index"))
     flash(f"{leaving.display_name} no longer teaches this class.", "success")
     return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+
+
+@bp.route("/<int:classroom_id>/delete", methods=["GET", "POST"])
+@teacher_required
+def delete_class_page(classroom_id: int):
+    """Ask, then delete a class with its roster, its assignments and every attempt at them."""
+    classroom = class_taught(classroom_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        name = classroom.name
+        delete_class(db.session, classroom)
+        db.session.commit()
+        flash(f"The class “{name}” was deleted, with its assignments and every attempt at them.", "success")
+        return redirect(url_for("classroom.index"))
+    return render_template("classroom/class_delete.html", classroom=classroom, form=form,
+                           **class_counts(db.session, classroom))

@@ -90,6 +90,12 @@ def _assignment_page(suffix: str) -> Callable:
     return open_it
 
 
+def _class_page(suffix: str) -> Callable:
+    def open_it(page, site: Site) -> None:
+        page.goto(site.urls["class"] + suffix)
+    return open_it
+
+
 # Each page type: who looks at it, and either a path, a key of site.urls, or a function that brings it up.
 PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "home, logged out": ("anonymous", "/"),
@@ -132,6 +138,7 @@ PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "assignment": ("instructor", "assignment"),
     "edit an assignment": ("instructor", _assignment_page("/edit")),
     "delete an assignment": ("instructor", _assignment_page("/delete")),
+    "delete a class": ("instructor", _class_page("/delete")),
     "gradebook": ("instructor", "gradebook"),
     "student work": ("instructor", "student work"),
     "attempt": ("instructor", "attempt"),
