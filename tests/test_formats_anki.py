@@ -91,3 +91,13 @@ def test_anki_export_has_headers_and_writes_cloze_as_cloze() -> None:
     conversion = convert_items(read_anki(text).items, "T")
     assert {q["type"] for q in conversion.questions} == {"flashcard", "cloze"}
     assert not conversion.problems
+
+
+@pytest.mark.parametrize(("header", "reader"), [("front,back\n", read_csv), ("front\tback\n", read_csv),
+                                               ("#separator:tab\n", read_anki)])
+def test_quoted_fields_keep_their_line_breaks(header: str, reader) -> None:
+    separator = "," if "," in header else "\t"
+    text = f'{header}"Line one\n\nLine two"{separator}"first\nsecond"\nnext{separator}row\n'
+    questions = convert_items(reader(text).items, "T").questions
+    assert [(q["front"], q["back"]) for q in questions] == [("Line one\n\nLine two", "first\nsecond"),
+                                                           ("next", "row")]

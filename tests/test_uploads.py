@@ -184,3 +184,25 @@ def test_values_longer_than_the_database_holds_are_problems(teacher, change, mes
     response = upload(teacher, "civics.yaml", GOOD_BANK.replace(*change).encode())
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert bank_count() == before
+
+
+def test_a_duplicate_id_names_the_uploaded_file_not_the_servers_folder(teacher):
+    second = GOOD_BANK.split("questions:\n")[1]
+    response = upload(teacher, "dup.yaml", (GOOD_BANK + second).encode())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "first used at dup.yaml:5" in page and "quizapp-upload-" not in page
+
+
+def test_an_aiken_file_is_taken_by_its_extension(teacher):
+    aiken = b"How many deputies sit in the Mazhilis now?\nA. 98\nB. 107\nANSWER: A\n"
+    response = upload(teacher, "week-3.aiken", aiken)
+    assert response.status_code == 302
+    assert db.session.scalar(select(Bank).where(Bank.slug == "week-3")) is not None
+
+
+def test_uploading_a_published_bank_again_says_the_changes_are_live(teacher):
+    bank_url = upload(teacher, "civics.yaml", GOOD_BANK.encode()).location
+    post_form(teacher, bank_url, bank_url.replace("/preview", "/publish"), {"visibility": "public"})
+    again = upload(teacher, "civics.yaml", GOOD_BANK.replace("reduced?", "cut?").encode())
+    page = teacher.get(again.location).get_data(as_text=True)
+    assert "It is published: students see the changes now." in page and "then publish it" not in page

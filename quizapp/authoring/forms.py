@@ -21,8 +21,9 @@ class UploadForm(FlaskForm):
     file = FileField("Bank file", description="Up to 5 MB: .yaml, .yml, .zip, or a GIFT, Aiken, Moodle XML, "
                                               "Anki or CSV export.",
                      validators=[FileRequired("Choose a file to upload."),
-                                 FileAllowed(["yaml", "yml", "zip", "gift", "txt", "xml", "csv", "tsv"],
-                                             "Upload a .yaml, .yml, .zip, .gift, .txt, .xml, .csv or .tsv file.")])
+                                 FileAllowed(["yaml", "yml", "zip", "gift", "aiken", "txt", "xml", "csv", "tsv"],
+                                             "Upload a .yaml, .yml, .zip, .gift, .aiken, .txt, .xml, .csv or .tsv "
+                                             "file.")])
     format = SelectField("Format", choices=FORMATS, default="")
     submit = SubmitField("Upload and check")
 

@@ -46,7 +46,9 @@ def upload():
         else:
             if outcome.ok:
                 bank = outcome.banks[0]
-                flash(f"“{bank.title}” checked and loaded ({outcome.report}). Preview it, then publish it.", "success")
+                after = ("It is published: students see the changes now." if bank.is_published
+                         else "Preview it, then publish it.")
+                flash(f"“{bank.title}” checked and loaded ({outcome.report}). {after}", "success")
                 for note in outcome.skipped:
                     flash(f"Not converted: {note}", "info")
                 return redirect(url_for("authoring.preview", bank_id=bank.id))

@@ -134,10 +134,13 @@ def _member_path(name: str, folder: Path) -> Path | None:
 
 
 def _relative(problem: Problem, folder: Path) -> Problem:
+    """The problem with the upload's temporary folder left out of its path and its message: the uploader
+    knows the files by their own names, and the server's paths are none of their business."""
+    path, message = problem.path, problem.message
     for prefix in (str(folder.resolve()) + "/", str(folder) + "/"):
-        if problem.path.startswith(prefix):
-            return Problem(problem.path[len(prefix):], problem.line, problem.message)
-    return problem
+        path = path.removeprefix(prefix)
+        message = message.replace(prefix, "")
+    return Problem(path, problem.line, message)
 
 
 def _foreign_slugs(session: Session, result: CheckResult, owner: User, folder: Path) -> list[Problem]:

@@ -9,6 +9,7 @@ field holds `{{c1::...}}`) becomes a cloze item; any other note a flashcard.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -134,7 +135,8 @@ def _guess_separator(body: str) -> str:
 
 def _rows(body: str, separator: str, offset: int) -> list[tuple[int, list[str]]]:
     """Each non-empty row with the line it starts on (quoted fields may run over several lines)."""
-    reader = csv.reader(body.split("\n"), delimiter=separator, quotechar='"', strict=False)
+    # Read as a file with its own line ends, so that a quoted field keeps the line breaks it spans.
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=separator, quotechar='"', strict=False)
     rows: list[tuple[int, list[str]]] = []
     line = 1
     try:
