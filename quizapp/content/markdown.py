@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 import nh3
@@ -33,9 +34,15 @@ def render_inline(text: str) -> Markup:
     return Markup(_clean(html, _INLINE_TAGS))
 
 
-def _clean(html: str, tags: set[str]) -> str:
+@lru_cache(maxsize=4096)
+def plain_text(text: str) -> str:
+    """Inline Markdown as the words it shows, without its markup: for tables, exports and JSON fields."""
+    return html.unescape(nh3.clean(_md.renderInline(text or ""), tags=set()))
+
+
+def _clean(markup: str, tags: set[str]) -> str:
     return nh3.clean(
-        html,
+        markup,
         tags=tags,
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

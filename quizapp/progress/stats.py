@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, or_, se
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.banks.schema import CLOZE_BLANK
+from quizapp.content.markdown import plain_text
 from quizapp.models import Assignment, Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import GRACE, feedback_visible
@@ -133,5 +134,5 @@ def most_missed(session: Session, user_id: int, limit: int = 10) -> list[MissedQ
 def question_text(data: dict) -> str:
     """The words a question is asked with, whatever its type (cloze blanks without their answers)."""
     if "text" in data:
-        return CLOZE_BLANK.sub("_____", data["text"])
-    return data.get("prompt") or data.get("front") or ""
+        return CLOZE_BLANK.sub("_____", plain_text(data["text"]))
+    return plain_text(data.get("prompt") or data.get("front") or "")

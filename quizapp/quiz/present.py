@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from quizapp.banks.schema import CLOZE_BLANK
-from quizapp.content.markdown import render_inline, render_markdown
+from quizapp.content.markdown import plain_text, render_inline, render_markdown
 from quizapp.content.passages import Paragraph, passage_in_context
 from quizapp.grading.registry import Grade
 from quizapp.models import QuestionRevision, SourceDocument
@@ -30,7 +30,7 @@ def format_number(value: float) -> str:
 def correct_answer(qtype: str, data: dict[str, Any]) -> str:
     """The right answer as plain text."""
     if qtype in ("single_choice", "multiple_response"):
-        return "; ".join(data["choices"][i]["text"] for i in data["correct"])
+        return "; ".join(plain_text(data["choices"][i]["text"]) for i in data["correct"])
     if qtype == "true_false":
         return "True" if data["answer"] else "False"
     if qtype == "numeric":
@@ -43,7 +43,7 @@ def correct_answer(qtype: str, data: dict[str, Any]) -> str:
         return data["answers"][0]
     if qtype == "cloze":
         return " / ".join(blank[0] for blank in data["blanks"])
-    return data.get("back", "")
+    return plain_text(data.get("back", ""))
 
 
 def given_answer_text(qtype: str, data: dict[str, Any], given: Any) -> str:
@@ -51,9 +51,9 @@ def given_answer_text(qtype: str, data: dict[str, Any], given: Any) -> str:
     if given is None:
         return "—"
     if qtype == "single_choice":
-        return data["choices"][given]["text"]
+        return plain_text(data["choices"][given]["text"])
     if qtype == "multiple_response":
-        return "; ".join(data["choices"][i]["text"] for i in given) or "(nothing chosen)"
+        return "; ".join(plain_text(data["choices"][i]["text"]) for i in given) or "(nothing chosen)"
     if qtype == "true_false":
         return "True" if given else "False"
     if qtype == "cloze":
