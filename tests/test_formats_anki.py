@@ -101,3 +101,21 @@ def test_quoted_fields_keep_their_line_breaks(header: str, reader) -> None:
     questions = convert_items(reader(text).items, "T").questions
     assert [(q["front"], q["back"]) for q in questions] == [("Line one\n\nLine two", "first\nsecond"),
                                                            ("next", "row")]
+
+
+def test_ids_of_other_scripts_are_transliterated_and_stay_put_when_a_row_is_added() -> None:
+    from quizapp.formats.service import import_text
+
+    rows = "Сәлем,Hello\nРахмет,Thank you\nҚазақстан has two chambers,Yes\n"
+    first = [q["id"] for q in import_text(rows, "csv", "words", "Words").questions]
+    assert first == ["salem", "rakhmet", "qazaqstan-has-two-chambers"]
+    again = [q["id"] for q in import_text("Жоқ,No\n" + rows, "csv", "words", "Words").questions]
+    assert again == ["zhoq", *first]
+
+
+def test_a_value_used_twice_is_written_out_twice() -> None:
+    from quizapp.formats.service import bank_yaml, import_text
+
+    gift = "::m:: Match the capitals {=Kazakhstan -> Astana =France -> Paris =Japan -> Tokyo}\n"
+    text = bank_yaml(import_text(gift, "gift", "caps", "Caps"), "caps.gift", "gift")
+    assert "&id" not in text and "*id" not in text

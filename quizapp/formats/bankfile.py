@@ -15,6 +15,10 @@ QUESTIONS_FILE = "questions.yaml"
 class _BankDumper(yaml.SafeDumper):
     """Block style throughout; text with line breaks as literal blocks."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        """Write a value used twice out twice: an anchor would tie together questions edited apart."""
+        return True
+
 
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Text over several lines reads best as a literal block; PyYAML quotes it instead where a block cannot hold it.

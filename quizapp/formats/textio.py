@@ -12,6 +12,7 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+from anyascii import anyascii
 from markdown_it import MarkdownIt
 
 from quizapp.content.markdown import render_markdown
@@ -93,9 +94,9 @@ def markdown_to_html(markdown: str) -> str:
 
 
 def slug(text: str, limit: int = 60) -> str:
-    """An id-safe slug: lower-case ASCII letters, digits and hyphens (empty if nothing is left)."""
-    folded = unicodedata.normalize("NFKD", text)
-    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    """An id-safe slug: lower-case ASCII letters, digits and hyphens (empty if nothing is left). Other scripts
+    are transliterated (Сәлем -> salem), so that a Kazakh or Russian item keeps an id of its own words."""
+    ascii_text = anyascii(unicodedata.normalize("NFC", text)).lower()
     words = re.sub(r"[^a-z0-9]+", " ", ascii_text).split()
     result = ""
     for word in words:
