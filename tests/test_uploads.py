@@ -206,3 +206,17 @@ def test_uploading_a_published_bank_again_says_the_changes_are_live(teacher):
     again = upload(teacher, "civics.yaml", GOOD_BANK.replace("reduced?", "cut?").encode())
     page = teacher.get(again.location).get_data(as_text=True)
     assert "It is published: students see the changes now." in page and "then publish it" not in page
+
+
+@pytest.mark.parametrize("kind", ["gift", "yaml"])
+def test_more_questions_than_an_upload_takes_are_refused_at_once(teacher, kind, monkeypatch):
+    monkeypatch.setattr("quizapp.authoring.uploads.MAX_QUESTIONS", 3)
+    before = bank_count()
+    if kind == "gift":
+        data = "\n\n".join(f"::q{i}:: Question {i}? {{=yes ~no}}" for i in range(4))
+    else:
+        entry = GOOD_BANK.split("questions:\n")[1]
+        data = GOOD_BANK + "".join(entry.replace("id: seats", f"id: seats-{i}") for i in range(3))
+    response = upload(teacher, f"many.{kind}", data.encode())
+    assert response.status_code == 422 and "at most 3 can be uploaded at once" in response.get_data(as_text=True)
+    assert bank_count() == before

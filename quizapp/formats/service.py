@@ -92,14 +92,15 @@ def bank_yaml(imported: Imported, source: str, fmt: str, documents: dict[str, An
     return text
 
 
-def convert_upload(filename: str, data: bytes, fmt: str | None = None,
-                   documents: dict[str, Any] | None = None) -> tuple[str, list[Problem]]:
+def convert_upload(filename: str, data: bytes, fmt: str | None = None, documents: dict[str, Any] | None = None,
+                   max_questions: int | None = None) -> tuple[str, list[Problem]]:
     """Convert an uploaded file into the YAML text of a single-file bank, and the problems by line.
 
     fmt is one of IMPORT_FORMATS (guessed from the file name when None). The
     bank's id and title come from the file name, and it declares
     `sources: optional`. Raises FormatError when the file cannot be read at
-    all or when none of its items could be converted.
+    all, when none of its items could be converted, or when it holds more than
+    max_questions (checked before the slow part: writing and checking the YAML).
     """
     fmt = fmt or guess_format(filename)
     if fmt is None:
@@ -109,6 +110,9 @@ def convert_upload(filename: str, data: bytes, fmt: str | None = None,
     if not imported.questions:
         reasons = "; ".join(str(problem) for problem in imported.problems[:5]) or "the file holds no questions"
         raise FormatError(f"no question could be converted ({reasons})")
+    if max_questions is not None and len(imported.questions) > max_questions:
+        raise FormatError(f"it holds {len(imported.questions):,} questions; at most {max_questions:,} can be "
+                          "uploaded at once, so split it into several files")
     return bank_yaml(imported, filename, fmt, documents), imported.problems
 
 
