@@ -122,3 +122,17 @@ def test_cli_load_real_banks(runner):
     result = runner.invoke(args=["questions", "load"])
     assert result.exit_code == 0, result.output
     assert "Loaded 2 bank(s)" in result.output
+
+
+def test_loading_files_never_takes_over_an_uploaded_bank(runner, bank_dir, instructor):
+    from quizapp.authoring.uploads import load_upload
+
+    slug = check_paths([bank_dir], QUESTIONS).banks[0].slug
+    upload = f"bank: {{id: {slug}, title: Mine, sources: optional}}\nquestions:\n" \
+             "  - {id: q1, type: true_false, prompt: 'Is it mine?', answer: true, topic: T, difficulty: recall}\n"
+    assert load_upload(db.session, instructor, "mine.yaml", upload.encode(), QUESTIONS).ok
+    result = runner.invoke(args=["questions", "load", str(bank_dir)])
+    assert result.exit_code == 1 and f"Bank id(s) {slug} belong to banks an instructor uploaded" in result.output
+    db.session.expire_all()
+    mine = db.session.scalar(select(Bank).where(Bank.slug == slug))
+    assert mine.title == "Mine" and mine.owner_id == instructor.id and count(Question) == 1

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from quizapp.banks.checker import check_paths
-from quizapp.banks.loader import load_banks
+from quizapp.banks.loader import BanksOwnedElsewhere, load_banks
 from quizapp.extensions import db
 
 questions_cli = AppGroup("questions", help="Check and load the question banks.")
@@ -42,5 +42,10 @@ def load_command(paths: tuple[Path, ...]) -> None:
     if not result.ok:
         click.echo(f"{len(result.problems)} problem(s) found; nothing was loaded.", err=True)
         raise SystemExit(1)
-    report = load_banks(db.session, result)
+    try:
+        report = load_banks(db.session, result)
+    except BanksOwnedElsewhere as clash:
+        click.echo(f"Bank id(s) {', '.join(clash.slugs)} belong to banks an instructor uploaded; give the bank "
+                   "file another id. Nothing was loaded.", err=True)
+        raise SystemExit(1) from None
     click.echo(f"Loaded {len(result.banks)} bank(s): {report}.")

@@ -21,6 +21,15 @@ class InvalidBanks(Exception):
         self.result = result
 
 
+class BanksOwnedElsewhere(Exception):
+    """Raised instead of loading when a bank id is already a bank of someone else (an instructor's upload,
+    or a bank from the files when uploading): loading would retire and rewrite their questions."""
+
+    def __init__(self, slugs: list[str]) -> None:
+        super().__init__(", ".join(slugs))
+        self.slugs = slugs
+
+
 @dataclass
 class LoadReport:
     created: int = 0
@@ -40,6 +49,10 @@ def load_banks(session: Session, result: CheckResult, owner_id: int | None = Non
     A bank created with `publish_new` False stays private and unpublished until its owner publishes it."""
     if not result.ok:
         raise InvalidBanks(result)
+    slugs = [parsed.slug for parsed in result.banks]
+    owned = session.execute(select(Bank.slug, Bank.owner_id).where(Bank.slug.in_(slugs))).all()
+    if clashes := sorted(slug for slug, owner in owned if owner != owner_id):
+        raise BanksOwnedElsewhere(clashes)
     report = LoadReport()
     try:
         for document in result.documents.values():
