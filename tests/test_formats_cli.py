@@ -17,6 +17,7 @@ from tests.formats_helpers import SHARED
 from tests.test_quiz_flow import right_answer_form, start
 
 GIFT = "$CATEGORY: $course$/top/Physics\n\n::g::Gravity pulls down. {T####Newton.}\n\nEssay? {}\n\nBroken {=a\n"
+READABLE_GIFT = GIFT.removesuffix("Broken {=a\n")
 SAMPLES = {
     "gift": GIFT,
     "aiken": "Which is red?\nA) Rose\nB) Sky\nANSWER: A\n\nA) orphan\n",
@@ -109,13 +110,21 @@ def test_export_to_stdout_and_errors(runner, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("filename", "fmt"), [("q.gift", None), ("quiz.xml", None), ("cards.txt", "anki")])
 def test_convert_upload_gives_bank_yaml_and_problems(tmp_path: Path, filename: str, fmt: str | None) -> None:
-    data = {"q.gift": GIFT, "quiz.xml": SAMPLES["moodlexml"], "cards.txt": SAMPLES["anki"]}[filename]
+    data = {"q.gift": READABLE_GIFT, "quiz.xml": SAMPLES["moodlexml"], "cards.txt": SAMPLES["anki"]}[filename]
     text, problems = convert_upload(filename, data.encode("utf-8"), fmt)
     path = tmp_path / "upload.yaml"
     path.write_text(text, encoding="utf-8")
     checked = check_paths([path], QUESTIONS)
     assert checked.ok, checked.problems
     assert all(problem.line >= 1 and problem.reason for problem in problems)
+
+
+@pytest.mark.parametrize(("fmt", "data", "line"), [
+    ("gift", GIFT, 7), ("aiken", SAMPLES["aiken"], 6), ("csv", "front,back\nQ,A\nlonely\n", 3),
+])
+def test_an_upload_with_an_item_that_cannot_be_read_is_refused_whole(fmt: str, data: str, line: int) -> None:
+    with pytest.raises(FormatError, match=rf"1 item\(s\) cannot be read \(line {line}: .*nothing was loaded"):
+        convert_upload(f"broken.{fmt}", data.encode(), fmt)
 
 
 def test_convert_upload_errors() -> None:
@@ -140,7 +149,7 @@ def test_sources_optional_only_when_the_bank_says_so(tmp_path: Path) -> None:
 
 
 def test_source_less_question_has_feedback_without_a_passage(logged_in, tmp_path: Path) -> None:
-    text, _ = convert_upload("physics.gift", GIFT.encode(), "gift")
+    text, _ = convert_upload("physics.gift", READABLE_GIFT.encode(), "gift")
     path = tmp_path / "physics.yaml"
     path.write_text(text, encoding="utf-8")
     result = check_paths([path], QUESTIONS)

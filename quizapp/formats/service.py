@@ -42,6 +42,9 @@ class Imported:
     questions: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     items: int = 0
+    # Items the reader could not make out at all (broken syntax, a row without its answer): a file with any
+    # is refused whole, where items of kinds we do not hold are only left out and noted.
+    unreadable: list[Problem] = field(default_factory=list)
 
     def header(self, source: str, fmt: str) -> str:
         """Comment lines for the top of the bank file: where it came from and each problem."""
@@ -75,7 +78,7 @@ def import_text(text: str, fmt: str, bank_id: str, title: str, documents: dict[s
     conversion = convert_items(parsed.items, title, documents)
     problems = sorted(parsed.problems + conversion.problems, key=lambda problem: problem.line)
     return Imported(bank_metadata(bank_id, title, description), conversion.questions, problems,
-                    len(parsed.questions) + sum(1 for p in parsed.problems if p.skipped))
+                    len(parsed.questions) + sum(1 for p in parsed.problems if p.skipped), list(parsed.problems))
 
 
 def bank_yaml(imported: Imported, source: str, fmt: str, documents: dict[str, Any] | None = None) -> str:
@@ -107,6 +110,11 @@ def convert_upload(filename: str, data: bytes, fmt: str | None = None, documents
         raise FormatError(f"cannot tell the format of {filename!r}; choose one of: {', '.join(IMPORT_FORMATS)}")
     stem = Path(filename).stem or "imported"
     imported = import_text(decode(data, filename), fmt, slug(stem) or "imported", stem, documents)
+    if imported.unreadable:
+        shown = "; ".join(str(problem) for problem in imported.unreadable[:5])
+        more = f" and {len(imported.unreadable) - 5} more" if len(imported.unreadable) > 5 else ""
+        raise FormatError(f"{len(imported.unreadable)} item(s) cannot be read ({shown}{more}); fix them and "
+                          "upload the file again: nothing was loaded")
     if not imported.questions:
         reasons = "; ".join(str(problem) for problem in imported.problems[:5]) or "the file holds no questions"
         raise FormatError(f"no question could be converted ({reasons})")
