@@ -32,10 +32,10 @@ questions:
 BROKEN_BANK = GOOD_BANK.replace('answer: "98"', 'answer: "99"')
 
 
-def upload(client, filename: str, data: bytes):
+def upload(client, filename: str, data: bytes, **fields: str):
     page = client.get("/banks/upload").get_data(as_text=True)
-    return client.post("/banks/upload", data={"csrf_token": csrf_from(page), "file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post("/banks/upload", data={"csrf_token": csrf_from(page), "file": (io.BytesIO(data), filename),
+                                              **fields}, content_type="multipart/form-data")
 
 
 def zipped(entries: dict[str, bytes]) -> bytes:
@@ -203,7 +203,7 @@ def test_an_aiken_file_is_taken_by_its_extension(teacher):
 def test_uploading_a_published_bank_again_says_the_changes_are_live(teacher):
     bank_url = upload(teacher, "civics.yaml", GOOD_BANK.encode()).location
     post_form(teacher, bank_url, bank_url.replace("/preview", "/publish"), {"visibility": "public"})
-    again = upload(teacher, "civics.yaml", GOOD_BANK.replace("reduced?", "cut?").encode())
+    again = upload(teacher, "civics.yaml", GOOD_BANK.replace("reduced?", "cut?").encode(), replace="y")
     page = teacher.get(again.location).get_data(as_text=True)
     assert "It is published: students see the changes now." in page and "then publish it" not in page
 
@@ -220,3 +220,17 @@ def test_more_questions_than_an_upload_takes_are_refused_at_once(teacher, kind, 
     response = upload(teacher, f"many.{kind}", data.encode())
     assert response.status_code == 422 and "at most 3 can be uploaded at once" in response.get_data(as_text=True)
     assert bank_count() == before
+
+
+def test_an_upload_with_the_id_of_ones_own_bank_updates_it_only_when_asked(teacher):
+    first = "::a:: Is the Mazhilis the lower house? {T}\n\n::b:: Was the referendum in June? {T}\n"
+    assert upload(teacher, "week.gift", first.encode()).status_code == 302
+    refused = upload(teacher, "week.csv", b"front,back\nMazhilis,The lower house\n")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "you already have a bank with the id &#39;week&#39;" in page
+    bank = db.session.scalar(select(Bank).where(Bank.slug == "week"))
+    active = select(func.count()).select_from(Question).where(Question.bank_id == bank.id,
+                                                              Question.retired_at.is_(None))
+    assert db.session.scalar(active) == 2
+    assert upload(teacher, "week.csv", b"front,back\nMazhilis,The lower house\n", replace="y").status_code == 302
+    assert db.session.scalar(active) == 1

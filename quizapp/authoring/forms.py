@@ -25,6 +25,9 @@ class UploadForm(FlaskForm):
                                              "Upload a .yaml, .yml, .zip, .gift, .aiken, .txt, .xml, .csv or .tsv "
                                              "file.")])
     format = SelectField("Format", choices=FORMATS, default="")
+    replace = BooleanField("Update my bank with the same id",
+                           description="Its questions become this file's: those the file no longer holds are "
+                                       "retired. Students keep what they answered.")
     submit = SubmitField("Upload and check")
 
 

@@ -40,7 +40,8 @@ def upload():
         storage = form.file.data
         try:
             outcome = load_upload(db.session, current_user, storage.filename or "", storage.read(),
-                                  Path(current_app.config["QUESTIONS_DIR"]), form.format.data or None)
+                                  Path(current_app.config["QUESTIONS_DIR"]), form.format.data or None,
+                                  replace=form.replace.data)
         except UploadRefused as refusal:
             form.file.errors.append(str(refusal))
         else:

@@ -50,7 +50,7 @@ class UploadOutcome:
 
 
 def load_upload(session: Session, owner: User, filename: str, data: bytes, questions_dir: Path,
-                fmt: str | None = None) -> UploadOutcome:
+                fmt: str | None = None, replace: bool = True) -> UploadOutcome:
     """Unpack (or convert, for GIFT, Aiken, Moodle XML, Anki and CSV), check and load an uploaded bank for
     `owner`; on any problem nothing is loaded."""
     folder = Path(tempfile.mkdtemp(prefix="quizapp-upload-"))
@@ -72,6 +72,8 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         if not result.banks and not outcome.problems:
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
         outcome.problems += _foreign_slugs(session, result, owner, folder)
+        if not replace and not outcome.problems:
+            outcome.problems += _own_slugs(session, result, owner, folder)
         if outcome.problems:
             return outcome
         outcome.report = load_banks(session, result, owner_id=owner.id, publish_new=False)
@@ -158,6 +160,20 @@ def _relative(problem: Problem, folder: Path) -> Problem:
         path = path.removeprefix(prefix)
         message = message.replace(prefix, "")
     return Problem(path, problem.line, message)
+
+
+def _own_slugs(session: Session, result: CheckResult, owner: User, folder: Path) -> list[Problem]:
+    """The owner's banks the upload would update, when they did not say it should: a file named like an
+    earlier one (the id of a converted file comes from its name) would otherwise retire that bank's questions."""
+    problems = []
+    for parsed in result.banks:
+        existing = session.scalar(select(Bank).where(Bank.slug == parsed.slug, Bank.owner_id == owner.id))
+        if existing is not None:
+            message = (f"you already have a bank with the id '{parsed.slug}' (“{existing.title}”): tick “Update "
+                       "my bank with the same id” to replace its questions with this file's, or give the file "
+                       "another name (or the bank another id) to make a new bank")
+            problems.append(_relative(Problem(parsed.origin, 1, message), folder))
+    return problems
 
 
 def _foreign_slugs(session: Session, result: CheckResult, owner: User, folder: Path) -> list[Problem]:
