@@ -106,3 +106,12 @@ def test_round_trip_of_our_banks_through_gift() -> None:
         assert back[question.key].data["sources"] == question.data["sources"]
         if question.data.get("unit"):
             assert any(question.key in note and "unit" in note for note in notes)
+
+
+@pytest.mark.parametrize("answer", ["10% of GDP", "%50% of GDP"])
+def test_a_choice_that_begins_like_a_weight_survives_the_round_trip(answer: str) -> None:
+    choices = [Answer(Text("%50% of GDP", "markdown"), 1.0 if answer.startswith("%") else 0.0),
+               Answer(Text("10% of GDP", "markdown"), 0.0 if answer.startswith("%") else 1.0)]
+    item = Item("multichoice", 1, name="p", text=Text("Which figure?", "markdown"), answers=choices, single=True)
+    (back,) = read_gift(write_gift([item])).items
+    assert [(a.text.text, a.fraction) for a in back.answers] == [(a.text.text, a.fraction) for a in choices]

@@ -136,3 +136,12 @@ def test_loading_files_never_takes_over_an_uploaded_bank(runner, bank_dir, instr
     db.session.expire_all()
     mine = db.session.scalar(select(Bank).where(Bank.slug == slug))
     assert mine.title == "Mine" and mine.owner_id == instructor.id and count(Question) == 1
+
+
+@pytest.mark.parametrize("command", ["check", "load"])
+@pytest.mark.parametrize("content", ["", "\ufeff", "# only a comment\n"])
+def test_a_named_file_without_a_bank_is_an_error(runner, tmp_path, command, content):
+    path = tmp_path / "empty.yaml"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(args=["questions", command, str(path)])
+    assert result.exit_code == 1 and "No bank found in" in result.output

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from quizapp.banks.checker import check_paths
+from quizapp.banks.checker import CheckResult, check_paths
 from quizapp.banks.loader import BanksOwnedElsewhere, load_banks
 from quizapp.extensions import db
 
@@ -17,6 +17,14 @@ questions_cli = AppGroup("questions", help="Check and load the question banks.")
 
 def _questions_dir() -> Path:
     return Path(current_app.config["QUESTIONS_DIR"])
+
+
+def _refuse_no_bank(result: CheckResult, paths: tuple[Path, ...]) -> None:
+    """A path named on the command line that holds no bank is a mistake (an empty file, a wrong folder)."""
+    if paths and not result.banks:
+        click.echo(f"No bank found in {', '.join(map(str, paths))}: a bank needs bank.yaml, or a 'bank:' mapping "
+                   "at the top of its file.", err=True)
+        raise SystemExit(1)
 
 
 @questions_cli.command("check")
@@ -29,6 +37,7 @@ def check_command(paths: tuple[Path, ...]) -> None:
     if not result.ok:
         click.echo(f"{len(result.problems)} problem(s) found.", err=True)
         raise SystemExit(1)
+    _refuse_no_bank(result, paths)
     click.echo(result.summary())
 
 
@@ -42,6 +51,7 @@ def load_command(paths: tuple[Path, ...]) -> None:
     if not result.ok:
         click.echo(f"{len(result.problems)} problem(s) found; nothing was loaded.", err=True)
         raise SystemExit(1)
+    _refuse_no_bank(result, paths)
     try:
         report = load_banks(db.session, result)
     except BanksOwnedElsewhere as clash:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from quizapp.formats.model import Answer, Item, Text
 
 _RESERVED = str.maketrans({"\\": "\\\\", "#": "\\#", "=": "\\=", "~": "\\~", "{": "\\{", "}": "\\}",
                            ":": "\\:", "\n": "\\n", "\r": ""})
+
+
+_LEADING_WEIGHT = re.compile(r"%-?[0-9.]+%")
 
 
 def escape(text: str) -> str:
@@ -75,8 +80,12 @@ def _multichoice(item: Item, answer: Answer) -> str:
         mark = "~"
     else:
         mark = f"~%{number(answer.fraction * 100)}%"
+    text = _text(answer.text, item.text.format)
+    if mark == "~" and _LEADING_WEIGHT.match(text):
+        # After ~ a choice that begins like a weight ("%50% of GDP") would be read as one: write its own first.
+        mark = "~%0%"
     feedback = f"#{_text(answer.feedback, item.text.format)}" if answer.feedback.text else ""
-    return f"\t{mark}{_text(answer.text, item.text.format)}{feedback}\n"
+    return f"\t{mark}{text}{feedback}\n"
 
 
 def _shortanswer(item: Item, answer: Answer) -> str:
