@@ -234,3 +234,27 @@ def test_an_upload_with_the_id_of_ones_own_bank_updates_it_only_when_asked(teach
     assert db.session.scalar(active) == 2
     assert upload(teacher, "week.csv", b"front,back\nMazhilis,The lower house\n", replace="y").status_code == 302
     assert db.session.scalar(active) == 1
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodlexml", "aiken", "anki", "csv"])
+def test_an_uploaded_bank_downloads_in_other_formats_and_comes_back(teacher, fmt):
+    from quizapp.formats.service import import_text
+
+    bank_url = upload(teacher, "civics.yaml", GOOD_BANK.encode()).location
+    assert f"/export/{fmt}" in teacher.get(bank_url).get_data(as_text=True)
+    response = teacher.get(bank_url.replace("/preview", f"/export/{fmt}"))
+    assert response.status_code == 200 and "attachment; filename=\"civics-extra." in response.headers[
+        "Content-Disposition"]
+    back = import_text(response.get_data(as_text=True), fmt, "back", "Back").questions
+    shown = " ".join(str(q.get("prompt") or q.get("front")) for q in back)
+    assert len(back) == 1 and "To how many deputies" in shown
+
+
+def test_a_format_that_holds_none_of_the_questions_says_so(teacher):
+    cards = GOOD_BANK.replace("type: single_choice", "type: flashcard").replace(
+        'prompt: To how many deputies was the Mazhilis reduced?\n    choices: ["98", "107"]\n    answer: "98"',
+        "front: Mazhilis seats\n    back: '98'")
+    bank_url = upload(teacher, "civics.yaml", cards.encode()).location
+    response = teacher.get(bank_url.replace("/preview", "/export/aiken"), follow_redirects=True)
+    assert "cannot be written as Aiken" in response.get_data(as_text=True)
+    assert teacher.get(bank_url.replace("/preview", "/export/docx")).status_code == 404

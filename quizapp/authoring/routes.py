@@ -9,10 +9,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from quizapp.authoring import bp
+from quizapp.authoring.export import DOWNLOADS, MEDIA_TYPES, stored_bank
 from quizapp.authoring.forms import PublishForm, UnpublishForm, UploadForm
 from quizapp.authoring.uploads import UploadRefused, load_upload
 from quizapp.classroom.access import teacher_required
+from quizapp.content.documents import load_catalogue
 from quizapp.extensions import db
+from quizapp.formats.model import FormatError
+from quizapp.formats.service import export_bank
 from quizapp.models import Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
 from quizapp.quiz.present import preview_context
@@ -73,7 +77,7 @@ def preview(bank_id: int):
     return render_template("authoring/preview.html", bank=bank, previews=previews,
                            publish_form=PublishForm(visibility="public" if bank.is_public else "classes",
                                                     practice_open=bank.practice_open),
-                           unpublish_form=UnpublishForm())
+                           unpublish_form=UnpublishForm(), downloads=DOWNLOADS)
 
 
 @bp.post("/<int:bank_id>/publish")
@@ -103,6 +107,24 @@ def unpublish(bank_id: int):
         db.session.commit()
         flash(f"“{bank.title}” is no longer published; existing assignments keep working.", "success")
     return redirect(url_for("authoring.preview", bank_id=bank.id))
+
+
+@bp.get("/<int:bank_id>/export/<fmt>")
+@teacher_required
+def export(bank_id: int, fmt: str):
+    """Download one's uploaded bank in another tool's format (what the format cannot hold is left out)."""
+    bank = _own_bank(bank_id)
+    if fmt not in DOWNLOADS:
+        abort(404)
+    try:
+        text, _notes = export_bank(stored_bank(db.session, bank), fmt,
+                                   load_catalogue(Path(current_app.config["QUESTIONS_DIR"]) / "sources"))
+    except FormatError as error:
+        flash(f"“{bank.title}” cannot be written as {DOWNLOADS[fmt][0]}: {error}.", "error")
+        return redirect(url_for("authoring.preview", bank_id=bank.id))
+    filename = f"{bank.slug}.{DOWNLOADS[fmt][1]}"
+    return current_app.response_class(text.encode("utf-8"), content_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8",
+                                      headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _own_bank(bank_id: int) -> Bank:
