@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -35,6 +36,8 @@ class Defaults:
     PROXY_HOPS = 0
     # Rate-limit counters; shared storage (REDIS_URL) is needed once several app servers run.
     RATELIMIT_STORAGE_URI = "memory://"
+    # When Redis does not answer, each worker counts on its own until it does again: logins go on.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     # Failed logins per client address (successful ones do not count); high, because a whole school may
@@ -79,9 +82,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     if app.config.get("DATABASE_URL") and not (overrides or {}).get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
-    app.config.setdefault(
-        "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'quizapp.sqlite3'}"
-    )
+    if "SQLALCHEMY_DATABASE_URI" not in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'quizapp.sqlite3'}"
+        # The default database lives in the instance folder, which a fresh checkout does not have yet.
+        with contextlib.suppress(OSError):
+            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A database file cannot drop a connection the way a server can, so checking each one before use would
         # only add a query to every request.

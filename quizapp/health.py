@@ -1,29 +1,49 @@
-"""`/healthz`: whether the database answers and its schema is at the newest migration, for load balancers."""
+"""`/healthz`: whether the database answers, can be written and has the schema this code needs, for load balancers
+and monitors; and whether the shared login-limit counters (Redis) answer."""
 
 from __future__ import annotations
 
+import os
 from functools import cache
+from pathlib import Path
 
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from quizapp.extensions import db
+from quizapp.extensions import db, limiter
 
 bp = Blueprint("health", __name__)
 
 
 @cache
-def migration_heads(directory: str) -> frozenset[str]:
-    """The head revisions of the migrations folder; it does not change while the app runs."""
-    return frozenset(ScriptDirectory(directory).get_heads())
+def known_revisions(directory: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The head revisions of the migrations folder, and every revision in it; neither changes while the app runs."""
+    script = ScriptDirectory(directory)
+    return frozenset(script.get_heads()), frozenset(rev.revision for rev in script.walk_revisions())
+
+
+def migration_state(current: frozenset[str], heads: frozenset[str], known: frozenset[str]) -> str:
+    """current, outdated (this code needs migrations the database lacks) or newer (the database was upgraded
+    for newer code, as in a rolling upgrade before this server is reloaded: this code still runs on it)."""
+    if current == heads:
+        return "current"
+    return "newer" if current and not current <= known else "outdated"
+
+
+def sqlite_writable(url: str) -> bool:
+    """Whether a SQLite database file and its folder (for the WAL files) can be written; True for servers."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return True
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the database answers and is migrated to head, 503 otherwise; no details of errors."""
-    expected = migration_heads(current_app.extensions["migrate"].directory)
+    """200 when the database answers, can be written and has the schema this code needs; 503 otherwise."""
+    heads, known = known_revisions(current_app.extensions["migrate"].directory)
     try:
         with db.engine.connect() as connection:
             current = frozenset(MigrationContext.configure(connection).get_current_heads())
@@ -31,7 +51,13 @@ def healthz():
         # The reason goes to the log, not to whoever asked.
         current_app.logger.exception("health check: the database did not answer")
         return jsonify(status="error", database="unavailable", migrations="unknown"), 503
-    if current != expected:
-        return jsonify(status="error", database="ok", migrations="outdated",
-                       revision=sorted(current), head=sorted(expected)), 503
-    return jsonify(status="ok", database="ok", migrations="current", revision=sorted(current))
+    report = {"database": "ok", "migrations": migration_state(current, heads, known), "revision": sorted(current)}
+    if report["migrations"] != "current":
+        report["head"] = sorted(heads)
+    if current_app.config.get("REDIS_URL"):
+        # Without Redis the limits fall back to each worker's own counts: serving goes on, so it is not an error.
+        report["rate_limit_storage"] = "ok" if limiter.storage.check() else "unavailable"
+    if not sqlite_writable(str(db.engine.url)):
+        report["database"] = "read-only"
+    healthy = report["database"] == "ok" and report["migrations"] != "outdated"
+    return jsonify(status="ok" if healthy else "error", **report), 200 if healthy else 503

@@ -208,3 +208,10 @@ def test_gunicorn_says_once_when_workers_count_login_limits_apart(app, storage, 
     assert len(worker.warnings) == warned
     if warned:
         assert "with 5 workers" in worker.warnings[0] and "REDIS_URL" in worker.warnings[0]
+
+
+def test_the_default_database_gets_its_instance_folder(production_env, monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "k" * 32)
+    folder = tmp_path / "fresh-checkout" / "instance"
+    app = create_app({"INSTANCE_PATH": str(folder)})
+    assert folder.is_dir() and app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{folder / 'quizapp.sqlite3'}"

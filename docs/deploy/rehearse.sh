@@ -112,6 +112,8 @@ site=https://127.0.0.1:$((base + 443))
 check "healthz through nginx" "$(curl -sk "$site/healthz")" \
   "$(curl -s "http://127.0.0.1:$((base + 1))/healthz")"
 check "plain HTTP is redirected" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((base + 80))/")" 301
+check "HTTPS answers carry HSTS" "$(curl -skI "$site/auth/login" | grep -i '^strict-transport-security' | tr -d '\r' | tr 'A-Z' 'a-z')" \
+  "strict-transport-security: max-age=31536000"
 check "nginx serves /static/ itself" \
   "$(curl -skI "$site/static/app.css" | grep -ci '^cache-control: max-age=3600')" 1
 check "without mail, the sign-up page says how accounts are made" \
