@@ -266,3 +266,28 @@ def test_deleting_a_class_asks_first_and_takes_its_assignments_and_attempts(app,
     remaining = db.session.scalars(select(QuizAttempt)).all()
     assert [(a.user_id, a.assignment_id) for a in remaining] == [(student.id, None)]  # the practice quiz stays
     assert student_client.get(f"/classes/{classroom.id}/work").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["/classes/", "/classes/{classroom}/work"])
+def test_the_students_class_pages_save_the_hand_in_of_an_attempt_whose_time_ran_out(app, teaching, make_user, page):
+    client, classroom, bank_id = teaching
+    for title in ("Timed", "Later"):  # the lapsed attempt is not the last assignment the page looks at
+        assert set_assignment(client, classroom, bank_id, title=title, time_limit_minutes="5").status_code == 302
+    student_client, _ = enrolled_client(app, make_user, classroom)
+    start(student_client, db.session.scalar(select(Assignment).where(Assignment.title == "Timed")))
+    attempt = db.session.scalar(select(QuizAttempt))
+    attempt.deadline_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert student_client.get(page.format(classroom=classroom.id)).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt.id).finished_at == attempt.deadline_at
+
+
+def test_a_bank_without_tags_offers_no_selection_by_tags(teaching):
+    client, classroom, bank_id = teaching
+    db.session.execute(update(Question).values(tags=[]))
+    db.session.commit()
+    page = client.get(f"/classes/{classroom.id}/assignments/new?bank={bank_id}").get_data(as_text=True)
+    assert "Some topics" in page and "Some tags" not in page
+    response = set_assignment(client, classroom, bank_id, selection="tags")
+    assert response.status_code == 422 and 'id="selection-error"' in response.get_data(as_text=True)

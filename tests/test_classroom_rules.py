@@ -10,12 +10,13 @@ from sqlalchemy import select
 from quizapp.classroom.assignments import (
     AttemptRefused,
     drawn_for,
+    reschedule_open_attempts,
     selected_questions,
     start_attempt,
     student_tasks,
 )
 from quizapp.classroom.codes import ALPHABET, display_code, new_code, normalise_code
-from quizapp.classroom.gradebook import build_gradebook, counted_attempt
+from quizapp.classroom.gradebook import attempt_scores, build_gradebook, counted_attempt
 from quizapp.classroom.membership import (
     JoinRefused,
     NotAnInstructor,
@@ -27,7 +28,7 @@ from quizapp.classroom.membership import (
 from quizapp.extensions import db
 from quizapp.models import Assignment, Bank, Role
 from quizapp.models.types import utcnow
-from quizapp.quiz.deadlines import GRACE, answer_refusal, feedback_visible, submit_attempt
+from quizapp.quiz.deadlines import GRACE, answer_refusal, close_if_expired, feedback_visible, submit_attempt
 from quizapp.quiz.service import submit_answer
 
 
@@ -211,7 +212,7 @@ def test_what_a_student_can_do_next(course, make_user, setting, attempts, expect
     course.late_policy = setting.get("late_policy", "refuse")
     course.opens_at = now + setting["opens_in"] if "opens_in" in setting else None
     course.due_at = now + setting["due_in"] if "due_in" in setting else None
-    (task,) = student_tasks(db.session, student, [course.classroom_id], now)
+    (task,), _ = student_tasks(db.session, student, [course.classroom_id], now)
     assert task.step == expected and len(task.attempts) == attempts
 
 
@@ -220,8 +221,43 @@ def test_a_timed_attempt_left_open_is_handed_in_when_the_student_lists_their_wor
     student = enrolled(make_user, course)
     started = utcnow() - timedelta(minutes=10)
     attempt = start_attempt(db.session, course, student, started)
-    (task,) = student_tasks(db.session, student, [course.classroom_id], utcnow())
+    (task,), handed_in = student_tasks(db.session, student, [course.classroom_id], utcnow())
     assert attempt.finished_at == attempt.deadline_at and task.step == "again" and task.open_attempt is None
+    assert handed_in
+
+
+def test_a_timed_attempt_that_runs_past_the_due_time_is_late(course, make_user):
+    started = utcnow() - timedelta(minutes=10)
+    course.time_limit_minutes, course.late_policy, course.due_at = 5, "mark", started + timedelta(minutes=2)
+    student = enrolled(make_user, course)
+    attempt = start_attempt(db.session, course, student, started)
+    db.session.commit()
+    (score,) = attempt_scores(db.session, [course.id])
+    assert score.finished_at == attempt.deadline_at and score.is_late  # counted before anyone came back
+    assert close_if_expired(attempt, utcnow()) and attempt.is_late
+
+
+def test_changing_the_time_limit_does_not_reopen_an_attempt_whose_time_ran_out(course, make_user):
+    course.time_limit_minutes = 1
+    student, other = enrolled(make_user, course), enrolled(make_user, course)
+    now = utcnow()
+    lapsed = start_attempt(db.session, course, student, now - timedelta(minutes=5))
+    running = start_attempt(db.session, course, other, now - timedelta(seconds=20))
+    course.time_limit_minutes = 30
+    assert reschedule_open_attempts(db.session, course, now) == 1
+    assert lapsed.finished_at == lapsed.deadline_at == lapsed.started_at + timedelta(minutes=1)
+    assert running.finished_at is None and running.deadline_at == running.started_at + timedelta(minutes=30)
+
+
+def test_an_attempt_under_way_goes_on_when_the_opening_moves_later(course, make_user):
+    student = enrolled(make_user, course)
+    now = utcnow()
+    attempt = start_attempt(db.session, course, student, now)
+    course.opens_at = now + timedelta(days=30)
+    assert start_attempt(db.session, course, student, now) is attempt
+    submit_attempt(attempt, now)
+    with pytest.raises(AttemptRefused, match="not open"):
+        start_attempt(db.session, course, student, now)
 
 
 @pytest.mark.parametrize(("grading", "expected"), [("best", 100.0), ("first", 0.0), ("last", 50.0)])

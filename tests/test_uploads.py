@@ -243,8 +243,10 @@ def test_an_uploaded_bank_downloads_in_other_formats_and_comes_back(teacher, fmt
     bank_url = upload(teacher, "civics.yaml", GOOD_BANK.encode()).location
     assert f"/export/{fmt}" in teacher.get(bank_url).get_data(as_text=True)
     response = teacher.get(bank_url.replace("/preview", f"/export/{fmt}"))
-    assert response.status_code == 200 and "attachment; filename=\"civics-extra." in response.headers[
-        "Content-Disposition"]
+    suffix = {"gift": ".gift", "moodlexml": ".xml", "aiken": "-aiken.txt", "anki": "-anki.txt", "csv": ".csv"}[fmt]
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'attachment; filename="civics-extra{suffix}"'
+
     back = import_text(response.get_data(as_text=True), fmt, "back", "Back").questions
     shown = " ".join(str(q.get("prompt") or q.get("front")) for q in back)
     assert len(back) == 1 and "To how many deputies" in shown
@@ -258,3 +260,14 @@ def test_a_format_that_holds_none_of_the_questions_says_so(teacher):
     response = teacher.get(bank_url.replace("/preview", "/export/aiken"), follow_redirects=True)
     assert "cannot be written as Aiken" in response.get_data(as_text=True)
     assert teacher.get(bank_url.replace("/preview", "/export/docx")).status_code == 404
+
+
+@pytest.mark.parametrize(("filename", "data"), [
+    ("again.zip", zipped({"civics/bank.yaml": b"id: civics-zip\ntitle: Civics zip\n",
+                          "civics/questions.yaml": GOOD_BANK.split("\n", 3)[3].encode()})),
+    ("again.gift", b"::a:: Is the Mazhilis the lower house? {T}\n"),
+])
+def test_an_id_clash_names_the_uploaded_file(teacher, filename, data):
+    assert upload(teacher, filename, data).status_code == 302
+    page = upload(teacher, filename, data).get_data(as_text=True)
+    assert f"<code>{filename}:1</code>" in page and "quizapp-upload-" not in page and ".yaml:1" not in page

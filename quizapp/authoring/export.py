@@ -10,9 +10,9 @@ from quizapp.banks.schema import ParsedQuestion
 from quizapp.models import Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
 
-# What each export is called on the page, and the file it downloads as.
-DOWNLOADS = {"gift": ("GIFT", "gift"), "moodlexml": ("Moodle XML", "xml"), "aiken": ("Aiken", "txt"),
-             "anki": ("Anki (notes in plain text)", "txt"), "csv": ("CSV", "csv")}
+# What each export is called on the page, and how its file name ends (Aiken and Anki are both plain text).
+DOWNLOADS = {"gift": ("GIFT", ".gift"), "moodlexml": ("Moodle XML", ".xml"), "aiken": ("Aiken", "-aiken.txt"),
+             "anki": ("Anki (notes in plain text)", "-anki.txt"), "csv": ("CSV", ".csv")}
 MEDIA_TYPES = {"gift": "text/plain", "moodlexml": "application/xml", "aiken": "text/plain", "anki": "text/plain",
                "csv": "text/csv"}
 

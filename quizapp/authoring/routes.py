@@ -122,7 +122,7 @@ def export(bank_id: int, fmt: str):
     except FormatError as error:
         flash(f"“{bank.title}” cannot be written as {DOWNLOADS[fmt][0]}: {error}.", "error")
         return redirect(url_for("authoring.preview", bank_id=bank.id))
-    filename = f"{bank.slug}.{DOWNLOADS[fmt][1]}"
+    filename = f"{bank.slug}{DOWNLOADS[fmt][1]}"
     return current_app.response_class(text.encode("utf-8"), content_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8",
                                       headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

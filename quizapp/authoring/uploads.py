@@ -71,9 +71,9 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         outcome = UploadOutcome(problems=[_relative(p, folder) for p in result.problems], skipped=skipped)
         if not result.banks and not outcome.problems:
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
-        outcome.problems += _foreign_slugs(session, result, owner, folder)
+        outcome.problems += _foreign_slugs(session, result, owner, name)
         if not replace and not outcome.problems:
-            outcome.problems += _own_slugs(session, result, owner, folder)
+            outcome.problems += _own_slugs(session, result, owner, name)
         if outcome.problems:
             return outcome
         outcome.report = load_banks(session, result, owner_id=owner.id, publish_new=False)
@@ -162,7 +162,7 @@ def _relative(problem: Problem, folder: Path) -> Problem:
     return Problem(path, problem.line, message)
 
 
-def _own_slugs(session: Session, result: CheckResult, owner: User, folder: Path) -> list[Problem]:
+def _own_slugs(session: Session, result: CheckResult, owner: User, name: str) -> list[Problem]:
     """The owner's banks the upload would update, when they did not say it should: a file named like an
     earlier one (the id of a converted file comes from its name) would otherwise retire that bank's questions."""
     problems = []
@@ -172,16 +172,17 @@ def _own_slugs(session: Session, result: CheckResult, owner: User, folder: Path)
             message = (f"you already have a bank with the id '{parsed.slug}' (“{existing.title}”): tick “Update "
                        "my bank with the same id” to replace its questions with this file's, or give the file "
                        "another name (or the bank another id) to make a new bank")
-            problems.append(_relative(Problem(parsed.origin, 1, message), folder))
+            problems.append(Problem(name, 1, message))
     return problems
 
 
-def _foreign_slugs(session: Session, result: CheckResult, owner: User, folder: Path) -> list[Problem]:
-    """Bank ids that belong to someone else's bank: an upload may update only its owner's banks."""
+def _foreign_slugs(session: Session, result: CheckResult, owner: User, name: str) -> list[Problem]:
+    """Bank ids that belong to someone else's bank: an upload may update only its owner's banks. The problem
+    names the uploaded file, whatever the bank came from inside it (a zip's folder, a converted file)."""
     problems = []
     for parsed in result.banks:
         existing = session.scalar(select(Bank).where(Bank.slug == parsed.slug))
         if existing is not None and existing.owner_id != owner.id:
             message = f"bank id '{parsed.slug}' is already taken by another bank; choose another id"
-            problems.append(_relative(Problem(parsed.origin, 1, message), folder))
+            problems.append(Problem(name, 1, message))
     return problems

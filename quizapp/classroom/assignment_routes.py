@@ -93,7 +93,7 @@ def edit_assignment(classroom_id: int, assignment_id: int):
     form.submit.label.text = "Save changes"
     if form.validate_on_submit():
         _apply(form, assignment)
-        reschedule_open_attempts(db.session, assignment)
+        reschedule_open_attempts(db.session, assignment, utcnow())
         db.session.commit()
         flash(f"Changes to “{assignment.title}” saved.", "success")
         return redirect(url_for("classroom.assignment_detail", classroom_id=classroom.id,
@@ -149,6 +149,9 @@ def _assignment_form(bank: Bank, settings: dict[str, object] | None = None) -> A
     form.tags.choices = [SelectChoice(t, t) for t in sorted({t for q, _ in rows for t in (q.tags or [])})]
     form.questions.choices = [SelectChoice(q.id, f"{q.topic}: {question_text(data)[:90]}") for q, data in rows]
     form.candidates = tuple((q.id, q.topic, tuple(q.tags or ())) for q, _ in rows)
+    # A bank without tags (or topics) offers no selection by them: there would be nothing to tick.
+    offered = {"topics": form.topics.choices, "tags": form.tags.choices}
+    form.selection.choices = [choice for choice in form.selection.choices if offered.get(choice.value, True)]
     return form
 
 

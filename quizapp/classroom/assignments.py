@@ -65,14 +65,14 @@ def attempts_of(session: Session, assignment: Assignment, user: User) -> list[Qu
 
 def start_attempt(session: Session, assignment: Assignment, user: User, now: datetime) -> QuizAttempt:
     """Resume the student's open attempt, or start a new one if the assignment's rules allow."""
-    if assignment.opens_at is not None and now < assignment.opens_at:
-        raise AttemptRefused("This assignment is not open yet.")
     _one_start_at_a_time(session, assignment, user)
     previous = attempts_of(session, assignment, user)
     for attempt in previous:
         close_if_expired(attempt, now)
         if attempt.finished_at is None:
-            return attempt
+            return attempt  # begun while it was open: a later opening date does not shut it
+    if assignment.opens_at is not None and now < assignment.opens_at:
+        raise AttemptRefused("This assignment is not open yet.")
     if closed_to_new_attempts(assignment, now):
         raise AttemptRefused("The due date has passed; this assignment no longer takes answers.")
     if assignment.attempt_limit is not None and len(previous) >= assignment.attempt_limit:
@@ -132,17 +132,17 @@ class StudentTask:
 _STEP_ORDER = {"continue": 0, "start": 0, "again": 0, "not_open": 1, "used_up": 2, "closed": 2}
 
 
-def student_tasks(session: Session, user: User, classroom_ids: list[int], now: datetime) -> list[StudentTask]:
+def student_tasks(session: Session, user: User, classroom_ids: list[int],
+                  now: datetime) -> tuple[list[StudentTask], bool]:
     """The student's assignments: those they can work on first, then those not open yet, then the finished
-    ones, each group soonest due first. Attempts whose time ran out are handed in on the way (the caller
-    commits), so that they show as done."""
-    tasks = []
+    ones, each group soonest due first; and whether any attempt whose time ran out was handed in on the way
+    (then the caller commits), so that it shows as done."""
+    tasks, closed = [], False
     for assignment in student_assignments(session, user, classroom_ids):
         attempts = attempts_of(session, assignment, user)
-        for attempt in attempts:
-            close_if_expired(attempt, now)
+        closed = any([close_if_expired(attempt, now) for attempt in attempts]) or closed
         tasks.append(StudentTask(assignment, attempts, _next_step(assignment, attempts, now)))
-    return sorted(tasks, key=lambda task: _STEP_ORDER[task.step])
+    return sorted(tasks, key=lambda task: _STEP_ORDER[task.step]), closed
 
 
 def _next_step(assignment: Assignment, attempts: list[QuizAttempt], now: datetime) -> str:
@@ -157,12 +157,15 @@ def _next_step(assignment: Assignment, attempts: list[QuizAttempt], now: datetim
     return "again" if attempts else "start"
 
 
-def reschedule_open_attempts(session: Session, assignment: Assignment) -> int:
+def reschedule_open_attempts(session: Session, assignment: Assignment, now: datetime) -> int:
     """After an assignment's due date or time limit changed, give each attempt still under way the deadline it
-    would have had under the new settings; handed-in attempts stay as they are. Returns how many changed."""
+    would have had under the new settings. Attempts handed in, or whose time ran out before the change, stay
+    as they are (the latter are handed in now, as of their deadline). Returns how many changed."""
     changed = 0
     for attempt in session.scalars(select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id,
                                                              QuizAttempt.finished_at.is_(None))):
+        if close_if_expired(attempt, now):
+            continue
         deadline = deadline_for(assignment, attempt.started_at)
         if deadline != attempt.deadline_at:
             attempt.deadline_at, changed = deadline, changed + 1

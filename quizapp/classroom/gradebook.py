@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.membership import members
 from quizapp.models import STUDENT, Assignment, Classroom, QuizAttempt, QuizItem, Response, User
-from quizapp.models.types import UTCDateTime, utcnow
-from quizapp.quiz.deadlines import GRACE
+from quizapp.models.types import utcnow
+from quizapp.quiz.deadlines import lapsed, late_at
 
 
 @dataclass(frozen=True)
@@ -64,31 +64,35 @@ def counted_attempt(attempts: list[AttemptScore], grading: str) -> AttemptScore 
     return max(done, key=lambda a: (a.points, -a.number))
 
 
-def handed_in_at(now: datetime) -> ColumnElement[datetime]:
-    """When an attempt was handed in. One whose deadline (and grace period) passed while nobody had it open
-    counts as handed in at its deadline, as it would be the moment its student came back."""
-    lapsed = and_(QuizAttempt.finished_at.is_(None), QuizAttempt.deadline_at < now - GRACE)
-    return type_coerce(case((lapsed, QuizAttempt.deadline_at), else_=QuizAttempt.finished_at), UTCDateTime())
-
-
 def attempt_scores(session: Session, assignment_ids: list[int], user_id: int | None = None,
                    now: datetime | None = None) -> list[AttemptScore]:
-    """Points and possible points of every attempt at the given assignments (unanswered items score 0)."""
+    """Points and possible points of every attempt at the given assignments (unanswered items score 0). An
+    attempt whose time ran out while nobody had it open counts as handed in at its deadline, as it would be
+    the moment its student came back (late, if that deadline is past the due time)."""
     if not assignment_ids:
         return []
+    now = now or utcnow()
     query = (
         select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.assignment_id, QuizAttempt.number,
-               QuizAttempt.started_at, handed_in_at(now or utcnow()), QuizAttempt.is_late,
-               func.coalesce(func.sum(Response.score), 0.0), func.count(QuizItem.id))
+               QuizAttempt.started_at, QuizAttempt.finished_at, QuizAttempt.is_late,
+               func.coalesce(func.sum(Response.score), 0.0), func.count(QuizItem.id),
+               QuizAttempt.deadline_at, Assignment.due_at)
+        .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
         .join(QuizItem, QuizItem.attempt_id == QuizAttempt.id)
         .outerjoin(Response, Response.item_id == QuizItem.id)
         .where(QuizAttempt.assignment_id.in_(assignment_ids))
-        .group_by(QuizAttempt.id)
+        .group_by(QuizAttempt.id, Assignment.due_at)
         .order_by(QuizAttempt.assignment_id, QuizAttempt.user_id, QuizAttempt.number)
     )
     if user_id is not None:
         query = query.where(QuizAttempt.user_id == user_id)
-    return [AttemptScore(*row[:7], round(float(row[7]), 4), int(row[8])) for row in session.execute(query)]
+    scores = []
+    for row in session.execute(query):
+        finished_at, is_late, deadline_at, due_at = row[5], row[6], row[9], row[10]
+        if lapsed(finished_at, deadline_at, now):
+            finished_at, is_late = deadline_at, late_at(due_at, deadline_at)
+        scores.append(AttemptScore(*row[:5], finished_at, is_late, round(float(row[7]), 4), int(row[8])))
+    return scores
 
 
 def build_gradebook(session: Session, classroom: Classroom) -> Gradebook:

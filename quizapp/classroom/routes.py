@@ -35,8 +35,8 @@ def index():
     """The classes one teaches or takes, with the forms to create or join one."""
     attending = classes_of(db.session, current_user, STUDENT)
     now = utcnow()
-    tasks = student_tasks(db.session, current_user, [c.id for c in attending], now)
-    if db.session.dirty:
+    tasks, handed_in = student_tasks(db.session, current_user, [c.id for c in attending], now)
+    if handed_in:
         db.session.commit()  # attempts whose time ran out were handed in
     return render_template(
         "classroom/index.html", attending=attending, tasks=tasks, now=now,
@@ -103,8 +103,8 @@ def student_view(classroom_id: int):
     """A class for its students: its assignments, open ones first, with their attempts."""
     classroom = enrolled_class(db.session, current_user, classroom_id) or abort(404)
     now = utcnow()
-    tasks = student_tasks(db.session, current_user, [classroom.id], now)
-    if db.session.dirty:
+    tasks, handed_in = student_tasks(db.session, current_user, [classroom.id], now)
+    if handed_in:
         db.session.commit()  # attempts whose time ran out were handed in
     return render_template("classroom/student_view.html", classroom=classroom, tasks=tasks, now=now)
 

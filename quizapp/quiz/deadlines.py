@@ -13,7 +13,7 @@ SUBMITTED = "This attempt has been submitted; its answers can no longer change."
 
 def is_past_due(assignment: Assignment, now: datetime) -> bool:
     """Whether the due time (with the grace period) has passed."""
-    return assignment.due_at is not None and now > assignment.due_at + GRACE
+    return late_at(assignment.due_at, now)
 
 
 def closed_to_new_attempts(assignment: Assignment, now: datetime) -> bool:
@@ -32,10 +32,23 @@ def deadline_for(assignment: Assignment, started: datetime) -> datetime | None:
     return min(ends) if ends else None
 
 
+def lapsed(finished_at: datetime | None, deadline_at: datetime | None, now: datetime) -> bool:
+    """Whether an attempt still open has run past its deadline and the grace period after it."""
+    return finished_at is None and deadline_at is not None and now > deadline_at + GRACE
+
+
+def late_at(due_at: datetime | None, moment: datetime) -> bool:
+    """Whether work handed in at that moment is late for the due time."""
+    return due_at is not None and moment > due_at + GRACE
+
+
 def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
-    """Submit an attempt whose deadline has passed, as of its deadline; True if this closed it."""
-    if attempt.finished_at is None and attempt.deadline_at is not None and now > attempt.deadline_at + GRACE:
+    """Submit an attempt whose deadline has passed, as of its deadline (late if that is past the due time);
+    True if this closed it."""
+    if lapsed(attempt.finished_at, attempt.deadline_at, now):
         attempt.finished_at = attempt.deadline_at
+        assignment = attempt.assignment
+        attempt.is_late = assignment is not None and late_at(assignment.due_at, attempt.deadline_at)
         return True
     return False
 
