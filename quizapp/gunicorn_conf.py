@@ -11,6 +11,7 @@
 
 import multiprocessing
 import os
+import sys
 
 wsgi_app = "quizapp:create_app()"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
@@ -31,6 +32,21 @@ control = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = control == "off"
 if control and control != "off":
     control_socket = control
+
+
+def on_starting(server) -> None:
+    """Refuse to start, before listening, when the app's settings cannot work (no SECRET_KEY outside
+    development): one clear line, instead of a traceback from every worker that tries to boot."""
+    if server.cfg.wsgi_app != wsgi_app:  # serving something else (the benchmark's bare app)
+        return
+    from quizapp import create_app
+    from quizapp.config import MissingSecretKey
+
+    try:
+        create_app()
+    except MissingSecretKey as error:
+        server.log.error("Not starting: %s", error)
+        sys.exit(1)
 
 
 def post_worker_init(worker) -> None:

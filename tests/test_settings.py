@@ -215,3 +215,16 @@ def test_the_default_database_gets_its_instance_folder(production_env, monkeypat
     folder = tmp_path / "fresh-checkout" / "instance"
     app = create_app({"INSTANCE_PATH": str(folder)})
     assert folder.is_dir() and app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{folder / 'quizapp.sqlite3'}"
+
+
+def test_gunicorn_refuses_before_listening_without_a_secret_key(production_env):
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
+    env |= {"GUNICORN_BIND": "127.0.0.1:0", "GUNICORN_CONTROL_SOCKET": "off"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    done = subprocess.run([str(gunicorn), "--config", "python:quizapp.gunicorn_conf"], cwd=Path(__file__).parents[1],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "Not starting: SECRET_KEY is not set" in done.stderr and "Listening at" not in done.stderr
