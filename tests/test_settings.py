@@ -228,3 +228,21 @@ def test_gunicorn_refuses_before_listening_without_a_secret_key(production_env):
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "Not starting: SECRET_KEY is not set" in done.stderr and "Listening at" not in done.stderr
+
+
+def test_gunicorn_serving_another_app_needs_no_secret_key(production_env):
+    import subprocess
+    import sys
+    import time
+
+    env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
+    env |= {"GUNICORN_BIND": "127.0.0.1:0", "GUNICORN_CONTROL_SOCKET": "off", "WEB_CONCURRENCY": "1"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen([str(gunicorn), "--config", "python:quizapp.gunicorn_conf", "bench.bare:app"],
+                               cwd=Path(__file__).parents[1], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        assert process.poll() is None, process.stderr.read()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
