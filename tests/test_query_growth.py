@@ -28,7 +28,8 @@ EMAILS = {"student": "student@example.org", "instructor": "teacher@example.org",
 
 def more_of_everything(ids: dict[str, int], make_user: Callable[..., User], rounds: range) -> None:
     """Each round: the student takes a practice quiz of questions drawn anew (all answered wrong), makes an API
-    token, and one more student joins the class and hands in an attempt at its assignment."""
+    token, one more student joins the class and hands in an attempt at its assignment, and the class gets one
+    more assignment, which the student hands in too."""
     student, bank = db.session.get(User, ids["student"]), db.session.get(Bank, ids["bank"])
     classroom, assignment = db.session.get(Classroom, ids["class"]), db.session.get(Assignment, ids["assignment"])
     for number in rounds:
@@ -46,6 +47,11 @@ def more_of_everything(ids: dict[str, int], make_user: Callable[..., User], roun
         for item in work.items:
             submit_answer(db.session, item, given_for(item, False))
         submit_attempt(work, utcnow())
+        more = Assignment(classroom_id=classroom.id, bank_id=bank.id, title=f"Week {number}", draw_count=2,
+                          created_by=assignment.created_by)
+        db.session.add(more)
+        db.session.flush()
+        submit_attempt(start_attempt(db.session, more, student, utcnow()), utcnow())
     db.session.commit()
 
 

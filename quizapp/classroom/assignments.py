@@ -137,9 +137,16 @@ def student_tasks(session: Session, user: User, classroom_ids: list[int],
     """The student's assignments: those they can work on first, then those not open yet, then the finished
     ones, each group soonest due first; and whether any attempt whose time ran out was handed in on the way
     (then the caller commits), so that it shows as done."""
+    assignments = student_assignments(session, user, classroom_ids)
+    by_assignment: dict[int, list[QuizAttempt]] = {assignment.id: [] for assignment in assignments}
+    for attempt in session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.assignment_id.in_(by_assignment))
+        .order_by(QuizAttempt.number)
+    ):
+        by_assignment[attempt.assignment_id].append(attempt)
     tasks, closed = [], False
-    for assignment in student_assignments(session, user, classroom_ids):
-        attempts = attempts_of(session, assignment, user)
+    for assignment in assignments:
+        attempts = by_assignment[assignment.id]
         closed = any([close_if_expired(attempt, now) for attempt in attempts]) or closed
         tasks.append(StudentTask(assignment, attempts, _next_step(assignment, attempts, now)))
     return sorted(tasks, key=lambda task: _STEP_ORDER[task.step]), closed
