@@ -8,10 +8,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+import quizapp.api.routes
 from quizapp.api.tokens import create_token
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import ApiToken, Assignment, Bank, QuizItem, Response, Role
+from quizapp.models import ApiToken, Assignment, Bank, Question, QuizItem, Response, Role
 from tests.conftest import csrf_from, login
 
 API = "/api/v1"
@@ -40,7 +41,8 @@ def json_answer(item: QuizItem, right: bool = True):
         index = data["correct"][0] if right else next(i for i in order if i not in data["correct"])
         return order.index(index)
     if qtype == "multiple_response":
-        return sorted(order.index(i) for i in data["correct"]) if right else []
+        wrong = next(i for i in order if i not in data["correct"])
+        return sorted(order.index(i) for i in data["correct"]) if right else [order.index(wrong)]
     if qtype == "true_false":
         return data["answer"] if right else not data["answer"]
     if qtype == "numeric":
@@ -192,7 +194,7 @@ def test_answering_twice_records_once(client, token, bank_id):
 @pytest.mark.parametrize(("qtype", "bad"), [
     ("single_choice", 99), ("single_choice", "0"), ("multiple_response", [0, 0]), ("true_false", "yes"),
     ("numeric", ""), ("short_text", ["a"]), ("cloze", ["only one"]), ("cloze", ["", " ", ""]),
-    ("flashcard", "knew"),
+    ("multiple_response", []), ("flashcard", "knew"),
 ])
 def test_answers_that_do_not_fit_get_422_naming_the_field(client, token, bank_id, qtype, bad):
     quiz = start(client, bank_id, bearer(token)).get_json()
@@ -271,3 +273,37 @@ def test_a_token_form_sent_twice_makes_one_token(app, student):
     (made,) = db.session.scalars(select(ApiToken)).all()
     client.post(f"/auth/tokens/{made.id}/revoke", data={"csrf_token": form["csrf_token"]})
     assert client.post("/auth/tokens", data=form).status_code == 200  # a revoked token's name is free again
+
+
+def test_text_that_is_not_valid_unicode_is_refused(client, token, bank_id):
+    quiz = start(client, bank_id, bearer(token)).get_json()
+    entry = next(i for i in quiz["items"] if i["question"]["type"] == "short_text")
+    response = client.post(f"{API}/quizzes/{quiz['id']}/items/{entry['position']}/answer",
+                           data='{"answer": "\\ud800"}', content_type="application/json", headers=bearer(token))
+    assert response.status_code == 400 and "unpaired surrogate" in response.get_json()["error"]["message"]
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_listed_questions_name_no_key_and_shuffle_their_choices_per_student(client, token, bank_id, app):
+    listed = client.get(f"{API}/banks/{bank_id}/questions", headers=bearer(token)).get_json()["questions"]
+    assert all("key" not in q for q in listed)
+    again = client.get(f"{API}/banks/{bank_id}/questions", headers=bearer(token)).get_json()["questions"]
+    assert listed == again  # the same order on every call
+    stored = {q.id: q for q in db.session.scalars(select(Question))}
+    written = {q["id"]: [c["text"]["markdown"] for c in q["choices"]] for q in listed if "choices" in q}
+    in_file = {qid: [c["text"] for c in stored[qid].revisions[-1].data["choices"]] for qid in written}
+    assert any(written[qid] != in_file[qid] for qid in written), "choices came in the bank's written order"
+
+
+def test_an_answer_that_lost_a_race_is_told_so(client, token, bank_id, monkeypatch):
+    quiz = start(client, bank_id, bearer(token), length=1).get_json()
+    item = db.session.scalar(select(QuizItem).where(QuizItem.attempt_id == quiz["id"]))
+    real = quizapp.api.routes.submit_answer
+
+    def lose_the_race(session, item, given, replace=False):
+        real(session, item, given, replace)  # the other request's answer goes in first
+        return real(session, item, given, replace)
+
+    monkeypatch.setattr(quizapp.api.routes, "submit_answer", lose_the_race)
+    body = answer(client, token, quiz["id"], 1, json_answer(item, True)).get_json()
+    assert body["recorded"] is False and "first answer stands" in body["message"] and body["feedback"]

@@ -47,6 +47,8 @@ def parse_answer(qtype: str, data: dict[str, Any], choice_order: list[int] | Non
         picked = {_position(v, order) for v in value}
         if len(picked) != len(value):
             raise BadAnswer("a list of distinct choice positions")
+        if not picked:
+            raise BadAnswer("a list of at least one choice position")
         return sorted(picked)
     if qtype in ("true_false", "flashcard"):
         if not isinstance(value, bool):

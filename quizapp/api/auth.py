@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from functools import wraps
 
 from flask import jsonify, request
@@ -84,4 +86,9 @@ def json_body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "Send a JSON object with Content-Type: application/json.")
+    try:
+        # JSON may spell half of a UTF-16 pair ("\ud800"); such text cannot be stored or shown later.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(400, "The JSON holds text that is not valid Unicode (an unpaired surrogate).") from None
     return data

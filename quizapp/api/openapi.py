@@ -50,7 +50,7 @@ _SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"}, "questions": {"type": "integer"}}}}}},
     "Question": {"type": "object", "description": "As a student sees it before answering: no key, no explanation.",
                  "required": ["id", "type"], "properties": {
-        "id": {"type": "integer"}, "key": {"type": "string"},
+        "id": {"type": "integer"},
         "type": {"enum": ["single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze",
                           "flashcard"]},
         "topic": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},

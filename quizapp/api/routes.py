@@ -9,7 +9,7 @@ from sqlalchemy import select
 from quizapp.api import bp
 from quizapp.api.answers import BadAnswer, parse_answer, whole_number
 from quizapp.api.auth import ApiError, json_body, login_required
-from quizapp.api.serialize import attempt_json, feedback_json, question_json
+from quizapp.api.serialize import attempt_json, feedback_json, listed_order, question_json
 from quizapp.extensions import db
 from quizapp.grading import grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
@@ -56,7 +56,8 @@ def bank_questions(bank_id: int):
         .join(QuestionRevision, is_current_revision())
         .where(Question.bank_id == bank.id, Question.retired_at.is_(None)).order_by(Question.id)
     ).all()
-    return jsonify(bank_id=bank.id, questions=[question_json(q, data) for q, data in rows])
+    return jsonify(bank_id=bank.id, questions=[question_json(q, data, listed_order(current_user.id, q, data))
+                                               for q, data in rows])
 
 
 @bp.post("/quizzes")
@@ -115,6 +116,9 @@ def quiz(attempt_id: int):
     return jsonify(attempt_json(attempt, _visible_feedback(attempt)))
 
 
+ANSWERED_ALREADY = "Answered already: the first answer stands."
+
+
 @bp.post("/quizzes/<int:attempt_id>/items/<int:position>/answer")
 @login_required
 def answer(attempt_id: int, position: int):
@@ -127,7 +131,7 @@ def answer(attempt_id: int, position: int):
     deferred = attempt.assignment_id is not None and not feedback_visible(attempt, now)
     if item.response is not None and not deferred and item.response.given is not None:
         # A resent or second answer changes nothing: the first one stands, and the caller is told so.
-        return jsonify(position=position, recorded=False, message="Answered already: the first answer stands.",
+        return jsonify(position=position, recorded=False, message=ANSWERED_ALREADY,
                        feedback=feedback_json(db.session, item, _result(item)))
     qtype = item.question.type
     try:
@@ -138,10 +142,13 @@ def answer(attempt_id: int, position: int):
     if refusal:
         db.session.commit()
         raise ApiError(409, refusal)
-    submit_answer(db.session, item, None if qtype == "flashcard" else given, replace=deferred)
+    recorded = submit_answer(db.session, item, None if qtype == "flashcard" else given, replace=deferred)
     if qtype == "flashcard":
         record_self_grade(db.session, item, knew=given)
     db.session.commit()
+    if not recorded:  # another request, sent at the same moment, answered the item first
+        return jsonify(position=position, recorded=False, message=ANSWERED_ALREADY,
+                       feedback=feedback_json(db.session, item, _result(item)))
     if deferred:
         return jsonify(position=position, recorded=True,
                        message="Saved. Feedback comes " + (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 from urllib.parse import urljoin
 
@@ -21,10 +22,22 @@ def markdown(text: str) -> dict[str, str]:
     return {"markdown": text, "html": str(render_markdown(text))}
 
 
-def question_json(question: Question, data: dict[str, Any], choice_order: list[int] | None = None) -> dict[str, Any]:
-    """A question as a student sees it before answering: prompt and choices, no key, no explanation."""
-    body: dict[str, Any] = {"id": question.id, "key": question.key, "type": question.type,
-                            "topic": question.topic, "tags": question.tags or [], "difficulty": question.difficulty}
+def listed_order(user_id: int, question: Question, data: dict[str, Any]) -> list[int] | None:
+    """The order a question's choices are listed in for one student outside a quiz (the same on every call).
+    Banks are often written with the right choice first, so the written order would give the key away."""
+    if "choices" not in data:
+        return None
+    order = list(range(len(data["choices"])))
+    if data.get("shuffle", True):
+        random.Random(f"{user_id}:{question.id}:listed").shuffle(order)
+    return order
+
+
+def question_json(question: Question, data: dict[str, Any], choice_order: list[int] | None) -> dict[str, Any]:
+    """A question as a student sees it before answering: prompt and choices in the order given, no key, no
+    explanation, and not the bank's own name for it (which often names the answer)."""
+    body: dict[str, Any] = {"id": question.id, "type": question.type, "topic": question.topic,
+                            "tags": question.tags or [], "difficulty": question.difficulty}
     qtype = question.type
     if qtype == "flashcard":
         body["front"] = markdown(data["front"])

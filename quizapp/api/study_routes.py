@@ -9,7 +9,7 @@ from sqlalchemy import select
 from quizapp.api import bp
 from quizapp.api.auth import ApiError, login_required
 from quizapp.api.openapi import openapi_document
-from quizapp.api.serialize import question_json
+from quizapp.api.serialize import listed_order, question_json
 from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.membership import taught_class
 from quizapp.extensions import db
@@ -65,7 +65,8 @@ def my_due_cards():
         )
     }
     return jsonify(due_now=due_count(db.session, current_user, now), cards=[
-        {"question": question_json(*revisions[c.question_id]), "due": c.due.isoformat(), "state": c.state,
+        {"question": question_json(*revisions[c.question_id], listed_order(current_user.id, *revisions[c.question_id])),
+         "due": c.due.isoformat(), "state": c.state,
          "bank_id": revisions[c.question_id][0].bank_id}
         for c in cards if c.question_id in revisions
     ])
