@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from quizapp.auth.accounts import register_user
-from quizapp.classroom.membership import create_class, join_class
+from quizapp.classroom.membership import add_instructor, create_class, join_class
 from quizapp.extensions import db
 from quizapp.models import (
+    ApiToken,
     Assignment,
     Bank,
     Card,
+    Membership,
     Question,
     QuestionRevision,
     QuizAttempt,
@@ -205,3 +207,40 @@ def test_a_double_click_on_start_opens_one_assignment_attempt(app, fixture_bank)
     db.session.remove()
     attempts = Counter(db.session.scalars(select(QuizAttempt.user_id).where(QuizAttempt.assignment_id.is_not(None))))
     assert attempts == {student.user_id: 1 for student in pairs}
+
+
+def test_two_instructors_removing_each_other_at_once_leave_one(app, fixture_bank) -> None:
+    first = register_user(db.session, "first@example.org", "First", PASSWORD, Role.INSTRUCTOR)
+    second = register_user(db.session, "second@example.org", "Second", PASSWORD, Role.INSTRUCTOR)
+    classes = []
+    for number in range(5):
+        classroom = create_class(db.session, first, f"Civics {number}")
+        add_instructor(db.session, classroom, second.email)
+        classes.append(classroom.id)
+    db.session.commit()
+    with serve(app) as address:
+        browsers = {}
+        for user in (first, second):
+            browsers[user.id] = Browser(address)
+            browsers[user.id].log_in(user.email, PASSWORD)
+        tasks = [lambda b=browsers[remover.id], c=class_id, gone=removed.id:
+                 [b.request("POST", f"/classes/{c}/instructors/{gone}/remove", {})[0]]
+                 for class_id in classes for remover, removed in ((first, second), (second, first))]
+        statuses = at_once(tasks)
+    # A request may find its sender taken off already (404); none fails.
+    assert set(statuses) <= {302, 404}
+    db.session.remove()
+    left = Counter(db.session.scalars(select(Membership.classroom_id).where(Membership.role == "instructor")))
+    assert left == {class_id: 1 for class_id in classes}
+
+
+def test_a_token_form_sent_twice_at_once_makes_one_token(app, fixture_bank) -> None:
+    pairs = make_students(10)
+    with serve(app) as address:
+        log_in_all(address, pairs)
+        tasks = [lambda b=browser: [b.request("POST", "/auth/tokens", {"name": "grade script"})[0]]
+                 for student in pairs for browser in (student.browser, student.browser.twin())]
+        statuses = at_once(tasks)
+    assert Counter(statuses) == {200: len(pairs), 422: len(pairs)}
+    db.session.remove()
+    assert Counter(db.session.scalars(select(ApiToken.user_id))) == {student.user_id: 1 for student in pairs}

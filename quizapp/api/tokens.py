@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from quizapp.models import ApiToken, User
@@ -31,7 +31,11 @@ def create_token(session: Session, user: User, name: str) -> tuple[ApiToken, str
 
 
 def has_token_named(session: Session, user: User, name: str) -> bool:
-    """Whether the user has an unrevoked token of that name (in any case): a form sent twice makes one token."""
+    """Whether the user has an unrevoked token of that name (in any case): a form sent twice makes one token.
+    The user's row stays write-locked until the transaction ends, so two sends at once check one after the
+    other, the second seeing the first's token."""
+    users = User.__table__
+    session.execute(update(users).where(users.c.id == user.id).values(id=users.c.id))
     return session.scalar(select(ApiToken.id).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
         func.lower(ApiToken.name) == name.strip().lower()).limit(1)) is not None

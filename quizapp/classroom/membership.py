@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -128,6 +128,10 @@ def remove_student(session: Session, classroom: Classroom, user_id: int) -> bool
 
 def remove_instructor(session: Session, classroom: Classroom, user_id: int) -> bool:
     """Stop an instructor teaching the class; False if they did not teach it. The last one cannot go."""
+    # Write-lock the class first: two instructors removing each other at once then count one after the other,
+    # instead of both seeing two instructors and leaving none.
+    classrooms = Classroom.__table__
+    session.execute(update(classrooms).where(classrooms.c.id == classroom.id).values(id=classrooms.c.id))
     taught_by = list(session.scalars(select(Membership).where(
         Membership.classroom_id == classroom.id, Membership.role == INSTRUCTOR)))
     leaving = next((m for m in taught_by if m.user_id == user_id), None)
