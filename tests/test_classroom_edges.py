@@ -291,3 +291,20 @@ def test_a_bank_without_tags_offers_no_selection_by_tags(teaching):
     assert "Some topics" in page and "Some tags" not in page
     response = set_assignment(client, classroom, bank_id, selection="tags")
     assert response.status_code == 422 and 'id="selection-error"' in response.get_data(as_text=True)
+
+
+def test_the_edit_page_shows_an_edge_date_and_keeps_an_unchanged_one(teaching, instructor):
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id).status_code == 302
+    assignment = db.session.scalar(select(Assignment))
+    url = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
+    instructor.timezone = "Pacific/Kiritimati"
+    assignment.due_at = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)  # stored before forms bounded the year
+    db.session.commit()
+    assert 'value="9999-12-31T23:59"' in client.get(url).get_data(as_text=True)
+    # 01:30 UTC on 25 October 2026 is the second 02:30 in Berlin, the hour the clocks go back.
+    instructor.timezone, assignment.due_at = "Europe/Berlin", datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    db.session.commit()
+    assert set_assignment_at(client, url, bank_id, title="Renamed", due_at="2026-10-25T02:30").status_code == 302
+    db.session.refresh(assignment)
+    assert assignment.title == "Renamed" and assignment.due_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)

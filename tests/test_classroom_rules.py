@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quizapp.classroom.assignments import (
     AttemptRefused,
@@ -351,3 +351,14 @@ def test_csv_cells_cannot_run_as_formulas(course, make_user):
     assert row["answer"].startswith("'=") and row["correct"] == "no"
     grades = list(csv.DictReader(io.StringIO(grades_csv(book)[1:])))
     assert grades[0]["email"] == student.email and grades[0]["percent"] == "0.0"
+
+
+def test_a_start_reads_the_assignment_afresh_after_an_edit_saved_meanwhile(course, make_user):
+    course.time_limit_minutes = 30
+    student = enrolled(make_user, course)
+    db.session.commit()
+    assert course.time_limit_minutes == 30  # loaded, as the start view has it
+    with db.engine.begin() as other:  # the instructor's edit, saved by another request
+        other.execute(update(Assignment).where(Assignment.id == course.id).values(time_limit_minutes=90))
+    attempt = start_attempt(db.session, course, student, utcnow())
+    assert attempt.deadline_at == attempt.started_at + timedelta(minutes=90)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -120,17 +120,22 @@ def delete_assignment(classroom_id: int, assignment_id: int):
                            form=form, students=len(counts), attempts=sum(counts.values()))
 
 
+def _local(moment: datetime | None) -> datetime | None:
+    """A stored time as the instructor's wall clock shows it (in UTC at the very edge of the calendar)."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(user_zone(current_user)).replace(tzinfo=None)
+    except OverflowError:  # stored before forms bounded the year; the form's own check asks for a new date
+        return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _settings_of(assignment: Assignment) -> dict[str, object]:
     """An assignment's settings as the form shows them, times in the instructor's own zone."""
-    zone = user_zone(current_user)
-
-    def local(moment: datetime | None) -> datetime | None:
-        return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
-
     return {"title": assignment.title, "selection": assignment.selection, "topics": assignment.topics,
             "tags": assignment.tags, "questions": assignment.question_ids, "draw_count": assignment.draw_count,
-            "shuffle_choices": assignment.shuffle_choices, "opens_at": local(assignment.opens_at),
-            "due_at": local(assignment.due_at), "attempt_limit": assignment.attempt_limit,
+            "shuffle_choices": assignment.shuffle_choices, "opens_at": _local(assignment.opens_at),
+            "due_at": _local(assignment.due_at), "attempt_limit": assignment.attempt_limit,
             "time_limit_minutes": assignment.time_limit_minutes, "feedback_policy": assignment.feedback_policy,
             "late_policy": assignment.late_policy, "grading": assignment.grading}
 
@@ -163,8 +168,8 @@ def _apply(form: AssignmentForm, assignment: Assignment) -> None:
     assignment.question_ids = form.questions.data if form.selection.data == "questions" else []
     assignment.draw_count = form.draw_count.data
     assignment.shuffle_choices = form.shuffle_choices.data
-    assignment.opens_at = _utc(form.opens_at.data)
-    assignment.due_at = _utc(form.due_at.data)
+    assignment.opens_at = _utc(form.opens_at.data, assignment.opens_at)
+    assignment.due_at = _utc(form.due_at.data, assignment.due_at)
     assignment.attempt_limit = form.attempt_limit.data
     assignment.time_limit_minutes = form.time_limit_minutes.data
     assignment.feedback_policy = form.feedback_policy.data
@@ -172,6 +177,11 @@ def _apply(form: AssignmentForm, assignment: Assignment) -> None:
     assignment.grading = form.grading.data
 
 
-def _utc(local: datetime | None) -> datetime | None:
-    """A wall-clock time typed by the instructor, read in their own time zone."""
-    return None if local is None else local.replace(tzinfo=user_zone(current_user))
+def _utc(local: datetime | None, stored: datetime | None = None) -> datetime | None:
+    """A wall-clock time typed by the instructor, read in their own time zone. A time left as the form showed
+    it keeps its stored value: in the hour a clock turns back, the wall time alone could mean either one."""
+    if local is None:
+        return None
+    if stored is not None and local == _local(stored):
+        return stored
+    return local.replace(tzinfo=user_zone(current_user))

@@ -66,6 +66,9 @@ def attempts_of(session: Session, assignment: Assignment, user: User) -> list[Qu
 def start_attempt(session: Session, assignment: Assignment, user: User, now: datetime) -> QuizAttempt:
     """Resume the student's open attempt, or start a new one if the assignment's rules allow."""
     _one_start_at_a_time(session, assignment, user)
+    # Read the settings again, share-locked: an instructor's edit saved meanwhile gives this attempt its new
+    # deadline, and one saved later waits for this start and then moves the attempt's deadline itself.
+    session.refresh(assignment, with_for_update={"read": True})
     previous = attempts_of(session, assignment, user)
     for attempt in previous:
         close_if_expired(attempt, now)
