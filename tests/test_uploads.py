@@ -208,15 +208,20 @@ def test_uploading_a_published_bank_again_says_the_changes_are_live(teacher):
     assert "It is published: students see the changes now." in page and "then publish it" not in page
 
 
-@pytest.mark.parametrize("kind", ["gift", "yaml"])
+@pytest.mark.parametrize("kind", ["gift", "yaml", "flow"])
 def test_more_questions_than_an_upload_takes_are_refused_at_once(teacher, kind, monkeypatch):
     monkeypatch.setattr("quizapp.authoring.uploads.MAX_QUESTIONS", 3)
     before = bank_count()
     if kind == "gift":
         data = "\n\n".join(f"::q{i}:: Question {i}? {{=yes ~no}}" for i in range(4))
-    else:
+    elif kind == "yaml":
         entry = GOOD_BANK.split("questions:\n")[1]
         data = GOOD_BANK + "".join(entry.replace("id: seats", f"id: seats-{i}") for i in range(3))
+    else:  # flow style, the id not first: counted all the same
+        data = ("bank: {id: flow, title: Flow, sources: optional}\nquestions:\n" + "".join(
+            f"  - {{type: true_false, id: q{i}, prompt: 'Up {i}?', answer: true, topic: T, difficulty: recall}}\n"
+            for i in range(4)))
+        kind = "yaml"
     response = upload(teacher, f"many.{kind}", data.encode())
     assert response.status_code == 422 and "at most 3 can be uploaded at once" in response.get_data(as_text=True)
     assert bank_count() == before
