@@ -15,7 +15,7 @@ from quizapp.grading import grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
-from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, submit_attempt
+from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, is_past_due, submit_attempt
 from quizapp.quiz.service import (
     NoQuestions,
     bank_overviews,
@@ -153,7 +153,7 @@ def answer(attempt_id: int, position: int):
         return jsonify(position=position, recorded=True,
                        message="Saved. Feedback comes " + (
                            "once you hand in." if attempt.assignment.feedback_policy == "submit"
-                           else "after the due date.")), 202
+                           or is_past_due(attempt.assignment, now) else "after the due date.")), 202
     return jsonify(position=position, recorded=True, feedback=feedback_json(db.session, item, _result(item)))
 
 
