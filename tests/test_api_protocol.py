@@ -58,7 +58,15 @@ def test_every_operation_documents_what_it_can_answer(client):
             assert "400" in operation["responses"], f"{method.upper()} {path} does not document 400"
             if operation.get("security") != []:
                 assert "401" in operation["responses"], f"{method.upper()} {path} does not document 401"
+            if "requestBody" in operation:
+                assert "413" in operation["responses"], f"{method.upper()} {path} does not document 413"
     assert "BadRequest" in document["components"]["responses"]
+
+
+def test_a_body_past_the_upload_limit_is_413_in_the_error_format(client, token):  # noqa: F811 - fixture
+    response = client.post(f"{API}/quizzes", data=b"{" + b" " * (6 * 1024 * 1024) + b"}",
+                           content_type="application/json", headers=bearer(token))
+    assert response.status_code == 413 and response.get_json()["error"]["status"] == 413
 
 
 @pytest.mark.parametrize(("limit", "status"), [("1", 200), ("200", 200), (None, 200), ("0", 422), ("201", 422),
