@@ -10,6 +10,7 @@ from pathlib import Path
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from quizapp.extensions import db, limiter
@@ -32,11 +33,11 @@ def migration_state(current: frozenset[str], heads: frozenset[str], known: froze
     return "newer" if current and not current <= known else "outdated"
 
 
-def sqlite_writable(url: str) -> bool:
+def sqlite_writable(url: URL) -> bool:
     """Whether a SQLite database file and its folder (for the WAL files) can be written; True for servers."""
-    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return True
-    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    path = Path(url.database)
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
@@ -57,7 +58,7 @@ def healthz():
     if current_app.config.get("REDIS_URL"):
         # Without Redis the limits fall back to each worker's own counts: serving goes on, so it is not an error.
         report["rate_limit_storage"] = "ok" if limiter.storage.check() else "unavailable"
-    if not sqlite_writable(str(db.engine.url)):
+    if not sqlite_writable(db.engine.url):
         report["database"] = "read-only"
     healthy = report["database"] == "ok" and report["migrations"] != "outdated"
     return jsonify(status="ok" if healthy else "error", **report), 200 if healthy else 503

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -18,7 +18,7 @@ from quizapp.progress.stats import question_text
 from quizapp.quiz.forms import answer_errors
 from quizapp.quiz.present import cloze_blanks
 from quizapp.signing import SignedCookieSessions
-from quizapp.srs.queue import user_zone
+from quizapp.srs.queue import user_time
 
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -93,10 +93,7 @@ def register_web_helpers(app: Flask) -> None:
 
 def local_time(moment: datetime, user: User) -> str:
     """A moment as the user reads it: date and time in their own time zone."""
-    try:
-        return moment.astimezone(user_zone(user)).strftime("%Y-%m-%d %H:%M %Z")
-    except OverflowError:  # a time at the very edge of the calendar, stored before forms bounded the year
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M %Z")
+    return user_time(moment, user).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _error_page(code: int, title: str, message: str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -16,7 +16,6 @@ from quizapp.classroom.assignments import (
     GRADED_TYPES,
     AttemptRefused,
     attempt_counts,
-    delete_with_attempts,
     reschedule_open_attempts,
     selected_questions,
     start_attempt,
@@ -28,7 +27,7 @@ from quizapp.models import Assignment, Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
 from quizapp.progress.stats import question_text
-from quizapp.srs.queue import user_zone
+from quizapp.srs.queue import user_time, user_zone
 
 
 @bp.route("/<int:classroom_id>/assignments/new", methods=["GET", "POST"])
@@ -111,7 +110,7 @@ def delete_assignment(classroom_id: int, assignment_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         title = assignment.title
-        delete_with_attempts(db.session, assignment)
+        db.session.delete(assignment)  # the schema's cascades take its attempts, their items and answers
         db.session.commit()
         flash(f"Assignment “{title}” deleted, with every attempt at it.", "success")
         return redirect(url_for("classroom.detail", classroom_id=classroom.id))
@@ -122,12 +121,7 @@ def delete_assignment(classroom_id: int, assignment_id: int):
 
 def _local(moment: datetime | None) -> datetime | None:
     """A stored time as the instructor's wall clock shows it (in UTC at the very edge of the calendar)."""
-    if moment is None:
-        return None
-    try:
-        return moment.astimezone(user_zone(current_user)).replace(tzinfo=None)
-    except OverflowError:  # stored before forms bounded the year; the form's own check asks for a new date
-        return moment.astimezone(UTC).replace(tzinfo=None)
+    return None if moment is None else user_time(moment, current_user).replace(tzinfo=None)
 
 
 def _settings_of(assignment: Assignment) -> dict[str, object]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from quizapp.models import Assignment, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
@@ -180,12 +180,6 @@ def reschedule_open_attempts(session: Session, assignment: Assignment, now: date
         if deadline != attempt.deadline_at:
             attempt.deadline_at, changed = deadline, changed + 1
     return changed
-
-
-def delete_with_attempts(session: Session, assignment: Assignment) -> None:
-    """Delete an assignment with every attempt at it, their answers included."""
-    session.execute(delete(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id))
-    session.delete(assignment)
 
 
 def attempt_counts(session: Session, assignment: Assignment) -> dict[int, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -166,10 +166,3 @@ def class_counts(session: Session, classroom: Classroom) -> dict[str, int]:
         Membership.classroom_id == classroom.id, Membership.role == STUDENT)
     return {"students": session.scalar(students), "assignments": len(classroom.assignments),
             "attempts": session.scalar(attempts)}
-
-
-def delete_class(session: Session, classroom: Classroom) -> None:
-    """Delete a class, its memberships and assignments, and every attempt at them with their answers."""
-    session.execute(delete(QuizAttempt).where(QuizAttempt.assignment_id.in_(
-        select(Assignment.id).where(Assignment.classroom_id == classroom.id))))
-    session.delete(classroom)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 import nh3
@@ -36,8 +37,10 @@ def render_inline(text: str) -> Markup:
 
 @lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
-    """Inline Markdown as the words it shows, without its markup: for tables, exports and JSON fields."""
-    return html.unescape(nh3.clean(_md.renderInline(text or ""), tags=set()))
+    """Markdown as the words it shows, on one line and without its markup: for tables, exports, JSON fields
+    and ids."""
+    rendered = re.sub(r"<br\s*/?>|</p>|</li>|</h\d>", " ", str(render_markdown(text)))
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())
 
 
 def _clean(markup: str, tags: set[str]) -> str:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quizapp.banks.schema import DIFFICULTIES, ID_PATTERN, validate_question
+from quizapp.content.markdown import plain_text
 from quizapp.formats import feedback
 from quizapp.formats.convert_types import BUILDERS, UNSUPPORTED, Skip
 from quizapp.formats.model import BLANK_END, BLANK_START, Item, Problem, Text
-from quizapp.formats.textio import markdown_to_plain, slug, to_markdown
+from quizapp.formats.textio import slug, to_markdown
 
 DIFFICULTY_TAG = "difficulty-"
 DEFAULT_DIFFICULTY = "recall"
@@ -95,7 +96,7 @@ class Converter:
 
     def start(self, item: Item, qtype: str, suffix: str = "") -> dict[str, Any]:
         """A question mapping with a unique id (from the idnumber, the name or the text) and its type."""
-        plain = markdown_to_plain(to_markdown(_filled(item))[0])
+        plain = plain_text(to_markdown(_filled(item))[0])
         base = _id_base(item.idnumber) or slug(item.name) or slug(plain) or "question"
         key = self._unique(f"{base[:90]}-{suffix}" if suffix else base[:100])
         return {"id": key, "type": qtype}

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from anyascii import anyascii
 from markdown_it import MarkdownIt
 
-from quizapp.content.markdown import render_markdown
+from quizapp.content.markdown import plain_text, render_markdown
 from quizapp.formats.model import FormatError, Text
 
 _md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
@@ -78,14 +78,7 @@ def to_markdown(text: Text) -> tuple[str, set[str]]:
 def to_plain(text: Text) -> str:
     """Any text format as one line of plain text (for choices and answers shown as text)."""
     markdown, _ = to_markdown(text)
-    return markdown_to_plain(markdown)
-
-
-def markdown_to_plain(markdown: str) -> str:
-    """Markdown as plain text on one line: rendered, tags removed, entities decoded."""
-    rendered = str(render_markdown(markdown))
-    rendered = re.sub(r"<br\s*/?>|</p>|</li>|</h\d>", " ", rendered)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())
+    return plain_text(markdown)
 
 
 def markdown_to_html(markdown: str) -> str:

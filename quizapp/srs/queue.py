@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,6 +35,15 @@ def user_zone(user: User) -> ZoneInfo:
         return ZoneInfo(user.timezone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def user_time(moment: datetime, user: User) -> datetime:
+    """A moment in the user's time zone; in UTC for one at the very edge of the calendar (stored before forms
+    bounded the year), which no zone ahead of UTC can show."""
+    try:
+        return moment.astimezone(user_zone(user))
+    except OverflowError:
+        return moment.astimezone(UTC)
 
 
 def local_day_start(user: User, now: datetime) -> datetime:
