@@ -136,6 +136,16 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+VARYING_VALUE_TAG = re.compile(r'<(?:input|meta)\b[^>]*\bname="(?:csrf_token|csrf-token|shown_at)"[^>]*>')
+TIMES = re.compile(r"<time\b[^>]*>.*?</time>|\d{4}-\d\d-\d\dT[\d:.]+(?:[+-]\d\d:\d\d|Z)?")
+
+
+def without_varying_values(text: str) -> str:
+    """A page or JSON body less its CSRF tokens and times, which may hold any run of digits by chance."""
+    text = VARYING_VALUE_TAG.sub(lambda tag: re.sub(r'(value|content)="[^"]*"', r'\1=""', tag.group(0)), text)
+    return TIMES.sub("", text)
+
+
 def login(client: FlaskClient, email: str, password: str = PASSWORD):
     page = client.get("/auth/login")
     return client.post("/auth/login", data={"csrf_token": csrf_from(page.get_data(as_text=True)),

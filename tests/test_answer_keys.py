@@ -10,7 +10,7 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Question, QuizItem
 from quizapp.quiz.present import correct_answer
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, without_varying_values
 from tests.test_quiz_flow import start
 
 # Words in the fixture bank's answers, explanations and feedback that appear nowhere in the prompt or choices.
@@ -27,13 +27,6 @@ SECRETS = {
 TYPES = ["single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze", "flashcard"]
 
 
-RANDOM_VALUE_TAG = re.compile(r'<(?:input|meta)\b[^>]*\bname="(?:csrf_token|csrf-token|shown_at)"[^>]*>')
-
-
-def without_random_values(html: str) -> str:
-    """A page less its CSRF token and timestamp, random values that may hold any run of digits."""
-    return RANDOM_VALUE_TAG.sub(lambda tag: re.sub(r'(value|content)="[^"]*"', r'\1=""', tag.group(0)), html)
-
 
 @pytest.mark.parametrize("qtype", TYPES)
 def test_question_page_holds_no_key(logged_in, fixture_bank, qtype):
@@ -42,7 +35,7 @@ def test_question_page_holds_no_key(logged_in, fixture_bank, qtype):
     response = logged_in.get(f"/quiz/{item.attempt_id}/q/{item.position}")
     html = response.get_data(as_text=True)
     for secret in SECRETS[item.question.key]:
-        assert secret not in without_random_values(html), f"{secret!r} leaked before answering"
+        assert secret not in without_varying_values(html), f"{secret!r} leaked before answering"
     data = item.revision.data
     if qtype == "true_false":
         assert "True" in html and "False" in html

@@ -13,8 +13,8 @@ from quizapp.extensions import db
 from quizapp.models import Card, Question, QuestionRevision, ReviewLog
 from quizapp.models.types import utcnow
 from quizapp.srs.scheduling import AGAIN, GOOD, HARD
-from tests.conftest import csrf_from
-from tests.test_answer_keys import SECRETS, without_random_values
+from tests.conftest import csrf_from, without_varying_values
+from tests.test_answer_keys import SECRETS
 from tests.test_quiz_flow import item_at, right_answer_form, start
 
 QUESTION_TYPES = ["single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze", "flashcard"]
@@ -69,7 +69,7 @@ def test_every_type_studies_as_a_card_with_the_key_kept_until_answered(logged_in
     question_id, front = front_of(logged_in, question_type)
     question = db.session.get(Question, question_id)
     for secret in SECRETS[question.key]:
-        assert secret not in without_random_values(front), f"{secret!r} leaked before answering"
+        assert secret not in without_varying_values(front), f"{secret!r} leaked before answering"
     assert "<mark>" not in front
     back = answer(logged_in, question_id, front, shown_form(question, student.id, 0))
     assert back.status_code == 200
