@@ -137,17 +137,65 @@ CASES = {
     source: {document: osw-2022, quote: "Basic Law"}
     topic: T
     difficulty: recall
-""", "unknown field(s) for true_false: answr"),
+""", "answr: unknown field(s) for true_false: answr"),
 }
 
 
+def line_of_field(question: str, field: str) -> int:
+    """Where the field stands in a case that starts on line 10, or the question's line when it is missing."""
+    for offset, text in enumerate(question.splitlines()):
+        if text.lstrip(" -").startswith(f"{field}:"):
+            return 10 + offset
+    return 10
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_problem_is_reported_with_the_question_line(tmp_path, case):
+def test_problem_is_reported_on_the_line_of_its_field(tmp_path, case):
     question, message = CASES[case]
     problems = problems_for(tmp_path, question)
     assert len(problems) == 1, problems
-    assert problems[0].startswith("10: "), problems
+    field = message.split(": ")[1] if message.startswith("question") else message.split(":")[0]
+    assert problems[0].startswith(f"{line_of_field(question, field)}: "), problems
     assert message in problems[0]
+
+
+def test_a_missing_field_is_reported_on_the_question_line(tmp_path):
+    assert problems_for(tmp_path, CASES["missing field"][0])[0].startswith("10: ")
+
+
+def test_a_source_in_a_list_is_named_by_its_own_line(tmp_path):
+    problems = problems_for(tmp_path, """\
+  - id: two-sources
+    type: true_false
+    prompt: Q?
+    answer: true
+    explanation: E.
+    source:
+      - {document: osw-2022, quote: "Basic Law"}
+      - document: osw-2022
+        quote: "reduced from 107 to 99"
+    topic: T
+    difficulty: recall
+""")
+    assert problems == ["17: question 'two-sources': source: quote not found in osw-2022: 'reduced from 107 to 99'"]
+
+
+def test_a_bad_choice_mapping_is_named_by_its_own_line(tmp_path):
+    problems = problems_for(tmp_path, """\
+  - id: bad-choice
+    type: single_choice
+    prompt: Q?
+    choices:
+      - text: "98"
+      - text: "107"
+        weight: 2
+    answer: "98"
+    explanation: E.
+    source: {document: osw-2022, quote: "from 107 to 98"}
+    topic: T
+    difficulty: recall
+""")
+    assert len(problems) == 1 and problems[0].startswith("15: ") and "a choice mapping has 'text'" in problems[0]
 
 
 def test_invalid_yaml_names_its_line(tmp_path):
@@ -165,14 +213,14 @@ def test_problem_string_is_path_line_message(tmp_path):
     result = check_paths([tmp_path / "bank"], QUESTIONS)
     text = str(result.problems[0])
     assert text.split(":")[0].endswith("bank/questions.yaml")
-    assert text.split(":")[1] == "10"
+    assert text.split(":")[1] == "15"  # the source line of the question on line 10
 
 
 def test_every_problem_is_collected(tmp_path):
     problems = problems_for(tmp_path, CASES["unresolved quote"][0] + CASES["empty explanation"][0].replace(
         "no-explanation", "second"))
     assert len(problems) == 2
-    assert problems[1].startswith("18: ")
+    assert problems[1].startswith("22: ")  # the explanation of the question on line 18
 
 
 def test_single_file_bank(tmp_path):
@@ -193,7 +241,7 @@ def test_cli_check_prints_problems_and_exits_1(runner, tmp_path):
     write_bank(tmp_path / "bank", CASES["answer not among choices"][0])
     result = runner.invoke(args=["questions", "check", str(tmp_path / "bank")])
     assert result.exit_code == 1
-    assert "questions.yaml:10: question 'bad-answer': answer:" in result.output
+    assert "questions.yaml:14: question 'bad-answer': answer:" in result.output
 
 
 def test_cli_check_summary_on_success(runner):

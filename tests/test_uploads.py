@@ -72,7 +72,7 @@ def test_problems_name_file_and_line_and_load_nothing(teacher):
     response = upload(teacher, "civics.yaml", BROKEN_BANK.encode())
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "<code>civics.yaml:5</code>: question &#39;seats&#39;" in page and "99" in page
+    assert "<code>civics.yaml:9</code>: question &#39;seats&#39;: answer:" in page and "99" in page  # the answer line
     assert bank_count() == before
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizapp.banks.schema import ID_PATTERN, ParsedQuestion, line_of, validate_question
+from quizapp.banks.schema import ID_PATTERN, ParsedQuestion, line_of, line_of_error, validate_question
 from quizapp.banks.values import brief
 from quizapp.banks.yamlfile import LineDict, YamlError, load_yaml
 from quizapp.content.documents import CatalogueError, Document, load_catalogue
@@ -190,7 +190,7 @@ def _check_question(
     key = raw.get("id") if isinstance(raw, dict) else None
     label = f"question '{key}'" if isinstance(key, str) else "question"
     for error in errors:
-        problems.append(Problem(_display(path), line, f"{label}: {error.field}: {error.message}"))
+        problems.append(Problem(_display(path), line_of_error(raw, error), f"{label}: {error.field}: {error.message}"))
     if isinstance(key, str):
         if key in seen:
             first_path, first_line = seen[key]

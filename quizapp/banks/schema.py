@@ -36,9 +36,9 @@ TYPE_FIELDS = {
 class FieldError(Exception):
     """One problem with one field of a question."""
 
-    def __init__(self, field_name: str, message: str) -> None:
+    def __init__(self, field_name: str, message: str, line: int | None = None) -> None:
         super().__init__(message)
-        self.field, self.message = field_name, message
+        self.field, self.message, self.line = field_name, message, line
 
 
 @dataclass
@@ -151,19 +151,20 @@ def _sources(raw: dict, documents: dict[str, Document], required: bool) -> list[
         raise FieldError("source", "source list is empty")
     resolved = []
     for entry in entries:
+        line = entry.line if isinstance(entry, LineDict) else None  # a list of sources: name the one at fault
         if not isinstance(entry, dict) or set(entry) - {"document", "quote"}:
-            raise FieldError("source", "each source must be a mapping with 'document' and 'quote'")
+            raise FieldError("source", "each source must be a mapping with 'document' and 'quote'", line)
         name = entry.get("document")
         document = documents.get(name) if isinstance(name, str) else None
         if document is None:
             known = ", ".join(sorted(documents)) or "none"
-            raise FieldError("source", f"unknown source document {brief(name)} (known: {known})")
+            raise FieldError("source", f"unknown source document {brief(name)} (known: {known})", line)
         quote = entry.get("quote")
         if not isinstance(quote, str) or not quote.strip():
-            raise FieldError("source", "source quote must be non-empty text")
+            raise FieldError("source", "source quote must be non-empty text", line)
         span = find_quote(document.folded, quote)
         if span is None:
-            raise FieldError("source", f"quote not found in {document.id}: {shorten(quote)!r}")
+            raise FieldError("source", f"quote not found in {document.id}: {shorten(quote)!r}", line)
         resolved.append(
             {"document": document.id, "quote": quote.strip(), "start": span[0], "end": span[1],
              "section": document.section_at(span[0])}
@@ -181,7 +182,8 @@ def _choices(raw: dict) -> list[dict[str, str]]:
             feedback = item.get("feedback")
             if (set(item) - {"text", "feedback"} or not is_scalar(item.get("text")) or not str(item["text"]).strip()
                     or not (feedback is None or is_scalar(feedback))):
-                raise FieldError("choices", "a choice mapping has 'text' and optional 'feedback', both texts")
+                raise FieldError("choices", "a choice mapping has 'text' and optional 'feedback', both texts",
+                                 item.line if isinstance(item, LineDict) else None)
             choices.append({"text": str(item["text"]).strip(), "feedback": "" if feedback is None else str(feedback)})
         elif is_scalar(item) and str(item).strip():
             choices.append({"text": str(item).strip(), "feedback": ""})
@@ -288,3 +290,10 @@ TYPE_PARSERS: dict[str, Callable[[dict], dict[str, Any]]] = {
 def line_of(raw: Any) -> int:
     """The line a question mapping starts on."""
     return raw.line if isinstance(raw, LineDict) else 1
+
+
+def line_of_error(raw: Any, error: FieldError) -> int:
+    """The line a field's problem is on: its own entry's, its key's, or the question's when the key is missing."""
+    if error.line is not None:
+        return error.line
+    return raw.line_of(error.field) if isinstance(raw, LineDict) else 1
