@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
+from quizapp.form_helpers import form_problems, hidden_fields
 from quizapp.http import error_headers
 from quizapp.input_guard import register_input_guard
 from quizapp.models import User
@@ -57,6 +58,8 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["cloze_blanks"] = cloze_blanks
     app.jinja_env.filters["question_text"] = question_text
     app.jinja_env.globals["answer_errors"] = answer_errors
+    app.jinja_env.globals["form_problems"] = form_problems
+    app.jinja_env.globals["hidden_fields"] = hidden_fields
     register_input_guard(app)
 
     @app.after_request

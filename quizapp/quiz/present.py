@@ -91,12 +91,15 @@ def cloze_html(text: str, fill: list[Markup]) -> Markup:
 
 def cloze_inputs(form: Any, data: dict[str, Any]) -> Markup:
     """A cloze text with an input in each blank; a blank with an error points to the form's message."""
-    count, inputs = len(data["blanks"]), []
+    count, inputs, focused = len(data["blanks"]), [], False
     whole = any(isinstance(error, str) for error in form.blanks.errors)  # about all blanks, e.g. all left empty
     for index, entry in enumerate(form.blanks):
         attrs = {"aria-label": f"Blank {index + 1} of {count}"}
         if entry.errors or whole:
             attrs |= {"aria-describedby": "answer-error", "aria-invalid": "true"}
+            # After a refused answer the reader starts on the first blank at fault, its message read with it.
+            attrs |= {} if focused else {"autofocus": True}
+            focused = True
         inputs.append(Markup(entry(class_="blank-input", autocomplete="off", spellcheck="false", **attrs)))
     return cloze_html(data["text"], inputs)
 

@@ -62,7 +62,9 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired("Give a retention between 0.70 and 0.97."),
                     NumberRange(min=MIN_RETENTION, max=MAX_RETENTION,
                                 message="Choose a retention between 0.70 and 0.97.")])
-    again_good_only = BooleanField("Rate with Again and Good only")
+    again_good_only = BooleanField(
+        "Rate with Again and Good only",
+        description="With Again and Good only, you rate each card as forgotten or remembered.")
     submit = SubmitField("Save settings")
 
     def __init__(self, *args, **kwargs) -> None:

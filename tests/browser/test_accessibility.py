@@ -166,6 +166,47 @@ def test_no_serious_accessibility_violations(site, axe, name):
     violations = axe.run(page).response["violations"]
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert not blocking, f"{name} ({page.url}):\n{describe(blocking)}"
+    repeated = page.evaluate("""() => { const ids = [...document.querySelectorAll('[id]')].map(el => el.id);
+        return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))]; }""")
+    assert repeated == [], f"{name}: ids used more than once: {repeated}"
+
+
+def test_a_refused_form_takes_the_focus_to_its_problems(module_browser, module_server):  # noqa: F811 - fixtures
+    page = module_browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
+    page.goto(module_server.url + "/auth/register")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create account").click()
+    summary = page.get_by_role("alert")
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    first = summary.get_by_role("link").first
+    target = first.get_attribute("href").lstrip("#")
+    first.click()
+    assert page.evaluate("document.activeElement.id") == target
+    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
+    border = page.evaluate("getComputedStyle(document.activeElement).borderTopWidth")
+    assert border == "2px", "a refused field shows its red border"
+    page.context.close()
+
+
+def test_a_refused_answer_puts_the_focus_on_the_answer(module_browser, module_server):  # noqa: F811 - fixtures
+    page = module_browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
+    log_in(page, module_server.url, module_server.add_user("empty@example.org", "Empty Answer"))
+    _start_practice(page, module_server.url, 8)
+    first_question = page.url
+    refused = []
+    for position in range(1, 9):
+        page.goto(first_question.removesuffix("/q/1") + f"/q/{position}")
+        kind = kind_of(page)
+        if kind == "flashcard":
+            continue
+        with page.expect_navigation():
+            page.get_by_role("button", name="Check answer").click()  # nothing chosen or typed
+        assert page.get_by_role("alert").is_visible(), kind
+        focused = page.evaluate("[document.activeElement.tagName, document.activeElement.getAttribute('aria-invalid')]")
+        assert focused == ["INPUT", "true"], kind
+        refused.append(kind)
+    assert len(refused) == 7
+    page.context.close()
 
 
 def _focus_state(page) -> dict | None:
@@ -273,7 +314,7 @@ def test_pages_fit_phones_and_projectors(module_browser, site, axe, width):  # n
             page.goto(site.base + how if how.startswith("/") else site.urls[how])
             screenshot(page, f"a11y-{width}-{re.sub(r'[^a-z]+', '-', name)}")
             wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
-                .filter(el => !el.closest('.table-scroll') && el.getBoundingClientRect().right >
+                .filter(el => !el.closest('.table-scroll, .chart-canvas') && el.getBoundingClientRect().right >
                               document.documentElement.clientWidth + 1)
                 .map(el => el.tagName + '.' + el.className)""")
             if wide:

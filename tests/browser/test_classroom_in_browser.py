@@ -48,7 +48,7 @@ def test_instructor_sets_up_a_class_and_a_student_completes_the_work(browser, li
     teacher.get_by_role("link", name=re.compile("Upload")).first.click()
     upload(teacher, "civics.yaml", BROKEN_BANK)
     alert = teacher.get_by_role("alert")
-    assert "nothing was loaded" in alert.inner_text() and "civics.yaml:5" in alert.inner_text()
+    assert "nothing was loaded" in alert.inner_text() and "civics.yaml:9" in alert.inner_text()
     screenshot(teacher, "upload-problems")
     upload(teacher, "civics.yaml", GOOD_BANK)
     teacher.wait_for_url(re.compile(r"/banks/\d+/preview$"))
