@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from quizapp.banks.checker import check_paths
 from quizapp.content.passages import context_bounds, passage_in_context
-from quizapp.content.quotes import find_quote, fold
+from quizapp.content.quotes import find_quote, fold, quote_span, span_holds_quote
 from tests.conftest import QUESTIONS
 
 OSW = (QUESTIONS / "sources" / "000_7d53f7279d39a046.txt").read_text(encoding="utf-8")
@@ -43,6 +44,42 @@ def test_quote_found_despite_layout_noise(text, quote, expected):
 ])
 def test_quote_that_matches_nowhere(quote):
     assert find_quote(fold(OSW), quote) is None
+
+
+SEATS = "has been reduced from 107 to 98"
+SEATS_AT = (OSW.index(SEATS), OSW.index(SEATS) + len(SEATS))
+
+
+def test_a_stored_span_that_still_holds_the_quote_is_kept():
+    assert quote_span(OSW, SEATS, *SEATS_AT) == SEATS_AT
+    # a later occurrence of the quote is not traded for the first
+    text = f"{OSW}\n\nAgain: it {SEATS}."
+    later = (text.rindex(SEATS), text.rindex(SEATS) + len(SEATS))
+    assert quote_span(text, SEATS, *later) == later
+    # folded as when it was found: curly quotes in the text, straight in the quote
+    start = OSW.index("from a ‘super-presidential’ system")
+    assert span_holds_quote(OSW, start, start + 34, "from a 'super-presidential' system")
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    (SEATS_AT[0] + 19, SEATS_AT[1] + 19),  # the offsets of an older text
+    (None, None), (5, 10**6), (-3, 4), (40, 40),
+])
+def test_a_span_that_no_longer_holds_the_quote_is_found_again(start, end):
+    assert quote_span(OSW, SEATS, start, end) == SEATS_AT
+
+
+def test_a_quote_gone_from_the_text_has_no_span():
+    assert quote_span(OSW.replace(SEATS, "was cut from 107 to 98"), SEATS, *SEATS_AT) is None
+
+
+def test_every_shipped_quote_holds_at_its_stored_span():
+    """The feedback pages take the stored span without searching the text as long as it holds the quote."""
+    result = check_paths([QUESTIONS], QUESTIONS)
+    sources = [s for bank in result.banks for q in bank.questions for s in q.data["sources"]]
+    assert len(sources) > 300
+    assert all(span_holds_quote(result.documents[s["document"]].text, s["start"], s["end"], s["quote"])
+               for s in sources)
 
 
 def test_context_is_whole_sentences_around_the_passage():

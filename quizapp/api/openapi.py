@@ -69,7 +69,10 @@ _SCHEMAS: dict[str, Any] = {
         "context": {"type": "array", "description": "paragraphs, each a list of runs",
                     "items": {"type": "array", "items": {"type": "object", "properties": {
                         "text": {"type": "string"}, "highlighted": {"type": "boolean"}}}}},
-        "url": {"type": "string", "format": "uri", "description": "the full text, scrolled to the passage"}}},
+        "url": {"type": ["string", "null"], "format": "uri",
+                "description": "the full text, scrolled to the passage; null when text_changed"},
+        "text_changed": {"type": "boolean", "description": "the source text was edited since the question was "
+                         "written and no longer holds the quote: context is the quote alone, unhighlighted"}}},
     "Feedback": {"type": "object", "properties": {
         "correct": {"type": "boolean"}, "score": {"type": "number"}, "your_answer": {"type": "string"},
         "correct_answer": {"type": "string"}, "explanation": _ref("Markdown"), "back": _ref("Markdown"),

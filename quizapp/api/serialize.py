@@ -68,9 +68,11 @@ def sources_json(session: Session, revision: QuestionRevision) -> list[dict[str,
             "document": {"id": document.id, "title": document.title, "authors": document.authors,
                          "publisher": document.publisher, "published": document.published,
                          "address": document.address},
-            "quote": "".join(text for p in view.paragraphs for text, marked in p.runs if marked),
+            "quote": ("".join(text for p in view.paragraphs for text, marked in p.runs if marked)
+                      if view.link else view.quote),
             "context": [[{"text": text, "highlighted": marked} for text, marked in p.runs] for p in view.paragraphs],
-            "url": urljoin(request.host_url, view.link),
+            "url": urljoin(request.host_url, view.link) if view.link else None,
+            "text_changed": view.link is None,
         })
     return result
 

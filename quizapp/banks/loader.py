@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.banks.checker import CheckResult, ParsedBank, content_hash
 from quizapp.content.documents import Document
+from quizapp.content.quotes import quote_span
 from quizapp.models import Bank, Question, QuestionRevision, SourceDocument
 from quizapp.models.types import utcnow
 
@@ -55,10 +56,12 @@ def load_banks(session: Session, result: CheckResult, owner_id: int | None = Non
         raise BanksOwnedElsewhere(clashes)
     report = LoadReport()
     try:
-        for document in result.documents.values():
-            _upsert_document(session, document)
+        edited = {document.id: document for document in result.documents.values()
+                  if _upsert_document(session, document)}
         for parsed in result.banks:
             _sync_bank(session, parsed, owner_id, publish_new, report)
+        if edited:
+            _refind_quotes(session, edited)
         session.commit()
     except BaseException:
         session.rollback()
@@ -66,12 +69,38 @@ def load_banks(session: Session, result: CheckResult, owner_id: int | None = Non
     return report
 
 
-def _upsert_document(session: Session, document: Document) -> None:
+def _upsert_document(session: Session, document: Document) -> bool:
+    """Write a document's metadata and text; True if the text is new or differs from the stored one."""
     row = session.get(SourceDocument, document.id) or SourceDocument(id=document.id)
+    edited = row.text != document.text
     row.title, row.authors, row.publisher = document.title, document.authors, document.publisher
     row.published, row.address, row.text = document.published, document.address, document.text
     row.sections = [{"title": s.title, "start": s.start} for s in document.sections]
     session.add(row)
+    return edited
+
+
+def _refind_quotes(session: Session, documents: dict[str, Document]) -> None:
+    """Point the quotes of earlier revisions at where they stand in the edited texts."""
+    # Answers keep the revision they were given against, whose offsets would otherwise mark whatever text now
+    # stands there. A quote no longer in the text keeps its offsets; its feedback then shows the quote alone.
+    for revision in session.scalars(select(QuestionRevision)):
+        sources = revision.data.get("sources") or []
+        if not any(source["document"] in documents for source in sources):
+            continue
+        refound = [_refind(source, documents.get(source["document"])) for source in sources]
+        if refound != sources:
+            # A new dict, not an edit in place: the JSON column only notices assignment.
+            revision.data = {**revision.data, "sources": refound}
+
+
+def _refind(source: dict, document: Document | None) -> dict:
+    if document is None:
+        return source
+    span = quote_span(document.text, source["quote"], source.get("start"), source.get("end"))
+    if span is None:
+        return source
+    return {**source, "start": span[0], "end": span[1], "section": document.section_at(span[0])}
 
 
 def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publish_new: bool,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _FOLD = str.maketrans(
     {
@@ -77,3 +78,23 @@ def find_quote(source: FoldedText, quote: str) -> tuple[int, int] | None:
     if found < 0:
         return None
     return source.span(found, found + len(needle))
+
+
+def span_holds_quote(text: str, start: int, end: int, quote: str) -> bool:
+    """Whether text[start:end] is still the quote, folded the same way as when it was found."""
+    return 0 <= start < end <= len(text) and normalize_quote(text[start:end]) == normalize_quote(quote)
+
+
+@lru_cache(maxsize=8)
+def _folded(text: str) -> FoldedText:
+    # Folding walks every character of a text of tens of thousands; the few texts change only on a reload.
+    return fold(text)
+
+
+def quote_span(text: str, quote: str, start: int | None, end: int | None) -> tuple[int, int] | None:
+    """Where a quote stands in a text: the stored span while it still holds the quote, else the quote's first
+    occurrence, else None (the text was edited and no longer holds it)."""
+    # Checking the stored span folds a few dozen characters; searching folds the whole text, so it comes second.
+    if start is not None and end is not None and span_holds_quote(text, start, end, quote):
+        return start, end
+    return find_quote(_folded(text), quote)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from quizapp.banks.schema import CLOZE_BLANK
 from quizapp.content.markdown import plain_text, render_inline, render_markdown
 from quizapp.content.passages import Paragraph, passage_in_context
+from quizapp.content.quotes import quote_span
 from quizapp.grading.registry import Grade
 from quizapp.models import QuestionRevision, SourceDocument
 
@@ -130,7 +131,8 @@ def cloze_feedback(data: dict[str, Any], given: list[str], parts: tuple[bool, ..
 class SourceView:
     document: Any  # a source_document row: id, text and the citation's fields
     paragraphs: tuple[Paragraph, ...]
-    link: str
+    link: str | None  # None when the text was edited and no longer holds the quote: nothing to point at
+    quote: str
 
 
 def source_views(revision: QuestionRevision, documents: dict[str, Any]) -> list[SourceView]:
@@ -140,10 +142,16 @@ def source_views(revision: QuestionRevision, documents: dict[str, Any]) -> list[
         document = documents.get(source["document"])
         if document is None:
             continue
-        paragraphs = passage_in_context(document.text, source["start"], source["end"])
-        link = url_for("reader.document", document_id=document.id, start=source["start"],
-                       end=source["end"], _anchor="passage")
-        views.append(SourceView(document, paragraphs, link))
+        # The offsets were found in the text as it was when this revision was loaded; a reload with an edited
+        # text moves the passage, so they are checked against the quote before use.
+        span = quote_span(document.text, source["quote"], source.get("start"), source.get("end"))
+        if span is None:
+            views.append(SourceView(document, (Paragraph(((source["quote"], False),), False, 0),), None,
+                                    source["quote"]))
+            continue
+        paragraphs = passage_in_context(document.text, *span)
+        link = url_for("reader.document", document_id=document.id, start=span[0], end=span[1], _anchor="passage")
+        views.append(SourceView(document, paragraphs, link, source["quote"]))
     return views
 
 
