@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
+import pytest
+
 from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
+from quizapp.content.documents import CatalogueError, load_catalogue
+from quizapp.content.passages import Block, document_blocks
 from quizapp.extensions import db
 from tests.conftest import QUESTIONS
 
@@ -48,3 +55,67 @@ def test_out_of_range_offsets_show_plain_text(app, client):
 
 def test_unknown_source_is_404(app, client):
     assert client.get("/sources/nope").status_code == 404
+
+
+def test_notes_open_with_their_title_and_the_notes_stay_paragraphs(app, client):
+    load_sources(app)
+    page = client.get("/sources/osw-2022").get_data(as_text=True)
+    assert '<a href="#section-9">Notes</a>' in page
+    assert '<h2 id="section-9">Notes</h2>' in page
+    assert "<p>[1] See K. Strachota, ‘Protests escalating in Kazakhstan‘, OSW, 5 January 2022, osw.waw.pl.</p>" in page
+    assert not re.search(r"<h2[^>]*>\[\d+\]", page)
+
+
+# Where the text's own heading line differs from the title in the Sections menu.
+HEADING_LINES = {"Appendix: constitutional changes": "APPENDIX",
+                 "Appendix: trade in 2021": "Kazakhstan’s trade in 2021"}
+
+
+@pytest.mark.parametrize("document_id", ["osw-2022", "cornell-barro-2022"])
+def test_every_section_in_the_menu_opens_with_its_heading(app, client, document_id):
+    load_sources(app)
+    page = client.get(f"/sources/{document_id}").get_data(as_text=True)
+    links = [(anchor, unescape(title)) for anchor, title in re.findall(r'<a href="#(section-\d+)">(.*?)</a>', page)]
+    headings = {anchor: unescape(text) for anchor, text in re.findall(r'<h2 id="(section-\d+)">(.*?)</h2>', page)}
+    assert len(links) >= 8 and [anchor for anchor, _ in links] == list(headings)
+    for anchor, title in links:
+        assert headings[anchor] == HEADING_LINES.get(title, title)
+
+
+def test_a_heading_run_on_by_a_page_break_still_opens_its_section():
+    # The first paragraph ends mid-sentence on a long line, which reads as a page break and would join the next.
+    text = "Opening words " + "and more " * 12 + "\n\nHeading\n\nBody text.\n\n[1] A note.\n"
+    sections = [{"title": "Opening", "start": 0}, {"title": "Heading", "start": text.index("Heading")},
+                {"title": "Notes", "start": text.index("[1]"), "heading_in_text": False}]
+    blocks = document_blocks(text, sections, None, None)
+    assert blocks[1:] == [Block("h2", (("Heading", False),), "section-2"), Block("p", (("Body text.", False),)),
+                          Block("h2", (("Notes", False),), "section-3"), Block("p", (("[1] A note.", False),))]
+    assert [block.tag for block in document_blocks(text, [], None, None)] == ["p", "p", "p"]
+
+
+def write_catalogue(folder, sections: str) -> None:
+    (folder / "text.txt").write_text("Opening.\n\nBody\n\nBody text.\n\n[1] A note.\n", encoding="utf-8")
+    (folder / "sources.yaml").write_text(
+        "documents:\n  - {id: d, file: text.txt, title: T, authors: A, publisher: P, published: '2022', address: U,\n"
+        f"     sections: {sections}}}\n", encoding="utf-8")
+
+
+def test_a_section_without_a_heading_starts_at_the_line_it_names(tmp_path):
+    write_catalogue(tmp_path, "[Opening, Body, {title: Notes, starts: '[1]'}]")
+    document = load_catalogue(tmp_path)["d"]
+    text = document.text
+    assert [(s.title, s.start, s.heading_in_text) for s in document.sections] == [
+        ("Opening", 0, False), ("Body", text.index("Body"), True), ("Notes", text.index("[1]"), False)]
+
+
+@pytest.mark.parametrize(("sections", "message"), [
+    ("[Opening, {title: Notes, starts: '[2]'}]", "no line starts with: '[2]'"),
+    ("[Opening, {title: Notes, starts: 'A note'}]", "no line starts with"),  # not at a line's start
+    ("[Opening, {title: Notes, starts: ''}]", "no line starts with"),
+    ("[Opening, {title: Notes, heading: Body, starts: '[1]'}]", "has both 'heading' and 'starts'"),
+    ("[Opening, Body text]", "section heading not found on a line of its own"),  # a line starts so, but is longer
+])
+def test_a_section_start_that_is_not_in_the_text_is_an_error(tmp_path, sections, message):
+    write_catalogue(tmp_path, sections)
+    with pytest.raises(CatalogueError, match=re.escape(message)):
+        load_catalogue(tmp_path)

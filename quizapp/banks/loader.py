@@ -75,7 +75,8 @@ def _upsert_document(session: Session, document: Document) -> bool:
     edited = row.text != document.text
     row.title, row.authors, row.publisher = document.title, document.authors, document.publisher
     row.published, row.address, row.text = document.published, document.address, document.text
-    row.sections = [{"title": s.title, "start": s.start} for s in document.sections]
+    row.sections = [{"title": s.title, "start": s.start, "heading_in_text": s.heading_in_text}
+                    for s in document.sections]
     session.add(row)
     return edited
 

@@ -24,6 +24,7 @@ class CatalogueError(Exception):
 class Section:
     title: str
     start: int
+    heading_in_text: bool = True  # False: the text has no heading line here, so readers show the title
 
 
 @dataclass
@@ -99,24 +100,32 @@ def _locate_sections(path: Path, line: int, text: str, sections: list) -> list[S
     located: list[Section] = []
     search_from = 0
     for index, item in enumerate(sections):
-        title, heading = (item.get("title"), item.get("heading")) if isinstance(item, dict) else (item, item)
+        item = item if isinstance(item, dict) else {"title": item}
+        title = str(item.get("title"))
         if index == 0:
-            located.append(Section(str(title), 0))
+            located.append(Section(title, 0, heading_in_text=False))
             continue
-        offset = _find_line(text, str(heading), search_from)
+        if "heading" in item and "starts" in item:
+            raise CatalogueError(path, line, f"section {title!r} has both 'heading' and 'starts'")
+        # A heading stands alone on a line; a section without one (the notes) names how its first line begins.
+        owns_heading = "starts" not in item
+        needle = str(item.get("heading", title) if owns_heading else item["starts"]).strip()
+        offset = _find_line(text, needle, search_from, whole=owns_heading) if needle else -1
         if offset < 0:
-            raise CatalogueError(path, line, f"section heading not found on a line of its own: {heading!r}")
-        located.append(Section(str(title), offset))
+            problem = "section heading not found on a line of its own" if owns_heading else "no line starts with"
+            raise CatalogueError(path, line, f"{problem}: {needle!r}")
+        located.append(Section(title, offset, heading_in_text=owns_heading))
         search_from = offset + 1
     return located
 
 
-def _find_line(text: str, heading: str, start: int) -> int:
+def _find_line(text: str, needle: str, start: int, whole: bool = True) -> int:
+    """The offset of the first line from start that is the needle (or, not whole, begins with it), or -1."""
     position = start
-    while (found := text.find(heading, position)) >= 0:
+    while (found := text.find(needle, position)) >= 0:
         at_line_start = found == 0 or text[found - 1] == "\n"
-        end = found + len(heading)
-        if at_line_start and (end == len(text) or text[end] in "\r\n"):
+        end = found + len(needle)
+        if at_line_start and (not whole or end == len(text) or text[end] in "\r\n"):
             return found
         position = found + 1
     return -1

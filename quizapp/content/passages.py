@@ -23,6 +23,15 @@ class Paragraph:
     start: int
 
 
+@dataclass(frozen=True)
+class Block:
+    """A heading or a paragraph of a full text, as the reader shows it."""
+
+    tag: str  # "h2" or "p"
+    runs: tuple[tuple[str, bool], ...]
+    anchor: str | None = None  # a heading's id, the target of the Sections menu
+
+
 def _ends_paragraph(text: str, index: int) -> bool:
     """A blank line after a sentence, list item or heading ends a paragraph; one in
     mid-sentence is a page break left by the extraction."""
@@ -61,6 +70,26 @@ def paragraphs_with_mark(
         runs[-1] = (runs[-1][0].rstrip(), runs[-1][1])
         paragraphs.append(Paragraph(tuple(runs), True, p_start))
     return paragraphs
+
+
+def document_blocks(text: str, sections: list[dict], start: int | None, end: int | None) -> list[Block]:
+    """A full text as section headings and paragraphs, highlighting [start, end) where it falls."""
+    offsets = [section["start"] for section in sections[1:]]
+    blocks: list[Block] = []
+    for number, (low, high) in enumerate(zip([0, *offsets], [*offsets, len(text)], strict=True), start=1):
+        # Each section is split on its own, so that its first line begins a block even where the paragraph
+        # joining would run it on from the section before.
+        paragraphs = paragraphs_with_mark(text, start, end, window=(low, high))
+        # The opening section starts with the document's own title lines: it gets no heading.
+        if sections and low > 0:
+            section, anchor = sections[number - 1], f"section-{number}"
+            if section.get("heading_in_text", True) and paragraphs:
+                blocks.append(Block("h2", paragraphs.pop(0).runs, anchor))
+            else:
+                # The text has no heading here (the notes start with the first note): show the section's title.
+                blocks.append(Block("h2", ((section["title"], False),), anchor))
+        blocks.extend(Block("p", paragraph.runs) for paragraph in paragraphs)
+    return blocks
 
 
 def context_bounds(text: str, start: int, end: int, sentences: int = 2, limit: int = 500) -> tuple[int, int]:

@@ -22,7 +22,8 @@ class SourceDocument(db.Model):
     published: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(String(500))
     text: Mapped[str] = mapped_column(Text)
-    # [{"title": ..., "start": offset}], in order of appearance
+    # [{"title": ..., "start": offset, "heading_in_text": bool}], in order of appearance; rows loaded before
+    # heading_in_text existed lack it, and mean True
     sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 

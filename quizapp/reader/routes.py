@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from sqlalchemy import select
 
-from quizapp.content.passages import paragraphs_with_mark
+from quizapp.content.passages import document_blocks
 from quizapp.extensions import db
 from quizapp.models import SourceDocument
 from quizapp.reader import bp
@@ -26,5 +26,5 @@ def document(document_id: str):
     end = request.args.get("end", type=int)
     if start is None or end is None or not 0 <= start < end <= len(doc.text):
         start = end = None
-    return render_template("reader/document.html", doc=doc,
-                           paragraphs=paragraphs_with_mark(doc.text, start, end), highlighted=start is not None)
+    blocks = document_blocks(doc.text, doc.sections or [], start, end)
+    return render_template("reader/document.html", doc=doc, blocks=blocks, highlighted=start is not None)
