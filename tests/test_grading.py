@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
 from quizapp.grading import CHECKERS, grade
-from quizapp.grading.normalize import normalize_text, parse_number, unit_accepted
+from quizapp.grading.normalize import SPACE_SEPARATORS, normalize_text, parse_number, unit_accepted
 
 CHOICES = [{"text": t, "feedback": ""} for t in ("98", "107", "77", "120")]
 QUESTIONS = {
@@ -132,3 +135,27 @@ def test_unit_accepted_plural_and_none():
     assert unit_accepted("", "seats")
     assert unit_accepted("Seat", "seats")
     assert not unit_accepted("votes", "seats")
+
+
+# Every Unicode space separator but the ordinary space, which always worked.
+SPACES = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Zs" and c != 0x20]
+
+
+def test_every_unicode_space_separator_is_read_as_a_space():
+    assert set(SPACE_SEPARATORS) == set(SPACES)
+
+
+@pytest.mark.parametrize("space", SPACES, ids=lambda space: f"U+{ord(space):04X}")
+@pytest.mark.parametrize(("typed", "value", "unit"), [
+    ("20{}000", 20000, ""), ("20{}000 people", 20000, "people"), ("1{}000{}000,5", 1000000.5, ""),
+    ("98{}seats", 98, "seats"), ("{}−3{}%", -3, "%"),
+])
+def test_any_space_groups_digits_and_parts_number_from_unit(space, typed, value, unit):
+    parsed = parse_number(typed.replace("{}", space))
+    assert (parsed.value, parsed.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize("typed", ["20\u2009000", "20\u202f000 people", "20\u2009000\u2009people"])
+def test_thin_and_narrow_spaces_in_an_answer_are_graded(typed):
+    data = {"answer": 20000, "tolerance": 0, "unit": "people", "unit_aliases": ["person", "persons"]}
+    assert grade("numeric", data, typed) == grade("numeric", data, "20000 people")

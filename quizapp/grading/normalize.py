@@ -27,14 +27,18 @@ class ParsedNumber:
     unit: str
 
 
+# Every Unicode space separator (category Zs): thin and narrow no-break spaces group digits in typeset text,
+# and any of them may come with a pasted number.
+SPACE_SEPARATORS = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_AS_SPACE = str.maketrans(dict.fromkeys(SPACE_SEPARATORS, " "))
 # Possessive quantifiers: a run of spaces is read once, not retried in every split (which took seconds).
-_NUMBER_PREFIX = re.compile(r"^\s*+([+\-\u2212]?)\s*+[€$£]?\s*+(\d[\d.,'\u00a0\u202f ]*+)(.*)$", re.DOTALL)
+_NUMBER_PREFIX = re.compile(r"^\s*+([+\-\u2212]?)\s*+[€$£]?\s*+(\d[\d.,' ]*+)(.*)$", re.DOTALL)
 _GROUPED = re.compile(r"^\d{1,3}(?:[ ,.']\d{3})+$")
 
 
 def parse_number(text: str) -> ParsedNumber | None:
     """Read '98', '29,4', '29.4%', '20 000', '1,000.5' or '98 seats'; None if no number leads."""
-    match = _NUMBER_PREFIX.match(text.replace("\u00a0", " ").replace("\u202f", " "))
+    match = _NUMBER_PREFIX.match(text.translate(_AS_SPACE))
     if not match:
         return None
     sign, digits, rest = match.groups()
