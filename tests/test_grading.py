@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from quizapp.grading import CHECKERS, grade
-from quizapp.grading.normalize import SPACE_SEPARATORS, normalize_text, parse_number, unit_accepted
+from quizapp.grading.normalize import SPACE_SEPARATORS, normalize_text, parse_number, same_word, unit_accepted
 
 CHOICES = [{"text": t, "feedback": ""} for t in ("98", "107", "77", "120")]
 QUESTIONS = {
@@ -159,3 +159,55 @@ def test_any_space_groups_digits_and_parts_number_from_unit(space, typed, value,
 def test_thin_and_narrow_spaces_in_an_answer_are_graded(typed):
     data = {"answer": 20000, "tolerance": 0, "unit": "people", "unit_aliases": ["person", "persons"]}
     assert grade("numeric", data, typed) == grade("numeric", data, "20000 people")
+
+
+DEPUTIES = (98, "deputies", ["seats", "members", "MPs"])
+FOLD = (2.5, "times", ["x", "fold"])
+YEARS = (20, "years", [])
+
+
+@pytest.mark.parametrize(("typed", "question", "correct"), [
+    ("98 deputy", DEPUTIES, True),
+    ("98 Deputies", DEPUTIES, True),
+    ("98 seat", DEPUTIES, True),
+    ("98 member", DEPUTIES, True),
+    ("98 MP", DEPUTIES, True),
+    ("98-seat", DEPUTIES, True),
+    ("98-deputy", DEPUTIES, True),
+    ("98\u2011seat", DEPUTIES, True),  # a non-breaking hyphen
+    ("2.5-fold", FOLD, True),
+    ("2.5 fold", FOLD, True),
+    ("2.5x", FOLD, True),
+    ("2.5 time", FOLD, True),
+    ("20-year", YEARS, True),
+    ("20 year", YEARS, True),
+    ("3 decade", (3, "decades", []), True),
+    ("4 inch", (4, "inches", []), True),
+    ("2 century", (2, "centuries", []), True),
+    ("2 centuries", (2, "century", []), True),
+    ("98 votes", DEPUTIES, False),
+    ("98-km", DEPUTIES, False),
+    ("98 deputy", (98, "seats", []), False),
+    ("98 ms", (98, "m", []), False),
+    ("98 m", (98, "ms", []), False),
+    ("2.5 mile", (2.5, "mil", []), False),
+    ("2.5 mils", (2.5, "miles", []), False),
+    ("98-100", DEPUTIES, False),
+    ("98 - seats", DEPUTIES, False),
+    ("20-%", YEARS, False),
+])
+def test_units_in_the_singular_or_plural_and_joined_by_a_hyphen(typed, question, correct):
+    answer, unit, aliases = question
+    result = grade("numeric", {"answer": answer, "tolerance": 0, "unit": unit, "unit_aliases": aliases}, typed)
+    assert result.correct is correct
+    assert ("was not understood" in result.message) is not correct
+
+
+@pytest.mark.parametrize(("one", "other", "same"), [
+    ("deputy", "deputies", True), ("seat", "seats", True), ("year", "years", True), ("mp", "mps", True),
+    ("box", "boxes", True), ("inch", "inches", True), ("day", "days", True), ("fold", "fold", True),
+    ("day", "daies", False), ("m", "ms", False), ("mil", "miles", False), ("seat", "seated", False),
+    ("vote", "seats", False),
+])
+def test_same_word_in_either_order(one, other, same):
+    assert same_word(one, other) is same and same_word(other, one) is same

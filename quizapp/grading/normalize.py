@@ -34,10 +34,12 @@ _AS_SPACE = str.maketrans(dict.fromkeys(SPACE_SEPARATORS, " "))
 # Possessive quantifiers: a run of spaces is read once, not retried in every split (which took seconds).
 _NUMBER_PREFIX = re.compile(r"^\s*+([+\-\u2212]?)\s*+[€$£]?\s*+(\d[\d.,' ]*+)(.*)$", re.DOTALL)
 _GROUPED = re.compile(r"^\d{1,3}(?:[ ,.']\d{3})+$")
+# "2.5-fold", "a 98-seat chamber": English joins a number to its unit with a hyphen in compounds.
+_JOINING_HYPHEN = re.compile(r"^[\-\u2010\u2011](?=[^\W\d_])")
 
 
 def parse_number(text: str) -> ParsedNumber | None:
-    """Read '98', '29,4', '29.4%', '20 000', '1,000.5' or '98 seats'; None if no number leads."""
+    """Read '98', '29,4', '29.4%', '20 000', '1,000.5', '98 seats' or '2.5-fold'; None if no number leads."""
     match = _NUMBER_PREFIX.match(text.translate(_AS_SPACE))
     if not match:
         return None
@@ -52,7 +54,7 @@ def parse_number(text: str) -> ParsedNumber | None:
         return None
     if sign in ("-", "\u2212"):
         value = -value
-    return ParsedNumber(value, rest.strip().rstrip(".").strip())
+    return ParsedNumber(value, _JOINING_HYPHEN.sub("", rest).strip().rstrip(".").strip())
 
 
 def _read_digits(digits: str) -> float | None:
@@ -86,9 +88,30 @@ _PERCENT = {"%", "percent", "per cent", "pct", "percentage points"}
 
 
 def unit_words(unit: str) -> frozenset[str]:
-    """The words of a unit, lower-cased, without currency signs or plural s."""
-    cleaned = re.sub(r"[€$£.]", " ", unit.casefold())
-    return frozenset(word[:-1] if len(word) > 3 and word.endswith("s") else word for word in cleaned.split())
+    """The words of a unit, lower-cased, without currency signs or dots."""
+    return frozenset(re.sub(r"[€$£.]", " ", unit.casefold()).split())
+
+
+def _plurals(word: str) -> set[str]:
+    # Regular English plurals only (MPs, deputies, inches), and none of one-letter symbols: "m" and "ms" are
+    # different units.
+    if len(word) < 2:
+        return set()
+    forms = {word + "s"}
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(word + "es")
+    if word.endswith("y") and word[-2] not in "aeiou":
+        forms.add(word[:-1] + "ies")
+    return forms
+
+
+def same_word(typed: str, word: str) -> bool:
+    """Whether two unit words are the same, one perhaps the other's plural (deputy, deputies)."""
+    return typed == word or typed in _plurals(word) or word in _plurals(typed)
+
+
+def _covers(words: frozenset[str], others: frozenset[str]) -> bool:
+    return all(any(same_word(word, other) for other in others) for word in words)
 
 
 def unit_accepted(given: str, expected: str, aliases: tuple[str, ...] = ()) -> bool:
@@ -98,8 +121,8 @@ def unit_accepted(given: str, expected: str, aliases: tuple[str, ...] = ()) -> b
         return True
     if expected.strip() == "%":
         return given in _PERCENT or given in {a.casefold() for a in aliases}
-    candidates = [expected, *aliases]
     given_words = unit_words(given)
-    return any(given_words == unit_words(c) for c in candidates) or (
-        bool(expected) and given_words <= unit_words(expected)
+    return any(_covers(given_words, words) and _covers(words, given_words)
+               for words in map(unit_words, [expected, *aliases])) or (
+        bool(expected) and _covers(given_words, unit_words(expected))
     )
