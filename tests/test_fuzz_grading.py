@@ -130,3 +130,14 @@ def test_number_and_text_reading_is_total_and_fast(text: str, unit: str) -> None
         assert isinstance(parsed.value, float)
     # Was cubic in leading spaces: a thousand of them took seconds.
     assert time.monotonic() - started < 1.0
+
+
+@fuzz(200)
+@given(text=STRINGS | st.from_regex(r"[+\-\u2212]?[1-9]\d{0,2}[.,]\d{3}[ a-z%]{0,6}", fullmatch=True))
+def test_a_number_read_two_ways_offers_two_spellings_that_read_one_way(text: str) -> None:
+    parsed = parse_number(text)
+    if parsed is None or not parsed.readings:
+        return
+    whole, decimal = (parse_number(spelled) for spelled in parsed.readings)
+    assert whole.readings == decimal.readings == () and not whole.unit and not decimal.unit
+    assert abs(whole.value) > abs(decimal.value) and parsed.value in (whole.value, decimal.value)

@@ -27,7 +27,8 @@ DATA = {
     "flashcard": {"front": "Mazhilis", "back": "lower house"},
 }
 _values = st.one_of(st.sampled_from(["", "0", "1", "3", "4", "01", "-1", " 2", "true", "false", "True", "1.5",
-                                     "98 seats", " 98 ", "\u0661", "x" * 200, "x" * 201]),
+                                     "98 seats", " 98 ", "\u0661", "x" * 200, "x" * 201, "98.000", "1,500 seats",
+                                     "20\u2009000"]),
                     st.text(max_size=12))
 _keys = st.sampled_from(["answer", "blanks-0", "blanks-1", "blanks-2", "blanks-3", "blanks-x", "blanks-01", "other"])
 _forms = st.lists(st.tuples(_keys, _values), max_size=6)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.grading.checkers import numeric_refusal
+
 MAX_TEXT = 500
 
 
@@ -58,6 +60,9 @@ def parse_answer(qtype: str, data: dict[str, Any], choice_order: list[int] | Non
         text = _text(value)
         if not text:
             raise BadAnswer("a non-empty answer")
+        refusal = numeric_refusal(text) if qtype == "numeric" else None
+        if refusal:
+            raise BadAnswer(f"a number that reads only one way. {refusal}")
         return text
     if qtype == "cloze":
         blanks = len(data["blanks"])

@@ -90,7 +90,9 @@ _SCHEMAS: dict[str, Any] = {
     "Answer": {"type": "object", "required": ["answer"], "properties": {"answer": {
         "description": "single_choice: a position; multiple_response: a list of positions; true_false: a "
                        "boolean; numeric, short_text: a string; cloze: a list of strings, one per blank; "
-                       "flashcard: true if you knew it",
+                       "flashcard: true if you knew it. A numeric answer that reads two ways, such as 20.000 "
+                       "(20000 or 20), is refused with 422 and a message naming both readings: send it again "
+                       "without a thousands separator",
         "oneOf": [{"type": "integer"}, {"type": "boolean"}, {"type": "string"},
                   {"type": "array", "items": {"type": ["integer", "string"]}}]}}},
 }

@@ -50,6 +50,18 @@ def check_true_false(data: dict[str, Any], given: Any) -> Grade:
     return Grade(correct, 1.0 if correct else 0.0)
 
 
+def numeric_refusal(given: str) -> str | None:
+    """Why a typed number is handed back ungraded (it reads two ways), or None when it can be graded."""
+    parsed = parse_number(given)
+    if parsed is None or not parsed.readings:
+        return None
+    # Guessing which reading was meant would grade some students on a number they did not mean; the readings
+    # depend on the text alone, so asking again says nothing about the key.
+    whole, decimal = parsed.readings
+    return (f"Did you mean {whole} or {decimal}? “{given.strip()}” could be either, so it has not been graded. "
+            "Type the number again without a thousands separator.")
+
+
 @register("numeric")
 def check_numeric(data: dict[str, Any], given: Any) -> Grade:
     """Right if the number, in an accepted unit, is within the tolerance."""

@@ -23,8 +23,14 @@ def normalize_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class ParsedNumber:
+    """A number read from typed text, the unit written after it, and both readings when it has two."""
+
     value: float
     unit: str
+    # A lone "." or "," before exactly three digits groups thousands in some languages and marks decimals in
+    # others: "20.000" is 20000 in German and 20 in English. Such a number keeps a spelling of each reading that
+    # cannot be misread, the whole number first ("20000", "20"); `value` is the English reading.
+    readings: tuple[str, ...] = ()
 
 
 # Every Unicode space separator (category Zs): thin and narrow no-break spaces group digits in typeset text,
@@ -49,21 +55,24 @@ def parse_number(text: str) -> ParsedNumber | None:
     if trailing:
         rest = digits[len(digits) - trailing:] + rest
         digits = digits[: len(digits) - trailing]
-    value = _read_digits(digits)
-    if value is None:
+    read = _read_digits(digits)
+    if read is None:
         return None
+    value, readings = read
     if sign in ("-", "\u2212"):
         value = -value
-    return ParsedNumber(value, _JOINING_HYPHEN.sub("", rest).strip().rstrip(".").strip())
+    unit = _JOINING_HYPHEN.sub("", rest).strip().rstrip(".").strip()
+    return ParsedNumber(value, unit, tuple(sign + reading for reading in readings))
 
 
-def _read_digits(digits: str) -> float | None:
+def _read_digits(digits: str) -> tuple[float, tuple[str, ...]] | None:
+    """The number's value and, when a lone separator makes it read two ways, a clear spelling of each."""
     if " " in digits or "'" in digits:
         spaced = re.fullmatch(r"(\d{1,3}(?:[ ']\d{3})+)(?:[.,](\d+))?", digits)
         if not spaced:
             return None
         whole = re.sub(r"[ ']", "", spaced[1])
-        return float(f"{whole}.{spaced[2]}" if spaced[2] else whole)
+        return float(f"{whole}.{spaced[2]}" if spaced[2] else whole), ()
     commas, dots = digits.count(","), digits.count(".")
     if commas and dots:
         decimal_mark = "," if digits.rfind(",") > digits.rfind(".") else "."
@@ -71,16 +80,28 @@ def _read_digits(digits: str) -> float | None:
         integer, _, fraction = digits.rpartition(decimal_mark)
         if thousands in fraction or not _GROUPED.match(integer.replace(thousands, ",")):
             return None
-        return float(integer.replace(thousands, "") + "." + fraction)
+        return float(integer.replace(thousands, "") + "." + fraction), ()
     mark = "," if commas else "." if dots else ""
     if not mark:
-        return float(digits)
+        return float(digits), ()
     parts = digits.split(mark)
-    # One separator not followed by exactly three digits can only be a decimal mark.
-    if len(parts) == 2 and (len(parts[1]) != 3 or mark == "."):
-        return float(parts[0] + "." + parts[1])
+    if len(parts) == 2:
+        whole, fraction = parts
+        decimal = float(f"{whole}.{fraction}")
+        # Groups of thousands follow one to three digits with no leading zero and hold exactly three digits:
+        # anything else can only be a decimal mark.
+        if len(fraction) != 3 or len(whole) > 3 or whole.startswith("0"):
+            return decimal, ()
+        grouped = float(whole + fraction)
+        # Trailing zeros say nothing ("20.000" is 20); three decimals all kept get a fourth place, "2.1250",
+        # so that the spelling offered back cannot be misread in turn.
+        places = fraction.rstrip("0")
+        if len(places) == 3:
+            places += "0"
+        spelled = f"{whole}{mark}{places}" if places else whole
+        return (grouped if mark == "," else decimal), (whole + fraction, spelled)
     if _GROUPED.match(digits):
-        return float(digits.replace(mark, ""))
+        return float(digits.replace(mark, "")), ()
     return None
 
 

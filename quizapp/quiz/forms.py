@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.content.markdown import render_inline
+from quizapp.grading.checkers import numeric_refusal
 
 ANSWER_MAX = 200
 
@@ -77,6 +78,13 @@ def _some_blank_filled(form: AnswerForm, field: FieldList) -> None:
         raise ValidationError("Fill in at least one blank.")
 
 
+def _reads_one_way(form: AnswerForm, field: StringField) -> None:
+    """A number that could mean two things ("20.000") goes back to the student instead of being graded."""
+    refusal = None if field.errors else numeric_refusal(field.data or "")
+    if refusal:
+        raise ValidationError(refusal)
+
+
 @cache
 def _answer_form_class(qtype: str, blanks: int, base: type[AnswerForm]) -> type[AnswerForm]:
     """The form class of a question type, built once: WTForms does real work for every new class."""
@@ -92,8 +100,10 @@ def _answer_form_class(qtype: str, blanks: int, base: type[AnswerForm]) -> type[
         Form.answer = RadioField("Your answer", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
                                  validators=[InputRequired("Choose True or False.")])
     elif qtype in ("numeric", "short_text"):
-        Form.answer = StringField("Your answer", validators=[InputRequired("Type an answer."),
-                                                             Length(max=ANSWER_MAX)])
+        validators = [InputRequired("Type an answer."), Length(max=ANSWER_MAX)]
+        if qtype == "numeric":
+            validators.append(_reads_one_way)
+        Form.answer = StringField("Your answer", validators=validators)
     elif qtype == "cloze":
         Form.blanks = FieldList(StringField("Blank", validators=[Length(max=ANSWER_MAX)]),
                                 min_entries=blanks, max_entries=blanks, validators=[_some_blank_filled])

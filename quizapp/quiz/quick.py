@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.grading import grade
+from quizapp.grading.checkers import numeric_refusal
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.types import utcnow
 from quizapp.models.user import parse_session_id
@@ -93,7 +94,9 @@ def parse_answer(qtype: str, data: dict[str, Any], choice_order: list[int] | Non
     if qtype == "true_false":
         return {"true": True, "false": False}.get(values[0], NOT_PARSED)
     if qtype in ("numeric", "short_text"):
-        return values[0].strip() if len(values[0]) <= ANSWER_MAX else NOT_PARSED
+        if len(values[0]) > ANSWER_MAX or (qtype == "numeric" and numeric_refusal(values[0])):
+            return NOT_PARSED
+        return values[0].strip()
     return NOT_PARSED
 
 
