@@ -199,8 +199,8 @@ def call(world: World, role: str, method: str, url: str, with_token: bool = True
     if url.startswith("/api/"):
         return client.post(url, json={"bank_id": world.ids["bank"], "answer": 0},
                            headers={"X-CSRFToken": token} if token else {})
-    # A version makes study posts well-formed; other forms ignore it.
-    return client.post(url, data={"version": "0", **({"csrf_token": token} if token else {})})
+    # A review count makes study posts well-formed; other forms ignore it.
+    return client.post(url, data={"reviews": "0", **({"csrf_token": token} if token else {})})
 
 
 def verdict(response, url: str) -> object:

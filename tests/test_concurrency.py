@@ -99,7 +99,7 @@ def answer(browser: Browser, student: Student, position: int, fields: dict[str, 
 
 def rate(browser: Browser, question_id: int) -> int:
     status, _ = browser.request("POST", f"/study/{question_id}/rate",
-                                {"rating": GOOD, "version": 0, "shown_at": "", "bank": ""})
+                                {"rating": GOOD, "reviews": 0, "shown_at": "", "bank": ""})
     return status
 
 

@@ -85,7 +85,7 @@ CASES: dict[str, Case] = {
                          {"bank{bank}-topic": ["Parliament"], "bank{bank}-length": ["500"]}),
     **answer_cases("quiz", "/quiz/{{attempt}}/q/{{position_{kind}}}", "quizapp.quiz.forms.AnswerForm", {}),
     **answer_cases("study", "/study/{{question_{kind}}}/answer", "quizapp.study.forms.StudyAnswerForm",
-                   {"version": "0", "shown_at": "1", "bank": ""}),
+                   {"reviews": "0", "shown_at": "1", "bank": ""}),
     "study settings": Case("quizapp.study.forms.SettingsForm", Role.STUDENT, "/study/settings",
                            {"timezone": "Mars/Olympus Mons", "new_cards_per_day": "-5", "desired_retention": "0.5",
                             "again_good_only": "y"},

@@ -60,9 +60,9 @@ def test_a_first_rating_over_the_limit_is_refused_and_the_card_stays_new(student
     set_limit(student, 1)
     user_id, (first, second) = student.id, question_ids(2)
 
-    def rate_now(question_id: int, version: int, now: datetime) -> Card | None:
+    def rate_now(question_id: int, reviews: int, now: datetime) -> Card | None:
         user, question = db.session.get(User, user_id), db.session.get(Question, question_id)
-        card = record_review(db.session, user, question, GOOD, version, now=now, fuzz=False)
+        card = record_review(db.session, user, question, GOOD, reviews, now=now, fuzz=False)
         db.session.commit()
         return card
 
@@ -120,7 +120,7 @@ def test_two_tabs_rating_two_new_cards_at_once_start_one_at_the_limit(app, fixtu
         rated = db.session.scalar(select(Card.question_id).where(Card.user_id == student.user_id))
         other = next(q for q in student.to_rate if q != rated)
         status, _ = student.browser.request("POST", f"/study/{other}/rate",
-                                            {"rating": GOOD, "version": 0, "shown_at": "", "bank": ""})
+                                            {"rating": GOOD, "reviews": 0, "shown_at": "", "bank": ""})
         _, page = student.browser.request("GET", "/study/")
     assert status == 302 and "limit of new cards (1)" in page and "stays new" in page
     assert stored() == ({s.user_id: 1 for s in students}, len(students))

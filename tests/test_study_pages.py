@@ -42,24 +42,24 @@ def front_of(client, question_type: str | None = None) -> tuple[int, str]:
 
 
 def answer(client, question_id: int, html: str, fields: dict):
-    data = {"csrf_token": csrf_from(html), "version": hidden(html, "version"), "shown_at": hidden(html, "shown_at"),
+    data = {"csrf_token": csrf_from(html), "reviews": hidden(html, "reviews"), "shown_at": hidden(html, "shown_at"),
             "bank": "", **fields}
     return client.post(f"/study/{question_id}/answer", data=data)
 
 
 def rate(client, question_id: int, back_html: str, rating: int):
     return client.post(f"/study/{question_id}/rate", data={
-        "csrf_token": csrf_from(back_html), "version": hidden(back_html, "version"),
+        "csrf_token": csrf_from(back_html), "reviews": hidden(back_html, "reviews"),
         "shown_at": hidden(back_html, "shown_at"), "bank": "", "rating": str(rating)})
 
 
-def shown_form(question: Question, student_id: int, version: int) -> dict:
+def shown_form(question: Question, student_id: int, reviews: int) -> dict:
     """A right answer in the terms of the shuffled choices the study page showed."""
     revision = db.session.scalar(select(QuestionRevision).where(
         QuestionRevision.question_id == question.id, QuestionRevision.number == question.revision))
     order = list(range(len(revision.data.get("choices", []))))
     if question.type in ("single_choice", "multiple_response") and revision.data.get("shuffle", True):
-        random.Random(f"{student_id}:{question.id}:{version}").shuffle(order)
+        random.Random(f"{student_id}:{question.id}:{reviews}").shuffle(order)
     return right_answer_form(SimpleNamespace(question=question, revision=revision, choice_order=order))
 
 

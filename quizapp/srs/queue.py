@@ -119,20 +119,42 @@ class NewCardLimitReached(Exception):
         self.limit = limit
 
 
+def review_count(session: Session, user: User, question_id: int) -> int:
+    """How many times the user has rated their card of a question."""
+    return session.scalar(select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.user_id == user.id, ReviewLog.question_id == question_id))
+
+
 def record_review(
-    session: Session, user: User, question: Question, rating: int, version: int, now: datetime | None = None,
+    session: Session, user: User, question: Question, rating: int, reviews: int, now: datetime | None = None,
     fuzz: bool = True, duration_ms: int | None = None,
 ) -> Card | None:
-    """Apply a rating; `version` is the card version the rating was given for (0: a new card).
+    """Apply a rating given to a card shown after `reviews` ratings of it (0: never rated).
 
-    Returns None, with the session rolled back, when the card changed since that version (a double
-    submit, a second tab): the rating that came first stands. Raises NewCardLimitReached, with the session
-    rolled back, when the rating would start a new card beyond the user's daily limit: the card stays new."""
+    Returns None, with the session rolled back, when the card has been rated since (a double submit, a second
+    tab): the rating that came first stands. Other changes to the card, such as a quiz putting it back in the
+    queue, do not refuse the rating. Raises NewCardLimitReached, with the session rolled back, when the rating
+    would start a new card beyond the user's daily limit: the card stays new."""
     now = now or utcnow()
-    # A first rating locks the user's new cards before looking, so two at once count each other.
-    limit = _lock_new_cards(session, user) if version == 0 else None
-    card = session.scalar(select(Card).where(Card.user_id == user.id, Card.question_id == question.id))
-    if (card.version if card else 0) != version:
+    for _attempt in range(2):
+        try:
+            return _apply_rating(session, user, question, rating, reviews, now, fuzz, duration_ms)
+        except (IntegrityError, StaleDataError):
+            # On PostgreSQL a quiz's enqueue_missed, which takes none of these locks, can insert the card a
+            # first rating found missing: look again, now that the card is there.
+            session.rollback()
+    return None
+
+
+def _apply_rating(session: Session, user: User, question: Question, rating: int, reviews: int, now: datetime,
+                  fuzz: bool, duration_ms: int | None) -> Card | None:
+    # Ratings lock the user's row before looking, so two at once (a double submit, two tabs, the day's last
+    # new cards) take turns, and the second counts the first's review and card.
+    limit = _lock_ratings(session, user)
+    card = session.scalar(select(Card).where(Card.user_id == user.id, Card.question_id == question.id)
+                          .with_for_update())
+    # Only a rating moves the count: a card a quiz put back in the queue meanwhile is still the one shown.
+    if review_count(session, user, question.id) != reviews:
         session.rollback()
         return None
     if card is None:
@@ -144,23 +166,21 @@ def record_review(
         session.add(card)
     state_before = None if card.last_review is None else card.state
     review(scheduler_for(user, fuzz), card, rating, now)
-    try:
-        session.flush()
-    except (IntegrityError, StaleDataError):
-        session.rollback()
-        return None
+    session.flush()
     session.add(ReviewLog(card_id=card.id, user_id=user.id, question_id=question.id,
                           revision_id=_current_revision_id(session, question), rating=rating,
                           state_before=state_before, reviewed_at=now, duration_ms=duration_ms))
     return card
 
 
-def _lock_new_cards(session: Session, user: User) -> int:
+def _lock_ratings(session: Session, user: User) -> int:
     """Write-lock the user's row until the transaction ends; their daily new-card limit as it now stands.
 
-    An UPDATE that changes nothing: PostgreSQL locks the row, so a second first rating waits for the first
-    to commit and then counts its card; SQLite takes its single write lock, which serializes the same way
-    (the statement opens the transaction, so it starts on the latest snapshot)."""
+    An UPDATE that changes nothing: PostgreSQL locks the row, so a second rating waits for the first to commit
+    and then sees its review and card; SQLite takes its single write lock, which serializes the same way (the
+    statement opens the transaction, so it starts on the latest snapshot). On PostgreSQL the card's own row
+    lock (FOR UPDATE; SQLite's write lock already covers it) keeps a quiz's enqueue_missed from changing the
+    card between the rating's look and its write."""
     users = User.__table__
     return session.execute(
         update(users).where(users.c.id == user.id)

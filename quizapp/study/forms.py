@@ -20,9 +20,10 @@ MIN_RETENTION, MAX_RETENTION = Decimal("0.70"), Decimal("0.97")
 
 
 class CardState:
-    """What the front of a card carries to its back and on to the rating: the card version and when it was shown."""
+    """What the front of a card carries to its back and on to the rating: how many ratings the card had when
+    shown (a rating given since refuses this one), when it was shown, and the bank being studied."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=INTEGER_MAX)])
+    reviews = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=INTEGER_MAX)])
     shown_at = IntegerField(widget=HiddenInput(), validators=[Optional()])
     bank = HiddenField()
 

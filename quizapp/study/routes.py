@@ -24,6 +24,7 @@ from quizapp.srs.queue import (
     next_card,
     next_due_at,
     record_review,
+    review_count,
     studyable,
 )
 from quizapp.srs.scheduling import AGAIN, GOOD, RATING_NAMES
@@ -44,9 +45,9 @@ def index():
                                next_due=next_due_at(db.session, current_user, bank_id))
     question = upcoming.question
     revision = _current_revision(question)
-    version = upcoming.card.version if upcoming.card else 0
-    form = _front_form(question, revision, version)
-    form.version.data, form.shown_at.data, form.bank.data = version, int(time.time() * 1000), str(bank_id or "")
+    reviews = review_count(db.session, current_user, question.id) if upcoming.card else 0
+    form = _front_form(question, revision, reviews)
+    form.reviews.data, form.shown_at.data, form.bank.data = reviews, int(time.time() * 1000), str(bank_id or "")
     return _front(question, revision, form, upcoming.card)
 
 
@@ -55,18 +56,18 @@ def index():
 def answer(question_id: int):
     """The back of a card, with a typed or chosen answer graded and a rating suggested."""
     question, revision = studyable(db.session, current_user, question_id) or abort(404)
-    version = parse_id(request.form.get("version", ""))
-    if version is None:
+    reviews = parse_id(request.form.get("reviews", ""))
+    if reviews is None:
         abort(400)
-    form = _front_form(question, revision, version)
+    form = _front_form(question, revision, reviews)
     if not form.validate_on_submit():
         card = db.session.scalar(select(Card).where(Card.user_id == current_user.id, Card.question_id == question.id))
         return _front(question, revision, form, card), 422
     qtype = question.type
-    given = given_answer(qtype, form, _choice_order(question, revision.data, version))
+    given = given_answer(qtype, form, _choice_order(question, revision.data, reviews))
     result = None if qtype == "flashcard" else grade(qtype, revision.data, given)
     rating = rate_form(current_user.again_good_only)
-    rating.version.data, rating.shown_at.data, rating.bank.data = version, form.shown_at.data, form.bank.data
+    rating.reviews.data, rating.shown_at.data, rating.bank.data = reviews, form.shown_at.data, form.bank.data
     return render_template(
         "study/back.html", question=question, form=rating, ratings=_ratings(),
         suggested=None if result is None else (GOOD if result.correct else AGAIN),
@@ -84,7 +85,7 @@ def rate(question_id: int):
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("study.index", bank=form.bank.data or None))
     try:
-        card = record_review(db.session, current_user, question, form.rating.data, form.version.data,
+        card = record_review(db.session, current_user, question, form.rating.data, form.reviews.data,
                              duration_ms=_duration(form.shown_at.data))
     except NewCardLimitReached as refused:
         # Another tab started the last new card of the day first: this one stays new for another day.
@@ -139,18 +140,18 @@ def _current_revision(question: Question) -> QuestionRevision:
         QuestionRevision.question_id == question.id, QuestionRevision.number == question.revision))
 
 
-def _choice_order(question: Question, data: dict, version: int) -> list[int] | None:
+def _choice_order(question: Question, data: dict, reviews: int) -> list[int] | None:
     """Shuffled choices that stay put between the front and the back of one review of a card."""
     if question.type not in ("single_choice", "multiple_response"):
         return None
     order = list(range(len(data["choices"])))
     if data.get("shuffle", True):
-        random.Random(f"{current_user.id}:{question.id}:{version}").shuffle(order)
+        random.Random(f"{current_user.id}:{question.id}:{reviews}").shuffle(order)
     return order
 
 
-def _front_form(question: Question, revision: QuestionRevision, version: int):
-    form = answer_form(question.type, revision.data, _choice_order(question, revision.data, version),
+def _front_form(question: Question, revision: QuestionRevision, reviews: int):
+    form = answer_form(question.type, revision.data, _choice_order(question, revision.data, reviews),
                        base=StudyAnswerForm)
     if question.type == "flashcard":
         form.submit.label.text = "Show answer"
