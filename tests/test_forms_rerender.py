@@ -17,7 +17,8 @@ import quizapp
 from quizapp.auth.reset import reset_token
 from quizapp.classroom.membership import create_class
 from quizapp.extensions import db
-from quizapp.models import Bank, Question, Role
+from quizapp.models import Bank, Question, QuestionRevision, Role
+from quizapp.models.content import is_current_revision
 from quizapp.quiz.service import start_quiz
 from tests.conftest import csrf_from, login
 from tests.html_forms import controls, described_error, parse, shown_values
@@ -41,23 +42,25 @@ class Case:
 
 
 def answer_cases(prefix: str, url: str, form: str, extra: dict[str, str]) -> dict[str, Case]:
-    """The answer form of each question type with something invalid in it, on a quiz or a study page."""
+    """The answer form of each question type with something invalid in it, on a quiz or a study page.
+
+    `url` and the values of `extra` may name the question type as {kind}."""
     student = Role.STUDENT
+
+    def case(kind: str, data: dict[str, object], *args) -> Case:
+        return Case(form, student, url.format(kind=kind), {**{k: v.format(kind=kind) for k, v in extra.items()},
+                                                            **data}, *args)
+
     return {
-        f"{prefix} single choice": Case(form, student, url.format(kind="single_choice"),
-                                        {**extra, "answer": "99"}, ("answer",)),
-        f"{prefix} multiple response": Case(form, student, url.format(kind="multiple_response"),
-                                            {**extra, "answer": ["0", "99"]}, ("answer",), {"answer": ["0"]}),
-        f"{prefix} true or false": Case(form, student, url.format(kind="true_false"), extra, ("answer",)),
-        f"{prefix} numeric": Case(form, student, url.format(kind="numeric"), {**extra, "answer": LONG}, ("answer",),
-                                  {"answer": [LONG]}),
-        f"{prefix} short text": Case(form, student, url.format(kind="short_text"), {**extra, "answer": LONG},
-                                     ("answer",), {"answer": [LONG]}),
-        f"{prefix} cloze": Case(form, student, url.format(kind="cloze"),
-                                {**extra, "blanks-0": "107", "blanks-1": LONG, "blanks-2": "mixed"}, ("blanks-1",),
+        f"{prefix} single choice": case("single_choice", {"answer": "99"}, ("answer",)),
+        f"{prefix} multiple response": case("multiple_response", {"answer": ["0", "99"]}, ("answer",),
+                                            {"answer": ["0"]}),
+        f"{prefix} true or false": case("true_false", {}, ("answer",)),
+        f"{prefix} numeric": case("numeric", {"answer": LONG}, ("answer",), {"answer": [LONG]}),
+        f"{prefix} short text": case("short_text", {"answer": LONG}, ("answer",), {"answer": [LONG]}),
+        f"{prefix} cloze": case("cloze", {"blanks-0": "107", "blanks-1": LONG, "blanks-2": "mixed"}, ("blanks-1",),
                                 {"blanks-0": ["107"], "blanks-1": [LONG], "blanks-2": ["mixed"]}),
-        f"{prefix} cloze left empty": Case(form, student, url.format(kind="cloze"),
-                                           {**extra, "blanks-0": "", "blanks-1": " ", "blanks-2": ""},
+        f"{prefix} cloze left empty": case("cloze", {"blanks-0": "", "blanks-1": " ", "blanks-2": ""},
                                            ("blanks-0", "blanks-1", "blanks-2")),
     }
 
@@ -85,7 +88,7 @@ CASES: dict[str, Case] = {
                          {"bank{bank}-topic": ["Parliament"], "bank{bank}-length": ["500"]}),
     **answer_cases("quiz", "/quiz/{{attempt}}/q/{{position_{kind}}}", "quizapp.quiz.forms.AnswerForm", {}),
     **answer_cases("study", "/study/{{question_{kind}}}/answer", "quizapp.study.forms.StudyAnswerForm",
-                   {"reviews": "0", "shown_at": "1", "bank": ""}),
+                   {"reviews": "0", "revision": "{{revision_{kind}}}", "shown_at": "1", "bank": ""}),
     "study settings": Case("quizapp.study.forms.SettingsForm", Role.STUDENT, "/study/settings",
                            {"timezone": "Mars/Olympus Mons", "new_cards_per_day": "-5", "desired_retention": "0.5",
                             "again_good_only": "y"},
@@ -161,7 +164,10 @@ def world(app, fixture_bank, make_user) -> dict[str, object]:
                                  "student_id": student.id, "student_email": student.email, "long_query": "q" * 101,
                                  "users": users, "reset_token": reset_token(student)}
     values |= {f"position_{item.question.type}": item.position for item in attempt.items}
-    values |= {f"question_{q.type}": q.id for q in db.session.scalars(select(Question))}
+    # A study answer names the revision its page showed: the question's current one.
+    for qtype, question_id, revision_id in db.session.execute(
+            select(Question.type, Question.id, QuestionRevision.id).join(QuestionRevision, is_current_revision())):
+        values |= {f"question_{qtype}": question_id, f"revision_{qtype}": revision_id}
     return values
 
 

@@ -15,7 +15,7 @@ from tests.conftest import csrf_from, login
 from tests.test_bad_requests import every_route
 
 HUGE = 2**70  # past SQLite's 64-bit integers and PostgreSQL's bigint
-_NUMBER_FIELDS = ("reviews", "shown_at", "rating", "length", "bank", "draw_count", "attempt_limit",
+_NUMBER_FIELDS = ("reviews", "revision", "shown_at", "rating", "length", "bank", "draw_count", "attempt_limit",
                   "time_limit_minutes", "new_cards_per_day", "questions", "answer", "start", "end", "limit")
 
 

@@ -1,10 +1,13 @@
-"""A study card that changes while the student has it open: put back in the queue by a quiz.
-Nothing the student did is lost."""
+"""A study card that changes while the student has it open: revised by a bank reload, or put back in the
+queue by a quiz. Nothing the student did is graded against what they did not see, or lost."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import threading
 import time
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,13 +17,74 @@ from quizapp.models import Card, Question, ReviewLog, User
 from quizapp.models.types import utcnow
 from quizapp.srs.queue import enqueue_missed, record_review
 from quizapp.srs.scheduling import AGAIN, GOOD
-from tests.conftest import csrf_from
+from tests.conftest import FIXTURE_BANKS, csrf_from
 from tests.test_quiz_flow import start
 from tests.test_study_pages import answer, front_of, rate, retire_all_but
+
+REVISED = "This card was revised while you had it open; here it is as it stands now."
+
+SEATS = '''    choices:
+      - "98"
+      - text: "107"
+        feedback: 107 was its size **before** the referendum.
+      - "77"
+    answer: "98"
+'''
+# The right choice reworded and moved to the end, as an edited bank file might have it.
+SEATS_EDITED = '''    choices:
+      - text: "107"
+        feedback: 107 was its size **before** the referendum.
+      - "77"
+      - "98 deputies"
+    answer: "98 deputies"
+'''
+
+
+def load_edited_bank(app, tmp_path: Path, old: str, new: str) -> None:
+    """`flask questions load` of the fixture bank with one passage of its questions file changed."""
+    bank = shutil.copytree(FIXTURE_BANKS / "bank", tmp_path / "bank")
+    questions = bank / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    assert old in text
+    questions.write_text(text.replace(old, new), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["questions", "load", str(bank)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+
+
+def position_of(html: str, label: str) -> str:
+    """The value of the choice shown with this label."""
+    return re.search(rf'value="(\d+)"> <label for="answer-\d+">{re.escape(label)}</label>', html).group(1)
 
 
 def reviews() -> int:
     return db.session.scalar(select(func.count()).select_from(ReviewLog))
+
+
+def test_an_answer_to_a_revised_card_is_not_graded_and_its_new_front_is_shown(app, logged_in, fixture_bank,
+                                                                               tmp_path):
+    question_id, front = front_of(logged_in, "single_choice")
+    picked = position_of(front, "98")  # the right choice when the page was shown
+    load_edited_bank(app, tmp_path, SEATS, SEATS_EDITED)
+
+    response = answer(logged_in, question_id, front, {"answer": picked})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert REVISED in html and "Wrong" not in html and "Your answer" not in html
+    assert 'id="study-front"' in html and ">98 deputies</label>" in html
+    assert db.session.scalar(select(func.count()).select_from(Card)) == 0 and reviews() == 0
+    assert not re.search(r"checked[^>]*name=\"answer\"", html)  # the old position is no choice of the new front
+
+    # The new front pins the new revision and its own choice order: its right choice is graded right.
+    back = answer(logged_in, question_id, html, {"answer": position_of(html, "98 deputies")})
+    assert back.status_code == 200 and ">Right<" in back.get_data(as_text=True).replace("\n", "").replace("  ", "")
+
+
+def test_an_answer_without_the_revision_shown_is_not_graded(logged_in, fixture_bank):
+    question_id, front = front_of(logged_in, "numeric")
+    response = logged_in.post(f"/study/{question_id}/answer", data={
+        "csrf_token": csrf_from(front), "reviews": "0", "shown_at": "", "bank": "", "answer": "29.4"})
+    assert response.status_code == 200 and REVISED in response.get_data(as_text=True)
 
 
 def test_a_quiz_missing_the_open_card_does_not_refuse_its_first_rating(logged_in, fixture_bank):

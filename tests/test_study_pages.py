@@ -42,8 +42,8 @@ def front_of(client, question_type: str | None = None) -> tuple[int, str]:
 
 
 def answer(client, question_id: int, html: str, fields: dict):
-    data = {"csrf_token": csrf_from(html), "reviews": hidden(html, "reviews"), "shown_at": hidden(html, "shown_at"),
-            "bank": "", **fields}
+    data = {"csrf_token": csrf_from(html), "reviews": hidden(html, "reviews"), "revision": hidden(html, "revision"),
+            "shown_at": hidden(html, "shown_at"), "bank": "", **fields}
     return client.post(f"/study/{question_id}/answer", data=data)
 
 

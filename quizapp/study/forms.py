@@ -29,7 +29,8 @@ class CardState:
 
 
 class StudyAnswerForm(CardState, AnswerForm):
-    pass
+    # The question revision shown: an answer is graded against it only while it is still the current one.
+    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=INTEGER_MAX)])
 
 
 class RateForm(CardState, FlaskForm):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from quizapp.banks.visibility import visible_banks
 from quizapp.extensions import db
@@ -32,6 +33,7 @@ from quizapp.study import bp
 from quizapp.study.forms import SettingsForm, StudyAnswerForm, rate_form
 
 LONGEST_REVIEW_MS = 60 * 60 * 1000
+CARD_REVISED = "This card was revised while you had it open; here it is as it stands now."
 
 
 @bp.get("/")
@@ -44,11 +46,7 @@ def index():
         return render_template("study/done.html", **_queue_context(bank_id),
                                next_due=next_due_at(db.session, current_user, bank_id))
     question = upcoming.question
-    revision = _current_revision(question)
-    reviews = review_count(db.session, current_user, question.id) if upcoming.card else 0
-    form = _front_form(question, revision, reviews)
-    form.reviews.data, form.shown_at.data, form.bank.data = reviews, int(time.time() * 1000), str(bank_id or "")
-    return _front(question, revision, form, upcoming.card)
+    return _fresh_front(question, _current_revision(question), upcoming.card, str(bank_id or ""))
 
 
 @bp.post("/<int:question_id>/answer")
@@ -59,10 +57,13 @@ def answer(question_id: int):
     reviews = parse_id(request.form.get("reviews", ""))
     if reviews is None:
         abort(400)
+    if parse_id(request.form.get("revision", "")) != revision.id:
+        # Graded against the new wording, the answer could be marked against choices the student never saw.
+        flash(CARD_REVISED, "info")
+        return _fresh_front(question, revision, _card_of(question), request.form.get("bank", ""))
     form = _front_form(question, revision, reviews)
     if not form.validate_on_submit():
-        card = db.session.scalar(select(Card).where(Card.user_id == current_user.id, Card.question_id == question.id))
-        return _front(question, revision, form, card), 422
+        return _front(question, revision, form, _card_of(question)), 422
     qtype = question.type
     given = given_answer(qtype, form, _choice_order(question, revision.data, reviews))
     result = None if qtype == "flashcard" else grade(qtype, revision.data, given)
@@ -140,6 +141,10 @@ def _current_revision(question: Question) -> QuestionRevision:
         QuestionRevision.question_id == question.id, QuestionRevision.number == question.revision))
 
 
+def _card_of(question: Question) -> Card | None:
+    return db.session.scalar(select(Card).where(Card.user_id == current_user.id, Card.question_id == question.id))
+
+
 def _choice_order(question: Question, data: dict, reviews: int) -> list[int] | None:
     """Shuffled choices that stay put between the front and the back of one review of a card."""
     if question.type not in ("single_choice", "multiple_response"):
@@ -150,12 +155,22 @@ def _choice_order(question: Question, data: dict, reviews: int) -> list[int] | N
     return order
 
 
-def _front_form(question: Question, revision: QuestionRevision, reviews: int):
+def _front_form(question: Question, revision: QuestionRevision, reviews: int, formdata: MultiDict | None = None):
     form = answer_form(question.type, revision.data, _choice_order(question, revision.data, reviews),
-                       base=StudyAnswerForm)
+                       formdata=formdata, base=StudyAnswerForm)
     if question.type == "flashcard":
         form.submit.label.text = "Show answer"
     return form
+
+
+def _fresh_front(question: Question, revision: QuestionRevision, card: Card | None, bank: str):
+    """A card's front as it stands, with nothing filled in, carrying the revision it shows."""
+    reviews = review_count(db.session, current_user, question.id) if card else 0
+    # An empty form: an answer posted for an earlier revision must not fill this one's fields.
+    form = _front_form(question, revision, reviews, formdata=MultiDict())
+    form.reviews.data, form.revision.data = reviews, revision.id
+    form.shown_at.data, form.bank.data = int(time.time() * 1000), bank
+    return _front(question, revision, form, card)
 
 
 def _front(question: Question, revision: QuestionRevision, form, card: Card | None):
