@@ -1,5 +1,5 @@
-"""A study card that changes while the student has it open: revised by a bank reload, or put back in the
-queue by a quiz. Nothing the student did is graded against what they did not see, or lost."""
+"""A study card that changes while the student has it open: revised by a bank reload, taken out of study, or put
+back in the queue by a quiz. Nothing the student did is graded against what they did not see, or lost."""
 
 from __future__ import annotations
 
@@ -13,15 +13,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.extensions import db
-from quizapp.models import Card, Question, ReviewLog, User
+from quizapp.models import Bank, Card, Question, ReviewLog, User
 from quizapp.models.types import utcnow
 from quizapp.srs.queue import enqueue_missed, record_review
 from quizapp.srs.scheduling import AGAIN, GOOD
 from tests.conftest import FIXTURE_BANKS, csrf_from
 from tests.test_quiz_flow import start
-from tests.test_study_pages import answer, front_of, rate, retire_all_but
+from tests.test_study_pages import answer, front_of, hidden, rate, retire_all_but
 
+CARD_GONE = "That card is no longer in study."
 REVISED = "This card was revised while you had it open; here it is as it stands now."
+BANK_CLOSED = "That bank is not open for study now"
 
 SEATS = '''    choices:
       - "98"
@@ -37,6 +39,16 @@ SEATS_EDITED = '''    choices:
       - "77"
       - "98 deputies"
     answer: "98 deputies"
+'''
+
+FLASHCARD = '''
+  - id: mazhilis-card
+    type: flashcard
+    front: Mazhilis
+    back: The lower house of Kazakhstan's parliament; 98 deputies after the referendum.
+    source: {document: osw-2022, quote: "the Mazhilis (lower house)"}
+    topic: Parliament
+    difficulty: recall
 '''
 
 
@@ -85,6 +97,58 @@ def test_an_answer_without_the_revision_shown_is_not_graded(logged_in, fixture_b
     response = logged_in.post(f"/study/{question_id}/answer", data={
         "csrf_token": csrf_from(front), "reviews": "0", "shown_at": "", "bank": "", "answer": "29.4"})
     assert response.status_code == 200 and REVISED in response.get_data(as_text=True)
+
+
+def test_a_card_retired_while_open_goes_on_to_the_next_with_a_message(app, logged_in, fixture_bank, tmp_path):
+    question_id, front = front_of(logged_in, "flashcard")
+    back = answer(logged_in, question_id, front, {}).get_data(as_text=True)
+    load_edited_bank(app, tmp_path, FLASHCARD, "")  # the bank reloaded without the card's question
+    question = db.session.get(Question, question_id)
+    assert question.retired_at is not None
+    bank_id = question.bank_id
+    data = {"csrf_token": csrf_from(back), "reviews": hidden(back, "reviews"), "shown_at": "",
+            "bank": str(bank_id), "rating": str(GOOD)}
+    for url in (f"/study/{question_id}/answer", f"/study/{question_id}/rate"):
+        response = logged_in.post(url, data=data | {"revision": hidden(front, "revision")})
+        # The bank is still open: studying goes on in it.
+        assert response.status_code == 302 and response.location.endswith(f"/study/?bank={bank_id}"), url
+        page = logged_in.get(response.location).get_data(as_text=True)
+        assert CARD_GONE in page and BANK_CLOSED not in page
+    assert reviews() == 0
+
+
+def test_a_bank_closed_while_a_card_is_open_drops_the_filter_with_a_message(logged_in, fixture_bank):
+    bank = db.session.scalar(select(Bank))
+    question_id, front = front_of(logged_in, "numeric")
+    back = answer(logged_in, question_id, front, {"answer": "1"}).get_data(as_text=True)
+    bank.practice_open = False
+    db.session.commit()
+    response = logged_in.post(f"/study/{question_id}/rate", data={
+        "csrf_token": csrf_from(back), "reviews": hidden(back, "reviews"), "shown_at": "", "bank": str(bank.id),
+        "rating": str(AGAIN)})
+    assert response.status_code == 302 and response.location.endswith("/study/")
+    page = logged_in.get("/study/").get_data(as_text=True)
+    assert CARD_GONE in page and BANK_CLOSED in page
+    assert reviews() == 0
+
+
+def test_a_hidden_bank_and_one_never_there_look_alike_in_the_filter(logged_in, fixture_bank):
+    bank = db.session.scalar(select(Bank))
+    assert logged_in.get(f"/study/?bank={bank.id}").status_code == 200
+    bank.is_published = False
+    db.session.commit()
+    hidden_bank, unknown = logged_in.get(f"/study/?bank={bank.id}"), logged_in.get(f"/study/?bank={bank.id + 99}")
+    assert (hidden_bank.status_code, hidden_bank.location) == (unknown.status_code, unknown.location) == (
+        302, "/study/")
+    assert BANK_CLOSED in logged_in.get("/study/").get_data(as_text=True)
+
+
+def test_posts_for_a_card_never_there_get_the_answer_of_one_gone(logged_in, fixture_bank):
+    page = logged_in.get("/study/").get_data(as_text=True)
+    response = logged_in.post("/study/99999/rate", data={
+        "csrf_token": csrf_from(page), "reviews": "0", "shown_at": "", "bank": "", "rating": str(GOOD)})
+    assert response.status_code == 302 and response.location.endswith("/study/")
+    assert CARD_GONE in logged_in.get("/study/").get_data(as_text=True)
 
 
 def test_a_quiz_missing_the_open_card_does_not_refuse_its_first_rating(logged_in, fixture_bank):

@@ -158,7 +158,10 @@ def test_a_wrong_numeric_quiz_answer_enqueues_the_question(logged_in, fixture_ba
 
 
 def test_study_is_for_logged_in_users_and_visible_questions(client, logged_in, fixture_bank):
-    assert logged_in.get("/study/?bank=999").status_code == 404
+    # A bank that was never there is answered like one closed to the student: the page names neither.
+    unknown = logged_in.get("/study/?bank=999")
+    assert unknown.status_code == 302 and unknown.location.endswith("/study/")
+    assert "That bank is not open for study now" in logged_in.get("/study/").get_data(as_text=True)
     assert logged_in.post("/study/99999/answer", data={}).status_code in (400, 404)
     logged_in.post("/auth/logout", data={"csrf_token": csrf_from(logged_in.get("/study/").get_data(as_text=True))})
     assert client.get("/study/").status_code == 302

@@ -33,14 +33,21 @@ from quizapp.study import bp
 from quizapp.study.forms import SettingsForm, StudyAnswerForm, rate_form
 
 LONGEST_REVIEW_MS = 60 * 60 * 1000
+CARD_GONE = "That card is no longer in study."
 CARD_REVISED = "This card was revised while you had it open; here it is as it stands now."
+BANK_CLOSED = "That bank is not open for study now, so cards from all your banks are shown."
 
 
 @bp.get("/")
 @login_required
 def index():
     """The next card due, else a new one, else how long until the next."""
-    bank_id = _bank_filter(request.args.get("bank", ""))
+    chosen = request.args.get("bank", "")
+    if chosen and parse_id(chosen) is None:
+        abort(404)  # no bank could have that id, so saying so tells nothing of hidden banks
+    bank_id = _bank_filter(chosen)
+    if chosen and bank_id is None:
+        return redirect(_study_url(chosen))
     upcoming = next_card(db.session, current_user, utcnow(), bank_id)
     if upcoming is None:
         return render_template("study/done.html", **_queue_context(bank_id),
@@ -53,7 +60,10 @@ def index():
 @login_required
 def answer(question_id: int):
     """The back of a card, with a typed or chosen answer graded and a rating suggested."""
-    question, revision = studyable(db.session, current_user, question_id) or abort(404)
+    found = studyable(db.session, current_user, question_id)
+    if found is None:
+        return _card_gone()
+    question, revision = found
     reviews = parse_id(request.form.get("reviews", ""))
     if reviews is None:
         abort(400)
@@ -80,11 +90,14 @@ def answer(question_id: int):
 @login_required
 def rate(question_id: int):
     """Rate how well the card was remembered and schedule it, then go on to the next."""
-    question, _revision = studyable(db.session, current_user, question_id) or abort(404)
+    found = studyable(db.session, current_user, question_id)
+    if found is None:
+        return _card_gone()
+    question, _revision = found
     form = rate_form(current_user.again_good_only)
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for("study.index", bank=form.bank.data or None))
+        return redirect(_study_url(form.bank.data))
     try:
         card = record_review(db.session, current_user, question, form.rating.data, form.reviews.data,
                              duration_ms=_duration(form.shown_at.data))
@@ -92,11 +105,11 @@ def rate(question_id: int):
         # Another tab started the last new card of the day first: this one stays new for another day.
         flash(f"You have reached today's limit of new cards ({refused.limit}); that card was not rated and "
               "stays new for another day.", "info")
-        return redirect(url_for("study.index", bank=form.bank.data or None))
+        return redirect(_study_url(form.bank.data))
     if card is None:
         flash("That card had already been rated; your first rating stands.", "info")
     db.session.commit()
-    return redirect(url_for("study.index", bank=form.bank.data or None))
+    return redirect(_study_url(form.bank.data))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -118,12 +131,27 @@ def settings():
 
 
 def _bank_filter(value: str | None) -> int | None:
-    """The bank the student chose to study, if any; 404 for one they may not see."""
-    if not value:
+    """The bank the student chose to study, while they may see it; None for all banks."""
+    bank_id = parse_id(value) if value else None
+    if bank_id is None:
         return None
-    bank_id = parse_id(value)
-    bank = db.session.scalar(visible_banks(current_user).where(Bank.id == bank_id)) if bank_id is not None else None
-    return bank.id if bank else abort(404)
+    return db.session.scalar(visible_banks(current_user).with_only_columns(Bank.id).where(Bank.id == bank_id))
+
+
+def _study_url(bank: str | None) -> str:
+    """The study page, kept to the chosen bank if the student may still study it, saying so if not."""
+    bank_id = _bank_filter(bank)
+    if bank and bank_id is None:
+        # One message for a bank closed, unpublished, left with a class or never there: nothing tells them apart.
+        flash(BANK_CLOSED, "info")
+    return url_for("study.index", bank=bank_id)
+
+
+def _card_gone():
+    """Back to the queue for a card that left study while open (retired, or its bank closed to the student)."""
+    # Ids that never existed get the same answer, so it tells nobody which questions hidden banks hold.
+    flash(CARD_GONE, "info")
+    return redirect(_study_url(request.form.get("bank", "")))
 
 
 def _queue_context(bank_id: int | None) -> dict:
