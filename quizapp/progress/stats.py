@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, or_, select
+from sqlalchemy import Integer, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.banks.schema import CLOZE_BLANK
 from quizapp.content.markdown import plain_text
-from quizapp.models import Assignment, Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
+from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
 from quizapp.models.types import utcnow
-from quizapp.quiz.deadlines import GRACE, feedback_visible
+from quizapp.quiz.deadlines import feedback_visible, graded_answers
 
 
 @dataclass(frozen=True)
@@ -45,27 +44,11 @@ class MissedQuestion:
     last_item: QuizItem
 
 
-def _graded(now: datetime | None = None) -> ColumnElement[bool]:
-    """Answers with a verdict the student may see. Flashcards revealed but not yet self-graded have none, and
-    answers to assignments that show feedback later count only once the policy allows."""
-    now = now or utcnow()
-    held_back = (
-        select(QuizItem.id)
-        .join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id)
-        .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
-        .where(QuizItem.id == Response.item_id, Assignment.feedback_policy != "each",
-               or_(QuizAttempt.finished_at.is_(None),
-                   and_(Assignment.feedback_policy == "due", Assignment.due_at.is_not(None),
-                        Assignment.due_at >= now - GRACE)))
-    )
-    return and_(Response.given.is_not(None), ~exists(held_back))
-
-
 def overall_accuracy(session: Session, user_id: int) -> Accuracy:
     """Answers given and answers right, over all of a user's quizzes."""
     answered, correct = session.execute(
         select(func.count(), func.coalesce(func.sum(case((Response.is_correct, 1), else_=0)), 0))
-        .where(Response.user_id == user_id, _graded())
+        .where(Response.user_id == user_id, graded_answers())
     ).one()
     return Accuracy("All topics", answered, int(correct))
 
@@ -75,7 +58,7 @@ def accuracy_by_topic(session: Session, user_id: int) -> list[Accuracy]:
     rows = session.execute(
         select(Question.topic, func.count(), func.sum(case((Response.is_correct, 1), else_=0)).cast(Integer))
         .join(Question, Question.id == Response.question_id)
-        .where(Response.user_id == user_id, _graded())
+        .where(Response.user_id == user_id, graded_answers())
         .group_by(Question.topic)
     ).all()
     results = [Accuracy(topic, answered, correct or 0) for topic, answered, correct in rows]
@@ -116,7 +99,7 @@ def most_missed(session: Session, user_id: int, limit: int = 10) -> list[MissedQ
     misses = func.sum(case((Response.is_correct, 0), else_=1)).label("misses")
     rows = session.execute(
         select(Response.question_id, misses, func.count().label("answered"), func.max(Response.item_id))
-        .where(Response.user_id == user_id, _graded())
+        .where(Response.user_id == user_id, graded_answers())
         .group_by(Response.question_id)
         .having(misses > 0)
         .order_by(misses.desc(), Response.question_id)

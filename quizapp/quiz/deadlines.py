@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from quizapp.models import Assignment, QuizAttempt
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+
+from quizapp.models import Assignment, QuizAttempt, QuizItem, Response
+from quizapp.models.types import utcnow
 
 # Answers sent in the last moments before a deadline still count: a slow network is not the student's fault.
 GRACE = timedelta(seconds=30)
@@ -81,3 +84,20 @@ def feedback_visible(attempt: QuizAttempt, now: datetime) -> bool:
         return False
     # Keys wait until the grace period is over too: until then, answers on their way are still taken.
     return assignment.feedback_policy == "submit" or assignment.due_at is None or is_past_due(assignment, now)
+
+
+def graded_answers(now: datetime | None = None) -> ColumnElement[bool]:
+    """Responses whose verdict the student may see, as feedback_visible decides for their attempts: flashcards
+    revealed but not yet self-graded have none, and answers to assignments that show feedback later count only
+    once the policy allows. Every figure that counts a student's right answers must keep to these."""
+    now = now or utcnow()
+    held_back = (
+        select(QuizItem.id)
+        .join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id)
+        .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
+        .where(QuizItem.id == Response.item_id, Assignment.feedback_policy != "each",
+               or_(QuizAttempt.finished_at.is_(None),
+                   and_(Assignment.feedback_policy == "due", Assignment.due_at.is_not(None),
+                        Assignment.due_at >= now - GRACE)))
+    )
+    return and_(Response.given.is_not(None), ~exists(held_back))

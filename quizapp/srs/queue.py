@@ -70,8 +70,9 @@ def _active_questions(user: User, bank_id: int | None) -> Select[tuple[Question]
     return query.where(Question.bank_id == bank_id) if bank_id else query
 
 
-def _in_study(query: Select[Any], user: User, bank_id: int | None) -> Select[Any]:
-    """A query over cards joined to their questions, kept to the user's cards in study (and to one bank)."""
+def in_study(query: Select[Any], user: User, bank_id: int | None = None) -> Select[Any]:
+    """A query over cards joined to their questions, kept to the user's cards in study (and to one bank):
+    active questions of banks the user may still practise with."""
     query = query.where(Card.user_id == user.id, Question.retired_at.is_(None),
                         Question.bank_id.in_(_visible_bank_ids(user)))
     return query.where(Question.bank_id == bank_id) if bank_id else query
@@ -80,13 +81,13 @@ def _in_study(query: Select[Any], user: User, bank_id: int | None) -> Select[Any
 def due_cards(session: Session, user: User, now: datetime, bank_id: int | None = None, limit: int = 50) -> list[Card]:
     """Cards due by now, most overdue first."""
     query = select(Card).join(Question, Question.id == Card.question_id).where(Card.due <= now)
-    return list(session.scalars(_in_study(query, user, bank_id).order_by(Card.due, Card.id).limit(limit)))
+    return list(session.scalars(in_study(query, user, bank_id).order_by(Card.due, Card.id).limit(limit)))
 
 
 def due_count(session: Session, user: User, now: datetime, bank_id: int | None = None) -> int:
     """How many cards are due by now."""
     query = select(func.count()).select_from(Card).join(Question, Question.id == Card.question_id)
-    return session.scalar(_in_study(query.where(Card.due <= now), user, bank_id))
+    return session.scalar(in_study(query.where(Card.due <= now), user, bank_id))
 
 
 def unseen_questions(user: User, bank_id: int | None) -> Select[tuple[Question]]:
@@ -216,7 +217,7 @@ def new_available(session: Session, user: User, now: datetime, bank_id: int | No
 def next_due_at(session: Session, user: User, bank_id: int | None = None) -> datetime | None:
     """When the user's next card in study (in one bank, if given) falls due."""
     query = select(func.min(Card.due)).select_from(Card).join(Question, Question.id == Card.question_id)
-    return session.scalar(_in_study(query, user, bank_id))
+    return session.scalar(in_study(query, user, bank_id))
 
 
 def enqueue_missed(session: Session | DriverConnection, user_id: int, question_id: int,

@@ -11,7 +11,8 @@ from sqlalchemy import Integer, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import Card, Question, Response, ReviewLog, User
-from quizapp.srs.queue import day_bounds, user_zone
+from quizapp.quiz.deadlines import graded_answers
+from quizapp.srs.queue import day_bounds, in_study, user_zone
 from quizapp.srs.scheduling import AGAIN, REVIEW_STATE
 
 
@@ -50,12 +51,11 @@ def reviews_per_day(session: Session, user: User, now: datetime, days: int = 30)
 
 
 def due_forecast(session: Session, user: User, now: datetime, days: int = 30) -> list[DayCount]:
-    """Cards falling due on each of the next `days` local days; today includes everything overdue."""
+    """Cards in study falling due on each of the next `days` local days; today includes everything overdue."""
     until = day_bounds(user, now, -days)
+    # The same cards as due_count's: none of a bank the user may no longer practise with.
     moments = session.scalars(
-        select(Card.due).join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Card.due < until, Question.retired_at.is_(None))
-    )
+        in_study(select(Card.due).join(Question, Question.id == Card.question_id).where(Card.due < until), user))
     zone = user_zone(user)
     today = _local_day(zone, now)
     counts = Counter(max(_local_day(zone, m), today) for m in moments)
@@ -92,11 +92,12 @@ def overall_retention(session: Session, user: User, now: datetime, days: int = 3
 
 
 def accuracy_by_topic(session: Session, user: User) -> list[Rate]:
-    """Right answers per topic over quizzes and reviews (a review is right unless rated Again), weakest first."""
+    """Right answers per topic over quizzes and reviews (a review is right unless rated Again), weakest first.
+    Quiz answers count only once their feedback may be seen: a chart must not tell what a key still hides."""
     quiz = session.execute(
         select(Question.topic, func.count(), func.sum(case((Response.is_correct, 1), else_=0)).cast(Integer))
         .join(Question, Question.id == Response.question_id)
-        .where(Response.user_id == user.id, Response.given.is_not(None))
+        .where(Response.user_id == user.id, graded_answers())
         .group_by(Question.topic)
     ).all()
     # Reviews are counted per question first, in the order of the (user, question, rating) index, and only those

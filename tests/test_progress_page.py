@@ -1,0 +1,100 @@
+"""The progress page and its figures: held-back answers stay out of every count, and cards of banks closed to
+practice stay out of the forecast."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.api.tokens import create_token
+from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.membership import create_class, join_class
+from quizapp.extensions import db
+from quizapp.models import Assignment, Bank, Question, User
+from quizapp.models.types import utcnow
+from quizapp.progress.stats import accuracy_by_topic as quiz_accuracy
+from quizapp.progress.stats import most_missed, overall_accuracy
+from quizapp.quiz.deadlines import submit_attempt
+from quizapp.quiz.service import submit_answer
+from quizapp.srs.queue import due_count
+from quizapp.srs.scheduling import AGAIN, GOOD
+from quizapp.srs.stats import accuracy_by_topic, due_forecast
+from tests.test_classroom_rules import given_for
+from tests.test_srs import review
+
+
+def fixture_bank_row() -> Bank:
+    return db.session.scalar(select(Bank).where(Bank.slug == "fixture-bank"))
+
+
+def question_of(qtype: str) -> Question:
+    return db.session.scalar(select(Question).where(Question.type == qtype).order_by(Question.id))
+
+
+def every_count(student: User) -> dict[str, object]:
+    """What each figure over quiz answers says about the student."""
+    return {"chart": [(r.label, r.total, r.passed) for r in accuracy_by_topic(db.session, student)],
+            "table": [(a.label, a.answered, a.correct) for a in quiz_accuracy(db.session, student.id)],
+            "overall": overall_accuracy(db.session, student.id).answered,
+            "missed": len(most_missed(db.session, student.id))}
+
+
+@pytest.mark.parametrize("policy", ["submit", "due"])
+def test_answers_whose_feedback_waits_count_nowhere_until_it_is_due(logged_in, student, instructor, fixture_bank,
+                                                                     policy):
+    classroom = create_class(db.session, instructor, "Civics")
+    join_class(db.session, student, classroom.join_code)
+    right, wrong = question_of("single_choice"), question_of("numeric")  # Parliament, Economy and trade
+    assignment = Assignment(classroom=classroom, bank_id=fixture_bank_row().id, title="Week 1",
+                            selection="questions", question_ids=[right.id, wrong.id], feedback_policy=policy,
+                            late_policy="mark", due_at=utcnow() + timedelta(days=1) if policy == "due" else None)
+    db.session.add(assignment)
+    db.session.commit()
+    attempt = start_attempt(db.session, assignment, student, utcnow())
+    for item in attempt.items:
+        submit_answer(db.session, item, given_for(item, item.question_id == right.id), replace=True)
+    db.session.commit()
+    _token, secret = create_token(db.session, student, "script")
+    db.session.commit()
+
+    nothing = {"chart": [], "table": [], "overall": 0, "missed": 0}
+    assert every_count(student) == nothing
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert "Parliament" not in page and "Economy and trade" not in page and "No answers yet." in page
+    api = logged_in.get("/api/v1/me/progress", headers={"Authorization": f"Bearer {secret}"}).get_json()
+    assert api["topics"] == [] and api["quizzes"]["answered"] == 0
+
+    submit_attempt(attempt, utcnow())
+    db.session.commit()
+    if policy == "due":
+        assert every_count(student) == nothing  # handed in, but the key waits for the due date
+        assignment.due_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    counted = every_count(student)
+    assert counted["chart"] == [("Economy and trade", 1, 0), ("Parliament", 1, 1)]
+    assert counted["overall"] == 2 and counted["missed"] == 1
+    assert "Parliament: 100.0% of 1" in logged_in.get("/progress/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("closing", ["unpublished", "closed to practice"])
+def test_the_forecast_counts_only_cards_that_can_be_studied(logged_in, student, fixture_bank, closing):
+    now = datetime.now(UTC)  # the page reads the clock
+    first, second, third = db.session.scalars(select(Question).order_by(Question.id)).all()[:3]
+    review(student, first, AGAIN, now - timedelta(days=2))   # overdue
+    review(student, second, GOOD, now)                       # due later today
+    for day in (0, 1, 4):
+        review(student, third, GOOD, now + timedelta(days=day))  # due in days, once learned
+    assert sum(d.count for d in due_forecast(db.session, student, now)) == 3
+    assert due_count(db.session, student, now) == 1
+    bank = fixture_bank_row()
+    if closing == "unpublished":
+        bank.is_published = False
+    else:
+        bank.practice_open = False
+    db.session.commit()
+    assert due_count(db.session, student, now) == 0
+    assert [d.count for d in due_forecast(db.session, student, now)] == [0] * 30
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert "0 cards due today (overdue included), 0 cards over the next 30 days." in page
