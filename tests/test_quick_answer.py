@@ -61,7 +61,7 @@ def test_what_a_browser_sends_takes_the_quick_path(app, fixture_bank, student, q
 
 
 @pytest.mark.parametrize("case", ["logged out", "old session", "someone else's", "answered", "assignment", "empty",
-                                  "strong session protection"])
+                                  "strong session protection", "closed to practice"])
 def test_everything_else_is_left_to_the_full_path(app, fixture_bank, student, make_user, monkeypatch, case):
     item = _item_of_type(student, "numeric")
     fields = [("answer", "29.4")]
@@ -81,6 +81,8 @@ def test_everything_else_is_left_to_the_full_path(app, fixture_bank, student, ma
         db.session.get(QuizAttempt, item.attempt_id).assignment_id = assignment.id
     elif case == "empty":
         fields = [("answer", "")]
+    elif case == "closed to practice":
+        db.session.get(Bank, item.attempt.bank_id).practice_open = False
     elif case == "strong session protection":
         monkeypatch.setattr(app.login_manager, "session_protection", "strong")  # the manager outlives the app
     db.session.commit()

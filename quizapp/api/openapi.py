@@ -134,7 +134,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 params=[{"name": "attempt_id", **_INT_PATH}, position], body=_ref("Answer"),
                 errors=("401", "404", "422"))
                 | {"responses": {"200": answer_ok, "202": _json({"type": "object"}, "Saved; feedback comes later"),
-                                 "409": _json(_ref("Error"), "The attempt no longer takes answers"),
+                                 "409": _json(_ref("Error"), "The attempt no longer takes answers: handed in, "
+                                              "or a practice quiz on a bank closed to practice"),
                                  **{c: _ERRORS[c] for c in _ERRORS}}}},
             "/quizzes/{attempt_id}/hand-in": {"post": _op("Hand in an assignment attempt", _json(_ref("Quiz")),
                                                           params=[{"name": "attempt_id", **_INT_PATH}])},

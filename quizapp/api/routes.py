@@ -10,6 +10,7 @@ from quizapp.api import bp
 from quizapp.api.answers import BadAnswer, parse_answer, whole_number
 from quizapp.api.auth import ApiError, json_body, login_required
 from quizapp.api.serialize import attempt_json, feedback_json, listed_order, question_json
+from quizapp.banks.visibility import PRACTICE_CLOSED, practice_allowed
 from quizapp.extensions import db
 from quizapp.grading import grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
@@ -133,6 +134,8 @@ def answer(attempt_id: int, position: int):
         # A resent or second answer changes nothing: the first one stands, and the caller is told so.
         return jsonify(position=position, recorded=False, message=ANSWERED_ALREADY,
                        feedback=feedback_json(db.session, item, _result(item)))
+    if attempt.assignment_id is None and not practice_allowed(db.session, current_user, attempt.bank_id):
+        raise ApiError(409, PRACTICE_CLOSED)
     qtype = item.question.type
     try:
         given = parse_answer(qtype, item.revision.data, item.choice_order, body.get("answer"))

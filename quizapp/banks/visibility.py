@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session
 
 from quizapp.models import INSTRUCTOR, STUDENT, Bank, Membership, User
 
+PRACTICE_CLOSED = "This bank is no longer open for practice, so this quiz takes no more answers."
 
-def visible_banks(user: User | None) -> Select[tuple[Bank]]:
-    """Published banks open for practice that are public, the user's own, or shared with a class the user attends.
 
-    An owner always sees their own banks, published or not, so they can preview them."""
-    query = select(Bank)
-    public = and_(Bank.is_published.is_(True), Bank.practice_open.is_(True), Bank.is_public.is_(True))
-    if user is None or not user.is_authenticated:
-        return query.where(public)
+def open_for_practice(user_id: Any) -> ColumnElement[bool]:
+    """Whether a bank is open for practice to the user with that id (a value, a bound parameter or a column of
+    the enclosing query): published, open for practice, and public or shared with a class the user attends; or
+    the user's own, published or not, so that owners can preview their banks."""
     teacher = Membership.__table__.alias("teacher")
     pupil = Membership.__table__.alias("pupil")
     shared_owners = (
         select(teacher.c.user_id)
         .join(pupil, pupil.c.classroom_id == teacher.c.classroom_id)
-        .where(teacher.c.role == INSTRUCTOR, pupil.c.role == STUDENT, pupil.c.user_id == user.id)
+        .where(teacher.c.role == INSTRUCTOR, pupil.c.role == STUDENT, pupil.c.user_id == user_id)
     )
-    shared = and_(Bank.is_published.is_(True), Bank.practice_open.is_(True), Bank.owner_id.in_(shared_owners))
-    return query.where(or_(public, Bank.owner_id == user.id, shared))
+    offered = and_(Bank.is_published.is_(True), Bank.practice_open.is_(True))
+    return or_(and_(offered, Bank.is_public.is_(True)), Bank.owner_id == user_id,
+               and_(offered, Bank.owner_id.in_(shared_owners)))
+
+
+def visible_banks(user: User | None) -> Select[tuple[Bank]]:
+    """The banks the user may practise with; only public ones for a visitor who is not logged in."""
+    if user is None or not user.is_authenticated:
+        return select(Bank).where(Bank.is_published.is_(True), Bank.practice_open.is_(True),
+                                  Bank.is_public.is_(True))
+    return select(Bank).where(open_for_practice(user.id))
+
+
+def practice_allowed(session: Session, user: User, bank_id: int) -> bool:
+    """Whether the user may still practise with the bank (start quizzes, answer them, study its cards)."""
+    return bool(session.scalar(select(visible_banks(user).where(Bank.id == bank_id).exists())))
 
 
 def assignable_banks(user: User) -> Select[tuple[Bank]]:

@@ -4,8 +4,9 @@ When a lecture hall answers at once, almost every request is a well-formed answe
 the student's own practice quiz. Those take this path: the session's login, the item, its question and whether it
 is the attempt's last unanswered one come back in a single query, the answer is read straight from the form, and
 the response goes in with one insert. Anything else (no login in the session, an assignment with its deadlines
-and feedback policies, an answer already given, a form that does not validate) returns None, and the caller
-takes the full path, which gives the same result with its messages and error pages.
+and feedback policies, a bank no longer open for practice, an answer already given, a form that does not
+validate) returns None, and the caller takes the full path, which gives the same result with its messages and
+error pages.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.engine import Engine
 from werkzeug.datastructures import MultiDict
 
+from quizapp.banks.visibility import open_for_practice
 from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.grading import grade
 from quizapp.grading.checkers import numeric_refusal
-from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
+from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.types import utcnow
 from quizapp.models.user import parse_session_id
 from quizapp.quiz.forms import ANSWER_MAX
@@ -42,6 +44,7 @@ _ANSWERABLE = (
     .select_from(
         _items.join(_attempts, _attempts.c.id == _items.c.attempt_id)
         .join(User.__table__, User.__table__.c.id == _attempts.c.user_id)
+        .join(Bank.__table__, Bank.__table__.c.id == _attempts.c.bank_id)
         .join(Question.__table__, Question.__table__.c.id == _items.c.question_id)
         .join(QuestionRevision.__table__, QuestionRevision.__table__.c.id == _items.c.revision_id)
         .outerjoin(_responses, _responses.c.item_id == _items.c.id)
@@ -49,6 +52,7 @@ _ANSWERABLE = (
     .where(and_(
         _attempts.c.id == bindparam("attempt_id"), _items.c.position == bindparam("position"),
         _attempts.c.user_id == bindparam("user_id"), _attempts.c.assignment_id.is_(None),
+        open_for_practice(_attempts.c.user_id),
         # The session version makes a session ended by logout or a new password fall through to the full path.
         User.__table__.c.session_version == bindparam("session_version"),
         _responses.c.id.is_(None),

@@ -6,6 +6,7 @@ from flask import Response as FlaskResponse
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from quizapp.banks.visibility import practice_allowed
 from quizapp.extensions import db, login_manager
 from quizapp.grading import grade
 from quizapp.models import QuizAttempt
@@ -87,9 +88,14 @@ def question(attempt_id: int, position: int):
         return login_manager.unauthorized()
     if page is None:
         item = get_item(db.session, current_user, attempt_id, position) or abort(404)
-        page = ItemPage(current_user, item, attempt_progress(db.session, attempt_id))
+        page = ItemPage(current_user, item, attempt_progress(db.session, attempt_id),
+                        practice_allowed(db.session, current_user, item.attempt.bank_id))
     item, progress = page.item, page.progress
     attempt, now = item.attempt, utcnow()
+    closed = attempt.assignment_id is None and not page.practice_open
+    if closed and item.response is None:
+        # A practice quiz on a bank closed to practice takes no more answers; the results say so.
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
     time_up = attempt.assignment_id is not None and close_if_expired(attempt, now)
     if time_up:
         db.session.commit()
@@ -103,7 +109,9 @@ def question(attempt_id: int, position: int):
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     if item.response is not None and not deferred:
         # A second submission (a double click, a resent form) changes nothing and lands on the feedback.
-        return _feedback(item, progress) if request.method == "GET" else redirect(request.script_root + request.path)
+        if request.method == "GET":
+            return _feedback(item, progress, closed)
+        return redirect(request.script_root + request.path)
     qtype, data = item.question.type, item.revision.data
     form = answer_form(qtype, data, item.choice_order)
     if form.validate_on_submit():
@@ -129,6 +137,8 @@ def question(attempt_id: int, position: int):
 def self_grade(attempt_id: int, position: int):
     """Record whether the student knew a flashcard's answer."""
     item = get_item(db.session, current_user, attempt_id, position) or abort(404)
+    if item.attempt.assignment_id is None and not practice_allowed(db.session, current_user, item.attempt.bank_id):
+        return redirect(url_for("quiz.results", attempt_id=attempt_id))
     form = SelfGradeForm()
     if form.validate_on_submit():
         record_self_grade(db.session, item, knew=bool(form.knew.data))
@@ -160,13 +170,14 @@ def _item_page(attempt_id: int, position: int) -> ItemPage | None:
     return page
 
 
-def _feedback(item, progress: Progress):
+def _feedback(item, progress: Progress, closed: bool = False):
+    """The feedback page; a flashcard waiting for its self-grade offers none once practice is closed."""
     qtype, response = item.question.type, item.response
     result = None if qtype == "flashcard" else grade(qtype, item.revision.data, response.given)
     return render_template(
         "quiz/feedback.html", item=item, response=response,
         **feedback_context(db.session, qtype, item.revision, response.given, result),
-        grade_form=SelfGradeForm() if qtype == "flashcard" and response.given is None else None,
+        grade_form=SelfGradeForm() if qtype == "flashcard" and response.given is None and not closed else None,
         next_url=_after(item, progress=progress), total=progress.total,
     )
 
@@ -199,7 +210,7 @@ def hand_in(attempt_id: int):
 def results(attempt_id: int):
     """The score and each question with the answer given and the correct one."""
     attempt = _own_attempt(attempt_id)
-    now = utcnow()
+    now, closed = utcnow(), False
     if attempt.assignment_id is not None:
         if close_if_expired(attempt, now):
             db.session.commit()
@@ -211,17 +222,20 @@ def results(attempt_id: int):
         db.session.commit()
     else:
         remaining = next_unanswered(attempt)
-        if remaining is not None:
+        closed = remaining is not None and not practice_allowed(db.session, current_user, attempt.bank_id)
+        if remaining is not None and not closed:
             flash("Answer every question to see your results.", "info")
             return redirect(url_for("quiz.question", attempt_id=attempt.id, position=remaining.position))
     earned, possible = attempt_score(attempt)
+    # Once practice is closed, the questions left unanswered keep their keys: only answers given get feedback.
     rows = [
         (item, given_answer_text(item.question.type, item.revision.data,
                                  item.response.given if item.response else None),
-         correct_answer(item.question.type, item.revision.data))
+         None if closed and item.response is None else correct_answer(item.question.type, item.revision.data))
         for item in attempt.items
     ]
-    return render_template("quiz/results.html", attempt=attempt, earned=earned, possible=possible, rows=rows)
+    return render_template("quiz/results.html", attempt=attempt, earned=earned, possible=possible, rows=rows,
+                           closed=closed)
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt:
