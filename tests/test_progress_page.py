@@ -1,8 +1,10 @@
-"""The progress page and its figures: held-back answers stay out of every count, and cards of banks closed to
-practice stay out of the forecast."""
+"""The progress page and its figures: held-back answers stay out of every count, cards of banks closed to practice
+stay out of the forecast, and Continue goes to the first question left open."""
 
 from __future__ import annotations
 
+import random
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +19,7 @@ from quizapp.models.types import utcnow
 from quizapp.progress.stats import accuracy_by_topic as quiz_accuracy
 from quizapp.progress.stats import most_missed, overall_accuracy
 from quizapp.quiz.deadlines import submit_attempt
-from quizapp.quiz.service import submit_answer
+from quizapp.quiz.service import start_quiz, submit_answer
 from quizapp.srs.queue import due_count
 from quizapp.srs.scheduling import AGAIN, GOOD
 from quizapp.srs.stats import accuracy_by_topic, due_forecast
@@ -98,3 +100,28 @@ def test_the_forecast_counts_only_cards_that_can_be_studied(logged_in, student, 
     assert [d.count for d in due_forecast(db.session, student, now)] == [0] * 30
     page = logged_in.get("/progress/").get_data(as_text=True)
     assert "0 cards due today (overdue included), 0 cards over the next 30 days." in page
+
+
+def past_quiz_link(page: str, attempt_id: int) -> str:
+    """Where the Past quizzes table sends the student for one attempt."""
+    found = re.search(rf'<a href="(/quiz/{attempt_id}/[^"]*)">(Continue|Results)</a>', page)
+    assert found, page
+    return found.group(1)
+
+
+def test_continue_goes_to_the_first_question_left_open(logged_in, student, fixture_bank):
+    attempt = start_quiz(db.session, student, fixture_bank_row(), "Parliament", 3, random.Random(0))
+    items = sorted(attempt.items, key=lambda item: item.position)
+    gradable = [item for item in items if item.question.type != "flashcard"]
+    card = next(item for item in items if item.question.type == "flashcard")
+    submit_answer(db.session, items[1], None if items[1].question.type == "flashcard" else given_for(items[1], True))
+    db.session.commit()
+    assert past_quiz_link(logged_in.get("/progress/").get_data(as_text=True), attempt.id) == f"/quiz/{attempt.id}/q/1"
+    for item in gradable:
+        if item.response is None:
+            submit_answer(db.session, item, given_for(item, True))
+    if card.response is None:
+        submit_answer(db.session, card, None)  # revealed, but waiting for its self-grade
+    db.session.commit()
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert past_quiz_link(page, attempt.id) == f"/quiz/{attempt.id}/q/{card.position}"

@@ -12,6 +12,7 @@ from quizapp.content.markdown import plain_text
 from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import feedback_visible, graded_answers
+from quizapp.quiz.service import NEXT_POSITION
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class AttemptRow:
     answered: int
     total: int
     score: float | None  # None while an assignment's feedback policy still holds the score back
+    next_position: int | None  # the first item without a (complete) answer; None when all are answered
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def accuracy_by_topic(session: Session, user_id: int) -> list[Accuracy]:
 
 
 def recent_attempts(session: Session, user_id: int, limit: int = 50) -> list[AttemptRow]:
-    """The user's latest attempts with how far they got and their score."""
+    """The user's latest attempts with how far they got, where to go on, and their score."""
     counts = (
         select(QuizItem.attempt_id, func.count(QuizItem.id).label("total"),
                func.count(Response.id).label("answered"),
@@ -76,7 +78,7 @@ def recent_attempts(session: Session, user_id: int, limit: int = 50) -> list[Att
         .subquery()
     )
     rows = session.execute(
-        select(QuizAttempt, Bank.title, counts.c.answered, counts.c.total, counts.c.score)
+        select(QuizAttempt, Bank.title, counts.c.answered, counts.c.total, counts.c.score, NEXT_POSITION)
         .join(Bank, Bank.id == QuizAttempt.bank_id)
         .join(counts, counts.c.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.user_id == user_id)
@@ -85,8 +87,9 @@ def recent_attempts(session: Session, user_id: int, limit: int = 50) -> list[Att
         .limit(limit)
     ).all()
     now = utcnow()
-    return [AttemptRow(a, title, answered, total, round(float(score), 2) if feedback_visible(a, now) else None)
-            for a, title, answered, total, score in rows]
+    return [AttemptRow(a, title, answered, total, round(float(score), 2) if feedback_visible(a, now) else None,
+                       following)
+            for a, title, answered, total, score, following in rows]
 
 
 def attempt_count(session: Session, user_id: int) -> int:
