@@ -17,7 +17,7 @@ from quizapp.models import User
 from quizapp.models.user import parse_session_id
 from quizapp.progress.stats import question_text
 from quizapp.quiz.forms import answer_errors
-from quizapp.quiz.present import cloze_blanks
+from quizapp.quiz.present import cloze_blanks, score_text
 from quizapp.signing import SignedCookieSessions
 from quizapp.srs.queue import user_time
 
@@ -57,6 +57,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["join_code"] = display_code
     app.jinja_env.filters["cloze_blanks"] = cloze_blanks
     app.jinja_env.filters["question_text"] = question_text
+    app.jinja_env.filters["score"] = score_text
     app.jinja_env.globals["answer_errors"] = answer_errors
     app.jinja_env.globals["form_problems"] = form_problems
     app.jinja_env.globals["hidden_fields"] = hidden_fields

@@ -107,4 +107,4 @@ def test_keys_stay_hidden_until_the_policy_allows(setting, student, qtype, polic
         assert_hidden(json.dumps(client.get(f"/api/v1/quizzes/{attempt.id}", headers=bearer).get_json()), item,
                       "API quiz after hand-in, before the due date")
     else:
-        assert "0.0 / 1" in handed and ">Wrong<" in handed.replace("\n", "").replace("  ", "")
+        assert "<strong>0 / 1</strong>" in handed and ">Wrong<" in handed.replace("\n", "").replace("  ", "")

@@ -1,5 +1,5 @@
 """The progress page and its figures: held-back answers stay out of every count, cards of banks closed to practice
-stay out of the forecast, and Continue goes to the first question left open."""
+stay out of the forecast, Continue goes to the first open question, and whole scores read without a decimal."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from quizapp.models.types import utcnow
 from quizapp.progress.stats import accuracy_by_topic as quiz_accuracy
 from quizapp.progress.stats import most_missed, overall_accuracy
 from quizapp.quiz.deadlines import submit_attempt
-from quizapp.quiz.service import start_quiz, submit_answer
+from quizapp.quiz.present import score_text
+from quizapp.quiz.service import record_self_grade, start_quiz, submit_answer
 from quizapp.srs.queue import due_count
 from quizapp.srs.scheduling import AGAIN, GOOD
 from quizapp.srs.stats import accuracy_by_topic, due_forecast
@@ -125,3 +126,19 @@ def test_continue_goes_to_the_first_question_left_open(logged_in, student, fixtu
     db.session.commit()
     page = logged_in.get("/progress/").get_data(as_text=True)
     assert past_quiz_link(page, attempt.id) == f"/quiz/{attempt.id}/q/{card.position}"
+
+
+def test_whole_scores_read_without_a_decimal_and_fractions_keep_theirs(logged_in, student, fixture_bank):
+    assert [score_text(v) for v in (2.0, 0.0, 1.5, 4 / 3, 10.0, 2.25)] == ["2", "0", "1.5", "1.33", "10", "2.25"]
+    attempt = start_quiz(db.session, student, fixture_bank_row(), "Parliament", 3, random.Random(0))
+    for item in attempt.items:
+        if item.question.type == "flashcard":
+            submit_answer(db.session, item, None)
+            record_self_grade(db.session, item, knew=False)
+        else:
+            submit_answer(db.session, item, given_for(item, True))
+    db.session.commit()
+    results = logged_in.get(f"/quiz/{attempt.id}/results").get_data(as_text=True)
+    assert "<strong>2 / 3</strong>" in results and "2.0" not in results
+    progress = logged_in.get("/progress/").get_data(as_text=True)
+    assert "<td>2 / 3</td>" in progress and "2.0 / 3" not in progress

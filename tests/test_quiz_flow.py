@@ -87,7 +87,7 @@ def test_whole_quiz_all_right(logged_in, fixture_bank):
         assert "Read this passage in the full text" in feedback
     results = logged_in.get(f"/quiz/{attempt.id}/results")
     assert results.status_code == 200
-    assert "8.0 / 8" in results.get_data(as_text=True)
+    assert "<strong>8 / 8</strong>" in results.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("wrong", [{"answer": "99"}, {"answer": "98 km"}, {"answer": "abc"}])

@@ -28,6 +28,11 @@ def format_number(value: float) -> str:
     return f"{value:,.10g}".replace(",", "\u202f") if abs(value) >= 10000 else f"{value:.10g}"
 
 
+def score_text(value: float) -> str:
+    """Points as people write them: 2.0 -> '2', 1.5 -> '1.5', 4/3 -> '1.33'."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def correct_answer(qtype: str, data: dict[str, Any]) -> str:
     """The right answer as plain text."""
     if qtype in ("single_choice", "multiple_response"):
