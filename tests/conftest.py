@@ -222,6 +222,6 @@ def sign_up(client: FlaskClient, email: str = "ada@example.org", **overrides):
     """Register and open the link in the confirmation mail: the client ends up logged in as the new account."""
     with recorded_mail() as box:
         assert register(client, email, **overrides).status_code == 200
-    response = open_link(client, box.link("/auth/confirm/"))
+    response = open_link(client, box.link("/auth/confirm/"), password=overrides.get("password", PASSWORD))
     assert response.status_code == 302, response.get_data(as_text=True)
     return response

@@ -262,6 +262,9 @@ def test_gradebook_for_the_classes_own_instructors_only(client, instructor, stud
     assert book["students"][0]["email"] == student.email and book["students"][0]["grades"][0]["attempts"] == 0
     assert client.get(url, headers=bearer(rival)).status_code == 404
     assert client.get(url, headers=bearer(pupil)).status_code == 404
+    instructor.role = Role.STUDENT.value  # an admin takes the instructor's rights away
+    db.session.commit()
+    assert client.get(url, headers=bearer(teacher)).status_code == 404
 
 
 def test_a_token_form_sent_twice_makes_one_token(app, student):

@@ -14,7 +14,7 @@ def test_sign_up_logs_in_once_the_link_is_opened_and_hashes_the_password(client,
     assert response.status_code == 200
     assert db.session.scalar(select(User)) is None
     assert client.get("/progress/").status_code == 302
-    confirmed = open_link(client, mailbox.link("/auth/confirm/"))
+    confirmed = open_link(client, mailbox.link("/auth/confirm/"), password="a long enough password")
     assert confirmed.status_code == 302 and confirmed.location == "/"
     user = db.session.scalar(select(User))
     assert user.email == "ada@example.org"

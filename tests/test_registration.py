@@ -73,7 +73,8 @@ def test_nothing_is_made_nor_logged_in_until_the_link_is_opened_and_it_works_onc
         page = client.get(f"/auth/confirm/{token}")
         assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
         assert "Create the account for <strong>ada@example.org</strong>" in page.get_data(as_text=True)
-    made = client.post(f"/auth/confirm/{token}", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    made = client.post(f"/auth/confirm/{token}", data={"csrf_token": csrf_from(page.get_data(as_text=True)),
+                                                       "password": PASSWORD})
     assert made.status_code == 302 and made.location == "/"
     user = db.session.scalar(select(User))
     assert (user.email, user.display_name, user.role) == ("ada@example.org", "Ada L.", "student")
@@ -101,8 +102,21 @@ def test_signing_up_again_replaces_the_earlier_sign_up_and_its_link(client, mail
     assert first != second
     assert [row.display_name for row in pending_rows()] == ["Second"]
     assert client.get(first.removeprefix("http://localhost")).status_code == 404
-    assert open_link(client, second).status_code == 302
+    assert open_link(client, second, password=PASSWORD).status_code == 302
     assert db.session.scalar(select(User.display_name)) == "Second"
+
+
+def test_a_later_sign_up_by_someone_else_cannot_take_the_account(client, mailbox):
+    register(client, "victim@example.org", password="the owner's password", confirm="the owner's password")
+    register(client, "victim@example.org", password="an intruder's password", confirm="an intruder's password")
+    link = mailbox.link()  # the newest mail, which the owner gets and opens
+    refused = open_link(client, link, password="the owner's password")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "That is not the password chosen with this sign-up" in page
+    assert 'aria-invalid="true"' in page
+    assert db.session.scalar(select(User)) is None and len(pending_rows()) == 1
+    assert open_link(client, link).status_code == 422  # no password at all
+    assert db.session.scalar(select(User)) is None
 
 
 def test_a_link_older_than_24_hours_is_refused_and_its_row_removed_later(client, mailbox):

@@ -10,7 +10,13 @@ from quizapp.auth.accounts import EmailTaken, normalise_email
 from quizapp.auth.forms import ConfirmForm, ForgotForm, RegisterForm, ResetForm
 from quizapp.auth.limits import mail_forms_per_address, mails_per_email
 from quizapp.auth.mails import REGISTRATION_HOURS, RESET_MINUTES
-from quizapp.auth.registration import already_registered, confirm_registration, registration_for, request_registration
+from quizapp.auth.registration import (
+    already_registered,
+    confirm_registration,
+    password_matches,
+    registration_for,
+    request_registration,
+)
 from quizapp.auth.reset import request_reset, set_new_password, user_for_reset
 from quizapp.extensions import db
 from quizapp.mail import mail_available
@@ -47,16 +53,19 @@ def confirm(token: str):
     email = pending.email  # kept: the row is gone once used
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            user = confirm_registration(db.session, pending)
-        except EmailTaken:
-            return _taken(email)
-        login_user(user)
-        flash("Welcome! Your account is ready.", "success")
-        return redirect(url_for("main.index"))
+        if password_matches(pending, form.password.data):
+            try:
+                user = confirm_registration(db.session, pending)
+            except EmailTaken:
+                return _taken(email)
+            login_user(user)
+            flash("Welcome! Your account is ready.", "success")
+            return redirect(url_for("main.index"))
+        form.password.errors.append("That is not the password chosen with this sign-up. Only the last sign-up "
+                                    "for an address counts: if that was not yours, sign up again.")
     if already_registered(db.session, pending):
         return _taken(email)
-    return render_template("auth/confirm.html", form=form, email=email), 200, NO_STORE
+    return render_template("auth/confirm.html", form=form, email=email), 422 if form.errors else 200, NO_STORE
 
 
 def _taken(email: str):

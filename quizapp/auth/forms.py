@@ -36,6 +36,9 @@ class RegisterForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
+    # Only whoever chose the password may finish: a later sign-up for the same address cannot slip its own in.
+    password = PasswordField("The password you chose when signing up",
+                             validators=[InputRequired("Type the password you chose."), Length(max=PASSWORD_MAX)])
     submit = SubmitField("Create my account")
 
 

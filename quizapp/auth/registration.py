@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
 
 from quizapp.auth.accounts import EmailTaken, add_account, normalise_email, user_by_email
 from quizapp.auth.mails import REGISTRATION_HOURS, send_already_registered, send_confirmation
@@ -78,6 +79,11 @@ def already_registered(session: Session, pending: PendingRegistration) -> bool:
     session.delete(pending)
     session.commit()
     return True
+
+
+def password_matches(pending: PendingRegistration, password: str) -> bool:
+    """Whether the password is the one chosen with this sign-up."""
+    return check_password_hash(pending.password_hash, password)
 
 
 def confirm_registration(session: Session, pending: PendingRegistration) -> User:

@@ -85,6 +85,8 @@ def membership_of(session: Session, user: User, classroom: Classroom) -> Members
 
 def taught_class(session: Session, user: User, classroom_id: int) -> Classroom | None:
     """The class, if the user teaches it; None for everyone else (admins included: they manage accounts)."""
+    if not is_teacher(user):  # an instructor made a student keeps the membership, not the rights
+        return None
     return session.scalar(
         select(Classroom).join(Membership)
         .where(Classroom.id == classroom_id, Membership.user_id == user.id, Membership.role == INSTRUCTOR)

@@ -21,6 +21,7 @@ def register(page, base: str, email: str = "ada@example.org", shots: bool = Fals
         screenshot(page, "check-your-email")
     page.goto(mails.link("/auth/confirm/"))
     assert page.get_by_text(f"Create the account for {email}?").is_visible()
+    page.get_by_label("The password you chose when signing up").fill("a long enough password")
     if shots:
         screenshot(page, "confirm")
     page.get_by_role("button", name="Create my account").click()
