@@ -49,6 +49,10 @@ class Defaults:
     MAIL_FORMS_RATE_LIMIT = "100 per hour"
     # Mails that one typed email address may be sent, sign-ups and resets together, so no mailbox can be flooded.
     MAILS_PER_EMAIL = "3 per hour; 10 per day"
+    # Wrong join codes per account and per client address: a code has about 2^28 values, and enough guesses
+    # could hit one of many classes; typing mistakes never come near these numbers.
+    JOIN_FAILURES_PER_USER = "10 per hour; 30 per day"
+    JOIN_FAILURES_PER_ADDRESS = "200 per hour"
     # Outgoing mail through Flask-Mail (quizapp/mail.py). Without MAIL_SERVER nothing is sent: development keeps
     # each message in the log and instance/outbox/, production turns self sign-up and password reset off.
     MAIL_SERVER: str | None = None

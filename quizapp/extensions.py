@@ -41,7 +41,7 @@ mail = Mail()
 # The client address is the proxy's unless PROXY_HOPS lets ProxyFix take it from X-Forwarded-For.
 limiter = Limiter(key_func=get_remote_address)
 # Blueprints whose routes declare limits (tests/test_rate_limit_scope.py keeps this list true).
-RATE_LIMITED_BLUEPRINTS = frozenset({"auth"})
+RATE_LIMITED_BLUEPRINTS = frozenset({"auth", "classroom"})
 
 
 def init_limiter(app: Flask) -> None:

@@ -14,7 +14,8 @@ def limited_app(app, database, tmp_path):
     the per-test `app` (which turns limits off) and its settings are the ones in force."""
     app = make_app(database, tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="8 per minute",
                    LOGIN_LOCKOUT="3 per 15 minutes", MAIL_FORMS_RATE_LIMIT="12 per minute",
-                   MAILS_PER_EMAIL="2 per hour")
+                   MAILS_PER_EMAIL="2 per hour", JOIN_FAILURES_PER_USER="3 per hour",
+                   JOIN_FAILURES_PER_ADDRESS="5 per hour")
     with app.app_context():
         yield app
 
@@ -88,6 +89,31 @@ def test_one_network_cannot_ask_for_mails_endlessly(limited_app):
     statuses = [register(client, f"new{n}@example.org").status_code for n in range(7)]
     statuses += [forgot(client, f"new{n}@example.org").status_code for n in range(6)]
     assert statuses[:12] == [200] * 12 and statuses[12] == 429
+
+
+def _join(client, code: str):
+    page = client.get("/classes/join").get_data(as_text=True)
+    return client.post("/classes/join", data={"csrf_token": csrf_from(page), "code": code})
+
+
+def test_join_codes_cannot_be_guessed_endlessly(limited_app, make_user):
+    from quizapp.classroom.membership import create_class
+    from quizapp.extensions import db
+    from quizapp.models import Role
+
+    code = create_class(db.session, make_user(Role.INSTRUCTOR), "Civics").join_code
+    db.session.commit()
+    guesser = limited_app.test_client()
+    login(guesser, make_user().email)
+    statuses = [_join(guesser, f"WRONG{n}").status_code for n in range(4)]
+    assert statuses == [422, 422, 422, 429]
+    refused = _join(guesser, code)
+    assert refused.status_code == 429 and "Too many wrong join codes" in refused.get_data(as_text=True)
+    # Others behind the same address still join with the right code; their wrong codes count for the address.
+    classmate = limited_app.test_client()
+    login(classmate, make_user().email)
+    assert _join(classmate, code).status_code == 302
+    assert [_join(classmate, "WRONG").status_code for _ in range(3)] == [422, 422, 429]  # 5 wrong from here
 
 
 def test_unknown_email_and_wrong_password_read_the_same(client, student):

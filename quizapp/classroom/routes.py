@@ -10,6 +10,7 @@ from quizapp.classroom import bp
 from quizapp.classroom.access import class_taught, teacher_required
 from quizapp.classroom.assignments import student_tasks
 from quizapp.classroom.forms import ActionForm, ClassForm, InstructorForm, JoinForm, RenameForm
+from quizapp.classroom.limits import failed_joins_per_account, failed_joins_per_address
 from quizapp.classroom.membership import (
     AlreadyTeaching,
     JoinRefused,
@@ -63,6 +64,8 @@ def create():
 
 @bp.route("/join", methods=["GET", "POST"])
 @login_required
+@failed_joins_per_address
+@failed_joins_per_account
 def join():
     """Join a class by its code, typed in any case, with or without the dash."""
     form = JoinForm()
