@@ -138,7 +138,11 @@ def test_double_submit_records_one_answer(logged_in, fixture_bank):
     url = f"/quiz/{item_at(1).attempt_id}/q/1"
     token = csrf_from(logged_in.get(url).get_data(as_text=True))
     logged_in.post(url, data={"csrf_token": token, "answer": "29.4"})
-    logged_in.post(url, data={"csrf_token": token, "answer": "1"})
+    again = logged_in.post(url, data={"csrf_token": token, "answer": "29.4"}, follow_redirects=True)
+    assert "the first answer stands" not in again.get_data(as_text=True)  # a double click needs no notice
+    other_tab = logged_in.post(url, data={"csrf_token": token, "answer": "1"}, follow_redirects=True)
+    assert "already been answered (in another tab, perhaps): the first answer stands" in other_tab.get_data(
+        as_text=True)
     responses = db.session.scalars(select(Response)).all()
     assert len(responses) == 1
     assert responses[0].is_correct

@@ -160,6 +160,20 @@ def test_the_next_due_time_keeps_to_the_bank_being_studied(student):
     later = db.session.scalar(select(Question).where(Question.bank_id == terms.id).limit(1))
     review(student, overdue, AGAIN, T0 - timedelta(days=2))
     review(student, later, EASY, T0)
-    assert next_due_at(db.session, student) == card_of(student, overdue).due
-    assert next_due_at(db.session, student, terms.id) == card_of(student, later).due
+    assert next_due_at(db.session, student) == whole_minute_after(card_of(student, overdue).due)
+    assert next_due_at(db.session, student, terms.id) == whole_minute_after(card_of(student, later).due)
     assert next_due_at(db.session, student, terms.id) > T0
+
+
+def whole_minute_after(moment):
+    """The moment itself if on the minute, else the next minute: the time shown, which must not come too early."""
+    return moment if moment == moment.replace(second=0, microsecond=0) else (
+        moment.replace(second=0, microsecond=0) + timedelta(minutes=1))
+
+
+def test_the_next_due_time_is_never_shown_before_the_card_is_due(student, fixture_bank):
+    question = questions()[0]
+    review(student, question, AGAIN, T0 + timedelta(seconds=38))
+    due = card_of(student, question).due
+    shown = next_due_at(db.session, student)
+    assert shown >= due and shown - due < timedelta(minutes=1) and shown.second == 0 and shown.microsecond == 0

@@ -67,6 +67,13 @@ def answer(attempt_id: int, position: int):
     return question(attempt_id, position)
 
 
+def _differs_from_recorded(item) -> bool:
+    """Whether a resent answer form holds another answer than the one recorded (not a mere double click)."""
+    qtype = item.question.type
+    form = answer_form(qtype, item.revision.data, item.choice_order)
+    return form.validate_on_submit() and given_answer(qtype, form, item.choice_order) != item.response.given
+
+
 def fewer_than_asked(count: int, topic: str | None) -> str:
     """Why a quiz is shorter than the student asked: the bank (or topic) holds no more."""
     where = f" on {topic}" if topic else ""
@@ -111,6 +118,9 @@ def question(attempt_id: int, position: int):
         # A second submission (a double click, a resent form) changes nothing and lands on the feedback.
         if request.method == "GET":
             return _feedback(item, progress, closed)
+        if _differs_from_recorded(item):
+            flash("This question had already been answered (in another tab, perhaps): the first answer stands.",
+                  "info")
         return redirect(request.script_root + request.path)
     qtype, data = item.question.type, item.revision.data
     form = answer_form(qtype, data, item.choice_order)

@@ -215,9 +215,13 @@ def new_available(session: Session, user: User, now: datetime, bank_id: int | No
 
 
 def next_due_at(session: Session, user: User, bank_id: int | None = None) -> datetime | None:
-    """When the user's next card in study (in one bank, if given) falls due."""
+    """When the user's next card in study (in one bank, if given) falls due, rounded up to the whole minute."""
     query = select(func.min(Card.due)).select_from(Card).join(Question, Question.id == Card.question_id)
-    return session.scalar(in_study(query, user, bank_id))
+    due = session.scalar(in_study(query, user, bank_id))
+    # Shown to the minute: rounding down would send the student back a few seconds early, to find nothing due.
+    if due is None or (due.second == 0 and due.microsecond == 0):
+        return due
+    return due.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
 def enqueue_missed(session: Session | DriverConnection, user_id: int, question_id: int,
