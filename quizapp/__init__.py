@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from flask import Flask
@@ -39,11 +40,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from quizapp.web import register_web_helpers
 
     app.url_map.converters["int"] = RowIdConverter  # before the blueprints' rules are bound to it
-    for blueprint in (
-        main.bp, auth.bp, quiz.bp, study.bp, progress.bp, reader.bp, classroom.bp, authoring.bp, admin.bp,
-        health.bp, api.bp,
-    ):
-        app.register_blueprint(blueprint)
+    for area in (main, auth, quiz, study, progress, reader, classroom, authoring, admin, health, api):
+        for name in getattr(area, "VIEW_MODULES", ()):
+            import_module(f"{area.__name__}.{name}")  # the views add their routes to the area's blueprint
+        app.register_blueprint(area.bp)
     register_web_helpers(app)
 
     from quizapp.auth.cli import users_cli

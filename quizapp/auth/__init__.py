@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-from quizapp.auth import email_routes, routes, token_routes  # noqa: E402,F401
+# Imported by the app factory, not here: a plain module of this package must import without its views.
+VIEW_MODULES = ("email_routes", "routes", "token_routes")
