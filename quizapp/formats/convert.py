@@ -39,6 +39,9 @@ class Converter:
         self.default_topic = default_topic
         self.documents = documents
         self.ids: set[str] = set()
+        # For each id prefix, the first "-N" suffix that may be free (every lower one is taken), so that
+        # thousands of questions with one name do not each try all the suffixes before them again.
+        self._next_suffix: dict[str, int] = {}
         self.result = Conversion()
 
     def note(self, item: Item, reason: str, skipped: bool = False) -> None:
@@ -89,7 +92,7 @@ class Converter:
         _, errors = validate_question(question, self.documents, require_source=False, require_explanation=False)
         if errors:
             del self.result.problems[before:]
-            self.ids.discard(question["id"])
+            self._release(question["id"])
             self.note(item, f"{errors[0].field}: {errors[0].message}", True)
             return
         self.result.questions.append(question)
@@ -102,12 +105,26 @@ class Converter:
         return {"id": key, "type": qtype}
 
     def _unique(self, base: str) -> str:
-        key, number = base, 2
-        while key in self.ids:
-            key = f"{base[:95]}-{number}"
-            number += 1
+        """base if it is free, else the first free of base[:95]-2, -3, ..."""
+        key = base
+        if key in self.ids:
+            prefix = base[:95]
+            number = self._next_suffix.get(prefix, 2)
+            key = f"{prefix}-{number}"
+            while key in self.ids:  # taken by a question named so, not by a suffix handed out here
+                number += 1
+                key = f"{prefix}-{number}"
+            self._next_suffix[prefix] = number + 1
         self.ids.add(key)
         return key
+
+    def _release(self, key: str) -> None:
+        """Free the id of a question that was not kept, for the next question of that name to take."""
+        self.ids.discard(key)
+        prefix, _, number = key.rpartition("-")
+        if (number.isascii() and number.isdigit() and key == f"{prefix}-{int(number)}"
+                and 2 <= int(number) < self._next_suffix.get(prefix, 2)):
+            self._next_suffix[prefix] = int(number)
 
     def explain(self, item: Item, question: dict[str, Any], *fallbacks: Text) -> None:
         """Explanation from the general feedback (or else the given feedback texts), cited passages recognised."""
