@@ -227,6 +227,24 @@ def test_more_questions_than_an_upload_takes_are_refused_at_once(teacher, kind, 
     assert bank_count() == before
 
 
+@pytest.mark.parametrize("fmt", ["gift", "aiken", "moodlexml", "anki", "csv"])
+def test_a_file_in_another_format_past_the_limit_is_refused_before_it_is_converted(teacher, fmt, monkeypatch):
+    from tests.test_formats_limits import EXTENSIONS, many
+
+    def convert_items(*args):
+        raise AssertionError("a file past the limit was converted")
+
+    monkeypatch.setattr("quizapp.authoring.uploads.MAX_QUESTIONS", 3)
+    monkeypatch.setattr("quizapp.formats.service.convert_items", convert_items)
+    before = bank_count()
+    response = upload(teacher, f"many.{EXTENSIONS[fmt]}", many(fmt, 500).encode(), format=fmt)
+    assert response.status_code == 422
+    # In the words a YAML bank with too many questions gets.
+    assert ("The upload holds more than 3 questions; at most 3 can be uploaded at once, so split it into several "
+            "banks.") in response.get_data(as_text=True)
+    assert bank_count() == before
+
+
 def test_an_upload_with_the_id_of_ones_own_bank_updates_it_only_when_asked(teacher):
     first = "::a:: Is the Mazhilis the lower house? {T}\n\n::b:: Was the referendum in June? {T}\n"
     assert upload(teacher, "week.gift", first.encode()).status_code == 302

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from quizapp.banks.checker import CheckResult, Problem, check_paths
 from quizapp.banks.loader import LoadReport, load_banks
 from quizapp.content.documents import load_catalogue
-from quizapp.formats.model import FormatError
+from quizapp.formats.model import FormatError, TooManyQuestions
 from quizapp.formats.service import convert_upload, guess_format
 from quizapp.models import Bank, User
 
@@ -89,6 +89,9 @@ def _convert(name: str, data: bytes, fmt: str | None, folder: Path, questions_di
     try:
         text, problems = convert_upload(name, data, fmt, load_catalogue(questions_dir / "sources"),
                                         max_questions=MAX_QUESTIONS)
+    except TooManyQuestions:
+        # Reading stopped at the first question past the limit, so the count is not known.
+        raise _too_many(f"more than {MAX_QUESTIONS:,}") from None
     except FormatError as error:
         raise UploadRefused(f"{name}: {error}") from error
     (folder / (Path(name).stem + ".yaml")).write_text(text, encoding="utf-8")
@@ -110,8 +113,12 @@ def _refuse_too_many_questions(folder: Path) -> None:
         if isinstance(document, dict) and isinstance(document.get("questions"), list):
             count += len(document["questions"])
     if count > MAX_QUESTIONS:
-        raise UploadRefused(f"The upload holds {count:,} questions; at most {MAX_QUESTIONS:,} can be uploaded at "
-                            "once, so split it into several banks.")
+        raise _too_many(f"{count:,}")
+
+
+def _too_many(count: str) -> UploadRefused:
+    return UploadRefused(f"The upload holds {count} questions; at most {MAX_QUESTIONS:,} can be uploaded at once, "
+                         "so split it into several banks.")
 
 
 def _safe_name(filename: str) -> str:

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 
-from quizapp.formats.model import Answer, Item, ParseResult, Problem, Text
+from quizapp.formats.model import Answer, Item, ParseResult, Text
 from quizapp.formats.textio import normalise_newlines, to_plain
 
 _CHOICE = re.compile(r"^[A-Z][).][ \t]?")
 _MAX_CHOICES = 26
 
 
-def read_aiken(text: str) -> ParseResult:
+def read_aiken(text: str, limit: int | None = None) -> ParseResult:
     """Parse Aiken text; malformed questions become problems with Moodle's wording and line numbers."""
-    result = ParseResult()
+    result = ParseResult(limit=limit)
     question: Item | None = None
     for number, raw in enumerate(normalise_newlines(text).split("\n"), start=1):
         line = raw.strip()
@@ -26,39 +26,39 @@ def read_aiken(text: str) -> ParseResult:
             continue
         if _CHOICE.match(line):
             if question is None:
-                result.problems.append(Problem(number, f"Question not started on line {number}"))
+                result.unreadable(number, f"Question not started on line {number}")
                 continue
             question.answers.append(Answer(Text(line[2:].strip(), "plain")))
         elif line.startswith("ANSWER:"):
             if question is None:
-                result.problems.append(Problem(number, f"Question not started on line {number}"))
+                result.unreadable(number, f"Question not started on line {number}")
                 continue
             _finish(question, line, number, result)
             question = None
         else:
             if question is not None:
-                result.problems.append(Problem(number, f"Error importing question {question.name}: Question not "
-                                                       f"completed before next question start on line {number}"))
+                result.unreadable(number, f"Error importing question {question.name}: Question not completed "
+                                          f"before next question start on line {number}")
             question = Item("multichoice", number, name=line, text=Text(line, "plain"), single=True)
     if question is not None:
-        result.problems.append(Problem(question.line, f"Error importing question {question.name}: Question not "
-                                                      "completed before the end of the file"))
+        result.unreadable(question.line, f"Error importing question {question.name}: Question not completed "
+                                         "before the end of the file")
     return result
 
 
 def _finish(question: Item, line: str, number: int, result: ParseResult) -> None:
     if len(question.answers) < 2:
-        result.problems.append(Problem(number, f"Error importing question {question.name}: Question must have at "
-                                               f"least 2 answers on line {number}"))
+        result.unreadable(number, f"Error importing question {question.name}: Question must have at least 2 "
+                                  f"answers on line {number}")
         return
     letter = line[len("ANSWER:"):].strip()[:1]
     index = ord(letter) - ord("A") if letter else -1
     if not 0 <= index < len(question.answers):
-        result.problems.append(Problem(number, f"Error importing question {question.name}: ANSWER: {letter or '?'} "
-                                               f"does not name one of the choices on line {number}"))
+        result.unreadable(number, f"Error importing question {question.name}: ANSWER: {letter or '?'} does "
+                                  f"not name one of the choices on line {number}")
         return
     question.answers[index].fraction = 1.0
-    result.items.append(question)
+    result.add(question)
 
 
 def write_aiken(items: list[Item]) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from quizapp.formats.model import Answer, Blank, FormatError, Item, ParseResult, Problem, Text, blank_marker
+from quizapp.formats.model import Answer, Blank, FormatError, Item, ParseResult, Text, blank_marker
 from quizapp.formats.textio import normalise_newlines, to_plain
 
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
@@ -38,13 +39,13 @@ class _Header:
     guid_column: int = 0
 
 
-def read_anki(text: str) -> ParseResult:
+def read_anki(text: str, limit: int | None = None) -> ParseResult:
     """Parse an Anki text export: header lines, then one note per row."""
     lines = normalise_newlines(text).split("\n")
     header, start = _read_header(lines)
     body = "\n".join(lines[start:])
     separator = header.separator or _guess_separator(body)
-    result = ParseResult()
+    result = ParseResult(limit=limit)
     deck_seen = ""
     for line, fields in _rows(body, separator, start):
         item = _note(header, fields, line, result)
@@ -52,27 +53,27 @@ def read_anki(text: str) -> ParseResult:
             continue
         deck = _field(fields, header.deck_column) or header.deck
         if deck and deck != deck_seen:
-            result.items.append(Item("category", line, category=deck.replace("::", "/")))
+            result.add(Item("category", line, category=deck.replace("::", "/")))
             deck_seen = deck
-        result.items.append(item)
+        result.add(item)
     return result
 
 
-def read_csv(text: str) -> ParseResult:
+def read_csv(text: str, limit: int | None = None) -> ParseResult:
     """Parse plain two-column CSV or TSV: front, then back (an optional header row is skipped)."""
     body = normalise_newlines(text)
-    result = ParseResult()
+    result = ParseResult(limit=limit)
     for index, (line, fields) in enumerate(_rows(body, _guess_separator(body), 0)):
         cells = [cell.strip() for cell in fields]
         if index == 0 and tuple(cell.lower() for cell in cells[:2]) in _HEADER_WORDS:
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:
-            result.problems.append(Problem(line, "a row needs a front and a back, in two columns"))
+            result.unreadable(line, "a row needs a front and a back, in two columns")
             continue
         item = Item("flashcard", line, text=Text(cells[0], "markdown"), back=Text(cells[1], "markdown"))
         if any(cells[2:]):
             item.notes.append("columns after the second are not imported")
-        result.items.append(item)
+        result.add(item)
     return result
 
 
@@ -133,20 +134,19 @@ def _guess_separator(body: str) -> str:
     return "\t"
 
 
-def _rows(body: str, separator: str, offset: int) -> list[tuple[int, list[str]]]:
+def _rows(body: str, separator: str, offset: int) -> Iterator[tuple[int, list[str]]]:
     """Each non-empty row with the line it starts on (quoted fields may run over several lines)."""
-    # Read as a file with its own line ends, so that a quoted field keeps the line breaks it spans.
+    # Read as a file with its own line ends, so that a quoted field keeps the line breaks it spans; row by
+    # row, so that reading stopped at a limit does not split the rest of the file.
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=separator, quotechar='"', strict=False)
-    rows: list[tuple[int, list[str]]] = []
     line = 1
     try:
         for fields in reader:
             if any(cell.strip() for cell in fields) and not fields[0].startswith("#"):
-                rows.append((line + offset, fields))
+                yield line + offset, fields
             line = reader.line_num + 1
     except csv.Error as error:
         raise FormatError(f"the rows cannot be read: {error}", reader.line_num + offset) from None
-    return rows
 
 
 def _field(fields: list[str], column: int) -> str:
@@ -162,17 +162,17 @@ def _note(header: _Header, fields: list[str], line: int, result: ParseResult) ->
     first = values[0] if values else ""
     cloze = "cloze" in notetype.lower() if notetype else bool(_CLOZE.search(first))
     if not first.strip():
-        result.problems.append(Problem(line, "the note's first field is empty"))
+        result.unreadable(line, "the note's first field is empty")
         return None
     if cloze:
         item = _cloze(first, values[1] if len(values) > 1 else "", fmt, line)
         if not item.blanks:
-            result.problems.append(Problem(line, "a cloze note without {{c1::...}} deletions"))
+            result.unreadable(line, "a cloze note without {{c1::...}} deletions")
             return None
     else:
         back = values[1] if len(values) > 1 else ""
         if not back.strip():
-            result.problems.append(Problem(line, f"the note ({notetype or 'Basic'}) has no back to show"))
+            result.unreadable(line, f"the note ({notetype or 'Basic'}) has no back to show")
             return None
         item = Item("flashcard", line, text=Text(first, fmt), back=Text(back, fmt))
     if any(value.strip() for value in values[2:]):

@@ -10,9 +10,10 @@ does, so a file behaves here as it does there.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-from quizapp.formats.model import FORMATS, Answer, FormatError, Item, ParseResult, Problem, Text
+from quizapp.formats.model import FORMATS, Answer, FormatError, Item, ParseResult, Text
 from quizapp.formats.textio import normalise_newlines
 
 # Escaped control characters stand in as Unicode noncharacters while the structure is parsed,
@@ -29,13 +30,13 @@ _TRIM = " \t\n\r\0\x0b"
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
-def read_gift(text: str) -> ParseResult:
+def read_gift(text: str, limit: int | None = None) -> ParseResult:
     """Parse GIFT text into items; questions that cannot be read become problems."""
     text = normalise_newlines(text)
     if _PLACEHOLDERS.search(text):
         raise FormatError("the file contains Unicode noncharacters (U+FDD0 to U+FDD6), which GIFT text cannot hold",
                           text[: _PLACEHOLDERS.search(text).start()].count("\n") + 1)
-    result = ParseResult()
+    result = ParseResult(limit=limit)
     for line, lines in _chunks(text.split("\n")):
         comments = [raw.strip(_TRIM) for raw in lines if raw.strip(_TRIM).startswith("//")]
         body = "\n".join(raw for raw in lines if not raw.strip(_TRIM).startswith("//")).strip(_TRIM)
@@ -45,10 +46,10 @@ def read_gift(text: str) -> ParseResult:
         try:
             item = _read_question(_ESCAPE.sub(_protect, body), line + first)
         except _QuestionError as error:
-            result.problems.append(Problem(line + first, error.reason))
+            result.unreadable(line + first, error.reason)
             continue
         item.idnumber, item.tags = comment_metadata(comments)
-        result.items.append(item)
+        result.add(item)
     return result
 
 
@@ -62,18 +63,20 @@ def _protect(match: re.Match[str]) -> str:
     return "\\" if match.group(1) == "\\" else _ESCAPABLE[match.group(1)]
 
 
-def _chunks(lines: list[str]) -> list[tuple[int, list[str]]]:
+def _chunks(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
     """Groups of consecutive non-blank lines, with the line number each starts on."""
-    chunks: list[tuple[int, list[str]]] = []
-    current: list[str] = []
+    # Yielded one by one, so that reading stopped at a limit does not group the rest of the file.
+    start, current = 0, []
     for number, raw in enumerate(lines, start=1):
         if raw.strip(_TRIM):
             if not current:
-                chunks.append((number, current))
+                start = number
             current.append(raw)
-        else:
+        elif current:
+            yield start, current
             current = []
-    return chunks
+    if current:
+        yield start, current
 
 
 def comment_metadata(comments: list[str]) -> tuple[str, list[str]]:

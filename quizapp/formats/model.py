@@ -22,6 +22,15 @@ class FormatError(Exception):
         self.line, self.message = line, message
 
 
+class TooManyQuestions(FormatError):
+    """Input holding more questions than the caller takes; reading stopped as soon as that was clear."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"it holds more than {limit:,} questions; at most {limit:,} can be uploaded at once, "
+                         "so split it into several files")
+        self.limit = limit
+
+
 @dataclass(frozen=True)
 class Text:
     """A piece of text and the format it is written in."""
@@ -104,6 +113,13 @@ class Item:
     # what the reader already knows it could not keep, reported with the item
     notes: list[str] = field(default_factory=list)
 
+    def question_count(self) -> int:
+        """How many questions the item counts as: none for a category, one per pair of a matching question."""
+        if self.qtype == "category":
+            return 0
+        # A matching question becomes one question per pair (see convert_types._match).
+        return max(1, sum(1 for left, _ in self.pairs if left)) if self.qtype == "match" else 1
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -123,6 +139,25 @@ class ParseResult:
 
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # At most this many questions are wanted (None: any number): reading stops at the first item past it,
+    # so that a huge file is refused in the time it takes to read that far.
+    limit: int | None = None
+    counted: int = 0
+
+    def add(self, item: Item) -> None:
+        """Keep an item read; raise TooManyQuestions once the items hold more questions than the limit."""
+        self.items.append(item)
+        self._count(item.question_count())
+
+    def unreadable(self, line: int, reason: str) -> None:
+        """Note a question that cannot be read; like one read, it counts against the limit."""
+        self.problems.append(Problem(line, reason))
+        self._count(1)
+
+    def _count(self, questions: int) -> None:
+        self.counted += questions
+        if self.limit is not None and self.counted > self.limit:
+            raise TooManyQuestions(self.limit)
 
     @property
     def questions(self) -> list[Item]:

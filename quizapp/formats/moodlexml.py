@@ -15,7 +15,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from quizapp.formats.model import Answer, FormatError, Item, ParseResult, Problem, Text
+from quizapp.formats.model import Answer, FormatError, Item, ParseResult, Text
 from quizapp.formats.multianswer import read_multianswer
 from quizapp.formats.textio import normalise_newlines
 
@@ -59,28 +59,28 @@ def parse_xml(text: str) -> tuple[ET.Element, dict[int, int]]:
     return root, builder.lines
 
 
-def read_moodlexml(text: str) -> ParseResult:
+def read_moodlexml(text: str, limit: int | None = None) -> ParseResult:
     """Parse a Moodle XML <quiz>: categories and questions in order, unreadable questions as problems."""
     root, lines = parse_xml(normalise_newlines(text))
     if root.tag != "quiz":
         raise FormatError(f"a Moodle XML file has <quiz> as its root element, not <{root.tag}>", lines.get(id(root), 1))
     try:
-        return _read_quiz(root, lines)
+        return _read_quiz(root, lines, limit)
     except RecursionError:
         raise FormatError("the XML is nested too deeply to read") from None
 
 
-def _read_quiz(root: ET.Element, lines: dict[int, int]) -> ParseResult:
-    result = ParseResult()
+def _read_quiz(root: ET.Element, lines: dict[int, int], limit: int | None) -> ParseResult:
+    result = ParseResult(limit=limit)
     for element in root:
         line = lines.get(id(element), 1)
         if element.tag != "question":
-            result.problems.append(Problem(line, f"<{element.tag}> inside <quiz> is not a question; ignored"))
+            result.unreadable(line, f"<{element.tag}> inside <quiz> is not a question; ignored")
             continue
         try:
-            result.items.append(_question(element, line))
+            result.add(_question(element, line))
         except _Invalid as error:
-            result.problems.append(Problem(line, error.reason))
+            result.unreadable(line, error.reason)
     return result
 
 

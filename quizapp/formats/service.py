@@ -17,7 +17,8 @@ from quizapp.formats.export import bank_items
 from quizapp.formats.model import FormatError, Item, ParseResult, Problem
 from quizapp.formats.textio import decode, slug
 
-READERS: dict[str, Callable[[str], ParseResult]] = {
+# Each reader takes the text and the most questions wanted (None: any number; see ParseResult.limit).
+READERS: dict[str, Callable[[str, int | None], ParseResult]] = {
     "gift": gift.read_gift, "aiken": aiken.read_aiken, "moodlexml": moodlexml.read_moodlexml,
     "anki": anki.read_anki, "csv": anki.read_csv,
 }
@@ -61,20 +62,22 @@ def guess_format(filename: str) -> str | None:
     return EXTENSIONS.get(Path(filename).suffix.lower())
 
 
-def read_items(text: str, fmt: str) -> ParseResult:
-    """Items and reading problems of a text in one of the import formats."""
+def read_items(text: str, fmt: str, max_questions: int | None = None) -> ParseResult:
+    """Items and reading problems of a text in one of the import formats; TooManyQuestions past max_questions."""
     reader = READERS.get(fmt)
     if reader is None:
         raise FormatError(f"unknown format {fmt!r} (one of: {', '.join(IMPORT_FORMATS)})")
-    return reader(text)
+    return reader(text, max_questions)
 
 
 def import_text(text: str, fmt: str, bank_id: str, title: str, documents: dict[str, Any] | None = None,
-                description: str = "") -> Imported:
+                description: str = "", max_questions: int | None = None) -> Imported:
     """Convert a text in another format into our bank: question mappings plus every problem, by line."""
     if not ID_PATTERN.match(bank_id):
         raise FormatError(f"bank id {bank_id!r} must be lower-case letters, digits and hyphens")
-    parsed = read_items(text, fmt)
+    # Refused while reading, before the slow part (converting each item): no item counts as fewer questions
+    # than it becomes, so what passes here converts to at most max_questions.
+    parsed = read_items(text, fmt, max_questions)
     conversion = convert_items(parsed.items, title, documents)
     problems = sorted(parsed.problems + conversion.problems, key=lambda problem: problem.line)
     return Imported(bank_metadata(bank_id, title, description), conversion.questions, problems,
@@ -102,14 +105,15 @@ def convert_upload(filename: str, data: bytes, fmt: str | None = None, documents
     fmt is one of IMPORT_FORMATS (guessed from the file name when None). The
     bank's id and title come from the file name, and it declares
     `sources: optional`. Raises FormatError when the file cannot be read at
-    all, when none of its items could be converted, or when it holds more than
-    max_questions (checked before the slow part: writing and checking the YAML).
+    all or none of its items could be converted, and TooManyQuestions (a
+    FormatError) as soon as reading finds more than max_questions.
     """
     fmt = fmt or guess_format(filename)
     if fmt is None:
         raise FormatError(f"cannot tell the format of {filename!r}; choose one of: {', '.join(IMPORT_FORMATS)}")
     stem = Path(filename).stem or "imported"
-    imported = import_text(decode(data, filename), fmt, slug(stem) or "imported", stem, documents)
+    imported = import_text(decode(data, filename), fmt, slug(stem) or "imported", stem, documents,
+                           max_questions=max_questions)
     if imported.unreadable:
         shown = "; ".join(str(problem) for problem in imported.unreadable[:5])
         more = f" and {len(imported.unreadable) - 5} more" if len(imported.unreadable) > 5 else ""
@@ -118,9 +122,6 @@ def convert_upload(filename: str, data: bytes, fmt: str | None = None, documents
     if not imported.questions:
         reasons = "; ".join(str(problem) for problem in imported.problems[:5]) or "the file holds no questions"
         raise FormatError(f"no question could be converted ({reasons})")
-    if max_questions is not None and len(imported.questions) > max_questions:
-        raise FormatError(f"it holds {len(imported.questions):,} questions; at most {max_questions:,} can be "
-                          "uploaded at once, so split it into several files")
     return bank_yaml(imported, filename, fmt, documents), imported.problems
 
 
