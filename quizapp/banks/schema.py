@@ -18,6 +18,11 @@ QUESTION_TYPES = (
 )
 DIFFICULTIES = ("recall", "understanding", "analysis")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+# Far more than a real question lists, and few enough that no one question can hold up a request: every
+# question split from a matching question lists all its answers, and an imported file's question with more
+# is refused while it is read (quizapp.formats.model). MAX_ANSWERS bounds a short_text's accepted answers.
+MAX_CHOICES = 50
+MAX_ANSWERS = 50
 # A blank never holds "{{": each opening is then scanned once, not to the line's end for every "{{" on it.
 CLOZE_BLANK = re.compile(r"\{\{((?:(?!\{\{).)*?)\}\}")
 
@@ -176,6 +181,8 @@ def _choices(raw: dict) -> list[dict[str, str]]:
     value = raw.get("choices")
     if not isinstance(value, list) or len(value) < 2:
         raise FieldError("choices", "choices must be a list of at least two")
+    if len(value) > MAX_CHOICES:
+        raise FieldError("choices", f"a question can have at most {MAX_CHOICES} choices (this one has {len(value):,})")
     choices = []
     for item in value:
         if isinstance(item, dict):
@@ -256,6 +263,10 @@ def _parse_numeric(raw: dict) -> dict[str, Any]:
 
 
 def _parse_short_text(raw: dict) -> dict[str, Any]:
+    answers = raw.get("answers")
+    if isinstance(answers, list) and len(answers) > MAX_ANSWERS:
+        raise FieldError("answers", f"a question can accept at most {MAX_ANSWERS} answers "
+                                    f"(this one has {len(answers):,})")
     return {"answers": _string_list(raw, "answers")}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from quizapp.formats.model import Answer, Item, ParseResult, Text
+from quizapp.formats.model import MAX_CHOICES, Answer, Item, ParseResult, Text, over_limit
 from quizapp.formats.textio import normalise_newlines, to_plain
 
 _CHOICE = re.compile(r"^[A-Z][).][ \t]?")
@@ -20,6 +20,8 @@ def read_aiken(text: str, limit: int | None = None) -> ParseResult:
     """Parse Aiken text; malformed questions become problems with Moodle's wording and line numbers."""
     result = ParseResult(limit=limit)
     question: Item | None = None
+    # Choices of the open question past MAX_CHOICES: only counted, never kept, and the question is reported.
+    extra = 0
     for number, raw in enumerate(normalise_newlines(text).split("\n"), start=1):
         line = raw.strip()
         if len(line) < 2:
@@ -27,26 +29,42 @@ def read_aiken(text: str, limit: int | None = None) -> ParseResult:
         if _CHOICE.match(line):
             if question is None:
                 result.unreadable(number, f"Question not started on line {number}")
-                continue
-            question.answers.append(Answer(Text(line[2:].strip(), "plain")))
+            elif len(question.answers) < MAX_CHOICES:
+                question.answers.append(Answer(Text(line[2:].strip(), "plain")))
+            else:
+                extra += 1
         elif line.startswith("ANSWER:"):
             if question is None:
                 result.unreadable(number, f"Question not started on line {number}")
                 continue
-            _finish(question, line, number, result)
+            _finish(question, line, number, result, extra)
             question = None
         else:
             if question is not None:
-                result.unreadable(number, f"Error importing question {question.name}: Question not completed "
-                                          f"before next question start on line {number}")
-            question = Item("multichoice", number, name=line, text=Text(line, "plain"), single=True)
+                _unfinished(question, f"before next question start on line {number}", number, result, extra)
+            question, extra = Item("multichoice", number, name=line, text=Text(line, "plain"), single=True), 0
     if question is not None:
-        result.unreadable(question.line, f"Error importing question {question.name}: Question not completed "
-                                         "before the end of the file")
+        _unfinished(question, "before the end of the file", question.line, result, extra)
     return result
 
 
-def _finish(question: Item, line: str, number: int, result: ParseResult) -> None:
+def _unfinished(question: Item, where: str, number: int, result: ParseResult, extra: int) -> None:
+    if extra:
+        _too_many_choices(question, result, extra)
+    else:
+        result.unreadable(number, f"Error importing question {question.name}: Question not completed {where}")
+
+
+def _too_many_choices(question: Item, result: ParseResult, extra: int) -> None:
+    count = len(question.answers) + extra
+    result.unreadable(question.line, f"Error importing question {question.name}: "
+                                     + over_limit("a question", "choices", count, MAX_CHOICES))
+
+
+def _finish(question: Item, line: str, number: int, result: ParseResult, extra: int) -> None:
+    if extra:
+        _too_many_choices(question, result, extra)
+        return
     if len(question.answers) < 2:
         result.unreadable(number, f"Error importing question {question.name}: Question must have at least 2 "
                                   f"answers on line {number}")

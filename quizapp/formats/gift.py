@@ -13,7 +13,18 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-from quizapp.formats.model import FORMATS, Answer, FormatError, Item, ParseResult, Text
+from quizapp.formats.model import (
+    FORMATS,
+    MAX_ANSWERS,
+    MAX_CHOICES,
+    MAX_PAIRS,
+    Answer,
+    FormatError,
+    Item,
+    ParseResult,
+    Text,
+    over_limit,
+)
 from quizapp.formats.textio import normalise_newlines
 
 # Escaped control characters stand in as Unicode noncharacters while the structure is parsed,
@@ -149,10 +160,13 @@ def _question_type(block: str) -> str:
     return "truefalse" if answer in TRUE_FALSE else "shortanswer"
 
 
-def _split_answers(block: str, marker: str) -> list[str]:
+def _split_answers(block: str, marker: str, limit: int, question: str, parts_name: str) -> list[str]:
+    """The answers of a block, or _QuestionError past limit, before any of them is read further."""
     parts = block.split(marker)
     if not parts[0].strip(_TRIM):
         parts = parts[1:]
+    if len(parts) > limit:
+        raise _QuestionError(over_limit(question, parts_name, len(parts), limit))
     return [part.strip(_TRIM) for part in parts]
 
 
@@ -174,7 +188,7 @@ def _read_essay(item: Item, block: str) -> None:
 
 def _read_multichoice(item: Item, block: str) -> None:
     item.qtype, item.single = "multichoice", "=" in block
-    answers = _split_answers(block.replace("=", "~="), "~")
+    answers = _split_answers(block.replace("=", "~="), "~", MAX_CHOICES, "a multiple-choice question", "choices")
     if len(answers) < 2:
         raise _QuestionError("a multiple-choice question needs at least two answers")
     for answer in answers:
@@ -186,7 +200,7 @@ def _read_multichoice(item: Item, block: str) -> None:
 
 def _read_match(item: Item, block: str) -> None:
     item.qtype = "match"
-    pairs = _split_answers(block, "=")
+    pairs = _split_answers(block, "=", MAX_PAIRS, "a matching question", "pairs")
     if len(pairs) < 2:
         raise _QuestionError("a matching question needs at least two pairs")
     for pair in pairs:
@@ -205,7 +219,7 @@ def _read_truefalse(item: Item, block: str) -> None:
 
 def _read_shortanswer(item: Item, block: str) -> None:
     item.qtype = "shortanswer"
-    for answer in _split_answers(block, "="):
+    for answer in _split_answers(block, "=", MAX_ANSWERS, "a short-answer question", "answers"):
         fraction, answer = _weight(answer, 1.0)
         text, feedback = _with_feedback(answer, item.text.format)
         item.answers.append(Answer(Text(text.text, "plain"), fraction, feedback))
@@ -216,7 +230,7 @@ def _read_shortanswer(item: Item, block: str) -> None:
 def _read_numerical(item: Item, block: str) -> None:
     item.qtype = "numerical"
     block, tilde, wrong = block[1:].partition("~")
-    answers = _split_answers(block, "=")
+    answers = _split_answers(block, "=", MAX_ANSWERS, "a numerical question", "answers")
     if not answers:
         raise _QuestionError("a numerical question needs at least one number")
     for answer in answers:

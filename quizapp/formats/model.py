@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The readers take the bank schema's bounds from here, so that every path into a bank agrees.
+from quizapp.banks.schema import MAX_ANSWERS as MAX_ANSWERS
+from quizapp.banks.schema import MAX_CHOICES as MAX_CHOICES
+
 # Moodle's text formats, by the names GIFT uses for them.
 FORMATS = ("moodle", "html", "plain", "markdown")
+# Every question a matching question is split into offers all its answers as choices, so it may have as many
+# pairs (distractor answers included) as a question may have choices. A reader refuses a question past these
+# as soon as it has counted them: n pairs would otherwise become n questions of n choices each.
+MAX_PAIRS = MAX_CHOICES
 
 
 class FormatError(Exception):
@@ -29,6 +37,11 @@ class TooManyQuestions(FormatError):
         super().__init__(f"it holds more than {limit:,} questions; at most {limit:,} can be uploaded at once, "
                          "so split it into several files")
         self.limit = limit
+
+
+def over_limit(question: str, parts: str, count: int, limit: int) -> str:
+    """Why a question with too many pairs, choices or answers is not read, in the words of an unreadable item."""
+    return f"{question} can have at most {limit} {parts} (this one has {count:,})"
 
 
 @dataclass(frozen=True)

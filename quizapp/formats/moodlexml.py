@@ -15,7 +15,17 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from quizapp.formats.model import Answer, FormatError, Item, ParseResult, Text
+from quizapp.formats.model import (
+    MAX_ANSWERS,
+    MAX_CHOICES,
+    MAX_PAIRS,
+    Answer,
+    FormatError,
+    Item,
+    ParseResult,
+    Text,
+    over_limit,
+)
 from quizapp.formats.multianswer import read_multianswer
 from quizapp.formats.textio import normalise_newlines
 
@@ -158,8 +168,22 @@ def _fraction(answer: ET.Element) -> float:
     return value
 
 
+# The most <answer> elements a question of each type may have, and its name in the message past that.
+_MOST_ANSWERS = {"multichoice": (MAX_CHOICES, "a multichoice question", "choices"),
+                 "shortanswer": (MAX_ANSWERS, "a shortanswer question", "answers"),
+                 "numerical": (MAX_ANSWERS, "a numerical question", "answers")}
+
+
+def _counted(element: ET.Element, tag: str, limit: int, question: str, parts: str) -> list[ET.Element]:
+    """The children of element with this tag, or _Invalid past limit, before any of them is read."""
+    found = element.findall(tag)
+    if len(found) > limit:
+        raise _Invalid(over_limit(question, parts, len(found), limit))
+    return found
+
+
 def _answers(item: Item, element: ET.Element, plain: bool = False) -> list[ET.Element]:
-    found = element.findall("answer")
+    found = _counted(element, "answer", *_MOST_ANSWERS[item.qtype])
     for answer in found:
         text = _rich(answer, "plain" if plain else item.text.format)
         item.answers.append(Answer(Text(text.text, "plain") if plain else text, _fraction(answer),
@@ -218,7 +242,7 @@ def _read_numerical(item: Item, element: ET.Element) -> None:
 
 def _read_match(item: Item, element: ET.Element) -> None:
     item.shuffle = _flag(element, "shuffleanswers", True)
-    for sub in element.findall("subquestion"):
+    for sub in _counted(element, "subquestion", MAX_PAIRS, "a matching question", "pairs"):
         left = Text(_child_text(sub).strip(), XML_FORMATS.get(sub.get("format", ""), item.text.format))
         item.pairs.append((left, _text_of(sub.find("answer"))))
 
