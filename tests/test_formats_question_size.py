@@ -12,7 +12,7 @@ import pytest
 from quizapp.banks.schema import validate_question
 from quizapp.formats import aiken, gift, moodlexml
 from quizapp.formats.convert import convert_items
-from quizapp.formats.model import MAX_ANSWERS, MAX_CHOICES, MAX_PAIRS, FormatError, Item, Problem
+from quizapp.formats.model import MAX_ANSWERS, MAX_CHOICES, MAX_PAIRS, Answer, FormatError, Item, Problem, Text
 from quizapp.formats.service import convert_upload, import_text, read_items
 from tests.test_uploads import bank_count, teacher, upload  # noqa: F401 - teacher is a fixture
 
@@ -165,3 +165,12 @@ def test_the_upload_page_refuses_a_yaml_bank_past_the_limit(teacher) -> None:  #
     response = upload(teacher, "big.yaml", data.encode())
     assert response.status_code == 422
     assert "a question can have at most 50 choices (this one has 51)" in response.get_data(as_text=True)
+
+
+def test_converting_answers_compares_each_with_the_kept_ones_by_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    comparisons = []
+    monkeypatch.setattr(Answer, "__eq__", lambda self, other: comparisons.append(1) or self is other)
+    answers = [Answer(Text(f"a{n}", "plain"), 1.0) for n in range(MAX_ANSWERS)]
+    conversion = convert_items([Item("shortanswer", text=Text("Say?"), answers=answers)], "T")
+    assert len(conversion.questions[0]["answers"]) == MAX_ANSWERS
+    assert comparisons == []  # was one comparison per pair of answers

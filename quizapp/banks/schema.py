@@ -203,13 +203,15 @@ def _choices(raw: dict) -> list[dict[str, str]]:
 
 
 def _choice_indexes(choices: list[dict[str, str]], answers: list[Any], name: str) -> list[int]:
-    texts = [c["text"] for c in choices]
-    indexes = []
+    # Looked up by text, so a long answers list costs no more than reading it (the texts are all different).
+    index_of = {c["text"]: index for index, c in enumerate(choices)}
+    indexes = set()
     for answer in answers:
-        if not is_scalar(answer) or str(answer).strip() not in texts:
+        index = index_of.get(str(answer).strip()) if is_scalar(answer) else None
+        if index is None:
             raise FieldError(name, f"answer {brief(answer)} is not among the choices")
-        indexes.append(texts.index(str(answer).strip()))
-    return sorted(set(indexes))
+        indexes.add(index)
+    return sorted(indexes)
 
 
 def _shuffle(raw: dict) -> bool:

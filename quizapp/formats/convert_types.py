@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from quizapp.formats.convert import Converter
 
 _WILDCARD = re.compile(r"(?<!\\)\*")
+_MARKER = re.compile(f"{BLANK_START}[0-9]+{BLANK_END}")
 _FULL = 0.9999999
 
 
@@ -49,8 +50,9 @@ def _multichoice(converter: Converter, item: Item) -> list[dict[str, Any]]:
         if not full:
             raise Skip("no answer is marked fully correct (=, or 100%)")
         question.update(prompt=converter.markdown(item, item.text), choices=choices, answer=full[0])
+        others = set(full[1:])
         lost = [f"{text!r} ({_percent(answer.fraction)})" for text, answer in weighted
-                if (answer.fraction < _FULL and answer.fraction != 0) or text in full[1:]]
+                if (answer.fraction < _FULL and answer.fraction != 0) or text in others]
         if lost:
             converter.note(item, "single_choice counts one answer as right and the others as wrong; these weights "
                                  f"are not kept: {', '.join(lost)}")
@@ -94,7 +96,9 @@ def _accepted(converter: Converter, item: Item, kind: str) -> tuple[list[Answer]
     if partial:
         listed = ", ".join(f"{answer.text.text!r} ({_percent(answer.fraction)})" for answer in partial)
         converter.note(item, f"{kind} has no partial credit; these answers are not kept: {listed}")
-    others = [answer for answer in item.answers if answer not in full and answer.feedback]
+    # By identity: comparing each answer with each kept one would grow with the square of the answers.
+    kept = {id(answer) for answer in full}
+    others = [answer for answer in item.answers if id(answer) not in kept and answer.feedback]
     if others:
         converter.note(item, f"{kind} has no feedback per answer; the feedback on "
                              f"{', '.join(repr(a.text.text) for a in others)} is not kept")
@@ -148,12 +152,14 @@ def _match(converter: Converter, item: Item) -> list[dict[str, Any]]:
     pairs = [(left, " ".join(right.split())) for left, right in item.pairs if left]
     if len(options) < 2 or not pairs:
         raise Skip("a matching question needs at least two different answers to become choices")
+    # Built once and shared by every question of the split; each pair's answer is looked up, not searched for.
     choices = [converter.inline(item, Text(option, "plain")) for option in options]
+    choice_of = dict(zip(options, choices, strict=True))
     questions = []
     for number, (left, right) in enumerate(pairs, start=1):
         question = converter.start(item, "single_choice", str(number))
         question.update(prompt=f"{stem}\n\n{converter.markdown(item, left)}".strip(), choices=choices,
-                        answer=choices[options.index(right)])
+                        answer=choice_of[right])
         converter.explain(item, question)
         questions.append(question)
     converter.note(item, f"matching question split into {len(questions)} single_choice questions, one per pair, "
@@ -187,8 +193,10 @@ def _cloze(converter: Converter, item: Item) -> list[dict[str, Any]]:
     text = converter.markdown(item, item.text)
     if "{{" in text or "}}" in text:
         raise Skip("the text itself contains '{{' or '}}', which would read as blanks")
-    for index, blank in enumerate(item.blanks):
-        text = text.replace(blank_marker(index), _gap(blank.kind, blank.answers, converter, item))
+    gaps = {blank_marker(index): _gap(blank.kind, blank.answers, converter, item)
+            for index, blank in enumerate(item.blanks)}
+    # In one pass over the text: replacing the markers one at a time went over all of it once per gap.
+    text = _MARKER.sub(lambda match: gaps.get(match.group(0), match.group(0)), text)
     if BLANK_START in text or BLANK_END in text:
         raise Skip("a gap was lost in converting the text")
     question = converter.start(item, "cloze")
