@@ -12,7 +12,17 @@ import pytest
 from quizapp.banks.schema import validate_question
 from quizapp.formats import aiken, gift, moodlexml
 from quizapp.formats.convert import convert_items
-from quizapp.formats.model import MAX_ANSWERS, MAX_CHOICES, MAX_PAIRS, Answer, FormatError, Item, Problem, Text
+from quizapp.formats.model import (
+    MAX_ANSWERS,
+    MAX_BLANKS,
+    MAX_CHOICES,
+    MAX_PAIRS,
+    Answer,
+    FormatError,
+    Item,
+    Problem,
+    Text,
+)
 from quizapp.formats.service import convert_upload, import_text, read_items
 from tests.test_uploads import bank_count, teacher, upload  # noqa: F401 - teacher is a fixture
 
@@ -174,3 +184,29 @@ def test_converting_answers_compares_each_with_the_kept_ones_by_identity(monkeyp
     conversion = convert_items([Item("shortanswer", text=Text("Say?"), answers=answers)], "T")
     assert len(conversion.questions[0]["answers"]) == MAX_ANSWERS
     assert comparisons == []  # was one comparison per pair of answers
+
+
+def _cloze_with(blanks: int) -> list[str]:
+    question = {"id": "q", "type": "cloze", "topic": "T", "difficulty": "recall",
+                "text": " ".join(f"{{{{b{n}}}}}" for n in range(blanks))}
+    return [error.message for error in validate_question(question, {}, require_source=False,
+                                                         require_explanation=False)[1]]
+
+
+def test_a_yaml_cloze_takes_no_more_than_50_blanks() -> None:
+    assert _cloze_with(51) == ["a cloze text can have at most 50 blanks (this one has 51)"]
+    assert _cloze_with(50) == []
+
+
+@pytest.mark.parametrize("extra", [1, 5000])
+def test_an_anki_cloze_note_past_50_deletions_cannot_be_read(extra: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizapp.formats import anki
+
+    converted = []
+    monkeypatch.setattr(anki, "to_plain", lambda *args: converted.append(args) or "x")
+    note = " ".join(f"{{{{c{n + 1}::w{n}}}}}" for n in range(MAX_BLANKS + extra))
+    text = "#separator:tab\n#notetype:Cloze\nThe {{c1::Mazhilis}} has 98 seats.\t\n" + note + "\t\n"
+    parsed = read_items(text, "anki")
+    assert parsed.problems == [Problem(4, f"a cloze note can have at most 50 deletions (this one has "
+                                          f"{MAX_BLANKS + extra:,})")]
+    assert len(parsed.questions) == 1 and len(converted) == 1  # only the first note's one deletion was converted

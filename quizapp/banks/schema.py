@@ -23,6 +23,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 # is refused while it is read (quizapp.formats.model). MAX_ANSWERS bounds a short_text's accepted answers.
 MAX_CHOICES = 50
 MAX_ANSWERS = 50
+MAX_BLANKS = 50  # a cloze's blanks, each an input on the page and a Markdown rendering on import
 # A blank never holds "{{": each opening is then scanned once, not to the line's end for every "{{" on it.
 CLOZE_BLANK = re.compile(r"\{\{((?:(?!\{\{).)*?)\}\}")
 
@@ -282,6 +283,8 @@ def _parse_cloze(raw: dict) -> dict[str, Any]:
         blanks.append(alternatives)
     if not blanks:
         raise FieldError("text", "a cloze text needs at least one {{blank}}")
+    if len(blanks) > MAX_BLANKS:
+        raise FieldError("text", f"a cloze text can have at most {MAX_BLANKS} blanks (this one has {len(blanks):,})")
     return {"text": text, "blanks": blanks}
 
 

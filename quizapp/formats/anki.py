@@ -14,7 +14,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from quizapp.formats.model import Answer, Blank, FormatError, Item, ParseResult, Text, blank_marker
+from quizapp.formats.model import (
+    MAX_BLANKS,
+    Answer,
+    Blank,
+    FormatError,
+    Item,
+    ParseResult,
+    Text,
+    blank_marker,
+    over_limit,
+)
 from quizapp.formats.textio import normalise_newlines, to_plain
 
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
@@ -163,6 +173,10 @@ def _note(header: _Header, fields: list[str], line: int, result: ParseResult) ->
     cloze = "cloze" in notetype.lower() if notetype else bool(_CLOZE.search(first))
     if not first.strip():
         result.unreadable(line, "the note's first field is empty")
+        return None
+    deletions = len(_CLOZE.findall(first)) if cloze else 0
+    if deletions > MAX_BLANKS:  # counted before any deletion's text is converted
+        result.unreadable(line, over_limit("a cloze note", "deletions", deletions, MAX_BLANKS))
         return None
     if cloze:
         item = _cloze(first, values[1] if len(values) > 1 else "", fmt, line)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 # The readers take the bank schema's bounds from here, so that every path into a bank agrees.
 from quizapp.banks.schema import MAX_ANSWERS as MAX_ANSWERS
+from quizapp.banks.schema import MAX_BLANKS as MAX_BLANKS
 from quizapp.banks.schema import MAX_CHOICES as MAX_CHOICES
 
 # Moodle's text formats, by the names GIFT uses for them.
