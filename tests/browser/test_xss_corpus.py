@@ -86,16 +86,17 @@ def hostile_bank() -> str:
     count = len(PAYLOADS)
     common = {"explanation": block, "source": QUOTE, "topic": CORE_TOPIC, "tags": inline, "difficulty": "recall"}
     choices = [{"text": text, "feedback": PAYLOADS[(i + 1) % count]} for i, text in enumerate(inline)]
+    half = count // 2  # a question holds at most 50 choices or answers: the two choice questions share them out
     cloze = (block + "\n\nThe Mazhilis went from {{107}} to {{98|<script>alert(1)</script>}} deputies"
              " {{\"><img src=x onerror=alert(1)>}} " + " ".join(inline))
     core = [
-        {"id": "choice", "type": "single_choice", "prompt": block, "choices": choices, "answer": inline[0]},
-        {"id": "responses", "type": "multiple_response", "prompt": block, "choices": choices,
-         "answers": inline[:2]},
+        {"id": "choice", "type": "single_choice", "prompt": block, "choices": choices[:half], "answer": inline[0]},
+        {"id": "responses", "type": "multiple_response", "prompt": block, "choices": choices[half:],
+         "answers": inline[half:half + 2]},
         {"id": "true-false", "type": "true_false", "prompt": block, "answer": True},
         {"id": "numeric", "type": "numeric", "prompt": block, "answer": 98, "unit": inline[0],
          "unit_aliases": inline},
-        {"id": "short", "type": "short_text", "prompt": block, "answers": inline},
+        {"id": "short", "type": "short_text", "prompt": block, "answers": inline[:half]},
         {"id": "cloze", "type": "cloze", "text": cloze},
         {"id": "card", "type": "flashcard", "front": block, "back": block},
     ]
