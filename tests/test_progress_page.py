@@ -25,6 +25,7 @@ from quizapp.srs.queue import due_count
 from quizapp.srs.scheduling import AGAIN, GOOD
 from quizapp.srs.stats import accuracy_by_topic, due_forecast
 from tests.test_classroom_rules import given_for
+from tests.test_practice_closed import close
 from tests.test_srs import review
 
 
@@ -91,12 +92,7 @@ def test_the_forecast_counts_only_cards_that_can_be_studied(logged_in, student, 
         review(student, third, GOOD, now + timedelta(days=day))  # due in days, once learned
     assert sum(d.count for d in due_forecast(db.session, student, now)) == 3
     assert due_count(db.session, student, now) == 1
-    bank = fixture_bank_row()
-    if closing == "unpublished":
-        bank.is_published = False
-    else:
-        bank.practice_open = False
-    db.session.commit()
+    close(closing)
     assert due_count(db.session, student, now) == 0
     assert [d.count for d in due_forecast(db.session, student, now)] == [0] * 30
     page = logged_in.get("/progress/").get_data(as_text=True)
