@@ -58,7 +58,8 @@ bench: $(VENV)/.installed-bench
 	$(PY) bench/classroom.py $(BENCH_ARGS)
 
 screenshots: install-test
-	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser -k register_quiz_feedback_and_source
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser \
+		-k "register_quiz_feedback_and_source or instructor_sets_up_a_class_and_a_student_completes_the_work"
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts

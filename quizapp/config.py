@@ -24,8 +24,6 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
-    QUIZ_MAX_LENGTH = 50
-    QUIZ_DEFAULT_LENGTH = 10
     # werkzeug's password hashing; the test suite lowers the cost, nothing else should.
     PASSWORD_HASH_METHOD = "scrypt"
     # Without SECRET_KEY the app starts only for development (see is_development).
@@ -108,7 +106,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             )
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     secure = app.config["SECURE_COOKIES"]
-    secure = not development if secure is None else bool(secure)
+    secure = not development if secure is None else flag(secure)
     app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
 
 
@@ -118,9 +116,16 @@ def is_development(app: Flask) -> bool:
     The `flask` command covers `flask run` (the development server) and maintenance commands; production
     traffic is served by gunicorn, where none of these hold and a missing SECRET_KEY stops the start."""
     return bool(
-        app.config.get("DEVELOPMENT") or app.config.get("TESTING") or app.debug
+        flag(app.config.get("DEVELOPMENT")) or app.config.get("TESTING") or app.debug
         or os.environ.get("FLASK_RUN_FROM_CLI") == "true"
     )
+
+
+def flag(value: Any) -> bool:
+    """A yes/no setting, given as a boolean or as text such as 'true', '1', 'no', 'off'."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def normalise_database_url(url: str) -> str:

@@ -6,12 +6,11 @@ import secrets
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, current_app
 from flask_mail import Message
 
-from quizapp.config import is_development
+from quizapp.config import flag, is_development
 from quizapp.extensions import mail
 
 DEVELOPMENT_SENDER = "quizapp <quizapp@localhost>"
@@ -25,8 +24,8 @@ def init_mail(app: Flask) -> None:
     """Check and tidy the MAIL_* settings, then set up Flask-Mail."""
     config = app.config
     config["MAIL_PORT"] = int(config["MAIL_PORT"])
-    config["MAIL_USE_TLS"] = _flag(config["MAIL_USE_TLS"])
-    config["MAIL_USE_SSL"] = _flag(config["MAIL_USE_SSL"])
+    config["MAIL_USE_TLS"] = flag(config["MAIL_USE_TLS"])
+    config["MAIL_USE_SSL"] = flag(config["MAIL_USE_SSL"])
     for name in ("MAIL_USERNAME", "MAIL_PASSWORD"):
         if config.get(name) is not None:
             # QUIZAPP_* values are read as JSON where they parse: a password of digits must stay a string.
@@ -93,9 +92,3 @@ def _keep(folder: Path, message: Message) -> Path:
     path.write_bytes(message.as_bytes())
     return path
 
-
-def _flag(value: Any) -> bool:
-    """A yes/no setting, given as a boolean or as text such as 'true', '1', 'no'."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)

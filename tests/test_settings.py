@@ -45,10 +45,18 @@ def test_production_takes_the_secret_key_from_the_environment_and_secures_cookie
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
 
 
-def test_plain_http_setups_can_turn_secure_cookies_off(production_env, monkeypatch):
+@pytest.mark.parametrize(("spelling", "secure"), [("false", False), ("0", False), ("off", False), ("no", False),
+                                                  ("true", True), ("on", True), ("yes", True)])
+def test_plain_http_setups_can_turn_secure_cookies_off(production_env, monkeypatch, spelling, secure):
     monkeypatch.setenv("SECRET_KEY", "k")
-    monkeypatch.setenv("QUIZAPP_SECURE_COOKIES", "false")
-    assert create_app(production_env).config["SESSION_COOKIE_SECURE"] is False
+    monkeypatch.setenv("QUIZAPP_SECURE_COOKIES", spelling)
+    assert create_app(production_env).config["SESSION_COOKIE_SECURE"] is secure
+
+
+def test_development_off_in_words_is_off(production_env, monkeypatch):
+    monkeypatch.setenv("QUIZAPP_DEVELOPMENT", "off")
+    with pytest.raises(MissingSecretKey):
+        create_app(production_env)
 
 
 @pytest.mark.parametrize("signal", ["FLASK_RUN_FROM_CLI=true", "FLASK_DEBUG=1", "QUIZAPP_DEVELOPMENT=true"])

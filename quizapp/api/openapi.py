@@ -143,7 +143,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                         errors=("401",))},
             "/me/due": {"get": _op("My cards due for review, most overdue first", _json({"type": "object"}),
                                    params=[{"name": "limit", "in": "query",
-                                            "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+                                            "schema": {"type": "integer", "minimum": 1, "maximum": 200,
+                                                       "default": 50}}],
                                    errors=("401", "422"))},
             "/classes/{classroom_id}/gradebook": {"get": _op(
                 "The gradebook of a class I teach", _json({"type": "object"}),
