@@ -139,3 +139,13 @@ def test_the_text_cannot_forge_a_blank_token(forged):
     elements = parse(rendered).elements
     assert [tag for tag, _attrs in elements] == ["p", "a", "input"], rendered
     assert set(elements[1][1]) == {"href", "title", "rel"} and elements[2][1] == {"id": "real"}
+
+
+@pytest.mark.parametrize("text", ["{{a}} and {{b}}", "{{a}}{{b}} {{c}}", "**{{a}}** then {{b}}", "x {{a}} {{b}}"])
+def test_every_blank_gets_its_input_wherever_it_stands(text):
+    count = len(CLOZE_BLANK.findall(text))
+    fill = [Markup(f'<input id="b{index}">') for index in range(count)]
+    rendered = str(cloze_html(text, fill))
+    assert [f'<input id="b{index}">' in rendered for index in range(count)] == [True] * count
+    assert "______" not in rendered
+    assert str(cloze_blanks(text)).count('class="blank empty"') == count

@@ -89,8 +89,10 @@ def cloze_html(text: str, fill: list[Markup]) -> Markup:
     pieces = _TAGS.split(html)
     for position, piece in enumerate(pieces):
         if prefix in piece:
+            # Decided once per piece: after the first swap a text piece may itself start with the markup's "<".
+            inside_tag = piece.startswith("<")
             for token, markup in zip(tokens, fill, strict=True):
-                piece = piece.replace(token, "______" if piece.startswith("<") else str(markup))
+                piece = piece.replace(token, "______" if inside_tag else str(markup))
             pieces[position] = piece
     return Markup("".join(pieces))
 
