@@ -145,3 +145,32 @@ def test_a_named_file_without_a_bank_is_an_error(runner, tmp_path, command, cont
     path.write_text(content, encoding="utf-8")
     result = runner.invoke(args=["questions", command, str(path)])
     assert result.exit_code == 1 and "No bank found in" in result.output
+
+
+SINGLE = """\
+bank: {id: colours, title: Colours, sources: optional}
+questions:
+  - id: q2
+    type: %s
+    prompt: Is yellow between orange and green?
+    %s
+    topic: Colours
+    difficulty: recall
+"""
+
+
+def test_a_question_id_keeps_its_type(runner, tmp_path):
+    path = tmp_path / "colours.yaml"
+    path.write_text(SINGLE % ("single_choice", 'choices: ["yes", "no"]\n    answer: "yes"'), encoding="utf-8")
+    assert runner.invoke(args=["questions", "load", str(path)]).exit_code == 0
+    path.write_text(SINGLE % ("true_false", "answer: true"), encoding="utf-8")
+    with pytest.raises(InvalidBanks) as refused:
+        load(path)
+    [problem] = refused.value.result.problems
+    assert problem.line == 4 and "question 'q2': type:" in problem.message
+    result = runner.invoke(args=["questions", "load", str(path)])
+    assert result.exit_code == 1 and "colours.yaml:4: question 'q2': type:" in result.output
+    assert "its own id" in result.output and "nothing was loaded" in result.output
+    db.session.expire_all()
+    question = db.session.scalar(select(Question).where(Question.key == "q2"))
+    assert question.type == "single_choice" and question.revision == 1

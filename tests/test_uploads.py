@@ -294,3 +294,16 @@ def test_an_id_clash_names_the_uploaded_file(teacher, filename, data):
     assert upload(teacher, filename, data).status_code == 302
     page = upload(teacher, filename, data).get_data(as_text=True)
     assert f"<code>{filename}:1</code>" in page and "quizapp-upload-" not in page and ".yaml:1" not in page
+
+
+def test_an_update_cannot_give_a_question_id_another_type(teacher):
+    first = "::Q2::Which colour is warm? {=red ~blue}\n\n::Q3::Is blue cold? {T}\n"
+    assert upload(teacher, "colours.gift", first.encode()).status_code == 302
+    changed = "::Q2::Is yellow between orange and green?{T}\n\n" + first
+    refused = upload(teacher, "colours.gift", changed.encode(), replace="y")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "colours.gift:1</code>: question &#39;q2&#39;: type:" in page
+    assert "::name::" in page
+    bank = db.session.scalar(select(Bank).where(Bank.slug == "colours"))
+    keys = db.session.execute(select(Question.key, Question.type).where(Question.bank_id == bank.id)).all()
+    assert sorted(keys) == [("q2", "single_choice"), ("q3", "true_false")]

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.banks.checker import CheckResult, Problem, check_paths
-from quizapp.banks.loader import LoadReport, load_banks
+from quizapp.banks.loader import LoadReport, load_banks, type_changes
 from quizapp.content.documents import load_catalogue
 from quizapp.formats.model import FormatError, TooManyQuestions
-from quizapp.formats.service import convert_upload, guess_format
+from quizapp.formats.service import convert_upload_lines, guess_format
 from quizapp.models import Bank, User
 
 BANK_SUFFIXES = (".yaml", ".yml")
@@ -57,8 +57,9 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
     try:
         name = _safe_name(filename)
         skipped: list[str] = []
+        lines: dict[str, int] | None = None
         if fmt or not name.lower().endswith((".zip", *BANK_SUFFIXES)) and guess_format(name):
-            skipped = _convert(name, data, fmt, folder, questions_dir)
+            skipped, lines = _convert(name, data, fmt, folder, questions_dir)
         elif name.lower().endswith(".zip"):
             _unzip(data, folder)
         elif name.lower().endswith(BANK_SUFFIXES):
@@ -69,9 +70,12 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         _refuse_too_many_questions(folder)
         result = check_paths([folder], questions_dir)
         outcome = UploadOutcome(problems=[_relative(p, folder) for p in result.problems], skipped=skipped)
+        if lines is not None:
+            _point_at_upload(result, name, lines)
         if not result.banks and not outcome.problems:
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
         outcome.problems += _foreign_slugs(session, result, owner, name)
+        outcome.problems += [_relative(p, folder) for p in type_changes(session, result)]
         if not replace and not outcome.problems:
             outcome.problems += _own_slugs(session, result, owner, name)
         if outcome.problems:
@@ -84,10 +88,12 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _convert(name: str, data: bytes, fmt: str | None, folder: Path, questions_dir: Path) -> list[str]:
-    """Write the bank converted from another format into folder; the items left out, as file:line: reason."""
+def _convert(name: str, data: bytes, fmt: str | None, folder: Path,
+             questions_dir: Path) -> tuple[list[str], dict[str, int]]:
+    """Write the bank converted from another format into folder; the items left out, as file:line: reason, and
+    the line of the file each question came from."""
     try:
-        text, problems = convert_upload(name, data, fmt, load_catalogue(questions_dir / "sources"),
+        text, problems, lines = convert_upload_lines(name, data, fmt, load_catalogue(questions_dir / "sources"),
                                         max_questions=MAX_QUESTIONS)
     except TooManyQuestions:
         # Reading stopped at the first question past the limit, so the count is not known.
@@ -95,7 +101,16 @@ def _convert(name: str, data: bytes, fmt: str | None, folder: Path, questions_di
     except FormatError as error:
         raise UploadRefused(f"{name}: {error}") from error
     (folder / (Path(name).stem + ".yaml")).write_text(text, encoding="utf-8")
-    return [f"{name}:{p.line}: {p.reason}" for p in problems]
+    return [f"{name}:{p.line}: {p.reason}" for p in problems], lines
+
+
+def _point_at_upload(result: CheckResult, name: str, lines: dict[str, int]) -> None:
+    """Have the converted questions name the uploaded file and their line in it: the uploader never sees the
+    YAML they were converted into."""
+    for parsed in result.banks:
+        for question in parsed.questions:
+            line = lines.get(question.key, 1)
+            question.path, question.line, question.type_line = name, line, line
 
 
 def _refuse_too_many_questions(folder: Path) -> None:

@@ -200,6 +200,7 @@ def _check_question(
             seen[key] = (_display(path), line)
     if question is not None and bank is not None:
         question.line, question.path = line, _display(path)
+        question.type_line = raw.line_of("type") if isinstance(raw, LineDict) else line
         bank.questions.append(question)
 
 

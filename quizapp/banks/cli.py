@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from quizapp.banks.checker import CheckResult, check_paths
-from quizapp.banks.loader import BanksOwnedElsewhere, load_banks
+from quizapp.banks.loader import BanksOwnedElsewhere, InvalidBanks, load_banks
 from quizapp.extensions import db
 
 questions_cli = AppGroup("questions", help="Check and load the question banks.")
@@ -57,5 +57,10 @@ def load_command(paths: tuple[Path, ...]) -> None:
     except BanksOwnedElsewhere as clash:
         click.echo(f"Bank id(s) {', '.join(clash.slugs)} belong to banks an instructor uploaded; give the bank "
                    "file another id. Nothing was loaded.", err=True)
+        raise SystemExit(1) from None
+    except InvalidBanks as invalid:
+        for problem in invalid.result.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(invalid.result.problems)} problem(s) found; nothing was loaded.", err=True)
         raise SystemExit(1) from None
     click.echo(f"Loaded {len(result.banks)} bank(s): {report}.")

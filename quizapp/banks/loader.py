@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.banks.checker import CheckResult, ParsedBank, content_hash
+from quizapp.banks.checker import CheckResult, ParsedBank, Problem, content_hash
 from quizapp.content.documents import Document
 from quizapp.content.quotes import quote_span
 from quizapp.models import Bank, Question, QuestionRevision, SourceDocument
@@ -54,6 +54,8 @@ def load_banks(session: Session, result: CheckResult, owner_id: int | None = Non
     owned = session.execute(select(Bank.slug, Bank.owner_id).where(Bank.slug.in_(slugs))).all()
     if clashes := sorted(slug for slug, owner in owned if owner != owner_id):
         raise BanksOwnedElsewhere(clashes)
+    if changes := type_changes(session, result):
+        raise InvalidBanks(CheckResult(result.documents, result.banks, changes))
     report = LoadReport()
     try:
         edited = {document.id: document for document in result.documents.values()
@@ -67,6 +69,26 @@ def load_banks(session: Session, result: CheckResult, owner_id: int | None = Non
         session.rollback()
         raise
     return report
+
+
+def type_changes(session: Session, result: CheckResult) -> list[Problem]:
+    """A problem for each question that would give an existing question id (retired or not) another type."""
+    # Answers keep the revision they were given against and are read with the question's type: a question
+    # of another type under the same id would read them with the wrong fields.
+    problems = []
+    for parsed in result.banks:
+        stored = dict(session.execute(
+            select(Question.key, Question.type).join(Bank, Bank.id == Question.bank_id)
+            .where(Bank.slug == parsed.slug)
+        ).all())
+        for item in parsed.questions:
+            was = stored.get(item.key)
+            if was is not None and was != item.type:
+                problems.append(Problem(item.path, item.type_line, (
+                    f"question '{item.key}': type: '{item.key}' is a {was} question in bank '{parsed.slug}' and "
+                    f"cannot become {item.type}; give the new question its own id (in a GIFT file, its own "
+                    "::name::) and keep this id for the old question or remove it")))
+    return problems
 
 
 def _upsert_document(session: Session, document: Document) -> bool:

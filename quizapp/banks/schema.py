@@ -60,6 +60,7 @@ class ParsedQuestion:
     data: dict[str, Any]
     line: int = 1
     path: str = ""
+    type_line: int = 1
 
 
 def validate_question(

@@ -29,6 +29,8 @@ class Conversion:
 
     questions: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # The line of the input each question came from, by id, for problems found once the bank is checked.
+    lines: dict[str, int] = field(default_factory=dict)
 
 
 class Converter:
@@ -96,6 +98,7 @@ class Converter:
             self.note(item, f"{errors[0].field}: {errors[0].message}", True)
             return
         self.result.questions.append(question)
+        self.result.lines[question["id"]] = item.line
 
     def start(self, item: Item, qtype: str, suffix: str = "") -> dict[str, Any]:
         """A question mapping with a unique id (from the idnumber, the name or the text) and its type."""
