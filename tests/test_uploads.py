@@ -307,3 +307,13 @@ def test_an_update_cannot_give_a_question_id_another_type(teacher):
     bank = db.session.scalar(select(Bank).where(Bank.slug == "colours"))
     keys = db.session.execute(select(Question.key, Question.type).where(Question.bank_id == bank.id)).all()
     assert sorted(keys) == [("q2", "single_choice"), ("q3", "true_false")]
+
+
+def test_a_zip_of_several_banks_is_refused_naming_each(teacher):
+    before = bank_count()
+    second = GOOD_BANK.replace("civics-extra", "civics-more").replace("Civics extra", "Civics more")
+    response = upload(teacher, "two.zip", zipped({"a.yaml": GOOD_BANK.encode(), "b.yaml": second.encode()}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<code>two.zip:1</code>: the upload holds 2 banks" in page
+    assert "“Civics extra” (id &#39;civics-extra&#39;) in a.yaml" in page and "b.yaml" in page
+    assert "upload one bank at a time" in page and bank_count() == before

@@ -74,6 +74,7 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
             _point_at_upload(result, name, lines)
         if not result.banks and not outcome.problems:
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
+        outcome.problems += _several_banks(result, name, folder)
         outcome.problems += _foreign_slugs(session, result, owner, name)
         outcome.problems += [_relative(p, folder) for p in type_changes(session, result)]
         if not replace and not outcome.problems:
@@ -186,11 +187,31 @@ def _member_path(name: str, folder: Path) -> Path | None:
 def _relative(problem: Problem, folder: Path) -> Problem:
     """The problem with the upload's temporary folder left out of its path and its message: the uploader
     knows the files by their own names, and the server's paths are none of their business."""
-    path, message = problem.path, problem.message
-    for prefix in (str(folder.resolve()) + "/", str(folder) + "/"):
-        path = path.removeprefix(prefix)
+    message = problem.message
+    for prefix in _prefixes(folder):
         message = message.replace(prefix, "")
-    return Problem(path, problem.line, message)
+    return Problem(_strip(problem.path, _prefixes(folder)), problem.line, message)
+
+
+def _several_banks(result: CheckResult, name: str, folder: Path) -> list[Problem]:
+    """A problem when the upload holds more than one bank: the page takes one bank per upload, reports one,
+    and leads to its preview, so a second bank would be created unseen and unpublished."""
+    if len(result.banks) < 2:
+        return []
+    found = "; ".join(f"“{bank.title}” (id '{bank.slug}') in {_strip(bank.origin, _prefixes(folder))}"
+                      for bank in result.banks)
+    return [Problem(name, 1, f"the upload holds {len(result.banks)} banks ({found}); upload one bank at a time: "
+                             "one YAML file, or a zip of one bank folder")]
+
+
+def _prefixes(folder: Path) -> tuple[str, str]:
+    return str(folder.resolve()) + "/", str(folder) + "/"
+
+
+def _strip(path: str, prefixes: tuple[str, ...]) -> str:
+    for prefix in prefixes:
+        path = path.removeprefix(prefix)
+    return path
 
 
 def _own_slugs(session: Session, result: CheckResult, owner: User, name: str) -> list[Problem]:
