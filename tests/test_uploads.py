@@ -317,3 +317,14 @@ def test_a_zip_of_several_banks_is_refused_naming_each(teacher):
     assert response.status_code == 422 and "<code>two.zip:1</code>: the upload holds 2 banks" in page
     assert "“Civics extra” (id &#39;civics-extra&#39;) in a.yaml" in page and "b.yaml" in page
     assert "upload one bank at a time" in page and bank_count() == before
+
+
+def test_only_items_left_out_are_called_not_converted(teacher):
+    gift = GIFT_FILE + "\n::capitals::Match each country to its capital. {=Kazakhstan -> Astana =France -> Paris}\n"
+    page = teacher.get("/banks/upload").get_data(as_text=True)
+    response = teacher.post("/banks/upload", data={"csrf_token": csrf_from(page), "format": "gift",
+                                                   "file": (io.BytesIO(gift.encode()), "week-3.txt")},
+                            content_type="multipart/form-data", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Not converted: week-3.txt:4: essay" in text
+    assert "Converted with changes: week-3.txt:6: match" in text and "Not converted: week-3.txt:6" not in text

@@ -56,6 +56,8 @@ def upload():
                 flash(f"“{bank.title}” checked and loaded ({outcome.report}). {after}", "success")
                 for note in outcome.skipped:
                     flash(f"Not converted: {note}", "info")
+                for note in outcome.changed:
+                    flash(f"Converted with changes: {note}", "info")
                 return redirect(url_for("authoring.preview", bank_id=bank.id))
             problems = outcome.problems
             db.session.rollback()

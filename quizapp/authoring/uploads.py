@@ -17,6 +17,7 @@ from quizapp.banks.checker import CheckResult, Problem, check_paths
 from quizapp.banks.loader import LoadReport, load_banks, type_changes
 from quizapp.content.documents import load_catalogue
 from quizapp.formats.model import FormatError, TooManyQuestions
+from quizapp.formats.model import Problem as ConvertProblem
 from quizapp.formats.service import convert_upload_lines, guess_format
 from quizapp.models import Bank, User
 
@@ -42,6 +43,8 @@ class UploadOutcome:
     report: LoadReport | None = None
     # Items of a Moodle or Anki file that could not be converted; the rest was loaded.
     skipped: list[str] = field(default_factory=list)
+    # Items that were converted, but not completely (a part dropped, a question split).
+    changed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -56,10 +59,10 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
     folder = Path(tempfile.mkdtemp(prefix="quizapp-upload-"))
     try:
         name = _safe_name(filename)
-        skipped: list[str] = []
+        notes: list[ConvertProblem] = []
         lines: dict[str, int] | None = None
         if fmt or not name.lower().endswith((".zip", *BANK_SUFFIXES)) and guess_format(name):
-            skipped, lines = _convert(name, data, fmt, folder, questions_dir)
+            notes, lines = _convert(name, data, fmt, folder, questions_dir)
         elif name.lower().endswith(".zip"):
             _unzip(data, folder)
         elif name.lower().endswith(BANK_SUFFIXES):
@@ -69,7 +72,9 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
                                 "Aiken, Moodle XML, Anki or CSV file with its format chosen.")
         _refuse_too_many_questions(folder)
         result = check_paths([folder], questions_dir)
-        outcome = UploadOutcome(problems=[_relative(p, folder) for p in result.problems], skipped=skipped)
+        outcome = UploadOutcome(problems=[_relative(p, folder) for p in result.problems],
+                                skipped=[f"{name}:{p.line}: {p.reason}" for p in notes if p.skipped],
+                                changed=[f"{name}:{p.line}: {p.reason}" for p in notes if not p.skipped])
         if lines is not None:
             _point_at_upload(result, name, lines)
         if not result.banks and not outcome.problems:
@@ -90,9 +95,9 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
 
 
 def _convert(name: str, data: bytes, fmt: str | None, folder: Path,
-             questions_dir: Path) -> tuple[list[str], dict[str, int]]:
-    """Write the bank converted from another format into folder; the items left out, as file:line: reason, and
-    the line of the file each question came from."""
+             questions_dir: Path) -> tuple[list[ConvertProblem], dict[str, int]]:
+    """Write the bank converted from another format into folder; what was not converted, or not completely,
+    and the line of the file each question came from."""
     try:
         text, problems, lines = convert_upload_lines(name, data, fmt, load_catalogue(questions_dir / "sources"),
                                         max_questions=MAX_QUESTIONS)
@@ -102,7 +107,7 @@ def _convert(name: str, data: bytes, fmt: str | None, folder: Path,
     except FormatError as error:
         raise UploadRefused(f"{name}: {error}") from error
     (folder / (Path(name).stem + ".yaml")).write_text(text, encoding="utf-8")
-    return [f"{name}:{p.line}: {p.reason}" for p in problems], lines
+    return problems, lines
 
 
 def _point_at_upload(result: CheckResult, name: str, lines: dict[str, int]) -> None:
