@@ -328,3 +328,11 @@ def test_only_items_left_out_are_called_not_converted(teacher):
     text = response.get_data(as_text=True)
     assert "Not converted: week-3.txt:4: essay" in text
     assert "Converted with changes: week-3.txt:6: match" in text and "Not converted: week-3.txt:6" not in text
+
+
+def test_a_file_not_in_utf8_is_named_once_and_told_to_be_saved_as_utf8(teacher):
+    response = upload(teacher, "latin1-de.gift", "// Fragen\n::a:: Ist das Wasser heiß? {T}\n".encode("latin-1"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and page.count("latin1-de.gift") == 1
+    assert "latin1-de.gift: line 2: not UTF-8 text (byte 35 cannot be read); save the file as UTF-8 and upload it " \
+           "again" in page

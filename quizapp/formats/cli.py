@@ -61,7 +61,7 @@ def import_command(file: Path, fmt: str | None, output: Path | None, bank_id: st
         raise click.ClickException(f"bank id {bank_id!r} is already used by {other}; choose another with --bank")
     documents = _documents()
     try:
-        imported = import_text(decode(file.read_bytes(), "the file"), fmt, bank_id, title, documents)
+        imported = import_text(decode(file.read_bytes(), "import it again"), fmt, bank_id, title, documents)
     except FormatError as error:
         raise click.ClickException(f"{file}: {error}") from None
     except OSError as error:

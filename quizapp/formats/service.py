@@ -122,7 +122,7 @@ def convert_upload_lines(filename: str, data: bytes, fmt: str | None = None,
     if fmt is None:
         raise FormatError(f"cannot tell the format of {filename!r}; choose one of: {', '.join(IMPORT_FORMATS)}")
     stem = Path(filename).stem or "imported"
-    imported = import_text(decode(data, filename), fmt, slug(stem) or "imported", stem, documents,
+    imported = import_text(decode(data, "upload it again"), fmt, slug(stem) or "imported", stem, documents,
                            max_questions=max_questions)
     if imported.unreadable:
         shown = "; ".join(str(problem) for problem in imported.unreadable[:5])

@@ -25,18 +25,20 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
 _LOOKS_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);")
 
 
-def decode(data: bytes, name: str = "file") -> str:
+def decode(data: bytes, again: str = "try again") -> str:
     """Bytes of an uploaded file as text: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+    # The callers put the file's name before the message; `again` says what to do once it is saved as UTF-8.
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise FormatError(f"{name} is not valid UTF-16 text") from error
+            raise FormatError(f"not valid UTF-16 text; save the file as UTF-8 and {again}") from error
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise FormatError(f"{name} is not UTF-8 text (byte {error.start + 1} cannot be read)", line) from error
+        raise FormatError(f"not UTF-8 text (byte {error.start + 1} cannot be read); save the file as UTF-8 "
+                          f"and {again}", line) from error
 
 
 def normalise_newlines(text: str) -> str:
