@@ -129,10 +129,11 @@ class Converter:
                 and 2 <= int(number) < self._next_suffix.get(prefix, 2)):
             self._next_suffix[prefix] = int(number)
 
-    def explain(self, item: Item, question: dict[str, Any], *fallbacks: Text) -> None:
-        """Explanation from the general feedback (or else the given feedback texts), cited passages recognised."""
+    def explain(self, item: Item, question: dict[str, Any], *fallbacks: Text | str) -> None:
+        """Explanation from the general feedback (or else the given texts or Markdown), cited passages recognised."""
         texts = [item.general_feedback] if item.general_feedback else [t for t in fallbacks if t]
-        combined = "\n\n".join(dict.fromkeys(self.markdown(item, text) for text in texts))
+        combined = "\n\n".join(dict.fromkeys(text if isinstance(text, str) else self.markdown(item, text)
+                                              for text in texts))
         explanation, sources = feedback.split(combined, self.documents)
         if explanation:
             question["explanation"] = explanation

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from quizapp.formats.model import BLANK_END, BLANK_START, Answer, Item, Text, blank_marker
+from quizapp.formats.textio import escape_markdown
 
 if TYPE_CHECKING:
     from quizapp.formats.convert import Converter
@@ -81,28 +82,54 @@ def _multichoice(converter: Converter, item: Item) -> list[dict[str, Any]]:
 def _truefalse(converter: Converter, item: Item) -> list[dict[str, Any]]:
     question = converter.start(item, "true_false")
     question.update(prompt=converter.markdown(item, item.text), answer=item.correct)
-    wrong, right = ((item.feedback_false, item.feedback_true) if item.correct
-                    else (item.feedback_true, item.feedback_false))
-    if item.general_feedback and (wrong or right):
-        converter.note(item, "true_false has no feedback per answer; the feedback on true and false is not kept")
-    converter.explain(item, question, right, wrong)
+    pieces = [("true", item.feedback_true), ("false", item.feedback_false)]
+    converter.explain(item, question, *_answer_feedback(converter, item, "true_false", pieces))
     return [question]
 
 
-def _accepted(converter: Converter, item: Item, kind: str) -> tuple[list[Answer], list[Text]]:
-    """The fully right answers; partial credit and feedback that cannot be kept are reported."""
+def _answer_feedback(converter: Converter, item: Item, kind: str, pieces: list[tuple[str, Text]]) -> list[str]:
+    """Per-answer feedback as explanation paragraphs, each naming the answer it was written for.
+
+    The explanation is shown to every student, so feedback written for one answer must not read as if
+    it were about the answer given; with general feedback it is left out (and reported) instead.
+    """
+    pieces = [(label, text) for label, text in pieces if text]
+    if not pieces:
+        return []
+    listed = ", ".join(label for label, _ in pieces)
+    if item.general_feedback:
+        converter.note(item, f"{kind} has no feedback per answer; the feedback on {listed} is not kept "
+                             "(the general feedback is the explanation)")
+        return []
+    converter.note(item, f"{kind} has no feedback per answer; the feedback on {listed} is in the explanation, "
+                         "which every student sees, each part labelled with the answer it was written for")
+    paragraphs = []
+    for label, text in pieces:
+        body = converter.markdown(item, text)
+        heading = f"**Feedback on {escape_markdown(label)}:**"
+        paragraphs.append(f"{heading}\n\n{body}" if "\n" in body else f"{heading} {body}")
+    return paragraphs
+
+
+def _accepted(converter: Converter, item: Item, kind: str) -> tuple[list[Answer], list[str]]:
+    """The fully right answers and the answers' feedback as labelled paragraphs; partial credit is reported."""
     full = [answer for answer in item.answers if answer.fraction >= _FULL and answer.text.text not in ("", "*")]
     partial = [answer for answer in item.answers if 0 < answer.fraction < _FULL and answer.text.text != "*"]
     if partial:
         listed = ", ".join(f"{answer.text.text!r} ({_percent(answer.fraction)})" for answer in partial)
         converter.note(item, f"{kind} has no partial credit; these answers are not kept: {listed}")
-    # By identity: comparing each answer with each kept one would grow with the square of the answers.
-    kept = {id(answer) for answer in full}
-    others = [answer for answer in item.answers if id(answer) not in kept and answer.feedback]
-    if others:
-        converter.note(item, f"{kind} has no feedback per answer; the feedback on "
-                             f"{', '.join(repr(a.text.text) for a in others)} is not kept")
-    return full, [answer.feedback for answer in full if answer.feedback]
+    pieces = [(_answer_label(answer), answer.feedback) for answer in item.answers if answer.feedback]
+    return full, _answer_feedback(converter, item, kind, pieces)
+
+
+def _answer_label(answer: Answer) -> str:
+    """How the explanation names the answer a piece of feedback was written for."""
+    text = " ".join(answer.text.text.split())
+    if text in ("", "*"):
+        return "any other answer"
+    if answer.tolerance:
+        text = f"{text} ± {answer.tolerance:g}"
+    return f"the answer “{text}”"
 
 
 def _shortanswer(converter: Converter, item: Item) -> list[dict[str, Any]]:
@@ -142,7 +169,7 @@ def _numerical(converter: Converter, item: Item) -> list[dict[str, Any]]:
         question["unit"] = item.unit
         if item.unit_aliases:
             question["unit_aliases"] = item.unit_aliases
-    converter.explain(item, question, *notes[:1])
+    converter.explain(item, question, *notes)
     return [question]
 
 
