@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from quizapp.formats.service import import_text
+from quizapp.formats.textio import markdown_to_html
 
 TF_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <quiz><question type="truefalse">
@@ -39,3 +40,25 @@ def test_short_answer_and_numerical_feedback_is_labelled_or_reported() -> None:
     question, notes = _one("Name a pet. {=Dog#Good!####Dogs are pets.}", "gift")
     assert question["explanation"] == "Dogs are pets."
     assert any("the feedback on the answer “Dog” is not kept" in note for note in notes)
+
+
+def test_cloze_answers_are_the_plain_words_of_the_deletion() -> None:
+    note = ("#separator:tab\n#html:true\n#notetype:Cloze\n"
+            "Pi {{c1::3.14}}, {{c2::2. Mai}}, {{c3::1) x}}, {{c4::a &amp; <b>b</b>}}\t\n")
+    question, _ = _one(note, "anki")
+    assert question["text"] == "Pi {{3.14}}, {{2. Mai}}, {{1) x}}, {{a & b}}"
+    xml = ('<?xml version="1.0"?><quiz><question type="cloze"><name><text>c</text></name>'
+           '<questiontext format="html"><text><![CDATA[<p>Pi is {1:NUMERICAL:=3.14} and '
+           '{1:SA:=a &amp; b~=<b>2. Mai</b>}</p>]]></text></questiontext></question></quiz>')
+    question, _ = _one(xml, "moodlexml")
+    assert question["text"] == "Pi is {{3.14}} and {{a & b|2. Mai}}"
+
+
+def test_text_starting_like_a_numbered_list_shows_no_backslash() -> None:
+    for fmt, text in (("moodlexml", "<p>2. Mai is a date</p>"), ("gift", "[plain]2. Mai is a date")):
+        body = (f'<?xml version="1.0"?><quiz><question type="truefalse"><name><text>d</text></name><questiontext '
+                f'format="html"><text><![CDATA[{text}]]></text></questiontext><answer fraction="100"><text>true'
+                '</text></answer><answer fraction="0"><text>false</text></answer></question></quiz>'
+                if fmt == "moodlexml" else f"{text} {{T}}")
+        question, _ = _one(body, fmt)
+        assert str(markdown_to_html(question["prompt"])) == "<p>2. Mai is a date</p>"

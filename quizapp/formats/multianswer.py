@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from quizapp.formats.model import Answer, Blank, Text, blank_marker
+from quizapp.formats.textio import to_plain
 
 # Moodle's names for each kind of gap, by the kind they are read as.
 KINDS = {
@@ -70,7 +71,8 @@ def read_multianswer(text: Text) -> tuple[Text, list[Blank]]:
                     tolerance = abs(float(_unescape(margin)))
                 except ValueError:
                     tolerance = None
-            blank.answers.append(Answer(Text(_unescape(answer), "plain"), fraction,
+            # An answer is compared with what a student types: the words it shows, not its markup or entities.
+            blank.answers.append(Answer(Text(to_plain(Text(_unescape(answer), text.format)), "plain"), fraction,
                                         Text(_unescape("#".join(feedback)), text.format), tolerance))
         blanks.append(blank)
         return blank_marker(len(blanks) - 1)

@@ -50,7 +50,14 @@ def escape_markdown(text: str) -> str:
     """Backslash-escape everything Markdown would read as markup."""
     text = _SPECIAL.sub(r"\\\1", text)
     text = _ENTITY_LIKE.sub(r"\\&", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    """Escape what makes a line a heading, quote or list; in "2. Mai" the dot, as Markdown has no escape for a
+    digit (a backslash before one would be shown)."""
+    indent, start = match.groups()
+    return f"{indent}{start[:-1]}\\{start[-1]}" if start[0].isdigit() else f"{indent}\\{start}"
 
 
 def plain_to_markdown(text: str) -> str:
@@ -78,7 +85,7 @@ def to_markdown(text: Text) -> tuple[str, set[str]]:
 
 
 def to_plain(text: Text) -> str:
-    """Any text format as one line of plain text (for choices and answers shown as text)."""
+    """Any text format as one line of plain text, without Markdown escapes (for answers compared as text)."""
     markdown, _ = to_markdown(text)
     return plain_text(markdown)
 
