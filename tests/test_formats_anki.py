@@ -119,3 +119,12 @@ def test_a_value_used_twice_is_written_out_twice() -> None:
     gift = "::m:: Match the capitals {=Kazakhstan -> Astana =France -> Paris =Japan -> Tokyo}\n"
     text = bank_yaml(import_text(gift, "gift", "caps", "Caps"), "caps.gift", "gift")
     assert "&id" not in text and "*id" not in text
+
+
+def test_an_anki_export_chosen_as_csv_is_refused_naming_the_header_line() -> None:
+    export = "#separator:tab\n#html:true\n#notetype column:1\nCloze\tPi is {{c1::3.14}}\t\n"
+    with pytest.raises(FormatError) as error:
+        read_csv(export)
+    assert error.value.line == 1
+    assert str(error.value) == "line 1: this looks like an Anki export ('#separator:tab'): choose the Anki format"
+    assert read_csv("# my words\nfront,back\nja,yes\n").questions[0].back.text == "yes"

@@ -72,6 +72,7 @@ def read_anki(text: str, limit: int | None = None) -> ParseResult:
 def read_csv(text: str, limit: int | None = None) -> ParseResult:
     """Parse plain two-column CSV or TSV: front, then back (an optional header row is skipped)."""
     body = normalise_newlines(text)
+    _refuse_anki_header(body.split("\n"))
     result = ParseResult(limit=limit)
     for index, (line, fields) in enumerate(_rows(body, _guess_separator(body), 0)):
         cells = [cell.strip() for cell in fields]
@@ -85,6 +86,17 @@ def read_csv(text: str, limit: int | None = None) -> ParseResult:
             item.notes.append("columns after the second are not imported")
         result.add(item)
     return result
+
+
+def _refuse_anki_header(lines: list[str]) -> None:
+    """Refuse an Anki export chosen as CSV: read so, its notes would load as junk cards and its header unread."""
+    for number, line in enumerate(lines, start=1):
+        if not line.startswith("#"):
+            return
+        match = _HEADER.match(line.strip())
+        if match and match.group(1).strip().lower() in _KNOWN:
+            raise FormatError(f"this looks like an Anki export ({line.strip()[:60]!r}): choose the Anki format",
+                              number)
 
 
 def _read_header(lines: list[str]) -> tuple[_Header, int]:
