@@ -62,3 +62,37 @@ def test_text_starting_like_a_numbered_list_shows_no_backslash() -> None:
                 if fmt == "moodlexml" else f"{text} {{T}}")
         question, _ = _one(body, fmt)
         assert str(markdown_to_html(question["prompt"])) == "<p>2. Mai is a date</p>"
+
+
+def _xml_tf(html: str, extra: str = "") -> str:
+    return ('<?xml version="1.0"?><quiz><question type="truefalse"><name><text>d</text></name><questiontext '
+            f'format="html"><text><![CDATA[{html}]]></text></questiontext><answer fraction="100"><text>true</text>'
+            '</answer><answer fraction="0"><text>false</text></answer></question></quiz>')
+
+
+def test_markup_without_markdown_is_kept_where_it_can_be_and_reported_where_not() -> None:
+    question, notes = _one(_xml_tf("x<sup>2</sup> and H<sub>2</sub>O, 10<sup>-3</sup>"), "moodlexml")
+    assert question["prompt"] == "x² and H₂O, 10⁻³"
+    assert notes == []
+    question, notes = _one(_xml_tf("<s>12 €</s> 10 €"), "moodlexml")
+    assert question["prompt"] == "12 € 10 €"
+    assert any("struck-through" in note for note in notes)
+    question, notes = _one(_xml_tf("e<sup>iπ</sup> <table><tr><td>a</td><td>b</td></tr></table>"), "moodlexml")
+    assert "eiπ" in question["prompt"]
+    assert any("superscripts" in note for note in notes) and any("tables" in note for note in notes)
+    question, notes = _one(_xml_tf('See <a href="@@PLUGINFILE@@/f.pdf">the file</a>, <a href="javascript:x()">'
+                                   'this</a> and <a href="https://x.org">the site</a>.'), "moodlexml")
+    assert question["prompt"] == "See the file, this and [the site](https://x.org)."
+    assert any("links in the text" in note for note in notes)
+
+
+def test_anki_sounds_and_moodle_case_sensitive_answers_are_reported() -> None:
+    question, notes = _one("#separator:tab\n#html:true\nHund [sound:hund.mp3]\tdog\n", "anki")
+    assert question["front"] == "Hund"
+    assert any("[sound:…]" in note for note in notes)
+    xml = ('<?xml version="1.0"?><quiz><question type="shortanswer"><name><text>s</text></name><questiontext>'
+           '<text>Symbol of sodium?</text></questiontext><usecase>1</usecase><answer fraction="100"><text>Na</text>'
+           '</answer></question></quiz>')
+    question, notes = _one(xml, "moodlexml")
+    assert question["answers"] == ["Na"]
+    assert any("usecase 1" in note for note in notes)

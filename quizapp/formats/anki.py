@@ -29,6 +29,7 @@ from quizapp.formats.textio import normalise_newlines, to_plain
 
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 _HEADER = re.compile(r"^#([A-Za-z ]+):(.*)$")
+_SOUND = re.compile(r"\[sound:[^\]\n]*\]")
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _KNOWN = {"separator", "html", "tags", "columns", "notetype", "deck", "notetype column", "deck column",
           "tags column", "guid column"}
@@ -178,6 +179,9 @@ def _field(fields: list[str], column: int) -> str:
 def _note(header: _Header, fields: list[str], line: int, result: ParseResult) -> Item | None:
     meta = {header.notetype_column, header.deck_column, header.tags_column, header.guid_column} - {0}
     values = [value for number, value in enumerate(fields, start=1) if number not in meta]
+    # Anki plays [sound:file] from its media folder, which a text export does not carry.
+    sounds = sum(len(_SOUND.findall(value)) for value in values[:2])
+    values = [_SOUND.sub("", value) for value in values[:2]] + values[2:]
     notetype = _field(fields, header.notetype_column) or header.notetype
     fmt = "moodle" if header.html is None else "html" if header.html else "plain"
     tags = header.tags + _field(fields, header.tags_column).split()
@@ -203,6 +207,8 @@ def _note(header: _Header, fields: list[str], line: int, result: ParseResult) ->
         item = Item("flashcard", line, text=Text(first, fmt), back=Text(back, fmt))
     if any(value.strip() for value in values[2:]):
         item.notes.append("fields after the second are not imported")
+    if sounds:
+        item.notes.append("sounds ([sound:…]) are not imported: the export does not carry Anki's media files")
     item.tags = tags
     return item
 

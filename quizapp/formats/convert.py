@@ -16,7 +16,7 @@ from quizapp.content.markdown import plain_text
 from quizapp.formats import feedback
 from quizapp.formats.convert_types import BUILDERS, UNSUPPORTED, Skip
 from quizapp.formats.model import BLANK_END, BLANK_START, Item, Problem, Text
-from quizapp.formats.textio import slug, to_markdown
+from quizapp.formats.textio import LOSSES, slug, to_markdown
 
 DIFFICULTY_TAG = "difficulty-"
 DEFAULT_DIFFICULTY = "recall"
@@ -56,7 +56,7 @@ class Converter:
         """Any text as our Markdown; parts that cannot be kept (images, media) are reported."""
         markdown, lost = to_markdown(text)
         for what in sorted(lost):
-            self.note(item, f"{what} in the text are not imported")
+            self.note(item, LOSSES.get(what, f"{what} in the text are not imported"))
         return markdown
 
     def inline(self, item: Item, text: Text) -> str:

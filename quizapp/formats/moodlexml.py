@@ -210,6 +210,9 @@ def _read_truefalse(item: Item, element: ET.Element) -> None:
 
 def _read_shortanswer(item: Item, element: ET.Element) -> None:
     _answers(item, element, plain=True)
+    if _text_of(element.find("usecase")).strip() == "1":
+        item.notes.append("answers must match in case in Moodle (usecase 1); here a typed answer is accepted "
+                          "in any case")
 
 
 def _read_numerical(item: Item, element: ET.Element) -> None:

@@ -22,6 +22,16 @@ _md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("striketh
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+# What the import report says of each kind of markup that could not be kept; the rest "are not imported".
+LOSSES = {
+    "tables": "tables in the text are shown as lines of text, their rows and columns run together",
+    "links": "links in the text to addresses other than web or mail addresses are shown as their words only",
+    "struck": "struck-through text in the text is shown as normal text",
+    "superscripts": "superscripts or subscripts in the text other than digits and signs are shown as normal text",
+}
+_UNESCAPE = re.compile(r"\\(.)")
+_SUPERSCRIPT = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True)) | {"−": "⁻"}
+_SUBSCRIPT = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True)) | {"−": "₋"}
 _LOOKS_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);")
 
 
@@ -119,7 +129,8 @@ class _HtmlToMarkdown(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.lost: set[str] = set()
-        self.links: list[str] = []
+        self.links: list[tuple[str, int]] = []
+        self.scripts: list[int] = []
         self.lists: list[list[int]] = []
         self.skip = 0
         self.pre = 0
@@ -160,9 +171,15 @@ class _HtmlToMarkdown(HTMLParser):
             self.out.append("```\n")
             self.pre += 1
         elif tag == "a":
-            self.links.append(dict(attrs).get("href") or "")
+            self.links.append((dict(attrs).get("href") or "", len(self.out)))
             self.out.append("[")
+        elif tag in ("sup", "sub"):
+            self.scripts.append(len(self.out))
+        elif tag in ("s", "del", "strike"):
+            # Our pages do not show Markdown's ~~struck~~ text as struck, so its words would read as current.
+            self.lost.add("struck")
         elif tag in ("td", "th"):
+            self.lost.add("tables")
             self.out.append(" | ")
         elif tag == "tr":
             self._line()
@@ -190,8 +207,16 @@ class _HtmlToMarkdown(HTMLParser):
             self.out.append("\n```")
             self._block()
         elif tag == "a" and self.links:
-            href = self.links.pop()
-            self.out.append(f"]({href})" if href.startswith(("http://", "https://", "mailto:")) else "]")
+            href, start = self.links.pop()
+            if href.startswith(("http://", "https://", "mailto:")):
+                self.out.append(f"]({href})")
+            else:
+                # Our pages link only to web and mail addresses; the words stay, without brackets around them.
+                self.out[start] = ""
+                if href.strip() and not href.startswith("#"):
+                    self.lost.add("links")
+        elif tag in ("sup", "sub") and self.scripts:
+            self._script(self.scripts.pop(), _SUPERSCRIPT if tag == "sup" else _SUBSCRIPT)
         elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
             self._block()
@@ -213,6 +238,15 @@ class _HtmlToMarkdown(HTMLParser):
                 self.out.append(" ")
             return
         self.out.append(collapsed if _renders_literally_inline(collapsed) else escape_markdown(collapsed))
+
+    def _script(self, start: int, characters: dict[str, str]) -> None:
+        """Superscript or subscript text as Unicode's raised or lowered characters (x², H₂O), as Markdown has
+        no markup for them; text that has no such characters is kept on the line and reported."""
+        written = _UNESCAPE.sub(r"\1", "".join(self.out[start:]))
+        if written.strip() and all(char in characters for char in written):
+            self.out[start:] = ["".join(characters[char] for char in written)]
+        elif written.strip():
+            self.lost.add("superscripts")
 
     def _line(self) -> None:
         if self.out and not "".join(self.out[-2:]).endswith("\n"):
