@@ -73,6 +73,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("auth.password", "POST"): ("/auth/password", MEMBERS),
     ("authoring.mine", "GET"): ("/banks/mine", TEACHERS),
     ("authoring.export", "GET"): ("/banks/{own_bank}/export/gift", TEACHER),
+    ("authoring.downloads", "GET"): ("/banks/{own_bank}/downloads", TEACHER),
     ("authoring.upload", "GET"): ("/banks/upload", TEACHERS),
     ("authoring.upload", "POST"): ("/banks/upload", TEACHERS),
     ("authoring.preview", "GET"): ("/banks/{own_bank}/preview", TEACHER),

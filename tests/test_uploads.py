@@ -264,7 +264,8 @@ def test_an_uploaded_bank_downloads_in_other_formats_and_comes_back(teacher, fmt
     from quizapp.formats.service import import_text
 
     bank_url = upload(teacher, "civics.yaml", GOOD_BANK.encode()).location
-    assert f"/export/{fmt}" in teacher.get(bank_url).get_data(as_text=True)
+    assert "/downloads" in teacher.get(bank_url).get_data(as_text=True)
+    assert f"/export/{fmt}" in teacher.get(bank_url.replace("/preview", "/downloads")).get_data(as_text=True)
     response = teacher.get(bank_url.replace("/preview", f"/export/{fmt}"))
     suffix = {"gift": ".gift", "moodlexml": ".xml", "aiken": "-aiken.txt", "anki": "-anki.txt", "csv": ".csv"}[fmt]
     assert response.status_code == 200
@@ -336,3 +337,21 @@ def test_a_file_not_in_utf8_is_named_once_and_told_to_be_saved_as_utf8(teacher):
     assert response.status_code == 422 and page.count("latin1-de.gift") == 1
     assert "latin1-de.gift: line 2: not UTF-8 text (byte 35 cannot be read); save the file as UTF-8 and upload it " \
            "again" in page
+
+
+def test_the_download_page_says_what_each_format_leaves_out(teacher):
+    bank = GOOD_BANK.replace("    difficulty: recall\n", "    difficulty: recall\n    shuffle: false\n", 1) + """\
+  - id: card
+    type: flashcard
+    front: Mazhilis seats
+    back: '98'
+    source: {document: osw-2022, quote: "has been reduced from 107 to 98"}
+    topic: Parliament
+    difficulty: recall
+"""
+    response = upload(teacher, "civics.yaml", bank.encode())
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    page = teacher.get(response.location.replace("/preview", "/downloads")).get_data(as_text=True)
+    gift = page.split('id="download-gift"')[1].split("</section>")[0]
+    assert "card" in gift and "shuffle" in gift and "/export/gift" in gift
+    assert "Nothing is left out." in page.split('id="download-csv"')[1]

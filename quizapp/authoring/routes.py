@@ -111,6 +111,23 @@ def unpublish(bank_id: int):
     return redirect(url_for("authoring.preview", bank_id=bank.id))
 
 
+@bp.get("/<int:bank_id>/downloads")
+@teacher_required
+def downloads(bank_id: int):
+    """The formats one's bank downloads in, each with what it would leave out, before anything is downloaded."""
+    bank = _own_bank(bank_id)
+    parsed = stored_bank(db.session, bank)
+    documents = load_catalogue(Path(current_app.config["QUESTIONS_DIR"]) / "sources")
+    formats = []
+    for fmt, (name, _suffix) in DOWNLOADS.items():
+        try:
+            _text, notes = export_bank(parsed, fmt, documents)
+            formats.append((fmt, name, notes, ""))
+        except FormatError as error:
+            formats.append((fmt, name, [], str(error)))
+    return render_template("authoring/downloads.html", bank=bank, formats=formats)
+
+
 @bp.get("/<int:bank_id>/export/<fmt>")
 @teacher_required
 def export(bank_id: int, fmt: str):
