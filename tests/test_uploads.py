@@ -354,4 +354,5 @@ def test_the_download_page_says_what_each_format_leaves_out(teacher):
     page = teacher.get(response.location.replace("/preview", "/downloads")).get_data(as_text=True)
     gift = page.split('id="download-gift"')[1].split("</section>")[0]
     assert "card" in gift and "shuffle" in gift and "/export/gift" in gift
-    assert "Nothing is left out." in page.split('id="download-csv"')[1]
+    csv_section = page.split('id="download-csv"')[1]
+    assert "Nothing is left out." in csv_section and "Every question becomes a card to study" in csv_section
