@@ -33,3 +33,11 @@ def test_answers_and_prompts_are_shown_without_markup():
 def test_what_a_student_typed_is_kept_as_typed():
     assert given_answer_text("short_text", {"answers": ["x"]}, "*stars* stay") == "*stars* stay"
     assert given_answer_text("cloze", {"blanks": [["a"]]}, ["**b**"]) == "**b**"
+
+
+def test_struck_text_stays_struck_in_pages():
+    from quizapp.content.markdown import render_inline, render_markdown
+
+    rendered = str(render_markdown("The Mazhilis had ~~107~~ 98 seats.")).strip()
+    assert rendered == "<p>The Mazhilis had <s>107</s> 98 seats.</p>"
+    assert str(render_inline("~~107~~ 98")) == "<s>107</s> 98"

@@ -12,9 +12,10 @@ from markupsafe import Markup
 
 _BLOCK_TAGS = {
     "p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
-    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "sub", "sup", "del",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "sub", "sup", "del", "s",
 }
-_INLINE_TAGS = {"em", "strong", "code", "a", "sub", "sup", "del", "br"}
+# markdown-it writes ~~struck~~ text as <s>: without it here the words would show as if they were current.
+_INLINE_TAGS = {"em", "strong", "code", "a", "sub", "sup", "del", "s", "br"}
 _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 # Raw HTML in the source is shown as text, and nh3 removes anything that slips through.

@@ -26,7 +26,6 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
 LOSSES = {
     "tables": "tables in the text are shown as lines of text, their rows and columns run together",
     "links": "links in the text to addresses other than web or mail addresses are shown as their words only",
-    "struck": "struck-through text in the text is shown as normal text",
     "superscripts": "superscripts or subscripts in the text other than digits and signs are shown as normal text",
 }
 _UNESCAPE = re.compile(r"\\(.)")
@@ -176,8 +175,7 @@ class _HtmlToMarkdown(HTMLParser):
         elif tag in ("sup", "sub"):
             self.scripts.append(len(self.out))
         elif tag in ("s", "del", "strike"):
-            # Our pages do not show Markdown's ~~struck~~ text as struck, so its words would read as current.
-            self.lost.add("struck")
+            self.out.append("~~")
         elif tag in ("td", "th"):
             self.lost.add("tables")
             self.out.append(" | ")
@@ -196,6 +194,8 @@ class _HtmlToMarkdown(HTMLParser):
             return
         if tag in ("b", "strong"):
             self.out.append("**")
+        elif tag in ("s", "del", "strike"):
+            self.out.append("~~")
         elif tag in ("i", "em"):
             self.out.append("*")
         elif tag == "code" and not self.pre:
