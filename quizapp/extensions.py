@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -40,6 +41,13 @@ mail = Mail()
 # Storage comes from RATELIMIT_STORAGE_URI (memory:// or REDIS_URL); routes opt in with @limiter.limit.
 # The client address is the proxy's unless PROXY_HOPS lets ProxyFix take it from X-Forwarded-For.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def limit_setting(name: str) -> Callable[[], str]:
+    """A limit read from the app's settings when a request is checked (tests and deployments set their own)."""
+    return lambda: current_app.config[name]
+
+
 # Blueprints whose routes declare limits (tests/test_rate_limit_scope.py keeps this list true).
 RATE_LIMITED_BLUEPRINTS = frozenset({"auth", "classroom"})
 

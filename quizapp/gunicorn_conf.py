@@ -11,6 +11,7 @@
 
 import multiprocessing
 import os
+import subprocess
 import sys
 
 wsgi_app = "quizapp:create_app()"
@@ -40,14 +41,27 @@ def on_starting(server) -> None:
     # The app named on the command line wins over this file's; the benchmark's bare app needs no key.
     if (getattr(server.app, "app_uri", None) or server.cfg.wsgi_app) != wsgi_app:
         return
-    from quizapp import create_app
-    from quizapp.config import MissingSecretKey
-
-    try:
-        create_app()
-    except MissingSecretKey as error:
-        server.log.error("Not starting: %s", error)
+    # Built in a child process: imported here, the app's modules would stay in the master, and workers
+    # forked after a reload (HUP) would run the old code instead of the new.
+    check = subprocess.run([sys.executable, "-c", _SETTINGS_CHECK], capture_output=True, text=True, check=False)
+    if check.returncode == _MISSING_SECRET_KEY:
+        server.log.error("Not starting: %s", check.stderr.strip())
         sys.exit(1)
+    if check.returncode != 0:
+        raise RuntimeError(f"The app cannot be built:\n{check.stderr}")
+
+
+_MISSING_SECRET_KEY = 3
+_SETTINGS_CHECK = f"""
+import sys
+from quizapp import create_app
+from quizapp.config import MissingSecretKey
+try:
+    create_app()
+except MissingSecretKey as error:
+    print(error, file=sys.stderr)
+    sys.exit({_MISSING_SECRET_KEY})
+"""
 
 
 def post_worker_init(worker) -> None:

@@ -15,6 +15,7 @@ from quizapp.content.markdown import render_markdown
 from quizapp.grading.registry import Grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem, SourceDocument
 from quizapp.quiz.present import correct_answer, given_answer_text, source_views
+from quizapp.quiz.service import choice_order
 
 
 def markdown(text: str) -> dict[str, str]:
@@ -25,12 +26,7 @@ def markdown(text: str) -> dict[str, str]:
 def listed_order(user_id: int, question: Question, data: dict[str, Any]) -> list[int] | None:
     """The order a question's choices are listed in for one student outside a quiz (the same on every call).
     Banks are often written with the right choice first, so the written order would give the key away."""
-    if "choices" not in data:
-        return None
-    order = list(range(len(data["choices"])))
-    if data.get("shuffle", True):
-        random.Random(f"{user_id}:{question.id}:listed").shuffle(order)
-    return order
+    return choice_order(question.type, data, random.Random(f"{user_id}:{question.id}:listed"))
 
 
 def question_json(question: Question, data: dict[str, Any], choice_order: list[int] | None) -> dict[str, Any]:

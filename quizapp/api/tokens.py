@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import ApiToken, User
+from quizapp.models.locks import write_lock
 from quizapp.models.types import utcnow
 
 TOKEN_PREFIX = "qz_"
@@ -34,8 +35,7 @@ def has_token_named(session: Session, user: User, name: str) -> bool:
     """Whether the user has an unrevoked token of that name (in any case): a form sent twice makes one token.
     The user's row stays write-locked until the transaction ends, so two sends at once check one after the
     other, the second seeing the first's token."""
-    users = User.__table__
-    session.execute(update(users).where(users.c.id == user.id).values(id=users.c.id))
+    write_lock(session, User, User.id == user.id)
     return session.scalar(select(ApiToken.id).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
         func.lower(ApiToken.name) == name.strip().lower()).limit(1)) is not None

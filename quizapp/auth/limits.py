@@ -5,13 +5,11 @@ Counting per typed email, whether or not an account has it, means a refusal reve
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import current_app, request
+from flask import request
 from flask.wrappers import Response
 
 from quizapp.auth.accounts import normalise_email
-from quizapp.extensions import limiter
+from quizapp.extensions import limit_setting, limiter
 
 
 def _typed_email() -> str:
@@ -26,9 +24,6 @@ def _mail_key() -> str:
     return "mail:" + _typed_email()
 
 
-def _setting(name: str) -> Callable[[], str]:
-    return lambda: current_app.config[name]
-
 
 def _failed_login(response: Response) -> bool:
     return response.status_code != 302
@@ -42,16 +37,16 @@ def _mail_asked(response: Response) -> bool:
 # Only failed logins count against an address: a whole class signing in from behind one school address
 # costs nothing, while guessing passwords across many accounts from one address is slowed all the same.
 logins_per_address = limiter.limit(
-    _setting("LOGIN_RATE_LIMIT"), methods=["POST"], deduct_when=_failed_login,
+    limit_setting("LOGIN_RATE_LIMIT"), methods=["POST"], deduct_when=_failed_login,
     error_message="Too many failed logins from this network. Wait a minute and try again.")
 failed_logins_per_email = limiter.limit(
-    _setting("LOGIN_LOCKOUT"), key_func=_login_key, methods=["POST"], deduct_when=_failed_login,
+    limit_setting("LOGIN_LOCKOUT"), key_func=_login_key, methods=["POST"], deduct_when=_failed_login,
     error_message="Too many failed logins with this email. Wait 15 minutes and try again.")
 # Sign-up and password-reset requests share their counters: both send mail.
 mail_forms_per_address = limiter.shared_limit(
-    _setting("MAIL_FORMS_RATE_LIMIT"), scope="mail-forms", methods=["POST"],
+    limit_setting("MAIL_FORMS_RATE_LIMIT"), scope="mail-forms", methods=["POST"],
     error_message="Too many requests from this network. Wait a while and try again.")
 mails_per_email = limiter.shared_limit(
-    _setting("MAILS_PER_EMAIL"), scope="mails-per-email", key_func=_mail_key, methods=["POST"],
+    limit_setting("MAILS_PER_EMAIL"), scope="mails-per-email", key_func=_mail_key, methods=["POST"],
     deduct_when=_mail_asked,
     error_message="Too many mails were asked for this address. Wait an hour and try again.")

@@ -10,11 +10,11 @@ from quizapp.banks.schema import ParsedQuestion
 from quizapp.models import Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
 
-# What each export is called on the page, and how its file name ends (Aiken and Anki are both plain text).
-DOWNLOADS = {"gift": ("GIFT", ".gift"), "moodlexml": ("Moodle XML", ".xml"), "aiken": ("Aiken", "-aiken.txt"),
-             "anki": ("Anki (notes in plain text)", "-anki.txt"), "csv": ("CSV", ".csv")}
-MEDIA_TYPES = {"gift": "text/plain", "moodlexml": "application/xml", "aiken": "text/plain", "anki": "text/plain",
-               "csv": "text/csv"}
+# What each export is called on the page, how its file name ends (Aiken and Anki are both plain text), and
+# the media type it is sent with.
+DOWNLOADS = {"gift": ("GIFT", ".gift", "text/plain"), "moodlexml": ("Moodle XML", ".xml", "application/xml"),
+             "aiken": ("Aiken", "-aiken.txt", "text/plain"),
+             "anki": ("Anki (notes in plain text)", "-anki.txt", "text/plain"), "csv": ("CSV", ".csv", "text/csv")}
 
 
 def stored_bank(session: Session, bank: Bank) -> ParsedBank:

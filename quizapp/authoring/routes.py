@@ -9,14 +9,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from quizapp.authoring import bp
-from quizapp.authoring.export import DOWNLOADS, MEDIA_TYPES, stored_bank
+from quizapp.authoring.export import DOWNLOADS, stored_bank
 from quizapp.authoring.forms import PublishForm, UnpublishForm, UploadForm
 from quizapp.authoring.uploads import UploadRefused, load_upload
 from quizapp.classroom.access import teacher_required
 from quizapp.content.documents import load_catalogue
 from quizapp.extensions import db
 from quizapp.formats.model import FormatError
-from quizapp.formats.service import export_bank
+from quizapp.formats.service import export_bank, export_notes
 from quizapp.models import Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
 from quizapp.quiz.present import preview_context
@@ -116,13 +116,11 @@ def unpublish(bank_id: int):
 def downloads(bank_id: int):
     """The formats one's bank downloads in, each with what it would leave out, before anything is downloaded."""
     bank = _own_bank(bank_id)
-    parsed = stored_bank(db.session, bank)
-    documents = load_catalogue(Path(current_app.config["QUESTIONS_DIR"]) / "sources")
+    parsed, documents = stored_bank(db.session, bank), _documents()
     formats = []
-    for fmt, (name, _suffix) in DOWNLOADS.items():
+    for fmt, (name, _suffix, _media_type) in DOWNLOADS.items():
         try:
-            _text, notes = export_bank(parsed, fmt, documents)
-            formats.append((fmt, name, notes, ""))
+            formats.append((fmt, name, export_notes(parsed, fmt, documents), ""))
         except FormatError as error:
             formats.append((fmt, name, [], str(error)))
     return render_template("authoring/downloads.html", bank=bank, formats=formats)
@@ -136,14 +134,19 @@ def export(bank_id: int, fmt: str):
     if fmt not in DOWNLOADS:
         abort(404)
     try:
-        text, _notes = export_bank(stored_bank(db.session, bank), fmt,
-                                   load_catalogue(Path(current_app.config["QUESTIONS_DIR"]) / "sources"))
+        text, _notes = export_bank(stored_bank(db.session, bank), fmt, _documents())
     except FormatError as error:
         flash(f"“{bank.title}” cannot be written as {DOWNLOADS[fmt][0]}: {error}.", "error")
         return redirect(url_for("authoring.preview", bank_id=bank.id))
-    filename = f"{bank.slug}{DOWNLOADS[fmt][1]}"
-    return current_app.response_class(text.encode("utf-8"), content_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8",
+    _name, suffix, media_type = DOWNLOADS[fmt]
+    filename = f"{bank.slug}{suffix}"
+    return current_app.response_class(text.encode("utf-8"), content_type=f"{media_type}; charset=utf-8",
                                       headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _documents() -> dict:
+    """The source documents exports cite passages from."""
+    return load_catalogue(Path(current_app.config["QUESTIONS_DIR"]) / "sources")
 
 
 def _own_bank(bank_id: int) -> Bank:

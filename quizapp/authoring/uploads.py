@@ -70,7 +70,8 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         else:
             raise UploadRefused("Upload a YAML bank file (.yaml or .yml), a zip of a bank folder, or a GIFT, "
                                 "Aiken, Moodle XML, Anki or CSV file with its format chosen.")
-        _refuse_too_many_questions(folder)
+        if lines is None:  # a converted file was counted as it was read
+            _refuse_too_many_questions(folder)
         result = check_paths([folder], questions_dir)
         outcome = UploadOutcome(problems=[_relative(p, folder) for p in result.problems],
                                 skipped=[f"{name}:{p.line}: {p.reason}" for p in notes if p.skipped],
@@ -80,10 +81,12 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         if not result.banks and not outcome.problems:
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
         outcome.problems += _several_banks(result, name, folder)
-        outcome.problems += _foreign_slugs(session, result, owner, name)
+        existing = {bank.slug: bank for bank in session.scalars(
+            select(Bank).where(Bank.slug.in_([parsed.slug for parsed in result.banks])))}
+        outcome.problems += _foreign_slugs(result, existing, owner, name)
         outcome.problems += [_relative(p, folder) for p in type_changes(session, result)]
         if not replace and not outcome.problems:
-            outcome.problems += _own_slugs(session, result, owner, name)
+            outcome.problems += _own_slugs(result, existing, owner, name)
         if outcome.problems:
             return outcome
         outcome.report = load_banks(session, result, owner_id=owner.id, publish_new=False)
@@ -192,10 +195,10 @@ def _member_path(name: str, folder: Path) -> Path | None:
 def _relative(problem: Problem, folder: Path) -> Problem:
     """The problem with the upload's temporary folder left out of its path and its message: the uploader
     knows the files by their own names, and the server's paths are none of their business."""
-    message = problem.message
-    for prefix in _prefixes(folder):
+    message, prefixes = problem.message, _prefixes(folder)
+    for prefix in prefixes:
         message = message.replace(prefix, "")
-    return Problem(_strip(problem.path, _prefixes(folder)), problem.line, message)
+    return Problem(_strip(problem.path, prefixes), problem.line, message)
 
 
 def _several_banks(result: CheckResult, name: str, folder: Path) -> list[Problem]:
@@ -219,27 +222,27 @@ def _strip(path: str, prefixes: tuple[str, ...]) -> str:
     return path
 
 
-def _own_slugs(session: Session, result: CheckResult, owner: User, name: str) -> list[Problem]:
+def _own_slugs(result: CheckResult, existing: dict[str, Bank], owner: User, name: str) -> list[Problem]:
     """The owner's banks the upload would update, when they did not say it should: a file named like an
     earlier one (the id of a converted file comes from its name) would otherwise retire that bank's questions."""
     problems = []
     for parsed in result.banks:
-        existing = session.scalar(select(Bank).where(Bank.slug == parsed.slug, Bank.owner_id == owner.id))
-        if existing is not None:
-            message = (f"you already have a bank with the id '{parsed.slug}' (“{existing.title}”): tick “Update "
+        mine = existing.get(parsed.slug)
+        if mine is not None and mine.owner_id == owner.id:
+            message = (f"you already have a bank with the id '{parsed.slug}' (“{mine.title}”): tick “Update "
                        "my bank with the same id” to replace its questions with this file's, or give the file "
                        "another name (or the bank another id) to make a new bank")
             problems.append(Problem(name, 1, message))
     return problems
 
 
-def _foreign_slugs(session: Session, result: CheckResult, owner: User, name: str) -> list[Problem]:
+def _foreign_slugs(result: CheckResult, existing: dict[str, Bank], owner: User, name: str) -> list[Problem]:
     """Bank ids that belong to someone else's bank: an upload may update only its owner's banks. The problem
     names the uploaded file, whatever the bank came from inside it (a zip's folder, a converted file)."""
     problems = []
     for parsed in result.banks:
-        existing = session.scalar(select(Bank).where(Bank.slug == parsed.slug))
-        if existing is not None and existing.owner_id != owner.id:
+        other = existing.get(parsed.slug)
+        if other is not None and other.owner_id != owner.id:
             message = f"bank id '{parsed.slug}' is already taken by another bank; choose another id"
             problems.append(Problem(name, 1, message))
     return problems

@@ -24,6 +24,13 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 MAX_CHOICES = 50
 MAX_ANSWERS = 50
 MAX_BLANKS = 50  # a cloze's blanks, each an input on the page and a Markdown rendering on import
+
+
+def over_limit(question: str, parts: str, count: int, limit: int) -> str:
+    """Why a question with too many pairs, choices, answers or blanks is refused."""
+    return f"{question} can have at most {limit} {parts} (this one has {count:,})"
+
+
 # A blank never holds "{{": each opening is then scanned once, not to the line's end for every "{{" on it.
 CLOZE_BLANK = re.compile(r"\{\{((?:(?!\{\{).)*?)\}\}")
 
@@ -184,7 +191,7 @@ def _choices(raw: dict) -> list[dict[str, str]]:
     if not isinstance(value, list) or len(value) < 2:
         raise FieldError("choices", "choices must be a list of at least two")
     if len(value) > MAX_CHOICES:
-        raise FieldError("choices", f"a question can have at most {MAX_CHOICES} choices (this one has {len(value):,})")
+        raise FieldError("choices", over_limit("a question", "choices", len(value), MAX_CHOICES))
     choices = []
     for item in value:
         if isinstance(item, dict):
@@ -285,7 +292,7 @@ def _parse_cloze(raw: dict) -> dict[str, Any]:
     if not blanks:
         raise FieldError("text", "a cloze text needs at least one {{blank}}")
     if len(blanks) > MAX_BLANKS:
-        raise FieldError("text", f"a cloze text can have at most {MAX_BLANKS} blanks (this one has {len(blanks):,})")
+        raise FieldError("text", over_limit("a cloze text", "blanks", len(blanks), MAX_BLANKS))
     return {"text": text, "blanks": blanks}
 
 

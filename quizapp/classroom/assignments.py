@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import Assignment, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
 from quizapp.models.content import is_current_revision
+from quizapp.models.locks import write_lock
 from quizapp.quiz.deadlines import close_if_expired, closed_to_new_attempts, deadline_for
 from quizapp.quiz.service import CHOICE_TYPES
 
@@ -38,13 +40,23 @@ def selected_questions(session: Session, assignment: Assignment) -> list[tuple[i
         .order_by(Question.id)
     )
     rows = session.execute(query).all()
-    if assignment.selection == "topics":
-        rows = [r for r in rows if r.topic in set(assignment.topics)]
-    elif assignment.selection == "tags":
-        rows = [r for r in rows if set(r.tags or []) & set(assignment.tags)]
-    elif assignment.selection == "questions":
-        rows = [r for r in rows if r[0] in set(assignment.question_ids)]
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    chosen = selection_test(assignment.selection, assignment.topics, assignment.tags, assignment.question_ids)
+    return [(r[0], r[1], r[2], r[3]) for r in rows if chosen(r[0], r.topic, r.tags or [])]
+
+
+def selection_test(selection: str, topics: list[str], tags: list[str],
+                   question_ids: list[int]) -> Callable[[int, str, list[str]], bool]:
+    """Whether a question (id, topic, tags) is in a selection: all, some topics, some tags or some questions."""
+    if selection == "topics":
+        wanted = set(topics or [])
+        return lambda _qid, topic, _tags: topic in wanted
+    if selection == "tags":
+        wanted = set(tags or [])
+        return lambda _qid, _topic, question_tags: bool(set(question_tags) & wanted)
+    if selection == "questions":
+        wanted = set(question_ids or [])
+        return lambda qid, _topic, _tags: qid in wanted
+    return lambda _qid, _topic, _tags: True
 
 
 def drawn_for(session: Session, assignment: Assignment, user: User) -> list[tuple[int, str, int, dict[str, Any]]]:
@@ -102,10 +114,7 @@ def _one_start_at_a_time(session: Session, assignment: Assignment, user: User) -
 
     Two starts at once (a double click, two tabs) then run one after the other: the second finds the attempt
     the first opened and resumes it, instead of both finding none and opening two."""
-    memberships = Membership.__table__
-    session.execute(update(memberships)
-                    .where(memberships.c.classroom_id == assignment.classroom_id, memberships.c.user_id == user.id)
-                    .values(user_id=memberships.c.user_id))
+    write_lock(session, Membership, Membership.classroom_id == assignment.classroom_id, Membership.user_id == user.id)
 
 
 def student_assignments(session: Session, user: User, classroom_ids: list[int]) -> list[Assignment]:

@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.classroom.assignments import FEEDBACK_POLICIES, GRADING_POLICIES, LATE_POLICIES, SELECTIONS
+from quizapp.classroom.assignments import FEEDBACK_POLICIES, GRADING_POLICIES, LATE_POLICIES, SELECTIONS, selection_test
 
 
 def options(labels: dict[str, str]) -> list[SelectChoice]:
@@ -112,13 +112,8 @@ class AssignmentForm(FlaskForm):
 
     def selected_count(self) -> int:
         """How many of the bank's auto-graded questions the chosen selection takes."""
-        if self.selection.data == "topics":
-            return sum(topic in self.topics.data for _, topic, _ in self.candidates)
-        if self.selection.data == "tags":
-            return sum(bool(set(tags) & set(self.tags.data)) for _, _, tags in self.candidates)
-        if self.selection.data == "questions":
-            return len(set(self.questions.data) & {qid for qid, _, _ in self.candidates})
-        return len(self.candidates)
+        chosen = selection_test(self.selection.data, self.topics.data, self.tags.data, self.questions.data)
+        return sum(chosen(qid, topic, tags) for qid, topic, tags in self.candidates)
 
     def validate_due_at(self, field) -> None:
         """The due date comes after the opening."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.wrappers import Response
 from flask_login import current_user
 
-from quizapp.extensions import limiter
+from quizapp.extensions import limit_setting, limiter
 
 
 def _refused(response: Response) -> bool:
@@ -19,9 +18,9 @@ def _account_key() -> str:
 
 
 failed_joins_per_account = limiter.limit(
-    lambda: current_app.config["JOIN_FAILURES_PER_USER"], key_func=_account_key, methods=["POST"],
+    limit_setting("JOIN_FAILURES_PER_USER"), key_func=_account_key, methods=["POST"],
     deduct_when=_refused, error_message="Too many wrong join codes. Ask your instructor for the code and try "
                                         "again in an hour.")
 failed_joins_per_address = limiter.limit(
-    lambda: current_app.config["JOIN_FAILURES_PER_ADDRESS"], methods=["POST"], deduct_when=_refused,
+    limit_setting("JOIN_FAILURES_PER_ADDRESS"), methods=["POST"], deduct_when=_refused,
     error_message="Too many wrong join codes from this network. Try again in an hour.")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.codes import new_code, normalise_code
 from quizapp.models import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership, QuizAttempt, Role, User
+from quizapp.models.locks import write_lock
 
 
 class JoinRefused(Exception):
@@ -132,8 +133,7 @@ def remove_instructor(session: Session, classroom: Classroom, user_id: int) -> b
     """Stop an instructor teaching the class; False if they did not teach it. The last one cannot go."""
     # Write-lock the class first: two instructors removing each other at once then count one after the other,
     # instead of both seeing two instructors and leaving none.
-    classrooms = Classroom.__table__
-    session.execute(update(classrooms).where(classrooms.c.id == classroom.id).values(id=classrooms.c.id))
+    write_lock(session, Classroom, Classroom.id == classroom.id)
     taught_by = list(session.scalars(select(Membership).where(
         Membership.classroom_id == classroom.id, Membership.role == INSTRUCTOR)))
     leaving = next((m for m in taught_by if m.user_id == user_id), None)

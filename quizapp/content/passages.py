@@ -81,7 +81,7 @@ def document_blocks(text: str, sections: list[dict], start: int | None, end: int
         # joining would run it on from the section before.
         paragraphs = paragraphs_with_mark(text, start, end, window=(low, high))
         # The opening section starts with the document's own title lines: it gets no heading.
-        if sections and low > 0:
+        if low > 0:  # only sections past the first start after 0
             section, anchor = sections[number - 1], f"section-{number}"
             if section.get("heading_in_text", True) and paragraphs:
                 blocks.append(Block("h2", paragraphs.pop(0).runs, anchor))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from quizapp.banks.schema import MAX_ANSWERS as MAX_ANSWERS
 from quizapp.banks.schema import MAX_BLANKS as MAX_BLANKS
 from quizapp.banks.schema import MAX_CHOICES as MAX_CHOICES
+from quizapp.banks.schema import over_limit as over_limit
 
 # Moodle's text formats, by the names GIFT uses for them.
 FORMATS = ("moodle", "html", "plain", "markdown")
@@ -38,11 +39,6 @@ class TooManyQuestions(FormatError):
         super().__init__(f"it holds more than {limit:,} questions; at most {limit:,} can be uploaded at once, "
                          "so split it into several files")
         self.limit = limit
-
-
-def over_limit(question: str, parts: str, count: int, limit: int) -> str:
-    """Why a question with too many pairs, choices or answers is not read, in the words of an unreadable item."""
-    return f"{question} can have at most {limit} {parts} (this one has {count:,})"
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,15 @@ def export_items(bank: ParsedBank, fmt: str, documents: dict[str, Any]) -> tuple
     return kept, notes
 
 
+def export_notes(bank: ParsedBank, fmt: str, documents: dict[str, Any]) -> list[str]:
+    """What an export of the bank would leave out or change, without writing it."""
+    if fmt in ("anki", "csv"):
+        return []  # every question becomes a card
+    if fmt not in _HOLDS:
+        raise FormatError(f"unknown format {fmt!r} (one of: {', '.join(EXPORT_FORMATS)})")
+    return export_items(bank, fmt, documents)[1]
+
+
 def export_bank(bank: ParsedBank, fmt: str, documents: dict[str, Any]) -> tuple[str, list[str]]:
     """The bank as text in an export format, and a note for everything that could not be written."""
     if fmt == "anki":

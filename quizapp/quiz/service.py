@@ -73,13 +73,14 @@ def start_quiz(
     attempt = QuizAttempt(user_id=user.id, bank_id=bank.id, topic=topic or None)
     for position, (question_id, qtype, revision_id, data) in enumerate(drawn, start=1):
         attempt.items.append(QuizItem(position=position, question_id=question_id, revision_id=revision_id,
-                                      choice_order=_choice_order(qtype, data, rng)))
+                                      choice_order=choice_order(qtype, data, rng)))
     session.add(attempt)
     session.flush()
     return attempt
 
 
-def _choice_order(qtype: str, data: dict[str, Any], rng: random.Random) -> list[int] | None:
+def choice_order(qtype: str, data: dict[str, Any], rng: random.Random) -> list[int] | None:
+    """The order a choice question's choices are shown in, shuffled by rng unless the bank says not to."""
     if qtype not in CHOICE_TYPES:
         return None
     order = list(range(len(data["choices"])))

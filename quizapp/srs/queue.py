@@ -65,17 +65,20 @@ def _visible_bank_ids(user: User) -> Select[tuple[int]]:
     return visible_banks(user).with_only_columns(Bank.id)
 
 
-def _active_questions(user: User, bank_id: int | None) -> Select[tuple[Question]]:
-    query = select(Question).where(Question.retired_at.is_(None), Question.bank_id.in_(_visible_bank_ids(user)))
+def _active(query: Select[Any], user: User, bank_id: int | None) -> Select[Any]:
+    """The query kept to active questions of banks the user may still practise with (and to one bank)."""
+    query = query.where(Question.retired_at.is_(None), Question.bank_id.in_(_visible_bank_ids(user)))
     return query.where(Question.bank_id == bank_id) if bank_id else query
+
+
+def _active_questions(user: User, bank_id: int | None) -> Select[tuple[Question]]:
+    return _active(select(Question), user, bank_id)
 
 
 def in_study(query: Select[Any], user: User, bank_id: int | None = None) -> Select[Any]:
     """A query over cards joined to their questions, kept to the user's cards in study (and to one bank):
     active questions of banks the user may still practise with."""
-    query = query.where(Card.user_id == user.id, Question.retired_at.is_(None),
-                        Question.bank_id.in_(_visible_bank_ids(user)))
-    return query.where(Question.bank_id == bank_id) if bank_id else query
+    return _active(query.where(Card.user_id == user.id), user, bank_id)
 
 
 def due_cards(session: Session, user: User, now: datetime, bank_id: int | None = None, limit: int = 50) -> list[Card]:

@@ -18,6 +18,7 @@ from quizapp.models import Bank, Card, Question, QuestionRevision
 from quizapp.models.types import parse_id, utcnow
 from quizapp.quiz.forms import answer_form, given_answer
 from quizapp.quiz.present import cloze_inputs, feedback_context
+from quizapp.quiz.service import choice_order
 from quizapp.srs.queue import (
     NewCardLimitReached,
     due_count,
@@ -47,7 +48,8 @@ def index():
         abort(404)  # no bank could have that id, so saying so tells nothing of hidden banks
     bank_id = _bank_filter(chosen)
     if chosen and bank_id is None:
-        return redirect(_study_url(chosen))
+        flash(BANK_CLOSED, "info")
+        return redirect(url_for("study.index"))
     upcoming = next_card(db.session, current_user, utcnow(), bank_id)
     if upcoming is None:
         return render_template("study/done.html", **_queue_context(bank_id),
@@ -175,12 +177,7 @@ def _card_of(question: Question) -> Card | None:
 
 def _choice_order(question: Question, data: dict, reviews: int) -> list[int] | None:
     """Shuffled choices that stay put between the front and the back of one review of a card."""
-    if question.type not in ("single_choice", "multiple_response"):
-        return None
-    order = list(range(len(data["choices"])))
-    if data.get("shuffle", True):
-        random.Random(f"{current_user.id}:{question.id}:{reviews}").shuffle(order)
-    return order
+    return choice_order(question.type, data, random.Random(f"{current_user.id}:{question.id}:{reviews}"))
 
 
 def _front_form(question: Question, revision: QuestionRevision, reviews: int, formdata: MultiDict | None = None):
