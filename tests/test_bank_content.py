@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 
 from quizapp.banks.checker import check_paths
+from quizapp.banks.schema import CLOZE_BLANK
 from tests.conftest import QUESTIONS
 
 TOPICS = {
@@ -78,3 +80,26 @@ def test_terms_have_flashcards(questions):
     fronts = " ".join(q.data["front"] for q in questions if q.type == "flashcard").lower()
     for term in ("mazhilis", "maslikhat", "akim", "ulttyk kuryltai", "csto", "nsc", "apk", "amanat"):
         assert term in fronts, term
+
+
+def _shown(question) -> str:
+    """What a student reads before answering: the prompt (or a cloze's text without its blanks) and the options."""
+    data = question.data
+    text = CLOZE_BLANK.sub("…", data.get("text", "")) + " " + data.get("prompt", "")
+    return text + " " + " ".join(choice["text"] for choice in data.get("choices", []))
+
+
+def test_no_question_shows_the_figure_another_asks_for(quiz_questions):
+    # Years and small numbers recur in every part of the texts; a figure such as 20,000 or 98 read in one stem or
+    # option answers the question that asks for it.
+    leaks = []
+    for asked in quiz_questions:
+        figure = asked.data.get("answer") if asked.type == "numeric" else None
+        if figure is None or figure < 10 or 1900 <= figure <= 2100:
+            continue
+        spellings = {f"{figure:g}", f"{figure:,.0f}" if figure == int(figure) else f"{figure:g}"}
+        # Not part of a longer number (15.9 is not 15) nor of a ratio (70-30 names no single share).
+        pattern = re.compile("|".join(rf"(?<![\d.,-]){re.escape(s)}(?![\d-]|[.,]\d)" for s in spellings))
+        leaks += [(asked.key, other.key) for other in quiz_questions
+                  if other is not asked and pattern.search(_shown(other))]
+    assert leaks == []
