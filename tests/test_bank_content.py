@@ -129,3 +129,17 @@ def test_no_question_shows_the_figure_another_asks_for(quiz_questions):
 def test_reasonable_variants_of_the_answer_are_accepted(questions, key, typed, right):
     question = next(q for q in questions if q.key == key)
     assert grade(question.type, question.data, typed).correct is right
+
+
+def test_the_key_is_not_given_away_by_being_the_longest_option(quiz_questions):
+    # A key much longer than every distractor (the one option written with care) is a cue that students learn to
+    # follow without knowing the answer.
+    singles = [q for q in quiz_questions if q.type == "single_choice"]
+    giveaways = []
+    for question in singles:
+        texts = [choice["text"] for choice in question.data["choices"]]
+        key = texts[question.data["correct"][0]]
+        longest_other = max(len(text) for text in texts if text != key)
+        if len(key) > 1.3 * longest_other:
+            giveaways.append(question.key)
+    assert len(giveaways) <= 0.1 * len(singles), giveaways
