@@ -143,3 +143,21 @@ def test_the_key_is_not_given_away_by_being_the_longest_option(quiz_questions):
         if len(key) > 1.3 * longest_other:
             giveaways.append(question.key)
     assert len(giveaways) <= 0.1 * len(singles), giveaways
+
+
+@pytest.mark.parametrize(("document", "passage"), [
+    # Key numbers, dates and institutions of each text: a quiz question (not only a flashcard) cites each.
+    ("osw-2022", "on a turnout of 68%"),
+    ("osw-2022", "reduced from 107 to 98"),
+    ("osw-2022", "a total of 227 people were killed"),
+    ("osw-2022", "29.4% of Kazakhstan’s foreign trade"),
+    ("osw-2022", "avoid involvement on two fronts"),
+    ("osw-2022", "afraid of derivative sanctions"),
+    ("cornell-barro-2022", "reduced from fifteen to ten"),
+    ("cornell-barro-2022", "The Mazhilis will adopt new laws while the Senate approves them."),
+    ("cornell-barro-2022", "especially grave crimes"),
+    ("cornell-barro-2022", "70% of seats in the Mazhilis"),
+])
+def test_key_facts_have_a_quiz_question(quiz_questions, document, passage):
+    assert any(passage in source["quote"] for q in quiz_questions for source in q.data["sources"]
+               if source["document"] == document)
