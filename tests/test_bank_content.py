@@ -125,6 +125,8 @@ def test_no_question_shows_the_figure_another_asks_for(quiz_questions):
     ("osw1-fund-meaning", "the people of Kazakhstan", True),
     ("cb1-nurly-zhol", "16.1 bn USD", True),
     ("osw1-amendment-count", "56 changes", True),
+    ("cb2-juries", "very grave crimes", True),
+    ("cb2-juries", "grave crimes", False),
 ])
 def test_reasonable_variants_of_the_answer_are_accepted(questions, key, typed, right):
     question = next(q for q in questions if q.key == key)
