@@ -297,21 +297,47 @@ def test_focus_is_visible_everywhere_on_the_class_pages(site):
         assert seen >= 5
 
 
-@pytest.mark.parametrize("width", [390, 1920])
+# Words (runs of anything but spaces and dashes, where lines may break) laid out on more than one line.
+_BROKEN_WORDS = """() => {
+    const broken = [];
+    for (const cell of document.querySelectorAll('main table :is(td, th)')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of node.data.matchAll(/[^\\s\\-\\u2010-\\u2015]{2,}/gu)) {
+                const range = document.createRange();
+                range.setStart(node, word.index);
+                range.setEnd(node, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+                if (lines.size > 1) broken.push(word[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 768, 1920])
 def test_pages_fit_phones_and_projectors(module_browser, site, axe, width):  # noqa: F811 - fixtures
-    """Screenshots of the main page types at a phone's and a projector's width; nothing runs off the side."""
+    """Screenshots of the main page types at a phone's, a tablet's and a projector's width; nothing runs off the
+    side, and no word in a table is broken across lines."""
     states = {role: site.pages[role].context.storage_state() for role in ("student", "instructor", "admin")}
-    overflowing = []
+    overflowing, broken = [], []
     for role_state, names in ((states["student"], ["home", "question: cloze", "feedback: single_choice", "results",
-                                                   "progress", "classes, student", "student's class",
-                                                   "account and API tokens"]),
-                              (states["instructor"], ["gradebook", "preview", "assignment form", "class"]),
+                                                   "assignment results", "progress", "classes, student",
+                                                   "student's class", "account and API tokens"]),
+                              (states["instructor"], ["gradebook", "student work", "attempt", "item statistics",
+                                                      "item", "my banks", "upload with problems", "preview",
+                                                      "assignment form", "class"]),
                               (states["admin"], ["users"])):
         context = module_browser.new_context(viewport={"width": width, "height": 900}, storage_state=role_state)
         page = context.new_page()
         for name in names:
             _role, how = PAGE_TYPES[name]
-            page.goto(site.base + how if how.startswith("/") else site.urls[how])
+            if callable(how):
+                how(page, site)
+            else:
+                page.goto(site.base + how if how.startswith("/") else site.urls[how])
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
             screenshot(page, f"a11y-{width}-{re.sub(r'[^a-z]+', '-', name)}")
             wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
                 .filter(el => !el.closest('.table-scroll, .chart-canvas') && el.getBoundingClientRect().right >
@@ -323,9 +349,12 @@ def test_pages_fit_phones_and_projectors(module_browser, site, axe, width):  # n
             scroll = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
             if scroll > 0:
                 overflowing.append(f"{name}: the page scrolls sideways by {scroll}px")
+            if words := page.evaluate(_BROKEN_WORDS):
+                broken.append(f"{name}: {words[:5]}")
             if width < 600:  # the phone layout is a page type of its own for axe (target sizes, reflow)
                 blocking = [v for v in axe.run(page).response["violations"] if v["impact"] in BLOCKING]
                 assert not blocking, f"{name} at {width}px:\n{describe(blocking)}"
         context.close()
     assert overflowing == [], f"wider than {width}px: {overflowing}"
+    assert broken == [], f"words broken across lines at {width}px: {broken}"
 
