@@ -96,3 +96,24 @@ def test_anki_sounds_and_moodle_case_sensitive_answers_are_reported() -> None:
     question, notes = _one(xml, "moodlexml")
     assert question["answers"] == ["Na"]
     assert any("usecase 1" in note for note in notes)
+
+
+def _xml_cloze(text: str, general: str = "") -> str:
+    feedback = f"<generalfeedback><text>{general}</text></generalfeedback>" if general else ""
+    return ('<?xml version="1.0"?><quiz><question type="cloze"><name><text>c</text></name><questiontext '
+            f'format="html"><text><![CDATA[{text}]]></text></questiontext>{feedback}</question></quiz>')
+
+
+def test_cloze_gap_feedback_is_labelled_or_reported() -> None:
+    question, notes = _one(_xml_cloze("{1:SHORTANSWER:=Paris#Correct!~%0%London#No, <b>that</b> is England.} is a "
+                                      "capital."), "moodlexml")
+    assert question["text"] == "{{Paris}} is a capital."
+    assert question["explanation"] == ("**Feedback on the answer “Paris”:** Correct!\n\n"
+                                       "**Feedback on the answer “London”:** No, **that** is England.")
+    assert any("cloze has no feedback per answer" in note for note in notes)
+    question, notes = _one(_xml_cloze("{1:SA:=owl#Yes} and {1:NM:=2:0~%0%*#Count the cats.} cats"), "moodlexml")
+    assert question["explanation"] == ("**Feedback on the answer “owl” in blank 1:** Yes\n\n"
+                                       "**Feedback on any other answer in blank 2:** Count the cats.")
+    question, notes = _one(_xml_cloze("{1:SA:=owl#Yes} and {1:NM:=2} cats", "Owls hunt cats."), "moodlexml")
+    assert question["explanation"] == "Owls hunt cats."
+    assert any("the feedback on the answer “owl” in blank 1 is not kept" in note for note in notes)

@@ -226,9 +226,13 @@ def _cloze(converter: Converter, item: Item) -> list[dict[str, Any]]:
     text = _MARKER.sub(lambda match: gaps.get(match.group(0), match.group(0)), text)
     if BLANK_START in text or BLANK_END in text:
         raise Skip("a gap was lost in converting the text")
+    # Moodle writes feedback per answer of each gap (`=Paris#Right!~%0%London#No`); a blank holds none.
+    several = len(item.blanks) > 1
+    pieces = [(_answer_label(answer) + (f" in blank {index}" if several else ""), answer.feedback)
+              for index, blank in enumerate(item.blanks, start=1) for answer in blank.answers if answer.feedback]
     question = converter.start(item, "cloze")
     question["text"] = text
-    converter.explain(item, question, item.back)
+    converter.explain(item, question, *_answer_feedback(converter, item, "cloze", pieces), item.back)
     return [question]
 
 
