@@ -41,3 +41,13 @@ def test_struck_text_stays_struck_in_pages():
     rendered = str(render_markdown("The Mazhilis had ~~107~~ 98 seats.")).strip()
     assert rendered == "<p>The Mazhilis had <s>107</s> 98 seats.</p>"
     assert str(render_inline("~~107~~ 98")) == "<s>107</s> 98"
+
+
+def test_struck_text_stays_marked_as_struck_in_plain_text():
+    assert plain_text("The Mazhilis had ~~107~~ 98 seats.") == "The Mazhilis had ~~107~~ 98 seats."
+    assert plain_text("~~**107**~~ 98") == "~~107~~ 98"
+    struck = {"choices": [{"text": "~~107~~ 98"}, {"text": "77"}], "correct": [0]}
+    assert correct_answer("single_choice", struck) == "~~107~~ 98"
+    assert given_answer_text("single_choice", struck, 0) == "~~107~~ 98"
+    assert question_text({"prompt": "Was it ~~107~~ 98?"}) == "Was it ~~107~~ 98?"
+    assert question_text({"text": "~~107~~ {{98}} seats", "blanks": [["98"]]}) == "~~107~~ _____ seats"

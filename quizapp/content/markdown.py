@@ -38,9 +38,11 @@ def render_inline(text: str) -> Markup:
 
 @lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
-    """Markdown as the words it shows, on one line and without its markup: for tables, exports, JSON fields
-    and ids."""
+    """Markdown as the words it shows, on one line and without its markup (struck text kept between ~~): for
+    tables, exports, JSON fields and ids."""
     rendered = re.sub(r"<br\s*/?>|</p>|</li>|</h\d>", " ", str(render_markdown(text)))
+    # Struck words read as current without their stroke ('~~107~~ 98' is not '107 98'): keep Markdown's mark.
+    rendered = re.sub(r"</?(?:s|del)>", "~~", rendered)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())
 
 
