@@ -43,9 +43,10 @@ _MARKDOWN = {"type": "object", "required": ["markdown", "html"],
              "properties": {"markdown": {"type": "string"}, "html": {"type": "string", "description": "sanitized"}}}
 _SCHEMAS: dict[str, Any] = {
     "Markdown": _MARKDOWN,
-    "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["status", "message"],
-              "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
-                             "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["status", "message"], "properties": {
+            "status": {"type": "integer"}, "message": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
     "Bank": {"type": "object", "properties": {
         "id": {"type": "integer"}, "slug": {"type": "string"}, "title": {"type": "string"},
         "description": {"type": "string"}, "questions": {"type": "integer"},
@@ -77,7 +78,11 @@ _SCHEMAS: dict[str, Any] = {
         "correct": {"type": "boolean"}, "score": {"type": "number"}, "your_answer": {"type": "string"},
         "correct_answer": {"type": "string"}, "explanation": _ref("Markdown"), "back": _ref("Markdown"),
         "blanks": {"type": "array", "items": {"type": "boolean"}},
-        "choice_feedback": {"type": "array", "items": {"type": "object"}},
+        "choice_feedback": {"type": "array", "description": "the choices picked, each with its own feedback",
+                            "items": {"type": "object", "properties": {
+                                "position": {"type": "integer"}, "correct": {"type": "boolean"},
+                                "text": {"type": "string", "description": "Markdown as written"},
+                                "feedback": {"type": "string", "description": "Markdown as written; may be empty"}}}},
         "sources": {"type": "array", "items": _ref("Source")}}},
     "Quiz": {"type": "object", "properties": {
         "id": {"type": "integer"}, "bank_id": {"type": "integer"}, "assignment_id": {"type": ["integer", "null"]},
@@ -87,6 +92,43 @@ _SCHEMAS: dict[str, Any] = {
         "items": {"type": "array", "items": {"type": "object", "properties": {
             "position": {"type": "integer"}, "answered": {"type": "boolean"}, "question": _ref("Question"),
             "feedback": _ref("Feedback")}}}}},
+    "Saved": {"type": "object", "required": ["position", "recorded", "message"], "properties": {
+        "position": {"type": "integer"}, "recorded": {"type": "boolean"}, "message": {"type": "string"}}},
+    "Progress": {"type": "object", "required": ["quizzes", "topics", "study"], "properties": {
+        "quizzes": {"type": "object", "required": ["answered", "correct", "percent", "attempts"], "properties": {
+            "answered": {"type": "integer"}, "correct": {"type": "integer"},
+            "percent": {"type": "number", "description": "0 before any answer"}, "attempts": {"type": "integer"}}},
+        "topics": {"type": "array", "items": {"type": "object", "required": ["topic", "answered", "correct",
+                                                                              "percent"], "properties": {
+            "topic": {"type": "string"}, "answered": {"type": "integer"}, "correct": {"type": "integer"},
+            "percent": {"type": "number"}}}},
+        "study": {"type": "object", "required": ["due_now", "new_available", "streak_days", "retention_30_days"],
+                  "properties": {
+            "due_now": {"type": "integer"}, "new_available": {"type": "integer"}, "streak_days": {"type": "integer"},
+            "retention_30_days": {"type": "object", "required": ["reviews", "passed", "percent"], "properties": {
+                "reviews": {"type": "integer"}, "passed": {"type": "integer"},
+                "percent": {"type": ["number", "null"], "description": "null without reviews"}}}}}}},
+    "DueCards": {"type": "object", "required": ["due_now", "cards"], "properties": {
+        "due_now": {"type": "integer", "description": "all cards due now, beyond `limit` too"},
+        "cards": {"type": "array", "items": {"type": "object", "required": ["question", "due", "state", "bank_id"],
+                                             "properties": {
+            "question": _ref("Question"), "due": {"type": "string", "format": "date-time"},
+            "state": {"enum": [1, 2, 3], "description": "1 learning, 2 review, 3 relearning"},
+            "bank_id": {"type": "integer"}}}}}},
+    "Gradebook": {"type": "object", "required": ["classroom", "assignments", "students"], "properties": {
+        "classroom": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+        "assignments": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"}, "grading": {"enum": ["best", "first", "last"]},
+            "due_at": {"type": ["string", "null"], "format": "date-time"}}}},
+        "students": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
+            "grades": {"type": "array", "description": "one per assignment, in the order of `assignments`",
+                       "items": {"type": "object", "properties": {
+                "assignment_id": {"type": "integer"}, "attempts": {"type": "integer"},
+                # Null until an attempt counts: none handed in yet.
+                **{name: {"type": [kind, "null"]} for name, kind in (
+                    ("points", "number"), ("possible", "integer"), ("percent", "number"), ("late", "boolean"))},
+                "handed_in_at": {"type": ["string", "null"], "format": "date-time"}}}}}}}}},
     "Answer": {"type": "object", "required": ["answer"], "properties": {"answer": {
         "description": "single_choice: a position; multiple_response: a list of positions; true_false: a "
                        "boolean; numeric, short_text: a string; cloze: a list of strings, one per blank; "
@@ -133,21 +175,21 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "Answer an item: the grading, the explanation and the source", answer_ok,
                 params=[{"name": "attempt_id", **_INT_PATH}, position], body=_ref("Answer"),
                 errors=("401", "404", "422"))
-                | {"responses": {"200": answer_ok, "202": _json({"type": "object"}, "Saved; feedback comes later"),
+                | {"responses": {"200": answer_ok, "202": _json(_ref("Saved"), "Saved; feedback comes later"),
                                  "409": _json(_ref("Error"), "The attempt no longer takes answers: handed in, "
                                               "or a practice quiz on a bank closed to practice"),
                                  **{c: _ERRORS[c] for c in _ERRORS}}}},
             "/quizzes/{attempt_id}/hand-in": {"post": _op("Hand in an assignment attempt", _json(_ref("Quiz")),
                                                           params=[{"name": "attempt_id", **_INT_PATH}])},
-            "/me/progress": {"get": _op("My accuracy, per topic, and study figures", _json({"type": "object"}),
+            "/me/progress": {"get": _op("My accuracy, per topic, and study figures", _json(_ref("Progress")),
                                         errors=("401",))},
-            "/me/due": {"get": _op("My cards due for review, most overdue first", _json({"type": "object"}),
+            "/me/due": {"get": _op("My cards due for review, most overdue first", _json(_ref("DueCards")),
                                    params=[{"name": "limit", "in": "query",
                                             "schema": {"type": "integer", "minimum": 1, "maximum": 200,
                                                        "default": 50}}],
                                    errors=("401", "422"))},
             "/classes/{classroom_id}/gradebook": {"get": _op(
-                "The gradebook of a class I teach", _json({"type": "object"}),
+                "The gradebook of a class I teach", _json(_ref("Gradebook")),
                 params=[{"name": "classroom_id", **_INT_PATH}])},
         },
         "components": {
