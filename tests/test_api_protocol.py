@@ -87,3 +87,11 @@ def test_an_unreadable_answer_is_refused_even_for_an_item_answered_already(clien
     assert client.post(address, json={"answer": 0}, headers=bearer(token)).status_code == 200
     response = client.post(address, data=body, content_type="application/json", headers=bearer(token))
     assert response.status_code == 400 and response.get_json()["error"]["status"] == 400
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
+def test_the_bearer_scheme_is_read_in_any_case(client, token, bank_id, scheme):  # noqa: F811 - fixtures
+    response = client.get(f"{API}/banks", headers={"Authorization": f"{scheme} {token}"})
+    assert response.status_code == 200 and response.get_json()["banks"]
+    refused = client.get(f"{API}/banks", headers={"Authorization": f"{scheme} {token}x"})
+    assert refused.status_code == 401 and "unknown or revoked" in refused.get_json()["error"]["message"]

@@ -24,10 +24,11 @@ csrf.exempt(bp)
 
 @bp.before_request
 def _authenticate() -> None:
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
+    # HTTP's scheme names are case-insensitive: clients send "bearer" as well as "Bearer".
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
         # A token was sent: it alone decides who is calling, whatever cookie came along.
-        user = user_for_token(db.session, header.removeprefix("Bearer ").strip())
+        user = user_for_token(db.session, credentials.strip())
         if user is None:
             raise ApiError(401, "The API token is unknown or revoked.")
         # Flask-Login's own hook for a per-request user: nothing is written to the session.
