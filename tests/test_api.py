@@ -331,3 +331,20 @@ def test_the_saved_message_says_when_feedback_comes(client, student, token, inst
     db.session.commit()
     saved = answer(client, token, attempt.id, 1, json_answer(attempt.items[0], True))
     assert saved.status_code == 202 and saved.get_json()["message"] == f"Saved. Feedback comes {said}."
+
+
+@pytest.mark.parametrize("knew", [True, False])
+def test_a_flashcard_shown_on_its_page_is_graded_through_the_api(client, token, bank_id, knew):
+    from quizapp.quiz.service import submit_answer
+
+    quiz = start(client, bank_id, bearer(token)).get_json()
+    entry = next(i for i in quiz["items"] if i["question"]["type"] == "flashcard")
+    item = db.session.scalar(select(QuizItem).where(QuizItem.attempt_id == quiz["id"],
+                                                    QuizItem.position == entry["position"]))
+    submit_answer(db.session, item, None)  # the card page showed its back; the grade is still to come
+    db.session.commit()
+    graded = answer(client, token, quiz["id"], entry["position"], knew).get_json()
+    assert graded["recorded"] is True and "message" not in graded, graded
+    assert graded["feedback"]["correct"] is knew
+    again = answer(client, token, quiz["id"], entry["position"], not knew).get_json()
+    assert again["recorded"] is False and again["feedback"]["correct"] is knew

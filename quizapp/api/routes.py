@@ -145,9 +145,12 @@ def answer(attempt_id: int, position: int):
     if refusal:
         db.session.commit()
         raise ApiError(409, refusal)
-    recorded = submit_answer(db.session, item, None if qtype == "flashcard" else given, replace=deferred)
     if qtype == "flashcard":
-        record_self_grade(db.session, item, knew=given)
+        # A card whose back its page showed already has an answer waiting for this grade: the grade is the answer.
+        submit_answer(db.session, item, None)
+        recorded = record_self_grade(db.session, item, knew=given)
+    else:
+        recorded = submit_answer(db.session, item, given, replace=deferred)
     db.session.commit()
     if not recorded:  # another request, sent at the same moment, answered the item first
         return jsonify(position=position, recorded=False, message=ANSWERED_ALREADY,

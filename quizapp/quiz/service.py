@@ -206,11 +206,11 @@ def enqueue_attempt_misses(session: Session, attempt: QuizAttempt) -> None:
             enqueue_missed(session, attempt.user_id, item.question_id)
 
 
-def record_self_grade(session: Session, item: QuizItem, knew: bool) -> Response | None:
-    """Store a flashcard's self-grade once; later grades do not overwrite the first."""
+def record_self_grade(session: Session, item: QuizItem, knew: bool) -> bool:
+    """Store a flashcard's self-grade once; later grades do not overwrite the first. True if this one was stored."""
     response = item.response
     if response is None or item.question.type != "flashcard" or response.given is not None:
-        return response
+        return False
     given = "knew" if knew else "missed"
     result = grade("flashcard", item.revision.data, given)
     # One statement that fills only an empty grade: of two sent at once (two tabs), the first stands and the
@@ -224,7 +224,7 @@ def record_self_grade(session: Session, item: QuizItem, knew: bool) -> Response 
     session.expire(response)
     if filled and not knew:
         enqueue_missed(session, user_id, item.question_id)
-    return response
+    return bool(filled)
 
 
 def attempt_score(attempt: QuizAttempt) -> tuple[float, int]:
