@@ -95,3 +95,12 @@ def test_the_bearer_scheme_is_read_in_any_case(client, token, bank_id, scheme): 
     assert response.status_code == 200 and response.get_json()["banks"]
     refused = client.get(f"{API}/banks", headers={"Authorization": f"{scheme} {token}x"})
     assert refused.status_code == 401 and "unknown or revoked" in refused.get_json()["error"]["message"]
+
+
+def test_no_cache_keeps_the_apis_answers(client, token, bank_id):  # noqa: F811 - fixtures
+    quiz = start(client, bank_id, bearer(token))
+    refused = client.post(f"{API}/quizzes/{quiz.get_json()['id']}/items/1/answer", json={"answer": []},
+                          headers=bearer(token))
+    for response in (client.get(f"{API}/banks", headers=bearer(token)), quiz, refused,
+                     client.get(f"{API}/me/progress", headers=bearer(token)), client.get(f"{API}/me/progress")):
+        assert response.headers["Cache-Control"] == "no-store", (response.status_code, response.headers)

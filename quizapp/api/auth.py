@@ -39,6 +39,14 @@ def _authenticate() -> None:
         csrf.protect()
 
 
+@bp.after_request
+def _not_stored(response):
+    # Answers are one account's own (its quizzes with their keys, a gradebook with e-mail addresses): no browser
+    # or proxy cache may keep them for whoever uses it next.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 def login_required(view: View) -> View:
     """401 in JSON, not a redirect to the login page."""
 
