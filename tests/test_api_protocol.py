@@ -10,6 +10,7 @@ from quizapp.api.answers import whole_number
 from quizapp.extensions import db
 from quizapp.models import Response
 from tests.test_api import API, bank_id, bearer, start, token  # noqa: F401 - fixtures
+from tests.test_api_document import Document
 
 
 @pytest.mark.parametrize(("address", "allowed"), [(f"{API}/banks", {"GET"}), (f"{API}/quizzes", {"POST"}),
@@ -59,7 +60,8 @@ def test_every_operation_documents_what_it_can_answer(client):
             if operation.get("security") != []:
                 assert "401" in operation["responses"], f"{method.upper()} {path} does not document 401"
             if "requestBody" in operation:
-                assert "413" in operation["responses"], f"{method.upper()} {path} does not document 413"
+                for status in ("413", "415"):
+                    assert status in operation["responses"], f"{method.upper()} {path} does not document {status}"
     assert "BadRequest" in document["components"]["responses"]
 
 
@@ -104,3 +106,19 @@ def test_no_cache_keeps_the_apis_answers(client, token, bank_id):  # noqa: F811 
     for response in (client.get(f"{API}/banks", headers=bearer(token)), quiz, refused,
                      client.get(f"{API}/me/progress", headers=bearer(token)), client.get(f"{API}/me/progress")):
         assert response.headers["Cache-Control"] == "no-store", (response.status_code, response.headers)
+
+
+@pytest.mark.parametrize(("content_type", "body", "status"), [
+    ("text/plain;charset=UTF-8", b'{"bank_id": 1}', 415),  # fetch() with a string body and no Content-Type
+    ("application/x-www-form-urlencoded", b"bank_id=1", 415),
+    (None, b'{"bank_id": 1}', 415),
+    ("application/json", b'{"bank_id": 1', 400),
+    ("application/json", b"[1]", 400),
+    (None, b"", 400),
+])
+def test_a_body_that_is_not_json_is_415_and_unreadable_json_400(client, token, content_type, body, status):  # noqa: F811
+    headers = bearer(token) | ({"Content-Type": content_type} if content_type else {})
+    response = client.post(f"{API}/quizzes", data=body, headers=headers)
+    assert not Document(client.get(f"{API}/openapi.json").get_json()).problems("/quizzes", "POST", response)
+    assert response.status_code == status and response.get_json()["error"]["status"] == status
+    assert "application/json" in response.get_json()["error"]["message"]

@@ -90,7 +90,10 @@ def _http_error(error: HTTPException):
 
 
 def json_body() -> dict:
-    """The request's JSON object, or a 400 that says what is wrong."""
+    """The request's JSON object; a 415 for a body of another type, a 400 for JSON that is not an object."""
+    if not request.is_json and (request.content_length or request.mimetype):
+        sent = request.mimetype or "no Content-Type"
+        raise ApiError(415, f"Send the body as JSON with Content-Type: application/json (it came as {sent}).")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "Send a JSON object with Content-Type: application/json.")
