@@ -15,7 +15,7 @@ from quizapp.content.markdown import render_markdown
 from quizapp.grading.registry import Grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem, SourceDocument
 from quizapp.quiz.present import correct_answer, given_answer_text, source_views
-from quizapp.quiz.service import choice_order
+from quizapp.quiz.service import choice_order, is_answered
 
 
 def markdown(text: str) -> dict[str, str]:
@@ -103,7 +103,7 @@ def attempt_json(attempt: QuizAttempt, feedback: dict[int, dict[str, Any]]) -> d
         "finished_at": attempt.finished_at.isoformat() if attempt.finished_at else None,
         "deadline_at": attempt.deadline_at.isoformat() if attempt.deadline_at else None,
         "items": [
-            {"position": item.position, "answered": item.response is not None,
+            {"position": item.position, "answered": is_answered(item),
              "question": question_json(item.question, item.revision.data, item.choice_order),
              **({"feedback": feedback[item.position]} if item.position in feedback else {})}
             for item in attempt.items

@@ -233,9 +233,11 @@ def attempt_score(attempt: QuizAttempt) -> tuple[float, int]:
     return round(earned, 2), len(attempt.items)
 
 
+def is_answered(item: QuizItem) -> bool:
+    """Whether the item has a complete answer: a flashcard whose back was shown still waits for its grade."""
+    return item.response is not None and not (item.question.type == "flashcard" and item.response.given is None)
+
+
 def next_unanswered(attempt: QuizAttempt) -> QuizItem | None:
     """The first item without a (complete) answer."""
-    for item in attempt.items:
-        if item.response is None or (item.question.type == "flashcard" and item.response.given is None):
-            return item
-    return None
+    return next((item for item in attempt.items if not is_answered(item)), None)
