@@ -2,7 +2,8 @@
 
 Facility index: the mean score on the item as a percentage of its maximum. Discrimination index: the
 correlation between the score on the item and the score on the rest of the attempt. Both are computed
-over the attempts the gradebook counts (one per student, by the assignment's grading policy).
+over the attempts the gradebook counts (one per student, by the assignment's grading policy), for each version
+of a question apart: a bank updated while students answered may have reordered, added or changed its choices.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class ItemStatistics:
     rest: list[float] = field(default_factory=list)
     options: Counter[int] = field(default_factory=Counter)
     unanswered: int = 0
+    # Whether students answered more than one version of this question (each has its own statistics).
+    several_versions: bool = False
 
     # Worked out once, when item_statistics has gathered every attempt: the page reads each several times.
     @cached_property
@@ -70,7 +73,7 @@ class ItemStatistics:
 
 
 def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatistics]:
-    """Per question of the assignment, over the counted attempts, flagged items first."""
+    """Per question (and version of it) of the assignment, over the counted attempts, flagged items first."""
     by_student: dict[int, list] = {}
     for score in attempt_scores(session, [assignment.id]):
         by_student.setdefault(score.user_id, []).append(score)
@@ -80,7 +83,7 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
     if not attempt_ids:
         return []
     # Plain columns for the items and answers, of which a large class has thousands; each question and revision
-    # is then read once. A question keeps the revision its first drawn item showed.
+    # is then read once.
     rows = session.execute(
         select(QuizItem.attempt_id, QuizItem.question_id, QuizItem.revision_id, Response.id, Response.score,
                Response.given)
@@ -88,16 +91,17 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
         .where(QuizItem.attempt_id.in_(attempt_ids))
         .order_by(QuizItem.id)
     ).all()
-    revision_of: dict[int, int] = {}
-    for row in rows:
-        revision_of.setdefault(row.question_id, row.revision_id)
-    questions = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(list(revision_of))))}
-    revisions = {r.id: r for r in session.scalars(
-        select(QuestionRevision).where(QuestionRevision.id.in_(set(revision_of.values()))))}
-    stats = {question_id: ItemStatistics(questions[question_id], revisions[revision_id])
-             for question_id, revision_id in revision_of.items()}
-    for attempt_id, question_id, _revision_id, response_id, score, given in rows:
-        entry, score = stats[question_id], score if response_id is not None else 0.0
+    # Answers are kept as indexes into the choices of the version shown, so each version is counted apart.
+    versions: dict[int, int] = {row.revision_id: row.question_id for row in rows}
+    questions = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_(set(versions.values()))))}
+    revisions = {r.id: r for r in session.scalars(select(QuestionRevision).where(QuestionRevision.id.in_(versions)))}
+    stats = {revision_id: ItemStatistics(questions[question_id], revisions[revision_id])
+             for revision_id, question_id in versions.items()}
+    per_question = Counter(versions.values())
+    for entry in stats.values():
+        entry.several_versions = per_question[entry.question.id] > 1
+    for attempt_id, _question_id, revision_id, response_id, score, given in rows:
+        entry, score = stats[revision_id], score if response_id is not None else 0.0
         entry.attempts += 1
         entry.scores.append(score)
         entry.rest.append(totals[attempt_id] - score)
@@ -107,4 +111,4 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
             entry.options.update(given)
         elif isinstance(given, int) and not isinstance(given, bool):
             entry.options[given] += 1
-    return sorted(stats.values(), key=lambda s: (not s.flags, s.question.id))
+    return sorted(stats.values(), key=lambda s: (not s.flags, s.question.id, s.revision.number))

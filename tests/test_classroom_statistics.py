@@ -1,0 +1,76 @@
+"""Item statistics over a term: a bank updated while students answer, and students who leave the class."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import select
+
+from quizapp.banks.checker import check_paths
+from quizapp.banks.loader import load_banks
+from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.item_analysis import item_statistics
+from quizapp.extensions import db
+from quizapp.models import Question
+from quizapp.models.types import utcnow
+from quizapp.quiz.deadlines import submit_attempt
+from quizapp.quiz.service import submit_answer
+from tests.conftest import FIXTURE_BANKS, QUESTIONS, login
+from tests.test_classroom_rules import course, enrolled  # noqa: F401 - fixture
+
+OLD_CHOICES = '''      - "98"
+      - text: "107"
+        feedback: 107 was its size **before** the referendum.
+      - "77"'''
+# The same question, its choices reordered and one added: "98" moves from index 0 to index 2.
+NEW_CHOICES = '''      - "77"
+      - text: "107"
+        feedback: 107 was its size **before** the referendum.
+      - "98"
+      - "150"'''
+
+
+def answer_choice(assignment, student, text: str) -> None:
+    """The student hands in an attempt picking the choice with that text."""
+    now = utcnow()
+    attempt = start_attempt(db.session, assignment, student, now)
+    item = attempt.items[0]
+    choices = [choice["text"] for choice in item.revision.data["choices"]]
+    submit_answer(db.session, item, choices.index(text))
+    submit_attempt(attempt, now)
+    db.session.commit()
+
+
+def revise_seats_question(tmp_path: Path) -> None:
+    """Load the fixture bank again with the seats question's choices reordered, as a re-upload would."""
+    folder = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANKS / "bank", folder)
+    questions = folder / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    assert OLD_CHOICES in text
+    questions.write_text(text.replace(OLD_CHOICES, NEW_CHOICES), encoding="utf-8")
+    result = check_paths([folder], QUESTIONS)
+    assert result.ok, [str(p) for p in result.problems]
+    load_banks(db.session, result)
+    db.session.commit()
+
+
+def test_choices_are_counted_against_the_version_each_student_saw(client, course, make_user, instructor, tmp_path):  # noqa: F811
+    seats = db.session.scalar(select(Question).where(Question.key == "seats-choice"))
+    course.selection, course.question_ids, course.shuffle_choices = "questions", [seats.id], False
+    answer_choice(course, enrolled(make_user, course), "98")
+    revise_seats_question(tmp_path)
+    answer_choice(course, enrolled(make_user, course), "98")
+    answer_choice(course, enrolled(make_user, course), "150")
+
+    stats = item_statistics(db.session, course)
+    assert [(s.revision.number, s.attempts) for s in stats] == [(1, 1), (2, 2)]
+    picked = [{text: (count, right) for _, text, count, right in s.option_rows()} for s in stats]
+    assert picked[0] == {"98": (1, True), "107": (0, False), "77": (0, False)}
+    assert picked[1] == {"77": (0, False), "107": (0, False), "98": (1, True), "150": (1, False)}
+    assert all(s.several_versions for s in stats)
+    assert [s.facility for s in stats] == [100.0, 50.0]
+    assert login(client, instructor.email).status_code == 302
+    page = client.get(f"/classes/{course.classroom_id}/assignments/{course.id}/statistics").get_data(as_text=True)
+    assert "version 1 (the bank changed" in page and "version 2 (the bank changed" in page
