@@ -10,7 +10,9 @@ from sqlalchemy import select
 from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
 from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
+from quizapp.classroom.membership import remove_student
 from quizapp.extensions import db
 from quizapp.models import Question
 from quizapp.models.types import utcnow
@@ -74,3 +76,18 @@ def test_choices_are_counted_against_the_version_each_student_saw(client, course
     assert login(client, instructor.email).status_code == 302
     page = client.get(f"/classes/{course.classroom_id}/assignments/{course.id}/statistics").get_data(as_text=True)
     assert "version 1 (the bank changed" in page and "version 2 (the bank changed" in page
+
+
+def test_a_student_taken_off_the_roster_leaves_the_statistics_as_the_gradebook(course, make_user):  # noqa: F811
+    seats = db.session.scalar(select(Question).where(Question.key == "seats-choice"))
+    course.selection, course.question_ids, course.shuffle_choices = "questions", [seats.id], False
+    stays, leaves = enrolled(make_user, course), enrolled(make_user, course)
+    answer_choice(course, stays, "98")
+    answer_choice(course, leaves, "77")
+    assert remove_student(db.session, course.classroom, leaves.id)
+    db.session.commit()
+
+    assert [s.id for s in build_gradebook(db.session, course.classroom).students] == [stays.id]
+    (item,) = item_statistics(db.session, course)
+    assert item.attempts == 1 and item.facility == 100.0
+    assert {text: count for _, text, count, _ in item.option_rows()} == {"98": 1, "107": 0, "77": 0}

@@ -2,8 +2,9 @@
 
 Facility index: the mean score on the item as a percentage of its maximum. Discrimination index: the
 correlation between the score on the item and the score on the rest of the attempt. Both are computed
-over the attempts the gradebook counts (one per student, by the assignment's grading policy), for each version
-of a question apart: a bank updated while students answered may have reordered, added or changed its choices.
+over the attempts the gradebook counts (one per student of the class, by the assignment's grading policy),
+for each version of a question apart: a bank updated while students answered may have reordered, added or
+changed its choices.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import attempt_scores, counted_attempt
-from quizapp.models import Assignment, Question, QuestionRevision, QuizItem, Response
+from quizapp.classroom.membership import members
+from quizapp.models import STUDENT, Assignment, Question, QuestionRevision, QuizItem, Response
 
 LOW_FACILITY, HIGH_FACILITY, LOW_DISCRIMINATION = 20.0, 95.0, 0.2
 MIN_ATTEMPTS_FOR_DISCRIMINATION = 3
@@ -74,9 +76,13 @@ class ItemStatistics:
 
 def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatistics]:
     """Per question (and version of it) of the assignment, over the counted attempts, flagged items first."""
+    # The class's students only, as in the gradebook: those taken off the roster keep their work but leave
+    # both reports.
+    students = {student.id for student in members(session, assignment.classroom, STUDENT)}
     by_student: dict[int, list] = {}
     for score in attempt_scores(session, [assignment.id]):
-        by_student.setdefault(score.user_id, []).append(score)
+        if score.user_id in students:
+            by_student.setdefault(score.user_id, []).append(score)
     counted = [counted_attempt(attempts, assignment.grading) for attempts in by_student.values()]
     attempt_ids = [a.attempt_id for a in counted if a is not None]
     totals = {a.attempt_id: a.points for a in counted if a is not None}
