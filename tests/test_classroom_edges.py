@@ -199,6 +199,28 @@ def set_assignment_at(client: FlaskClient, url: str, bank_id: int, **fields):
     return post_form(client, url, url, {**FORM, "bank": str(bank_id), **fields})
 
 
+def test_moving_the_due_date_marks_handed_in_work_late_or_on_time_by_the_new_one(app, teaching, make_user):
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id, due_at="2001-01-01T10:00", late_policy="mark").status_code == 302
+    assignment = db.session.scalar(select(Assignment))
+    student_client, _ = enrolled_client(app, make_user, classroom)
+    start(student_client, assignment)
+    attempt = db.session.scalar(select(QuizAttempt))
+    hand_in = f"/quiz/{attempt.id}/hand-in"
+    assert post_form(student_client, hand_in, hand_in, {}).status_code == 302
+    results = f"/quiz/{attempt.id}/results"
+    assert "attempt 1 (late)" in student_client.get(results).get_data(as_text=True)
+    url = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
+    # An extension for everyone: work handed in before the new due date is on time.
+    assert set_assignment_at(client, url, bank_id, due_at="2999-01-01T10:00", late_policy="mark").status_code == 302
+    assert 'class="late"' not in client.get(f"/classes/{classroom.id}/gradebook").get_data(as_text=True)
+    assert client.get(f"/classes/{classroom.id}/grades.csv").get_data(as_text=True).splitlines()[1].endswith(",no")
+    assert "(late)" not in student_client.get(results).get_data(as_text=True)
+    # Set back, it is late again.
+    assert set_assignment_at(client, url, bank_id, due_at="2001-01-01T10:00", late_policy="mark").status_code == 302
+    assert 'class="late"' in client.get(f"/classes/{classroom.id}/gradebook").get_data(as_text=True)
+
+
 def test_deleting_an_assignment_asks_first_and_takes_its_attempts(app, teaching, make_user):
     client, classroom, bank_id = teaching
     for title in ("Keep", "Drop"):

@@ -16,6 +16,7 @@ from quizapp.classroom.assignments import (
     GRADED_TYPES,
     AttemptRefused,
     attempt_counts,
+    remark_late_attempts,
     reschedule_open_attempts,
     selected_questions,
     start_attempt,
@@ -91,8 +92,11 @@ def edit_assignment(classroom_id: int, assignment_id: int):
     form = _assignment_form(assignment.bank, _settings_of(assignment))
     form.submit.label.text = "Save changes"
     if form.validate_on_submit():
+        due_before = assignment.due_at
         _apply(form, assignment)
         reschedule_open_attempts(db.session, assignment, utcnow())
+        if assignment.due_at != due_before:
+            remark_late_attempts(db.session, assignment)
         db.session.commit()
         flash(f"Changes to “{assignment.title}” saved.", "success")
         return redirect(url_for("classroom.assignment_detail", classroom_id=classroom.id,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from quizapp.models import Assignment, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.locks import write_lock
-from quizapp.quiz.deadlines import close_if_expired, closed_to_new_attempts, deadline_for
+from quizapp.quiz.deadlines import close_if_expired, closed_to_new_attempts, deadline_for, late_at
 from quizapp.quiz.service import CHOICE_TYPES
 
 FEEDBACK_POLICIES = {"each": "After each question", "submit": "After submitting", "due": "After the due date"}
@@ -189,6 +189,14 @@ def reschedule_open_attempts(session: Session, assignment: Assignment, now: date
         if deadline != attempt.deadline_at:
             attempt.deadline_at, changed = deadline, changed + 1
     return changed
+
+
+def remark_late_attempts(session: Session, assignment: Assignment) -> None:
+    """After an assignment's due date changed, mark each handed-in attempt late or on time by the new one: an
+    extension clears the mark of work handed in before it, as every page that shows the due date implies."""
+    for attempt in session.scalars(select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id,
+                                                             QuizAttempt.finished_at.is_not(None))):
+        attempt.is_late = late_at(assignment.due_at, attempt.finished_at)
 
 
 def attempt_counts(session: Session, assignment: Assignment) -> dict[int, int]:
