@@ -14,7 +14,7 @@ from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import remove_student
 from quizapp.extensions import db
-from quizapp.models import Question
+from quizapp.models import Question, QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from quizapp.quiz.service import submit_answer
@@ -75,7 +75,7 @@ def test_choices_are_counted_against_the_version_each_student_saw(client, course
     assert [s.facility for s in stats] == [100.0, 50.0]
     assert login(client, instructor.email).status_code == 302
     page = client.get(f"/classes/{course.classroom_id}/assignments/{course.id}/statistics").get_data(as_text=True)
-    assert "version 1 (the bank changed" in page and "version 2 (the bank changed" in page
+    assert "revision 1 (the bank changed" in page and "revision 2 (the bank changed" in page
 
 
 def test_a_student_taken_off_the_roster_leaves_the_statistics_as_the_gradebook(course, make_user):  # noqa: F811
@@ -91,3 +91,21 @@ def test_a_student_taken_off_the_roster_leaves_the_statistics_as_the_gradebook(c
     (item,) = item_statistics(db.session, course)
     assert item.attempts == 1 and item.facility == 100.0
     assert {text: count for _, text, count, _ in item.option_rows()} == {"98": 1, "107": 0, "77": 0}
+
+
+def test_an_attempt_links_each_question_as_its_student_saw_it(client, course, make_user, instructor, tmp_path):  # noqa: F811
+    seats = db.session.scalar(select(Question).where(Question.key == "seats-choice"))
+    course.selection, course.question_ids, course.shuffle_choices = "questions", [seats.id], False
+    answer_choice(course, enrolled(make_user, course), "98")
+    revise_seats_question(tmp_path)
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert login(client, instructor.email).status_code == 302
+    detail = client.get(f"/classes/{course.classroom_id}/attempts/{attempt.id}").get_data(as_text=True)
+    item_url = f"/classes/{course.classroom_id}/assignments/{course.id}/questions/{seats.id}"
+    assert f'href="{item_url}?version=1"' in detail
+
+    seen = client.get(f"{item_url}?version=1").get_data(as_text=True)
+    assert "revision 1" in seen and "150" not in seen and "is current" in seen
+    current = client.get(item_url).get_data(as_text=True)
+    assert "revision 2" in current and "150" in current and "is current" not in current
+    assert client.get(f"{item_url}?version=7").status_code == 404

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, request
 from sqlalchemy import select
 
 from quizapp.classroom import bp
@@ -91,16 +91,18 @@ def statistics(classroom_id: int, assignment_id: int):
 @bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/questions/<int:question_id>")
 @teacher_required
 def item_view(classroom_id: int, assignment_id: int, question_id: int):
-    """A question of an assignment as students see it, with its key and source passage."""
+    """A question of an assignment as students see it, with its key and source passage: the version given by
+    ?version= (the one an attempt showed, which a bank update may since have changed), else the current one."""
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     question = db.session.get(Question, question_id)
     if question is None or question.bank_id != assignment.bank_id:
         abort(404)
+    number = request.args.get("version", type=int) or question.revision
     revision = db.session.scalar(select(QuestionRevision).where(
-        QuestionRevision.question_id == question.id, QuestionRevision.number == question.revision))
+        QuestionRevision.question_id == question.id, QuestionRevision.number == number)) or abort(404)
     context = preview_context(db.session, question.type, revision)
     return render_template("classroom/item.html", classroom=classroom, assignment=assignment, question=question,
-                           **context)
+                           revision=revision, **context)
 
 
 def _csv(text: str, filename: str) -> Response:
