@@ -185,6 +185,8 @@ def test_editing_an_assignment_shows_its_settings_and_moves_open_deadlines(app, 
     url = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
     page = client.get(url).get_data(as_text=True)
     assert 'value="2999-01-01T10:00"' in page and 'value="Week 1"' in page and "1 student has started it" in page
+    detail = client.get(f"/classes/{classroom.id}/assignments/{assignment.id}").get_data(as_text=True)
+    assert "1 student has started it." in detail
     assert set_assignment_at(client, url, bank_id, title="", time_limit_minutes="30").status_code == 422
     saved = set_assignment_at(client, url, bank_id, title="Week 1, again", time_limit_minutes="90",
                               due_at="2999-01-01T10:00")
