@@ -354,3 +354,23 @@ def test_a_flashcard_shown_on_its_page_is_graded_through_the_api(client, token, 
     assert again["recorded"] is False and again["feedback"]["correct"] is knew
     done = client.get(f"/api/v1/quizzes/{quiz['id']}", headers=bearer(token)).get_json()
     assert next(i for i in done["items"] if i["position"] == entry["position"])["answered"] is True
+
+
+def test_an_assignment_answer_from_a_student_taken_off_the_roster_is_refused(client, student, token, instructor,
+                                                                             bank_id):
+    from quizapp.classroom.assignments import start_attempt
+    from quizapp.classroom.membership import remove_student
+    from quizapp.models.types import utcnow
+
+    classroom = create_class(db.session, instructor, "Civics")
+    join_class(db.session, student, classroom.join_code)
+    assignment = Assignment(classroom=classroom, bank_id=bank_id, title="Quiz", feedback_policy="each",
+                            late_policy="mark", selection="topics", topics=["Economy and trade"])
+    db.session.add(assignment)
+    db.session.commit()
+    attempt = start_attempt(db.session, assignment, student, utcnow())
+    remove_student(db.session, classroom, student.id)
+    db.session.commit()
+    refused = answer(client, token, attempt.id, 1, json_answer(attempt.items[0], True))
+    assert refused.status_code == 409 and "no longer a student of this class" in refused.get_json()["error"]["message"]
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Classroom, Question, QuizAttempt, QuizItem, Role, User
+from quizapp.models import Assignment, Classroom, Question, QuizAttempt, QuizItem, Response, Role, User
 from quizapp.models.types import utcnow
 from quizapp.web import local_time
 from tests.conftest import login
@@ -332,3 +332,25 @@ def test_the_edit_page_shows_an_edge_date_and_keeps_an_unchanged_one(teaching, i
     assert set_assignment_at(client, url, bank_id, title="Renamed", due_at="2026-10-25T02:30").status_code == 302
     db.session.refresh(assignment)
     assert assignment.title == "Renamed" and assignment.due_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+
+
+def test_a_student_taken_off_the_roster_stops_answering_until_they_join_again(app, teaching, make_user):
+    from tests.test_quiz_flow import right_answer_form
+
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id).status_code == 302
+    student_client, student = enrolled_client(app, make_user, classroom)
+    start(student_client, db.session.scalar(select(Assignment)))
+    attempt = db.session.scalar(select(QuizAttempt))
+    item = next(i for i in attempt.items if i.question.type != "flashcard")
+    url = f"/quiz/{attempt.id}/q/{item.position}"
+    post_form(client, f"/classes/{classroom.id}", f"/classes/{classroom.id}/students/{student.id}/remove", {})
+
+    refused = post_form(student_client, url, url, right_answer_form(item), follow_redirects=True)
+    assert "no longer a student of this class" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+    assert join(student_client, classroom.join_code).status_code == 302
+    assert post_form(student_client, url, url, right_answer_form(item)).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+

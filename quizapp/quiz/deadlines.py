@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import object_session
 
-from quizapp.models import Assignment, QuizAttempt, QuizItem, Response
+from quizapp.models import STUDENT, Assignment, Membership, QuizAttempt, QuizItem, Response
 from quizapp.models.types import utcnow
 
 # Answers sent in the last moments before a deadline still count: a slow network is not the student's fault.
 GRACE = timedelta(seconds=30)
 SUBMITTED = "This attempt has been submitted; its answers can no longer change."
+LEFT_CLASS = ("You are no longer a student of this class, so this attempt takes no more answers. "
+              "The answers you gave are kept.")
 
 
 def is_past_due(assignment: Assignment, now: datetime) -> bool:
@@ -63,7 +66,16 @@ def answer_refusal(attempt: QuizAttempt, now: datetime) -> str | None:
     close_if_expired(attempt, now)
     if attempt.finished_at is not None:
         return SUBMITTED
+    # Work given after leaving the roster would reach no report: the gradebook counts the class's students only.
+    if not _on_roster(attempt):
+        return LEFT_CLASS
     return None
+
+
+def _on_roster(attempt: QuizAttempt) -> bool:
+    return bool(object_session(attempt).scalar(select(exists().where(
+        Membership.classroom_id == attempt.assignment.classroom_id, Membership.user_id == attempt.user_id,
+        Membership.role == STUDENT))))
 
 
 def submit_attempt(attempt: QuizAttempt, now: datetime) -> None:
