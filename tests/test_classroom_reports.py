@@ -134,3 +134,20 @@ def test_students_who_share_a_name_keep_their_rows_apart(course, make_user):  # 
     emails = [row["email"] for row in csv.DictReader(io.StringIO(text[1:]))]
     first_change = next(index for index, email in enumerate(emails) if email != emails[0])
     assert len(set(emails)) == 2 and set(emails[first_change:]) == {emails[first_change]}
+
+
+def test_the_responses_file_lists_students_in_the_gradebooks_order_and_scores_alike(course, make_user):  # noqa: F811
+    answered_by(make_user, course, 1, name="bella Ng")
+    answered_by(make_user, course, 1, name="Anna Field")
+    answered_by(make_user, course, 1, name="Carl Moss")
+    laggard = enrolled(make_user, course)
+    laggard.display_name = "dora Wu"
+    start_attempt(db.session, course, laggard, utcnow())  # started, nothing answered
+    db.session.commit()
+    book = build_gradebook(db.session, course.classroom)
+    rows = list(csv.DictReader(io.StringIO(responses_csv(db.session, book)[1:])))
+    names = list(dict.fromkeys(row["student"] for row in rows))
+    assert names == [student.display_name for student in book.students] == ["Anna Field", "bella Ng", "Carl Moss",
+                                                                            "dora Wu"]
+    unanswered = [row["score"] for row in rows if row["answer"] == ""]
+    assert unanswered and set(unanswered) == {"0.0"}

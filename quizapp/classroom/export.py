@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import Gradebook
@@ -76,8 +76,8 @@ def responses_csv(session: Session, book: Gradebook) -> str:
         .join(Question, Question.id == QuizItem.question_id)
         .join(Bank, Bank.id == Question.bank_id)
         .where(QuizAttempt.assignment_id.in_(list(titles)), QuizAttempt.user_id.in_(list(students)))
-        # The account id keeps two students of the same name apart.
-        .order_by(QuizAttempt.assignment_id, User.display_name, QuizAttempt.user_id, QuizAttempt.number,
+        # In the gradebook's order of names (case aside); the account id keeps two students of one name apart.
+        .order_by(QuizAttempt.assignment_id, func.lower(User.display_name), QuizAttempt.user_id, QuizAttempt.number,
                   QuizItem.position)
     ).all()
     contents = dict(session.execute(select(QuestionRevision.id, QuestionRevision.data).where(
@@ -92,7 +92,7 @@ def responses_csv(session: Session, book: Gradebook) -> str:
         rows.append([
             book.classroom.name, titles[assignment_id], student.display_name, student.email, number, position,
             bank_slug, key, qtype, topic, given_answer_text(qtype, data, given) if answered else None,
-            correct[revision_id], score if answered else 0, is_correct if answered else False,
+            correct[revision_id], score if answered else 0.0, is_correct if answered else False,
             answered_at if answered else None,
         ])
     return _write(RESPONSE_COLUMNS, rows)
