@@ -280,6 +280,16 @@ def test_a_token_form_sent_twice_makes_one_token(app, student):
     assert client.post("/auth/tokens", data=form).status_code == 200  # a revoked token's name is free again
 
 
+def test_token_names_are_compared_without_case_in_any_script(app, student):
+    client = app.test_client()
+    login(client, student.email)
+    form = {"csrf_token": csrf_from(client.get("/auth/tokens").get_data(as_text=True)), "name": "Скрипт оценок"}
+    assert client.post("/auth/tokens", data=form).status_code == 200
+    again = client.post("/auth/tokens", data={**form, "name": "скрипт ОЦЕНОК"})
+    assert again.status_code == 422 and "You already have a token named" in again.get_data(as_text=True)
+    assert len(db.session.scalars(select(ApiToken)).all()) == 1
+
+
 def test_text_that_is_not_valid_unicode_is_refused(client, token, bank_id):
     quiz = start(client, bank_id, bearer(token)).get_json()
     entry = next(i for i in quiz["items"] if i["question"]["type"] == "short_text")

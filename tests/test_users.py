@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from quizapp.auth.accounts import register_user
 from quizapp.extensions import db
 from quizapp.models import Role, User
 from tests.conftest import PASSWORD, csrf_from, login
@@ -90,3 +91,17 @@ def test_role_changes_need_a_token(app, make_user):
     login(client, admin.email)
     response = client.post(f"/admin/users/{student.id}/role", data={f"user{student.id}-role": "admin"})
     assert response.status_code == 400 and user_by(student.email).role == "student"
+
+
+def test_the_admin_page_finds_names_in_any_script_and_case(app, make_user):
+    admin = make_user(Role.ADMIN)
+    register_user(db.session, "aigerim@example.org", "Айгерим Сейткали", PASSWORD)
+    register_user(db.session, "unal@example.org", "Ünal Şahin", PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    login(client, admin.email)
+    for typed in ("Айгерим", "айгерим", "СЕЙТКАЛИ"):
+        page = client.get("/admin/users", query_string={"q": typed}).get_data(as_text=True)
+        assert "aigerim@example.org" in page and "unal@example.org" not in page, typed
+    page = client.get("/admin/users", query_string={"q": "ünal"}).get_data(as_text=True)
+    assert "unal@example.org" in page and "aigerim@example.org" not in page
