@@ -39,6 +39,29 @@ def test_create_refuses_a_taken_email_and_an_unknown_role(runner, student):
     assert unknown.exit_code == 2 and "dean" in unknown.output
 
 
+@pytest.mark.parametrize(("email", "name", "password", "says"), [
+    ("Ada Lovelace", None, PASSWORD, "is not an email address"),
+    ("ada@", None, PASSWORD, "is not an email address"),
+    ("ada@example.org", "A" * 81, PASSWORD, "at most 80 characters"),
+    ("ada@example.org", None, "p" * 129, "at most 128 characters"),
+])
+def test_create_refuses_what_the_sign_up_form_refuses(app, runner, email, name, password, says):
+    args = ["users", "create", email] + (["--name", name] if name else [])
+    result = runner.invoke(args=args, env={"QUIZAPP_NEW_PASSWORD": password})
+    assert result.exit_code == 1 and says in result.output
+    assert db.session.scalar(select(User)) is None
+
+
+def test_a_password_set_from_the_command_line_can_be_typed_into_the_login_form(app, runner, student):
+    longest = "p" * 128
+    assert runner.invoke(args=["users", "set-password", student.email],
+                         env={"QUIZAPP_NEW_PASSWORD": longest}).exit_code == 0
+    assert login(app.test_client(), student.email, longest).status_code == 302
+    too_long = runner.invoke(args=["users", "set-password", student.email], env={"QUIZAPP_NEW_PASSWORD": "p" * 129})
+    assert too_long.exit_code == 1 and "at most 128 characters" in too_long.output
+    assert user_by(student.email).check_password(longest)
+
+
 def test_set_password_ends_the_sessions_of_the_account(app, runner, student):
     client = app.test_client()
     login(client, student.email)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
 from quizapp.auth.accounts import EmailTaken, register_user, user_by_email
-from quizapp.auth.forms import PASSWORD_MIN
+from quizapp.auth.forms import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
 from quizapp.auth.roles import LastAdmin, set_role
 from quizapp.extensions import db
@@ -23,8 +24,14 @@ ROLE = click.Choice([r.value for r in Role])
 @click.password_option(envvar="QUIZAPP_NEW_PASSWORD", help="Prompted for if not given (or QUIZAPP_NEW_PASSWORD).")
 def create_command(email: str, role: str, name: str | None, password: str) -> None:
     """Create an account with a role."""
-    if len(password) < PASSWORD_MIN:
-        raise click.ClickException(f"The password must have at least {PASSWORD_MIN} characters.")
+    # What the sign-up form refuses is refused here too: an account made otherwise could not be used.
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.ClickException(f"{email!r} is not an email address: {error}") from error
+    if name is not None and len(name.strip()) > NAME_MAX:
+        raise click.ClickException(f"The name may have at most {NAME_MAX} characters.")
+    _check_password(password)
     try:
         user = register_user(db.session, email, name or email.split("@")[0], password, Role(role))
     except EmailTaken as error:
@@ -54,10 +61,17 @@ def set_role_command(email: str, role: str) -> None:
 @click.password_option(envvar="QUIZAPP_NEW_PASSWORD", help="Prompted for if not given (or QUIZAPP_NEW_PASSWORD).")
 def set_password_command(email: str, password: str) -> None:
     """Give the account with EMAIL a new password and end its sessions (for servers without mail)."""
-    if len(password) < PASSWORD_MIN:
-        raise click.ClickException(f"The password must have at least {PASSWORD_MIN} characters.")
+    _check_password(password)
     user = user_by_email(db.session, email)
     if user is None:
         raise click.ClickException(f"No user with the email {email}.")
     set_new_password(db.session, user, password)
     click.echo(f"{user.email} has a new password; every session of the account has ended.")
+
+
+def _check_password(password: str) -> None:
+    # The login form takes at most PASSWORD_MAX characters: a longer password could never be typed in.
+    if len(password) < PASSWORD_MIN:
+        raise click.ClickException(f"The password must have at least {PASSWORD_MIN} characters.")
+    if len(password) > PASSWORD_MAX:
+        raise click.ClickException(f"The password may have at most {PASSWORD_MAX} characters.")

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
+NAME_MAX = 80
 
 
 def new_password(label: str) -> PasswordField:
@@ -29,7 +30,7 @@ def email_field() -> EmailField:
 class RegisterForm(FlaskForm):
     email = email_field()
     display_name = StringField("Name shown to others",
-                               validators=[DataRequired("Give the name others will see."), Length(max=80)])
+                               validators=[DataRequired("Give the name others will see."), Length(max=NAME_MAX)])
     password = new_password("Password")
     confirm = repeated_password("Repeat password")
     submit = SubmitField("Create account")
