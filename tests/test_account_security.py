@@ -151,6 +151,21 @@ def test_a_new_password_ends_other_sessions_and_keeps_this_one(app, student):
     assert login(app.test_client(), student.email, "a brand new password").status_code == 302
 
 
+@pytest.mark.parametrize("remember", [True, False])
+def test_a_new_password_keeps_this_device_logged_in_as_it_was(app, student, remember):
+    browser = app.test_client()
+    page = browser.get("/auth/login").get_data(as_text=True)
+    form = {"csrf_token": csrf_from(page), "email": student.email, "password": PASSWORD}
+    browser.post("/auth/login", data={**form, "remember": "y"} if remember else form)
+    page = browser.get("/auth/password").get_data(as_text=True)
+    changed = browser.post("/auth/password", data={"csrf_token": csrf_from(page), "current": PASSWORD,
+                                                   "password": "a brand new password",
+                                                   "confirm": "a brand new password"})
+    assert changed.status_code == 302
+    browser.delete_cookie("session")  # the browser is closed and opened again
+    assert browser.get("/progress/").status_code == (200 if remember else 302)
+
+
 @pytest.mark.parametrize(("password", "ok"), [("short", False), ("x" * 129, False), ("ten chars!", True)])
 def test_password_length_policy(client, password, ok):
     page = client.get("/auth/register").get_data(as_text=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_remembered, login_required, login_user, logout_user
 
 from quizapp.auth import bp
 from quizapp.auth.accounts import authenticate
@@ -64,10 +64,13 @@ def password():
         if not current_user.check_password(form.current.data):
             form.current.errors.append("That is not your current password.")
         else:
+            # Read before the session version moves on: "Keep me logged in" must outlive the change here.
+            remembered = login_remembered()
             current_user.set_password(form.password.data)
             current_user.end_sessions()
             db.session.commit()
-            login_user(current_user)  # this browser stays logged in under the new session version
+            # This browser stays logged in under the new session version, with a new remember-me cookie if it had one.
+            login_user(current_user, remember=remembered)
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.tokens"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
