@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from quizapp.auth.accounts import register_user
+from quizapp.auth.accounts import add_account, register_user
+from quizapp.auth.roles import USERS_SHOWN
 from quizapp.extensions import db
 from quizapp.models import Role, User
 from tests.conftest import PASSWORD, csrf_from, login
@@ -128,3 +129,17 @@ def test_the_admin_page_finds_names_in_any_script_and_case(app, make_user):
         assert "aigerim@example.org" in page and "unal@example.org" not in page, typed
     page = client.get("/admin/users", query_string={"q": "ünal"}).get_data(as_text=True)
     assert "unal@example.org" in page and "aigerim@example.org" not in page
+
+
+def test_the_admin_page_says_when_more_accounts_match_than_it_lists(app, make_user):
+    admin = make_user(Role.ADMIN)
+    for number in range(USERS_SHOWN + 2):
+        add_account(db.session, f"pupil{number:03}@example.org", f"Pupil {number:03}", admin.password_hash)
+    db.session.commit()
+    client = app.test_client()
+    login(client, admin.email)
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f"The first {USERS_SHOWN} of {USERS_SHOWN + 3} accounts" in page
+    assert page.count("-role\" name=") == USERS_SHOWN
+    found = client.get("/admin/users", query_string={"q": "pupil2"}).get_data(as_text=True)
+    assert "2 accounts" in found and "The first" not in found and "pupil201@example.org" in found

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from quizapp.admin import bp
 from quizapp.admin.forms import RoleForm, UserSearchForm
-from quizapp.auth.roles import LastAdmin, find_users, set_role
+from quizapp.auth.roles import USERS_SHOWN, LastAdmin, count_users, find_users, set_role
 from quizapp.extensions import db
 from quizapp.http import View
 from quizapp.models import Role, User
@@ -33,9 +33,13 @@ def users():
     """Every account with its role, for an admin to change."""
     search = UserSearchForm(request.args)
     valid = search.validate()
-    found = find_users(db.session, search.q.data or "", search.role.data or "") if valid else []
+    text, role = search.q.data or "", search.role.data or ""
+    found = find_users(db.session, text, role) if valid else []
+    # Past the page's limit the admin must learn that more accounts match, or the rest would seem not to exist.
+    total = count_users(db.session, text, role) if len(found) == USERS_SHOWN else len(found)
     forms = {u.id: RoleForm(prefix=f"user{u.id}", role=u.role) for u in found}
-    return render_template("admin/users.html", search=search, users=found, forms=forms), 200 if valid else 422
+    return (render_template("admin/users.html", search=search, users=found, total=total, forms=forms),
+            200 if valid else 422)
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -46,7 +50,7 @@ def change_role(user_id: int):
     form = RoleForm(prefix=f"user{user.id}")
     if not form.validate_on_submit():
         # The refused change comes back on its own row, with the message next to the role.
-        return render_template("admin/users.html", search=UserSearchForm(formdata=None), users=[user],
+        return render_template("admin/users.html", search=UserSearchForm(formdata=None), users=[user], total=1,
                                forms={user.id: form}), 422
     try:
         set_role(db.session, user, Role(form.role.data))
