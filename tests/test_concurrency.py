@@ -244,3 +244,27 @@ def test_a_token_form_sent_twice_at_once_makes_one_token(app, fixture_bank) -> N
     assert Counter(statuses) == {200: len(pairs), 422: len(pairs)}
     db.session.remove()
     assert Counter(db.session.scalars(select(ApiToken.user_id))) == {student.user_id: 1 for student in pairs}
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(app, fixture_bank) -> None:
+    first = register_user(db.session, "first@example.org", "First", PASSWORD, Role.ADMIN)
+    second = register_user(db.session, "second@example.org", "Second", PASSWORD, Role.ADMIN)
+    db.session.commit()
+    admins = (first.id, second.id)
+    with serve(app) as address:
+        browsers = {}
+        for user in (first, second):
+            browsers[user.id] = Browser(address)
+            browsers[user.id].log_in(user.email, PASSWORD)
+        for _round in range(5):
+            tasks = [lambda b=browsers[demoter], gone=demoted:
+                     [b.request("POST", f"/admin/users/{gone}/role", {f"user{gone}-role": "student"})[0]]
+                     for demoter, demoted in (admins, admins[::-1])]
+            statuses = at_once(tasks)
+            # A request may find its sender demoted already (403); none fails.
+            assert set(statuses) <= {302, 403}
+            db.session.remove()
+            assert db.session.scalar(select(func.count()).select_from(User).where(User.role == "admin")) == 1
+            for user in db.session.scalars(select(User)):
+                user.role = "admin"
+            db.session.commit()

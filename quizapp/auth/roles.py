@@ -6,6 +6,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import Role, User
+from quizapp.models.locks import write_lock
 
 # The users page lists at most this many accounts at once; a search narrows it down.
 USERS_SHOWN = 200
@@ -18,8 +19,12 @@ class LastAdmin(Exception):
 def set_role(session: Session, user: User, role: Role) -> None:
     """Give a user a role; the last admin cannot be demoted, so someone can always manage accounts."""
     if user.role == Role.ADMIN.value and role != Role.ADMIN:
-        admins = session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN.value))
-        if admins <= 1:
+        # Write-lock the admins first: two admins demoting each other at once then count one after the other,
+        # instead of both seeing two admins and leaving none.
+        write_lock(session, User, User.role == Role.ADMIN.value)
+        others = session.scalar(select(func.count()).select_from(User)
+                                .where(User.role == Role.ADMIN.value, User.id != user.id))
+        if not others:
             raise LastAdmin(user.email)
     user.role = role.value
 
