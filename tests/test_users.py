@@ -143,3 +143,14 @@ def test_the_admin_page_says_when_more_accounts_match_than_it_lists(app, make_us
     assert page.count("-role\" name=") == USERS_SHOWN
     found = client.get("/admin/users", query_string={"q": "pupil2"}).get_data(as_text=True)
     assert "2 accounts" in found and "The first" not in found and "pupil201@example.org" in found
+
+
+def test_an_admin_who_steps_down_lands_on_a_page_they_may_see(app, make_user):
+    admin, other = make_user(Role.ADMIN), make_user(Role.ADMIN)
+    client = app.test_client()
+    login(client, admin.email)
+    page = client.get("/admin/users").get_data(as_text=True)
+    response = client.post(f"/admin/users/{admin.id}/role", follow_redirects=True,
+                           data={"csrf_token": csrf_from(page), f"user{admin.id}-role": "instructor"})
+    assert response.status_code == 200 and "You are now instructor" in response.get_data(as_text=True)
+    assert user_by(admin.email).role == "instructor" and user_by(other.email).role == "admin"

@@ -58,5 +58,9 @@ def change_role(user_id: int):
         flash("That is the last admin account; make another admin first.", "error")
     else:
         db.session.commit()
+        if user.id == current_user.id and user.role != Role.ADMIN.value:
+            # This page is for admins only: going back to it would answer "Not allowed" under the message.
+            flash(f"You are now {user.role}; the Users page is for admins.", "success")
+            return redirect(url_for("main.index"))
         flash(f"{user.display_name} is now {user.role}.", "success")
     return redirect(url_for("admin.users"))
