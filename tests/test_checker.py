@@ -249,3 +249,37 @@ def test_cli_check_summary_on_success(runner):
     assert result.exit_code == 0, result.output
     assert "2 bank(s)" in result.output
     assert "numeric:" in result.output
+
+
+def test_a_field_written_twice_is_a_problem_not_a_silent_overwrite(tmp_path):
+    # A second `source:` (meant as a second passage) used to replace the first without a word.
+    problems = problems_for(tmp_path, """\
+  - id: two-source-keys
+    type: true_false
+    prompt: Q?
+    answer: true
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    source: {document: osw-2022, quote: "reduced from 107 to 98"}
+    topic: T
+    difficulty: recall
+""")
+    assert problems == ["16: invalid YAML: field 'source' is written twice (first on line 15): write each field "
+                        "once, with a list for several values"]
+
+
+def test_a_merged_mapping_may_still_be_overridden(tmp_path):
+    assert problems_for(tmp_path, """\
+  - &base
+    id: base
+    type: true_false
+    prompt: Q?
+    answer: true
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    topic: T
+    difficulty: recall
+  - <<: *base
+    id: derived
+    answer: false
+""") == []

@@ -16,7 +16,7 @@ from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 from yaml.error import Mark
 from yaml.events import AliasEvent, CollectionStartEvent
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 # Bank files nest about six levels; anything far deeper is not a bank.
 MAX_DEPTH = 40
@@ -79,6 +79,21 @@ class _LineLoader(yaml.SafeLoader):
         if self._depth + depth > MAX_DEPTH:
             raise ComposerError(None, None, f"alias *{event.anchor} nests more than {MAX_DEPTH} levels deep",
                                 event.start_mark)
+        return node
+
+    def compose_mapping_node(self, anchor: str | None) -> MappingNode:
+        """Compose as PyYAML does, refusing a key written twice: PyYAML would keep the last value silently, so
+        a second `source:` or `answer:` would drop the first without a word."""
+        node = super().compose_mapping_node(anchor)
+        first: dict[tuple[str, str], Mark] = {}
+        for key_node, _value in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            seen = first.setdefault((key_node.tag, key_node.value), key_node.start_mark)
+            if seen is not key_node.start_mark:
+                name, line = _one_line(key_node.value)[:60], self.line_at(seen)
+                raise ComposerError(None, None, f"field '{name}' is written twice (first on line {line}): write each "
+                                    "field once, with a list for several values", key_node.start_mark)
         return node
 
     def line_at(self, mark: Mark) -> int:
