@@ -283,3 +283,35 @@ def test_a_merged_mapping_may_still_be_overridden(tmp_path):
     id: derived
     answer: false
 """) == []
+
+
+# Mistakes in writing YAML by hand, in a question that starts on line 10: the line to fix and what the message says.
+YAML_MISTAKES = {
+    "missing colon": ("  - id: no-colon\n    type: true_false\n    prompt Q?\n    answer: true\n", 12,
+                      "this line has no ':' after its field name"),
+    "value continued without indentation": ("  - id: continued\n    prompt: The amendments\n    were adopted.\n"
+                                            "    answer: true\n", 12, "this line has no ':' after its field name"),
+    "unclosed last quote": ('  - id: unclosed\n    prompt: "The amendments\n    answer: true\n    topic: T\n', 11,
+                            "the quote that opens on this line is never closed"),
+    "unclosed quote": ('  - id: unclosed\n    prompt: "The amendments\n    answer: true\n'
+                       '    source: {document: osw-2022, quote: "Basic Law"}\n', 11,
+                       "the quoted value that starts on this line runs on to line 13, where text follows its end: "
+                       "is its closing quote missing?"),
+    "unclosed bracket": ("  - id: unclosed\n    tags: [a, b\n    answer: true\n", 11,
+                         "the [...] or {...} that opens on this line is not closed"),
+    "tab indentation": ("  - id: tabbed\n\tprompt: Q?\n", 11, "indent with spaces: YAML does not accept tabs"),
+    "colon in a value": ("  - id: colon\n    prompt: Note: read the appendix\n", 11,
+                         "a value that holds ': ' must be put in quotes"),
+    "Markdown emphasis first": ("  - id: emphasis\n    explanation: *Before* the vote\n", 11,
+                                "a value that starts with * or &, such as Markdown emphasis, must be put in quotes"),
+    "apostrophe in single quotes": ("  - id: apostrophe\n    prompt: 'Tokayev's reforms'\n", 11,
+                                    "write an apostrophe inside '…' as ''"),
+}
+
+
+@pytest.mark.parametrize("case", YAML_MISTAKES)
+def test_a_yaml_mistake_is_named_on_its_own_line_with_its_usual_cause(tmp_path, case):
+    question, line, fragment = YAML_MISTAKES[case]
+    problems = problems_for(tmp_path, question + "  - id: later\n    prompt: Q\n")
+    assert len(problems) == 1 and problems[0].startswith(f"{line}: invalid YAML: "), problems
+    assert fragment in problems[0]

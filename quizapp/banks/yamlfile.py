@@ -48,6 +48,8 @@ class _LineLoader(yaml.SafeLoader):
         self._open_anchors: set[str] = set()
         self._alias_nodes = 0
         self._measures: dict[int, tuple[int, int]] = {}
+        # The last quoted value read: one left unclosed runs on to the next quote, and the error comes there.
+        self.last_quoted: tuple[Mark, Mark] | None = None
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         """Compose as PyYAML does, refusing nesting too deep and aliases that contain themselves or expand too far."""
@@ -80,6 +82,12 @@ class _LineLoader(yaml.SafeLoader):
             raise ComposerError(None, None, f"alias *{event.anchor} nests more than {MAX_DEPTH} levels deep",
                                 event.start_mark)
         return node
+
+    def scan_flow_scalar(self, style: str) -> Any:
+        """Scan a quoted value as PyYAML does, remembering where it starts and ends."""
+        token = super().scan_flow_scalar(style)
+        self.last_quoted = (token.start_mark, token.end_mark)
+        return token
 
     def compose_mapping_node(self, anchor: str | None) -> MappingNode:
         """Compose as PyYAML does, refusing a key written twice: PyYAML would keep the last value silently, so
@@ -188,9 +196,9 @@ def load_yaml(text: str) -> Any:
         loader = _LineLoader(text)  # checks every character first
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark, message = _explain(error, loader)
         line = loader.line_at(mark) if mark and loader else 1
-        raise YamlError(line, f"invalid YAML: {_one_line(error.problem or error.context)}") from error
+        raise YamlError(line, f"invalid YAML: {message}") from error
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, max(error.position, 0)) + 1
         character = f"#x{error.character:04x}" if isinstance(error.character, int) else repr(error.character)
@@ -205,6 +213,45 @@ def load_yaml(text: str) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+# What usually causes PyYAML's terse messages in a bank written by hand, said after them.
+_HINTS = (
+    ("found character '\\t' that cannot start any token", "indent with spaces: YAML does not accept tabs"),
+    ("cannot start any token", "a value that starts with @, ` or % must be put in quotes"),
+    ("expected alphabetic or numeric character", "a value that starts with * or &, such as Markdown emphasis, "
+                                                 "must be put in quotes"),
+    ("mapping values are not allowed here", "a value that holds ': ' must be put in quotes, or this line is "
+                                            "indented more than the field above it"),
+    ("expected <block end>, but found '<scalar>'", "text follows a quoted value: put the whole value in quotes, "
+                                                   "and write an apostrophe inside '…' as ''"),
+)
+
+
+def _explain(error: yaml.MarkedYAMLError, loader: _LineLoader | None) -> tuple[Mark | None, str]:
+    """Where a YAML error is and what it says, with a hint at its usual cause in a bank written by hand."""
+    problem = _one_line(error.problem or error.context)
+    quoted = loader.last_quoted if loader is not None else None
+    if (quoted and error.problem_mark and "but found '<scalar>'" in problem
+            and quoted[1].line == error.problem_mark.line > quoted[0].line):
+        # A value quoted over several lines, with text right after its end: most likely its own closing quote
+        # is missing and it ran on to the next value's opening quote.
+        return quoted[0], (f"the quoted value that starts on this line runs on to line {loader.line_at(quoted[1])}, "
+                           "where text follows its end: is its closing quote missing?")
+    if error.context_mark and error.context == "while scanning a simple key":
+        # PyYAML notices the missing ':' only on the next line; the faulty line is the one it started on.
+        return error.context_mark, ("this line has no ':' after its field name (or, if it continues the value "
+                                    "above, it must be indented more than that value's field)")
+    if error.context_mark and error.context == "while scanning a quoted scalar" and "unexpected" in problem:
+        # Reached the end of the file (or a '---') still inside the quotes: the quote opened here is unclosed.
+        return error.context_mark, "the quote that opens on this line is never closed"
+    if error.context_mark and str(error.context).startswith("while parsing a flow") and problem.startswith(
+            "expected ','"):
+        # Noticed where the next field starts; the bracket left open is on the line the list or mapping began.
+        return error.context_mark, (f"the [...] or {{...}} that opens on this line is not closed, or lacks a ',' "
+                                    f"between two items ({problem})")
+    hint = next((hint for fragment, hint in _HINTS if fragment in problem), "")
+    return error.problem_mark or error.context_mark, f"{problem} ({hint})" if hint else problem
 
 
 def _one_line(message: str | None) -> str:
