@@ -356,3 +356,26 @@ def test_the_download_page_says_what_each_format_leaves_out(teacher):
     assert "card" in gift and "shuffle" in gift and "/export/gift" in gift
     csv_section = page.split('id="download-csv"')[1]
     assert "Nothing is left out." in csv_section and "Every question becomes a card to study" in csv_section
+
+
+@pytest.mark.parametrize(("filename", "data"), [
+    ("bank.yaml", b"id: civics-empty\ntitle: Civics\n"),  # a bank folder's bank.yaml, uploaded alone
+    ("civics.yaml", b"bank: {id: civics-empty, title: Civics}\nquestions: []\n"),
+    ("civics.zip", zipped({"civics/bank.yaml": b"id: civics-empty\ntitle: Civics\n"})),
+])
+def test_a_bank_without_questions_is_refused_not_loaded_empty(teacher, filename, data):
+    before = bank_count()
+    response = upload(teacher, filename, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422, page
+    assert f"<code>{filename}:1</code>: bank &#39;civics-empty&#39; holds no questions" in page
+    assert bank_count() == before
+
+
+def test_an_update_without_questions_does_not_retire_them_all(teacher):
+    assert upload(teacher, "civics.yaml", GOOD_BANK.encode()).status_code == 302
+    emptied = GOOD_BANK.split("questions:\n")[0] + "questions: []\n"
+    response = upload(teacher, "civics.yaml", emptied.encode(), replace="y")
+    assert response.status_code == 422 and "holds no questions" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Question).where(Question.retired_at.is_(None))
+                             .join(Bank).where(Bank.slug == "civics-extra")) == 1

@@ -81,6 +81,7 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         if not result.banks and not outcome.problems:
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
         outcome.problems += _several_banks(result, name, folder)
+        outcome.problems += _empty_banks(result, name)
         existing = {bank.slug: bank for bank in session.scalars(
             select(Bank).where(Bank.slug.in_([parsed.slug for parsed in result.banks])))}
         outcome.problems += _foreign_slugs(result, existing, owner, name)
@@ -210,6 +211,15 @@ def _several_banks(result: CheckResult, name: str, folder: Path) -> list[Problem
                       for bank in result.banks)
     return [Problem(name, 1, f"the upload holds {len(result.banks)} banks ({found}); upload one bank at a time: "
                              "one YAML file, or a zip of one bank folder")]
+
+
+def _empty_banks(result: CheckResult, name: str) -> list[Problem]:
+    """A problem for a bank without questions: uploading a folder's bank.yaml alone, or a file whose questions
+    were left out, would otherwise make an empty bank (or retire every question of the bank it updates)."""
+    return [Problem(name, 1, f"bank '{bank.slug}' holds no questions: a single file needs a 'questions:' list "
+                             "beside its 'bank:' mapping, and a bank folder its question files beside bank.yaml "
+                             "(upload the folder as a zip)")
+            for bank in result.banks if not bank.questions]
 
 
 def _prefixes(folder: Path) -> tuple[str, str]:
