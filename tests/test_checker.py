@@ -315,3 +315,24 @@ def test_a_yaml_mistake_is_named_on_its_own_line_with_its_usual_cause(tmp_path, 
     problems = problems_for(tmp_path, question + "  - id: later\n    prompt: Q\n")
     assert len(problems) == 1 and problems[0].startswith(f"{line}: invalid YAML: "), problems
     assert fragment in problems[0]
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [
+    ("utf-16", "1: file is UTF-16 text, not UTF-8: save it as UTF-8"),  # Notepad's "Unicode", with its BOM
+    ("utf-16-le", "1: file is UTF-16 text, not UTF-8: save it as UTF-8"),
+    ("utf-16-be", "1: file is UTF-16 text, not UTF-8: save it as UTF-8"),
+    ("cp1252", "3: file is not UTF-8 text (byte 32 cannot be read): save it as UTF-8"),
+])
+def test_a_file_in_another_encoding_is_named_with_the_fix(tmp_path, encoding, expected):
+    path = write_bank(tmp_path / "bank", "")
+    path.write_bytes(("# Fragen\nquestions:\n  - id: café\n" + GOOD.split("\n", 1)[1]).encode(encoding))
+    problems = [f"{p.line}: {p.message}" for p in check_paths([tmp_path / "bank"], QUESTIONS).problems]
+    assert problems == [expected]
+
+
+def test_an_unreadable_bank_yaml_is_not_also_called_a_bad_mapping(tmp_path):
+    write_bank(tmp_path / "bank", "")
+    (tmp_path / "bank" / "bank.yaml").write_bytes("id: test-bank\ntitle: Café\n".encode("utf-16"))
+    problems = [f"{p.path.rsplit('/', 1)[-1]}:{p.line}: {p.message}"
+                for p in check_paths([tmp_path / "bank"], QUESTIONS).problems]
+    assert problems == ["bank.yaml:1: file is UTF-16 text, not UTF-8: save it as UTF-8"]

@@ -379,3 +379,10 @@ def test_an_update_without_questions_does_not_retire_them_all(teacher):
     assert response.status_code == 422 and "holds no questions" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Question).where(Question.retired_at.is_(None))
                              .join(Bank).where(Bank.slug == "civics-extra")) == 1
+
+
+def test_a_bank_saved_as_utf16_is_told_to_be_saved_as_utf8(teacher):
+    response = upload(teacher, "civics.yaml", GOOD_BANK.encode("utf-16"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<code>civics.yaml:1</code>: file is UTF-16 text, not UTF-8: save it as UTF-8" in page

@@ -106,10 +106,11 @@ def discover_banks(paths: list[Path], problems: list[Problem]) -> list[Path]:
 
 
 def _check_bank(location: Path, documents: dict[str, Document], problems: list[Problem]) -> ParsedBank | None:
-    before = len(problems)
+    before, unreadable = len(problems), False
     if location.is_dir():
         meta_path = location / BANK_FILE
         meta = _read(meta_path, problems)
+        unreadable = len(problems) > before  # reported as such, not also as "must be a mapping"
         files = [p for p in sorted(location.glob("*.y*ml")) if p.name != BANK_FILE]
         parsed_files = [(p, _read(p, problems)) for p in files]
     else:
@@ -119,7 +120,7 @@ def _check_bank(location: Path, documents: dict[str, Document], problems: list[P
         if document is not None and not isinstance(meta, dict):
             problems.append(Problem(_display(location), 1, "a single-file bank needs a 'bank:' mapping"))
         parsed_files = [(location, document)]
-    bank = _bank_metadata(meta_path, meta, location, problems)
+    bank = None if unreadable else _bank_metadata(meta_path, meta, location, problems)
     seen: dict[str, tuple[str, int]] = {}
     for path, document in parsed_files:
         for raw in _question_list(path, document, problems):
@@ -129,14 +130,31 @@ def _check_bank(location: Path, documents: dict[str, Document], problems: list[P
 
 def _read(path: Path, problems: list[Problem]) -> Any:
     try:
-        return load_yaml(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except OSError as error:
         problems.append(Problem(_display(path), 1, f"cannot read file: {error.strerror}"))
-    except UnicodeDecodeError:
-        problems.append(Problem(_display(path), 1, "file is not UTF-8 text"))
+        return None
+    if _is_utf16(data):
+        # Windows editors save "Unicode" as UTF-16; read as UTF-8 it is a NUL after every letter.
+        problems.append(Problem(_display(path), 1, "file is UTF-16 text, not UTF-8: save it as UTF-8"))
+        return None
+    try:
+        return load_yaml(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.append(Problem(_display(path), line, f"file is not UTF-8 text (byte {error.start + 1} cannot be "
+                                                      "read): save it as UTF-8"))
     except YamlError as error:
         problems.append(Problem(_display(path), error.line, error.message))
     return None
+
+
+def _is_utf16(data: bytes) -> bool:
+    """Whether bytes look like UTF-16: a UTF-16 byte-order mark, or a NUL in every other byte of the start."""
+    head = data[:64]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return len(head) >= 4 and (not any(head[0::2]) or not any(head[1::2]))
 
 
 def _bank_metadata(path: Path, meta: Any, location: Path, problems: list[Problem]) -> ParsedBank | None:
