@@ -336,3 +336,19 @@ def test_an_unreadable_bank_yaml_is_not_also_called_a_bad_mapping(tmp_path):
     problems = [f"{p.path.rsplit('/', 1)[-1]}:{p.line}: {p.message}"
                 for p in check_paths([tmp_path / "bank"], QUESTIONS).problems]
     assert problems == ["bank.yaml:1: file is UTF-16 text, not UTF-8: save it as UTF-8"]
+
+
+def test_choices_yaml_reads_as_booleans_are_explained(tmp_path):
+    problems = problems_for(tmp_path, """\
+  - id: binding
+    type: single_choice
+    prompt: Was the referendum binding?
+    choices: [Yes, No]
+    answer: Yes
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    topic: T
+    difficulty: recall
+""")
+    assert problems == ["13: question 'binding': choices: invalid choice True (YAML reads an unquoted yes, no, on, "
+                        "off, true or false as true or false: put it in quotes, \"Yes\")"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from quizapp.banks.values import brief, finite_number, is_scalar, shorten
+from quizapp.banks.values import brief, finite_number, is_scalar, shorten, yes_no_hint
 from quizapp.banks.yamlfile import LineDict
 from quizapp.content.documents import Document
 from quizapp.content.quotes import find_quote
@@ -150,7 +150,7 @@ def _string_list(raw: dict, name: str, required: bool = True) -> list[str]:
     if value is None and not required:
         return []
     if not isinstance(value, list) or not value or not all(is_scalar(v) and str(v).strip() for v in value):
-        raise FieldError(name, f"{name} must be a non-empty list of texts")
+        raise FieldError(name, f"{name} must be a non-empty list of texts{yes_no_hint(value)}")
     return [str(v).strip() for v in value]
 
 
@@ -204,7 +204,7 @@ def _choices(raw: dict) -> list[dict[str, str]]:
         elif is_scalar(item) and str(item).strip():
             choices.append({"text": str(item).strip(), "feedback": ""})
         else:
-            raise FieldError("choices", f"invalid choice {brief(item)}")
+            raise FieldError("choices", f"invalid choice {brief(item)}{yes_no_hint(item)}")
     texts = [c["text"] for c in choices]
     if len(set(texts)) != len(texts):
         raise FieldError("choices", "choices must be different from each other")
@@ -218,7 +218,7 @@ def _choice_indexes(choices: list[dict[str, str]], answers: list[Any], name: str
     for answer in answers:
         index = index_of.get(str(answer).strip()) if is_scalar(answer) else None
         if index is None:
-            raise FieldError(name, f"answer {brief(answer)} is not among the choices")
+            raise FieldError(name, f"answer {brief(answer)} is not among the choices{yes_no_hint(answer)}")
         indexes.add(index)
     return sorted(indexes)
 
@@ -234,7 +234,7 @@ def _parse_single_choice(raw: dict) -> dict[str, Any]:
     choices = _choices(raw)
     answer = raw.get("answer")
     if isinstance(answer, list) or not is_scalar(answer):
-        raise FieldError("answer", "answer must be the text of one choice")
+        raise FieldError("answer", f"answer must be the text of one choice{yes_no_hint(answer)}")
     return {"choices": choices, "correct": _choice_indexes(choices, [answer], "answer"), "shuffle": _shuffle(raw)}
 
 

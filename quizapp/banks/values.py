@@ -11,6 +11,13 @@ def is_scalar(value: Any) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
+def yes_no_hint(value: Any) -> str:
+    """A hint, when a value (or an item of a list) is a boolean, that YAML took an unquoted Yes for true or false."""
+    if not any(isinstance(item, bool) for item in (value if isinstance(value, list) else [value])):
+        return ""
+    return " (YAML reads an unquoted yes, no, on, off, true or false as true or false: put it in quotes, \"Yes\")"
+
+
 def finite_number(value: Any) -> float | None:
     """A YAML number as a finite float; None for anything else (text, .inf, .nan, too large)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
