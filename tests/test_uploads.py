@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -386,3 +387,17 @@ def test_a_bank_saved_as_utf16_is_told_to_be_saved_as_utf8(teacher):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<code>civics.yaml:1</code>: file is UTF-16 text, not UTF-8: save it as UTF-8" in page
+
+
+def test_the_preview_shows_a_numeric_questions_unit_beside_its_answer_box(teacher):
+    numeric = GOOD_BANK.replace('''    type: single_choice
+    prompt: To how many deputies was the Mazhilis reduced?
+    choices: ["98", "107"]
+    answer: "98"''', '''    type: numeric
+    prompt: To how many deputies was the Mazhilis reduced?
+    answer: 98
+    unit: deputies''')
+    response = upload(teacher, "civics.yaml", numeric.encode())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    preview = teacher.get(response.location).get_data(as_text=True)
+    assert re.search(r'class="answer-box"[^>]*>&nbsp;</span> <span class="unit">in deputies</span>', preview)
