@@ -352,3 +352,28 @@ def test_choices_yaml_reads_as_booleans_are_explained(tmp_path):
 """)
     assert problems == ["13: question 'binding': choices: invalid choice True (YAML reads an unquoted yes, no, on, "
                         "off, true or false as true or false: put it in quotes, \"Yes\")"]
+
+
+def test_an_empty_questions_key_is_named_on_its_own_line(tmp_path):
+    path = tmp_path / "solo.yaml"
+    path.write_text("bank:\n  id: solo\n  title: Solo\nquestions:\n", encoding="utf-8")
+    assert [(p.line, p.message) for p in check_paths([path], QUESTIONS).problems] == [
+        (4, "expected a 'questions:' list")]
+
+
+@pytest.mark.parametrize(("written", "advice"), [
+    ("98 seats", "write the number alone (answer: 98) and the unit apart (unit: seats)"),
+    ("29.4%", "write the number alone (answer: 29.4) and the unit apart (unit: %)"),
+])
+def test_a_numeric_answer_written_with_its_unit_says_where_the_unit_goes(tmp_path, written, advice):
+    problems = problems_for(tmp_path, f"""\
+  - id: seats
+    type: numeric
+    prompt: How many deputies?
+    answer: "{written}"
+    explanation: The appendix lists the cut.
+    source: {{document: osw-2022, quote: "has been reduced from 107 to 98"}}
+    topic: Parliament
+    difficulty: recall
+""")
+    assert len(problems) == 1 and problems[0].startswith("13: ") and problems[0].endswith(advice), problems

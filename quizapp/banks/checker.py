@@ -193,7 +193,9 @@ def _question_list(path: Path, document: Any, problems: list[Problem]) -> list[A
         return []
     questions = document.get("questions") if isinstance(document, dict) else None
     if not isinstance(questions, list):
-        problems.append(Problem(_display(path), 1, "expected a 'questions:' list"))
+        # An empty or mistyped `questions:` is reported on its own line; a file without it, on the first.
+        line = document.line_of("questions") if isinstance(document, LineDict) else 1
+        problems.append(Problem(_display(path), line, "expected a 'questions:' list"))
         return []
     return questions
 

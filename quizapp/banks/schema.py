@@ -255,14 +255,16 @@ def _parse_true_false(raw: dict) -> dict[str, Any]:
 
 
 def _parse_numeric(raw: dict) -> dict[str, Any]:
-    answer = raw.get("answer")
+    answer, hint = raw.get("answer"), ""
     if isinstance(answer, str):
         parsed = parse_number(answer)
         answer = parsed.value if parsed is not None and not parsed.unit else None
+        if parsed is not None and parsed.unit:
+            hint = f": write the number alone (answer: {parsed.value:g}) and the unit apart (unit: {parsed.unit})"
     number = finite_number(answer)
     if number is None:
         kind = "a finite number" if isinstance(answer, int | float) and not isinstance(answer, bool) else "a number"
-        raise FieldError("answer", f"numeric answer must be {kind} (got {brief(raw.get('answer'))})")
+        raise FieldError("answer", f"numeric answer must be {kind} (got {brief(raw.get('answer'))}){hint}")
     tolerance = finite_number(raw.get("tolerance", 0))
     if tolerance is None or tolerance < 0:
         raise FieldError("tolerance", "tolerance must be a finite number of zero or more")
