@@ -377,3 +377,35 @@ def test_a_numeric_answer_written_with_its_unit_says_where_the_unit_goes(tmp_pat
     difficulty: recall
 """)
     assert len(problems) == 1 and problems[0].startswith("13: ") and problems[0].endswith(advice), problems
+
+
+def test_unquoted_numbers_in_texts_read_as_the_file_wrote_them(tmp_path):
+    path = tmp_path / "solo.yaml"
+    path.write_text("""\
+bank: {id: solo, title: Solo}
+questions:
+  - id: opening
+    type: single_choice
+    prompt: 12:30
+    choices: [12:30, 1.50, 98., 0x1F]
+    answer: 1.50
+    explanation: 98.
+    source: {document: osw-2022, quote: "has been reduced from 107 to 98"}
+    topic: Parliament
+    difficulty: recall
+  - id: seats
+    type: numeric
+    prompt: How many deputies?
+    answer: 98.
+    tolerance: 0.50
+    explanation: The appendix lists the cut.
+    source: {document: osw-2022, quote: "has been reduced from 107 to 98"}
+    topic: Parliament
+    difficulty: recall
+""", encoding="utf-8")
+    result = check_paths([path], QUESTIONS)
+    assert result.ok, result.problems
+    choice, numeric = (q.data for q in result.banks[0].questions)
+    assert [c["text"] for c in choice["choices"]] == ["12:30", "1.50", "98.", "0x1F"]
+    assert choice["prompt"] == "12:30" and choice["explanation"] == "98." and choice["correct"] == [1]
+    assert (numeric["answer"], numeric["tolerance"]) == (98.0, 0.5)

@@ -166,19 +166,55 @@ def _construct_str(loader: _LineLoader, node: yaml.ScalarNode) -> str:
     return value
 
 
+class WrittenInt(int):
+    """An integer that, as text, reads as the file wrote it: a choice or a prompt written `12:30` stays 12:30
+    rather than YAML's sexagesimal 750."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+
+class WrittenFloat(float):
+    """A number with a fraction that, as text, reads as the file wrote it: `1.50` and `98.` stay themselves
+    rather than becoming 1.5 and 98.0."""
+
+    written: str
+
+    def __new__(cls, value: float, written: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+
 def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
-    digits = loader.construct_scalar(node).lstrip("+-").replace("_", "")
+    written = loader.construct_scalar(node)
+    digits = written.lstrip("+-").replace("_", "")
     if len(digits) > MAX_INT_DIGITS:
         raise ConstructorError(None, None, f"integer longer than {MAX_INT_DIGITS} digits", node.start_mark)
     value = yaml.SafeLoader.construct_yaml_int(loader, node)
     if len(str(abs(value))) > MAX_INT_DIGITS:  # 0x and 0b forms write fewer digits than the value has
         raise ConstructorError(None, None, f"integer longer than {MAX_INT_DIGITS} digits", node.start_mark)
-    return value
+    return WrittenInt(value, written)
+
+
+def _construct_float(loader: _LineLoader, node: yaml.ScalarNode) -> float:
+    return WrittenFloat(yaml.SafeLoader.construct_yaml_float(loader, node), loader.construct_scalar(node))
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
 class YamlError(Exception):
