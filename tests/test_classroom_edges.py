@@ -272,6 +272,18 @@ def test_instructors_leave_or_are_taken_off_but_one_always_stays(app, teaching, 
     assert post_form(other, page, f"{page}/instructors/{stranger.id}/remove", {}).status_code == 404
 
 
+def test_an_instructor_made_a_student_does_not_count_as_the_one_who_stays(app, teaching, instructor, make_user):
+    client, classroom, _ = teaching
+    page = f"/classes/{classroom.id}"
+    colleague = make_user(Role.INSTRUCTOR)
+    assert post_form(client, page, f"{page}/instructors", {"email": colleague.email}).status_code == 302
+    colleague.role = Role.STUDENT.value  # an admin took their instructor rights away
+    db.session.commit()
+    refused = post_form(client, page, f"{page}/instructors/{instructor.id}/remove", {}, follow_redirects=True)
+    assert "at least one instructor" in refused.get_data(as_text=True) and client.get(page).status_code == 200
+    assert post_form(client, page, f"{page}/instructors/{colleague.id}/remove", {}).status_code == 302
+
+
 def test_deleting_a_class_asks_first_and_takes_its_assignments_and_attempts(app, teaching, instructor, make_user):
     client, classroom, bank_id = teaching
     assert set_assignment(client, classroom, bank_id).status_code == 302

@@ -130,7 +130,8 @@ def remove_student(session: Session, classroom: Classroom, user_id: int) -> bool
 
 
 def remove_instructor(session: Session, classroom: Classroom, user_id: int) -> bool:
-    """Stop an instructor teaching the class; False if they did not teach it. The last one cannot go."""
+    """Stop an instructor teaching the class; False if they did not teach it. The last one with instructor
+    rights cannot go."""
     # Write-lock the class first: two instructors removing each other at once then count one after the other,
     # instead of both seeing two instructors and leaving none.
     write_lock(session, Classroom, Classroom.id == classroom.id)
@@ -139,7 +140,10 @@ def remove_instructor(session: Session, classroom: Classroom, user_id: int) -> b
     leaving = next((m for m in taught_by if m.user_id == user_id), None)
     if leaving is None:
         return False
-    if len(taught_by) == 1:
+    # Only accounts that still have instructor rights can manage the class: one made a student since keeps
+    # its membership but would leave a class nobody can open.
+    able = [m for m in taught_by if m.user_id != user_id and is_teacher(session.get(User, m.user_id))]
+    if not able:
         raise LastInstructor(classroom.id)
     session.delete(leaving)
     return True
