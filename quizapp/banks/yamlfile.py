@@ -166,34 +166,28 @@ def _construct_str(loader: _LineLoader, node: yaml.ScalarNode) -> str:
     return value
 
 
-class WrittenInt(int):
-    """An integer that, as text, reads as the file wrote it: a choice or a prompt written `12:30` stays 12:30
-    rather than YAML's sexagesimal 750."""
+class _AsWritten:
+    """A number that, as text, reads as the file wrote it: a choice written `1.50` or `12:30`, or an explanation
+    `98.`, stays itself rather than becoming 1.5, YAML's sexagesimal 750 or 98.0."""
 
     written: str
-
-    def __new__(cls, value: int, written: str) -> WrittenInt:
-        number = super().__new__(cls, value)
-        number.written = written
-        return number
 
     def __str__(self) -> str:
         return self.written
 
 
-class WrittenFloat(float):
-    """A number with a fraction that, as text, reads as the file wrote it: `1.50` and `98.` stay themselves
-    rather than becoming 1.5 and 98.0."""
+class WrittenInt(_AsWritten, int):
+    """An integer read from a bank file, that keeps its written form as text."""
 
-    written: str
 
-    def __new__(cls, value: float, written: str) -> WrittenFloat:
-        number = super().__new__(cls, value)
-        number.written = written
-        return number
+class WrittenFloat(_AsWritten, float):
+    """A number with a fraction read from a bank file, that keeps its written form as text."""
 
-    def __str__(self) -> str:
-        return self.written
+
+def _as_written(kind: type[WrittenInt] | type[WrittenFloat], value: float, written: str) -> WrittenInt | WrittenFloat:
+    number = kind(value)
+    number.written = written
+    return number
 
 
 def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
@@ -204,11 +198,11 @@ def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
     value = yaml.SafeLoader.construct_yaml_int(loader, node)
     if len(str(abs(value))) > MAX_INT_DIGITS:  # 0x and 0b forms write fewer digits than the value has
         raise ConstructorError(None, None, f"integer longer than {MAX_INT_DIGITS} digits", node.start_mark)
-    return WrittenInt(value, written)
+    return _as_written(WrittenInt, value, written)
 
 
 def _construct_float(loader: _LineLoader, node: yaml.ScalarNode) -> float:
-    return WrittenFloat(yaml.SafeLoader.construct_yaml_float(loader, node), loader.construct_scalar(node))
+    return _as_written(WrittenFloat, yaml.SafeLoader.construct_yaml_float(loader, node), loader.construct_scalar(node))
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
