@@ -90,7 +90,8 @@ def _numeric(item: Item, data: dict[str, Any]) -> None:
 
 def _short_text(item: Item, data: dict[str, Any]) -> None:
     item.qtype = "shortanswer"
-    item.answers = [Answer(Text(answer, "plain"), 1.0) for answer in data["answers"]]
+    # In Moodle an unescaped * in a short answer is a wildcard matching anything; ours are literal.
+    item.answers = [Answer(Text(answer.replace("*", "\\*"), "plain"), 1.0) for answer in data["answers"]]
 
 
 def _cloze(item: Item, data: dict[str, Any]) -> None:

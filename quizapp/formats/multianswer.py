@@ -20,7 +20,8 @@ _KIND_OF = {name: kind for kind, names in KINDS.items() for name in names}
 _GAP = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^}\\])*)\}")
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
-_SPECIAL = re.compile(r"([\\}#~/\"])")
+# * too: a gap is a Moodle short answer, where an unescaped * is a wildcard.
+_SPECIAL = re.compile(r"([\\}#~/\"*])")
 
 
 def _split(text: str, separator: str) -> list[str]:
@@ -81,7 +82,7 @@ def read_multianswer(text: Text) -> tuple[Text, list[Blank]]:
 
 
 def escape(text: str) -> str:
-    """Backslash-escape the characters that end or split a gap's answers."""
+    """Backslash-escape the characters that end or split a gap's answers, and * (a wildcard otherwise)."""
     return _SPECIAL.sub(r"\\\1", text)
 
 
