@@ -117,3 +117,11 @@ def test_cloze_gap_feedback_is_labelled_or_reported() -> None:
     question, notes = _one(_xml_cloze("{1:SA:=owl#Yes} and {1:NM:=2} cats", "Owls hunt cats."), "moodlexml")
     assert question["explanation"] == "Owls hunt cats."
     assert any("the feedback on the answer “owl” in blank 1 is not kept" in note for note in notes)
+
+
+def test_block_quotes_stay_block_quotes() -> None:
+    html = "<p>He said:</p><blockquote><p>one</p><blockquote>two<br>three</blockquote></blockquote><p>after</p>"
+    question, notes = _one(_xml_tf(html), "moodlexml")
+    assert question["prompt"] == "He said:\n\n> one\n>\n> > two  \n> > three\n\nafter" and notes == []
+    assert markdown_to_html(question["prompt"]).replace("\n", "") == (
+        "<p>He said:</p><blockquote><p>one</p><blockquote><p>two<br>three</p></blockquote></blockquote><p>after</p>")

@@ -12,7 +12,7 @@ from quizapp.banks.checker import ParsedBank, check_paths
 from quizapp.banks.schema import ParsedQuestion
 from quizapp.formats.service import bank_yaml, export_bank, import_text
 from tests.conftest import QUESTIONS
-from tests.formats_helpers import meaning, our_banks
+from tests.formats_helpers import bank, meaning, our_banks
 
 BANK_YAML = """\
 id: awkward
@@ -153,3 +153,16 @@ def test_a_literal_asterisk_in_a_short_answer_is_escaped_for_moodle(awkward: Par
     assert "{1:SHORTANSWER:=d\\*}" in xml
     gift, _ = export_bank(awkward, "gift", documents)
     assert "=%100%C\\\\*-algebra#" in gift
+
+
+def test_cloze_notes_bring_their_explanation_and_sources_back_from_anki() -> None:
+    # A Cloze note's Back Extra holds the explanation and each quote as a block quote with its citation.
+    parsed_bank = bank("referendum-2022")
+    _, questions, problems = _round_trip(parsed_bank, "anki")
+    assert not problems
+    clozes = [question for question in parsed_bank.questions if question.type == "cloze"]
+    back = [question for question in questions if question.type == "cloze"]
+    assert len(back) == len(clozes) > 0
+    for original, again in zip(clozes, back, strict=True):
+        assert again.data.get("explanation") == original.data.get("explanation"), original.key
+        assert _sources(again) == _sources(original), original.key

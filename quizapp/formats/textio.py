@@ -131,6 +131,7 @@ class _HtmlToMarkdown(HTMLParser):
         self.links: list[tuple[str, int]] = []
         self.scripts: list[int] = []
         self.lists: list[list[int]] = []
+        self.quotes: list[int] = []
         self.skip = 0
         self.pre = 0
 
@@ -174,6 +175,8 @@ class _HtmlToMarkdown(HTMLParser):
             self.out.append("[")
         elif tag in ("sup", "sub"):
             self.scripts.append(len(self.out))
+        elif tag == "blockquote":
+            self.quotes.append(len(self.out))
         elif tag in ("s", "del", "strike"):
             self.out.append("~~")
         elif tag in ("td", "th"):
@@ -220,6 +223,8 @@ class _HtmlToMarkdown(HTMLParser):
         elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
             self._block()
+        elif tag == "blockquote" and self.quotes:
+            self._quote(self.quotes.pop())
         elif tag in self._BLOCK or re.fullmatch(r"h[1-6]", tag):
             self._block()
 
@@ -247,6 +252,14 @@ class _HtmlToMarkdown(HTMLParser):
             self.out[start:] = ["".join(characters[char] for char in written)]
         elif written.strip():
             self.lost.add("superscripts")
+
+    def _quote(self, start: int) -> None:
+        """What a <blockquote> held, as Markdown's quoted lines (a quote inside it gets "> > ")."""
+        # A <br> (NUL until the end) starts a quoted line too.
+        quoted = re.sub(r"\n{3,}", "\n\n", "".join(self.out[start:]).strip("\n")).replace("\x00", "\x00> ")
+        lines = quoted.split("\n") if quoted.strip() else []
+        self.out[start:] = ["\n".join(f"> {line}" if line.strip() else ">" for line in lines)]
+        self._block()
 
     def _line(self) -> None:
         if self.out and not "".join(self.out[-2:]).endswith("\n"):
