@@ -128,3 +128,8 @@ def test_an_anki_export_chosen_as_csv_is_refused_naming_the_header_line() -> Non
     assert error.value.line == 1
     assert str(error.value) == "line 1: this looks like an Anki export ('#separator:tab'): choose the Anki format"
     assert read_csv("# my words\nfront,back\nja,yes\n").questions[0].back.text == "yes"
+
+
+def test_a_slash_in_a_deck_name_is_part_of_the_topic() -> None:
+    text = "#separator:tab\n#deck column:1\nChemistry::Acids/Bases\tpH 7?\tNeutral\n"
+    assert [q["topic"] for q in convert_items(read_anki(text).items, "T").questions] == ["Acids/Bases"]

@@ -166,3 +166,10 @@ def test_cloze_notes_bring_their_explanation_and_sources_back_from_anki() -> Non
     for original, again in zip(clozes, back, strict=True):
         assert again.data.get("explanation") == original.data.get("explanation"), original.key
         assert _sources(again) == _sources(original), original.key
+
+
+def test_topics_come_back_from_anki_decks_whole(awkward: ParsedBank) -> None:
+    # The deck is "<bank title>::<topic>"; a slash inside either is part of the name, not a level.
+    _, questions, _ = _round_trip(awkward, "anki")
+    assert [question.topic for question in questions] == [question.topic for question in awkward.questions]
+    assert questions[0].topic == "Parliament/Senate: seats"

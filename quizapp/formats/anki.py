@@ -64,7 +64,8 @@ def read_anki(text: str, limit: int | None = None) -> ParseResult:
             continue
         deck = _field(fields, header.deck_column) or header.deck
         if deck and deck != deck_seen:
-            result.add(Item("category", line, category=deck.replace("::", "/")))
+            # Anki nests decks with "::"; a "/" is part of a deck's name, doubled as in a Moodle category path.
+            result.add(Item("category", line, category=deck.replace("/", "//").replace("::", "/")))
             deck_seen = deck
         result.add(item)
     return result
