@@ -173,3 +173,27 @@ def test_topics_come_back_from_anki_decks_whole(awkward: ParsedBank) -> None:
     _, questions, _ = _round_trip(awkward, "anki")
     assert [question.topic for question in questions] == [question.topic for question in awkward.questions]
     assert questions[0].topic == "Parliament/Senate: seats"
+
+
+def test_single_choice_questions_come_back_from_aiken(awkward: ParsedBank) -> None:
+    _, questions, problems = _round_trip(awkward, "aiken")
+    (original,) = [question for question in awkward.questions if question.type == "single_choice"]
+    (again,) = questions
+    assert not problems and again.type == "single_choice"
+    assert [c["text"] for c in again.data["choices"]] == [c["text"] for c in original.data["choices"]]
+    assert again.data["correct"] == original.data["correct"]
+
+
+@pytest.mark.parametrize("fmt", ["anki", "csv"])
+def test_every_question_comes_back_as_a_card(awkward: ParsedBank, fmt: str) -> None:
+    _, questions, problems = _round_trip(awkward, fmt)
+    assert not problems and len(questions) == len(awkward.questions)
+    by_type = dict(zip((question.type for question in awkward.questions), questions, strict=True))
+    card = by_type["flashcard"]
+    assert card.data["front"] == "Front with, a comma and \"quotes\""
+    assert card.data["back"] == "Back, line one\n\nline two"
+    assert "C*-algebra" in by_type["short_text"].data["back"]
+    if fmt == "anki":
+        assert by_type["cloze"].data["text"] == "The {{Қазақ}} word for {{a/b}} is \"x\" & {{d*}}."
+    else:
+        assert by_type["cloze"].data["front"] == "The _____ word for _____ is \"x\" & _____."
