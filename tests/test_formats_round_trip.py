@@ -197,3 +197,14 @@ def test_every_question_comes_back_as_a_card(awkward: ParsedBank, fmt: str) -> N
         assert by_type["cloze"].data["text"] == "The {{Қазақ}} word for {{a/b}} is \"x\" & {{d*}}."
     else:
         assert by_type["cloze"].data["front"] == "The _____ word for _____ is \"x\" & _____."
+
+
+def test_the_gift_note_on_units_names_what_is_left_out() -> None:
+    notes = export_bank(bank("referendum-2022"), "gift", our_banks().documents)[1]
+    units = [note for note in notes if "GIFT numbers have no units" in note]
+    assert any(note.startswith("question 'cb1-nurly-zhol': the unit 'billion dollars' and its spellings are not "
+                               "exported") for note in units)
+    # A question with spellings of its number but no unit of its own.
+    assert any(note.startswith("question 'cb1-doing-business': the unit spellings (th, place, th place, rank) are "
+                               "not exported") for note in units)
+    assert not any("''" in note for note in units)

@@ -152,8 +152,9 @@ def export_items(bank: ParsedBank, fmt: str, documents: dict[str, Any]) -> tuple
             notes.append(f"{label}: not exported; {reason}")
             continue
         if fmt == "gift" and (item.unit or item.unit_aliases):
-            notes.append(f"{label}: the unit {item.unit!r} and its spellings are not exported; GIFT numbers "
-                         "have no units")
+            what = (f"the unit {item.unit!r} and its spellings are" if item.unit
+                    else f"the unit spellings ({', '.join(item.unit_aliases)}) are")
+            notes.append(f"{label}: {what} not exported; GIFT numbers have no units")
         if fmt == "moodlexml" and item.unit_aliases and not item.unit:
             notes.append(f"{label}: unit spellings without a unit ({', '.join(item.unit_aliases)}) are not "
                          "exported; Moodle units need a name")
