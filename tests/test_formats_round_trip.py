@@ -208,3 +208,30 @@ def test_the_gift_note_on_units_names_what_is_left_out() -> None:
     assert any(note.startswith("question 'cb1-doing-business': the unit spellings (th, place, th place, rank) are "
                                "not exported") for note in units)
     assert not any("''" in note for note in units)
+
+
+@pytest.mark.parametrize(("wrong", "refused"), [(10, False), (11, True)])
+@pytest.mark.parametrize("fmt", ["gift", "moodlexml"])
+def test_a_multiple_response_question_moodle_would_refuse_is_noted(tmp_path, fmt, wrong, refused) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    (folder / "bank.yaml").write_text("id: many\ntitle: Many\nsources: optional\n", encoding="utf-8")
+    choices = ", ".join(f'"choice {index}"' for index in range(wrong + 1))
+    (folder / "q.yaml").write_text(f"""\
+questions:
+  - id: many-wrong
+    type: multiple_response
+    prompt: Pick the first.
+    choices: [{choices}]
+    answers: ["choice 0"]
+    explanation: Only the first.
+    topic: T
+    difficulty: recall
+""", encoding="utf-8")
+    result = check_paths([folder], QUESTIONS)
+    assert result.ok, result.problems
+    notes = export_bank(result.banks[0], fmt, result.documents)[1]
+    said = [note for note in notes if "Moodle will refuse it" in note]
+    assert said == ([f"question 'many-wrong': Moodle will refuse it: with 1 right and {wrong} wrong choices each is "
+                     "worth a share of the marks Moodle does not offer (it has 1/1 to 1/10 and 1/20)"] if refused
+                    else [])

@@ -135,6 +135,11 @@ def convert_upload_lines(filename: str, data: bytes, fmt: str | None = None,
     return bank_yaml(imported, filename, fmt, documents), imported.problems, imported.lines
 
 
+# How many choices can share a multiple-response question's marks in Moodle, whose grades are a fixed list
+# (question_bank::fraction_options_full): 1/n for n up to 10, and 1/20.
+_MOODLE_SHARES = {*range(1, 11), 20}
+
+
 def export_items(bank: ParsedBank, fmt: str, documents: dict[str, Any]) -> tuple[list[Item], list[str]]:
     """The bank's items a writer can hold, and a note for each question left out or not fully kept."""
     holds, name = _HOLDS[fmt], _NAMES[fmt]
@@ -158,6 +163,11 @@ def export_items(bank: ParsedBank, fmt: str, documents: dict[str, Any]) -> tuple
         if fmt == "moodlexml" and item.unit_aliases and not item.unit:
             notes.append(f"{label}: unit spellings without a unit ({', '.join(item.unit_aliases)}) are not "
                          "exported; Moodle units need a name")
+        if fmt in ("gift", "moodlexml") and item.qtype == "multichoice" and not item.single:
+            right, wrong = (sum(1 for a in item.answers if sign * a.fraction > 0) for sign in (1, -1))
+            if right not in _MOODLE_SHARES or (wrong and wrong not in _MOODLE_SHARES):
+                notes.append(f"{label}: Moodle will refuse it: with {right} right and {wrong} wrong choices each "
+                             "is worth a share of the marks Moodle does not offer (it has 1/1 to 1/10 and 1/20)")
         if fmt == "gift" and not item.shuffle:
             notes.append(f"{label}: 'shuffle: false' is not exported; GIFT cannot say it")
         kept.append(item)
