@@ -346,6 +346,42 @@ def test_the_edit_page_shows_an_edge_date_and_keeps_an_unchanged_one(teaching, i
     assert assignment.title == "Renamed" and assignment.due_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("zone, opens, due, gap", [
+    ("America/New_York", "2026-03-08T02:30", "2026-03-08T03:15", "from 02:00 to 03:00"),
+    ("Australia/Lord_Howe", "2026-10-04T02:10", "2026-10-04T02:40", "from 02:00 to 02:30"),  # a 30-minute change
+])
+def test_a_time_the_clocks_skip_is_refused_with_the_gap(teaching, instructor, zone, opens, due, gap):
+    client, classroom, bank_id = teaching
+    instructor.timezone = zone
+    db.session.commit()
+    # Read as the hour after the gap, the opening would come after the due time: an assignment never open.
+    response = set_assignment(client, classroom, bank_id, opens_at=opens, due_at=due)
+    assert response.status_code == 422
+    assert f"There is no {opens[-5:]} on {opens[:10]} in {zone}: the clocks go forward {gap}." in response.get_data(
+        as_text=True)
+    assert db.session.scalar(select(Assignment)) is None
+
+
+def test_a_time_the_clocks_show_twice_is_taken_as_the_first_and_the_instructor_told(teaching, instructor):
+    client, classroom, bank_id = teaching
+    instructor.timezone = "America/New_York"
+    db.session.commit()
+    saved = set_assignment(client, classroom, bank_id, due_at="2026-11-01T01:30")
+    assert saved.status_code == 302
+    assignment = db.session.scalar(select(Assignment))
+    assert assignment.due_at == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT, before the clocks go back
+    told = client.get(saved.location).get_data(as_text=True)
+    assert "It is due at the first 01:30 of 2026-11-01 (01:30 EDT)" in told and "show 01:30 twice" in told
+    # The second 01:30, kept as stored when the form comes back unchanged, is named as such.
+    assignment.due_at = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    db.session.commit()
+    url = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
+    edited = set_assignment_at(client, url, bank_id, due_at="2026-11-01T01:30")
+    assert edited.status_code == 302 and assignment.due_at == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    assert "It is due at the second 01:30 of 2026-11-01 (01:30 EST)" in client.get(edited.location).get_data(
+        as_text=True)
+
+
 def test_a_student_taken_off_the_roster_stops_answering_until_they_join_again(app, teaching, make_user):
     from tests.test_quiz_flow import right_answer_form
 

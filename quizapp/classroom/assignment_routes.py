@@ -23,6 +23,7 @@ from quizapp.classroom.assignments import (
 )
 from quizapp.classroom.forms import ActionForm, AssignmentForm
 from quizapp.classroom.membership import enrolled_class
+from quizapp.classroom.wall_clock import shown_twice
 from quizapp.extensions import db
 from quizapp.models import Assignment, Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
@@ -48,6 +49,7 @@ def new_assignment(classroom_id: int):
         db.session.add(assignment)
         db.session.commit()
         flash(f"Assignment “{assignment.title}” set for {classroom.name}.", "success")
+        _note_repeated_times(assignment)
         return redirect(url_for("classroom.assignment_detail", classroom_id=classroom.id,
                                 assignment_id=assignment.id))
     return render_template("classroom/assignment_form.html", classroom=classroom, bank=bank, form=form), (
@@ -99,6 +101,7 @@ def edit_assignment(classroom_id: int, assignment_id: int):
             remark_late_attempts(db.session, assignment)
         db.session.commit()
         flash(f"Changes to “{assignment.title}” saved.", "success")
+        _note_repeated_times(assignment)
         return redirect(url_for("classroom.assignment_detail", classroom_id=classroom.id,
                                 assignment_id=assignment.id))
     return render_template("classroom/assignment_form.html", classroom=classroom, bank=assignment.bank, form=form,
@@ -128,6 +131,18 @@ def _local(moment: datetime | None) -> datetime | None:
     return None if moment is None else user_time(moment, current_user).replace(tzinfo=None)
 
 
+def _note_repeated_times(assignment: Assignment) -> None:
+    """Say which of its two moments a time in the hour the clocks go back stands for: the form's field cannot
+    tell them apart, and the instructor may have meant the other."""
+    zone = user_zone(current_user)
+    for says, moment in (("opens", assignment.opens_at), ("is due", assignment.due_at)):
+        shown = None if moment is None else user_time(moment, current_user)
+        if shown is not None and shown_twice(shown.replace(tzinfo=None), zone):
+            flash(f"It {says} at the {'second' if shown.fold else 'first'} {shown:%H:%M} of {shown:%Y-%m-%d} "
+                  f"({shown:%H:%M %Z}): the clocks of {zone.key} go back that night and show {shown:%H:%M} "
+                  "twice.", "info")
+
+
 def _settings_of(assignment: Assignment) -> dict[str, object]:
     """An assignment's settings as the form shows them, times in the instructor's own zone."""
     return {"title": assignment.title, "selection": assignment.selection, "topics": assignment.topics,
@@ -140,6 +155,7 @@ def _settings_of(assignment: Assignment) -> dict[str, object]:
 
 def _assignment_form(bank: Bank, settings: dict[str, object] | None = None) -> AssignmentForm:
     form = AssignmentForm(data=settings)
+    form.zone = user_zone(current_user)
     form.bank.choices = [SelectChoice(bank.id, bank.title)]
     form.bank.data = bank.id
     rows = db.session.execute(

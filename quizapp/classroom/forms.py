@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,6 +21,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.classroom.assignments import FEEDBACK_POLICIES, GRADING_POLICIES, LATE_POLICIES, SELECTIONS, selection_test
+from quizapp.classroom.wall_clock import skipped
 
 
 def options(labels: dict[str, str]) -> list[SelectChoice]:
@@ -69,6 +72,19 @@ def within_school_years(form, field) -> None:
         raise ValidationError(f"Choose a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
+def on_the_clock(form, field) -> None:
+    """A time the clocks of the instructor's zone show: not one they skip when they go forward."""
+    # A date already refused may lie where no zone can reach it.
+    gap = skipped(field.data, form.zone) if field.data and not field.errors else None
+    if gap is not None:
+        raise ValidationError(f"There is no {field.data:%H:%M} on {field.data:%Y-%m-%d} in {form.zone.key}: the "
+                              f"clocks go forward from {gap[0]:%H:%M} to {gap[1]:%H:%M}. Choose a time outside "
+                              "that gap.")
+
+
+DATE_CHECKS = [Optional(), within_school_years, on_the_clock]
+
+
 class AssignmentForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Give the assignment a title."), Length(max=200)])
     bank = SelectField("Question bank", coerce=int, validators=[InputRequired("Choose a bank.")])
@@ -79,9 +95,9 @@ class AssignmentForm(FlaskForm):
     draw_count = IntegerField("Questions per student", description="Leave empty for every selected question.",
                               validators=[Optional(), NumberRange(min=1, max=500)])
     shuffle_choices = BooleanField("Shuffle the choices", default=True)
-    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[Optional(), within_school_years],
+    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=DATE_CHECKS,
                                   render_kw=DATE_BOUNDS, description="In your time zone. Leave empty to open now.")
-    due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=[Optional(), within_school_years],
+    due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=DATE_CHECKS,
                                 render_kw=DATE_BOUNDS, description="In your time zone. Leave empty for no due date.")
     attempt_limit = IntegerField("Attempts allowed", description="Leave empty for no limit.",
                                  validators=[Optional(), NumberRange(min=1, max=100)])
@@ -95,6 +111,8 @@ class AssignmentForm(FlaskForm):
 
     # The bank's auto-graded questions as (id, topic, tags), set by the view, so the selection can be counted.
     candidates: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    # The instructor's time zone, set by the view: the dates are typed on its clocks.
+    zone: ZoneInfo = ZoneInfo("UTC")
 
     def validate(self, extra_validators=None) -> bool:
         """The fields, then whether the selection holds questions enough to draw from."""
