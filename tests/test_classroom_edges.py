@@ -346,6 +346,17 @@ def test_the_edit_page_shows_an_edge_date_and_keeps_an_unchanged_one(teaching, i
     assert assignment.title == "Renamed" and assignment.due_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
 
 
+def test_the_assignment_form_names_the_zone_its_times_are_read_in(teaching, instructor):
+    client, classroom, bank_id = teaching
+    url = f"/classes/{classroom.id}/assignments/new?bank={bank_id}"
+    # An instructor who never chose a zone types times read in UTC, and must be able to see so.
+    page = client.get(url).get_data(as_text=True)
+    assert "In your time zone, UTC. Leave empty for no due date." in page and 'href="/study/settings"' in page
+    instructor.timezone = "Asia/Almaty"
+    db.session.commit()
+    assert "In your time zone, Asia/Almaty. Leave empty to open now." in client.get(url).get_data(as_text=True)
+
+
 @pytest.mark.parametrize("zone, opens, due, gap", [
     ("America/New_York", "2026-03-08T02:30", "2026-03-08T03:15", "from 02:00 to 03:00"),
     ("Australia/Lord_Howe", "2026-10-04T02:10", "2026-10-04T02:40", "from 02:00 to 02:30"),  # a 30-minute change

@@ -52,8 +52,9 @@ def timezone_choices() -> list[str]:
 
 
 class SettingsForm(FlaskForm):
-    timezone = SelectField("Time zone", description="Your study day starts at midnight in this time zone.",
-                           validators=[InputRequired()])
+    timezone = SelectField("Time zone", validators=[InputRequired()],
+                           description="Your study day starts at midnight in this time zone, and every date and "
+                                       "time is shown in it (and typed in it, for assignments you set).")
     new_cards_per_day = IntegerField(
         "New cards per day", description="How many cards you have not studied before to add each day.",
         validators=[InputRequired("Give a number of new cards."), NumberRange(min=0, max=1000)])
