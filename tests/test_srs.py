@@ -16,6 +16,7 @@ from quizapp.models import Bank, Card, Question, ReviewLog
 from quizapp.srs.queue import (
     due_cards,
     enqueue_missed,
+    local_day_start,
     new_allowance,
     next_card,
     next_due_at,
@@ -104,6 +105,17 @@ def test_daily_new_card_limit_turns_over_at_local_midnight(student, fixture_bank
     assert after_midnight.astimezone(ZoneInfo(zone)).day != before_midnight.astimezone(ZoneInfo(zone)).day
     assert new_allowance(db.session, student, after_midnight) == 2
     assert next_card(db.session, student, after_midnight).card is None
+
+
+def test_a_midnight_the_clocks_show_twice_starts_the_day_at_the_first(student, fixture_bank):
+    # Havana's clocks go back from 01:00 to 00:00 on 1 November 2026: the day's first hour comes twice.
+    student.timezone, student.new_cards_per_day = "America/Havana", 1
+    db.session.commit()
+    first_hour = datetime(2026, 11, 1, 4, 10, tzinfo=UTC)  # 00:10 CDT
+    review(student, questions()[0], EASY, first_hour)
+    again = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 00:30 CST, the second time round, the same day
+    assert new_allowance(db.session, student, again) == 0
+    assert local_day_start(student, again).astimezone(UTC) == datetime(2026, 11, 1, 4, 0, tzinfo=UTC)
 
 
 def test_reviews_and_missed_cards_do_not_count_against_the_new_card_limit(student, fixture_bank):

@@ -49,7 +49,9 @@ def user_time(moment: datetime, user: User) -> datetime:
 def local_day_start(user: User, now: datetime) -> datetime:
     """The last midnight in the user's time zone, as an aware UTC-comparable time."""
     local = now.astimezone(user_zone(user))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+    # fold=0: where the clocks go back across midnight (Havana), the day began at the first of its two midnights,
+    # even while the second time round its first hour is shown.
+    return local.replace(hour=0, minute=0, second=0, microsecond=0, fold=0)
 
 
 def new_cards_today(session: Session, user: User, now: datetime) -> int:
