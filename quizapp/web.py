@@ -54,6 +54,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["markdown_inline"] = render_inline
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["join_code"] = display_code
     app.jinja_env.filters["cloze_blanks"] = cloze_blanks
     app.jinja_env.filters["question_text"] = question_text
@@ -98,6 +99,11 @@ def register_web_helpers(app: Flask) -> None:
 def local_time(moment: datetime, user: User) -> str:
     """A moment as the user reads it: date and time in their own time zone."""
     return user_time(moment, user).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def local_date(moment: datetime, user: User) -> str:
+    """The date of a moment as the user reads it, in their own time zone."""
+    return user_time(moment, user).strftime("%Y-%m-%d")
 
 
 def _error_page(code: int, title: str, message: str):

@@ -154,3 +154,16 @@ def test_an_admin_who_steps_down_lands_on_a_page_they_may_see(app, make_user):
                            data={"csrf_token": csrf_from(page), f"user{admin.id}-role": "instructor"})
     assert response.status_code == 200 and "You are now instructor" in response.get_data(as_text=True)
     assert user_by(admin.email).role == "instructor" and user_by(other.email).role == "admin"
+
+
+def test_the_day_an_account_joined_is_the_admins_own_day(app, make_user):
+    from datetime import UTC, datetime
+
+    admin, student = make_user(Role.ADMIN), make_user()
+    admin.timezone = "Pacific/Kiritimati"  # UTC+14: 20:00 UTC is already the next morning there
+    student.created_at = datetime(2026, 1, 1, 20, 0, tzinfo=UTC)
+    db.session.commit()
+    client = app.test_client()
+    login(client, admin.email)
+    page = client.get("/admin/users", query_string={"q": student.email}).get_data(as_text=True)
+    assert '<time datetime="2026-01-01T20:00:00+00:00">2026-01-02</time>' in page
