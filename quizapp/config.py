@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from quizapp.timezones import is_known_zone
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -60,9 +62,16 @@ class Defaults:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER: str | None = None
+    # The time zone of accounts whose browser reports none (and of those made on the command line): a school
+    # sets its own, so that a deadline typed as 23:59 means 23:59 there.
+    DEFAULT_TIMEZONE = "UTC"
 
 
-class MissingSecretKey(RuntimeError):
+class SettingError(RuntimeError):
+    """A setting the app cannot start with."""
+
+
+class MissingSecretKey(SettingError):
     """SECRET_KEY is not set and the app is not running for development."""
 
 
@@ -97,6 +106,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     if app.config.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
+    if not is_known_zone(app.config["DEFAULT_TIMEZONE"]):
+        raise SettingError(f"QUIZAPP_DEFAULT_TIMEZONE is {app.config['DEFAULT_TIMEZONE']!r}, which is not a time "
+                           "zone name: use one such as Asia/Almaty or Europe/London.")
     development = is_development(app)
     if not app.config.get("SECRET_KEY"):
         if not development:

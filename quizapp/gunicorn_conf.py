@@ -44,23 +44,23 @@ def on_starting(server) -> None:
     # Built in a child process: imported here, the app's modules would stay in the master, and workers
     # forked after a reload (HUP) would run the old code instead of the new.
     check = subprocess.run([sys.executable, "-c", _SETTINGS_CHECK], capture_output=True, text=True, check=False)
-    if check.returncode == _MISSING_SECRET_KEY:
+    if check.returncode == _BAD_SETTING:
         server.log.error("Not starting: %s", check.stderr.strip())
         sys.exit(1)
     if check.returncode != 0:
         raise RuntimeError(f"The app cannot be built:\n{check.stderr}")
 
 
-_MISSING_SECRET_KEY = 3
+_BAD_SETTING = 3
 _SETTINGS_CHECK = f"""
 import sys
 from quizapp import create_app
-from quizapp.config import MissingSecretKey
+from quizapp.config import SettingError
 try:
     create_app()
-except MissingSecretKey as error:
+except SettingError as error:
     print(error, file=sys.stderr)
-    sys.exit({_MISSING_SECRET_KEY})
+    sys.exit({_BAD_SETTING})
 """
 
 

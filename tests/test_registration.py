@@ -193,3 +193,27 @@ def test_a_name_of_spaces_is_refused(client, mailbox, blank):
 def test_an_account_never_gets_an_empty_name(app):
     user = add_account(db.session, "Grace.Hopper@Example.org", " \u00a0 ", "-")
     assert user.display_name == "grace.hopper"
+
+
+@pytest.mark.parametrize(("reported", "default", "expected"), [
+    ("Asia/Almaty", "UTC", "Asia/Almaty"),          # the browser's zone
+    ("", "Asia/Almaty", "Asia/Almaty"),             # no JavaScript: the deployment's default
+    ("Mars/Olympus_Mons", "Europe/London", "Europe/London"),  # not a zone: ignored
+])
+def test_a_new_account_starts_in_its_browsers_time_zone_or_the_default(app, client, mailbox, reported, default,
+                                                                       expected):
+    app.config["DEFAULT_TIMEZONE"] = default
+    register(client, "ada@example.org")
+    path = mailbox.link("/auth/confirm/").removeprefix("http://localhost")
+    page = client.get(path).get_data(as_text=True)
+    assert 'name="device_zone"' in page and "device-zone.js" in page
+    client.post(path, data={"csrf_token": csrf_from(page), "password": PASSWORD, "device_zone": reported})
+    assert db.session.scalar(select(User.timezone)) == expected
+
+
+def test_an_account_made_on_the_command_line_starts_in_the_default_zone(app, runner):
+    app.config["DEFAULT_TIMEZONE"] = "Asia/Almaty"
+    made = runner.invoke(args=["users", "create", "teacher@school.example", "--role", "instructor",
+                               "--password", "a long enough password"])
+    assert made.exit_code == 0, made.output
+    assert db.session.scalar(select(User.timezone)) == "Asia/Almaty"

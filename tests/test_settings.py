@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from quizapp import create_app
-from quizapp.config import MissingSecretKey, normalise_database_url
+from quizapp.config import MissingSecretKey, SettingError, normalise_database_url
 from quizapp.extensions import db, limiter
 from quizapp.mail import MailSettingsMissing
 from quizapp.models import PendingRegistration
@@ -225,17 +225,20 @@ def test_the_default_database_gets_its_instance_folder(production_env, monkeypat
     assert folder.is_dir() and app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{folder / 'quizapp.sqlite3'}"
 
 
-def test_gunicorn_refuses_before_listening_without_a_secret_key(production_env):
+@pytest.mark.parametrize(("setting", "said"), [
+    ({}, "SECRET_KEY is not set"),
+    ({"SECRET_KEY": "k" * 32, "QUIZAPP_DEFAULT_TIMEZONE": "Almaty"}, "QUIZAPP_DEFAULT_TIMEZONE is 'Almaty'")])
+def test_gunicorn_refuses_before_listening_with_a_setting_it_cannot_use(production_env, setting, said):
     import subprocess
     import sys
 
     env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
-    env |= {"GUNICORN_BIND": "127.0.0.1:0", "GUNICORN_CONTROL_SOCKET": "off"}
+    env |= {"GUNICORN_BIND": "127.0.0.1:0", "GUNICORN_CONTROL_SOCKET": "off", **setting}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     done = subprocess.run([str(gunicorn), "--config", "python:quizapp.gunicorn_conf"], cwd=Path(__file__).parents[1],
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
-    assert "Not starting: SECRET_KEY is not set" in done.stderr and "Listening at" not in done.stderr
+    assert f"Not starting: {said}" in done.stderr and "Listening at" not in done.stderr
 
 
 def test_gunicorn_serving_another_app_needs_no_secret_key(production_env):
@@ -254,3 +257,12 @@ def test_gunicorn_serving_another_app_needs_no_secret_key(production_env):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_default_time_zone_comes_from_the_environment_and_must_be_a_zone(production_env, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("QUIZAPP_DEFAULT_TIMEZONE", "Asia/Almaty")
+    assert create_app(production_env).config["DEFAULT_TIMEZONE"] == "Asia/Almaty"
+    monkeypatch.setenv("QUIZAPP_DEFAULT_TIMEZONE", "Almaty")
+    with pytest.raises(SettingError, match="'Almaty', which is not a time zone name"):
+        create_app(production_env)

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.models import Role, User
 from quizapp.models.user import hash_password, password_hash_method
+from quizapp.timezones import starting_zone
 
 
 @cache
@@ -37,12 +38,14 @@ def register_user(session: Session, email: str, display_name: str, password: str
 
 
 def add_account(session: Session, email: str, display_name: str, password_hash: str,
-                role: Role = Role.STUDENT) -> User:
-    """Create an account whose password is already hashed; raise EmailTaken if the email is in use."""
+                role: Role = Role.STUDENT, device_zone: str | None = None) -> User:
+    """Create an account whose password is already hashed, in its device's time zone if the browser reported
+    one (else the deployment's default); raise EmailTaken if the email is in use."""
     email = normalise_email(email)
     # A name of spaces would leave nothing to show or click on: the address's first part stands in for it.
     name = display_name.strip() or email.split("@")[0]
-    user = User(email=email, display_name=name, password_hash=password_hash, role=role.value)
+    user = User(email=email, display_name=name, password_hash=password_hash, role=role.value,
+                timezone=starting_zone(device_zone))
     session.add(user)
     try:
         session.flush()

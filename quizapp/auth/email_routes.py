@@ -55,7 +55,7 @@ def confirm(token: str):
     if form.validate_on_submit():
         if password_matches(pending, form.password.data):
             try:
-                user = confirm_registration(db.session, pending)
+                user = confirm_registration(db.session, pending, form.device_zone.data)
             except EmailTaken:
                 return _taken(email)
             login_user(user)

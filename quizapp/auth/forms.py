@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 PASSWORD_MIN = 10
@@ -40,6 +40,8 @@ class ConfirmForm(FlaskForm):
     # Only whoever chose the password may finish: a later sign-up for the same address cannot slip its own in.
     password = PasswordField("The password you chose when signing up",
                              validators=[InputRequired("Type the password you chose."), Length(max=PASSWORD_MAX)])
+    # Filled in by device-zone.js: the account starts in the time zone this browser reports.
+    device_zone = HiddenField()
     submit = SubmitField("Create my account")
 
 

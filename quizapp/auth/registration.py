@@ -86,11 +86,12 @@ def password_matches(pending: PendingRegistration, password: str) -> bool:
     return check_password_hash(pending.password_hash, password)
 
 
-def confirm_registration(session: Session, pending: PendingRegistration) -> User:
+def confirm_registration(session: Session, pending: PendingRegistration, device_zone: str | None = None) -> User:
     """Make the student account the sign-up asked for and forget the sign-up (commits); EmailTaken if it exists."""
     if already_registered(session, pending):
         raise EmailTaken(pending.email)
     session.delete(pending)
-    user = add_account(session, pending.email, pending.display_name, pending.password_hash)
+    user = add_account(session, pending.email, pending.display_name, pending.password_hash,
+                       device_zone=device_zone)
     session.commit()
     return user

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
-from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, SelectField, SubmitField
@@ -15,6 +13,7 @@ from wtforms.widgets import HiddenInput
 from quizapp.models.types import INTEGER_MAX
 from quizapp.quiz.forms import AnswerForm
 from quizapp.srs.scheduling import AGAIN, EASY, GOOD, HARD
+from quizapp.timezones import timezone_choices
 
 MIN_RETENTION, MAX_RETENTION = Decimal("0.70"), Decimal("0.97")
 
@@ -43,12 +42,6 @@ def rate_form(again_good_only: bool) -> RateForm:
     form = RateForm()
     form.rating.validators = [*form.rating.validators, AnyOf(allowed, message="That rating is not available.")]
     return form
-
-
-@cache
-def timezone_choices() -> list[str]:
-    """Every IANA time zone name, sorted, UTC first."""
-    return ["UTC", *sorted(zone for zone in available_timezones() if zone != "UTC" and "/" in zone)]
 
 
 class SettingsForm(FlaskForm):

@@ -92,3 +92,12 @@ def test_pages_fit_a_phone(browser, live_server):
         .map(el => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))""")
     assert wide == []
     context.close()
+
+
+def test_a_new_account_starts_in_the_time_zone_its_browser_reports(browser, live_server):
+    context = browser.new_context(timezone_id="Asia/Almaty")
+    page = context.new_page()
+    register(page, live_server, email="almaty@example.org")
+    page.goto(f"{live_server}/study/settings")
+    assert page.get_by_label("Time zone").input_value() == "Asia/Almaty"
+    context.close()
