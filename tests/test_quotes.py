@@ -103,3 +103,40 @@ def test_context_keeps_list_items_apart_and_joins_page_breaks():
     end = CB.index("ever, the reforms") + len("ever, the reforms")
     marked = next(p for p in passage_in_context(CB, start, end) if p.has_mark)
     assert ("a foregone conclusion. However, the reforms", True) in marked.runs
+
+
+def context_of(text: str, quote: str) -> str:
+    start = text.index(quote)
+    left, right = context_bounds(text, start, start + len(quote))
+    return text[left:right].strip()
+
+
+@pytest.mark.parametrize(("text", "quote", "begins", "ends"), [
+    # "U.S." twice before the passage and once after it
+    (CB, "the conspicuous absence of the United States", "Meanwhile, the U.S. withdrawal from Afghanistan",
+     "met last in December 2021 in the Kazakh capital."),
+    # "Mr." before a name
+    (CB, "It was partial at the formal level", "Taking a step back, the underlying problem",
+     "at times are as important as formal power vested in institutions."),
+    (CB, "the January protests largely targeted Nazarbayev personally", "This also means that much more",
+     "as the person bringing solutions to the problems they see."),
+    # "e.g." inside a parenthesis
+    (OSW, "Tokayev remains the political ‘son’ of his predecessor", "Doubts, especially in the long run",
+     "to improve state structures in the short-term perspective."),
+    # initials of a name
+    (CB, "**Albert Barro** is a Project Associate", "**Svante E. Cornell**, Ph.D., is Director", "Joint Center."),
+])
+def test_context_does_not_break_sentences_at_abbreviations(text, quote, begins, ends):
+    context = context_of(text, quote)
+    assert context.startswith(begins)
+    assert context.endswith(ends)
+
+
+@pytest.mark.parametrize(("text", "quote", "ends"), [
+    (CB, "which criminalized defamation and was often used to persecute oppositional journalists.",
+     'but Tokayev revised the verbiage to "incitement."'),
+    (CB, "his main concern continues to be political stability", 'and subsequently the "Arab Spring."'),
+    (OSW, "the billionaire Timur Kulibayev", "his ex-wife were arrested on charges of embezzlement.[7]"),
+])
+def test_context_ends_with_the_quotation_marks_and_note_that_close_its_last_sentence(text, quote, ends):
+    assert context_of(text, quote).endswith(ends)

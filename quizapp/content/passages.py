@@ -9,7 +9,12 @@ from functools import lru_cache
 _BLANK_LINE = re.compile(r"[ \t]*\n\s*\n")
 _CLOSING = ".!?:;'\"\u2019\u201d)]"
 _HEADING_LENGTH = 100
-_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?:\[\d+\])?\s+")
+# A stop with the quotes, brackets and footnote marker ("[3]" or a superscript) that close the sentence with it.
+_SENTENCE_END = re.compile(r"(?P<stop>[.!?][\"'\u2019\u201d)\]]*(?:\[\d+\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)?)\s+")
+_WORD_BEFORE = re.compile(r"[^\W\d_]+$")
+# Abbreviations the texts use before a capitalised word ("Mr. Tokayev"); single letters ("U.S.", "e.g.",
+# "S. E. Cornell") are abbreviations too.
+_ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "Prof", "St", "pp", "ca", "cf", "vs"}
 _LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?:>[ \t])?(?=[^\W\d_])")
 _SPACE = re.compile(r"\s+")
 
@@ -92,17 +97,32 @@ def document_blocks(text: str, sections: list[dict], start: int | None, end: int
     return blocks
 
 
+def _sentence_ends(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The sentence ends in text[start:end], leaving out the stops of abbreviations and ellipses in mid-sentence."""
+    ends = []
+    for match in _SENTENCE_END.finditer(text, start, end):
+        following = text[match.end():match.end() + 1]
+        if following.islower():  # "the U.S. has", "e.g. clan structures", "were... the"
+            continue
+        if match.group("stop")[0] == ".":
+            word = _WORD_BEFORE.search(text, max(0, match.start() - 8), match.start())
+            if word and (len(word.group()) == 1 or word.group() in _ABBREVIATIONS):
+                continue
+        ends.append(match)
+    return ends
+
+
 def context_bounds(text: str, start: int, end: int, sentences: int = 2, limit: int = 500) -> tuple[int, int]:
     """Widen a passage by a few sentences (or paragraphs) on each side, within a character limit."""
     spans = paragraph_spans(text)
     paragraph_starts = [s for s, _ in spans]
     paragraph_ends = [e for _, e in spans]
     floor = max(0, start - limit)
-    before = sorted({m.end() for m in _SENTENCE_END.finditer(text, floor, start)}
+    before = sorted({m.end() for m in _sentence_ends(text, floor, start)}
                     | {s for s in paragraph_starts if floor <= s <= start})
     left = before[-sentences] if len(before) >= sentences else (before[0] if before else floor)
     ceiling = min(len(text), end + limit)
-    after = sorted({m.start() + 1 for m in _SENTENCE_END.finditer(text, end, ceiling)}
+    after = sorted({m.end("stop") for m in _sentence_ends(text, end, ceiling)}
                    | {e for e in paragraph_ends if end <= e <= ceiling})
     after = [a for a in after if a > end]
     right = after[sentences - 1] if len(after) >= sentences else (after[-1] if after else ceiling)
