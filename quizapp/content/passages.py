@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +18,7 @@ _WORD_BEFORE = re.compile(r"[^\W\d_]+$")
 _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "Prof", "St", "pp", "ca", "cf", "vs"}
 _LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?:>[ \t])?(?=[^\W\d_])")
 _SPACE = re.compile(r"\s+")
+_HEADING_LINE = re.compile(r"[^\n]*\s*")
 
 
 @dataclass(frozen=True)
@@ -112,29 +114,52 @@ def _sentence_ends(text: str, start: int, end: int) -> list[re.Match[str]]:
     return ends
 
 
-def context_bounds(text: str, start: int, end: int, sentences: int = 2, limit: int = 500) -> tuple[int, int]:
-    """Widen a passage by a few sentences (or paragraphs) on each side, within a character limit."""
+def section_body(text: str, sections: Sequence[dict], start: int, end: int) -> tuple[int, int]:
+    """The part of the section holding text[start:end] that follows its heading line, up to the next section."""
+    low, high = 0, len(text)
+    for section in sections:
+        offset = section["start"]
+        if offset <= start:
+            low = offset
+            if offset > 0 and section.get("heading_in_text", True):
+                # A heading stands alone on its line (the catalogue checks it): the body starts after it.
+                body = _HEADING_LINE.match(text, offset).end()
+                low = body if body <= start else offset
+        elif offset >= end:
+            high = offset
+            break
+    return low, high
+
+
+def context_bounds(text: str, start: int, end: int, sentences: int = 2, limit: int = 500,
+                   within: tuple[int, int] | None = None) -> tuple[int, int]:
+    """Widen a passage by a few sentences (or paragraphs) on each side, within a character limit and the
+    stretch of text given (by default the whole text)."""
+    low, high = within or (0, len(text))
     spans = paragraph_spans(text)
     paragraph_starts = [s for s, _ in spans]
     paragraph_ends = [e for _, e in spans]
-    floor = max(0, start - limit)
+    floor = max(low, start - limit)
     before = sorted({m.end() for m in _sentence_ends(text, floor, start)}
-                    | {s for s in paragraph_starts if floor <= s <= start})
+                    | {s for s in paragraph_starts if floor <= s <= start} | ({low} if floor == low else set()))
     left = before[-sentences] if len(before) >= sentences else (before[0] if before else floor)
-    ceiling = min(len(text), end + limit)
+    ceiling = min(high, end + limit)
     after = sorted({m.end("stop") for m in _sentence_ends(text, end, ceiling)}
-                   | {e for e in paragraph_ends if end <= e <= ceiling})
+                   | {e for e in paragraph_ends if end <= e <= ceiling} | ({high} if ceiling == high else set()))
     after = [a for a in after if a > end]
     right = after[sentences - 1] if len(after) >= sentences else (after[-1] if after else ceiling)
     return left, right
 
 
 @lru_cache(maxsize=1024)
-def passage_in_context(text: str, start: int, end: int) -> tuple[Paragraph, ...]:
-    """The passage text[start:end] with a few sentences of context on each side, as paragraphs."""
+def passage_in_context(text: str, start: int, end: int,
+                       within: tuple[int, int] | None = None) -> tuple[Paragraph, ...]:
+    """The passage text[start:end] with a few sentences of context on each side, as paragraphs, kept within
+    the stretch of text given (its section's body: a heading or another section is no context)."""
     # Cached: every feedback page shows one or two of a bank's few hundred passages, and finding the
     # context walks all the paragraphs of the text.
-    return tuple(paragraphs_with_mark(text, start, end, window=context_bounds(text, start, end)))
+    window = context_bounds(text, start, end, within=within)
+    return tuple(paragraphs_with_mark(text, start, end, window=window))
 
 
 def _tidy(fragment: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.banks.schema import CLOZE_BLANK
 from quizapp.content.markdown import plain_text, render_inline, render_markdown
-from quizapp.content.passages import Paragraph, passage_in_context
+from quizapp.content.passages import Paragraph, passage_in_context, section_body
 from quizapp.content.quotes import quote_span
 from quizapp.grading.registry import Grade
 from quizapp.models import QuestionRevision, SourceDocument
@@ -156,7 +156,9 @@ def source_views(revision: QuestionRevision, documents: dict[str, Any]) -> list[
             views.append(SourceView(document, (Paragraph(((source["quote"], False),), False, 0),), None,
                                     source["quote"]))
             continue
-        paragraphs = passage_in_context(document.text, *span)
+        # The context stays in the passage's section: the next heading would read as part of the quoted text.
+        within = section_body(document.text, document.sections or [], *span)
+        paragraphs = passage_in_context(document.text, *span, within)
         link = url_for("reader.document", document_id=document.id, start=span[0], end=span[1], _anchor="passage")
         views.append(SourceView(document, paragraphs, link, source["quote"]))
     return views
@@ -171,7 +173,8 @@ def choice_label(data: dict[str, Any], index: int) -> Markup:
 # what entities do.
 _documents = SourceDocument.__table__
 _CITED_DOCUMENTS = (
-    select(*(_documents.c[name] for name in ("id", "title", "authors", "publisher", "published", "address", "text")))
+    select(*(_documents.c[name]
+             for name in ("id", "title", "authors", "publisher", "published", "address", "text", "sections")))
     .where(_documents.c.id.in_(bindparam("ids", expanding=True)))
 )
 

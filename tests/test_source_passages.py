@@ -1,0 +1,78 @@
+"""The passage shown with each answer of the shipped banks: the quote highlighted in its own section's
+sentences, the citation, and the link that opens the full text at it."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from random import Random
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.banks.checker import check_paths
+from quizapp.banks.loader import load_banks
+from quizapp.extensions import db
+from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
+from quizapp.models.content import is_current_revision
+from quizapp.quiz.service import choice_order
+from tests.conftest import QUESTIONS, csrf_from
+from tests.test_quiz_flow import right_answer_form
+
+_SOURCE = re.compile(r'<figure class="source">(.*?)</figure>', re.S)
+_BLOCKQUOTE = re.compile(r"<blockquote[^>]*>(.*?)</blockquote>", re.S)
+
+
+@pytest.fixture
+def shipped(app) -> None:
+    """The banks under questions/, loaded as `questions load` does."""
+    result = check_paths([QUESTIONS], QUESTIONS)
+    assert result.ok, [str(p) for p in result.problems]
+    load_banks(db.session, result)
+
+
+def items_of(student, keys: list[str] | None = None) -> list[QuizItem]:
+    """Quizzes holding the questions with those keys (all active ones by default), one per bank, in key order."""
+    query = (select(Question.id, Question.bank_id, Question.type, QuestionRevision.id, QuestionRevision.data)
+             .join(QuestionRevision, is_current_revision())
+             .where(Question.retired_at.is_(None)).order_by(Question.bank_id, Question.key))
+    if keys is not None:
+        query = query.where(Question.key.in_(keys))
+    attempts: dict[int, QuizAttempt] = {}
+    for question_id, bank_id, qtype, revision_id, data in db.session.execute(query):
+        attempt = attempts.setdefault(bank_id, QuizAttempt(user_id=student.id, bank_id=bank_id))
+        attempt.items.append(QuizItem(position=len(attempt.items) + 1, question_id=question_id,
+                                      revision_id=revision_id, choice_order=choice_order(qtype, data, Random(1))))
+    db.session.add_all(attempts.values())
+    db.session.commit()
+    return [item for attempt in attempts.values() for item in attempt.items]
+
+
+def feedback_page(client, item: QuizItem) -> str:
+    """Answer an item rightly and return its feedback page."""
+    url = f"/quiz/{item.attempt_id}/q/{item.position}"
+    page = client.get(url).get_data(as_text=True)
+    posted = client.post(url, data={"csrf_token": csrf_from(page), **right_answer_form(item)})
+    assert posted.status_code == 302, posted.get_data(as_text=True)[:500]
+    return client.get(url).get_data(as_text=True)
+
+
+def quoted_paragraphs(figure: str) -> list[str]:
+    """The paragraphs of a source block as text."""
+    quoted = _BLOCKQUOTE.search(figure).group(1)
+    return [unescape(re.sub(r"<[^>]+>", "", p)) for p in re.findall(r"<p>(.*?)</p>", quoted, re.S)]
+
+
+@pytest.mark.parametrize(("key", "heading"), [
+    ("osw1-intro-ukraine", "Four days that shocked the country"),  # the next section's heading
+    ("osw1-lpg-zhanaozen-cloze", "Four days that shocked the country"),  # the passage's own heading
+    ("cb2-analysis-focus", "No Sea Change?"),
+    ("both-death-penalty", "Kazakhstan’s trade in 2021"),
+])
+def test_the_context_of_a_passage_stays_in_its_section(shipped, logged_in, student, key, heading):
+    [item] = items_of(student, [key])
+    figures = _SOURCE.findall(feedback_page(logged_in, item))
+    assert figures
+    for figure in figures:
+        paragraphs = quoted_paragraphs(figure)
+        assert heading not in paragraphs, paragraphs
