@@ -10,13 +10,16 @@ from random import Random
 import pytest
 from sqlalchemy import select
 
+from quizapp.api.tokens import create_token
 from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
+from quizapp.content.quotes import normalize_quote
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
 from quizapp.models.content import is_current_revision
 from quizapp.quiz.service import choice_order
 from tests.conftest import QUESTIONS, csrf_from
+from tests.test_api import json_answer
 from tests.test_quiz_flow import right_answer_form
 
 _SOURCE = re.compile(r'<figure class="source">(.*?)</figure>', re.S)
@@ -76,3 +79,14 @@ def test_the_context_of_a_passage_stays_in_its_section(shipped, logged_in, stude
     for figure in figures:
         paragraphs = quoted_paragraphs(figure)
         assert heading not in paragraphs, paragraphs
+
+
+def test_the_api_gives_a_passage_over_two_list_items_with_a_space_between(shipped, client, student):
+    [item] = items_of(student, ["osw2-president-party-family"])
+    _token, secret = create_token(db.session, student, "tests")
+    db.session.commit()
+    response = client.post(f"/api/v1/quizzes/{item.attempt_id}/items/{item.position}/answer",
+                           json={"answer": json_answer(item)}, headers={"Authorization": f"Bearer {secret}"})
+    [source] = response.get_json()["feedback"]["sources"]
+    assert "may not belong to a political party; - members of his close family" in source["quote"]
+    assert normalize_quote(source["quote"]) == normalize_quote(item.revision.data["sources"][0]["quote"])

@@ -64,7 +64,9 @@ def sources_json(session: Session, revision: QuestionRevision) -> list[dict[str,
             "document": {"id": document.id, "title": document.title, "authors": document.authors,
                          "publisher": document.publisher, "published": document.published,
                          "address": document.address},
-            "quote": ("".join(text for p in view.paragraphs for text, marked in p.runs if marked)
+            # A passage over several paragraphs (list items) reads with a space where each paragraph ends.
+            "quote": (" ".join("".join(text for text, marked in p.runs if marked) for p in view.paragraphs
+                               if p.has_mark)
                       if view.link else view.quote),
             "context": [[{"text": text, "highlighted": marked} for text, marked in p.runs] for p in view.paragraphs],
             "url": urljoin(request.host_url, view.link) if view.link else None,
