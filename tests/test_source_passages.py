@@ -8,11 +8,13 @@ from html import unescape
 from random import Random
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from quizapp.api.tokens import create_token
 from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
+from quizapp.content.documents import Document
 from quizapp.content.quotes import normalize_quote
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
@@ -90,3 +92,80 @@ def test_the_api_gives_a_passage_over_two_list_items_with_a_space_between(shippe
     [source] = response.get_json()["feedback"]["sources"]
     assert "may not belong to a political party; - members of his close family" in source["quote"]
     assert normalize_quote(source["quote"]) == normalize_quote(item.revision.data["sources"][0]["quote"])
+
+
+_LINK = re.compile(r'<a href="(/sources/([\w-]+)\?start=(\d+)&amp;end=(\d+)#passage)">'
+                   r"Read this passage in the full text</a>")
+_MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.S)
+_ABBREVIATION_END = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]|Mr|Dr)\.\s*$")
+
+
+def marked_text(html: str) -> str:
+    """The highlighted words of a page or block, a space between separate marks."""
+    return " ".join(unescape(run) for run in _MARK.findall(html))
+
+
+def byline(document) -> str:
+    """Authors, publisher and date as the pages write them after the title."""
+    return escape(f"{document.authors}. {document.publisher}, {document.published}.")
+
+
+def check_passage(figure: str, quote: str, document: Document, headings: set[str], where: tuple) -> str:
+    """Check one source block of a feedback page; the address of its link into the full text."""
+    # The highlight is the quote, in whole sentences of its own section.
+    assert normalize_quote(marked_text(_BLOCKQUOTE.search(figure).group(1))) == quote, where
+    paragraphs = [normalize_quote(p) for p in quoted_paragraphs(figure)]
+    assert not headings & set(paragraphs), where
+    text = normalize_quote(re.sub(r"\s+", " ", document.text))
+    for paragraph in paragraphs:
+        at = text.find(paragraph)
+        assert at >= 0, (where, paragraph)
+        assert at == 0 or not text[at - 1].isalnum(), (where, paragraph)
+    # Neither "Mr." nor "U.S." ends the sentence before the context or its last one, which keeps the
+    # quotation mark or bracket that closes it.
+    first, last = paragraphs[0], paragraphs[-1]
+    assert not _ABBREVIATION_END.search(text[:text.find(first)]), (where, first)
+    assert not _ABBREVIATION_END.search(last), (where, last)
+    assert text[text.find(last) + len(last):][:1] not in {'"', "'", ")"}, (where, last)
+    # The citation is the catalogue's; the link points at the quote, which the text holds only once (a quote
+    # is looked for from the start of the text: one found twice could mark the wrong place).
+    assert f"<cite>{escape(document.title)}</cite>, {byline(document)}" in figure, where
+    link, document_id, start, end = _LINK.search(figure).groups()
+    assert document_id == document.id
+    assert normalize_quote(document.text[int(start):int(end)]) == quote, where
+    assert document.folded.text.count(quote) == 1, where
+    return unescape(link)
+
+
+def check_reader(page: str, quote: str, document: Document, where: tuple) -> None:
+    """Check the full text opened at a passage: the quote marked, the first mark the link's target."""
+    assert page.count('id="passage"') == 1, where
+    assert '<mark id="passage" tabindex="-1">' in page, where
+    assert normalize_quote(marked_text(page)) == quote, where
+    assert not re.search(r"<h2[^>]*>[^<]*<mark", page), where
+    assert f"<h1><cite>{escape(document.title)}</cite></h1>" in page and byline(document) in page, where
+
+
+def test_every_shipped_question_shows_its_passages_and_links_to_them(shipped, logged_in, student):
+    catalogue = check_paths([QUESTIONS], QUESTIONS).documents
+    headings = {document.id: {normalize_quote(document.text[s.start:].partition("\n")[0]) for s in document.sections}
+                | {s.title for s in document.sections} for document in catalogue.values()}
+    items = items_of(student)
+    assert len(items) > 200
+    readers: dict[str, str] = {}
+    for item in items:
+        page = feedback_page(logged_in, item)
+        if item.question.type == "flashcard":  # the back, with its source, follows the self-grade
+            url = f"/quiz/{item.attempt_id}/q/{item.position}"
+            logged_in.post(url + "/grade", data={"csrf_token": csrf_from(page), "knew": "I knew it"})
+            page = logged_in.get(url).get_data(as_text=True)
+        sources = item.revision.data["sources"]
+        figures = _SOURCE.findall(page)
+        assert len(figures) == len(sources), item.question.key
+        for figure, source in zip(figures, sources, strict=True):
+            where = (item.question.key, source["quote"])
+            document, quote = catalogue[source["document"]], normalize_quote(source["quote"])
+            link = check_passage(figure, quote, document, headings[document.id], where)
+            if link not in readers:
+                readers[link] = logged_in.get(link).get_data(as_text=True)
+            check_reader(readers[link], quote, document, where)
