@@ -80,7 +80,7 @@ def test_every_type_studies_as_a_card_with_the_key_kept_until_answered(logged_in
         assert "We suggest" not in html
     else:
         assert ">Right<" in html.replace("\n", "").replace("  ", "")
-        assert re.search(rf'value="{GOOD}"[^>]*class="[^"]*suggested[^"]*"[^>]*autofocus', html)
+        assert re.search(rf'value="{GOOD}"[^>]*class="[^"]*suggested[^"]*"[^>]*data-suggested', html)
     response = rate(logged_in, question_id, html, GOOD)
     assert response.status_code == 302 and response.location.endswith("/study/")
     card = db.session.scalar(select(Card).where(Card.question_id == question_id))

@@ -34,6 +34,11 @@
     if (rate) onBack(event, rate);
   });
 
+  // The suggested rating takes the focus so Enter gives it, but the page stays at its top: autofocus would scroll
+  // a long back down to the buttons, past the verdict, the answers and the explanation.
+  var suggested = document.querySelector("#study-rate [data-suggested]");
+  if (suggested) suggested.focus({ preventScroll: true });
+
   // Settings: offer the time zone this device reports.
   var useZone = document.getElementById("use-device-zone");
   var select = document.getElementById("timezone");

@@ -77,3 +77,28 @@ def test_a_typed_answer_is_graded_and_enter_takes_the_suggested_rating(page, liv
     page.get_by_text("Data table: Reviews per day").click()
     assert page.get_by_role("row", name=re.compile("Today 1 review")).is_visible()
     screenshot(page, "progress")
+
+
+def test_the_back_opens_at_its_verdict_with_the_suggestion_focused(browser, live_server):
+    # On a phone the back of a referendum card (answers, why, sources) runs to several screens.
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    register(page, live_server, "scroll@example.org")
+    page.goto(f"{live_server}/study/")
+    page.goto(f"{live_server}/study/?bank={bank_value(page, 'referendum')}")
+    choices = page.locator("#study-front input[type=radio], #study-front input[type=checkbox]")
+    if choices.count():
+        choices.first.check()
+    else:
+        for blank in page.locator("#study-front input[type=text]").all():
+            blank.fill("a wrong answer")
+    with page.expect_navigation():
+        page.locator("[data-reveal]").click()
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.documentElement.scrollHeight") > 2 * 740
+    assert page.evaluate("scrollY") == 0
+    assert page.locator("#verdict").is_visible()
+    assert page.evaluate("document.getElementById('verdict').getBoundingClientRect().top") >= 0
+    assert page.evaluate("document.activeElement.matches('#study-rate .suggested')")
+    screenshot(page, "study-back-phone", full_page=False)
+    context.close()
