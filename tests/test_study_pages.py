@@ -114,6 +114,16 @@ def test_a_double_submitted_rating_is_recorded_once(logged_in, fixture_bank):
     assert "already been rated" in logged_in.get("/study/").get_data(as_text=True)
 
 
+def test_the_same_rating_sent_twice_is_recorded_once_without_a_message(logged_in, fixture_bank):
+    # A double press of a rating key (or a double click) sends the form twice before the next card loads.
+    question_id, front = front_of(logged_in, "flashcard")
+    back = answer(logged_in, question_id, front, {}).get_data(as_text=True)
+    rate(logged_in, question_id, back, GOOD)
+    assert rate(logged_in, question_id, back, GOOD).status_code == 302
+    assert db.session.scalars(select(ReviewLog.rating)).all() == [GOOD]
+    assert "already been rated" not in logged_in.get("/study/").get_data(as_text=True)
+
+
 def test_again_good_only_mode_offers_two_ratings_and_refuses_the_others(logged_in, student, fixture_bank):
     student.again_good_only = True
     db.session.commit()

@@ -131,6 +131,13 @@ def review_count(session: Session, user: User, question_id: int) -> int:
         ReviewLog.user_id == user.id, ReviewLog.question_id == question_id))
 
 
+def rating_after(session: Session, user: User, question_id: int, reviews: int) -> int | None:
+    """The rating the user gave their card of a question after its first `reviews` ratings, if any."""
+    return session.scalar(
+        select(ReviewLog.rating).where(ReviewLog.user_id == user.id, ReviewLog.question_id == question_id)
+        .order_by(ReviewLog.reviewed_at, ReviewLog.id).offset(reviews).limit(1))
+
+
 def record_review(
     session: Session, user: User, question: Question, rating: int, reviews: int, now: datetime | None = None,
     fuzz: bool = True, duration_ms: int | None = None,

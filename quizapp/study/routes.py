@@ -25,6 +25,7 @@ from quizapp.srs.queue import (
     new_available,
     next_card,
     next_due_at,
+    rating_after,
     record_review,
     review_count,
     studyable,
@@ -108,7 +109,8 @@ def rate(question_id: int):
         flash(f"You have reached today's limit of new cards ({refused.limit}); that card was not rated and "
               "stays new for another day.", "info")
         return redirect(_study_url(form.bank.data))
-    if card is None:
+    # The same rating sent twice (a double press or double click) is just what was recorded: nothing to say.
+    if card is None and rating_after(db.session, current_user, question.id, form.reviews.data) != form.rating.data:
         flash("That card had already been rated; your first rating stands.", "info")
     db.session.commit()
     return redirect(_study_url(form.bank.data))
