@@ -10,7 +10,9 @@
   }
 
   function onFront(event, front) {
-    if ((event.key === " " || event.key === "Enter") && !typingIn(event.target) &&
+    // Space shows a flashcard's answer; on a card to answer it scrolls as usual, where it would send a blank answer.
+    var reveals = event.key === "Enter" || (event.key === " " && front.hasAttribute("data-space-reveals"));
+    if (reveals && !typingIn(event.target) &&
         !(event.target instanceof HTMLInputElement) && !(event.target instanceof HTMLButtonElement) &&
         !(event.target instanceof HTMLAnchorElement)) {
       event.preventDefault();

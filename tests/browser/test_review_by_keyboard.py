@@ -102,3 +102,21 @@ def test_the_back_opens_at_its_verdict_with_the_suggestion_focused(browser, live
     assert page.evaluate("document.activeElement.matches('#study-rate .suggested')")
     screenshot(page, "study-back-phone", full_page=False)
     context.close()
+
+
+def test_space_scrolls_a_card_to_answer_instead_of_sending_it_blank(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 500}, is_mobile=True)
+    page = context.new_page()
+    register(page, live_server, "space@example.org")
+    page.goto(f"{live_server}/study/")
+    page.goto(f"{live_server}/study/?bank={bank_value(page, 'referendum')}")
+    front = page.url
+    assert page.locator("#study-front .flashcard-front").count() == 0
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    page.keyboard.press("Space")
+    page.wait_for_timeout(500)
+    assert sent == [] and page.url == front
+    assert page.locator("#answer-error").count() == 0
+    assert page.evaluate("scrollY") > 0
+    context.close()
