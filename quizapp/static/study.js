@@ -29,9 +29,11 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     var front = document.getElementById("study-front");
     var rate = document.getElementById("study-rate");
+    // Enter held down on the front repeats on the back, where it would press the focused suggestion unseen.
+    if (event.repeat && rate && event.key === "Enter") event.preventDefault();
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     if (front) onFront(event, front);
     if (rate) onBack(event, rate);
   });

@@ -120,3 +120,24 @@ def test_space_scrolls_a_card_to_answer_instead_of_sending_it_blank(browser, liv
     assert page.locator("#answer-error").count() == 0
     assert page.evaluate("scrollY") > 0
     context.close()
+
+
+def test_enter_held_down_on_the_front_does_not_rate_the_card_unseen(page, live_server):
+    register(page, live_server, "holder@example.org")
+    page.goto(f"{live_server}/study/")
+    page.goto(f"{live_server}/study/?bank={bank_value(page, 'referendum')}")
+    blanks = page.locator("#study-front input[type=text]")
+    assert blanks.count(), "the referendum bank opens on a card with a typed answer"
+    blanks.first.focus()
+    page.keyboard.type("a wrong answer")
+    page.keyboard.down("Enter")
+    page.wait_for_url(re.compile(r"/study/\d+/answer$"))
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.activeElement.matches('#study-rate .suggested')")
+    page.keyboard.down("Enter")  # the key still held: the keyboard repeats it
+    page.wait_for_timeout(500)
+    page.keyboard.up("Enter")
+    assert re.search(r"/study/\d+/answer$", page.url)
+    assert page.locator("#verdict").is_visible()
+    page.keyboard.press("Enter")  # pressed again: the suggestion is taken
+    page.wait_for_url(re.compile(r"/study/\?bank=\d+$"))
