@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_login import login_url
 from flask_wtf.csrf import CSRFError
 
 from quizapp.classroom.codes import display_code
@@ -51,6 +53,7 @@ def register_web_helpers(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(_ask_to_log_in)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["markdown_inline"] = render_inline
     app.jinja_env.filters["local_time"] = local_time
@@ -94,6 +97,28 @@ def register_web_helpers(app: Flask) -> None:
         (405, "Not allowed", "That action is not available here."),
     ):
         app.register_error_handler(code, _error_page(code, title, message))
+
+
+def _ask_to_log_in():
+    """Send a visitor who must log in to the login page, which brings them back where they were."""
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=return_address()))
+
+
+def return_address() -> str:
+    """The page to come back to after logging in: the one asked for or, for a form sent, the page it was on.
+
+    Logging in cannot send the form again, and following a form's own address after it (such as /classes/new)
+    would only show that it takes no GET."""
+    if request.method in ("GET", "HEAD"):
+        return request.url
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return request.referrer or ""
+    adapter = current_app.create_url_adapter(request)
+    if adapter is not None and adapter.test(request.path, "GET"):
+        return request.url
+    return url_for("main.index")
 
 
 def local_time(moment: datetime, user: User) -> str:

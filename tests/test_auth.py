@@ -91,3 +91,37 @@ def test_deployments_hash_passwords_with_scrypt(app):
     user = User(email="x@example.org", display_name="X")
     user.set_password("a long enough password")
     assert user.password_hash.startswith("scrypt:") and user.check_password("a long enough password")
+
+
+def _log_in_again(client, sent, email: str) -> str:
+    """Follow a refused request to the login page, log in there, and return where the login sends the browser."""
+    assert sent.status_code == 302 and sent.location.startswith("/auth/login?next=")
+    page = client.get(sent.location)
+    assert "Please log in to continue." in page.get_data(as_text=True)
+    back = client.post(sent.location, data={"csrf_token": csrf_from(page.get_data(as_text=True)),
+                                            "email": email, "password": PASSWORD})
+    assert back.status_code == 302
+    return back.location
+
+
+def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_login(client, make_user):
+    teacher = make_user(Role.INSTRUCTOR)
+    login(client, teacher.email)
+    token = csrf_from(client.get("/classes/").get_data(as_text=True))
+    teacher.end_sessions()  # a password set on another device, say
+    db.session.commit()
+    # /classes/new takes only the form: logging in lands on the page the form was on, not on a 405.
+    sent = client.post("/classes/new", data={"csrf_token": token, "name": "Civics"},
+                       headers={"Referer": "http://localhost/classes/?tab=teaching"})
+    assert _log_in_again(client, sent, teacher.email) == "/classes/?tab=teaching"
+    teacher.end_sessions()
+    db.session.commit()
+    # Without a referrer (or with another site's), a form's own address is followed only if it has a page.
+    sent = client.post("/classes/new", data={"csrf_token": token, "name": "Civics"},
+                       headers={"Referer": "https://elsewhere.example/classes/"})
+    assert _log_in_again(client, sent, teacher.email) == "/"
+    teacher.end_sessions()
+    db.session.commit()
+    sent = client.post("/auth/tokens", data={"csrf_token": token, "name": "script"})
+    assert _log_in_again(client, sent, teacher.email) == "/auth/tokens"
+    assert client.get("/auth/tokens").status_code == 200
