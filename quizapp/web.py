@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
+from quizapp.failures import register_failure_pages
 from quizapp.form_helpers import form_problems, hidden_fields
 from quizapp.http import error_headers
 from quizapp.input_guard import register_input_guard
@@ -97,6 +98,7 @@ def register_web_helpers(app: Flask) -> None:
         (405, "Not allowed", "That action is not available here."),
     ):
         app.register_error_handler(code, _error_page(code, title, message))
+    register_failure_pages(app)
 
 
 def _ask_to_log_in():

@@ -1,0 +1,59 @@
+"""Failures on the server answer with the app's own page (JSON under /api): a heading, plain words, a way back,
+the right status, and nothing of the code or the error behind them."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import csrf_from, login
+
+
+def _fail(*_args, **_kwargs):
+    raise RuntimeError("secret detail of the failure at /srv/quizapp/db.py")
+
+
+@pytest.fixture
+def failing(app: Flask, client: FlaskClient, student) -> FlaskClient:
+    """A logged-in client of an app whose reader, class-join and API bank views fail, answering as a server does."""
+    login(client, student.email)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    for endpoint in ("reader.index", "classroom.join", "api.banks"):
+        app.view_functions[endpoint] = _fail
+    return client
+
+
+def test_a_server_failure_shows_the_apps_own_page(failing: FlaskClient) -> None:
+    page = failing.get("/sources/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500 and page.mimetype == "text/html"
+    assert "<h1>Something went wrong</h1>" in html and "Try again in a moment" in html
+    assert 'href="/">Back to the banks</a>' in html and 'class="site-header"' in html
+    assert "secret detail" not in html and "Traceback" not in html and "RuntimeError" not in html
+
+
+def test_a_failed_form_says_it_may_not_have_been_saved(failing: FlaskClient) -> None:
+    token = csrf_from(failing.get("/auth/tokens").get_data(as_text=True))
+    page = failing.post("/classes/join", data={"csrf_token": token, "code": "KUA-M3E"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500 and "may not have been saved" in html and "Back button" in html
+    assert "secret detail" not in html
+
+
+def test_a_server_failure_under_the_api_answers_in_json(failing: FlaskClient) -> None:
+    response = failing.get("/api/v1/banks")
+    assert response.status_code == 500 and response.is_json
+    assert "secret detail" not in response.get_data(as_text=True)
+    assert response.get_json()["error"]["status"] == 500
+
+
+def test_the_failure_page_needs_nothing_that_may_have_failed(failing: FlaskClient, monkeypatch) -> None:
+    def unreachable(*_args, **_kwargs):
+        raise RuntimeError("the database does not answer the login's query")
+
+    monkeypatch.setattr("quizapp.failures.render_template", unreachable)
+    page = failing.get("/sources/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500 and "<h1>Something went wrong</h1>" in html and 'href="/">Back' in html
+    assert "does not answer" not in html
