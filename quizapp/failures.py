@@ -1,28 +1,57 @@
-"""What a user sees when a request fails on the server: a page of the app's own, never the server's bare one."""
+"""What a user sees when a request fails on the server: a page of the app's own, never the server's bare one, and
+a 503 that asks to send it again when the database was too busy to take it in time."""
 
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from markupsafe import escape
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import InternalServerError
 
 from quizapp.extensions import db
 
+# PostgreSQL's serialization failure, deadlock and lock timeout: the same request may well succeed again.
+_BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+RETRY_AFTER_SECONDS = 10
+_BUSY_TITLE = "Busy: try again"
 _FAILED_TITLE = "Something went wrong"
 
 
-def _failure_message() -> str:
-    if request.method not in ("GET", "HEAD"):
+def database_busy(error: BaseException | None) -> bool:
+    """Whether an error means the database could not take the request in time (another write held it), so that
+    the same request, sent again a little later, may succeed."""
+    if isinstance(error, PoolTimeout):  # every pooled connection stayed in use
+        return True
+    if isinstance(error, DBAPIError):
+        error = error.orig
+    # SQLite past its busy timeout; the quick answer path raises the driver's error without SQLAlchemy's wrapper.
+    if getattr(error, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return True
+    return getattr(error, "sqlstate", None) in _BUSY_SQLSTATES
+
+
+def _failure_message(busy: bool) -> str:
+    sent = request.method not in ("GET", "HEAD")
+    if busy and sent:
+        return ("The server was too busy to save this just now, so nothing you sent was saved. Go back with your "
+                "browser's Back button and send it again in a moment.")
+    if busy:
+        return "The server is too busy to show this page just now. Reload it in a moment."
+    if sent:
         return ("The server failed to handle what you sent, and it may not have been saved. Go back with your "
                 "browser's Back button and try again; if it fails again, tell your instructor.")
     return "The server failed to show this page. Try again in a moment; if it fails again, tell your instructor."
 
 
 def _server_failure(error: InternalServerError):
-    """A 500 in the app's own layout, or in JSON under /api."""
-    code, title, message = 500, _FAILED_TITLE, _failure_message()
+    """A 500 in the app's own layout (JSON under /api), or a 503 with Retry-After when the database was busy."""
+    busy = database_busy(error.original_exception)
+    code, title = (503, _BUSY_TITLE) if busy else (500, _FAILED_TITLE)
+    message = _failure_message(busy)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if busy else {}
     if request.path.startswith("/api/"):
-        return jsonify(error={"status": code, "message": message}), code
+        return jsonify(error={"status": code, "message": message}), code, headers
     try:
         # A failed flush leaves the session unusable, and the page reads the login through it.
         db.session.rollback()
@@ -32,7 +61,7 @@ def _server_failure(error: InternalServerError):
         page = (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{title} · quizapp</title>'
                 f'<h1>{title}</h1><p>{escape(message)}</p>'
                 f'<p><a href="{escape(request.script_root)}/">Back to the banks</a></p></html>')
-    return page, code
+    return page, code, headers
 
 
 def register_failure_pages(app: Flask) -> None:
