@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from quizapp.banks.visibility import practice_allowed
 from quizapp.extensions import db, login_manager
+from quizapp.failures import RETRY_AFTER_SECONDS, database_busy
 from quizapp.grading import grade
 from quizapp.models import QuizAttempt
 from quizapp.models.types import utcnow
@@ -32,6 +33,9 @@ from quizapp.quiz.service import (
     submit_answer,
 )
 from quizapp.web import preload_login
+
+ANSWER_NOT_SAVED = ("The server was too busy to save your answer just now, so it was not saved. It is still filled "
+                    "in below: send it again in a moment.")
 
 
 @bp.post("/start/<int:bank_id>")
@@ -60,11 +64,34 @@ def answer(attempt_id: int, position: int):
     # Most answers of a lecture hall are recorded by one query and one insert; the rest, and every answer the
     # full path must explain (deadlines, messages, login), go through question() below.
     """Record an answer, then show its feedback at the question's own address."""
-    if quick_answer(db.engine, attempt_id, position, request.form):
-        if db.session.registry.has():
-            db.session.expire_all()  # written outside the session: what it holds of this attempt is stale
-        return _see_feedback()
-    return question(attempt_id, position)
+    try:
+        if quick_answer(db.engine, attempt_id, position, request.form):
+            if db.session.registry.has():
+                db.session.expire_all()  # written outside the session: what it holds of this attempt is stale
+            return _see_feedback()
+        return question(attempt_id, position)
+    except Exception as error:
+        if not database_busy(error):
+            raise
+        return _answer_not_saved(attempt_id, position)
+
+
+def _answer_not_saved(attempt_id: int, position: int):
+    """The question again, its answer as typed, saying that it was not saved: the database was too busy.
+
+    The answer inputs turn off autocomplete, so a browser's Back button would bring them back empty."""
+    db.session.rollback()
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    item = get_item(db.session, current_user, attempt_id, position) or abort(404)
+    qtype, data = item.question.type, item.revision.data
+    form = answer_form(qtype, data, item.choice_order)
+    deferred = item.attempt.assignment_id is not None and not feedback_visible(item.attempt, utcnow())
+    flash(ANSWER_NOT_SAVED, "error")
+    page = render_template("quiz/question.html", item=item, form=form, data=data, deferred=deferred,
+                           cloze=cloze_inputs(form, data) if qtype == "cloze" else None,
+                           total=attempt_progress(db.session, attempt_id).total)
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _differs_from_recorded(item) -> bool:
