@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, Classroom, QuizAttempt, QuizItem, Response
+from quizapp.models import Assignment, Classroom, QuizAttempt, QuizItem, Response, Role
 from tests.conftest import csrf_from, login, without_varying_values
 from tests.test_quiz_flow import right_answer_form
 
@@ -133,6 +133,25 @@ def test_a_closed_or_regenerated_code_no_longer_admits(app, instructor, student)
     post_form(teacher, f"/classes/{classroom.id}", f"/classes/{classroom.id}/joining", {})
     assert join(pupil, classroom.join_code).status_code == 302
     assert join(pupil, classroom.join_code).status_code == 302  # joining twice is harmless
+
+
+def test_the_create_form_sent_twice_makes_one_class(app, instructor, make_user):
+    teacher = app.test_client()
+    login(teacher, instructor.email)
+    form = {"csrf_token": csrf_from(teacher.get("/classes/").get_data(as_text=True)), "name": "History 101"}
+    assert teacher.post("/classes/new", data=form).status_code == 302
+    # A double click, or Back and the form sent again: the class is there once, and the page says why.
+    again = teacher.post("/classes/new", data={**form, "name": " history 101 "})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422 and "You already teach a class named “History 101”" in html
+    assert 'value=" history 101 "' in html
+    assert db.session.scalar(select(func.count()).select_from(Classroom)) == 1
+    assert teacher.post("/classes/new", data={**form, "name": "History 102"}).status_code == 302
+    # Another instructor's class of that name is no hindrance.
+    colleague = app.test_client()
+    login(colleague, make_user(Role.INSTRUCTOR).email)
+    assert create_class(colleague, "History 101") is not None
+    assert db.session.scalar(select(func.count()).select_from(Classroom)) == 3
 
 
 def test_a_second_instructor_teaches_the_class_too(app, instructor, make_user, student):

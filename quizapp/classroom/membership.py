@@ -31,15 +31,31 @@ class NotAnInstructor(Exception):
     """Only instructor accounts may teach a class."""
 
 
+class ClassNameTaken(Exception):
+    """The instructor already teaches a class of that name: most often the same form was sent twice."""
+
+    def __init__(self, classroom: Classroom):
+        super().__init__(classroom.id)
+        self.classroom = classroom
+
+
 def is_teacher(user: User) -> bool:
     """Instructors and admins may create classes and upload banks."""
     return user.is_authenticated and user.role in (Role.INSTRUCTOR.value, Role.ADMIN.value)
 
 
 def create_class(session: Session, instructor: User, name: str) -> Classroom:
-    """A new class taught by `instructor`, with a fresh join code."""
+    """A new class taught by `instructor`, with a fresh join code; ClassNameTaken if they teach one so named."""
     if not is_teacher(instructor):
         raise NotAnInstructor(instructor.email)
+    # The instructor's row stays write-locked until the transaction ends, so that a form sent twice at once is
+    # checked one send after the other, the second seeing the first's class.
+    write_lock(session, User, User.id == instructor.id)
+    taken = session.scalar(select(Classroom).join(Membership).where(
+        Membership.user_id == instructor.id, Membership.role == INSTRUCTOR,
+        func.lower(Classroom.name) == name.strip().lower()).limit(1))
+    if taken is not None:
+        raise ClassNameTaken(taken)
     classroom = Classroom(name=name.strip(), join_code=_unused_code(session))
     classroom.memberships.append(Membership(user_id=instructor.id, role=INSTRUCTOR))
     session.add(classroom)

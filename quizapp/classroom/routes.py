@@ -13,6 +13,7 @@ from quizapp.classroom.forms import ActionForm, ClassForm, InstructorForm, JoinF
 from quizapp.classroom.limits import failed_joins_per_account, failed_joins_per_address
 from quizapp.classroom.membership import (
     AlreadyTeaching,
+    ClassNameTaken,
     JoinRefused,
     NotAnInstructor,
     add_instructor,
@@ -52,10 +53,16 @@ def create():
     """Create a class with a fresh join code."""
     form = ClassForm()
     if form.validate_on_submit():
-        classroom = create_class(db.session, current_user, form.name.data)
-        db.session.commit()
-        flash(f"Class “{classroom.name}” created. Give your students its join code.", "success")
-        return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+        try:
+            classroom = create_class(db.session, current_user, form.name.data)
+        except ClassNameTaken as taken:
+            db.session.rollback()
+            form.name.errors.append(f"You already teach a class named “{taken.classroom.name}” (perhaps this form "
+                                    "was sent twice). Open it from your classes, or give this one another name.")
+        else:
+            db.session.commit()
+            flash(f"Class “{classroom.name}” created. Give your students its join code.", "success")
+            return redirect(url_for("classroom.detail", classroom_id=classroom.id))
     attending = classes_of(db.session, current_user, STUDENT)
     return render_template("classroom/index.html", attending=attending, tasks=[], now=utcnow(),
                            teaching=classes_of(db.session, current_user, INSTRUCTOR),
