@@ -91,6 +91,15 @@ def register_web_helpers(app: Flask) -> None:
             return jsonify(error={"status": 429, "message": message}), 429
         return render_template("error.html", code=429, title="Slow down", message=message), 429
 
+    @app.errorhandler(413)
+    def _too_large(error):
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        message = (f"What you sent is larger than the {limit / 1_000_000:.3g} MB this server takes, so nothing was "
+                   "saved. Go back and send a smaller file (a large bank can be split into several).")
+        if request.path.startswith("/api/"):
+            return jsonify(error={"status": 413, "message": message}), 413
+        return render_template("error.html", code=413, title="Too large", message=message), 413
+
     for code, title, message in (
         (400, "Bad request", "The request could not be read. Go back, reload the page and try again."),
         (403, "Not allowed", "You do not have access to this page."),

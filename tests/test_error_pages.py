@@ -57,3 +57,19 @@ def test_the_failure_page_needs_nothing_that_may_have_failed(failing: FlaskClien
     html = page.get_data(as_text=True)
     assert page.status_code == 500 and "<h1>Something went wrong</h1>" in html and 'href="/">Back' in html
     assert "does not answer" not in html
+
+
+def test_an_upload_too_large_says_so_in_the_apps_page(app: Flask, client: FlaskClient, instructor) -> None:
+    import io
+
+    login(client, instructor.email)
+    token = csrf_from(client.get("/banks/upload").get_data(as_text=True))
+    app.config["MAX_CONTENT_LENGTH"] = 200_000
+    page = client.post("/banks/upload", data={"csrf_token": token, "file": (io.BytesIO(b"x" * 300_000), "big.yaml")},
+                       content_type="multipart/form-data")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 413 and "<h1>Too large</h1>" in html and 'class="site-header"' in html
+    assert "larger than the 0.2 MB this server takes, so nothing was saved" in html
+    api = client.post("/api/v1/quizzes", data=b"{" + b" " * 300_000 + b"}",
+                      headers={"Authorization": "Bearer nothing", "Content-Type": "application/json"})
+    assert api.status_code == 413 and "0.2 MB" in api.get_json()["error"]["message"]
