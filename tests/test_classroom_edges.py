@@ -413,3 +413,19 @@ def test_a_student_taken_off_the_roster_stops_answering_until_they_join_again(ap
     assert post_form(student_client, url, url, right_answer_form(item)).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Response)) == 1
 
+
+
+def test_an_assignment_form_sent_twice_sets_one_assignment(teaching):
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id).status_code == 302
+    again = set_assignment(client, classroom, bank_id, title=" week 1 ")
+    assert again.status_code == 422
+    assert "already has an assignment named “Week 1” (perhaps this form was sent twice)" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 1
+    assert set_assignment(client, classroom, bank_id, title="Week 2").status_code == 302
+    second = db.session.scalar(select(Assignment).where(Assignment.title == "Week 2"))
+    edit = f"/classes/{classroom.id}/assignments/{second.id}/edit"
+    renamed = post_form(client, edit, edit, {**FORM, "bank": str(bank_id), "title": "WEEK 1"})
+    assert renamed.status_code == 422 and "already has an assignment named" in renamed.get_data(as_text=True)
+    kept = post_form(client, edit, edit, {**FORM, "bank": str(bank_id), "title": "Week 2"})
+    assert kept.status_code == 302  # its own title is no clash

@@ -18,6 +18,7 @@ from quizapp.classroom.assignments import (
     attempt_counts,
     remark_late_attempts,
     reschedule_open_attempts,
+    title_taken,
     selected_questions,
     start_attempt,
 )
@@ -43,7 +44,7 @@ def new_assignment(classroom_id: int):
     if bank is None:
         return render_template("classroom/choose_bank.html", classroom=classroom, banks=banks)
     form = _assignment_form(bank)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _title_refused(form, classroom.id):
         assignment = Assignment(classroom_id=classroom.id, bank_id=bank.id, created_by=current_user.id)
         _apply(form, assignment)
         db.session.add(assignment)
@@ -93,7 +94,7 @@ def edit_assignment(classroom_id: int, assignment_id: int):
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     form = _assignment_form(assignment.bank, _settings_of(assignment))
     form.submit.label.text = "Save changes"
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _title_refused(form, classroom.id, assignment.id):
         due_before = assignment.due_at
         _apply(form, assignment)
         reschedule_open_attempts(db.session, assignment, utcnow())
@@ -175,6 +176,17 @@ def _assignment_form(bank: Bank, settings: dict[str, object] | None = None) -> A
     offered = {"topics": form.topics.choices, "tags": form.tags.choices}
     form.selection.choices = [choice for choice in form.selection.choices if offered.get(choice.value, True)]
     return form
+
+
+def _title_refused(form: AssignmentForm, classroom_id: int, editing: int | None = None) -> bool:
+    """Refuse a title the class already has: in the gradebook two alike could not be told apart, and most often
+    the same form was sent twice."""
+    taken = title_taken(db.session, classroom_id, form.title.data, editing)
+    if taken is None:
+        return False
+    form.title.errors.append(f"This class already has an assignment named “{taken.title}” (perhaps this form was "
+                             "sent twice). Open it from the class page, or give this one another title.")
+    return True
 
 
 def _apply(form: AssignmentForm, assignment: Assignment) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quizapp.models import Assignment, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
+from quizapp.models import Assignment, Classroom, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.locks import write_lock
 from quizapp.quiz.deadlines import close_if_expired, closed_to_new_attempts, deadline_for, late_at
@@ -197,6 +197,15 @@ def remark_late_attempts(session: Session, assignment: Assignment) -> None:
     for attempt in session.scalars(select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id,
                                                              QuizAttempt.finished_at.is_not(None))):
         attempt.is_late = late_at(assignment.due_at, attempt.finished_at)
+
+
+def title_taken(session: Session, classroom_id: int, title: str, other_than: int | None = None) -> Assignment | None:
+    """The class's assignment of that title (any case), besides the one being edited; the class's row stays
+    write-locked, so that a form sent twice at once is checked one send after the other."""
+    write_lock(session, Classroom, Classroom.id == classroom_id)
+    return session.scalar(select(Assignment).where(
+        Assignment.classroom_id == classroom_id, func.lower(Assignment.title) == title.strip().lower(),
+        Assignment.id != (other_than or 0)).limit(1))
 
 
 def attempt_counts(session: Session, assignment: Assignment) -> dict[int, int]:
