@@ -18,9 +18,9 @@ from quizapp.classroom.assignments import (
     attempt_counts,
     remark_late_attempts,
     reschedule_open_attempts,
-    title_taken,
     selected_questions,
     start_attempt,
+    title_taken,
 )
 from quizapp.classroom.forms import ActionForm, AssignmentForm
 from quizapp.classroom.membership import enrolled_class
