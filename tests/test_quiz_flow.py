@@ -113,6 +113,19 @@ def test_empty_answer_rerenders_with_message(logged_in, fixture_bank):
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
 
 
+@pytest.mark.parametrize(("topic", "blank"), [("Economy and trade", "   "), ("Media and civil society", " \t "),
+                                              ("Economy and trade", "\u00a0")])
+def test_an_answer_of_spaces_only_is_not_graded(logged_in, fixture_bank, topic, blank):
+    # A numeric and a short text question: spaces alone are no more an answer than an empty field.
+    start(logged_in, topic=topic, length=1)
+    url = f"/quiz/{item_at(1).attempt_id}/q/1"
+    page = logged_in.get(url).get_data(as_text=True)
+    response = logged_in.post(url, data={"csrf_token": csrf_from(page), "answer": blank})
+    assert response.status_code == 422
+    assert "Type an answer." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
 def test_a_quiz_shorter_than_asked_says_why(logged_in, fixture_bank):
     topic = "Economy and trade"
     held = db.session.scalar(select(func.count()).select_from(Question).where(Question.topic == topic))

@@ -96,9 +96,10 @@ def test_a_wrong_answer_suggests_again_and_the_student_may_change_it(logged_in, 
     assert db.session.scalar(select(ReviewLog.rating)) == HARD
 
 
-def test_an_empty_answer_rerenders_the_front_with_a_message(logged_in, fixture_bank):
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_an_empty_answer_rerenders_the_front_with_a_message(logged_in, fixture_bank, blank):
     question_id, front = front_of(logged_in, "short_text")
-    response = answer(logged_in, question_id, front, {"answer": ""})
+    response = answer(logged_in, question_id, front, {"answer": blank})
     assert response.status_code == 422
     assert "Type an answer." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Card)) == 0

@@ -17,7 +17,7 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.content.markdown import render_inline
@@ -100,7 +100,8 @@ def _answer_form_class(qtype: str, blanks: int, base: type[AnswerForm]) -> type[
         Form.answer = RadioField("Your answer", choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
                                  validators=[InputRequired("Choose True or False.")])
     elif qtype in ("numeric", "short_text"):
-        validators = [InputRequired("Type an answer."), Length(max=ANSWER_MAX)]
+        # Spaces alone are no answer (the answer is stripped, and would be graded as an empty one).
+        validators = [DataRequired("Type an answer."), Length(max=ANSWER_MAX)]
         if qtype == "numeric":
             validators.append(_reads_one_way)
         Form.answer = StringField("Your answer", validators=validators)

@@ -98,7 +98,8 @@ def parse_answer(qtype: str, data: dict[str, Any], choice_order: list[int] | Non
     if qtype == "true_false":
         return {"true": True, "false": False}.get(values[0], NOT_PARSED)
     if qtype in ("numeric", "short_text"):
-        if len(values[0]) > ANSWER_MAX or (qtype == "numeric" and numeric_refusal(values[0])):
+        if (len(values[0]) > ANSWER_MAX or not values[0].strip()
+                or (qtype == "numeric" and numeric_refusal(values[0]))):
             return NOT_PARSED
         return values[0].strip()
     return NOT_PARSED
