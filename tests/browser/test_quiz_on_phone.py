@@ -54,3 +54,56 @@ def test_a_long_typed_answer_does_not_widen_feedback_or_results(module_browser, 
     assert page.get_by_text(LONG_RUN[:20]).count() == typed
     assert page.evaluate(SIDEWAYS) == 0, "the results page scrolls sideways"
     context.close()
+
+
+# Where a finger lands, a little inside each corner of a box: what is there must be the box's own control.
+_CORNERS = """box => {
+    const r = box.getBoundingClientRect();
+    return [[r.left + 3, r.top + 3], [r.right - 3, r.top + 3], [r.left + 3, r.bottom - 3], [r.right - 3, r.bottom - 3]];
+}"""
+
+
+def _heights(page, selector: str) -> list[float]:
+    return [box.bounding_box()["height"] for box in page.locator(selector).all()]
+
+
+def test_every_answer_control_is_a_44px_tap_target_on_a_phone(module_browser, module_server):  # noqa: F811
+    email = module_server.add_user("taps@example.org", "Taps")
+    context = module_browser.new_context(**PHONE)
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    home_fields = _heights(page, ".start-form select, .start-form input:not([type=hidden])")
+    assert home_fields and min(home_fields) >= 44, home_fields
+    seen = set()
+    # Between them these topics ask every type of question but flashcards (whose buttons are .button already).
+    for topic, length in (("Parliament", 5), ("Presidency", 4)):
+        page.goto(module_server.url + "/")
+        start_quiz(page, module_server.url, topic, length)
+        while "/results" not in page.url:
+            form = page.locator("article.question form")
+            boxes = form.locator(".choices li").all()
+            if boxes:
+                seen.add("checkbox" if form.locator("input[type=checkbox]").count() else "radio")
+            for box in boxes:
+                assert box.bounding_box()["height"] >= 44
+                control = box.locator("input")
+                box.scroll_into_view_if_needed()
+                for x, y in box.evaluate(_CORNERS):
+                    if control.get_attribute("type") == "checkbox" and control.is_checked():
+                        control.uncheck()
+                    page.mouse.click(x, y)  # a plain click: no touch adjustment to snap it onto the control
+                    assert control.is_checked(), f"a tap at ({x:.0f}, {y:.0f}) in the box of a choice missed it"
+            fields = _heights(page, "article.question input[name=answer]:not([type=radio]):not([type=checkbox]), "
+                                    ".blank-input")
+            if fields:
+                seen.add("typed")
+                assert min(fields) >= 44, fields
+                form.locator("input[name=answer], .blank-input").first.fill("1")
+            assert min(_heights(page, "article.question input[type=submit]")) >= 44
+            form.locator("input[type=submit]").click()
+            page.wait_for_load_state()
+            assert min(_heights(page, "p.next a")) >= 44
+            page.locator("p.next a").click()
+            page.wait_for_load_state()
+    assert seen == {"checkbox", "radio", "typed"}
+    context.close()
