@@ -153,6 +153,14 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD):
 
 
 @pytest.fixture
+def teacher(app: Flask, instructor: User) -> FlaskClient:
+    """A client logged in as an instructor."""
+    client = app.test_client()
+    assert login(client, instructor.email).status_code == 302
+    return client
+
+
+@pytest.fixture
 def logged_in(client: FlaskClient, student: User) -> FlaskClient:
     """A client logged in as a student."""
     response = login(client, student.email)

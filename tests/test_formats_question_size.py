@@ -24,7 +24,7 @@ from quizapp.formats.model import (
     Text,
 )
 from quizapp.formats.service import convert_upload, import_text, read_items
-from tests.test_uploads import bank_count, teacher, upload  # noqa: F401 - teacher is a fixture
+from tests.test_uploads import bank_count, upload
 
 _XML_TRUE_FALSE = ('<question type="truefalse"><questiontext><text>Up?</text></questiontext><answer fraction="100">'
                    '<text>true</text></answer><answer fraction="0"><text>false</text></answer></question>')
@@ -129,7 +129,7 @@ def test_an_upload_with_a_question_past_the_limit_is_refused_whole(kind: str, mo
     assert len(converted) == 1  # only the question before it ever reached the converter
 
 
-def test_the_upload_page_names_the_question_and_loads_nothing(teacher) -> None:  # noqa: F811
+def test_the_upload_page_names_the_question_and_loads_nothing(teacher) -> None:
     before = bank_count()
     fmt, make, _, _, _ = KINDS["gift matching"]
     response = upload(teacher, "pairs.gift", make(1000).encode(), format=fmt)
@@ -168,7 +168,7 @@ def test_a_yaml_bank_takes_no_more_choices_or_answers(fields: dict, message: str
     assert errors == []
 
 
-def test_the_upload_page_refuses_a_yaml_bank_past_the_limit(teacher) -> None:  # noqa: F811
+def test_the_upload_page_refuses_a_yaml_bank_past_the_limit(teacher) -> None:
     choices = "".join(f"      - c{n}\n" for n in range(51))
     data = ("bank: {id: big, title: Big, sources: optional}\nquestions:\n  - id: q\n    type: single_choice\n"
             f"    prompt: Which?\n    topic: T\n    difficulty: recall\n    answer: c0\n    choices:\n{choices}")

@@ -1,0 +1,169 @@
+"""The mistakes a newcomer makes writing a bank by hand, each named on its own line with what to do about it."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.banks.checker import check_paths
+from tests.conftest import QUESTIONS
+from tests.test_checker import GOOD, problems_for, write_bank
+
+
+def test_a_field_written_twice_is_a_problem_not_a_silent_overwrite(tmp_path):
+    # A second `source:` (meant as a second passage) used to replace the first without a word.
+    problems = problems_for(tmp_path, """\
+  - id: two-source-keys
+    type: true_false
+    prompt: Q?
+    answer: true
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    source: {document: osw-2022, quote: "reduced from 107 to 98"}
+    topic: T
+    difficulty: recall
+""")
+    assert problems == ["16: invalid YAML: field 'source' is written twice (first on line 15): write each field "
+                        "once, with a list for several values"]
+
+
+def test_a_merged_mapping_may_still_be_overridden(tmp_path):
+    assert problems_for(tmp_path, """\
+  - &base
+    id: base
+    type: true_false
+    prompt: Q?
+    answer: true
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    topic: T
+    difficulty: recall
+  - <<: *base
+    id: derived
+    answer: false
+""") == []
+
+
+# Mistakes in writing YAML by hand, in a question that starts on line 10: the line to fix and what the message says.
+YAML_MISTAKES = {
+    "missing colon": ("  - id: no-colon\n    type: true_false\n    prompt Q?\n    answer: true\n", 12,
+                      "this line has no ':' after its field name"),
+    "value continued without indentation": ("  - id: continued\n    prompt: The amendments\n    were adopted.\n"
+                                            "    answer: true\n", 12, "this line has no ':' after its field name"),
+    "unclosed last quote": ('  - id: unclosed\n    prompt: "The amendments\n    answer: true\n    topic: T\n', 11,
+                            "the quote that opens on this line is never closed"),
+    "unclosed quote": ('  - id: unclosed\n    prompt: "The amendments\n    answer: true\n'
+                       '    source: {document: osw-2022, quote: "Basic Law"}\n', 11,
+                       "the quoted value that starts on this line runs on to line 13, where text follows its end: "
+                       "is its closing quote missing?"),
+    "unclosed bracket": ("  - id: unclosed\n    tags: [a, b\n    answer: true\n", 11,
+                         "the [...] or {...} that opens on this line is not closed"),
+    "tab indentation": ("  - id: tabbed\n\tprompt: Q?\n", 11, "indent with spaces: YAML does not accept tabs"),
+    "colon in a value": ("  - id: colon\n    prompt: Note: read the appendix\n", 11,
+                         "a value that holds ': ' must be put in quotes"),
+    "Markdown emphasis first": ("  - id: emphasis\n    explanation: *Before* the vote\n", 11,
+                                "a value that starts with * or &, such as Markdown emphasis, must be put in quotes"),
+    "apostrophe in single quotes": ("  - id: apostrophe\n    prompt: 'Tokayev's reforms'\n", 11,
+                                    "write an apostrophe inside '…' as ''"),
+}
+
+
+@pytest.mark.parametrize("case", YAML_MISTAKES)
+def test_a_yaml_mistake_is_named_on_its_own_line_with_its_usual_cause(tmp_path, case):
+    question, line, fragment = YAML_MISTAKES[case]
+    problems = problems_for(tmp_path, question + "  - id: later\n    prompt: Q\n")
+    assert len(problems) == 1 and problems[0].startswith(f"{line}: invalid YAML: "), problems
+    assert fragment in problems[0]
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [
+    ("utf-16", "1: file is UTF-16 text, not UTF-8: save it as UTF-8"),  # Notepad's "Unicode", with its BOM
+    ("utf-16-le", "1: file is UTF-16 text, not UTF-8: save it as UTF-8"),
+    ("utf-16-be", "1: file is UTF-16 text, not UTF-8: save it as UTF-8"),
+    ("cp1252", "3: file is not UTF-8 text (byte 32 cannot be read): save it as UTF-8"),
+])
+def test_a_file_in_another_encoding_is_named_with_the_fix(tmp_path, encoding, expected):
+    path = write_bank(tmp_path / "bank", "")
+    path.write_bytes(("# Fragen\nquestions:\n  - id: café\n" + GOOD.split("\n", 1)[1]).encode(encoding))
+    problems = [f"{p.line}: {p.message}" for p in check_paths([tmp_path / "bank"], QUESTIONS).problems]
+    assert problems == [expected]
+
+
+def test_an_unreadable_bank_yaml_is_not_also_called_a_bad_mapping(tmp_path):
+    write_bank(tmp_path / "bank", "")
+    (tmp_path / "bank" / "bank.yaml").write_bytes("id: test-bank\ntitle: Café\n".encode("utf-16"))
+    problems = [f"{p.path.rsplit('/', 1)[-1]}:{p.line}: {p.message}"
+                for p in check_paths([tmp_path / "bank"], QUESTIONS).problems]
+    assert problems == ["bank.yaml:1: file is UTF-16 text, not UTF-8: save it as UTF-8"]
+
+
+def test_choices_yaml_reads_as_booleans_are_explained(tmp_path):
+    problems = problems_for(tmp_path, """\
+  - id: binding
+    type: single_choice
+    prompt: Was the referendum binding?
+    choices: [Yes, No]
+    answer: Yes
+    explanation: E.
+    source: {document: osw-2022, quote: "Basic Law"}
+    topic: T
+    difficulty: recall
+""")
+    assert problems == ["13: question 'binding': choices: invalid choice True (YAML reads an unquoted yes, no, on, "
+                        "off, true or false as true or false: put it in quotes, \"Yes\")"]
+
+
+def test_an_empty_questions_key_is_named_on_its_own_line(tmp_path):
+    path = tmp_path / "solo.yaml"
+    path.write_text("bank:\n  id: solo\n  title: Solo\nquestions:\n", encoding="utf-8")
+    assert [(p.line, p.message) for p in check_paths([path], QUESTIONS).problems] == [
+        (4, "expected a 'questions:' list")]
+
+
+@pytest.mark.parametrize(("written", "advice"), [
+    ("98 seats", "write the number alone (answer: 98) and the unit apart (unit: seats)"),
+    ("29.4%", "write the number alone (answer: 29.4) and the unit apart (unit: %)"),
+])
+def test_a_numeric_answer_written_with_its_unit_says_where_the_unit_goes(tmp_path, written, advice):
+    problems = problems_for(tmp_path, f"""\
+  - id: seats
+    type: numeric
+    prompt: How many deputies?
+    answer: "{written}"
+    explanation: The appendix lists the cut.
+    source: {{document: osw-2022, quote: "has been reduced from 107 to 98"}}
+    topic: Parliament
+    difficulty: recall
+""")
+    assert len(problems) == 1 and problems[0].startswith("13: ") and problems[0].endswith(advice), problems
+
+
+def test_unquoted_numbers_in_texts_read_as_the_file_wrote_them(tmp_path):
+    path = tmp_path / "solo.yaml"
+    path.write_text("""\
+bank: {id: solo, title: Solo}
+questions:
+  - id: opening
+    type: single_choice
+    prompt: 12:30
+    choices: [12:30, 1.50, 98., 0x1F]
+    answer: 1.50
+    explanation: 98.
+    source: {document: osw-2022, quote: "has been reduced from 107 to 98"}
+    topic: Parliament
+    difficulty: recall
+  - id: seats
+    type: numeric
+    prompt: How many deputies?
+    answer: 98.
+    tolerance: 0.50
+    explanation: The appendix lists the cut.
+    source: {document: osw-2022, quote: "has been reduced from 107 to 98"}
+    topic: Parliament
+    difficulty: recall
+""", encoding="utf-8")
+    result = check_paths([path], QUESTIONS)
+    assert result.ok, result.problems
+    choice, numeric = (q.data for q in result.banks[0].questions)
+    assert [c["text"] for c in choice["choices"]] == ["12:30", "1.50", "98.", "0x1F"]
+    assert choice["prompt"] == "12:30" and choice["explanation"] == "98." and choice["correct"] == [1]
+    assert (numeric["answer"], numeric["tolerance"]) == (98.0, 0.5)
