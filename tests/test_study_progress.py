@@ -109,6 +109,19 @@ def test_optimizer_needs_enough_reviews(runner, student):
     assert result.exit_code != 0 and "at least 1000" in result.output
 
 
+def test_optimizer_help_names_the_email_argument_it_takes(runner):
+    result = runner.invoke(args=["study", "optimize", "--help"])
+    assert result.exit_code == 0
+    assert "optimize [OPTIONS] EMAIL" in result.output
+    assert "account with EMAIL" in " ".join(result.output.split())
+
+
+def test_optimizer_counts_one_review_in_the_singular(runner, student, fixture_bank):
+    review(student, questions()[0], GOOD, NOW)
+    result = runner.invoke(args=["study", "optimize", student.email])
+    assert result.exit_code != 0 and f"{student.email} has 1 review; at least 1000" in result.output
+
+
 def test_optimizer_missing_names_the_extra_to_install(runner, student, monkeypatch):
     monkeypatch.setattr(optimize, "review_count", lambda session, user: 5000)
     monkeypatch.setitem(sys.modules, "torch", None)  # as on a default install, without the optional extra

@@ -1,4 +1,4 @@
-"""`flask study optimize USER`."""
+"""`flask study optimize EMAIL`."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ study_cli = AppGroup("study", help="Spaced-repetition maintenance.")
 
 
 @study_cli.command("optimize")
-@click.argument("user_email")
-def optimize_command(user_email: str) -> None:
-    """Fit USER's personal FSRS parameters from their reviews (needs at least 1,000)."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == user_email.strip().lower()))
+@click.argument("email")
+def optimize_command(email: str) -> None:
+    """Fit personal FSRS parameters for the account with EMAIL from its reviews (needs at least 1,000)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
-        raise click.ClickException(f"No user with the email {user_email}.")
+        raise click.ClickException(f"No user with the email {email}.")
     try:
         parameters = fit_parameters(db.session, user)
     except (NotEnoughReviews, OptimizerMissing) as error:

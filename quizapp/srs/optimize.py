@@ -28,7 +28,8 @@ def fit_parameters(session: Session, user: User, minimum: int = MIN_REVIEWS) -> 
     """Fit and store the user's parameters; the scheduler uses them from the next review on."""
     count = review_count(session, user)
     if count < minimum:
-        raise NotEnoughReviews(f"{user.email} has {count} reviews; at least {minimum} are needed.")
+        raise NotEnoughReviews(f"{user.email} has {count} review{'' if count == 1 else 's'}; "
+                               f"at least {minimum} are needed.")
     from fsrs import Optimizer
     from fsrs import Rating as FsrsRating
     from fsrs import ReviewLog as FsrsReviewLog
