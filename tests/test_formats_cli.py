@@ -100,6 +100,14 @@ def test_export_writes_each_format(runner, tmp_path: Path, fmt: str) -> None:
         assert "Source" in text and "Cornell" in text
 
 
+def test_questions_help_names_import_and_export(runner) -> None:
+    result = runner.invoke(args=["--help"])
+    line = next(line for line in result.output.splitlines() if line.strip().startswith("questions "))
+    assert "import" in line and "export" in line
+    summary = runner.invoke(args=["questions", "--help"]).output
+    assert "import and export" in summary
+
+
 def test_export_to_stdout_and_errors(runner, tmp_path: Path) -> None:
     result = runner.invoke(args=["questions", "export", "referendum-2022", "--format", "gift"])
     assert result.exit_code == 0 and "$CATEGORY:" in result.output

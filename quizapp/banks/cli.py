@@ -12,7 +12,7 @@ from quizapp.banks.checker import CheckResult, check_paths
 from quizapp.banks.loader import BanksOwnedElsewhere, InvalidBanks, load_banks
 from quizapp.extensions import db
 
-questions_cli = AppGroup("questions", help="Check and load the question banks.")
+questions_cli = AppGroup("questions", help="Check, load, import and export question banks.")
 
 
 def _questions_dir() -> Path:
