@@ -104,6 +104,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             name: value for name, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if name != "pool_pre_ping"}
     if app.config.get("REDIS_URL"):
+        _require_redis_client()
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
     if not is_known_zone(app.config["DEFAULT_TIMEZONE"]):
@@ -138,6 +139,15 @@ def flag(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
+
+
+def _require_redis_client() -> None:
+    """REDIS_URL needs the optional Redis client; without it the limiter would fail with a stack trace."""
+    try:
+        import redis  # noqa: F401
+    except ImportError as error:
+        raise SettingError("REDIS_URL is set but the Redis client is not installed: install it with "
+                           "`.venv/bin/pip install -e '.[redis]'`, or unset REDIS_URL.") from error
 
 
 def normalise_database_url(url: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import runpy
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -78,6 +79,14 @@ def test_redis_url_becomes_the_rate_limit_storage(production_env, monkeypatch):
     app = create_app(production_env)
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6390/2"
     assert type(limiter.storage).__name__ == "RedisStorage"
+
+
+def test_redis_url_without_the_redis_client_is_a_setting_error(production_env, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6390/2")
+    monkeypatch.setitem(sys.modules, "redis", None)  # as on an install without the redis extra
+    with pytest.raises(SettingError, match=r"REDIS_URL is set but the Redis client is not installed.*\[redis\]"):
+        create_app(production_env)
 
 
 def test_proxy_hops_trust_forwarded_headers_only_when_set(production_env, monkeypatch):
