@@ -109,3 +109,4 @@ def test_an_attempt_links_each_question_as_its_student_saw_it(client, course, ma
     current = client.get(item_url).get_data(as_text=True)
     assert "revision 2" in current and "150" in current and "is current" not in current
     assert client.get(f"{item_url}?version=7").status_code == 404
+    assert client.get(f"{item_url}?version={2**63}").status_code == 404  # past any integer column: not a 500

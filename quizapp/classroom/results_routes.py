@@ -13,7 +13,7 @@ from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import membership_of
 from quizapp.extensions import db
 from quizapp.models import STUDENT, Question, QuestionRevision, QuizAttempt, User
-from quizapp.models.types import utcnow
+from quizapp.models.types import INTEGER_MAX, utcnow
 from quizapp.quiz.deadlines import close_if_expired
 from quizapp.quiz.present import correct_answer, given_answer_text, preview_context
 from quizapp.quiz.service import WHOLE_ATTEMPT
@@ -98,6 +98,8 @@ def item_view(classroom_id: int, assignment_id: int, question_id: int):
     if question is None or question.bank_id != assignment.bank_id:
         abort(404)
     number = request.args.get("version", type=int) or question.revision
+    if number > INTEGER_MAX:
+        abort(404)  # names no revision, and the database driver could not even send it
     revision = db.session.scalar(select(QuestionRevision).where(
         QuestionRevision.question_id == question.id, QuestionRevision.number == number)) or abort(404)
     context = preview_context(db.session, question.type, revision)
