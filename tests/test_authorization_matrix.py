@@ -100,7 +100,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("classroom.edit_assignment", "POST"): ("/classes/{class_a}/assignments/{assignment}/edit", TEACHER),
     ("classroom.delete_assignment", "GET"): ("/classes/{class_a}/assignments/{assignment}/delete", TEACHER),
     ("classroom.delete_assignment", "POST"): ("/classes/{class_a}/assignments/{assignment}/delete", TEACHER),
-    ("classroom.item_view", "GET"): ("/classes/{class_a}/assignments/{assignment}/questions/{question}", TEACHER),
+    ("classroom.item_view", "GET"): ("/classes/{class_a}/assignments/{assignment}/questions/{assigned_question}",
+                                     TEACHER),
     ("classroom.gradebook", "GET"): ("/classes/{class_a}/gradebook", TEACHER),
     ("classroom.grades_export", "GET"): ("/classes/{class_a}/grades.csv", TEACHER),
     ("classroom.responses_export", "GET"): ("/classes/{class_a}/responses.csv", TEACHER),
@@ -181,6 +182,7 @@ def world(app, make_user, fixture_bank) -> World:
     ids = {"student": users["student"].id, "instructor": users["instructor"].id, "bank": bank.id,
            "class_a": class_a.id, "assignment": assignment.id,
            "assignment_attempt": attempt.id, "quiz": quiz.id, "question": quiz.items[0].question_id,
+           "assigned_question": attempt.items[0].question_id,
            "own_bank": own.banks[0].id, "token": token.id, "sign_up_token": FreshSignUp(),
            "reset_token": reset_token(users["student"]),
            "document": db.session.scalar(select(SourceDocument.id))}

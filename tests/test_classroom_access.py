@@ -8,13 +8,15 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from quizapp.authoring.uploads import load_upload
 from quizapp.classroom.assignments import start_attempt
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
 from quizapp.models import Assignment, Bank, Question, Role
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
-from tests.conftest import csrf_from, login
+from tests.conftest import QUESTIONS, csrf_from, login
+from tests.test_uploads import GOOD_BANK
 
 
 @dataclass
@@ -132,3 +134,45 @@ def test_anonymous_visitors_are_sent_to_log_in(client, world):
     for _method, template in TEACHER_PAGES[:4]:
         response = client.get(template.format(**world.ids))
         assert response.status_code == 302 and "/auth/login" in response.location
+
+
+def test_item_view_shows_only_the_assignments_questions_of_another_instructors_bank(app, make_user, teacher,
+                                                                                    instructor):
+    """An assignment set from another instructor's public bank keeps its questions when the bank is unpublished
+    and grows, but the rest of the bank stays its owner's."""
+    owner = make_user(Role.INSTRUCTOR)
+    load_upload(db.session, owner, "civics.yaml", GOOD_BANK.encode(), QUESTIONS)
+    bank = db.session.scalar(select(Bank).where(Bank.slug == "civics-extra"))
+    bank.is_published = True
+    bank.is_public = True
+    classroom = create_class(db.session, instructor, "Civics")
+    pupil = make_user()
+    join_class(db.session, pupil, classroom.join_code)
+    assignment = Assignment(classroom=classroom, bank_id=bank.id, title="Parliament", selection="topics",
+                            topics=["Parliament"])
+    db.session.add(assignment)
+    db.session.flush()
+    start_attempt(db.session, assignment, pupil, utcnow())
+    bank.is_published = False
+    db.session.commit()
+    private = GOOD_BANK + SECRET_QUESTION
+    assert load_upload(db.session, owner, "civics.yaml", private.encode(), QUESTIONS, replace=True).ok
+    db.session.commit()
+    seats, secret = (db.session.scalar(select(Question.id).where(Question.key == key)) for key in ("seats", "secret"))
+
+    base = f"/classes/{classroom.id}/assignments/{assignment.id}/questions"
+    assert teacher.get(f"{base}/{seats}").status_code == 200
+    response = teacher.get(f"{base}/{secret}")
+    assert response.status_code == 404 and "kept for my class" not in response.get_data(as_text=True)
+
+
+SECRET_QUESTION = """\
+  - id: secret
+    type: true_false
+    prompt: Is this question kept for my class?
+    answer: true
+    explanation: The owner added it after unpublishing.
+    source: {document: osw-2022, quote: "has been reduced from 107 to 98"}
+    topic: Owner only
+    difficulty: recall
+"""

@@ -59,6 +59,15 @@ def selection_test(selection: str, topics: list[str], tags: list[str],
     return lambda _qid, _topic, _tags: True
 
 
+def holds_question(session: Session, assignment: Assignment, question_id: int) -> bool:
+    """Whether the question is one of the assignment's: drawn for an attempt at it, or in its selection now."""
+    drawn = select(QuizItem.id).join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id).where(
+        QuizAttempt.assignment_id == assignment.id, QuizItem.question_id == question_id)
+    if session.scalar(select(drawn.exists())):
+        return True
+    return any(row[0] == question_id for row in selected_questions(session, assignment))
+
+
 def drawn_for(session: Session, assignment: Assignment, user: User) -> list[tuple[int, str, int, dict[str, Any]]]:
     """The questions this student gets: the same ones on every attempt, different from student to student."""
     candidates = selected_questions(session, assignment)

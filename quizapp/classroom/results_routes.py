@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from quizapp.classroom import bp
 from quizapp.classroom.access import assignment_taught, class_taught, teacher_required
+from quizapp.classroom.assignments import holds_question
 from quizapp.classroom.export import grades_csv, responses_csv
 from quizapp.classroom.gradebook import attempt_scores, build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
@@ -95,7 +96,8 @@ def item_view(classroom_id: int, assignment_id: int, question_id: int):
     ?version= (the one an attempt showed, which a bank update may since have changed), else the current one."""
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     question = db.session.get(Question, question_id)
-    if question is None or question.bank_id != assignment.bank_id:
+    # Only the assignment's own questions: the rest of its bank may be another instructor's, unpublished since.
+    if question is None or not holds_question(db.session, assignment, question.id):
         abort(404)
     number = request.args.get("version", type=int) or question.revision
     if number > INTEGER_MAX:
