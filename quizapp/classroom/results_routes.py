@@ -100,7 +100,7 @@ def item_view(classroom_id: int, assignment_id: int, question_id: int):
     if question is None or not holds_question(db.session, assignment, question.id):
         abort(404)
     number = request.args.get("version", type=int) or question.revision
-    if number > INTEGER_MAX:
+    if not 0 < number <= INTEGER_MAX:
         abort(404)  # names no revision, and the database driver could not even send it
     revision = db.session.scalar(select(QuestionRevision).where(
         QuestionRevision.question_id == question.id, QuestionRevision.number == number)) or abort(404)
