@@ -138,3 +138,13 @@ def test_whole_scores_read_without_a_decimal_and_fractions_keep_theirs(logged_in
     assert "<strong>2 / 3</strong>" in results and "2.0" not in results
     progress = logged_in.get("/progress/").get_data(as_text=True)
     assert "<td>2 / 3</td>" in progress and "2.0 / 3" not in progress
+
+
+def test_retention_over_one_review_reads_in_the_singular(logged_in, student, fixture_bank):
+    now = datetime.now(UTC)  # the page reads the clock
+    question = db.session.scalars(select(Question).order_by(Question.id)).first()
+    review(student, question, GOOD, now - timedelta(days=40))  # learned long ago: out of the 30 days
+    review(student, question, GOOD, now - timedelta(days=35))
+    review(student, question, GOOD, now - timedelta(hours=1))  # the one review of a card in review
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert "retention on review cards over the last 30 days (1 review)" in page
