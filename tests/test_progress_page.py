@@ -148,3 +148,11 @@ def test_retention_over_one_review_reads_in_the_singular(logged_in, student, fix
     review(student, question, GOOD, now - timedelta(hours=1))  # the one review of a card in review
     page = logged_in.get("/progress/").get_data(as_text=True)
     assert "retention on review cards over the last 30 days (1 review)" in page
+
+
+def test_quizzes_begun_without_an_answer_show_no_zero_percent(logged_in, student, fixture_bank):
+    start_quiz(db.session, student, fixture_bank_row(), "Parliament", 3, random.Random(0))
+    db.session.commit()
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert "Past quizzes" in page and "No answers counted yet" in page
+    assert "0.0%" not in page and "over 0 answers" not in page and "Accuracy per topic" not in page
