@@ -156,3 +156,17 @@ def test_quizzes_begun_without_an_answer_show_no_zero_percent(logged_in, student
     page = logged_in.get("/progress/").get_data(as_text=True)
     assert "Past quizzes" in page and "No answers counted yet" in page
     assert "0.0%" not in page and "over 0 answers" not in page and "Accuracy per topic" not in page
+
+
+def test_a_flashcard_shown_but_not_yet_self_graded_is_not_counted_as_answered(logged_in, student, fixture_bank):
+    attempt = start_quiz(db.session, student, fixture_bank_row(), "Parliament", 3, random.Random(0))
+    card = next(item for item in attempt.items if item.question.type == "flashcard")
+    for item in attempt.items:
+        submit_answer(db.session, item, None if item is card else given_for(item, True))
+    db.session.commit()
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert "<td>2 / 3</td><td>2 / 3</td>" in page  # answered, then the score
+    assert past_quiz_link(page, attempt.id) == f"/quiz/{attempt.id}/q/{card.position}"
+    record_self_grade(db.session, card, knew=True)
+    db.session.commit()
+    assert "<td>3 / 3</td><td>3 / 3</td>" in logged_in.get("/progress/").get_data(as_text=True)

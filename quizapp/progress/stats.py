@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import Integer, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.banks.schema import CLOZE_BLANK
@@ -69,10 +69,13 @@ def accuracy_by_topic(session: Session, user_id: int) -> list[Accuracy]:
 
 def recent_attempts(session: Session, user_id: int, limit: int = 50) -> list[AttemptRow]:
     """The user's latest attempts with how far they got, where to go on, and their score."""
+    # A flashcard whose back was shown is answered only once self-graded, as Continue (NEXT_POSITION) has it.
+    complete = or_(Question.type != "flashcard", Response.given.is_not(None))
     counts = (
         select(QuizItem.attempt_id, func.count(QuizItem.id).label("total"),
-               func.count(Response.id).label("answered"),
+               func.count(case((complete, Response.id))).label("answered"),
                func.coalesce(func.sum(Response.score), 0.0).label("score"))
+        .join(Question, Question.id == QuizItem.question_id)
         .outerjoin(Response, Response.item_id == QuizItem.id)
         .group_by(QuizItem.attempt_id)
         .subquery()
