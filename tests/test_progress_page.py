@@ -170,3 +170,23 @@ def test_a_flashcard_shown_but_not_yet_self_graded_is_not_counted_as_answered(lo
     record_self_grade(db.session, card, knew=True)
     db.session.commit()
     assert "<td>3 / 3</td><td>3 / 3</td>" in logged_in.get("/progress/").get_data(as_text=True)
+
+
+def test_an_assignment_attempt_answered_but_not_handed_in_asks_to_be_handed_in(logged_in, student, instructor,
+                                                                                 fixture_bank):
+    classroom = create_class(db.session, instructor, "Civics")
+    join_class(db.session, student, classroom.join_code)
+    assignment = Assignment(classroom=classroom, bank_id=fixture_bank_row().id, title="Week 1",
+                            selection="questions", question_ids=[question_of("single_choice").id],
+                            feedback_policy="submit", late_policy="mark")
+    db.session.add(assignment)
+    db.session.commit()
+    attempt = start_attempt(db.session, assignment, student, utcnow())
+    submit_answer(db.session, attempt.items[0], given_for(attempt.items[0], True), replace=True)
+    db.session.commit()
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert f'<a href="/quiz/{attempt.id}/hand-in">Hand in</a>' in page and ">Results</a>" not in page
+    submit_attempt(attempt, utcnow())
+    db.session.commit()
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert past_quiz_link(page, attempt.id) == f"/quiz/{attempt.id}/results"
