@@ -190,3 +190,24 @@ def test_an_assignment_attempt_answered_but_not_handed_in_asks_to_be_handed_in(l
     db.session.commit()
     page = logged_in.get("/progress/").get_data(as_text=True)
     assert past_quiz_link(page, attempt.id) == f"/quiz/{attempt.id}/results"
+
+
+def quiz_answering(student: User, right: dict[int, bool]) -> None:
+    """A practice quiz over the whole fixture bank answering the given questions, right or wrong, and no other."""
+    attempt = start_quiz(db.session, student, fixture_bank_row(), None, 100, random.Random(0))
+    for item in attempt.items:
+        if item.question_id in right:
+            submit_answer(db.session, item, given_for(item, right[item.question_id]))
+    db.session.commit()
+
+
+def test_between_equal_misses_a_question_never_got_right_comes_before_one_got_right_since(logged_in, student,
+                                                                                           fixture_bank):
+    since_right, never_right = sorted([question_of("single_choice").id, question_of("numeric").id])
+    quiz_answering(student, {since_right: False, never_right: False})
+    quiz_answering(student, {since_right: True})
+    missed = most_missed(db.session, student.id)
+    assert [(m.question.id, m.misses, m.answered) for m in missed] == [(never_right, 1, 1), (since_right, 1, 2)]
+    assert [m.question.id for m in most_missed(db.session, student.id, limit=1)] == [never_right]
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert page.index("missed 1 of 1") < page.index("missed 1 of 2")

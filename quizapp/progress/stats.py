@@ -101,14 +101,17 @@ def attempt_count(session: Session, user_id: int) -> int:
 
 
 def most_missed(session: Session, user_id: int, limit: int = 10) -> list[MissedQuestion]:
-    """Questions the user got wrong most often, with the last quiz item to revisit."""
+    """Questions the user got wrong most often (then those least often right), with the last quiz item to revisit."""
     misses = func.sum(case((Response.is_correct, 0), else_=1)).label("misses")
+    answered = func.count().label("answered")
     rows = session.execute(
-        select(Response.question_id, misses, func.count().label("answered"), func.max(Response.item_id))
+        select(Response.question_id, misses, answered, func.max(Response.item_id))
         .where(Response.user_id == user_id, graded_answers())
         .group_by(Response.question_id)
         .having(misses > 0)
-        .order_by(misses.desc(), Response.question_id)
+        # Between equal misses, the question answered right less often comes first: one since got right must
+        # not push one never got right off the list.
+        .order_by(misses.desc(), answered, Response.question_id)
         .limit(limit)
     ).all()
     questions = {q.id: q for q in session.scalars(select(Question).where(Question.id.in_([r[0] for r in rows])))}
