@@ -211,3 +211,16 @@ def test_between_equal_misses_a_question_never_got_right_comes_before_one_got_ri
     assert [m.question.id for m in most_missed(db.session, student.id, limit=1)] == [never_right]
     page = logged_in.get("/progress/").get_data(as_text=True)
     assert page.index("missed 1 of 1") < page.index("missed 1 of 2")
+
+
+def test_past_quizzes_name_an_assignment_attempt_by_its_assignment(logged_in, student, instructor, fixture_bank):
+    classroom = create_class(db.session, instructor, "Civics")
+    join_class(db.session, student, classroom.join_code)
+    assignment = Assignment(classroom=classroom, bank_id=fixture_bank_row().id, title="Week 1 <parliament>",
+                            selection="topics", topics=["Parliament"], draw_count=1, late_policy="mark")
+    db.session.add(assignment)
+    db.session.commit()
+    start_attempt(db.session, assignment, student, utcnow())
+    db.session.commit()
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    assert "<td>Assignment: Week 1 &lt;parliament&gt;</td>" in page and "All topics" not in page
