@@ -104,6 +104,19 @@ def test_progress_page_draws_each_chart_with_a_text_alternative(logged_in, stude
     assert html.count("<details>") >= 4
 
 
+def test_retention_chart_tells_a_week_of_all_again_from_a_week_without_reviews(logged_in, student, fixture_bank):
+    now = datetime.now(UTC)  # the page reads the clock
+    first = questions()[0]
+    review(student, first, GOOD, now - timedelta(days=20))
+    review(student, first, GOOD, now - timedelta(days=15))  # now in the review state
+    review(student, first, AGAIN, now - timedelta(hours=1))  # this week's one review of a learned card: forgotten
+    html = logged_in.get("/progress/").get_data(as_text=True)
+    start = html.index('id="retention-svg-title"')
+    retention = html[start:html.index("</svg>", start)]
+    marks = re.findall(r'<text class="value-label"[^>]*>([^<]*)</text>', retention)
+    assert marks == ["none"] * 7 + ["0.0%"]
+
+
 def test_optimizer_needs_enough_reviews(runner, student):
     result = runner.invoke(args=["study", "optimize", student.email])
     assert result.exit_code != 0 and "at least 1000" in result.output

@@ -12,6 +12,7 @@ PLOT_RIGHT = 24  # room for the last axis label
 AXIS_BOTTOM = 28
 LABEL_COLUMN = 220
 ROW_HEIGHT = 26
+MARK_ROOM = 16
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Point:
     label: str
     value: float
     text: str
+    mark: str = ""  # written above a column, where a bar of no height must not read as no data
 
 
 @dataclass(frozen=True)
@@ -73,15 +75,16 @@ def column_chart(chart_id: str, title: str, summary: str, points: list[Point], l
                  maximum: float | None = None) -> Chart:
     """Vertical bars over a series (days), labelling every `label_every`-th bar and the last."""
     top = maximum or nice_ceiling(max((p.value for p in points), default=0))
-    plot_width, plot_height = WIDTH - AXIS_LEFT - PLOT_RIGHT, height - PLOT_TOP - AXIS_BOTTOM
+    plot_top = PLOT_TOP + (MARK_ROOM if any(p.mark for p in points) else 0)  # room for the mark of a full bar
+    plot_width, plot_height = WIDTH - AXIS_LEFT - PLOT_RIGHT, height - plot_top - AXIS_BOTTOM
     band = plot_width / max(len(points), 1)
     bars = []
     for index, point in enumerate(points):
         bar_height = plot_height * point.value / top
         labelled = index % label_every == 0 or index == len(points) - 1
-        bars.append(Bar(point, AXIS_LEFT + index * band + band * 0.15, PLOT_TOP + plot_height - bar_height,
+        bars.append(Bar(point, AXIS_LEFT + index * band + band * 0.15, plot_top + plot_height - bar_height,
                         band * 0.7, bar_height, point.label if labelled else ""))
-    ticks = [Tick(_format(top * share), PLOT_TOP + plot_height * (1 - share)) for share in (0, 0.5, 1)]
+    ticks = [Tick(_format(top * share), plot_top + plot_height * (1 - share)) for share in (0, 0.5, 1)]
     return Chart(chart_id, title, summary, "columns", WIDTH, height, bars, ticks, label_header, value_header)
 
 

@@ -72,8 +72,9 @@ def _forecast_chart(days: list[DayCount]) -> Chart:
 
 
 def _retention_chart(weeks: list[Rate]) -> Chart:
-    points = [Point(w.label, w.percent or 0,
-                    f"{w.percent}% of {w.total}" if w.total else "no reviews") for w in weeks]
+    # Each column says its share, or "none": a week of reviews all rated Again has no bar either.
+    points = [Point(w.label, w.percent or 0, f"{w.percent}% of {w.total}" if w.total else "no reviews",
+                    f"{w.percent}%" if w.total else "none") for w in weeks]
     reviewed = [w for w in weeks if w.total]
     by_week = [f"week from {p.label}: {p.text}" for p, w in zip(points, weeks, strict=True) if w.total]
     summary = ("No reviews of cards in the review state yet." if not reviewed else
