@@ -84,7 +84,10 @@ def test_charts_scale_to_round_numbers_and_keep_every_value():
     assert [nice_ceiling(v) for v in (0, 1, 3, 7, 12, 99, 101)] == [1, 1, 5, 10, 20, 100, 200]
     points = [Point(f"d{i}", i, f"{i} reviews") for i in range(30)]
     chart = column_chart("c", "Title", "Summary", points)
-    assert chart.ticks[-1].value == "50" and len(chart.bars) == 30
+    assert [t.value for t in chart.ticks] == ["0", "25", "50"] and len(chart.bars) == 30
+    for most, shown in ((1, ["0", "1"]), (4, ["0", "5"]), (12, ["0", "10", "20"])):  # counts have no halves
+        few = column_chart("f", "Title", "Summary", [Point("d0", most, f"{most} reviews")])
+        assert [t.value for t in few.ticks] == shown
     assert [b.axis_label for b in chart.bars if b.axis_label] == ["d0", "d5", "d10", "d15", "d20", "d25", "d29"]
     tallest = max(chart.bars, key=lambda b: b.height)
     assert tallest.point.value == 29 and tallest.y + tallest.height == pytest.approx(200 - 28)

@@ -84,7 +84,9 @@ def column_chart(chart_id: str, title: str, summary: str, points: list[Point], l
         labelled = index % label_every == 0 or index == len(points) - 1
         bars.append(Bar(point, AXIS_LEFT + index * band + band * 0.15, plot_top + plot_height - bar_height,
                         band * 0.7, bar_height, point.label if labelled else ""))
-    ticks = [Tick(_format(top * share), plot_top + plot_height * (1 - share)) for share in (0, 0.5, 1)]
+    # A count has no halves: on a scale of 1 or 5 the middle tick is left out rather than read "0.5" or "2.5".
+    ticks = [Tick(_format(top * share), plot_top + plot_height * (1 - share)) for share in (0, 0.5, 1)
+             if maximum is not None or float(top * share).is_integer()]
     return Chart(chart_id, title, summary, "columns", WIDTH, height, bars, ticks, label_header, value_header)
 
 
