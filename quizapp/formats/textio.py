@@ -31,6 +31,9 @@ LOSSES = {
 _UNESCAPE = re.compile(r"\\(.)")
 _SUPERSCRIPT = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True)) | {"−": "⁻"}
 _SUBSCRIPT = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True)) | {"−": "₋"}
+# Quotes nested deeper than this are kept as paragraphs of the deepest quote: each level rewrites every line it holds,
+# and past about twenty levels Markdown shows nothing at all of what they hold.
+MAX_QUOTE_DEPTH = 8
 _LOOKS_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);")
 
 
@@ -224,7 +227,11 @@ class _HtmlToMarkdown(HTMLParser):
             self.lists.pop()
             self._block()
         elif tag == "blockquote" and self.quotes:
-            self._quote(self.quotes.pop())
+            start = self.quotes.pop()
+            if len(self.quotes) < MAX_QUOTE_DEPTH:
+                self._quote(start)
+            else:
+                self._block()
         elif tag in self._BLOCK or re.fullmatch(r"h[1-6]", tag):
             self._block()
 
