@@ -63,6 +63,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["cloze_blanks"] = cloze_blanks
     app.jinja_env.filters["question_text"] = question_text
     app.jinja_env.filters["score"] = score_text
+    app.jinja_env.tests["unbroken_run"] = has_unbroken_run
     app.jinja_env.globals["answer_errors"] = answer_errors
     app.jinja_env.globals["form_problems"] = form_problems
     app.jinja_env.globals["hidden_fields"] = hidden_fields
@@ -130,6 +131,16 @@ def return_address() -> str:
     if adapter is not None and adapter.test(request.path, "GET"):
         return request.url
     return url_for("main.index")
+
+
+# Longer than any word of the texts ("Constitutional" is 14): a run this long is a pasted address or a held key.
+_UNBROKEN_RUN = 30
+
+
+def has_unbroken_run(text: object) -> bool:
+    """Whether text holds a run without spaces too long for a table column: only such a cell may break it
+    anywhere, so that words elsewhere keep whole."""
+    return isinstance(text, str) and any(len(run) > _UNBROKEN_RUN for run in text.split())
 
 
 def local_time(moment: datetime, user: User) -> str:
