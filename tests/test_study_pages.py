@@ -77,9 +77,10 @@ def test_every_type_studies_as_a_card_with_the_key_kept_until_answered(logged_in
     assert "<mark>" in html and "Read this passage in the full text" in html
     assert any(secret in html for secret in SECRETS[question.key])
     if question_type == "flashcard":
-        assert "We suggest" not in html
+        assert "We suggest" not in html and "<title>Answer: study · quizapp</title>" in html
     else:
         assert ">Right<" in html.replace("\n", "").replace("  ", "")
+        assert "<title>Right: study · quizapp</title>" in html  # announced first by a screen reader
         assert re.search(rf'value="{GOOD}"[^>]*class="[^"]*suggested[^"]*"[^>]*data-suggested', html)
     response = rate(logged_in, question_id, html, GOOD)
     assert response.status_code == 302 and response.location.endswith("/study/")
@@ -90,7 +91,7 @@ def test_every_type_studies_as_a_card_with_the_key_kept_until_answered(logged_in
 def test_a_wrong_answer_suggests_again_and_the_student_may_change_it(logged_in, fixture_bank):
     question_id, front = front_of(logged_in, "numeric")
     back = answer(logged_in, question_id, front, {"answer": "12345"}).get_data(as_text=True)
-    assert "Wrong" in back
+    assert "<title>Wrong: study · quizapp</title>" in back
     assert re.search(rf'value="{AGAIN}"[^>]*class="[^"]*suggested', back)
     rate(logged_in, question_id, back, HARD)
     assert db.session.scalar(select(ReviewLog.rating)) == HARD
