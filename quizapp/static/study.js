@@ -38,6 +38,9 @@
     if (rate) onBack(event, rate);
   });
 
+  // The keys these hints name work only with this script.
+  document.querySelectorAll("[data-needs-script][hidden]").forEach(function (hint) { hint.hidden = false; });
+
   // The suggested rating takes the focus so Enter gives it, but the page stays at its top: autofocus would scroll
   // a long back down to the buttons, past the verdict, the answers and the explanation.
   var suggested = document.querySelector("#study-rate [data-suggested]");

@@ -141,3 +141,30 @@ def test_enter_held_down_on_the_front_does_not_rate_the_card_unseen(page, live_s
     assert page.locator("#verdict").is_visible()
     page.keyboard.press("Enter")  # pressed again: the suggestion is taken
     page.wait_for_url(re.compile(r"/study/\?bank=\d+$"))
+
+
+def test_key_hints_show_only_where_the_keys_work(browser, live_server):
+    with_script = browser.new_context(viewport={"width": 1000, "height": 900})
+    page = with_script.new_page()
+    register(page, live_server, "hints@example.org")
+    page.goto(f"{live_server}/study/")
+    page.goto(f"{live_server}/study/?bank={bank_value(page, 'Key terms')}")
+    study = page.url
+    assert page.get_by_text("Press Space or Enter to show the answer.").is_visible()
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"/study/\d+/answer$"))
+    assert page.get_by_text(re.compile(r"^Press 1, 2, 3, 4 to rate")).is_visible()
+    cookies = with_script.cookies()
+
+    # Without JavaScript the keys do nothing, so nothing tells the student to press them; the buttons still work.
+    without_script = browser.new_context(viewport={"width": 1000, "height": 900}, java_script_enabled=False)
+    without_script.add_cookies(cookies)
+    plain = without_script.new_page()
+    plain.goto(study)
+    assert plain.locator(".key-hint").count() == 1 and not plain.locator(".key-hint").is_visible()
+    plain.get_by_role("button", name="Show answer").click()
+    plain.wait_for_url(re.compile(r"/study/\d+/answer$"))
+    assert not plain.locator(".key-hint").is_visible()
+    assert plain.get_by_role("button", name=re.compile("Good")).is_visible()
+    with_script.close()
+    without_script.close()
