@@ -224,3 +224,16 @@ def test_past_quizzes_name_an_assignment_attempt_by_its_assignment(logged_in, st
     db.session.commit()
     page = logged_in.get("/progress/").get_data(as_text=True)
     assert "<td>Assignment: Week 1 &lt;parliament&gt;</td>" in page and "All topics" not in page
+
+
+def test_past_quizzes_say_when_only_the_latest_are_listed(logged_in, student, fixture_bank, monkeypatch):
+    import quizapp.progress.routes
+
+    monkeypatch.setattr(quizapp.progress.routes, "RECENT_ATTEMPTS", 3)
+    for count in range(4):
+        start_quiz(db.session, student, fixture_bank_row(), "Parliament", 1, random.Random(count))
+        db.session.commit()
+        page = logged_in.get("/progress/").get_data(as_text=True)
+        rows = len(re.findall(r'<a href="/quiz/\d+/(?:q/\d+|results)"', page.split('id="attempts-heading"')[1]))
+        assert rows == min(count + 1, 3)
+        assert ("Your latest 3 quizzes, latest first." in page) is (count + 1 >= 3)

@@ -8,7 +8,13 @@ from flask_login import current_user, login_required
 from quizapp.extensions import db
 from quizapp.models.types import utcnow
 from quizapp.progress import bp
-from quizapp.progress.stats import accuracy_by_topic, most_missed, overall_accuracy, recent_attempts
+from quizapp.progress.stats import (
+    RECENT_ATTEMPTS,
+    accuracy_by_topic,
+    most_missed,
+    overall_accuracy,
+    recent_attempts,
+)
 from quizapp.progress.study import study_progress
 
 
@@ -20,7 +26,8 @@ def index():
         "progress/index.html",
         overall=overall_accuracy(db.session, current_user.id),
         topics=accuracy_by_topic(db.session, current_user.id),
-        attempts=recent_attempts(db.session, current_user.id),
+        attempts=recent_attempts(db.session, current_user.id, RECENT_ATTEMPTS),
+        attempts_shown=RECENT_ATTEMPTS,
         missed=most_missed(db.session, current_user.id),
         study=study_progress(db.session, current_user, utcnow()),
     )

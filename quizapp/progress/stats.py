@@ -67,7 +67,11 @@ def accuracy_by_topic(session: Session, user_id: int) -> list[Accuracy]:
     return sorted(results, key=lambda a: (a.percent, a.label))
 
 
-def recent_attempts(session: Session, user_id: int, limit: int = 50) -> list[AttemptRow]:
+# The progress page lists this many quizzes at most, and says so when a student has more.
+RECENT_ATTEMPTS = 50
+
+
+def recent_attempts(session: Session, user_id: int, limit: int = RECENT_ATTEMPTS) -> list[AttemptRow]:
     """The user's latest attempts with how far they got, where to go on, and their score."""
     # A flashcard whose back was shown is answered only once self-graded, as Continue (NEXT_POSITION) has it.
     complete = or_(Question.type != "flashcard", Response.given.is_not(None))
