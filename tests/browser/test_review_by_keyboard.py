@@ -162,6 +162,7 @@ def test_key_hints_show_only_where_the_keys_work(browser, live_server):
     plain = without_script.new_page()
     plain.goto(study)
     assert plain.locator(".key-hint").count() == 1 and not plain.locator(".key-hint").is_visible()
+    assert "Space" not in plain.locator("main").inner_text()
     plain.get_by_role("button", name="Show answer").click()
     plain.wait_for_url(re.compile(r"/study/\d+/answer$"))
     assert not plain.locator(".key-hint").is_visible()
