@@ -3,6 +3,8 @@ a 503 that asks to send it again when the database was too busy to take it in ti
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, jsonify, render_template, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
@@ -44,18 +46,23 @@ def _failure_message(busy: bool) -> str:
     return "The server failed to show this page. Try again in a moment; if it fails again, tell your instructor."
 
 
+def error_response(code: int, title: str, message: str, headers: Any = ()) -> tuple[Any, int, Any]:
+    """An error as JSON under /api, and as the app's own error page everywhere else."""
+    if request.path.startswith("/api/"):
+        return jsonify(error={"status": code, "message": message}), code, headers
+    return render_template("error.html", code=code, title=title, message=message), code, headers
+
+
 def _server_failure(error: InternalServerError):
     """A 500 in the app's own layout (JSON under /api), or a 503 with Retry-After when the database was busy."""
     busy = database_busy(error.original_exception)
     code, title = (503, _BUSY_TITLE) if busy else (500, _FAILED_TITLE)
     message = _failure_message(busy)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if busy else {}
-    if request.path.startswith("/api/"):
-        return jsonify(error={"status": code, "message": message}), code, headers
     try:
         # A failed flush leaves the session unusable, and the page reads the login through it.
         db.session.rollback()
-        page = render_template("error.html", code=code, title=title, message=message)
+        return error_response(code, title, message, headers)
     except Exception:  # the database may not even answer the login's query: a page that needs nothing
         current_app.logger.exception("the error page could not be shown")
         page = (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{title} · quizapp</title>'

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask_login import login_url
 from flask_wtf.csrf import CSRFError
 
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
-from quizapp.failures import register_failure_pages
+from quizapp.failures import error_response, register_failure_pages
 from quizapp.form_helpers import form_problems, hidden_fields
 from quizapp.http import error_headers
 from quizapp.input_guard import register_input_guard
@@ -81,25 +81,19 @@ def register_web_helpers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
-        return render_template("error.html", code=400, title="Form expired",
-                               message="The form had expired or was sent from elsewhere. "
-                                       "Go back, reload the page and try again."), 400
+        return error_response(400, "Form expired", "The form had expired or was sent from elsewhere. "
+                                                   "Go back, reload the page and try again.")
 
     @app.errorhandler(429)
     def _too_many(error):
-        message = error.description or "Too many requests. Wait a little and try again."
-        if request.path.startswith("/api/"):
-            return jsonify(error={"status": 429, "message": message}), 429
-        return render_template("error.html", code=429, title="Slow down", message=message), 429
+        return error_response(429, "Slow down", error.description or "Too many requests. Wait a little and try again.")
 
     @app.errorhandler(413)
     def _too_large(error):
         limit = app.config.get("MAX_CONTENT_LENGTH") or 0
-        message = (f"What you sent is larger than the {limit / 1_000_000:.3g} MB this server takes, so nothing was "
-                   "saved. Go back and send a smaller file (a large bank can be split into several).")
-        if request.path.startswith("/api/"):
-            return jsonify(error={"status": 413, "message": message}), 413
-        return render_template("error.html", code=413, title="Too large", message=message), 413
+        return error_response(413, "Too large", f"What you sent is larger than the {limit / 1_000_000:.3g} MB this "
+                                                "server takes, so nothing was saved. Go back and send a smaller "
+                                                "file (a large bank can be split into several).")
 
     for code, title, message in (
         (400, "Bad request", "The request could not be read. Go back, reload the page and try again."),
@@ -158,9 +152,6 @@ def _error_page(code: int, title: str, message: str):
         # A refusal that says why (abort(400, description=...)) is shown as such; the default texts are not.
         said = getattr(error, "description", None)
         text = said if said and said != type(error).description else message
-        headers = error_headers(error)
-        if request.path.startswith("/api/"):
-            return jsonify(error={"status": code, "message": text}), code, headers
-        return render_template("error.html", code=code, title=title, message=text), code, headers
+        return error_response(code, title, text, error_headers(error))
 
     return handler

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from quizapp.banks.checker import ParsedBank, check_paths
 from quizapp.banks.schema import ParsedQuestion
-from quizapp.formats.service import bank_yaml, export_bank, import_text
+from quizapp.formats.service import export_bank
 from tests.conftest import QUESTIONS
-from tests.formats_helpers import bank, meaning, our_banks
+from tests.formats_helpers import bank, meaning, our_banks, reimport
 
 BANK_YAML = """\
 id: awkward
@@ -108,19 +104,6 @@ def awkward(tmp_path_factory: pytest.TempPathFactory) -> ParsedBank:
     return result.banks[0]
 
 
-def _round_trip(parsed_bank: ParsedBank, fmt: str) -> tuple[str, list[ParsedQuestion], list[Any]]:
-    """The exported text, and the questions the import of it gives once written and checked as a bank."""
-    documents = our_banks().documents
-    text, _ = export_bank(parsed_bank, fmt, documents)
-    imported = import_text(text, fmt, parsed_bank.slug, parsed_bank.title, documents)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{parsed_bank.slug}.yaml"
-        path.write_text(bank_yaml(imported, "export", fmt, documents), encoding="utf-8")
-        result = check_paths([path], QUESTIONS)
-    assert result.ok, result.problems[:3]
-    return text, result.banks[0].questions, imported.problems
-
-
 def _sources(question: ParsedQuestion) -> list[tuple[str, str]]:
     return [(source["document"], source["quote"]) for source in question.data.get("sources", [])]
 
@@ -135,9 +118,8 @@ LOSSES = {
 @pytest.mark.parametrize("fmt", sorted(LOSSES))
 def test_every_question_the_format_holds_comes_back_the_same(awkward: ParsedBank, fmt: str) -> None:
     lost, left_out = LOSSES[fmt]
-    _, questions, problems = _round_trip(awkward, fmt)
+    back, _, problems = reimport(awkward, fmt)
     assert not problems
-    back = {question.key: question for question in questions}
     assert set(back) == {q.key for q in awkward.questions if q.type not in left_out}
     for question in awkward.questions:
         if question.key in back:
@@ -158,10 +140,10 @@ def test_a_literal_asterisk_in_a_short_answer_is_escaped_for_moodle(awkward: Par
 def test_cloze_notes_bring_their_explanation_and_sources_back_from_anki() -> None:
     # A Cloze note's Back Extra holds the explanation and each quote as a block quote with its citation.
     parsed_bank = bank("referendum-2022")
-    _, questions, problems = _round_trip(parsed_bank, "anki")
+    again, _, problems = reimport(parsed_bank, "anki")
     assert not problems
     clozes = [question for question in parsed_bank.questions if question.type == "cloze"]
-    back = [question for question in questions if question.type == "cloze"]
+    back = [question for question in again.values() if question.type == "cloze"]
     assert len(back) == len(clozes) > 0
     for original, again in zip(clozes, back, strict=True):
         assert again.data.get("explanation") == original.data.get("explanation"), original.key
@@ -170,13 +152,14 @@ def test_cloze_notes_bring_their_explanation_and_sources_back_from_anki() -> Non
 
 def test_topics_come_back_from_anki_decks_whole(awkward: ParsedBank) -> None:
     # The deck is "<bank title>::<topic>"; a slash inside either is part of the name, not a level.
-    _, questions, _ = _round_trip(awkward, "anki")
+    questions = list(reimport(awkward, "anki")[0].values())
     assert [question.topic for question in questions] == [question.topic for question in awkward.questions]
     assert questions[0].topic == "Parliament/Senate: seats"
 
 
 def test_single_choice_questions_come_back_from_aiken(awkward: ParsedBank) -> None:
-    _, questions, problems = _round_trip(awkward, "aiken")
+    back, _, problems = reimport(awkward, "aiken")
+    questions = list(back.values())
     (original,) = [question for question in awkward.questions if question.type == "single_choice"]
     (again,) = questions
     assert not problems and again.type == "single_choice"
@@ -186,7 +169,8 @@ def test_single_choice_questions_come_back_from_aiken(awkward: ParsedBank) -> No
 
 @pytest.mark.parametrize("fmt", ["anki", "csv"])
 def test_every_question_comes_back_as_a_card(awkward: ParsedBank, fmt: str) -> None:
-    _, questions, problems = _round_trip(awkward, fmt)
+    back, _, problems = reimport(awkward, fmt)
+    questions = list(back.values())
     assert not problems and len(questions) == len(awkward.questions)
     by_type = dict(zip((question.type for question in awkward.questions), questions, strict=True))
     card = by_type["flashcard"]

@@ -59,13 +59,16 @@ def selection_test(selection: str, topics: list[str], tags: list[str],
     return lambda _qid, _topic, _tags: True
 
 
-def holds_question(session: Session, assignment: Assignment, question_id: int) -> bool:
-    """Whether the question is one of the assignment's: drawn for an attempt at it, or in its selection now."""
-    drawn = select(QuizItem.id).join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id).where(
-        QuizAttempt.assignment_id == assignment.id, QuizItem.question_id == question_id)
-    if session.scalar(select(drawn.exists())):
+def holds_question(session: Session, assignment: Assignment, question: Question) -> bool:
+    """Whether the question is one of the assignment's: drawn for an attempt at it, or in its selection now
+    (as selected_questions chooses them)."""
+    chosen = selection_test(assignment.selection, assignment.topics, assignment.tags, assignment.question_ids)
+    if (question.bank_id == assignment.bank_id and question.retired_at is None and question.type in GRADED_TYPES
+            and chosen(question.id, question.topic, question.tags or [])):
         return True
-    return any(row[0] == question_id for row in selected_questions(session, assignment))
+    drawn = select(QuizItem.id).join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id).where(
+        QuizAttempt.assignment_id == assignment.id, QuizItem.question_id == question.id)
+    return bool(session.scalar(select(drawn.exists())))
 
 
 def drawn_for(session: Session, assignment: Assignment, user: User) -> list[tuple[int, str, int, dict[str, Any]]]:

@@ -158,7 +158,7 @@ def remove_instructor(session: Session, classroom: Classroom, user_id: int) -> b
         return False
     # Only accounts that still have instructor rights can manage the class: one made a student since keeps
     # its membership but would leave a class nobody can open.
-    able = [m for m in taught_by if m.user_id != user_id and is_teacher(session.get(User, m.user_id))]
+    able = [m for m in taught_by if m.user_id != user_id and is_teacher(m.user)]
     if not able:
         raise LastInstructor(classroom.id)
     session.delete(leaving)

@@ -97,7 +97,7 @@ def item_view(classroom_id: int, assignment_id: int, question_id: int):
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     question = db.session.get(Question, question_id)
     # Only the assignment's own questions: the rest of its bank may be another instructor's, unpublished since.
-    if question is None or not holds_question(db.session, assignment, question.id):
+    if question is None or not holds_question(db.session, assignment, question):
         abort(404)
     number = request.args.get("version", type=int) or question.revision
     if not 0 < number <= INTEGER_MAX:

@@ -90,29 +90,33 @@ def read_csv(text: str, limit: int | None = None) -> ParseResult:
     return result
 
 
-def _refuse_anki_header(lines: list[str]) -> None:
-    """Refuse an Anki export chosen as CSV: read so, its notes would load as junk cards and its header unread."""
+def _header_lines(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    """The file's leading "#" lines: each one's number and, for a header Anki writes, its key and value (else
+    two empty strings)."""
     for number, line in enumerate(lines, start=1):
         if not line.startswith("#"):
             return
         match = _HEADER.match(line.strip())
-        if match and match.group(1).strip().lower() in _KNOWN:
-            raise FormatError(f"this looks like an Anki export ({line.strip()[:60]!r}): choose the Anki format",
-                              number)
+        key = match.group(1).strip().lower() if match else ""
+        yield (number, key, match.group(2).strip()) if key in _KNOWN else (number, "", "")
+
+
+def _refuse_anki_header(lines: list[str]) -> None:
+    """Refuse an Anki export chosen as CSV: read so, its notes would load as junk cards and its header unread."""
+    for number, key, _value in _header_lines(lines):
+        if key:
+            raise FormatError(f"this looks like an Anki export ({lines[number - 1].strip()[:60]!r}): choose the "
+                              "Anki format", number)
 
 
 def _read_header(lines: list[str]) -> tuple[_Header, int]:
     """The header lines at the top of the file, and the index of the first line after them."""
-    header = _Header()
-    index = 0
-    while index < len(lines) and lines[index].startswith("#"):
-        match = _HEADER.match(lines[index].strip())
-        key = match.group(1).strip().lower() if match else ""
-        if key in _KNOWN:
-            _apply(header, key, match.group(2).strip(), index + 1)
-        index += 1
+    header, after = _Header(), 0
+    for after, key, value in _header_lines(lines):
+        if key:
+            _apply(header, key, value, after)
     _name_columns(header)
-    return header, index
+    return header, after
 
 
 def _name_columns(header: _Header) -> None:

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import object_session
 
-from quizapp.models import STUDENT, Assignment, Membership, QuizAttempt, QuizItem, Response
+from quizapp.classroom.membership import enrolled_class
+from quizapp.models import Assignment, QuizAttempt, QuizItem, Response, User
 from quizapp.models.types import utcnow
 
 # Answers sent in the last moments before a deadline still count: a slow network is not the student's fault.
@@ -67,15 +68,11 @@ def answer_refusal(attempt: QuizAttempt, now: datetime) -> str | None:
     if attempt.finished_at is not None:
         return SUBMITTED
     # Work given after leaving the roster would reach no report: the gradebook counts the class's students only.
-    if not _on_roster(attempt):
+    session = object_session(attempt)
+    # The student is the logged-in account, already in the session: get() finds it without a query.
+    if enrolled_class(session, session.get(User, attempt.user_id), attempt.assignment.classroom_id) is None:
         return LEFT_CLASS
     return None
-
-
-def _on_roster(attempt: QuizAttempt) -> bool:
-    return bool(object_session(attempt).scalar(select(exists().where(
-        Membership.classroom_id == attempt.assignment.classroom_id, Membership.user_id == attempt.user_id,
-        Membership.role == STUDENT))))
 
 
 def submit_attempt(attempt: QuizAttempt, now: datetime) -> None:

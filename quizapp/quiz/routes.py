@@ -84,14 +84,18 @@ def _answer_not_saved(attempt_id: int, position: int):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     item = get_item(db.session, current_user, attempt_id, position) or abort(404)
-    qtype, data = item.question.type, item.revision.data
-    form = answer_form(qtype, data, item.choice_order)
+    form = answer_form(item.question.type, item.revision.data, item.choice_order)
     deferred = item.attempt.assignment_id is not None and not feedback_visible(item.attempt, utcnow())
     flash(ANSWER_NOT_SAVED, "error")
-    page = render_template("quiz/question.html", item=item, form=form, data=data, deferred=deferred,
-                           cloze=cloze_inputs(form, data) if qtype == "cloze" else None,
-                           total=attempt_progress(db.session, attempt_id).total)
+    page = _question_page(item, form, deferred, attempt_progress(db.session, attempt_id).total)
     return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _question_page(item, form, deferred: bool, total: int) -> str:
+    """A question with its answer form (empty, prefilled or refused)."""
+    data = item.revision.data
+    return render_template("quiz/question.html", item=item, form=form, data=data, deferred=deferred,
+                           cloze=cloze_inputs(form, data) if item.question.type == "cloze" else None, total=total)
 
 
 def _differs_from_recorded(item) -> bool:
@@ -163,10 +167,7 @@ def question(attempt_id: int, position: int):
         return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
     if request.method == "GET" and item.response is not None:
         prefill(form, qtype, item.response.given, item.choice_order)
-    status = 422 if form.errors else 200
-    return render_template("quiz/question.html", item=item, form=form, data=data, deferred=deferred,
-                           cloze=cloze_inputs(form, data) if qtype == "cloze" else None,
-                           total=progress.total), status
+    return _question_page(item, form, deferred, progress.total), 422 if form.errors else 200
 
 
 @bp.post("/<int:attempt_id>/q/<int:position>/grade")
