@@ -121,4 +121,20 @@ def test_a_body_that_is_not_json_is_415_and_unreadable_json_400(client, token, c
     response = client.post(f"{API}/quizzes", data=body, headers=headers)
     assert not Document(client.get(f"{API}/openapi.json").get_json()).problems("/quizzes", "POST", response)
     assert response.status_code == status and response.get_json()["error"]["status"] == status
-    assert "application/json" in response.get_json()["error"]["message"]
+    assert ("application/json" if status == 415 or not body else "JSON") in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    (b'{"bank_id": 1', "The body is not valid JSON: Expecting ',' delimiter at line 1, column 14."),
+    (b'{"bank_id": \xff}', "The body is not valid JSON: it is not UTF-8 text."),
+    (b'{"bank_id": ' + b"9" * 5000 + b"}", "a number in it has too many digits"),
+    (b"[1]", "Send a JSON object ({...}), not an array."),
+    (b'"bank_id"', "not a string"),
+    (b"null", "not null"),
+    (b"", "the body was empty"),
+])
+def test_a_body_sent_as_json_that_is_not_an_object_says_what_is_wrong_with_it(client, token, body, said):  # noqa: F811
+    # The script did send Content-Type: application/json; telling it to do so again would not help it.
+    response = client.post(f"{API}/quizzes", data=body, content_type="application/json", headers=bearer(token))
+    assert response.status_code == 400
+    assert said in response.get_json()["error"]["message"]

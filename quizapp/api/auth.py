@@ -95,11 +95,32 @@ def json_body() -> dict:
         sent = request.mimetype or "no Content-Type"
         raise ApiError(415, f"Send the body as JSON with Content-Type: application/json (it came as {sent}).")
     data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, _unreadable_reason())
     if not isinstance(data, dict):
-        raise ApiError(400, "Send a JSON object with Content-Type: application/json.")
+        raise ApiError(400, f"Send a JSON object ({{...}}), not {_JSON_KINDS.get(type(data), 'a value')}.")
     try:
         # JSON may spell half of a UTF-16 pair ("\ud800"); such text cannot be stored or shown later.
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise ApiError(400, "The JSON holds text that is not valid Unicode (an unpaired surrogate).") from None
     return data
+
+
+_JSON_KINDS = {list: "an array", str: "a string", bool: "true or false", int: "a number", float: "a number"}
+
+
+def _unreadable_reason() -> str:
+    """Why the body gave no JSON value: a script sent it as JSON, so "send JSON" alone would not help it."""
+    body = request.get_data(cache=True)
+    if not body.strip():
+        return "Send a JSON object with Content-Type: application/json (the body was empty)."
+    try:
+        json.loads(body)
+    except UnicodeDecodeError:
+        return "The body is not valid JSON: it is not UTF-8 text."
+    except json.JSONDecodeError as error:
+        return f"The body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+    except ValueError:  # Python refuses to read integers of more than 4,300 digits
+        return "The body is not valid JSON this server can read: a number in it has too many digits."
+    return "Send a JSON object ({...}), not null."

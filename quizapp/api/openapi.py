@@ -195,8 +195,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         "components": {
             "schemas": _SCHEMAS,
             "responses": {name: _json(_ref("Error"), text) for name, text in (
-                ("BadRequest", "The request cannot be read: JSON that is not an object, a NUL character, "
-                               "JSON nested too deeply, or a session's write without its CSRF token"),
+                ("BadRequest", "The request cannot be read: a body that is not valid JSON or not a JSON object, a NUL "
+                               "character, JSON nested too deeply, or a session's write without its CSRF token"),
                 ("Unauthorized", "No valid session or token"), ("NotFound", "Not there, or not yours"),
                 ("TooLarge", "The body is larger than the app takes (5 MB)"),
                 ("NotJson", "The body is not sent as JSON: its Content-Type is not application/json"),
