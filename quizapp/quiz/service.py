@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selecti
 
 from quizapp.banks.visibility import visible_banks
 from quizapp.grading import grade
-from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
+from quizapp.models import Bank, Card, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.srs.queue import enqueue_missed
@@ -201,9 +201,17 @@ def _feedback_now(attempt: QuizAttempt) -> bool:
 
 def enqueue_attempt_misses(session: Session, attempt: QuizAttempt) -> None:
     """Queue every question missed in an attempt for review, once its feedback may be seen."""
-    for item in attempt.items:
-        if item.response is not None and item.response.given is not None and not item.response.is_correct:
-            enqueue_missed(session, attempt.user_id, item.question_id)
+    missed = {item.question_id: item.response.answered_at for item in attempt.items
+              if item.response is not None and item.response.given is not None and not item.response.is_correct}
+    if not missed:
+        return
+    # This runs on every later view of the results (and every hand-in sent again): a card reviewed since the
+    # miss already took it into account, and making it due again would undo that review's schedule.
+    reviewed = dict(session.execute(select(Card.question_id, Card.last_review).where(
+        Card.user_id == attempt.user_id, Card.question_id.in_(missed), Card.last_review.is_not(None))).all())
+    for question_id, answered_at in missed.items():
+        if question_id not in reviewed or reviewed[question_id] < answered_at:
+            enqueue_missed(session, attempt.user_id, question_id)
 
 
 def record_self_grade(session: Session, item: QuizItem, knew: bool) -> bool:

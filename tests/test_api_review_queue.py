@@ -1,0 +1,57 @@
+"""Questions missed in an assignment join the review queue once their feedback can be seen, through the API as
+through the pages, and a review given since keeps its schedule however often the attempt is read again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.membership import create_class, join_class
+from quizapp.extensions import db
+from quizapp.models import Assignment, Card, Question
+from quizapp.models.types import utcnow
+from quizapp.srs.queue import record_review
+from tests.conftest import login
+from tests.test_api import API, bank_id, bearer, json_answer, token  # noqa: F401 - fixtures
+
+
+def _missed_attempt(client, student, instructor, token: str, bank_id: int, policy: str, due_in: timedelta):  # noqa: F811
+    """An attempt at an assignment whose first item was answered wrongly through the API."""
+    classroom = create_class(db.session, instructor, "Civics")
+    join_class(db.session, student, classroom.join_code)
+    assignment = Assignment(classroom=classroom, bank_id=bank_id, title="Quiz", feedback_policy=policy,
+                            late_policy="mark", due_at=utcnow() + due_in, selection="topics",
+                            topics=["Economy and trade"])
+    db.session.add(assignment)
+    db.session.commit()
+    attempt = start_attempt(db.session, assignment, student, utcnow())
+    db.session.commit()
+    item = attempt.items[0]
+    saved = client.post(f"{API}/quizzes/{attempt.id}/items/1/answer", json={"answer": json_answer(item, False)},
+                        headers=bearer(token))
+    assert saved.status_code == 202
+    return attempt, item.question_id
+
+
+def _card(student, question_id: int) -> Card | None:
+    db.session.expire_all()
+    return db.session.scalar(select(Card).where(Card.user_id == student.id, Card.question_id == question_id))
+
+
+def test_a_card_reviewed_after_the_miss_keeps_its_schedule_when_the_attempt_is_handed_in_or_read_again(
+        app, client, student, instructor, token, bank_id):  # noqa: F811
+    attempt, question_id = _missed_attempt(client, student, instructor, token, bank_id, "submit", timedelta(days=1))
+    assert client.post(f"{API}/quizzes/{attempt.id}/hand-in", headers=bearer(token)).status_code == 200
+    assert _card(student, question_id).due <= utcnow()  # the miss joined the queue, due now
+    record_review(db.session, student, db.session.get(Question, question_id), rating=3, reviews=0, fuzz=False)
+    db.session.commit()
+    scheduled = _card(student, question_id).due
+    assert scheduled > utcnow()
+    # A script sends its hand-in again; the student opens the results page again.
+    assert client.post(f"{API}/quizzes/{attempt.id}/hand-in", headers=bearer(token)).status_code == 200
+    browser = app.test_client()
+    login(browser, student.email)
+    assert browser.get(f"/quiz/{attempt.id}/results").status_code == 200
+    assert _card(student, question_id).due == scheduled
