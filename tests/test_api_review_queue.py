@@ -55,3 +55,15 @@ def test_a_card_reviewed_after_the_miss_keeps_its_schedule_when_the_attempt_is_h
     login(browser, student.email)
     assert browser.get(f"/quiz/{attempt.id}/results").status_code == 200
     assert _card(student, question_id).due == scheduled
+
+
+def test_misses_shown_after_the_due_date_join_the_queue_when_a_script_reads_the_attempt(
+        client, student, instructor, token, bank_id):  # noqa: F811
+    attempt, question_id = _missed_attempt(client, student, instructor, token, bank_id, "due", timedelta(days=1))
+    handed = client.post(f"{API}/quizzes/{attempt.id}/hand-in", headers=bearer(token)).get_json()
+    assert "feedback" not in handed["items"][0] and _card(student, question_id) is None
+    attempt.assignment.due_at = utcnow() - timedelta(hours=1)  # the due date has passed
+    db.session.commit()
+    shown = client.get(f"{API}/quizzes/{attempt.id}", headers=bearer(token)).get_json()
+    assert shown["items"][0]["feedback"]["correct"] is False
+    assert _card(student, question_id).due <= utcnow()

@@ -111,8 +111,13 @@ def _result(item: QuizItem):
 @login_required
 def quiz(attempt_id: int):
     """One of the caller's quizzes, with feedback on each answered item where it may be shown."""
-    attempt = _own_attempt(attempt_id)
-    if attempt.assignment_id is not None and close_if_expired(attempt, utcnow()):
+    attempt, now = _own_attempt(attempt_id), utcnow()
+    if attempt.assignment_id is not None:
+        close_if_expired(attempt, now)
+        if attempt.finished_at is not None and feedback_visible(attempt, now):
+            # As the results page does: feedback shown after the due date (or after a time limit handed the
+            # attempt in) is when its misses join the review queue; nothing else would put them there.
+            enqueue_attempt_misses(db.session, attempt)
         db.session.commit()
     return jsonify(attempt_json(attempt, _visible_feedback(attempt)))
 
