@@ -49,7 +49,9 @@ def _failure_message(busy: bool) -> str:
 def error_response(code: int, title: str, message: str, headers: Any = ()) -> tuple[Any, int, Any]:
     """An error as JSON under /api, and as the app's own error page everywhere else."""
     if request.path.startswith("/api/"):
-        return jsonify(error={"status": code, "message": message}), code, headers
+        # The API blueprint's no-store hook does not run for an address that matches none of its routes.
+        listed = list(headers.items()) if isinstance(headers, dict) else list(headers)
+        return jsonify(error={"status": code, "message": message}), code, [*listed, ("Cache-Control", "no-store")]
     return render_template("error.html", code=code, title=title, message=message), code, headers
 
 

@@ -108,6 +108,17 @@ def test_no_cache_keeps_the_apis_answers(client, token, bank_id):  # noqa: F811 
         assert response.headers["Cache-Control"] == "no-store", (response.status_code, response.headers)
 
 
+@pytest.mark.parametrize(("method", "address", "status"), [
+    ("GET", f"{API}/quizzes/99999999999", 404), ("GET", f"{API}/banks/", 404), ("PUT", f"{API}/banks", 405),
+])
+def test_an_address_the_api_does_not_serve_is_not_cached_either(client, method, address, status):
+    response = client.open(address, method=method)
+    assert response.status_code == status and response.get_json()["error"]["status"] == status
+    assert response.headers["Cache-Control"] == "no-store"
+    if status == 405:
+        assert "GET" in response.headers["Allow"]
+
+
 @pytest.mark.parametrize(("content_type", "body", "status"), [
     ("text/plain;charset=UTF-8", b'{"bank_id": 1}', 415),  # fetch() with a string body and no Content-Type
     ("application/x-www-form-urlencoded", b"bank_id=1", 415),
