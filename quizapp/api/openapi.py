@@ -151,7 +151,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "quizapp API", "version": "1.0.0",
                  "description": "Browser sessions send the page's CSRF token as X-CSRFToken on writes; scripts "
-                                "send a personal token (made on the API tokens page) as a Bearer token."},
+                                "send a personal token (made under API tokens on the account page: click your name "
+                                "in the header) as a Bearer token."},
         "servers": [{"url": server_url}],
         "security": [{"token": []}, {"session": []}],
         "paths": {
