@@ -45,7 +45,7 @@ CASES = {
     explanation: E.
     source: {document: osw-2022, quote: "Basic Law"}
     difficulty: recall
-""", "question 'no-topic': topic: topic must be non-empty text"),
+""", "question 'no-topic': topic: the question has no 'topic:' field; topic must be non-empty text"),
     "unknown type": ("""\
   - id: essay
     type: essay

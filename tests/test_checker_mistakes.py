@@ -167,3 +167,34 @@ questions:
     assert [c["text"] for c in choice["choices"]] == ["12:30", "1.50", "98.", "0x1F"]
     assert choice["prompt"] == "12:30" and choice["explanation"] == "98." and choice["correct"] == [1]
     assert (numeric["answer"], numeric["tolerance"]) == (98.0, 0.5)
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    # A misspelt field is unknown, and the field it was meant to be is then missing: both say what to write.
+    ("    answer: true\n    explanaton: E.\n",
+     ["14: question 'typo': explanaton: unknown field(s) for true_false: explanaton (did you mean 'explanation'?)",
+      "10: question 'typo': explanation: the question has no 'explanation:' field; explanation must be non-empty "
+      "text"]),
+    ("    Answer: true\n    explanation: E.\n",
+     ["13: question 'typo': Answer: unknown field(s) for true_false: Answer (did you mean 'answer'?)",
+      "10: question 'typo': answer: the question has no 'answer:' field; answer must be true or false"]),
+    ("    choices: [yes, no]\n    explanation: E.\n",
+     ["13: question 'typo': choices: unknown field(s) for true_false: choices ('choices' is a field of "
+      "multiple_response and single_choice, not of true_false)",
+      "10: question 'typo': answer: the question has no 'answer:' field; answer must be true or false"]),
+])
+def test_a_misspelt_or_missing_field_says_which_field_to_write(tmp_path, fields, expected):
+    problems = problems_for(tmp_path, f"""\
+  - id: typo
+    type: true_false
+    prompt: Q?
+{fields}    source: {{document: osw-2022, quote: "Basic Law"}}
+    topic: T
+    difficulty: recall
+""")
+    assert problems == expected
+
+
+def test_a_misspelt_type_names_the_type_it_looks_like(tmp_path):
+    problems = problems_for(tmp_path, GOOD.replace("id: good", "id: hyphen").replace("true_false", "true-false"))
+    assert len(problems) == 1 and problems[0].endswith("(got 'true-false'): did you mean 'true_false'?"), problems

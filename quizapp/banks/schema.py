@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,19 @@ TYPE_FIELDS = {
     "cloze": {"text"},
     "flashcard": {"front", "back"},
 }
+
+ALL_FIELDS = COMMON_FIELDS.union(*TYPE_FIELDS.values())
+
+
+def _advice_for_unknown(name: str, qtype: str, allowed: set[str]) -> str:
+    """What a field this type does not take was probably meant to be: a misspelt field, or another type's."""
+    close = difflib.get_close_matches(name.lower(), sorted(allowed), n=1, cutoff=0.7)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    others = sorted(other for other, fields in TYPE_FIELDS.items() if name in fields)
+    if others:
+        return f" ('{name}' is a field of {' and '.join(others)}, not of {qtype})"
+    return ""
 
 
 class FieldError(Exception):
@@ -97,7 +111,8 @@ def validate_question(
         allowed = COMMON_FIELDS | TYPE_FIELDS[qtype]
         unknown = sorted(set(raw) - allowed)
         if unknown:
-            errors.append(FieldError(unknown[0], f"unknown field(s) for {qtype}: {', '.join(unknown)}"))
+            advice = "".join(_advice_for_unknown(name, qtype, allowed) for name in unknown)
+            errors.append(FieldError(unknown[0], f"unknown field(s) for {qtype}: {', '.join(unknown)}{advice}"))
         if qtype in ("cloze", "flashcard"):
             if "prompt" in raw:
                 errors.append(FieldError("prompt", f"a {qtype} has no prompt"))
@@ -111,6 +126,10 @@ def validate_question(
             data.update(TYPE_PARSERS[qtype](raw))
         except FieldError as error:
             errors.append(error)
+    for error in errors:
+        if error.line is None and error.field in ALL_FIELDS and error.field not in raw:
+            # A field left out (or misspelt) reads as empty; saying it is missing points at the fix.
+            error.message = f"the question has no '{error.field}:' field; {error.message}"
     if errors:
         return None, errors
     data["sources"] = sources
@@ -128,7 +147,9 @@ def _question_id(raw: dict) -> str:
 def _choice_of(raw: dict, name: str, allowed: tuple[str, ...]) -> str:
     value = raw.get(name)
     if value not in allowed:
-        raise FieldError(name, f"{name} must be one of: {', '.join(allowed)} (got {brief(value)})")
+        close = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.7) if isinstance(value, str) else []
+        advice = f": did you mean '{close[0]}'?" if close else ""
+        raise FieldError(name, f"{name} must be one of: {', '.join(allowed)} (got {brief(value)}){advice}")
     return value
 
 
