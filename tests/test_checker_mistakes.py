@@ -198,3 +198,49 @@ def test_a_misspelt_or_missing_field_says_which_field_to_write(tmp_path, fields,
 def test_a_misspelt_type_names_the_type_it_looks_like(tmp_path):
     problems = problems_for(tmp_path, GOOD.replace("id: good", "id: hyphen").replace("true_false", "true-false"))
     assert len(problems) == 1 and problems[0].endswith("(got 'true-false'): did you mean 'true_false'?"), problems
+
+
+NUMERIC_MISTAKES = {
+    "spread in the answer": ('answer: "98 ± 0.5"', "answer", "numeric answer must be a number (got '98 ± 0.5'): "
+                             "write the number alone (answer: 98) and the spread apart (tolerance: 0.5)"),
+    "plus or minus tolerance": ('answer: 98\n    tolerance: "±0.5"', "tolerance",
+                                "(got '±0.5'): write the number alone (tolerance: 0.5); it counts both ways"),
+    "slash tolerance": ("answer: 98\n    tolerance: +/- 2", "tolerance",
+                        "(got '+/- 2'): write the number alone (tolerance: 2); it counts both ways"),
+    "percentage tolerance": ("answer: 98\n    tolerance: 5%", "tolerance",
+                             "(got '5%'): tolerance is an amount in the answer's own units, not a percentage; 5% of "
+                             "98 is 4.9, so write tolerance: 4.9"),
+    "negative tolerance": ("answer: 98\n    tolerance: -1", "tolerance",
+                           "tolerance must be a finite number of zero or more (got -1)"),
+    # 2,125 is two thousand and some in English, two and a bit in German: guessing would grade students wrongly.
+    "ambiguous separator": ('answer: "2,125"', "answer", "numeric answer must be a number (got '2,125'): it reads "
+                            "as 2125 or as 2.125, so write the number without a thousands separator"),
+}
+
+
+@pytest.mark.parametrize("case", NUMERIC_MISTAKES)
+def test_a_numeric_answer_or_tolerance_written_as_people_write_it_says_how_to_write_it(tmp_path, case):
+    fields, field, message = NUMERIC_MISTAKES[case]
+    question = f"""\
+  - id: seats
+    type: numeric
+    prompt: How many deputies?
+    {fields}
+    explanation: The appendix lists the cut.
+    source: {{document: osw-2022, quote: "has been reduced from 107 to 98"}}
+    topic: Parliament
+    difficulty: recall
+"""
+    problems = problems_for(tmp_path, question)
+    line = 10 + next(n for n, text in enumerate(question.splitlines()) if text.strip().startswith(f"{field}:"))
+    assert len(problems) == 1 and problems[0].startswith(f"{line}: question 'seats': {field}: "), problems
+    assert message in problems[0]
+
+
+def test_a_tolerance_with_a_decimal_comma_is_read_as_the_answer_is():
+    from quizapp.banks.schema import validate_question
+
+    question, errors = validate_question({"id": "q", "type": "numeric", "prompt": "P", "answer": "29,4",
+                                          "tolerance": "0,05", "topic": "T", "difficulty": "recall"},
+                                         {}, require_source=False, require_explanation=False)
+    assert errors == [] and (question.data["answer"], question.data["tolerance"]) == (29.4, 0.05)

@@ -279,21 +279,52 @@ def _parse_numeric(raw: dict) -> dict[str, Any]:
     answer, hint = raw.get("answer"), ""
     if isinstance(answer, str):
         parsed = parse_number(answer)
-        answer = parsed.value if parsed is not None and not parsed.unit else None
-        if parsed is not None and parsed.unit:
+        answer = parsed.value if parsed is not None and not parsed.unit and not parsed.readings else None
+        if parsed is not None and parsed.readings:
+            # Students are asked which they meant; a bank's key cannot be asked, and a wrong guess grades wrongly.
+            readings = " or as ".join(f"{float(reading.replace(',', '.')):g}" for reading in parsed.readings)
+            hint = (f": it reads as {readings}, so write the number without a thousands separator, with a dot "
+                    "for decimals")
+        elif parsed is not None and _PLUS_MINUS.match(parsed.unit):
+            spread = parse_number(_PLUS_MINUS.sub("", parsed.unit))
+            within = f" (tolerance: {spread.value:g})" if spread is not None else " as tolerance"
+            hint = f": write the number alone (answer: {parsed.value:g}) and the spread apart{within}"
+        elif parsed is not None and parsed.unit:
             hint = f": write the number alone (answer: {parsed.value:g}) and the unit apart (unit: {parsed.unit})"
     number = finite_number(answer)
     if number is None:
         kind = "a finite number" if isinstance(answer, int | float) and not isinstance(answer, bool) else "a number"
         raise FieldError("answer", f"numeric answer must be {kind} (got {brief(raw.get('answer'))}){hint}")
-    tolerance = finite_number(raw.get("tolerance", 0))
-    if tolerance is None or tolerance < 0:
-        raise FieldError("tolerance", "tolerance must be a finite number of zero or more")
+    tolerance = _tolerance(raw.get("tolerance", 0), number)
     unit = raw.get("unit", "")
     if not isinstance(unit, str):
         raise FieldError("unit", "unit must be text")
     aliases = _string_list(raw, "unit_aliases", required=False)
     return {"answer": number, "tolerance": tolerance, "unit": unit.strip(), "unit_aliases": aliases}
+
+
+# How people write "give or take": ±0.5, +/- 0.5, +-0.5.
+_PLUS_MINUS = re.compile(r"^\s*(?:±|\+\s*/\s*-|\+\s*-)\s*")
+
+
+def _tolerance(value: Any, answer: float) -> float:
+    """The absolute tolerance of a numeric answer; a tolerance written as text (±0.5, 5%) says how to write it."""
+    advice = ""
+    if isinstance(value, str):
+        parsed = parse_number(_PLUS_MINUS.sub("", value))
+        if parsed is not None and not parsed.unit and not parsed.readings and not _PLUS_MINUS.match(value):
+            value = parsed.value  # "0,5" as the answer's own field accepts it
+        elif parsed is not None and parsed.unit == "%":
+            share = abs(answer) * parsed.value / 100
+            advice = (f": tolerance is an amount in the answer's own units, not a percentage; {parsed.value:g}% of "
+                      f"{answer:g} is {share:g}, so write tolerance: {share:g}")
+        elif parsed is not None and not parsed.unit:
+            advice = f": write the number alone (tolerance: {abs(parsed.value):g}); it counts both ways"
+    number = finite_number(value)
+    if number is None or number < 0:
+        raise FieldError("tolerance", f"tolerance must be a finite number of zero or more (got {brief(value)})"
+                                      f"{advice}")
+    return number
 
 
 def _parse_short_text(raw: dict) -> dict[str, Any]:
