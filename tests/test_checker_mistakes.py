@@ -244,3 +244,25 @@ def test_a_tolerance_with_a_decimal_comma_is_read_as_the_answer_is():
                                           "tolerance": "0,05", "topic": "T", "difficulty": "recall"},
                                          {}, require_source=False, require_explanation=False)
     assert errors == [] and (question.data["answer"], question.data["tolerance"]) == (29.4, 0.05)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("The Mazhilis shrinks from {{107} to {{98}} deputies.",
+     "a blank's opening '{{' has no closing '}}' (near 'zhilis shrinks from {{107} to {{98}} deput')"),
+    ("The Mazhilis shrinks from {{107}} to 98}} deputies.",
+     "a blank's closing '}}' has no opening '{{' (near 's from {{107}} to 98}} deputies.')"),
+    ("The Mazhilis shrinks from {{107} to 98 deputies.", "a blank's opening '{{' has no closing '}}'"),
+])
+def test_a_cloze_blank_with_a_brace_missing_is_a_problem_not_text_shown_to_students(tmp_path, text, message):
+    # The blank with one brace too few used to load, showing students "{{107} to" with its answer in it.
+    problems = problems_for(tmp_path, f"""\
+  - id: braces
+    type: cloze
+    text: {text}
+    explanation: E.
+    source: {{document: osw-2022, quote: "has been reduced from 107 to 98"}}
+    topic: Parliament
+    difficulty: recall
+""")
+    assert len(problems) == 1 and problems[0].startswith("12: question 'braces': text: "), problems
+    assert message in problems[0] and problems[0].endswith("write each blank as {{answer}}")

@@ -337,16 +337,25 @@ def _parse_short_text(raw: dict) -> dict[str, Any]:
 
 def _parse_cloze(raw: dict) -> dict[str, Any]:
     text = _text(raw, "text")
-    blanks = []
+    blanks, inside = [], []
     for match in CLOZE_BLANK.finditer(text):
         alternatives = [a.strip() for a in match.group(1).split("|")]
         if not all(alternatives):
             raise FieldError("text", f"blank {brief(match.group(0))} has an empty alternative")
         blanks.append(alternatives)
-    if not blanks:
-        raise FieldError("text", "a cloze text needs at least one {{blank}}")
+        inside.append(match.span())
     if len(blanks) > MAX_BLANKS:
         raise FieldError("text", over_limit("a cloze text", "blanks", len(blanks), MAX_BLANKS))
+    # Checked once the blanks are known to be few, so that each brace is compared with at most MAX_BLANKS spans.
+    stray = next((found for found in re.finditer(r"\{\{|\}\}", text)
+                  if not any(start <= found.start() < end for start, end in inside)), None)
+    if stray:
+        # A blank with a brace too few would otherwise show students its braces and answer as plain text.
+        around = shorten(text[max(stray.start() - 20, 0):stray.end() + 20])
+        which = "opening '{{' has no closing '}}'" if stray.group() == "{{" else "closing '}}' has no opening '{{'"
+        raise FieldError("text", f"a blank's {which} (near {around!r}): write each blank as {{{{answer}}}}")
+    if not blanks:
+        raise FieldError("text", "a cloze text needs at least one {{blank}}")
     return {"text": text, "blanks": blanks}
 
 
