@@ -64,6 +64,14 @@ YAML_MISTAKES = {
                                 "a value that starts with * or &, such as Markdown emphasis, must be put in quotes"),
     "apostrophe in single quotes": ("  - id: apostrophe\n    prompt: 'Tokayev's reforms'\n", 11,
                                     "write an apostrophe inside '…' as ''"),
+    "field indented more": ("  - id: indented\n    tags: [a, b]\n      topic: T\n    answer: true\n", 12,
+                            "this line is indented differently from the lines above it"),
+    "field indented less": ("  - id: indented\n    prompt: Q?\n   topic: T\n    answer: true\n", 12,
+                            "this line is indented differently from the lines above it"),
+    "field as far in as the dash": ("  - id: indented\n    prompt: Q?\n  topic: T\n    answer: true\n", 12,
+                                    "the fields of a question all start in the same column"),
+    "list item indented more": ('  - id: indented\n    choices:\n    - "98"\n      - "107"\n', 13,
+                                "and so do the '-' of the items of a list"),
 }
 
 

@@ -255,6 +255,8 @@ _HINTS = (
                                             "indented more than the field above it"),
     ("expected <block end>, but found '<scalar>'", "text follows a quoted value: put the whole value in quotes, "
                                                    "and write an apostrophe inside '…' as ''"),
+    ("expected <block end>", "this line is indented differently from the lines above it: the fields of a question "
+                             "all start in the same column, and so do the '-' of the items of a list"),
 )
 
 
