@@ -135,7 +135,7 @@ def test_the_upload_page_names_the_question_and_loads_nothing(teacher) -> None:
     response = upload(teacher, "pairs.gift", make(1000).encode(), format=fmt)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "line 3: a matching question can have at most 50 pairs (this one has 1,000)" in page
+    assert "<code>pairs.gift:3</code>: a matching question can have at most 50 pairs (this one has 1,000)" in page
     assert bank_count() == before
 
 

@@ -105,3 +105,17 @@ def test_the_preview_shows_a_numeric_questions_unit_beside_its_answer_box(teache
     assert response.status_code == 302, response.get_data(as_text=True)
     preview = teacher.get(response.location).get_data(as_text=True)
     assert re.search(r'class="answer-box"[^>]*>&nbsp;</span> <span class="unit">in deputies</span>', preview)
+
+
+def test_items_a_converted_file_cannot_read_are_listed_each_on_its_line(teacher):
+    # They used to be run together in one sentence that showed the first five and "and 2 more".
+    gift = "".join(f"::q{n}::Question {n} {{=a ~b\n\n" for n in range(1, 8)) + "::ok::Fine {=a ~b}\n"
+    before = bank_count()
+    response = upload(teacher, "week-4.gift", gift.encode())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "7 problems: nothing was loaded" in page
+    for line in range(1, 14, 2):
+        assert f"<li><code>week-4.gift:{line}</code>: the answer block is missing its {{ or }}</li>" in page
+    assert bank_count() == before
+    fixed = upload(teacher, "week-4.gift", gift.replace("{=a ~b\n", "{=a ~b}\n").encode())
+    assert fixed.status_code == 302 and bank_count() == before + 1

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from quizapp.banks.checker import CheckResult, Problem, check_paths
 from quizapp.banks.loader import LoadReport, load_banks, type_changes
 from quizapp.content.documents import load_catalogue
-from quizapp.formats.model import FormatError, TooManyQuestions
+from quizapp.formats.model import FormatError, TooManyQuestions, UnreadableItems
 from quizapp.formats.model import Problem as ConvertProblem
 from quizapp.formats.service import convert_upload_lines, guess_format
 from quizapp.models import Bank, User
@@ -62,7 +62,11 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         notes: list[ConvertProblem] = []
         lines: dict[str, int] | None = None
         if fmt or not name.lower().endswith((".zip", *BANK_SUFFIXES)) and guess_format(name):
-            notes, lines = _convert(name, data, fmt, folder, questions_dir)
+            try:
+                notes, lines = _convert(name, data, fmt, folder, questions_dir)
+            except UnreadableItems as error:
+                # Listed like a bank file's problems, each on its line: the file is fixed item by item.
+                return UploadOutcome(problems=[Problem(name, p.line, p.reason) for p in error.problems])
         elif name.lower().endswith(".zip"):
             _unzip(data, folder)
         elif name.lower().endswith(BANK_SUFFIXES):
@@ -108,6 +112,8 @@ def _convert(name: str, data: bytes, fmt: str | None, folder: Path,
     except TooManyQuestions:
         # Reading stopped at the first question past the limit, so the count is not known.
         raise _too_many(f"more than {MAX_QUESTIONS:,}") from None
+    except UnreadableItems:
+        raise
     except FormatError as error:
         raise UploadRefused(f"{name}: {error}") from error
     (folder / (Path(name).stem + ".yaml")).write_text(text, encoding="utf-8")

@@ -32,6 +32,14 @@ class FormatError(Exception):
         self.line, self.message = line, message
 
 
+class UnreadableItems(FormatError):
+    """Input with items the reader could not make out; `problems` names each one by its line."""
+
+    def __init__(self, message: str, problems: list[Problem]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
 class TooManyQuestions(FormatError):
     """Input holding more questions than the caller takes; reading stopped as soon as that was clear."""
 

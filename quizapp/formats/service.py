@@ -14,7 +14,7 @@ from quizapp.formats import aiken, anki, anki_writer, gift, gift_writer, moodlex
 from quizapp.formats.bankfile import bank_metadata, single_file
 from quizapp.formats.convert import convert_items
 from quizapp.formats.export import bank_items
-from quizapp.formats.model import FormatError, Item, ParseResult, Problem
+from quizapp.formats.model import FormatError, Item, ParseResult, Problem, UnreadableItems
 from quizapp.formats.textio import decode, slug
 
 # Each reader takes the text and the most questions wanted (None: any number; see ParseResult.limit).
@@ -127,8 +127,8 @@ def convert_upload_lines(filename: str, data: bytes, fmt: str | None = None,
     if imported.unreadable:
         shown = "; ".join(str(problem) for problem in imported.unreadable[:5])
         more = f" and {len(imported.unreadable) - 5} more" if len(imported.unreadable) > 5 else ""
-        raise FormatError(f"{len(imported.unreadable)} item(s) cannot be read ({shown}{more}); fix them and "
-                          "upload the file again: nothing was loaded")
+        raise UnreadableItems(f"{len(imported.unreadable)} item(s) cannot be read ({shown}{more}); fix them and "
+                              "upload the file again: nothing was loaded", imported.unreadable)
     if not imported.questions:
         reasons = "; ".join(str(problem) for problem in imported.problems[:5]) or "the file holds no questions"
         raise FormatError(f"no question could be converted ({reasons})")
