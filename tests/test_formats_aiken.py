@@ -46,3 +46,24 @@ def test_our_single_choice_questions_come_back_from_aiken() -> None:
         assert [c["text"] for c in again.data["choices"]] == [c["text"] for c in question.data["choices"]]
         assert again.data["correct"] == question.data["correct"]
     assert any("Aiken has no feedback" in note for note in notes)
+
+
+@pytest.mark.parametrize(("text", "problems"), [
+    # Each used to be read as the start of a new question, so one slip gave two or three unrelated messages.
+    ("Capital?\nA) Almaty\nB) Astana\nanswer: B\n\nSeats?\nA) 98\nB) 107\nAnswer : a\n",
+     ["line 4: Error importing question Capital?: write the answer line in capitals, with the colon right after "
+      "ANSWER (ANSWER: B), on line 4",
+      "line 9: Error importing question Seats?: write the answer line in capitals, with the colon right after "
+      "ANSWER (ANSWER: A), on line 9"]),
+    ("Capital?\na) Almaty\nb) Astana\nANSWER: B\n",
+     ["line 2: Error importing question Capital?: choice letters are capitals: write 'A) Almaty' on line 2"]),
+    ("Capital?\nA) Almaty\nB) Astana\nANSWER: b\n",
+     ["line 4: Error importing question Capital?: the letter after ANSWER: is a capital (ANSWER: B) on line 4"]),
+])
+def test_lower_case_letters_are_one_problem_that_says_how_to_write_them(text: str, problems: list[str]) -> None:
+    parsed = read_aiken(text + "Fine?\nA) yes\nB) no\nANSWER: A\n")
+    assert [str(problem) for problem in parsed.problems] == problems
+    assert [item.name for item in parsed.questions] == ["Fine?"]
+    fixed = read_aiken(text.replace("answer: B", "ANSWER: B").replace("Answer : a", "ANSWER: A")
+                       .replace("a) ", "A) ").replace("b) ", "B) ").replace("ANSWER: b", "ANSWER: B"))
+    assert not fixed.problems and len(fixed.questions) == text.count("?")

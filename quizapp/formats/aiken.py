@@ -13,6 +13,10 @@ from quizapp.formats.model import MAX_CHOICES, Answer, Item, ParseResult, Text, 
 from quizapp.formats.textio import normalise_newlines, to_plain
 
 _CHOICE = re.compile(r"^[A-Z][).][ \t]?")
+# What people type for "A)" and "ANSWER:" that Moodle does not read as such: told apart so that the question is
+# reported once, with the spelling to use, rather than read as the start of the next one.
+_LOWER_CHOICE = re.compile(r"^[a-z][).][ \t]")
+_ANSWER_MISSPELT = re.compile(r"^answer\s*:\s*(\S?)", re.IGNORECASE)
 _MAX_CHOICES = 26
 
 
@@ -22,6 +26,7 @@ def read_aiken(text: str, limit: int | None = None) -> ParseResult:
     question: Item | None = None
     # Choices of the open question past MAX_CHOICES: only counted, never kept, and the question is reported.
     extra = 0
+    lowercase: tuple[str, int] | None = None  # the open question's first choice written "a)": why, and where
     for number, raw in enumerate(normalise_newlines(text).split("\n"), start=1):
         line = raw.strip()
         if len(line) < 2:
@@ -37,19 +42,41 @@ def read_aiken(text: str, limit: int | None = None) -> ParseResult:
             if question is None:
                 result.unreadable(number, f"Question not started on line {number}")
                 continue
-            _finish(question, line, number, result, extra)
-            question = None
+            if lowercase:
+                result.unreadable(lowercase[1], lowercase[0])
+            else:
+                _finish(question, line, number, result, extra)
+            question, lowercase = None, None
+        elif question is not None and (misspelt := _ANSWER_MISSPELT.match(line)):
+            if lowercase:
+                result.unreadable(lowercase[1], lowercase[0])
+            result.unreadable(number, f"Error importing question {question.name}: write the answer line in "
+                                      "capitals, with the colon right after ANSWER "
+                                      f"(ANSWER: {misspelt.group(1).upper() or 'B'}), on line {number}")
+            question, lowercase = None, None
+        elif question is not None and _LOWER_CHOICE.match(line):
+            # Read as a choice, so that the question is reported once, here, and its other lines do not start
+            # questions of their own.
+            lowercase = lowercase or (f"Error importing question {question.name}: choice letters are capitals: "
+                                      f"write '{line[0].upper()}{line[1:]}' on line {number}", number)
+            if len(question.answers) < MAX_CHOICES:
+                question.answers.append(Answer(Text(line[2:].strip(), "plain")))
         else:
             if question is not None:
-                _unfinished(question, f"before next question start on line {number}", number, result, extra)
+                _unfinished(question, f"before next question start on line {number}", number, result, extra,
+                            lowercase)
             question, extra = Item("multichoice", number, name=line, text=Text(line, "plain"), single=True), 0
+            lowercase = None
     if question is not None:
-        _unfinished(question, "before the end of the file", question.line, result, extra)
+        _unfinished(question, "before the end of the file", question.line, result, extra, lowercase)
     return result
 
 
-def _unfinished(question: Item, where: str, number: int, result: ParseResult, extra: int) -> None:
-    if extra:
+def _unfinished(question: Item, where: str, number: int, result: ParseResult, extra: int,
+                lowercase: tuple[str, int] | None) -> None:
+    if lowercase:
+        result.unreadable(lowercase[1], lowercase[0])
+    elif extra:
         _too_many_choices(question, result, extra)
     else:
         result.unreadable(number, f"Error importing question {question.name}: Question not completed {where}")
@@ -70,6 +97,10 @@ def _finish(question: Item, line: str, number: int, result: ParseResult, extra: 
                                   f"answers on line {number}")
         return
     letter = line[len("ANSWER:"):].strip()[:1]
+    if letter.islower() and 0 <= ord(letter.upper()) - ord("A") < len(question.answers):
+        result.unreadable(number, f"Error importing question {question.name}: the letter after ANSWER: is a "
+                                  f"capital (ANSWER: {letter.upper()}) on line {number}")
+        return
     index = ord(letter) - ord("A") if letter else -1
     if not 0 <= index < len(question.answers):
         result.unreadable(number, f"Error importing question {question.name}: ANSWER: {letter or '?'} does "
