@@ -177,7 +177,9 @@ def test_a_source_in_a_list_is_named_by_its_own_line(tmp_path):
     topic: T
     difficulty: recall
 """)
-    assert problems == ["17: question 'two-sources': source: quote not found in osw-2022: 'reduced from 107 to 99'"]
+    assert problems == ["17: question 'two-sources': source: quote not found in osw-2022: 'reduced from 107 to 99'; "
+                        "the text matches as far as 'reduced from 107 to 9', then reads '8; - MPs are elected in a' "
+                        "where the quote has '9'"]
 
 
 def test_a_bad_choice_mapping_is_named_by_its_own_line(tmp_path):

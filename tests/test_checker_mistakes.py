@@ -274,3 +274,28 @@ def test_a_cloze_blank_with_a_brace_missing_is_a_problem_not_text_shown_to_stude
 """)
     assert len(problems) == 1 and problems[0].startswith("12: question 'braces': text: "), problems
     assert message in problems[0] and problems[0].endswith("write each blank as {{answer}}")
+
+
+QUOTE_MISTAKES = {
+    "other capitals": ("almost 80% of the voters", "the text has it with other capitals: 'Almost 80% of the voters'"),
+    "double for single quotes": ('from a "super-presidential" system',
+                                 "the text has single quotes where the quote has double ones"),
+    "typed dash": ("the deep crisis -- the most serious", "the text matches from '- the most serious' to the end, "
+                   "but before that reads 'form was the deep crisis ' where the quote has 'the deep crisis -'"),
+    "words left out": ("a package of amendments … more than a third", "then reads 'that covered more than a ' "
+                       "where the quote has '… more than a third': a quote cannot leave words out"),
+    "a word changed": ("has been cut from 107 to 98", "the text matches from ' from 107 to 98' to the end, but "
+                       "before that reads 'r house) has been reduced' where the quote has 'has been cut'"),
+    "nothing like it": ("a quote from another text", "no passage of the text starts or ends like it: copy the "
+                        "passage from the text itself"),
+}
+
+
+@pytest.mark.parametrize("case", QUOTE_MISTAKES)
+def test_a_quote_the_text_does_not_hold_says_where_it_parts_from_the_text(tmp_path, case):
+    quote, advice = QUOTE_MISTAKES[case]
+    problems = problems_for(tmp_path, GOOD.replace("id: good", "id: misquoted").replace(
+        '"a new constitution was not adopted"', '"' + quote.replace('"', '\\"') + '"'))
+    assert len(problems) == 1 and problems[0].startswith("15: question 'misquoted': source: quote not found in "
+                                                         "osw-2022: "), problems
+    assert advice in problems[0]

@@ -11,7 +11,7 @@ from typing import Any
 from quizapp.banks.values import brief, finite_number, is_scalar, shorten, yes_no_hint
 from quizapp.banks.yamlfile import LineDict
 from quizapp.content.documents import Document
-from quizapp.content.quotes import find_quote
+from quizapp.content.quotes import find_quote, quote_mismatch
 from quizapp.grading.normalize import parse_number
 
 QUESTION_TYPES = (
@@ -199,7 +199,9 @@ def _sources(raw: dict, documents: dict[str, Document], required: bool) -> list[
             raise FieldError("source", "source quote must be non-empty text", line)
         span = find_quote(document.folded, quote)
         if span is None:
-            raise FieldError("source", f"quote not found in {document.id}: {shorten(quote)!r}", line)
+            advice = quote_mismatch(document.folded, quote)
+            raise FieldError("source", f"quote not found in {document.id}: {shorten(quote)!r}"
+                                       f"{'; ' + advice if advice else ''}", line)
         resolved.append(
             {"document": document.id, "quote": quote.strip(), "start": span[0], "end": span[1],
              "section": document.section_at(span[0])}

@@ -10,6 +10,7 @@ match is mapped back to offsets in the original text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -98,3 +99,50 @@ def quote_span(text: str, quote: str, start: int | None, end: int | None) -> tup
     if start is not None and end is not None and span_holds_quote(text, start, end, quote):
         return start, end
     return find_quote(_folded(text), quote)
+
+
+# Shorter than this, a matching start says nothing about where the quote was copied from.
+_MIN_ALIKE = 12
+_ELLIPSIS = re.compile(r"^\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\])")
+
+
+def quote_mismatch(source: FoldedText, quote: str) -> str:
+    """Where a quote the text does not hold parts from it, to tell its writer what to fix."""
+    needle = normalize_quote(quote)
+    if not needle:
+        return ""
+    found = source.text.lower().find(needle.lower())
+    if found >= 0:
+        return f"the text has it with other capitals: {source.text[found:found + len(needle)]!r}"
+    swapped = needle.translate(str.maketrans({'"': "'", "'": '"'}))
+    if source.text.find(swapped) >= 0:
+        return "the text has single quotes where the quote has double ones, or the other way round"
+    head = _longest(source.text, len(needle), lambda size: needle[:size])
+    tail = _longest(source.text, len(needle), lambda size: needle[len(needle) - size:])
+    if max(head, tail) < _MIN_ALIKE:
+        return "no passage of the text starts or ends like it: copy the passage from the text itself"
+    if head >= tail:
+        at = source.text.find(needle[:head]) + head
+        text_next = repr(source.text[at:at + 25]) if at < len(source.text) else "nothing more"
+        advice = (f"the text matches as far as {needle[max(head - 25, 0):head]!r}, then reads {text_next} where "
+                  f"the quote has {needle[head:head + 25]!r}")
+        if _ELLIPSIS.match(needle[head:]):
+            advice += ": a quote cannot leave words out; quote one unbroken passage, or give each part as a source"
+        return advice
+    at = source.text.find(needle[len(needle) - tail:])
+    cut = len(needle) - tail
+    return (f"the text matches from {needle[cut:cut + 25]!r} to the end, but before that reads "
+            f"{source.text[max(at - 25, 0):at]!r} where the quote has {needle[max(cut - 25, 0):cut]!r}")
+
+
+def _longest(text: str, most: int, part: Callable[[int], str]) -> int:
+    """The greatest size for which part(size) occurs in text: if a start (or end) of a quote occurs, so does
+    every shorter one, so a binary search finds it in a few searches."""
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text.find(part(middle)) >= 0:
+            low = middle
+        else:
+            high = middle - 1
+    return low
