@@ -119,3 +119,12 @@ def test_items_a_converted_file_cannot_read_are_listed_each_on_its_line(teacher)
     assert bank_count() == before
     fixed = upload(teacher, "week-4.gift", gift.replace("{=a ~b\n", "{=a ~b}\n").encode())
     assert fixed.status_code == 302 and bank_count() == before + 1
+
+
+def test_an_anki_package_is_refused_with_the_export_to_make_instead(teacher):
+    before = bank_count()
+    response = upload(teacher, "Kazakhstan.apkg", zipped({"collection.anki21": b"SQLite format 3\x00"}))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and bank_count() == before
+    assert "An Anki package (.apkg) cannot be read here. In Anki, choose File › Export…, “Notes in Plain Text " \
+           "(.txt)”" in page

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
 
 FORMATS = [
     SelectChoice("", "Our YAML bank, or a zip of a bank folder (or guess from the file name)"),
@@ -17,10 +18,19 @@ FORMATS = [
 ]
 
 
+def _not_an_anki_package(_form: FlaskForm, field: FileField) -> None:
+    """Refuse an Anki package with the export that can be read instead: it is a database with media, not text."""
+    name = (getattr(field.data, "filename", None) or "").lower()
+    if name.endswith((".apkg", ".colpkg")):
+        raise StopValidation("An Anki package (.apkg) cannot be read here. In Anki, choose File › Export…, "
+                             "“Notes in Plain Text (.txt)”, tick “Include HTML and media references”, and upload "
+                             "that .txt file with the format “Anki text export”.")
+
+
 class UploadForm(FlaskForm):
     file = FileField("Bank file", description="Up to 5 MB: .yaml, .yml, .zip, or a GIFT, Aiken, Moodle XML, "
                                               "Anki or CSV export.",
-                     validators=[FileRequired("Choose a file to upload."),
+                     validators=[FileRequired("Choose a file to upload."), _not_an_anki_package,
                                  FileAllowed(["yaml", "yml", "zip", "gift", "aiken", "txt", "xml", "csv", "tsv"],
                                              "Upload a .yaml, .yml, .zip, .gift, .aiken, .txt, .xml, .csv or .tsv "
                                              "file.")])
