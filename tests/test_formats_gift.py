@@ -115,3 +115,12 @@ def test_a_choice_that_begins_like_a_weight_survives_the_round_trip(answer: str)
     item = Item("multichoice", 1, name="p", text=Text("Which figure?", "markdown"), answers=choices, single=True)
     (back,) = read_gift(write_gift([item])).items
     assert [(a.text.text, a.fraction) for a in back.answers] == [(a.text.text, a.fraction) for a in choices]
+
+
+@pytest.mark.parametrize(("answer", "advice"), [
+    ("98±1", "not a number: '98±1' (GIFT writes 98 ± 1 as {#98:1})"),
+    ("98 +/- 0.5", "not a number: '98 +/- 0.5' (GIFT writes 98 ± 0.5 as {#98:0.5})"),
+])
+def test_a_numerical_answer_written_with_plus_or_minus_names_the_gift_way(answer: str, advice: str) -> None:
+    parsed = read_gift(f"::seats::How many deputies? {{#{answer}}}\n", None)
+    assert [str(problem) for problem in parsed.problems] == [f"line 1: {advice}"]

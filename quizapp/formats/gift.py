@@ -257,7 +257,9 @@ def _number_and_tolerance(text: str) -> tuple[str, float | None]:
             return _plain(_decimal(number)), float(abs(_decimal(tolerance)))
         return _plain(_decimal(text)), 0.0
     except (InvalidOperation, ValueError):
-        raise _QuestionError(f"not a number: {text!r}") from None
+        spread = re.fullmatch(r"\s*([^±]+?)\s*(?:±|\+/-|\+-)\s*(.+?)\s*", text)
+        advice = f" (GIFT writes {spread[1]} ± {spread[2]} as {{#{spread[1]}:{spread[2]}}})" if spread else ""
+        raise _QuestionError(f"not a number: {text!r}{advice}") from None
 
 
 def _decimal(text: str) -> Decimal:
