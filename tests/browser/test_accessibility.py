@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from quizapp.models import Role
 from tests.browser.conftest import screenshot
-from tests.browser.page_types import PAGE_TYPES, Site, describe, show
+from tests.browser.page_types import PAGE_TYPES, QUESTION_TYPES, Site, describe, show
 from tests.browser.shared import kind_of, log_in, module_browser, module_server  # noqa: F401 - fixtures
 from tests.conftest import FIXTURE_BANKS
 from tests.test_uploads import zipped
@@ -278,6 +279,18 @@ def test_a_quiz_is_taken_with_the_keyboard_alone(module_browser, module_server, 
     page.wait_for_url(re.compile(r"/results$"))
     assert page.get_by_role("heading", name="Results").is_visible()
     page.context.close()
+
+
+def test_a_verdict_is_named_by_its_word_alone(site):
+    """The check mark and cross before a verdict are drawn for the eye: a screen reader says "Wrong", not
+    "ballot x Wrong", in the heading and in the suggested rating it describes."""
+    marked = 0
+    for kind in QUESTION_TYPES[:-1]:
+        page = show(site, f"feedback: {kind}")
+        verdict = page.locator("#verdict")
+        marked += page.evaluate("getComputedStyle(document.getElementById('verdict'), '::before').content") != "none"
+        expect(verdict).to_have_accessible_name(verdict.inner_text().strip())
+    assert marked, "no feedback page showed a right or wrong verdict"
 
 
 def test_focus_is_visible_everywhere_on_the_class_pages(site):
