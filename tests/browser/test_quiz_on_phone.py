@@ -107,3 +107,27 @@ def test_every_answer_control_is_a_44px_tap_target_on_a_phone(module_browser, mo
             page.wait_for_load_state()
     assert seen == {"checkbox", "radio", "typed"}
     context.close()
+
+
+def test_progress_fits_a_360px_phone(module_browser, module_server):  # noqa: F811 - fixtures
+    """The accuracy table's topic, counts and meter fit the narrowest common phone without moving the page sideways."""
+    email = module_server.add_user("narrow@example.org", "Narrow")
+    context = module_browser.new_context(**{**PHONE, "viewport": {"width": 360, "height": 740}})
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    # "amendments", the widest word of the shipped topics, sets the narrowest the topic column can be.
+    start_quiz(page, module_server.url, "Referendum and amendments", 2)
+    while "/results" not in page.url:
+        form = page.locator("article.question form")
+        for field in form.locator("input[type=text], input[name=answer]:not([type])").all():
+            field.fill("1")
+        if form.locator("input[type=radio], input[type=checkbox]").count():
+            form.locator("input[name=answer]").first.check()
+        form.locator("input[type=submit]").click()
+        page.locator("p.next a").click()
+        page.wait_for_load_state()
+    page.goto(module_server.url + "/progress/")
+    assert page.get_by_role("row", name=re.compile(r"^Referendum and amendments \d")).is_visible()
+    screenshot(page, "progress-360")
+    assert page.evaluate(SIDEWAYS) == 0, "the progress page scrolls sideways"
+    context.close()
