@@ -133,6 +133,7 @@ def test_again_good_only_mode_offers_two_ratings_and_refuses_the_others(logged_i
     back = answer(logged_in, question_id, front, {}).get_data(as_text=True)
     assert 'data-key="1"' in back and 'data-key="3"' in back
     assert 'data-key="2"' not in back and 'data-key="4"' not in back
+    assert "Press 1 or 3 to rate." in back  # not "Press 1, 3", which reads as a list of four with two missing
     rate(logged_in, question_id, back, HARD)
     assert db.session.scalar(select(func.count()).select_from(ReviewLog)) == 0
     rate(logged_in, question_id, back, GOOD)

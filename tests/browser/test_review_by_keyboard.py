@@ -153,7 +153,7 @@ def test_key_hints_show_only_where_the_keys_work(browser, live_server):
     assert page.get_by_text("Press Space or Enter to show the answer.").is_visible()
     page.keyboard.press("Space")
     page.wait_for_url(re.compile(r"/study/\d+/answer$"))
-    assert page.get_by_text(re.compile(r"^Press 1, 2, 3, 4 to rate")).is_visible()
+    assert page.get_by_text(re.compile(r"^Press 1, 2, 3 or 4 to rate")).is_visible()
     cookies = with_script.cookies()
 
     # Without JavaScript the keys do nothing, so nothing tells the student to press them; the buttons still work.
