@@ -199,3 +199,22 @@ def test_feedback_after_submit_keeps_keys_until_hand_in(app, instructor, student
     assert again.status_code == 302
     assert db.session.scalar(select(Response.is_correct))  # handed in: the answer no longer changes
     assert db.session.scalar(select(func.count()).select_from(QuizItem)) == 1
+
+
+def test_an_assignment_says_what_its_time_and_attempt_figures_count(app, instructor, student, fixture_bank):
+    teacher = app.test_client()
+    login(teacher, instructor.email)
+    classroom = create_class(teacher)
+    limited = set_assignment(teacher, classroom, fixture_bank_id(teacher), title="Limited", attempt_limit="2",
+                             time_limit_minutes="20")
+    set_assignment(teacher, classroom, fixture_bank_id(teacher), title="Open", time_limit_minutes="1")
+    pupil = app.test_client()
+    login(pupil, student.email)
+    join(pupil, classroom.join_code)
+    page = " ".join(pupil.get(f"/classes/{classroom.id}/work").get_data(as_text=True).split())
+    # Not "20 minutes · 0 attempts of 2", which reads as if none were allowed.
+    assert "· time limit 20 minutes · 0 of 2 attempts used" in page
+    assert "· time limit 1 minute · 0 attempts made, no limit" in page
+    start(pupil, limited)
+    page = " ".join(pupil.get("/classes/").get_data(as_text=True).split())
+    assert "· 1 of 2 attempts used" in page
