@@ -99,6 +99,8 @@ def test_tokens_are_shown_once_stored_hashed_and_revocable(app, student, bank_id
     client = app.test_client()
     login(client, student.email)
     page = client.get("/auth/tokens").get_data(as_text=True)
+    # The header's link with the account's name opens this page: its tab says what it is, as its heading does.
+    assert "<title>Your account · quizapp</title>" in page and "<h1>Your account</h1>" in page
     made = client.post("/auth/tokens", data={"csrf_token": csrf_from(page), "name": "grade script"})
     assert made.headers["Cache-Control"] == "no-store"
     secret = re.search(r'<code class="token-secret">(qz_[^<]+)</code>', made.get_data(as_text=True)).group(1)
