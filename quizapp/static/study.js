@@ -41,6 +41,14 @@
   // The keys these hints name work only with this script.
   document.querySelectorAll("[data-needs-script][hidden]").forEach(function (hint) { hint.hidden = false; });
 
+  // A new card takes the focus, so that a screen reader reads it and Tab reaches its answer next instead of
+  // passing the site's links first; the heading does not open a phone's keyboard as a field would.
+  var cardHeading = document.querySelector("#study-front") && document.getElementById("card-heading");
+  if (cardHeading && !document.querySelector("#study-front [autofocus]")) {
+    cardHeading.setAttribute("tabindex", "-1");
+    cardHeading.focus({ preventScroll: true });
+  }
+
   // The suggested rating takes the focus so Enter gives it, but the page stays at its top: autofocus would scroll
   // a long back down to the buttons, past the verdict, the answers and the explanation.
   var suggested = document.querySelector("#study-rate [data-suggested]");

@@ -41,6 +41,10 @@ def test_flashcards_reviewed_with_the_keyboard_only(page, live_server):
     assert page.locator(".flashcard-front").inner_text() != front
     second = page.locator(".flashcard-front").inner_text()
 
+    # The new card has the focus: Tab goes to its button, not to the site's links.
+    assert page.evaluate("document.activeElement.id") == "card-heading"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('#study-front [data-reveal]')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/study/\d+/answer$"))
     page.keyboard.press("1")  # Again: the card comes back within minutes
@@ -56,6 +60,8 @@ def test_a_typed_answer_is_graded_and_enter_takes_the_suggested_rating(page, liv
     page.goto(f"{live_server}/study/?bank={bank_value(page, 'referendum')}")
     text_inputs = page.locator("#study-front input[type=text]")
     radios = page.locator("#study-front input[type=radio], #study-front input[type=checkbox]")
+    page.keyboard.press("Tab")  # from the card's heading, which has the focus, to its first answer field
+    assert page.evaluate("document.activeElement.matches('#study-front input:not([type=hidden])')")
     if text_inputs.count():
         text_inputs.first.focus()
         page.keyboard.type("a wrong answer")
