@@ -40,6 +40,31 @@ def test_successful_logins_do_not_count_towards_the_lockout(limited_app, make_us
         assert login(client, user.email).status_code == 302
 
 
+def change_password(client, current: str, new: str = "a brand new password"):
+    page = client.get("/auth/password").get_data(as_text=True)
+    return client.post("/auth/password", data={"csrf_token": csrf_from(page), "current": current,
+                                               "password": new, "confirm": new})
+
+
+def test_a_session_cannot_guess_the_current_password_endlessly(limited_app, make_user):
+    """Whoever holds a session (a computer left logged in, a copied cookie) meets the login lockout on the
+    password form too; a new password mistyped twice costs nothing."""
+    user = make_user()
+    thief = limited_app.test_client()
+    assert login(thief, user.email).status_code == 302
+    assert change_password(thief, PASSWORD, "short").status_code == 422
+    assert [change_password(thief, f"guess {n}").status_code for n in range(3)] == [422] * 3
+    refused = change_password(thief, PASSWORD)
+    assert refused.status_code == 429 and "Too many wrong current passwords" in refused.get_data(as_text=True)
+    # The lockout is the account's: another session of it waits too, another account does not.
+    owner = limited_app.test_client()
+    assert login(owner, user.email).status_code == 302
+    assert change_password(owner, PASSWORD).status_code == 429
+    other = limited_app.test_client()
+    assert login(other, make_user().email).status_code == 302
+    assert change_password(other, PASSWORD).status_code == 302
+
+
 def test_one_address_cannot_try_endlessly(limited_app, make_user):
     client = limited_app.test_client()
     statuses = [login(client, f"guess{n}@example.org", "wrong password").status_code for n in range(9)]

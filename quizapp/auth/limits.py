@@ -5,8 +5,9 @@ Counting per typed email, whether or not an account has it, means a refusal reve
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 from flask.wrappers import Response
+from flask_login import current_user
 
 from quizapp.auth.accounts import normalise_email
 from quizapp.extensions import limit_setting, limiter
@@ -23,6 +24,13 @@ def _login_key() -> str:
 def _mail_key() -> str:
     return "mail:" + _typed_email()
 
+
+def _password_key() -> str:
+    return f"password:{getattr(current_user, 'id', '')}"
+
+
+def _wrong_current_password(_response: Response) -> bool:
+    return bool(g.get("wrong_current_password"))
 
 
 def _failed_login(response: Response) -> bool:
@@ -42,6 +50,11 @@ logins_per_address = limiter.limit(
 failed_logins_per_email = limiter.limit(
     limit_setting("LOGIN_LOCKOUT"), key_func=_login_key, methods=["POST"], deduct_when=_failed_login,
     error_message="Too many failed logins with this email. Wait 15 minutes and try again.")
+# Guessing the current password on the password form, from a session left open or a copied cookie, is held to
+# the login lockout too: otherwise whoever holds a session could try passwords there without end.
+wrong_passwords_per_account = limiter.limit(
+    limit_setting("LOGIN_LOCKOUT"), key_func=_password_key, methods=["POST"], deduct_when=_wrong_current_password,
+    error_message="Too many wrong current passwords. Wait 15 minutes and try again.")
 # Sign-up and password-reset requests share their counters: both send mail.
 mail_forms_per_address = limiter.shared_limit(
     limit_setting("MAIL_FORMS_RATE_LIMIT"), scope="mail-forms", methods=["POST"],

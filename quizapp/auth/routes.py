@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_remembered, login_required, login_user, logout_user
 
 from quizapp.auth import bp
 from quizapp.auth.accounts import authenticate
 from quizapp.auth.forms import LoginForm, LogoutForm, PasswordForm
-from quizapp.auth.limits import failed_logins_per_email, logins_per_address
+from quizapp.auth.limits import failed_logins_per_email, logins_per_address, wrong_passwords_per_account
 from quizapp.extensions import db
 from quizapp.mail import mail_available
 
@@ -57,11 +57,13 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@wrong_passwords_per_account
 def password():
     """Change the password, which ends every other session of the account."""
     form = PasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
+            g.wrong_current_password = True
             form.current.errors.append("That is not your current password.")
         else:
             # Read before the session version moves on: "Keep me logged in" must outlive the change here.
