@@ -77,6 +77,10 @@ def register_web_helpers(app: Flask) -> None:
         for name, value in _SECURITY_HEADERS:
             if name.lower() not in present:
                 response.headers.add(name, value)
+        if "cache-control" not in present and _for_an_account():
+            # A page of one account (answer keys, a gradebook) must not come back from the browser's cache or its
+            # back button once that person has logged out on a shared computer.
+            response.headers.add("Cache-Control", "no-store")
         return response
 
     @app.errorhandler(CSRFError)
@@ -103,6 +107,13 @@ def register_web_helpers(app: Flask) -> None:
     ):
         app.register_error_handler(code, _error_page(code, title, message))
     register_failure_pages(app)
+
+
+def _for_an_account() -> bool:
+    """Whether the response was made for a logged-in account: Flask-Login keeps the user it loaded in `g`, and a
+    request that never asked (a static file) is nobody's."""
+    user = g.get("_login_user")
+    return user is not None and user.is_authenticated
 
 
 def _ask_to_log_in():

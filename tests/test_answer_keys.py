@@ -12,6 +12,7 @@ from quizapp.models import Question, QuizItem
 from quizapp.quiz.present import correct_answer
 from tests.conftest import csrf_from, without_varying_values
 from tests.test_quiz_flow import start
+from tests.test_uploads import GOOD_BANK, upload
 
 # Words in the fixture bank's answers, explanations and feedback that appear nowhere in the prompt or choices.
 SECRETS = {
@@ -54,9 +55,25 @@ def test_feedback_shows_key_after_answering(logged_in, fixture_bank):
     item = db.session.scalar(select(QuizItem))
     url = f"/quiz/{item.attempt_id}/q/1"
     logged_in.post(url, data={"csrf_token": csrf_from(logged_in.get(url).get_data(as_text=True)), "answer": "1"})
-    html = logged_in.get(url).get_data(as_text=True)
+    feedback = logged_in.get(url)
+    html = feedback.get_data(as_text=True)
     for secret in SECRETS["eu-share"]:
         assert secret in html
+    # Whoever sits at the computer next must not get the key back from the browser's cache or Back button.
+    assert feedback.headers["Cache-Control"] == "no-store"
+
+
+def test_pages_of_an_account_are_not_cached_and_public_ones_may_be(client, teacher):
+    preview = teacher.get(upload(teacher, "civics.yaml", GOOD_BANK.encode()).location)
+    assert "has been reduced from 107 to 98" in preview.get_data(as_text=True)
+    assert preview.headers["Cache-Control"] == "no-store"
+    # The tokens page keeps its own value; public pages and static files carry none of this.
+    assert teacher.get("/auth/tokens").headers.get_all("Cache-Control") == ["no-store"]
+    for url in ("/auth/login", "/sources/"):
+        assert "no-store" not in client.get(url).headers.get("Cache-Control", "")
+    static = teacher.get("/static/app.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
 
 
 def test_choice_feedback_only_for_the_choice_picked(logged_in, fixture_bank):
