@@ -4,6 +4,7 @@ are read, and YAML banks take no more."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -210,3 +211,29 @@ def test_an_anki_cloze_note_past_50_deletions_cannot_be_read(extra: int, monkeyp
     assert parsed.problems == [Problem(4, f"a cloze note can have at most 50 deletions (this one has "
                                           f"{MAX_BLANKS + extra:,})")]
     assert len(parsed.questions) == 1 and len(converted) == 1  # only the first note's one deletion was converted
+
+
+@pytest.mark.parametrize("extra", [1, 5000])
+def test_a_moodle_cloze_past_50_gaps_cannot_be_read(extra: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizapp.formats import multianswer
+
+    converted = []
+    monkeypatch.setattr(multianswer, "to_plain", lambda *args: converted.append(args) or "x")
+    gaps = " ".join(f"{{1:SA:=w{n}}}" for n in range(MAX_BLANKS + extra))
+    parsed = read_items(_xml("cloze", "").replace("Which?", gaps), "moodlexml")
+    assert parsed.problems == [Problem(3, f"a cloze question can have at most 50 gaps (this one has "
+                                          f"{MAX_BLANKS + extra:,})")]
+    assert not converted
+    within = read_items(_xml("cloze", "").replace("Which?", " ".join(gaps.split()[:MAX_BLANKS])), "moodlexml")
+    assert not within.problems and len(within.questions[1].blanks) == MAX_BLANKS
+
+
+@pytest.mark.parametrize("piece", ["{1:SA:=", "{1:SA:=\\}", "{1:SA:=\\\n"])
+def test_a_moodle_cloze_of_unclosed_gaps_is_read_in_linear_time(piece: str) -> None:
+    """Each unclosed gap used to send the reader on to the text's end again: 30 KB took seconds, 100 KB minutes
+    (an upload takes 5 MB)."""
+    text = piece * (30_000 // len(piece))
+    started = time.monotonic()
+    parsed = read_items(_xml("cloze", "").replace("Which?", text), "moodlexml")
+    assert time.monotonic() - started < 1.0
+    assert not parsed.problems and parsed.questions[1].blanks == []

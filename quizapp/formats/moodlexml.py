@@ -17,6 +17,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from quizapp.formats.model import (
     MAX_ANSWERS,
+    MAX_BLANKS,
     MAX_CHOICES,
     MAX_PAIRS,
     Answer,
@@ -26,7 +27,7 @@ from quizapp.formats.model import (
     Text,
     over_limit,
 )
-from quizapp.formats.multianswer import read_multianswer
+from quizapp.formats.multianswer import gap_count, read_multianswer
 from quizapp.formats.textio import normalise_newlines
 
 # Moodle XML format names and ours.
@@ -251,6 +252,9 @@ def _read_match(item: Item, element: ET.Element) -> None:
 
 
 def _read_cloze(item: Item, element: ET.Element) -> None:
+    gaps = gap_count(item.text)
+    if gaps > MAX_BLANKS:  # counted before any gap's answers are converted
+        raise _Invalid(over_limit("a cloze question", "gaps", gaps, MAX_BLANKS))
     item.text, item.blanks = read_multianswer(item.text)
 
 

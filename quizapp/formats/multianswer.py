@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from quizapp.formats.model import Answer, Blank, Text, blank_marker
 from quizapp.formats.textio import to_plain
@@ -17,7 +18,11 @@ KINDS = {
                       "MULTIRESPONSE_HS", "MRHS"),
 }
 _KIND_OF = {name: kind for kind, names in KINDS.items() for name in names}
-_GAP = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^}\\])*)\}")
+# A gap is `{N:KIND:content}`, its content running to the first "}" not escaped with a backslash. The head and the
+# content are matched apart (see _gaps): one pattern for the whole gap would, for each "{" of a gap left unclosed,
+# read on to the end of the text again, which for a text of many such gaps takes minutes.
+_GAP_HEAD = re.compile(r"\{(\d*):([A-Z_]+):")
+_GAP_CONTENT = re.compile(r"(?:\\.|[^}\\])*+")
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 # * too: a gap is a Moodle short answer, where an unescaped * is a wildcard.
@@ -51,11 +56,11 @@ def read_multianswer(text: Text) -> tuple[Text, list[Blank]]:
     """The text with each gap replaced by a blank marker, and the gaps in order."""
     blanks: list[Blank] = []
 
-    def gap(match: re.Match[str]) -> str:
+    def gap(name: str, content: str) -> str:
         """Put a blank marker in place of one embedded-answer gap, whose answers become the blank's."""
-        kind = _KIND_OF.get(match.group(2), match.group(2).lower())
+        kind = _KIND_OF.get(name, name.lower())
         blank = Blank(kind)
-        for raw in _split(match.group(3), "~"):
+        for raw in _split(content, "~"):
             raw = raw.strip()
             if not raw:
                 continue
@@ -78,7 +83,37 @@ def read_multianswer(text: Text) -> tuple[Text, list[Blank]]:
         blanks.append(blank)
         return blank_marker(len(blanks) - 1)
 
-    return Text(_GAP.sub(gap, text.text), text.format), blanks
+    return Text(_gaps(text.text, gap), text.format), blanks
+
+
+def gap_count(text: Text) -> int:
+    """How many gaps the text holds, found without reading their answers."""
+    found = 0
+
+    def count(_name: str, _content: str) -> str:
+        nonlocal found
+        found += 1
+        return ""
+
+    _gaps(text.text, count)
+    return found
+
+
+def _gaps(text: str, replace: Callable[[str, str], str]) -> str:
+    """The text with each gap, left to right, replaced by what `replace` makes of its kind and content, in time
+    linear in the text's length."""
+    pieces, done, start = [], 0, 0
+    while head := _GAP_HEAD.search(text, start):
+        content = _GAP_CONTENT.match(text, head.end())
+        end = content.end()
+        if text.startswith("}", end):
+            pieces += [text[done:head.start()], replace(head.group(2), content.group())]
+            done = start = end + 1
+        else:
+            # No "}" closes this gap. Every "{" up to where its content stopped starts a content read the same way
+            # (a head holds no backslash, so escapes pair up alike), which stops there too: none of them is a gap.
+            start = max(end, head.start() + 1)
+    return "".join(pieces) + text[done:]
 
 
 def escape(text: str) -> str:
