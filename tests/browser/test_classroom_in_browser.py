@@ -83,6 +83,7 @@ def test_instructor_sets_up_a_class_and_a_student_completes_the_work(browser, li
     student.get_by_role("button", name=re.compile("Save|Submit|Next")).click()
     student.wait_for_url(re.compile(r"/hand-in$"))
     screenshot(student, "student-hand-in")
+    assert student.locator(".hand-in-list a").first.bounding_box()["height"] >= 44
     student.get_by_role("button", name=re.compile("Hand in")).click()
     assert "1 / 1" in student.content() or "100" in student.content()
     screenshot(student, "student-results")
