@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from quizapp.api.tokens import create_token, revoke_token
 from quizapp.auth import reset
 from quizapp.auth.reset import reset_token, user_for_reset
 from quizapp.extensions import db
@@ -64,6 +65,22 @@ def test_the_link_sets_a_new_password_logs_in_and_ends_other_sessions(app, stude
     used = here.get(path_of(link))
     assert used.status_code == 404 and "This link no longer works" in used.get_data(as_text=True)
     assert 'href="/auth/forgot"' in used.get_data(as_text=True)
+
+
+def test_a_reset_sends_an_account_with_working_tokens_to_revoke_them(app, student, mailbox):
+    with app.app_context():
+        user = db.session.get(type(student), student.id)
+        create_token(db.session, user, "made by someone else")
+        revoked, _ = create_token(db.session, user, "revoked already")
+        revoke_token(db.session, user, revoked.id)
+        db.session.commit()
+    here = app.test_client()
+    ask(here, student.email)
+    done = open_link(here, mailbox.link("/auth/reset/"), password=NEW, confirm=NEW)
+    assert done.status_code == 302 and done.location == "/auth/tokens"
+    page = here.get("/auth/tokens").get_data(as_text=True)
+    assert "Your new password is set" in page
+    assert "1 API token of this account still works: revoke any you did not make." in page
 
 
 def test_the_new_password_follows_the_policy(client, student, mailbox):

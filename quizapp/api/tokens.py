@@ -62,6 +62,12 @@ def tokens_of(session: Session, user: User) -> list[ApiToken]:
                                 .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
+def live_token_count(session: Session, user: User) -> int:
+    """How many of the user's tokens still work."""
+    return session.scalar(select(func.count()).select_from(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))) or 0
+
+
 def revoke_token(session: Session, user: User, token_id: int) -> bool:
     """Revoke one of the user's tokens; False if it is not theirs or already revoked."""
     token = session.get(ApiToken, token_id)

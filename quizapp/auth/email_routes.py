@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
+from quizapp.api.tokens import live_token_count
 from quizapp.auth import bp
 from quizapp.auth.accounts import EmailTaken, normalise_email
 from quizapp.auth.forms import ConfirmForm, ForgotForm, RegisterForm, ResetForm
@@ -100,5 +101,12 @@ def reset(token: str):
         set_new_password(db.session, user, form.password.data)
         login_user(user)  # under the new session version: every other session has ended
         flash("Your new password is set. Every other device has been logged out.", "success")
+        tokens = live_token_count(db.session, user)
+        if tokens:
+            # A reset is how an account is taken back, and tokens made by whoever held it still work.
+            still = "1 API token of this account still works" if tokens == 1 else \
+                f"{tokens} API tokens of this account still work"
+            flash(f"{still}: revoke any you did not make.", "error")
+            return redirect(url_for("auth.tokens"))
         return redirect(url_for("main.index"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200, NO_STORE
