@@ -72,7 +72,9 @@ def password():
             current_user.end_sessions()
             db.session.commit()
             # This browser stays logged in under the new session version, with a new remember-me cookie if it had one.
-            login_user(current_user, remember=remembered)
+            # The account itself, not the current_user proxy: stored as the request's user, the proxy would
+            # point at itself.
+            login_user(current_user._get_current_object(), remember=remembered)
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.tokens"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
