@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf_from, login, make_app, recorded_mail, register
+from tests.conftest import PASSWORD, csrf_from, login, make_app, open_link, recorded_mail, register
 
 
 @pytest.fixture
@@ -63,6 +63,21 @@ def test_a_session_cannot_guess_the_current_password_endlessly(limited_app, make
     other = limited_app.test_client()
     assert login(other, make_user().email).status_code == 302
     assert change_password(other, PASSWORD).status_code == 302
+
+
+def test_a_sign_up_link_cannot_be_used_to_guess_its_password_endlessly(limited_app):
+    """Whoever got hold of a confirmation link meets the login lockout; the owner's password still works after."""
+    with recorded_mail() as box:
+        assert register(limited_app.test_client(), "new@example.org").status_code == 200
+    link = box.link("/auth/confirm/")
+    finder = limited_app.test_client()
+    assert [open_link(finder, link, password=f"guess {n}").status_code for n in range(3)] == [422] * 3
+    refused = open_link(finder, link, password=PASSWORD)
+    assert refused.status_code == 429 and "Too many wrong passwords" in refused.get_data(as_text=True)
+    # Another sign-up's link is not held up by it.
+    with recorded_mail() as box:
+        assert register(limited_app.test_client(), "other@example.org").status_code == 200
+    assert open_link(limited_app.test_client(), box.link("/auth/confirm/"), password=PASSWORD).status_code == 302
 
 
 def test_one_address_cannot_try_endlessly(limited_app, make_user):

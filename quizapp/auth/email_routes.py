@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
 from quizapp.api.tokens import live_token_count
 from quizapp.auth import bp
 from quizapp.auth.accounts import EmailTaken, normalise_email
 from quizapp.auth.forms import ConfirmForm, ForgotForm, RegisterForm, ResetForm
-from quizapp.auth.limits import mail_forms_per_address, mails_per_email
+from quizapp.auth.limits import mail_forms_per_address, mails_per_email, wrong_passwords_per_signup
 from quizapp.auth.mails import REGISTRATION_HOURS, RESET_MINUTES
 from quizapp.auth.registration import (
     already_registered,
@@ -45,6 +45,7 @@ def register():
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
+@wrong_passwords_per_signup
 def confirm(token: str):
     # GET only shows a button: mail scanners that open links must not use them up.
     """Open a sign-up's link and, on confirming, create the account and log it in."""
@@ -62,6 +63,7 @@ def confirm(token: str):
             login_user(user)
             flash("Welcome! Your account is ready.", "success")
             return redirect(url_for("main.index"))
+        g.wrong_signup_password = True
         form.password.errors.append("That is not the password chosen with this sign-up. Only the last sign-up "
                                     "for an address counts: if that was not yours, sign up again.")
     if already_registered(db.session, pending):

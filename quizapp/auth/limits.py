@@ -29,8 +29,16 @@ def _password_key() -> str:
     return f"password:{getattr(current_user, 'id', '')}"
 
 
+def _signup_key() -> str:
+    return "signup:" + str((request.view_args or {}).get("token", ""))[:300]
+
+
 def _wrong_current_password(_response: Response) -> bool:
     return bool(g.get("wrong_current_password"))
+
+
+def _wrong_signup_password(_response: Response) -> bool:
+    return bool(g.get("wrong_signup_password"))
 
 
 def _failed_login(response: Response) -> bool:
@@ -55,6 +63,11 @@ failed_logins_per_email = limiter.limit(
 wrong_passwords_per_account = limiter.limit(
     limit_setting("LOGIN_LOCKOUT"), key_func=_password_key, methods=["POST"], deduct_when=_wrong_current_password,
     error_message="Too many wrong current passwords. Wait 15 minutes and try again.")
+# A sign-up's link opens its account only with the password chosen with it: whoever got hold of the link
+# (a forwarded mail, a shared inbox) meets the login lockout there too.
+wrong_passwords_per_signup = limiter.limit(
+    limit_setting("LOGIN_LOCKOUT"), key_func=_signup_key, methods=["POST"], deduct_when=_wrong_signup_password,
+    error_message="Too many wrong passwords for this sign-up. Wait 15 minutes and try again.")
 # Sign-up and password-reset requests share their counters: both send mail.
 mail_forms_per_address = limiter.shared_limit(
     limit_setting("MAIL_FORMS_RATE_LIMIT"), scope="mail-forms", methods=["POST"],
