@@ -48,6 +48,8 @@ def visits(database_url: str, students: int) -> tuple[Flask, list[Visit]]:
         token = _CSRF.search(client.get("/auth/login").get_data(as_text=True)).group(1)
         client.post("/auth/login", data={"csrf_token": token, "email": f"student{index:04d}@bench.example",
                                          "password": "profile password"})
+        # Logging in starts a new CSRF token: take it from the page the login leads to.
+        token = _CSRF.search(client.get("/").get_data(as_text=True)).group(1)
         prefix = f"bank{plan.bank_id}-"
         started = client.post(f"/quiz/start/{plan.bank_id}", data={
             "csrf_token": token, prefix + "topic": plan.topic, prefix + "length": str(plan.length)})

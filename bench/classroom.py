@@ -47,7 +47,7 @@ from bench.loadgen import Gunicorn, Recorder, Student, machine_busy_seconds, wai
 
 PASSWORD = "classroom benchmark password"
 BURST = ("POST answer", "GET feedback", "GET next question")
-ENDPOINTS = {"GET /auth/login": "setup", "POST /auth/login": "setup", "POST /quiz/start": "setup",
+ENDPOINTS = {"GET /auth/login": "setup", "POST /auth/login": "setup", "GET /": "setup", "POST /quiz/start": "setup",
              "POST answer": "burst", "GET feedback": "burst", "GET next question": "burst",
              "POST answer (throughput)": "throughput", "POST bare Flask": "bare"}
 

@@ -182,7 +182,15 @@ class Student:
         self.csrf = match.group(1) or match.group(2)
         status, _, _ = await self.request("POST /auth/login", "POST", "/auth/login", 302,
                                           data={"csrf_token": self.csrf, "email": self.email, "password": password})
-        return status == 302
+        if status != 302:
+            return False
+        # Logging in starts a new CSRF token: take it from the home page the login leads to.
+        status, _, page = await self.request("GET /", "GET", "/", 200)
+        match = _CSRF.search(page)
+        if status != 200 or not match:
+            return False
+        self.csrf = match.group(1) or match.group(2)
+        return True
 
     async def start_quiz(self, bank_id: int, topic: str, length: int) -> bool:
         """The home page's start form; the attempt id comes from the redirect."""

@@ -132,3 +132,11 @@ class CSRFGuard(CSRFProtect):
             raise ValidationError("The CSRF token is invalid.") from error
         if not hmac.compare_digest(cookie_session[field_name], token):
             raise ValidationError("The CSRF tokens do not match.")
+
+
+def renew_csrf_token(_sender: Any = None, **_signal_data: Any) -> None:
+    """Drop the session's CSRF token (and this request's copy of it) so that the next form gets a new one."""
+    # Flask-WTF keeps the token under the field's name, in the session and, once made, in `g` for the request.
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    cookie_session.pop(field_name, None)
+    g.pop(field_name, None)

@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, redirect, request, url_for
-from flask_login import login_url
+from flask_login import login_url, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
 
 from quizapp.classroom.codes import display_code
@@ -21,7 +21,7 @@ from quizapp.models.user import parse_session_id
 from quizapp.progress.stats import question_text
 from quizapp.quiz.forms import answer_errors
 from quizapp.quiz.present import cloze_blanks, score_text
-from quizapp.signing import SignedCookieSessions
+from quizapp.signing import SignedCookieSessions, renew_csrf_token
 from quizapp.srs.queue import user_time
 
 _CSP = (
@@ -55,6 +55,10 @@ def register_web_helpers(app: Flask) -> None:
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
     login_manager.unauthorized_handler(_ask_to_log_in)
+    # A token seen before a login or logout (in a planted session cookie, or by whoever used the browser before)
+    # must not be accepted after it: every login_user and logout_user starts a new one.
+    user_logged_in.connect(renew_csrf_token, app)
+    user_logged_out.connect(renew_csrf_token, app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["markdown_inline"] = render_inline
     app.jinja_env.filters["local_time"] = local_time

@@ -66,6 +66,9 @@ class Browser:
         self.csrf = _CSRF.search(page).group(1)
         status, _ = self.request("POST", "/auth/login", {"email": email, "password": password})
         assert status == 302, f"login of {email} answered {status}"
+        # Logging in starts a new CSRF token: take it from the page the login leads to.
+        status, page = self.request("GET", "/")
+        self.csrf = _CSRF.search(page).group(1)
 
     def twin(self) -> Browser:
         """The same browser in a second tab: same session, same token (a double click sends both)."""

@@ -114,12 +114,15 @@ def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_login(
     sent = client.post("/classes/new", data={"csrf_token": token, "name": "Civics"},
                        headers={"Referer": "http://localhost/classes/?tab=teaching"})
     assert _log_in_again(client, sent, teacher.email) == "/classes/?tab=teaching"
+    # Logging in started a new CSRF token, which the page the browser lands on carries.
+    token = csrf_from(client.get("/classes/?tab=teaching").get_data(as_text=True))
     teacher.end_sessions()
     db.session.commit()
     # Without a referrer (or with another site's), a form's own address is followed only if it has a page.
     sent = client.post("/classes/new", data={"csrf_token": token, "name": "Civics"},
                        headers={"Referer": "https://elsewhere.example/classes/"})
     assert _log_in_again(client, sent, teacher.email) == "/"
+    token = csrf_from(client.get("/classes/").get_data(as_text=True))
     teacher.end_sessions()
     db.session.commit()
     sent = client.post("/auth/tokens", data={"csrf_token": token, "name": "script"})
