@@ -145,6 +145,33 @@ def test_a_numeric_answer_written_with_its_unit_says_where_the_unit_goes(tmp_pat
     assert len(problems) == 1 and problems[0].startswith("13: ") and problems[0].endswith(advice), problems
 
 
+@pytest.mark.parametrize(("answer", "tolerance", "expected"), [
+    ("9.8e1", "1e-3", (98.0, 0.001)),  # text to PyYAML (YAML 1.1 wants a dot and a signed exponent)
+    ("9.8e+1", "1.0e-3", (98.0, 0.001)),  # numbers to PyYAML
+    ('"9.8e1"', '"1E-3"', (98.0, 0.001)),
+    ("1.2e5", "0", (120000.0, 0.0)),
+])
+def test_numbers_in_scientific_notation_are_numbers_however_written(tmp_path, answer, tolerance, expected):
+    path = tmp_path / "solo.yaml"
+    path.write_text(f"""\
+bank: {{id: solo, title: Solo}}
+questions:
+  - id: seats
+    type: numeric
+    prompt: How many deputies?
+    answer: {answer}
+    tolerance: {tolerance}
+    explanation: The appendix lists the cut.
+    source: {{document: osw-2022, quote: "has been reduced from 107 to 98"}}
+    topic: Parliament
+    difficulty: recall
+""", encoding="utf-8")
+    result = check_paths([path], QUESTIONS)
+    assert result.ok, [p.message for p in result.problems]
+    numeric = result.banks[0].questions[0].data
+    assert (numeric["answer"], numeric["tolerance"], numeric["unit"]) == (*expected, "")
+
+
 def test_unquoted_numbers_in_texts_read_as_the_file_wrote_them(tmp_path):
     path = tmp_path / "solo.yaml"
     path.write_text("""\

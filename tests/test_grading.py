@@ -260,3 +260,29 @@ def test_an_answer_that_reads_two_ways_is_handed_back_naming_both(typed, meant):
                                    "1,000,000", "abc", "", "seats 98"])
 def test_an_answer_that_reads_one_way_is_graded(typed):
     assert numeric_refusal(typed) is None
+
+
+@pytest.mark.parametrize(("typed", "value", "unit"), [
+    ("9.8e1", 98, ""), ("9.8E1", 98, ""), ("9,8e1", 98, ""), ("+9.8e+1", 98, ""), ("-9.8e1", -98, ""),
+    ("1e-3", 0.001, ""), ("1e\u22123", 0.001, ""), ("2.940e1 %", 29.4, "%"), ("9.8e1 seats", 98, "seats"),
+    ("1e3m", 1000, "m"), ("2.5e0-fold", 2.5, "fold"), ("9.8e1.", 98, ""), ("1.000e3", 1000, ""),
+    # A unit that starts with e is no exponent: an exponent has digits.
+    ("5 em", 5, "em"), ("5em", 5, "em"), ("3eV", 3, "eV"), ("98e", 98, "e"), ("2 e1", 2, "e1"),
+])
+def test_scientific_notation_is_read_as_a_student_means_it(typed, value, unit):
+    parsed = parse_number(typed)
+    assert (parsed.value, parsed.unit, parsed.readings) == (pytest.approx(value), unit, ())
+
+
+@pytest.mark.parametrize("typed", ["1e999", "1,000.5e2", "1 000e3"])
+def test_scientific_notation_past_a_float_or_with_grouped_digits_is_not_a_number(typed):
+    assert parse_number(typed) is None
+
+
+def test_an_answer_in_scientific_notation_is_graded_on_its_value():
+    assert grade("numeric", QUESTIONS["numeric"], "9.8e1").correct
+    assert grade("numeric", QUESTIONS["numeric"], "9.8e1 seats").correct
+    assert not grade("numeric", QUESTIONS["numeric"], "9.8e2").correct
+    assert grade("cloze", QUESTIONS["cloze"], ["1.07e2", "9.8e1", "mixed"]).correct
+    # A mantissa has one decimal mark and no thousands: nothing to ask back.
+    assert numeric_refusal("2.940e1") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 
@@ -18,8 +19,16 @@ def yes_no_hint(value: Any) -> str:
     return " (YAML reads an unquoted yes, no, on, off, true or false as true or false: put it in quotes, \"Yes\")"
 
 
+# PyYAML reads YAML 1.1, whose numbers in scientific notation need a dot and a signed exponent: an unquoted
+# 1e-3 or 9.8e1 (a number to YAML 1.2, to JSON and to whoever wrote it) comes back as text.
+_SCIENTIFIC = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)[eE][-+]?\d+")
+
+
 def finite_number(value: Any) -> float | None:
-    """A YAML number as a finite float; None for anything else (text, .inf, .nan, too large)."""
+    """A YAML number (or one in scientific notation, 1e-3) as a finite float; None for anything else (other text,
+    .inf, .nan, too large)."""
+    if isinstance(value, str) and _SCIENTIFIC.fullmatch(value):
+        value = float(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -42,10 +43,14 @@ _NUMBER_PREFIX = re.compile(r"^\s*+([+\-\u2212]?)\s*+[€$£]?\s*+(\d[\d.,' ]*+)
 _GROUPED = re.compile(r"^\d{1,3}(?:[ ,.']\d{3})+$")
 # "2.5-fold", "a 98-seat chamber": English joins a number to its unit with a hyphen in compounds.
 _JOINING_HYPHEN = re.compile(r"^[\-\u2010\u2011](?=[^\W\d_])")
+# Scientific notation ("9.8e1", "6.02E23", "1e-3 m"): the exponent's digits follow the e directly, so a unit
+# that starts with e ("5 em", "3eV") stays a unit.
+_EXPONENT = re.compile(r"^[eE]([+\-\u2212]?\d+)")
+_MANTISSA = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def parse_number(text: str) -> ParsedNumber | None:
-    """Read '98', '29,4', '29.4%', '20 000', '1,000.5', '98 seats' or '2.5-fold'; None if no number leads."""
+    """Read '98', '29,4', '29.4%', '20 000', '1,000.5', '9.8e1', '98 seats' or '2.5-fold'; None if no number leads."""
     match = _NUMBER_PREFIX.match(text.translate(_AS_SPACE))
     if not match:
         return None
@@ -55,14 +60,27 @@ def parse_number(text: str) -> ParsedNumber | None:
     if trailing:
         rest = digits[len(digits) - trailing:] + rest
         digits = digits[: len(digits) - trailing]
-    read = _read_digits(digits)
+    exponent = None if trailing else _EXPONENT.match(rest)
+    read = _read_scientific(digits, exponent[1]) if exponent else _read_digits(digits)
     if read is None:
         return None
+    if exponent:
+        rest = rest[exponent.end():]
     value, readings = read
     if sign in ("-", "\u2212"):
         value = -value
     unit = _JOINING_HYPHEN.sub("", rest).strip().rstrip(".").strip()
     return ParsedNumber(value, unit, tuple(sign + reading for reading in readings))
+
+
+def _read_scientific(mantissa: str, exponent: str) -> tuple[float, tuple[str, ...]] | None:
+    """A number in scientific notation ("9.8e1", "9,8e1"); None for a grouped mantissa or past a float's range."""
+    # Nobody groups thousands in a mantissa: its one separator, a dot or a comma, is the decimal mark.
+    if not _MANTISSA.fullmatch(mantissa):
+        return None
+    power = exponent.replace("\u2212", "-")
+    value = float(f"{mantissa.replace(',', '.')}e{power}")
+    return (value, ()) if math.isfinite(value) else None
 
 
 def _read_digits(digits: str) -> tuple[float, tuple[str, ...]] | None:
