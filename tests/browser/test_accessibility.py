@@ -53,12 +53,31 @@ def _answer(page) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(module_browser, module_server) -> Iterator[Site]:  # noqa: F811 - fixtures
+def published_bank(module_browser, module_server) -> Iterator[tuple[object, str]]:  # noqa: F811 - fixtures
+    """The instructor's page, logged in, once it has uploaded the fixture bank (one question of each type) and
+    published it to everyone; with the address of the bank's preview."""
+    base = module_server.url
+    teacher = module_browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
+    log_in(teacher, base, module_server.add_user("teacher@example.org", "Ms Teacher", Role.INSTRUCTOR))
+    teacher.goto(base + "/banks/upload")
+    teacher.get_by_label("Bank file").set_input_files(
+        files=[{"name": "fixture.zip", "mimeType": "application/zip", "buffer": fixture_bank_zip()}])
+    teacher.get_by_role("button", name="Upload and check").click()
+    teacher.wait_for_url(re.compile(r"/banks/\d+/preview$"))
+    preview = teacher.url
+    teacher.get_by_label("Everyone").check()
+    with teacher.expect_navigation():
+        teacher.get_by_role("button", name="Publish").click()
+    yield teacher, preview
+    teacher.context.close()
+
+
+@pytest.fixture(scope="module")
+def site(module_browser, module_server, published_bank) -> Iterator[Site]:  # noqa: F811 - fixtures
     server = module_server
     base = server.url
     accounts = {
         "student": server.add_user("ada@example.org", "Ada Lovelace"),
-        "instructor": server.add_user("teacher@example.org", "Ms Teacher", Role.INSTRUCTOR),
         "admin": server.add_user("admin@example.org", "Admin", Role.ADMIN),
         "newcomer": server.add_user("new@example.org", "New Student", new_cards_per_day=0),
     }
@@ -66,19 +85,15 @@ def site(module_browser, module_server) -> Iterator[Site]:  # noqa: F811 - fixtu
     for role, email in accounts.items():
         pages[role] = module_browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
         log_in(pages[role], base, email)
+    own_pages = list(pages.values())
+    teacher, preview = published_bank
+    pages["instructor"] = teacher
     site = Site(base, pages)
     urls = site.urls
-    teacher, student = pages["instructor"], pages["student"]
+    urls["preview"] = preview
+    student = pages["student"]
 
-    # The instructor uploads the fixture bank (one question of each type), publishes it and sets an assignment.
-    teacher.goto(base + "/banks/upload")
-    teacher.get_by_label("Bank file").set_input_files(
-        files=[{"name": "fixture.zip", "mimeType": "application/zip", "buffer": fixture_bank_zip()}])
-    teacher.get_by_role("button", name="Upload and check").click()
-    teacher.wait_for_url(re.compile(r"/banks/\d+/preview$"))
-    urls["preview"] = teacher.url
-    teacher.get_by_label("Everyone").check()
-    teacher.get_by_role("button", name="Publish").click()
+    # The instructor, who has published the fixture bank, sets an assignment from it.
     teacher.goto(base + "/classes/")
     teacher.get_by_label("Class name").fill("Civics 9B")
     teacher.get_by_role("button", name="Create class").click()
@@ -149,7 +164,7 @@ def site(module_browser, module_server) -> Iterator[Site]:  # noqa: F811 - fixtu
     teacher.locator(".item-stats h2 a").first.click()
     urls["item"] = teacher.url
     yield site
-    for page in pages.values():
+    for page in own_pages:
         page.context.close()
 
 
@@ -190,7 +205,8 @@ def test_a_refused_form_takes_the_focus_to_its_problems(module_browser, module_s
     page.context.close()
 
 
-def test_a_refused_answer_puts_the_focus_on_the_answer(module_browser, module_server):  # noqa: F811 - fixtures
+def test_a_refused_answer_puts_the_focus_on_the_answer(module_browser, module_server,  # noqa: F811 - fixtures
+                                                       published_bank):
     page = module_browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
     log_in(page, module_server.url, module_server.add_user("empty@example.org", "Empty Answer"))
     _start_practice(page, module_server.url, 8)
