@@ -3,6 +3,7 @@ clock skips or shows twice when it changes."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -54,10 +55,15 @@ def test_the_assignment_form_names_the_zone_its_times_are_read_in(teaching, inst
     url = f"/classes/{classroom.id}/assignments/new?bank={bank_id}"
     # An instructor who never chose a zone types times read in UTC, and must be able to see so.
     page = client.get(url).get_data(as_text=True)
-    assert "In your time zone, UTC. Leave empty for no due date." in page and 'href="/study/settings"' in page
+    assert "Opening and due times are in your time zone, <strong>UTC</strong>" in page
+    assert 'href="/study/settings"' in page
     instructor.timezone = "Asia/Almaty"
     db.session.commit()
-    assert "In your time zone, Asia/Almaty. Leave empty to open now." in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    # Said once, beside the times, and read out with each of them.
+    assert page.count("time zone") == 1 and "your time zone, <strong>Asia/Almaty</strong>" in page
+    for name in ("opens_at", "due_at"):
+        assert re.search(rf'<input aria-describedby="zone-note {name}-hint"[^>]* id="{name}"', page), name
 
 
 @pytest.mark.parametrize("zone, opens, due, gap", [

@@ -157,9 +157,6 @@ def _settings_of(assignment: Assignment) -> dict[str, object]:
 def _assignment_form(bank: Bank, settings: dict[str, object] | None = None) -> AssignmentForm:
     form = AssignmentForm(data=settings)
     form.zone = user_zone(current_user)
-    # Named, not just "your time zone": an instructor who never chose one types times read in UTC.
-    form.opens_at.description = f"In your time zone, {form.zone.key}. Leave empty to open now."
-    form.due_at.description = f"In your time zone, {form.zone.key}. Leave empty for no due date."
     form.bank.choices = [SelectChoice(bank.id, bank.title)]
     form.bank.data = bank.id
     rows = db.session.execute(

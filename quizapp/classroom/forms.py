@@ -96,9 +96,9 @@ class AssignmentForm(FlaskForm):
                               validators=[Optional(), NumberRange(min=1, max=500)])
     shuffle_choices = BooleanField("Shuffle the choices", default=True)
     opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=DATE_CHECKS,
-                                  render_kw=DATE_BOUNDS, description="In your time zone. Leave empty to open now.")
+                                  render_kw=DATE_BOUNDS, description="Leave empty to open now.")
     due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=DATE_CHECKS,
-                                render_kw=DATE_BOUNDS, description="In your time zone. Leave empty for no due date.")
+                                render_kw=DATE_BOUNDS, description="Leave empty for no due date.")
     attempt_limit = IntegerField("Attempts allowed", description="Leave empty for no limit.",
                                  validators=[Optional(), NumberRange(min=1, max=100)])
     time_limit_minutes = IntegerField("Time limit (minutes)", description="Leave empty for no time limit.",
