@@ -277,6 +277,24 @@ def test_grading_policy_picks_the_counted_attempt(course, make_user, grading, ex
     assert len(cell.attempts) == 3 and cell.counted.percent == expected
 
 
+def test_the_best_attempt_is_the_best_share_when_attempts_differ_in_length(course, make_user):
+    # The draw grew between attempts: 2 of 2 (100%) beats 3 of 4 (75%), though it has fewer points.
+    course.grading, course.draw_count = "best", 2
+    student = enrolled(make_user, course)
+    now = utcnow()
+    for count, right in ((2, [True, True]), (4, [True, True, True, False])):
+        course.draw_count = count
+        attempt = start_attempt(db.session, course, student, now)
+        for item, correct in zip(attempt.items, right, strict=True):
+            submit_answer(db.session, item, given_for(item, correct))
+        submit_attempt(attempt, now)
+        db.session.flush()
+    db.session.commit()
+    cell = build_gradebook(db.session, course.classroom).cell(student.id, course.id)
+    assert [a.possible for a in cell.attempts] == [2, 4]
+    assert cell.counted.number == 1 and cell.counted.percent == 100.0
+
+
 def test_unfinished_attempts_do_not_count():
     assert counted_attempt([], "best") is None
 

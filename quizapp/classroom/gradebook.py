@@ -53,7 +53,7 @@ class Gradebook:
 
 
 def counted_attempt(attempts: list[AttemptScore], grading: str) -> AttemptScore | None:
-    """The handed-in attempt that counts: the best, the first or the last."""
+    """The handed-in attempt that counts: the best (by percentage), the first or the last."""
     done = [a for a in attempts if a.finished_at is not None]
     if not done:
         return None
@@ -61,7 +61,9 @@ def counted_attempt(attempts: list[AttemptScore], grading: str) -> AttemptScore 
         return min(done, key=lambda a: a.number)
     if grading == "last":
         return max(done, key=lambda a: a.number)
-    return max(done, key=lambda a: (a.points, -a.number))
+    # By share of the maximum, not points: attempts may hold different numbers of questions when the
+    # assignment's selection or draw changed between them (or the bank gained questions).
+    return max(done, key=lambda a: (a.points / a.possible if a.possible else 0.0, -a.number))
 
 
 def attempt_scores(session: Session, assignment_ids: list[int], user_id: int | None = None,
