@@ -345,3 +345,27 @@ def test_an_assignment_form_sent_twice_sets_one_assignment(teaching):
     assert renamed.status_code == 422 and "already has an assignment named" in renamed.get_data(as_text=True)
     kept = post_form(client, edit, edit, {**FORM, "bank": str(bank_id), "title": "Week 2"})
     assert kept.status_code == 302  # its own title is no clash
+
+
+def test_an_attempt_page_names_its_student_and_score_as_the_gradebook_does(app, teaching, make_user):
+    from tests.test_classroom_flow import answer_all
+
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id, draw_count="2").status_code == 302
+    student_client, student = enrolled_client(app, make_user, classroom)
+    student.display_name = "Aigerim Sadykova"
+    db.session.commit()
+    start(student_client, db.session.scalar(select(Assignment)))
+    attempt = db.session.scalar(select(QuizAttempt))
+    answer_all(student_client, attempt)
+    url = f"/classes/{classroom.id}/attempts/{attempt.id}"
+
+    page = client.get(url).get_data(as_text=True)
+    assert "Aigerim Sadykova: Week 1, attempt 1" in page and student.email in page
+    assert "2 / 2</strong> (100.0%), so far" in page
+    assert f"/classes/{classroom.id}/students/{student.id}" in page
+
+    # Taken off the roster, their work stays readable, and the page no longer links to a page they left.
+    post_form(client, f"/classes/{classroom.id}", f"/classes/{classroom.id}/students/{student.id}/remove", {})
+    page = client.get(url).get_data(as_text=True)
+    assert "(no longer in this class)" in page and f"/students/{student.id}\"" not in page

@@ -77,7 +77,15 @@ def attempt_detail(classroom_id: int, attempt_id: int):
                      correct_answer(qtype, data)))
     if lapsed:
         db.session.commit()
-    return render_template("classroom/attempt_detail.html", classroom=classroom, attempt=attempt, rows=rows)
+    # Whose work this is, and whether they are still on the roster (their page is reachable only then).
+    student = db.session.get(User, attempt.user_id)
+    membership = membership_of(db.session, student, classroom)
+    # Its score as the gradebook reckons it, so that both pages show the same figures.
+    score = next(s for s in attempt_scores(db.session, [attempt.assignment_id], user_id=attempt.user_id)
+                 if s.attempt_id == attempt.id)
+    return render_template("classroom/attempt_detail.html", classroom=classroom, attempt=attempt, rows=rows,
+                           student=student, enrolled=membership is not None and membership.role == STUDENT,
+                           score=score)
 
 
 @bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/statistics")
