@@ -7,8 +7,9 @@ import re
 import pytest
 
 from quizapp.auth.accounts import register_user
+from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import Role
+from quizapp.models import Assignment, Bank, Role, User
 from tests.browser.conftest import screenshot
 from tests.browser.test_study_in_browser import register
 from tests.conftest import PASSWORD, make_app
@@ -98,3 +99,34 @@ def test_instructor_sets_up_a_class_and_a_student_completes_the_work(browser, li
     teacher.get_by_role("link", name=re.compile("Parliament check")).first.click()
     assert "Facility" in teacher.content()
     screenshot(teacher, "item-statistics")
+
+
+def test_the_gradebook_keeps_each_students_name_in_view_while_its_scores_scroll(browser, live_server, database,
+                                                                               tmp_path, instructor_account):
+    app = make_app(database, tmp_path)
+    with app.app_context():
+        teacher = db.session.query(User).filter_by(email=instructor_account).one()
+        classroom = create_class(db.session, teacher, "Civics 9B")
+        bank = db.session.query(Bank).filter_by(slug="referendum-2022").one()
+        for week in range(1, 9):
+            db.session.add(Assignment(classroom=classroom, bank_id=bank.id, created_by=teacher.id,
+                                      title=f"Week {week}: the Senate, the Mazhilis and the Kurultai"))
+        pupil = register_user(db.session, "pupil@example.org", "Aigerim Sadykova", PASSWORD, Role.STUDENT)
+        join_class(db.session, pupil, classroom.join_code)
+        db.session.commit()
+        url = f"{live_server}/classes/{classroom.id}/gradebook"
+        db.engine.dispose()
+    for width in (375, 1280):
+        page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+        log_in(page, live_server, instructor_account)
+        page.goto(url)
+        scroller = page.locator(".table-scroll")
+        assert scroller.evaluate("e => e.scrollWidth > e.clientWidth"), "eight assignments should scroll"
+        scroller.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+        box, name = scroller.bounding_box(), page.get_by_role("rowheader", name="Aigerim Sadykova").bounding_box()
+        assert box["x"] <= name["x"] and name["x"] + name["width"] <= box["x"] + box["width"]
+        # The last column is in view beside the name, not under it.
+        last = page.locator(".gradebook tbody td").last.bounding_box()
+        assert last["x"] >= name["x"] + name["width"]
+        screenshot(page, f"gradebook-scrolled-{width}")
+        page.context.close()
