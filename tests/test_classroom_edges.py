@@ -369,3 +369,17 @@ def test_an_attempt_page_names_its_student_and_score_as_the_gradebook_does(app, 
     post_form(client, f"/classes/{classroom.id}", f"/classes/{classroom.id}/students/{student.id}/remove", {})
     page = client.get(url).get_data(as_text=True)
     assert "(no longer in this class)" in page and f"/students/{student.id}\"" not in page
+
+
+def test_a_bank_without_gradable_questions_is_not_offered_for_an_assignment(teaching):
+    client, classroom, bank_id = teaching
+    url = f"/classes/{classroom.id}/assignments/new"
+    page = client.get(url).get_data(as_text=True)
+    graded = db.session.scalar(select(func.count()).select_from(Question).where(
+        Question.bank_id == bank_id, Question.type != "flashcard", Question.retired_at.is_(None)))
+    assert f"{url}?bank={bank_id}" in page and f"({graded} questions" in page
+
+    db.session.execute(update(Question).where(Question.type != "flashcard").values(retired_at=utcnow()))
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert f"{url}?bank={bank_id}" not in page and "no questions an assignment can grade" in page

@@ -16,6 +16,7 @@ from quizapp.classroom.assignments import (
     GRADED_TYPES,
     AttemptRefused,
     attempt_counts,
+    gradable_counts,
     remark_late_attempts,
     reschedule_open_attempts,
     selected_questions,
@@ -42,7 +43,8 @@ def new_assignment(classroom_id: int):
     bank_id = request.values.get("bank", type=int)
     bank = next((b for b in banks if b.id == bank_id), None)
     if bank is None:
-        return render_template("classroom/choose_bank.html", classroom=classroom, banks=banks)
+        return render_template("classroom/choose_bank.html", classroom=classroom, banks=banks,
+                               gradable=gradable_counts(db.session, [b.id for b in banks]))
     form = _assignment_form(bank)
     if form.validate_on_submit() and not _title_refused(form, classroom.id):
         assignment = Assignment(classroom_id=classroom.id, bank_id=bank.id, created_by=current_user.id)

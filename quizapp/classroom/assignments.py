@@ -44,6 +44,17 @@ def selected_questions(session: Session, assignment: Assignment) -> list[tuple[i
     return [(r[0], r[1], r[2], r[3]) for r in rows if chosen(r[0], r.topic, r.tags or [])]
 
 
+def gradable_counts(session: Session, bank_ids: list[int]) -> dict[int, int]:
+    """How many active questions an assignment could grade in each bank (banks with none are left out)."""
+    if not bank_ids:
+        return {}
+    return dict(session.execute(
+        select(Question.bank_id, func.count()).where(Question.bank_id.in_(bank_ids), Question.retired_at.is_(None),
+                                                     Question.type.in_(GRADED_TYPES))
+        .group_by(Question.bank_id)
+    ).all())
+
+
 def selection_test(selection: str, topics: list[str], tags: list[str],
                    question_ids: list[int]) -> Callable[[int, str, list[str]], bool]:
     """Whether a question (id, topic, tags) is in a selection: all, some topics, some tags or some questions."""
