@@ -128,5 +128,10 @@ def test_the_gradebook_keeps_each_students_name_in_view_while_its_scores_scroll(
         # The last column is in view beside the name, not under it.
         last = page.locator(".gradebook tbody td").last.bounding_box()
         assert last["x"] >= name["x"] + name["width"]
+        # Keyboard focus moving back to an earlier column comes to rest beside the names, not under them.
+        page.locator(".gradebook thead a").nth(1).focus()
+        heading = page.locator(".gradebook thead a").nth(1).bounding_box()
+        name = page.get_by_role("rowheader", name="Aigerim Sadykova").bounding_box()
+        assert heading["x"] >= name["x"] + name["width"]
         screenshot(page, f"gradebook-scrolled-{width}")
         page.context.close()
