@@ -172,6 +172,7 @@ def test_fitted_parameters_are_stored_and_used(runner, student, fixture_bank, mo
     monkeypatch.setattr(fsrs, "Optimizer", FakeOptimizer)
     monkeypatch.setattr(optimize, "MIN_REVIEWS", 3)
     monkeypatch.setattr(optimize.fit_parameters, "__defaults__", (3,))
+    monkeypatch.setattr(optimize, "MIN_SPACED_REVIEWS", 2)  # the second and third came 10 days after the one before
     result = runner.invoke(args=["study", "optimize", student.email.upper()])
     assert result.exit_code == 0, result.output
     assert [log.rating for log in seen["logs"]] == [GOOD] * 3
@@ -181,6 +182,41 @@ def test_fitted_parameters_are_stored_and_used(runner, student, fixture_bank, mo
     from quizapp.srs.scheduling import scheduler_for
 
     assert list(scheduler_for(student).parameters) == fitted
+
+
+def test_optimizer_refuses_a_history_of_same_day_reviews_it_would_only_answer_with_defaults(
+        runner, student, fixture_bank, monkeypatch):
+    # Enough reviews by count, but all on the day each card was met: fsrs has nothing spaced to learn from.
+    for question in questions()[:3]:
+        for minutes in (0, 1, 11):
+            review(student, question, GOOD, NOW + timedelta(minutes=minutes))
+    import fsrs
+
+    class DefaultsOptimizer:  # what fsrs does with fewer than 512 spaced reviews
+        def __init__(self, logs):
+            pass
+
+        def compute_optimal_parameters(self):
+            return list(fsrs.scheduler.DEFAULT_PARAMETERS)
+
+    monkeypatch.setattr(fsrs, "Optimizer", DefaultsOptimizer)
+    monkeypatch.setattr(optimize.fit_parameters, "__defaults__", (9,))
+    result = runner.invoke(args=["study", "optimize", student.email])
+    assert result.exit_code != 0 and "Fitted" not in result.output
+    assert "has 0 reviews made a day or more after the card's previous one; at least 512" in result.output
+    db.session.refresh(student)
+    assert student.fsrs_parameters is None
+
+
+def test_spaced_reviews_are_counted_as_the_fsrs_optimizer_counts_them():
+    day = timedelta(days=1)
+    # Gaps of 10 minutes, 23 h 59 min, exactly 24 h and 47 h: the last two count, given in any order.
+    first = [NOW, NOW + timedelta(minutes=10), NOW + timedelta(minutes=10) + day - timedelta(minutes=1)]
+    first += [first[-1] + day, first[-1] + 2 * day + timedelta(hours=23)]
+    long_history = [NOW + 2 * day * n for n in range(70)]  # only the first 64 reviews of a card are read
+    reviews = [(1, moment) for moment in reversed(first)] + [(2, moment) for moment in long_history]
+    assert optimize.spaced_review_count(reviews) == 2 + 63
+    assert optimize.spaced_review_count([(3, NOW), (3, NOW + day - timedelta(seconds=1))]) == 0
 
 
 def test_optimizer_reports_an_unknown_user(runner):

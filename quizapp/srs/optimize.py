@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.models import ReviewLog, User
 
 MIN_REVIEWS = 1000
+# The fsrs optimizer learns only from reviews a day or more after the card's previous one, among each card's
+# first 64, and below one mini-batch (512) of them it quietly hands back its default parameters.
+MIN_SPACED_REVIEWS = 512
+FSRS_REVIEWS_PER_CARD = 64
 INSTALL_HINT = 'The optimizer is an optional extra. Install it with: pip install ".[optimizer]"'
 
 
@@ -22,6 +30,19 @@ class OptimizerMissing(Exception):
 def review_count(session: Session, user: User) -> int:
     """How many reviews the user has logged."""
     return session.scalar(select(func.count()).select_from(ReviewLog).where(ReviewLog.user_id == user.id))
+
+
+def spaced_review_count(reviews: Iterable[tuple[int, datetime]]) -> int:
+    """How many of the (card, time) reviews the fsrs optimizer learns from: those a day or more after the card's
+    previous review, among each card's first reviews."""
+    by_card: defaultdict[int, list[datetime]] = defaultdict(list)
+    for card_id, moment in reviews:
+        by_card[card_id].append(moment)
+    count = 0
+    for moments in by_card.values():
+        first = sorted(moments)[:FSRS_REVIEWS_PER_CARD]
+        count += sum((later - earlier).days > 0 for earlier, later in zip(first, first[1:], strict=False))
+    return count
 
 
 def fit_parameters(session: Session, user: User, minimum: int = MIN_REVIEWS) -> list[float]:
@@ -44,6 +65,11 @@ def fit_parameters(session: Session, user: User, minimum: int = MIN_REVIEWS) -> 
         optimizer = Optimizer(logs)
     except ImportError as error:
         raise OptimizerMissing(INSTALL_HINT) from error
+    spaced = spaced_review_count((log.card_id, log.review_datetime) for log in logs)
+    if spaced < MIN_SPACED_REVIEWS:
+        raise NotEnoughReviews(f"{user.email} has {spaced} review{'' if spaced == 1 else 's'} made a day or more "
+                               f"after the card's previous one; at least {MIN_SPACED_REVIEWS} are needed "
+                               "(with fewer, FSRS would only hand back its default parameters).")
     parameters = [float(p) for p in optimizer.compute_optimal_parameters()]
     user.fsrs_parameters = parameters
     return parameters
