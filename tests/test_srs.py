@@ -69,6 +69,17 @@ def test_card_state_survives_store_and_load_unchanged(student, fixture_bank):
     assert all(log.reviewed_at.tzinfo is not None for log in logs)
 
 
+def test_starting_a_new_card_does_not_wait_on_the_clock(student, fixture_bank, monkeypatch):
+    import fsrs.card
+
+    waits = []
+    monkeypatch.setattr(fsrs.card.time, "sleep", waits.append)
+    review(student, questions()[0], GOOD, T0)
+    enqueue_missed(db.session, student.id, questions()[1].id, now=T0)
+    review(student, questions()[1], AGAIN, T0)
+    assert waits == [] and db.session.scalar(select(func.count()).select_from(ReviewLog)) == 2
+
+
 def test_due_cards_come_most_overdue_first_and_before_new_ones(student, fixture_bank):
     first, second, third, fourth = questions()[:4]
     review(student, first, AGAIN, T0)                    # due again in minutes

@@ -24,7 +24,9 @@ def scheduler_for(user: User, fuzz: bool = True) -> Scheduler:
 
 def to_fsrs(card: Card) -> FsrsCard:
     """The scheduler's view of a stored card."""
-    return FsrsCard(card_id=card.id, state=State(card.state), step=card.step, stability=card.stability,
+    # A card being started has no id until it is flushed; without one the fsrs package makes one from the clock
+    # and sleeps a millisecond, while the rating holds the write lock.
+    return FsrsCard(card_id=card.id or 0, state=State(card.state), step=card.step, stability=card.stability,
                     difficulty=card.difficulty, due=card.due, last_review=card.last_review)
 
 
