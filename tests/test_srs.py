@@ -15,6 +15,7 @@ from quizapp.extensions import db
 from quizapp.models import Bank, Card, Question, ReviewLog
 from quizapp.srs.queue import (
     due_cards,
+    due_count,
     enqueue_missed,
     local_day_start,
     new_allowance,
@@ -184,7 +185,8 @@ def test_the_next_due_time_keeps_to_the_bank_being_studied(student):
     review(student, overdue, AGAIN, T0 - timedelta(days=2))
     review(student, later, EASY, T0)
     assert next_due_at(db.session, student) == whole_minute_after(card_of(student, overdue).due)
-    assert next_due_at(db.session, student, terms.id) == whole_minute_after(card_of(student, later).due)
+    # A review card (Easy takes it out of learning) is due from the start of its day.
+    assert next_due_at(db.session, student, terms.id) == local_day_start(student, card_of(student, later).due)
     assert next_due_at(db.session, student, terms.id) > T0
 
 
@@ -200,3 +202,31 @@ def test_the_next_due_time_is_never_shown_before_the_card_is_due(student, fixtur
     due = card_of(student, question).due
     shown = next_due_at(db.session, student)
     assert shown >= due and shown - due < timedelta(minutes=1) and shown.second == 0 and shown.microsecond == 0
+
+
+def test_a_review_card_is_due_all_day_on_the_local_day_it_falls_due(student, fixture_bank):
+    """Scheduled in whole days, a review card is "due today" from the user's midnight, as the forecast counts it,
+    not from the hour of the day it was last reviewed; a learning step's minutes count to the minute."""
+    from zoneinfo import ZoneInfo
+
+    almaty = ZoneInfo("Asia/Almaty")
+    student.timezone = "Asia/Almaty"
+    db.session.commit()
+    evening = datetime(2026, 3, 2, 21, 5, tzinfo=almaty).astimezone(UTC)
+    reviewed, stepping = questions()[:2]
+    review(student, reviewed, EASY, evening)
+    due = card_of(student, reviewed).due.astimezone(almaty)
+    assert due.hour == 21 and due.date() > evening.date()
+    morning_before = (due.replace(hour=0, minute=30) - timedelta(days=1)).astimezone(UTC)
+    morning = due.replace(hour=0, minute=30).astimezone(UTC)
+    assert due_cards(db.session, student, morning_before) == []
+    assert next_due_at(db.session, student) == due.replace(hour=0, minute=0)
+    assert [c.question_id for c in due_cards(db.session, student, morning)] == [reviewed.id]
+    assert due_count(db.session, student, morning) == 1
+
+    review(student, stepping, AGAIN, morning)  # a learning step: due in minutes, not all day
+    step_due = card_of(student, stepping).due
+    assert step_due > morning
+    assert [c.question_id for c in due_cards(db.session, student, morning)] == [reviewed.id]
+    # Most overdue first: the step fell due a few minutes ago, the review card falls due this evening.
+    assert [c.question_id for c in due_cards(db.session, student, step_due)] == [stepping.id, reviewed.id]

@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Executable, Select, and_, bindparam, exists, func, select, update
+from sqlalchemy import ColumnElement, Executable, Select, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,7 @@ from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
-from quizapp.srs.scheduling import copy_state, fresh_state, review, scheduler_for
+from quizapp.srs.scheduling import REVIEW_STATE, copy_state, fresh_state, review, scheduler_for
 
 
 @dataclass(frozen=True)
@@ -83,16 +83,23 @@ def in_study(query: Select[Any], user: User, bank_id: int | None = None) -> Sele
     return _active(query.where(Card.user_id == user.id), user, bank_id)
 
 
+def is_due(user: User, now: datetime) -> ColumnElement[bool]:
+    """Whether a card is due: a card in the review state from the start of the user's local day it falls due on
+    (scheduled in whole days, it is "due today" all day, as the forecast counts it); a learning step's minutes
+    count to the minute."""
+    return or_(Card.due <= now, and_(Card.state == REVIEW_STATE, Card.due < day_bounds(user, now, -1)))
+
+
 def due_cards(session: Session, user: User, now: datetime, bank_id: int | None = None, limit: int = 50) -> list[Card]:
     """Cards due by now, most overdue first."""
-    query = select(Card).join(Question, Question.id == Card.question_id).where(Card.due <= now)
+    query = select(Card).join(Question, Question.id == Card.question_id).where(is_due(user, now))
     return list(session.scalars(in_study(query, user, bank_id).order_by(Card.due, Card.id).limit(limit)))
 
 
 def due_count(session: Session, user: User, now: datetime, bank_id: int | None = None) -> int:
     """How many cards are due by now."""
     query = select(func.count()).select_from(Card).join(Question, Question.id == Card.question_id)
-    return session.scalar(in_study(query.where(Card.due <= now), user, bank_id))
+    return session.scalar(in_study(query.where(is_due(user, now)), user, bank_id))
 
 
 def unseen_questions(user: User, bank_id: int | None) -> Select[tuple[Question]]:
@@ -229,7 +236,12 @@ def new_available(session: Session, user: User, now: datetime, bank_id: int | No
 def next_due_at(session: Session, user: User, bank_id: int | None = None) -> datetime | None:
     """When the user's next card in study (in one bank, if given) falls due, rounded up to the whole minute."""
     query = select(func.min(Card.due)).select_from(Card).join(Question, Question.id == Card.question_id)
-    due = session.scalar(in_study(query, user, bank_id))
+    stepping = session.scalar(in_study(query.where(Card.state != REVIEW_STATE), user, bank_id))
+    reviewing = session.scalar(in_study(query.where(Card.state == REVIEW_STATE), user, bank_id))
+    if reviewing is not None:
+        # A review card is due from the start of its local day (see is_due).
+        reviewing = local_day_start(user, reviewing)
+    due = min((moment for moment in (stepping, reviewing) if moment is not None), default=None)
     # Shown to the minute: rounding down would send the student back a few seconds early, to find nothing due.
     if due is None or (due.second == 0 and due.microsecond == 0):
         return due
