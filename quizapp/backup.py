@@ -26,6 +26,9 @@ def db_backup(path: Path) -> None:
         raise click.ClickException(f"db-backup handles SQLite files and explains PostgreSQL, not {url.drivername}.")
     if path.exists():
         raise click.ClickException(f"{path} exists; choose a new name so no backup is overwritten.")
+    # A folder that is missing is a typo or a setup step not done yet: say so rather than create it.
+    if not path.parent.is_dir():
+        raise click.ClickException(f"there is no folder {path.parent} to write the backup into; create it first.")
     pages = backup_sqlite(Path(url.database), path)
     click.echo(f"Backed up {url.database} to {path} ({pages} pages, integrity check ok).")
 
@@ -35,7 +38,11 @@ def backup_sqlite(source: Path, target: Path) -> int:
     if not source.exists():
         raise click.ClickException(f"there is no database at {source}")
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
+    try:
+        partial.unlink(missing_ok=True)
+        partial.touch()
+    except OSError as error:
+        raise click.ClickException(f"cannot write the backup into {target.parent}: {error.strerror}") from None
     src = sqlite3.connect(source, timeout=10)
     dst = sqlite3.connect(partial)
     try:

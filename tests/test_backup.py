@@ -76,3 +76,12 @@ def test_postgresql_gets_pg_dump_instructions_without_the_password(tmp_path: Pat
             "--file /var/backups/quizapp.dump quizapp") in result.output
     assert "pg_restore" in result.output
     assert "s3cret" not in result.output
+
+
+def test_backup_into_a_missing_folder_says_so(sqlite_app, tmp_path: Path):
+    target = tmp_path / "not-made-yet" / "backup.sqlite3"
+    result = sqlite_app.test_cli_runner().invoke(args=["db-backup", str(target)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert f"there is no folder {target.parent}" in result.output
+    assert not target.parent.exists()
