@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL
 from quizapp.extensions import db
 
 
-@click.command("db-backup")
+@click.command("db-backup", short_help="Back up a live SQLite database; explain pg_dump for PostgreSQL.")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def db_backup(path: Path) -> None:

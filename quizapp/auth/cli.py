@@ -21,7 +21,8 @@ ROLE = click.Choice([r.value for r in Role])
 @click.argument("email")
 @click.option("--role", type=ROLE, default=Role.STUDENT.value, show_default=True)
 @click.option("--name", help="Name shown to others (default: the part of the email before @).")
-@click.password_option(envvar="QUIZAPP_NEW_PASSWORD", help="Prompted for if not given (or QUIZAPP_NEW_PASSWORD).")
+@click.password_option(envvar="QUIZAPP_NEW_PASSWORD",
+                       help="Taken from QUIZAPP_NEW_PASSWORD if set, else asked for twice.")
 def create_command(email: str, role: str, name: str | None, password: str) -> None:
     """Create an account with a role."""
     # What the sign-up form refuses is refused here too: an account made otherwise could not be used.
@@ -56,9 +57,10 @@ def set_role_command(email: str, role: str) -> None:
     click.echo(f"{user.email} is now {user.role}.")
 
 
-@users_cli.command("set-password")
+@users_cli.command("set-password", short_help="Set a new password and end every session of the account.")
 @click.argument("email")
-@click.password_option(envvar="QUIZAPP_NEW_PASSWORD", help="Prompted for if not given (or QUIZAPP_NEW_PASSWORD).")
+@click.password_option(envvar="QUIZAPP_NEW_PASSWORD",
+                       help="Taken from QUIZAPP_NEW_PASSWORD if set, else asked for twice.")
 def set_password_command(email: str, password: str) -> None:
     """Give the account with EMAIL a new password and end its sessions (for servers without mail)."""
     _check_password(password)

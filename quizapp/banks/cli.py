@@ -27,7 +27,7 @@ def _refuse_no_bank(result: CheckResult, paths: tuple[Path, ...]) -> None:
         raise SystemExit(1)
 
 
-@questions_cli.command("check")
+@questions_cli.command("check", short_help="Check bank files and report each problem with its line.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check_command(paths: tuple[Path, ...]) -> None:
     """Check bank files (default: every bank) and report each problem as path:line: message."""
@@ -41,7 +41,7 @@ def check_command(paths: tuple[Path, ...]) -> None:
     click.echo(result.summary())
 
 
-@questions_cli.command("load")
+@questions_cli.command("load", short_help="Check, then load the banks into the database (all or nothing).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def load_command(paths: tuple[Path, ...]) -> None:
     """Check, then load the banks into the database in one transaction (nothing changes on error)."""

@@ -35,7 +35,7 @@ def _documents() -> dict[str, Document]:
         return {}
 
 
-@questions_cli.command("import")
+@questions_cli.command("import", short_help="Convert a GIFT, Aiken, Moodle XML, Anki or CSV file into a bank.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), help="Input format (default: from the extension).")
 @click.option("--output", type=click.Path(path_type=Path),
@@ -45,7 +45,7 @@ def _documents() -> dict[str, Document]:
 @click.option("--force", is_flag=True, help="Overwrite an existing bank at the output path.")
 def import_command(file: Path, fmt: str | None, output: Path | None, bank_id: str | None, title: str | None,
                    force: bool) -> None:
-    """Convert FILE (GIFT, Aiken, Moodle XML, Anki text or CSV) into a bank file; report what was not converted."""
+    """Convert FILE (GIFT, Aiken, Moodle XML, Anki text or CSV) into a bank; report what was not converted."""
     fmt = fmt or guess_format(file.name)
     if fmt is None:
         raise click.ClickException(f"cannot tell the format of {file.name}; give --format "
@@ -108,7 +108,7 @@ def _check_before_writing(meta: dict, questions: list, header: str, single: bool
                                        + "; ".join(problem.message for problem in result.problems[:5]))
 
 
-@questions_cli.command("export")
+@questions_cli.command("export", short_help="Write a bank as GIFT, Aiken, Moodle XML, Anki text or CSV.")
 @click.argument("bank")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="Output format.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")

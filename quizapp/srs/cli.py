@@ -13,7 +13,7 @@ from quizapp.srs.optimize import NotEnoughReviews, OptimizerMissing, fit_paramet
 study_cli = AppGroup("study", help="Spaced-repetition maintenance.")
 
 
-@study_cli.command("optimize")
+@study_cli.command("optimize", short_help="Fit personal FSRS parameters to one account's reviews.")
 @click.argument("email")
 def optimize_command(email: str) -> None:
     """Fit personal FSRS parameters for the account with EMAIL from its reviews (needs at least 1,000)."""
