@@ -69,6 +69,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("auth.tokens", "GET"): ("/auth/tokens", MEMBERS),
     ("auth.tokens", "POST"): ("/auth/tokens", MEMBERS),
     ("auth.revoke", "POST"): ("/auth/tokens/{token}/revoke", MEMBERS),
+    ("auth.change_name", "POST"): ("/auth/name", MEMBERS),
     ("auth.password", "GET"): ("/auth/password", MEMBERS),
     ("auth.password", "POST"): ("/auth/password", MEMBERS),
     ("authoring.mine", "GET"): ("/banks/mine", TEACHERS),

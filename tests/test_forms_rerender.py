@@ -81,6 +81,8 @@ CASES: dict[str, Case] = {
     "change password": Case("quizapp.auth.forms.PasswordForm", Role.STUDENT, "/auth/password",
                             {"current": "whatever it is", "password": "short", "confirm": "other"},
                             ("password", "confirm"), secret=("current", "password", "confirm")),
+    "change name": Case("quizapp.auth.forms.NameForm", Role.STUDENT, "/auth/name", {"display_name": "N" * 81},
+                        ("display_name",), {"display_name": ["N" * 81]}),
     "API token": Case("quizapp.auth.forms.TokenForm", Role.STUDENT, "/auth/tokens", {"name": "t" * 101}, ("name",),
                       {"name": ["t" * 101]}),
     "start a quiz": Case("quizapp.quiz.forms.StartQuizForm", Role.STUDENT, "/quiz/start/{bank}",

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 # Imported by the app factory, not here: a plain module of this package must import without its views.
-VIEW_MODULES = ("email_routes", "routes", "token_routes")
+VIEW_MODULES = ("account_routes", "email_routes", "routes")

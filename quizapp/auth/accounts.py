@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 from sqlalchemy import func, select
@@ -12,6 +13,25 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quizapp.models import Role, User
 from quizapp.models.user import hash_password, password_hash_method
 from quizapp.timezones import starting_zone
+
+NAME_MAX = 80
+# Tabs, line breaks, escapes and the like: a roster, a gradebook or its CSV export would show them garbled.
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def name_problem(name: str) -> str | None:
+    """What is wrong with a name shown to others (trimmed first), or None; an empty name is the caller's case."""
+    name = name.strip()
+    if len(name) > NAME_MAX:
+        return f"The name may have at most {NAME_MAX} characters."
+    if any(unicodedata.category(ch) in _CONTROL_CATEGORIES for ch in name):
+        return "The name cannot hold tabs, line breaks or other control characters."
+    return None
+
+
+def rename(user: User, display_name: str) -> None:
+    """Give the account the name others see, trimmed; the caller has checked it with name_problem."""
+    user.display_name = display_name.strip()
 
 
 @cache

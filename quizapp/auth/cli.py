@@ -6,8 +6,8 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
-from quizapp.auth.accounts import EmailTaken, register_user, user_by_email
-from quizapp.auth.forms import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from quizapp.auth.accounts import EmailTaken, name_problem, register_user, user_by_email
+from quizapp.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
 from quizapp.auth.roles import LastAdmin, set_role
 from quizapp.extensions import db
@@ -30,8 +30,9 @@ def create_command(email: str, role: str, name: str | None, password: str) -> No
         validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as error:
         raise click.ClickException(f"{email!r} is not an email address: {error}") from error
-    if name is not None and len(name.strip()) > NAME_MAX:
-        raise click.ClickException(f"The name may have at most {NAME_MAX} characters.")
+    problem = name_problem(name) if name is not None else None
+    if problem:
+        raise click.ClickException(problem)
     _check_password(password)
     try:
         user = register_user(db.session, email, name or email.split("@")[0], password, Role(role))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+
+from quizapp.auth.accounts import NAME_MAX, name_problem
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
-NAME_MAX = 80
 
 
 def new_password(label: str) -> PasswordField:
@@ -22,6 +23,24 @@ def repeated_password(label: str) -> PasswordField:
     return PasswordField(label, validators=[InputRequired(), EqualTo("password", message="The passwords differ.")])
 
 
+def _trimmed(text: str | None) -> str | None:
+    return text.strip() if isinstance(text, str) else text
+
+
+def _acceptable_name(_form: FlaskForm, field: Field) -> None:
+    problem = name_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def display_name_field(label: str) -> StringField:
+    """The name others see, trimmed, under the rules of quizapp.auth.accounts.name_problem."""
+    return StringField(label, filters=[_trimmed],
+                       validators=[DataRequired("Give the name others will see."),
+                                   Length(max=NAME_MAX, message=f"The name may have at most {NAME_MAX} characters."),
+                                   _acceptable_name])
+
+
 def email_field() -> EmailField:
     """An email address, checked for its form only (no lookup of the domain)."""
     return EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)])
@@ -29,8 +48,7 @@ def email_field() -> EmailField:
 
 class RegisterForm(FlaskForm):
     email = email_field()
-    display_name = StringField("Name shown to others",
-                               validators=[DataRequired("Give the name others will see."), Length(max=NAME_MAX)])
+    display_name = display_name_field("Name shown to others")
     password = new_password("Password")
     confirm = repeated_password("Repeat password")
     submit = SubmitField("Create account")
@@ -72,6 +90,11 @@ class PasswordForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField("Log out")
+
+
+class NameForm(FlaskForm):
+    display_name = display_name_field("Your name")
+    submit = SubmitField("Change name")
 
 
 class TokenForm(FlaskForm):
