@@ -167,3 +167,24 @@ def test_the_day_an_account_joined_is_the_admins_own_day(app, make_user):
     login(client, admin.email)
     page = client.get("/admin/users", query_string={"q": student.email}).get_data(as_text=True)
     assert '<time datetime="2026-01-01T20:00:00+00:00">2026-01-02</time>' in page
+
+
+def test_a_role_changed_from_a_search_comes_back_to_that_search(app, make_user):
+    admin = make_user(Role.ADMIN)
+    for number in range(30):
+        add_account(db.session, f"pupil{number:02}@example.org", f"Pupil {number:02}", admin.password_hash)
+    db.session.commit()
+    pupil = user_by("pupil17@example.org")
+    client = app.test_client()
+    login(client, admin.email)
+    page = client.get("/admin/users", query_string={"q": "Pupil 17", "role": "student"}).get_data(as_text=True)
+    assert f'action="/admin/users/{pupil.id}/role?q=Pupil+17&amp;role=student"' in page
+    response = client.post(f"/admin/users/{pupil.id}/role", query_string={"q": "Pupil 17", "role": "student"},
+                           data={"csrf_token": csrf_from(page), f"user{pupil.id}-role": "instructor"})
+    assert response.status_code == 302 and response.location == "/admin/users?q=Pupil+17&role=student"
+    assert user_by(pupil.email).role == "instructor"
+    # An invalid search is not carried along.
+    response = client.post(f"/admin/users/{pupil.id}/role", query_string={"role": "emperor"},
+                           data={"csrf_token": csrf_from(page), f"user{pupil.id}-role": "student"})
+    assert response.location == "/admin/users"
+

@@ -38,8 +38,17 @@ def users():
     # Past the page's limit the admin must learn that more accounts match, or the rest would seem not to exist.
     total = count_users(db.session, text, role) if len(found) == USERS_SHOWN else len(found)
     forms = {u.id: RoleForm(prefix=f"user{u.id}", role=u.role) for u in found}
-    return (render_template("admin/users.html", search=search, users=found, total=total, forms=forms),
+    return (render_template("admin/users.html", search=search, users=found, total=total, forms=forms,
+                            kept=_kept_search()),
             200 if valid else 422)
+
+
+def _kept_search() -> dict[str, str]:
+    """The search the page was showing, for a role change to come back to it (when it was a valid one)."""
+    search = UserSearchForm(request.args)
+    if not search.validate():
+        return {}
+    return {name: value for name, value in (("q", search.q.data), ("role", search.role.data)) if value}
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -51,7 +60,7 @@ def change_role(user_id: int):
     if not form.validate_on_submit():
         # The refused change comes back on its own row, with the message next to the role.
         return render_template("admin/users.html", search=UserSearchForm(formdata=None), users=[user], total=1,
-                               forms={user.id: form}), 422
+                               forms={user.id: form}, kept=_kept_search()), 422
     try:
         set_role(db.session, user, Role(form.role.data))
     except LastAdmin:
@@ -63,4 +72,5 @@ def change_role(user_id: int):
             flash(f"You are now {user.role}; the Users page is for admins.", "success")
             return redirect(url_for("main.index"))
         flash(f"{user.display_name} is now {user.role}.", "success")
-    return redirect(url_for("admin.users"))
+    # Back to the search the change was made from: among hundreds of accounts the row would be hard to find again.
+    return redirect(url_for("admin.users", **_kept_search()))
