@@ -188,3 +188,62 @@ def test_a_role_changed_from_a_search_comes_back_to_that_search(app, make_user):
                            data={"csrf_token": csrf_from(page), f"user{pupil.id}-role": "student"})
     assert response.location == "/admin/users"
 
+
+def _classes(make_user):
+    """An instructor teaching one class alone and one with a colleague."""
+    from quizapp.classroom.membership import add_instructor, create_class
+
+    teacher, colleague = make_user(Role.INSTRUCTOR), make_user(Role.INSTRUCTOR)
+    alone = create_class(db.session, teacher, "History 101")
+    shared = create_class(db.session, teacher, "Civics")
+    add_instructor(db.session, shared, colleague.email)
+    db.session.commit()
+    return teacher, alone, shared
+
+
+def test_the_admin_is_told_which_classes_a_demoted_instructor_taught_alone(app, make_user):
+    admin = make_user(Role.ADMIN)
+    teacher, alone, shared = _classes(make_user)
+    client = app.test_client()
+    login(client, admin.email)
+    page = client.get("/admin/users").get_data(as_text=True)
+    changed = client.post(f"/admin/users/{teacher.id}/role", follow_redirects=True,
+                          data={"csrf_token": csrf_from(page), f"user{teacher.id}-role": "student"})
+    text = changed.get_data(as_text=True)
+    assert "Instructor user is now student." in text
+    assert "alone taught “History 101”: nobody can open that class" in text and "Civics" not in text
+    # Given the rights back, the instructor has the class back.
+    client.post(f"/admin/users/{teacher.id}/role",
+                data={"csrf_token": csrf_from(page), f"user{teacher.id}-role": "instructor"})
+    back = app.test_client()
+    login(back, teacher.email)
+    assert back.get(f"/classes/{alone.id}").status_code == 200
+
+
+def test_making_an_instructor_an_admin_or_a_student_without_classes_warns_of_nothing(app, runner, make_user):
+    teacher, _alone, _shared = _classes(make_user)
+    promoted = runner.invoke(args=["users", "set-role", teacher.email, "admin"])
+    assert promoted.exit_code == 0 and "alone taught" not in promoted.output
+    idle = make_user(Role.INSTRUCTOR)
+    demoted = runner.invoke(args=["users", "set-role", idle.email, "student"])
+    assert demoted.exit_code == 0 and "alone taught" not in demoted.output
+
+
+def test_the_command_line_warns_of_classes_left_without_an_instructor(runner, make_user):
+    teacher, _alone, _shared = _classes(make_user)
+    result = runner.invoke(args=["users", "set-role", teacher.email, "student"])
+    assert result.exit_code == 0 and f"{teacher.email} is now student." in result.output
+    assert "Warning: Instructor user alone taught “History 101”" in result.output and "Civics" not in result.output
+
+
+def test_the_warning_counts_many_classes_and_names_the_first_few(app, make_user):
+    from quizapp.auth.roles import set_role, untaught_warning
+    from quizapp.classroom.membership import create_class
+
+    teacher = make_user(Role.INSTRUCTOR)
+    for number in range(7):
+        create_class(db.session, teacher, f"Group {number}")
+    untaught = set_role(db.session, teacher, Role.STUDENT)
+    warning = untaught_warning(teacher, untaught)
+    assert "alone taught 7 classes (“Group 0”, “Group 1”, “Group 2”, “Group 3”, “Group 4” and 2 more)" in warning
+    assert "nobody can open them, their rosters or their gradebooks" in warning

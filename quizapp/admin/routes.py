@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from quizapp.admin import bp
 from quizapp.admin.forms import RoleForm, UserSearchForm
-from quizapp.auth.roles import USERS_SHOWN, LastAdmin, count_users, find_users, set_role
+from quizapp.auth.roles import USERS_SHOWN, LastAdmin, count_users, find_users, set_role, untaught_warning
 from quizapp.extensions import db
 from quizapp.http import View
 from quizapp.models import Role, User
@@ -62,7 +62,7 @@ def change_role(user_id: int):
         return render_template("admin/users.html", search=UserSearchForm(formdata=None), users=[user], total=1,
                                forms={user.id: form}, kept=_kept_search()), 422
     try:
-        set_role(db.session, user, Role(form.role.data))
+        untaught = set_role(db.session, user, Role(form.role.data))
     except LastAdmin:
         flash("That is the last admin account; make another admin first.", "error")
     else:
@@ -70,7 +70,11 @@ def change_role(user_id: int):
         if user.id == current_user.id and user.role != Role.ADMIN.value:
             # This page is for admins only: going back to it would answer "Not allowed" under the message.
             flash(f"You are now {user.role}; the Users page is for admins.", "success")
+            if untaught:
+                flash(untaught_warning(user, untaught), "error")
             return redirect(url_for("main.index"))
         flash(f"{user.display_name} is now {user.role}.", "success")
+        if untaught:
+            flash(untaught_warning(user, untaught), "error")
     # Back to the search the change was made from: among hundreds of accounts the row would be hard to find again.
     return redirect(url_for("admin.users", **_kept_search()))

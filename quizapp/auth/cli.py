@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from quizapp.auth.accounts import EmailTaken, name_problem, register_user, user_by_email
 from quizapp.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
-from quizapp.auth.roles import LastAdmin, set_role
+from quizapp.auth.roles import LastAdmin, set_role, untaught_warning
 from quizapp.extensions import db
 from quizapp.models import Role
 
@@ -51,11 +51,13 @@ def set_role_command(email: str, role: str) -> None:
     if user is None:
         raise click.ClickException(f"No user with the email {email}.")
     try:
-        set_role(db.session, user, Role(role))
+        untaught = set_role(db.session, user, Role(role))
     except LastAdmin as error:
         raise click.ClickException("That is the last admin account; make another admin first.") from error
     db.session.commit()
     click.echo(f"{user.email} is now {user.role}.")
+    if untaught:
+        click.echo(f"Warning: {untaught_warning(user, untaught)}", err=True)
 
 
 @users_cli.command("set-password", short_help="Set a new password and end every session of the account.")
