@@ -51,6 +51,8 @@ def test_the_new_name_is_what_the_instructor_sees(app, logged_in, student, instr
     ("Ada\nLovelace", "control characters"),
     ("Ada\u2028Lovelace", "control characters"),
     ("Ada\x1b[31m", "control characters"),
+    ("\u200b\u2060", "at least one visible character"),
+    ("\u00ad\ufeff", "at least one visible character"),
 ])
 def test_a_name_sign_up_would_refuse_is_refused_with_the_page_kept(logged_in, student, typed, says):
     before = stored_name(student)
@@ -79,10 +81,18 @@ def test_changing_the_name_needs_the_csrf_token(logged_in, student):
     assert stored_name(student) == before
 
 
-def test_sign_up_refuses_control_characters_too(client, mailbox):
-    response = register(client, display_name="Ada\tLovelace")
-    assert response.status_code == 422 and "control characters" in response.get_data(as_text=True)
+@pytest.mark.parametrize(("typed", "says"), [("Ada\tLovelace", "control characters"),
+                                             ("\u200b", "at least one visible character")])
+def test_sign_up_refuses_the_same_names(client, mailbox, typed, says):
+    response = register(client, display_name=typed)
+    assert response.status_code == 422 and says in response.get_data(as_text=True)
     assert len(mailbox) == 0
+
+
+def test_names_in_any_script_with_accents_and_joiners_are_taken(logged_in, student):
+    for name in ("Айгерим Сейткали", "Ünal Şahin", "O’Brien-Smith", "अनुष्का", "José\u0301"):
+        assert send_name(logged_in, name).status_code == 302, name
+        assert stored_name(student) == name
 
 
 def test_the_command_line_refuses_control_characters_too(runner):

@@ -26,6 +26,10 @@ def name_problem(name: str) -> str | None:
         return f"The name may have at most {NAME_MAX} characters."
     if any(unicodedata.category(ch) in _CONTROL_CATEGORIES for ch in name):
         return "The name cannot hold tabs, line breaks or other control characters."
+    # Zero-width and other invisible characters alone would leave an empty link in the header and a blank
+    # row in rosters, like a name of spaces.
+    if name and all(unicodedata.category(ch)[0] in "CZ" for ch in name):
+        return "Give the name others will see: it needs at least one visible character."
     return None
 
 
