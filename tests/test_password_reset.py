@@ -147,3 +147,9 @@ def test_links_in_mails_name_the_configured_host_not_the_requested_one(app, data
             if thread.name == "quizapp-mail":
                 thread.join(timeout=10)
     assert box.link().startswith("https://quiz.example.org/auth/reset/")
+
+
+def test_the_change_password_page_offers_the_reset_for_a_forgotten_current_password(client, student):
+    login(client, student.email)
+    page = client.get("/auth/password").get_data(as_text=True)
+    assert 'href="/auth/forgot">Get a link to set a new password by mail</a>' in page

@@ -131,3 +131,15 @@ def test_progress_fits_a_360px_phone(module_browser, module_server):  # noqa: F8
     screenshot(page, "progress-360")
     assert page.evaluate(SIDEWAYS) == 0, "the progress page scrolls sideways"
     context.close()
+
+
+def test_a_long_name_in_the_header_wraps_and_log_out_stays_on_one_line(module_browser, module_server):  # noqa: F811
+    email = module_server.add_user("longname@example.org", "Aigerim Nurlanovna Kassymzhomartovna-Abdrakhmanova")
+    context = module_browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    assert page.evaluate(SIDEWAYS) == 0
+    log_out = page.get_by_role("button", name="Log out")
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.account .link-button')).lineHeight)")
+    assert log_out.bounding_box()["height"] < 1.5 * line
+    context.close()
