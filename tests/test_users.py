@@ -247,3 +247,21 @@ def test_the_warning_counts_many_classes_and_names_the_first_few(app, make_user)
     warning = untaught_warning(teacher, untaught)
     assert "alone taught 7 classes (“Group 0”, “Group 1”, “Group 2”, “Group 3”, “Group 4” and 2 more)" in warning
     assert "nobody can open them, their rosters or their gradebooks" in warning
+
+
+def test_list_shows_accounts_by_name_filtered_by_search_and_role(app, runner):
+    for email, name, role in (("zed@example.org", "Zed", Role.ADMIN), ("amy@example.org", "Amy", Role.INSTRUCTOR),
+                              ("bo@school.example", "Bo", Role.STUDENT)):
+        register_user(db.session, email, name, PASSWORD, role)
+    db.session.commit()
+    listed = runner.invoke(args=["users", "list"])
+    assert listed.exit_code == 0
+    assert listed.stdout.splitlines() == ["amy@example.org\tinstructor\tAmy", "bo@school.example\tstudent\tBo",
+                                          "zed@example.org\tadmin\tZed"]
+    assert runner.invoke(args=["users", "list", "--role", "admin"]).stdout.splitlines() == [
+        "zed@example.org\tadmin\tZed"]
+    assert runner.invoke(args=["users", "list", "SCHOOL"]).stdout.splitlines() == ["bo@school.example\tstudent\tBo"]
+    cut = runner.invoke(args=["users", "list", "--limit", "2"])
+    assert len(cut.stdout.splitlines()) == 2 and "2 of 3 accounts shown" in cut.stderr
+    none = runner.invoke(args=["users", "list", "nobody"])
+    assert none.exit_code == 0 and none.stdout == "" and "No account matches." in none.stderr

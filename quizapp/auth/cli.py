@@ -1,4 +1,4 @@
-"""`flask users create`, `flask users set-role` and `flask users set-password`."""
+"""`flask users list`, `flask users create`, `flask users set-role` and `flask users set-password`."""
 
 from __future__ import annotations
 
@@ -9,12 +9,28 @@ from flask.cli import AppGroup
 from quizapp.auth.accounts import EmailTaken, name_problem, register_user, user_by_email
 from quizapp.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
-from quizapp.auth.roles import LastAdmin, set_role, untaught_warning
+from quizapp.auth.roles import LastAdmin, count_users, find_users, set_role, untaught_warning
 from quizapp.extensions import db
 from quizapp.models import Role
 
-users_cli = AppGroup("users", help="Create accounts, change roles, set passwords.")
+users_cli = AppGroup("users", help="List and create accounts, change roles, set passwords.")
 ROLE = click.Choice([r.value for r in Role])
+
+
+@users_cli.command("list", short_help="List accounts: email, role and name.")
+@click.argument("search", required=False, default="")
+@click.option("--role", type=ROLE, help="Only accounts of this role.")
+@click.option("--limit", type=click.IntRange(1), default=200, show_default=True)
+def list_command(search: str, role: str | None, limit: int) -> None:
+    """Accounts whose name or email contains SEARCH (all, without it): email, role and name, by name."""
+    found = find_users(db.session, search, role or "", limit=limit)
+    for user in found:
+        click.echo(f"{user.email}\t{user.role}\t{user.display_name}")
+    total = count_users(db.session, search, role or "") if len(found) == limit else len(found)
+    if total > len(found):
+        click.echo(f"{len(found)} of {total} accounts shown; search, or raise --limit, for the rest.", err=True)
+    elif not found:
+        click.echo("No account matches.", err=True)
 
 
 @users_cli.command("create")
