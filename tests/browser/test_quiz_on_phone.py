@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from quizapp.models import Role
 from tests.browser.conftest import screenshot
 from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
 
@@ -142,4 +143,21 @@ def test_a_long_name_in_the_header_wraps_and_log_out_stays_on_one_line(module_br
     log_out = page.get_by_role("button", name="Log out")
     line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.account .link-button')).lineHeight)")
     assert log_out.bounding_box()["height"] < 1.5 * line
+    context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_users_page_keeps_each_role_control_in_view(module_browser, module_server, width):  # noqa: F811
+    admin = module_server.add_user(f"admin-{width}@example.org", "Admin Person", Role.ADMIN)
+    for n in range(3):
+        module_server.add_user(f"student.with.a.rather.long.address{n}.{width}@school-of-almaty.example.kz",
+                               "Aigerim Nurlanovna Kassymzhomartovna-Abdrakhmanova")
+    context = module_browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    log_in(page, module_server.url, admin)
+    page.goto(module_server.url + "/admin/users")
+    assert page.evaluate(SIDEWAYS) == 0
+    region = page.locator(".table-scroll")
+    assert region.evaluate("element => element.scrollWidth - element.clientWidth") == 0
+    screenshot(page, f"users-{width}")
     context.close()
