@@ -21,6 +21,7 @@ from quizapp.classroom.assignments import (
     reschedule_open_attempts,
     selected_questions,
     start_attempt,
+    students_started,
     title_taken,
 )
 from quizapp.classroom.forms import ActionForm, AssignmentForm
@@ -62,11 +63,11 @@ def new_assignment(classroom_id: int):
 @bp.get("/<int:classroom_id>/assignments/<int:assignment_id>")
 @teacher_required
 def assignment_detail(classroom_id: int, assignment_id: int):
-    """An assignment's settings and how many attempts each student has made."""
+    """An assignment's settings and how many of the class's students have started it."""
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
+    started, former = students_started(db.session, assignment)
     return render_template("classroom/assignment_detail.html", classroom=classroom, assignment=assignment,
-                           selected=len(selected_questions(db.session, assignment)),
-                           attempts=attempt_counts(db.session, assignment))
+                           selected=len(selected_questions(db.session, assignment)), started=started, former=former)
 
 
 @bp.post("/assignments/<int:assignment_id>/start")

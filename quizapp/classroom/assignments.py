@@ -11,7 +11,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quizapp.models import Assignment, Classroom, Membership, Question, QuestionRevision, QuizAttempt, QuizItem, User
+from quizapp.models import (
+    STUDENT,
+    Assignment,
+    Classroom,
+    Membership,
+    Question,
+    QuestionRevision,
+    QuizAttempt,
+    QuizItem,
+    User,
+)
 from quizapp.models.content import is_current_revision
 from quizapp.models.locks import write_lock
 from quizapp.quiz.deadlines import close_if_expired, closed_to_new_attempts, deadline_for, late_at
@@ -238,3 +248,13 @@ def attempt_counts(session: Session, assignment: Assignment) -> dict[int, int]:
         .group_by(QuizAttempt.user_id)
     )
     return dict(rows.all())
+
+
+def students_started(session: Session, assignment: Assignment) -> tuple[int, int]:
+    """How many students on the class's roster have started the assignment, and how many who had and have been
+    taken off it since (their work is kept, but the gradebook lists the roster only)."""
+    started = set(session.scalars(select(QuizAttempt.user_id.distinct()).where(
+        QuizAttempt.assignment_id == assignment.id)))
+    roster = set(session.scalars(select(Membership.user_id).where(
+        Membership.classroom_id == assignment.classroom_id, Membership.role == STUDENT)))
+    return len(started & roster), len(started - roster)
