@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from quizapp.classroom.assignments import start_attempt
 from quizapp.classroom.membership import remove_student
 from quizapp.extensions import db
+from quizapp.figures import percent_of, percent_text, rounded_percent
 from quizapp.models import Assignment, QuizAttempt, User
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
@@ -50,3 +51,33 @@ def test_an_assignment_counts_the_students_the_gradebook_lists(teacher, course, 
     assert "1 other student started it and has since been removed from the class" in page
     book = teacher.get(f"/classes/{course.classroom_id}/gradebook").get_data(as_text=True)
     assert students[0].display_name not in book and all(s.display_name in book for s in students[1:])
+
+
+def test_percentages_round_one_way_to_one_decimal():
+    assert rounded_percent(100 * 2 / 11) == 18.2
+    assert rounded_percent(1.25) == 1.3 and rounded_percent(18.75) == 18.8  # halves up, not to even
+    assert percent_of(2, 11) == 18.2 and percent_of(1, 0) == 0.0 and percent_of(0.6667, 1) == 66.7
+    assert percent_text(100) == "100.0%" and percent_text(0) == "0.0%" and percent_text(200 / 11) == "18.2%"
+
+
+def test_a_score_reads_the_same_on_the_students_results_and_every_instructors_page(app, teacher, course,  # noqa: F811
+                                                                                     make_user):
+    student = enrolled(make_user, course)
+    attempt = hand_in(course, student, [True])
+    possible = len(attempt.items)
+    shown = percent_text(100 / possible)
+    assert possible == 7 and shown == "14.3%"  # 14.2857…: a whole number would read "14%"
+
+    pupil = app.test_client()
+    login(pupil, student.email)
+    results = pupil.get(f"/quiz/{attempt.id}/results").get_data(as_text=True)
+    assert f"1 / {possible}</strong>\n  ({shown})" in results
+    classroom = course.classroom_id
+    book = teacher.get(f"/classes/{classroom}/gradebook").get_data(as_text=True)
+    assert f">{shown}</a>" in book
+    work = teacher.get(f"/classes/{classroom}/students/{student.id}").get_data(as_text=True)
+    assert f"1 / {possible} ({shown})" in work
+    detail = teacher.get(f"/classes/{classroom}/attempts/{attempt.id}").get_data(as_text=True)
+    assert f"1 / {possible}</strong> ({shown})" in detail
+    grades = teacher.get(f"/classes/{classroom}/grades.csv").get_data(as_text=True)
+    assert f",{shown.rstrip('%')}," in grades

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.membership import members
+from quizapp.figures import percent_of
 from quizapp.models import STUDENT, Assignment, Classroom, QuizAttempt, QuizItem, Response, User
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import lapsed, late_at
@@ -28,8 +29,8 @@ class AttemptScore:
 
     @property
     def percent(self) -> float:
-        """The attempt's score as a percentage of what it could earn, with one decimal."""
-        return round(100 * self.points / self.possible, 1) if self.possible else 0.0
+        """The attempt's score as a percentage of what it could earn, with one decimal, halves up."""
+        return percent_of(self.points, self.possible)
 
 
 @dataclass

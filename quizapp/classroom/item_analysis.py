@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import attempt_scores, counted_attempt
+from quizapp.figures import rounded_percent
 from quizapp.models import STUDENT, Assignment, Membership, Question, QuestionRevision, QuizItem, Response
 
 LOW_FACILITY, HIGH_FACILITY, LOW_DISCRIMINATION = 20.0, 95.0, 0.2
@@ -40,7 +41,7 @@ class ItemStatistics:
     @cached_property
     def facility(self) -> float | None:
         """Mean score as a percentage of the maximum (1 point per item)."""
-        return round(100 * statistics.fmean(self.scores), 1) if self.scores else None
+        return rounded_percent(100 * statistics.fmean(self.scores)) if self.scores else None
 
     @cached_property
     def discrimination(self) -> float | None:

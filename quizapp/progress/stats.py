@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from quizapp.banks.schema import CLOZE_BLANK
 from quizapp.content.markdown import plain_text
+from quizapp.figures import percent_of
 from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import feedback_visible, graded_answers
@@ -24,7 +25,7 @@ class Accuracy:
     @property
     def percent(self) -> float:
         """The share right, as a percentage with one decimal; 0.0 before any answer."""
-        return round(100 * self.correct / self.answered, 1) if self.answered else 0.0
+        return percent_of(self.correct, self.answered)
 
 
 @dataclass(frozen=True)

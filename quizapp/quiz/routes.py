@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from quizapp.banks.visibility import practice_allowed
 from quizapp.extensions import db, login_manager
 from quizapp.failures import RETRY_AFTER_SECONDS, database_busy
+from quizapp.figures import percent_of
 from quizapp.grading import grade
 from quizapp.models import QuizAttempt
 from quizapp.models.types import utcnow
@@ -272,8 +273,8 @@ def results(attempt_id: int):
          None if closed and item.response is None else correct_answer(item.question.type, item.revision.data))
         for item in attempt.items
     ]
-    return render_template("quiz/results.html", attempt=attempt, earned=earned, possible=possible, rows=rows,
-                           closed=closed)
+    return render_template("quiz/results.html", attempt=attempt, earned=earned, possible=possible,
+                           percent=percent_of(earned, possible), rows=rows, closed=closed)
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt:

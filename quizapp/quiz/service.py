@@ -238,7 +238,8 @@ def record_self_grade(session: Session, item: QuizItem, knew: bool) -> bool:
 def attempt_score(attempt: QuizAttempt) -> tuple[float, int]:
     """Points earned and points possible."""
     earned = sum(item.response.score for item in attempt.items if item.response is not None)
-    return round(earned, 2), len(attempt.items)
+    # To four places, as the gradebook sums them: at two, a percentage could come out a tenth apart from its own.
+    return round(earned, 4), len(attempt.items)
 
 
 def is_answered(item: QuizItem) -> bool:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, case, exists, func, select
 from sqlalchemy.orm import Session
 
+from quizapp.figures import percent_of
 from quizapp.models import Card, Question, Response, ReviewLog, User
 from quizapp.quiz.deadlines import graded_answers
 from quizapp.srs.queue import day_bounds, in_study, user_zone
@@ -31,7 +32,7 @@ class Rate:
     @property
     def percent(self) -> float | None:
         """The share passed, as a percentage with one decimal; None without reviews."""
-        return round(100 * self.passed / self.total, 1) if self.total else None
+        return percent_of(self.passed, self.total) if self.total else None
 
 
 def _local_day(zone: ZoneInfo, moment: datetime) -> date:

@@ -1,0 +1,23 @@
+"""How the pages write figures: a score as a percentage, and numbers that may be negative."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+_TENTH = Decimal("0.1")
+
+
+def rounded_percent(value: float) -> float:
+    """A percentage to one decimal, halves rounded up (18.25 -> 18.3), as every page and export shows it."""
+    # Through the number's shortest decimal form: round() on the float would send some halves down (1.25 -> 1.2).
+    return float(Decimal(repr(float(value))).quantize(_TENTH, ROUND_HALF_UP))
+
+
+def percent_of(points: float, possible: float) -> float:
+    """Points as a percentage of what could be earned, rounded as rounded_percent does; 0.0 when nothing could."""
+    return rounded_percent(100 * points / possible) if possible else 0.0
+
+
+def percent_text(value: float) -> str:
+    """A percentage as the pages write it: one decimal and the sign, 2/11 -> '18.2%', 1 -> '100.0%'."""
+    return f"{rounded_percent(value):.1f}%"
