@@ -21,3 +21,9 @@ def percent_of(points: float, possible: float) -> float:
 def percent_text(value: float) -> str:
     """A percentage as the pages write it: one decimal and the sign, 2/11 -> '18.2%', 1 -> '100.0%'."""
     return f"{rounded_percent(value):.1f}%"
+
+
+def signed_text(value: float) -> str:
+    """A number for a page, a negative one with the true minus sign (U+2212) the explanations use: -0.5 -> '−0.5'."""
+    value += 0.0  # -0.0, a tiny negative rounded away, reads as 0.0
+    return str(value).replace("-", "\u2212", 1)

@@ -13,7 +13,7 @@ from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
 from quizapp.failures import error_response, register_failure_pages
-from quizapp.figures import percent_text
+from quizapp.figures import percent_text, signed_text
 from quizapp.form_helpers import form_problems, hidden_fields
 from quizapp.http import error_headers
 from quizapp.input_guard import register_input_guard
@@ -69,6 +69,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["question_text"] = question_text
     app.jinja_env.filters["score"] = score_text
     app.jinja_env.filters["percent"] = percent_text
+    app.jinja_env.filters["signed"] = signed_text
     app.jinja_env.tests["unbroken_run"] = has_unbroken_run
     app.jinja_env.globals["answer_errors"] = answer_errors
     app.jinja_env.globals["form_problems"] = form_problems

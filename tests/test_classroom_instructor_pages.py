@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import remove_student
 from quizapp.extensions import db
-from quizapp.figures import percent_of, percent_text, rounded_percent
-from quizapp.models import Assignment, QuizAttempt, User
+from quizapp.figures import percent_of, percent_text, rounded_percent, signed_text
+from quizapp.models import Assignment, Question, QuizAttempt, User
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from quizapp.quiz.service import submit_answer
@@ -81,3 +83,22 @@ def test_a_score_reads_the_same_on_the_students_results_and_every_instructors_pa
     assert f"1 / {possible}</strong> ({shown})" in detail
     grades = teacher.get(f"/classes/{classroom}/grades.csv").get_data(as_text=True)
     assert f",{shown.rstrip('%')}," in grades
+
+
+def test_a_negative_discrimination_is_written_with_a_minus_sign(teacher, course, make_user):  # noqa: F811
+    keys = ("new-constitution", "however-quote")
+    questions = {q.key: q.id for q in db.session.scalars(select(Question).where(Question.key.in_(keys)))}
+    course.selection, course.question_ids = "questions", list(questions.values())
+    # Those right on the first are wrong on the second and the other way round: each item's score runs against
+    # the rest of the attempt, a correlation of -1.
+    for first_right in (True, False, True):
+        attempt = start_attempt(db.session, course, enrolled(make_user, course), utcnow())
+        for item in attempt.items:
+            submit_answer(db.session, item, given_for(item, (item.question.key == keys[0]) == first_right))
+        submit_attempt(attempt, utcnow())
+    db.session.commit()
+    assert {s.discrimination for s in item_statistics(db.session, course)} == {-1.0}
+
+    page = teacher.get(f"/classes/{course.classroom_id}/assignments/{course.id}/statistics").get_data(as_text=True)
+    assert page.count("<dt>Discrimination</dt><dd>\u22121.0</dd>") == 2 and "-1.0" not in page
+    assert signed_text(-0.5) == "\u22120.5" and signed_text(0.25) == "0.25" and signed_text(-0.0) == "0.0"
