@@ -87,6 +87,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("classroom.detail", "GET"): ("/classes/{class_a}", TEACHER),
     ("classroom.new_code", "POST"): ("/classes/{class_a}/code", TEACHER),
     ("classroom.toggle_joining", "POST"): ("/classes/{class_a}/joining", TEACHER),
+    ("classroom.remove", "GET"): ("/classes/{class_a}/students/{student}/remove", TEACHER),
     ("classroom.remove", "POST"): ("/classes/{class_a}/students/{student}/remove", TEACHER),
     ("classroom.add_teacher", "POST"): ("/classes/{class_a}/instructors", TEACHER),
     ("classroom.remove_teacher", "POST"): ("/classes/{class_a}/instructors/{instructor}/remove", TEACHER),

@@ -65,6 +65,7 @@ TEACHER_PAGES = [
     ("GET", "/classes/{class_a}/assignments/{assignment_a}/questions/{question_a}"),
     ("POST", "/classes/{class_a}/code"),
     ("POST", "/classes/{class_a}/joining"),
+    ("GET", "/classes/{class_a}/students/{student_a}/remove"),
     ("POST", "/classes/{class_a}/students/{student_a}/remove"),
     ("POST", "/classes/{class_a}/instructors"),
 ]
@@ -89,6 +90,7 @@ def test_only_the_classes_own_teacher_gets_in(world, method, template):
 
 @pytest.mark.parametrize("template", [
     "/classes/{class_a}/students/{student_b}",
+    "/classes/{class_a}/students/{student_b}/remove",
     "/classes/{class_a}/attempts/{attempt_b}",
     "/classes/{class_b}/attempts/{attempt_a}",
     "/classes/{class_a}/assignments/{assignment_b}",

@@ -109,8 +109,12 @@ def test_instructor_to_csv_and_students_through_the_work(app, instructor, make_u
     stats = teacher.get(f"/classes/{classroom.id}/assignments/{assignment.id}/statistics")
     assert stats.status_code == 200 and "Facility" in stats.get_data(as_text=True)
 
-    removed = post_form(teacher, f"/classes/{classroom.id}",
-                        f"/classes/{classroom.id}/students/{students[1].id}/remove", {})
+    remove = f"/classes/{classroom.id}/students/{students[1].id}/remove"
+    assert f'href="{remove}"' in roster  # a link to a question first, not a button that removes at once
+    asked = teacher.get(remove).get_data(as_text=True)
+    assert f"Remove {students[1].display_name} from “{classroom.name}”?" in asked and "Remove from the class" in asked
+    assert students[1].email in teacher.get(f"/classes/{classroom.id}").get_data(as_text=True)  # asking removes no one
+    removed = post_form(teacher, remove, remove, {})
     assert removed.status_code == 302
     assert students[1].email not in teacher.get(f"/classes/{classroom.id}").get_data(as_text=True)
     assert clients[1].get(f"/classes/{classroom.id}/work").status_code == 404

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import remove_student
 from quizapp.extensions import db
@@ -17,7 +18,7 @@ from quizapp.models import Assignment, Question, QuizAttempt, User
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from quizapp.quiz.service import submit_answer
-from tests.conftest import login
+from tests.conftest import csrf_from, login
 from tests.test_classroom_rules import course, enrolled, given_for  # noqa: F401 - fixture
 
 
@@ -102,3 +103,28 @@ def test_a_negative_discrimination_is_written_with_a_minus_sign(teacher, course,
     page = teacher.get(f"/classes/{course.classroom_id}/assignments/{course.id}/statistics").get_data(as_text=True)
     assert page.count("<dt>Discrimination</dt><dd>\u22121.0</dd>") == 2 and "-1.0" not in page
     assert signed_text(-0.5) == "\u22120.5" and signed_text(0.25) == "0.25" and signed_text(-0.0) == "0.0"
+
+
+def test_removing_a_student_asks_first_and_says_what_happens(teacher, course, make_user):  # noqa: F811
+    classroom = course.classroom
+    student = enrolled(make_user, course)
+    hand_in(course, student, [True])
+    url = f"/classes/{classroom.id}/students/{student.id}/remove"
+
+    asked = teacher.get(url)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'name="csrf_token"' in page
+    assert "Their 1 attempt at this class's assignments is kept, with every answer" in page
+    assert "Joining is open: they can come back with the join code" in page
+    assert teacher.post(url).status_code == 400  # no CSRF token: nothing happens
+    assert student in build_gradebook(db.session, classroom).students
+
+    classroom.joining_open = False
+    db.session.commit()
+    page = teacher.get(url).get_data(as_text=True)
+    assert "Joining is closed, so they cannot come back on their own" in page
+    done = teacher.post(url, data={"csrf_token": csrf_from(page)}, follow_redirects=True)
+    assert f"{student.display_name} was removed from the class. Their work is kept." in done.get_data(as_text=True)
+    assert build_gradebook(db.session, classroom).students == []
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
+    assert teacher.get(url).status_code == 404  # no longer on the roster

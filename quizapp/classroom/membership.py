@@ -145,6 +145,12 @@ def remove_student(session: Session, classroom: Classroom, user_id: int) -> bool
     return True
 
 
+def attempts_in_class(session: Session, classroom: Classroom, user_id: int) -> int:
+    """How many attempts the user has made at the class's assignments."""
+    return session.scalar(select(func.count()).select_from(QuizAttempt).join(Assignment).where(
+        Assignment.classroom_id == classroom.id, QuizAttempt.user_id == user_id))
+
+
 def remove_instructor(session: Session, classroom: Classroom, user_id: int) -> bool:
     """Stop an instructor teaching the class; False if they did not teach it. The last one with instructor
     rights cannot go."""

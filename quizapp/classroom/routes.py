@@ -17,17 +17,19 @@ from quizapp.classroom.membership import (
     JoinRefused,
     NotAnInstructor,
     add_instructor,
+    attempts_in_class,
     classes_of,
     create_class,
     enrolled_class,
     is_teacher,
     join_class,
     members,
+    membership_of,
     regenerate_code,
     remove_student,
 )
 from quizapp.extensions import db
-from quizapp.models import INSTRUCTOR, STUDENT, Classroom
+from quizapp.models import INSTRUCTOR, STUDENT, Classroom, User
 from quizapp.models.types import utcnow
 
 
@@ -144,17 +146,23 @@ def toggle_joining(classroom_id: int):
     return redirect(url_for("classroom.detail", classroom_id=classroom.id))
 
 
-@bp.post("/<int:classroom_id>/students/<int:user_id>/remove")
+@bp.route("/<int:classroom_id>/students/<int:user_id>/remove", methods=["GET", "POST"])
 @teacher_required
 def remove(classroom_id: int, user_id: int):
-    """Take a student off the class's roster."""
+    """Ask, then take a student off the class's roster (their work is kept)."""
     classroom = class_taught(classroom_id)
-    if ActionForm().validate_on_submit():
-        if not remove_student(db.session, classroom, user_id):
-            abort(404)
+    student = db.session.get(User, user_id) or abort(404)
+    membership = membership_of(db.session, student, classroom)
+    if membership is None or membership.role != STUDENT:
+        abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        remove_student(db.session, classroom, student.id)
         db.session.commit()
-        flash("The student was removed from the class. Their past work is kept.", "success")
-    return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+        flash(f"{student.display_name} was removed from the class. Their work is kept.", "success")
+        return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+    return render_template("classroom/student_remove.html", classroom=classroom, student=student, form=form,
+                           attempts=attempts_in_class(db.session, classroom, student.id))
 
 
 @bp.post("/<int:classroom_id>/instructors")
