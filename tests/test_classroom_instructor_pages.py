@@ -19,6 +19,7 @@ from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from quizapp.quiz.service import submit_answer
 from tests.conftest import csrf_from, login
+from tests.html_forms import parse
 from tests.test_classroom_rules import course, enrolled, given_for  # noqa: F401 - fixture
 
 
@@ -128,3 +129,30 @@ def test_removing_a_student_asks_first_and_says_what_happens(teacher, course, ma
     assert build_gradebook(db.session, classroom).students == []
     assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
     assert teacher.get(url).status_code == 404  # no longer on the roster
+
+
+def test_the_attempt_that_counts_is_marked_where_the_instructor_reads_a_students_work(teacher, course,  # noqa: F811
+                                                                                       make_user):
+    # The draw grew between attempts: 2 of 2 (100%) counts over 3 of 4 (75%), though it has fewer points.
+    course.grading, course.draw_count = "best", 2
+    db.session.commit()
+    student = enrolled(make_user, course)
+    first = hand_in(course, student, [True, True])
+    course.draw_count = 4
+    db.session.commit()
+    second = hand_in(course, student, [True, True, True, False])
+    classroom = course.classroom_id
+
+    work = teacher.get(f"/classes/{classroom}/students/{student.id}").get_data(as_text=True)
+    marked = [li.text() for li in parse(work).walk() if li.tag == "li" and "counted" in li.attrs.get("class", "")]
+    assert marked == ["Attempt 1 : 2 / 2 (100.0%) counts in the gradebook"]
+    assert work.count("counts in the gradebook") == 1
+    assert "The gradebook counts the best attempt handed in, by percentage" in work
+
+    book = teacher.get(f"/classes/{classroom}/gradebook").get_data(as_text=True)
+    assert f'/attempts/{first.id}">100.0%</a>' in book and "(attempt 1 of 2)" in book
+    other = teacher.get(f"/classes/{classroom}/attempts/{second.id}").get_data(as_text=True)
+    assert f'The gradebook counts <a href="/classes/{classroom}/attempts/{first.id}">attempt 1</a>\n  (100.0%), not ' \
+           "this one: the best attempt handed in" in other
+    this = teacher.get(f"/classes/{classroom}/attempts/{first.id}").get_data(as_text=True)
+    assert "This is the attempt the gradebook counts</strong>: the best attempt" in this and "not this one" not in this

@@ -9,7 +9,7 @@ from quizapp.classroom import bp
 from quizapp.classroom.access import assignment_taught, class_taught, teacher_required
 from quizapp.classroom.assignments import holds_question
 from quizapp.classroom.export import grades_csv, responses_csv
-from quizapp.classroom.gradebook import attempt_scores, build_gradebook
+from quizapp.classroom.gradebook import attempt_scores, build_gradebook, counted_attempt
 from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import membership_of
 from quizapp.extensions import db
@@ -56,8 +56,11 @@ def student_work(classroom_id: int, user_id: int):
         abort(404)
     assignments = list(classroom.assignments)
     scores = attempt_scores(db.session, [a.id for a in assignments], user_id=student.id)
+    by_assignment = {a.id: [s for s in scores if s.assignment_id == a.id] for a in assignments}
+    # The attempt each grade comes from, picked as the gradebook picks it, so that the page shows why.
+    counted = {a.id: counted_attempt(by_assignment[a.id], a.grading) for a in assignments}
     return render_template("classroom/student_work.html", classroom=classroom, student=student,
-                           assignments=assignments, scores=scores)
+                           assignments=assignments, scores=by_assignment, counted=counted)
 
 
 @bp.get("/<int:classroom_id>/attempts/<int:attempt_id>")
@@ -81,11 +84,11 @@ def attempt_detail(classroom_id: int, attempt_id: int):
     student = db.session.get(User, attempt.user_id)
     membership = membership_of(db.session, student, classroom)
     # Its score as the gradebook reckons it, so that both pages show the same figures.
-    score = next(s for s in attempt_scores(db.session, [attempt.assignment_id], user_id=attempt.user_id)
-                 if s.attempt_id == attempt.id)
+    scores = attempt_scores(db.session, [attempt.assignment_id], user_id=attempt.user_id)
+    score = next(s for s in scores if s.attempt_id == attempt.id)
     return render_template("classroom/attempt_detail.html", classroom=classroom, attempt=attempt, rows=rows,
                            student=student, enrolled=membership is not None and membership.role == STUDENT,
-                           score=score)
+                           score=score, counted=counted_attempt(scores, attempt.assignment.grading))
 
 
 @bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/statistics")
