@@ -96,6 +96,12 @@ def _class_page(suffix: str) -> Callable:
     return open_it
 
 
+def _student_work_page(suffix: str) -> Callable:
+    def open_it(page, site: Site) -> None:
+        page.goto(site.urls["student work"] + suffix)
+    return open_it
+
+
 # Each page type: who looks at it, and either a path, a key of site.urls, or a function that brings it up.
 PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "home, logged out": ("anonymous", "/"),
@@ -139,6 +145,7 @@ PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "edit an assignment": ("instructor", _assignment_page("/edit")),
     "delete an assignment": ("instructor", _assignment_page("/delete")),
     "delete a class": ("instructor", _class_page("/delete")),
+    "remove a student": ("instructor", _student_work_page("/remove")),
     "gradebook": ("instructor", "gradebook"),
     "student work": ("instructor", "student work"),
     "attempt": ("instructor", "attempt"),
