@@ -66,6 +66,16 @@ def test_the_assignment_form_names_the_zone_its_times_are_read_in(teaching, inst
         assert re.search(rf'<input aria-describedby="zone-note {name}-hint"[^>]* id="{name}"', page), name
 
 
+def test_each_list_of_the_assignment_form_is_named_once_on_screen(teaching):  # noqa: F811
+    client, classroom, bank_id = teaching
+    page = client.get(f"/classes/{classroom.id}/assignments/new?bank={bank_id}").get_data(as_text=True)
+    for name in ("Topics", "Questions"):
+        # The summary names the list on screen; its legend names the group to screen readers only.
+        assert f"<summary>{name}</summary>" in page
+        assert f'<legend class="visually-hidden">{name}</legend>' in page
+    assert "<legend>Questions from</legend>" in page
+
+
 @pytest.mark.parametrize("zone, opens, due, gap", [
     ("America/New_York", "2026-03-08T02:30", "2026-03-08T03:15", "from 02:00 to 03:00"),
     ("Australia/Lord_Howe", "2026-10-04T02:10", "2026-10-04T02:40", "from 02:00 to 02:30"),  # a 30-minute change
