@@ -119,3 +119,23 @@ def test_a_section_start_that_is_not_in_the_text_is_an_error(tmp_path, sections,
     write_catalogue(tmp_path, sections)
     with pytest.raises(CatalogueError, match=re.escape(message)):
         load_catalogue(tmp_path)
+
+
+def test_a_hyphen_ending_a_line_stays_unless_the_word_goes_on(app, client):
+    load_sources(app)
+    page = unescape(client.get("/sources/cornell-barro-2022").get_data(as_text=True))
+    assert "a foregone conclusion. However, the reforms" in page  # "How-" + "ever": one word
+    # A web address ending a line keeps its hyphen, before the next paragraph's capital or the next note.
+    assert "publications/joint-center-</p>" in page and "<p>Kazakhstan's multi-vector foreign policy" in page
+    assert "(https://silkroadstud-</p>" in page and "<p>¹⁶ S. Frederick Starr" in page
+    assert "joint-centerKazakhstan" not in page and "silkroadstud¹⁶" not in page
+
+
+def test_footnotes_between_the_lines_of_a_paragraph_are_paragraphs_of_their_own(app, client):
+    load_sources(app)
+    page = unescape(client.get("/sources/cornell-barro-2022").get_data(as_text=True))
+    # The sentence a note's number closes ends its paragraph; a note or web address is never run into a sentence.
+    assert "seven agricultural ecosystems.3</p>" in page and "<p>Manufacturing in Kazakhstan" in page
+    assert "the goods that Kazakh citizens demand</p>" in page and '<p>² "The President of Kazakhstan' in page
+    assert "freedom of speech,</p>" in page and "<p>(https://www.akorda.kz/en/addresses" in page
+    assert "in 10 years.⁴</p>" in page and '<p>"Digital Kazakhstan" plays' in page

@@ -116,11 +116,14 @@ def check_passage(figure: str, quote: str, document: Document, headings: set[str
     assert normalize_quote(marked_text(_BLOCKQUOTE.search(figure).group(1))) == quote, where
     paragraphs = [normalize_quote(p) for p in quoted_paragraphs(figure)]
     assert not headings & set(paragraphs), where
-    text = normalize_quote(re.sub(r"\s+", " ", document.text))
+    text = document.folded.text
     for paragraph in paragraphs:
-        at = text.find(paragraph)
+        # Folding joins a hyphen ending a paragraph ("joint-center-") to the next one's first word.
+        at = text.find(paragraph.removesuffix("-"))
         assert at >= 0, (where, paragraph)
-        assert at == 0 or not text[at - 1].isalnum(), (where, paragraph)
+        # It starts a word in the text as written.
+        at = document.folded.offsets[at]
+        assert at == 0 or not document.text[at - 1].isalnum(), (where, paragraph)
     # Neither "Mr." nor "U.S." ends the sentence before the context or its last one, which keeps the
     # quotation mark or bracket that closes it.
     first, last = paragraphs[0], paragraphs[-1]

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _BLANK_LINE = re.compile(r"[ \t]*\n\s*\n")
+# A footnote the PDF extraction left between the lines of a paragraph ("² \"The President ...", a web address on a
+# line of its own) is a paragraph of its own, not words of the sentence it interrupts; a sentence closed by its
+# note's number ("ecosystems.3") ends its paragraph.
+_NOTE_AFTER_STOP = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?:\d{1,2}|[\u00b9\u00b2\u00b3\u2070-\u2079]+)$")
+_NOTE_START = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079\u207d]|\(https?://|\^\{")
 _CLOSING = ".!?:;'\"\u2019\u201d)]"
 _HEADING_LENGTH = 100
 # A stop with the quotes, brackets and footnote marker ("[3]" or a superscript) that close the sentence with it.
@@ -16,7 +21,9 @@ _WORD_BEFORE = re.compile(r"[^\W\d_]+$")
 # Abbreviations the texts use before a capitalised word ("Mr. Tokayev"); single letters ("U.S.", "e.g.",
 # "S. E. Cornell") are abbreviations too.
 _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "Prof", "St", "pp", "ca", "cf", "vs"}
-_LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?:>[ \t])?(?=[^\W\d_])")
+# A hyphen ending a line: a word split across the line ("How-\n\never") if the next line goes on in lower case;
+# before a capital or a footnote figure, the text's own ("joint-center-" ending a line of a web address).
+_LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?:>[ \t])?(?=(?P<next>[^\W\d_]))")
 _SPACE = re.compile(r"\s+")
 _HEADING_LINE = re.compile(r"[^\n]*\s*")
 
@@ -39,11 +46,16 @@ class Block:
     anchor: str | None = None  # a heading's id, the target of the Sections menu
 
 
-def _ends_paragraph(text: str, index: int) -> bool:
-    """A blank line after a sentence, list item or heading ends a paragraph; one in
-    mid-sentence is a page break left by the extraction."""
+def _ends_paragraph(text: str, index: int, following: int) -> bool:
+    """A blank line after a sentence, list item or heading ends a paragraph, and so does one before a footnote or
+    a capital after a hyphen; one in mid-sentence is a page break left by the extraction."""
     line = text[text.rfind("\n", 0, index) + 1:index].rstrip()
-    return not line or line[-1] in _CLOSING or len(line) < _HEADING_LENGTH
+    if not line or line[-1] in _CLOSING or len(line) < _HEADING_LENGTH or _NOTE_START.match(text, following):
+        return True
+    if _NOTE_AFTER_STOP.search(line):  # "... agricultural ecosystems.3": a sentence and its note's number
+        return True
+    # "joint-center-" ending a line of a note's web address, before the body text goes on: "Kazakhstan's ...".
+    return line[-1] == "-" and text[following:following + 1].isupper()
 
 
 @lru_cache(maxsize=16)
@@ -51,7 +63,7 @@ def paragraph_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Start and end offsets of each paragraph, joining paragraphs split by page breaks."""
     spans, position = [], 0
     for match in _BLANK_LINE.finditer(text):
-        if _ends_paragraph(text, match.start()):
+        if _ends_paragraph(text, match.start(), match.end()):
             spans.append((position, match.start()))
             position = match.end()
     spans.append((position, len(text)))
@@ -164,4 +176,9 @@ def passage_in_context(text: str, start: int, end: int,
 
 def _tidy(fragment: str) -> str:
     # Line breaks are layout, not meaning; a word split across lines is joined again.
-    return _SPACE.sub(" ", _LINE_HYPHEN.sub("", fragment))
+    return _SPACE.sub(" ", _LINE_HYPHEN.sub(_join_split_word, fragment))
+
+
+def _join_split_word(match: re.Match[str]) -> str:
+    # Dropping the hyphen before "Kazakhstan's" or "¹⁶" would run two words (or a word and a note) together.
+    return "" if match.group("next").islower() else "-"
