@@ -139,3 +139,28 @@ def test_footnotes_between_the_lines_of_a_paragraph_are_paragraphs_of_their_own(
     assert "the goods that Kazakh citizens demand</p>" in page and '<p>² "The President of Kazakhstan' in page
     assert "freedom of speech,</p>" in page and "<p>(https://www.akorda.kz/en/addresses" in page
     assert "in 10 years.⁴</p>" in page and '<p>"Digital Kazakhstan" plays' in page
+
+
+def test_the_appendix_lists_are_lists(app, client):
+    load_sources(app)
+    text = (QUESTIONS / "sources" / "000_7d53f7279d39a046.txt").read_text(encoding="utf-8")
+    start = text.index("may not belong")
+    end = text.index("members of his close family") + len("members of his close family")
+    page = client.get(f"/sources/osw-2022?start={start}&end={end}").get_data(as_text=True)
+    lists = re.findall(r'<ul class="dashes">(.*?)</ul>', page, re.S)
+    items = [[unescape(re.sub(r"<[^>]+>", "", item)) for item in re.findall(r"<li>(.*?)</li>", found, re.S)]
+             for found in lists]
+    assert items == [
+        ["may not belong to a political party;",
+         "members of his close family cannot hold managerial positions in state administration or state-owned "
+         "enterprises."],
+        ["the number of deputies for the Mazhilis (lower house) has been reduced from 107 to 98;",
+         "MPs are elected in a mixed system (previously they had been exclusively elected by a majority system)."],
+        ["a Constitutional Court has been established (previously there was a Constitutional Council, but citizens "
+         "could not submit individual motions to it: now they can);",
+         "the death penalty has been removed from the constitution."],
+    ]
+    # A passage over two items is marked in each, its start the link's target.
+    assert '<li><mark id="passage" tabindex="-1">may not belong to a political party;</mark></li>' in page
+    assert "<li><mark>members of his close family</mark> cannot hold" in page
+    assert "<p>President:</p>" in page and "<p>- " not in page

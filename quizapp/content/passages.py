@@ -26,6 +26,7 @@ _ABBREVIATIONS = {"Mr", "Mrs", "Ms", "Dr", "Prof", "St", "pp", "ca", "cf", "vs"}
 _LINE_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?:>[ \t])?(?=(?P<next>[^\W\d_]))")
 _SPACE = re.compile(r"\s+")
 _HEADING_LINE = re.compile(r"[^\n]*\s*")
+_LIST_DASH = "- "
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Paragraph:
 class Block:
     """A heading or a paragraph of a full text, as the reader shows it."""
 
-    tag: str  # "h2" or "p"
+    tag: str  # "h2", "p" or "li" (consecutive items make one list)
     runs: tuple[tuple[str, bool], ...]
     anchor: str | None = None  # a heading's id, the target of the Sections menu
 
@@ -107,8 +108,18 @@ def document_blocks(text: str, sections: list[dict], start: int | None, end: int
             else:
                 # The text has no heading here (the notes start with the first note): show the section's title.
                 blocks.append(Block("h2", ((section["title"], False),), anchor))
-        blocks.extend(Block("p", paragraph.runs) for paragraph in paragraphs)
+        blocks.extend(_paragraph_block(paragraph.runs) for paragraph in paragraphs)
     return blocks
+
+
+def _paragraph_block(runs: tuple[tuple[str, bool], ...]) -> Block:
+    """A paragraph, or a list item where the text marks one with a dash ("- may not belong to a party;")."""
+    first, marked = runs[0]
+    if not first.startswith(_LIST_DASH):
+        return Block("p", runs)
+    # The dash is the list's marker: the page draws it, so the item's words start after it.
+    first = first.removeprefix(_LIST_DASH)
+    return Block("li", ((first, marked), *runs[1:]) if first else runs[1:])
 
 
 def _sentence_ends(text: str, start: int, end: int) -> list[re.Match[str]]:
