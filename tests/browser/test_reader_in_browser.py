@@ -1,0 +1,47 @@
+"""From an answer's feedback to its passage in the full text and back, with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.browser.test_quiz_on_phone import start_quiz
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize(("width", "javascript"), [(360, True), (1280, False), (1920, True)])
+def test_the_full_text_opens_at_the_passage_says_where_it_is_and_goes_back(module_browser, module_server,  # noqa: F811
+                                                                            width, javascript):
+    email = module_server.add_user(f"reader-{width}@example.org", "Reader")
+    context = module_browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=javascript)
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    start_quiz(page, module_server.url, "Parliament", 1)
+    form = page.locator("article.question form")
+    for choice in (form.locator("input[type=radio]"), form.locator("input[type=checkbox]")):
+        if choice.count():
+            choice.first.check()
+    for field in form.locator("input[type=text], input:not([type])").all():
+        field.fill("98")
+    with page.expect_navigation():
+        form.locator("input[type=submit], button[type=submit]").first.click()
+    feedback = page.url
+    page.get_by_role("link", name="Read this passage in the full text").first.click()
+    page.wait_for_url(re.compile(r"/sources/[\w-]+\?start=\d+&end=\d+#passage$"))
+    passage = page.locator("#passage")
+    # The browser scrolls to the passage and gives it the focus, so a screen reader reads it out at once,
+    # saying where the highlight starts and ends.
+    expect(passage).to_be_in_viewport()
+    expect(passage).to_be_focused()
+    assert re.fullmatch(r'- mark: "\[highlight start\] .+ \[highlight end\]"', passage.aria_snapshot())
+    screenshot(page, f"reader-passage-{width}", full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.go_back()
+    page.wait_for_url(feedback)
+    expect(page.get_by_role("link", name="Read this passage in the full text").first).to_be_visible()
+    context.close()
