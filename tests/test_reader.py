@@ -6,6 +6,7 @@ import re
 from html import unescape
 
 import pytest
+from markupsafe import escape
 
 from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
@@ -164,3 +165,13 @@ def test_the_appendix_lists_are_lists(app, client):
     assert '<li><mark id="passage" tabindex="-1">may not belong to a political party;</mark></li>' in page
     assert "<li><mark>members of his close family</mark> cannot hold" in page
     assert "<p>President:</p>" in page and "<p>- " not in page
+
+
+def test_the_sources_page_gives_each_text_its_whole_citation(app, client):
+    load_sources(app)
+    page = client.get("/sources/").get_data(as_text=True)
+    for document in load_catalogue(QUESTIONS / "sources").values():
+        entry = re.search(rf'<li><a href="/sources/{document.id}">(.*?)</li>', page, re.S).group(1)
+        for value in (document.title, document.authors, document.publisher, document.published):
+            assert str(escape(value)) in entry
+        assert f'Original: <a href="{document.address}" rel="noopener noreferrer">{document.address}</a>' in entry
