@@ -45,3 +45,15 @@ def test_the_full_text_opens_at_the_passage_says_where_it_is_and_goes_back(modul
     page.wait_for_url(feedback)
     expect(page.get_by_role("link", name="Read this passage in the full text").first).to_be_visible()
     context.close()
+
+
+def test_each_section_bullet_stands_before_its_own_title(module_browser, module_server):  # noqa: F811
+    page = module_browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.goto(module_server.url + "/sources/cornell-barro-2022")
+    # A bullet drawn outside its item sits just after the title before it on the line, and reads as that one's:
+    # inside the item's box, it comes before the item's words.
+    gaps = page.eval_on_selector_all(
+        "nav .sections li", "items => items.map(li => { const words = document.createRange();"
+        " words.selectNodeContents(li); return words.getClientRects()[0].left - li.getBoundingClientRect().left; })")
+    assert len(gaps) > 8 and all(gap > 5 for gap in gaps), gaps
+    page.context.close()
