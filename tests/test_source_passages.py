@@ -99,6 +99,7 @@ _LINK = re.compile(r'<a href="(/sources/([\w-]+)\?start=(\d+)&amp;end=(\d+)#pass
 _MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.S)
 # The reader draws a list item's dash as the list's marker, outside the highlight of an item marked from its start.
 _ITEM_MARK = re.compile(r"(<li>)?<mark[^>]*>(.*?)</mark>", re.S)
+_NOTE = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079\u207d]|\(https?://")
 _ABBREVIATION_END = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]|Mr|Dr)\.\s*$")
 
 
@@ -118,6 +119,9 @@ def check_passage(figure: str, quote: str, document: Document, headings: set[str
     assert normalize_quote(marked_text(_BLOCKQUOTE.search(figure).group(1))) == quote, where
     paragraphs = [normalize_quote(p) for p in quoted_paragraphs(figure)]
     assert not headings & set(paragraphs), where
+    # Nor is a footnote the extraction left between the paragraphs ("⁹ See ...", a web address) any context.
+    for paragraph in re.findall(r"<p>(.*?)</p>", _BLOCKQUOTE.search(figure).group(1), re.S):
+        assert "<mark" in paragraph or not _NOTE.match(unescape(paragraph)), (where, paragraph)
     text = document.folded.text
     for paragraph in paragraphs:
         # Folding joins a hyphen ending a paragraph ("joint-center-") to the next one's first word.

@@ -171,6 +171,14 @@ def context_bounds(text: str, start: int, end: int, sentences: int = 2, limit: i
                    | {e for e in paragraph_ends if end <= e <= ceiling} | ({high} if ceiling == high else set()))
     after = [a for a in after if a > end]
     right = after[sentences - 1] if len(after) >= sentences else (after[-1] if after else ceiling)
+    # A footnote the extraction left beside the passage is no context for it: the context stops short of it.
+    for note_start, note_end in spans:
+        if not _NOTE_START.match(text, note_start):
+            continue
+        if left < note_end <= start:
+            left = min(s for s in [*paragraph_starts, start] if s >= note_end)
+        elif end <= note_start < right:
+            right = max(e for e in [*paragraph_ends, end] if e <= note_start)
     return left, right
 
 
