@@ -12,14 +12,36 @@ _NON_WORD = re.compile(r"[^\w]+")
 _ARTICLE = re.compile(r"^(?:the|a|an) ")
 
 
+# Short i is a letter of its own in Russian and Kazakh ("мой" is not "мои"), not и with an accent; ё is commonly
+# written е, so its dots go like any accent. Kazakh's own letters (ә ғ қ ң ө ұ ү һ і) have no accent to lose.
+_KEPT_LETTERS = frozenset("й")
+# Dotless ı (Kazakh and Turkish Latin) is folded to i as ä is to a: the keyboards most students have lack it.
+_DOTLESS = str.maketrans({"ı": "i"})
+# Latin letters drawn like Cyrillic ones, typed into a Cyrillic word by a keyboard without Kazakh letters (a Latin
+# i for і, as in "Мәжiлiс") or by switching layouts mid-word: in a word that has Cyrillic letters they are read as
+# the Cyrillic ones they look like.
+_CYRILLIC_LOOKALIKES = str.maketrans(dict(zip("aceiopxyh", "асеіорхуһ", strict=True)))
+_CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
+_WORD = re.compile(r"\w+")
+
+
 def normalize_text(text: str) -> str:
     """Fold case, accents, punctuation, spacing and a leading article away."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = _APOSTROPHES.sub("", stripped)
+    composed = unicodedata.normalize("NFC", text.casefold())
+    stripped = "".join(ch if ch in _KEPT_LETTERS else _without_marks(ch) for ch in composed).translate(_DOTLESS)
+    stripped = _WORD.sub(_cyrillic_word, _APOSTROPHES.sub("", stripped))
     words = _NON_WORD.sub(" ", stripped).replace("_", " ").strip()
     words = " ".join(words.split())
     return _ARTICLE.sub("", words)
+
+
+def _without_marks(ch: str) -> str:
+    return "".join(part for part in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(part))
+
+
+def _cyrillic_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word.translate(_CYRILLIC_LOOKALIKES) if _CYRILLIC.search(word) else word
 
 
 @dataclass(frozen=True)
@@ -37,7 +59,10 @@ class ParsedNumber:
 # Every Unicode space separator (category Zs): thin and narrow no-break spaces group digits in typeset text,
 # and any of them may come with a pasted number.
 SPACE_SEPARATORS = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_AS_SPACE = str.maketrans(dict.fromkeys(SPACE_SEPARATORS, " "))
+_AS_SPACE = str.maketrans(dict.fromkeys(SPACE_SEPARATORS, " ")) | {
+    # Arabic's own decimal mark, and its thousands mark, which is never a decimal one (read like an apostrophe).
+    ord("\u066b"): ".", ord("\u066c"): "'",
+}
 # Possessive quantifiers: a run of spaces is read once, not retried in every split (which took seconds).
 _NUMBER_PREFIX = re.compile(r"^\s*+([+\-\u2212]?)\s*+[€$£]?\s*+(\d[\d.,' ]*+)(.*)$", re.DOTALL)
 _GROUPED = re.compile(r"^\d{1,3}(?:[ ,.']\d{3})+$")
@@ -51,7 +76,7 @@ _MANTISSA = re.compile(r"\d+(?:[.,]\d+)?")
 
 def parse_number(text: str) -> ParsedNumber | None:
     """Read '98', '29,4', '29.4%', '20 000', '1,000.5', '9.8e1', '98 seats' or '2.5-fold'; None if no number leads."""
-    match = _NUMBER_PREFIX.match(text.translate(_AS_SPACE))
+    match = _NUMBER_PREFIX.match(_ascii_digits(text).translate(_AS_SPACE))
     if not match:
         return None
     sign, digits, rest = match.groups()
@@ -71,6 +96,14 @@ def parse_number(text: str) -> ParsedNumber | None:
         value = -value
     unit = _JOINING_HYPHEN.sub("", rest).strip().rstrip(".").strip()
     return ParsedNumber(value, unit, tuple(sign + reading for reading in readings))
+
+
+def _ascii_digits(text: str) -> str:
+    """Digits of every script (Arabic-Indic ٣, Devanagari ३, full-width ３) as 0 to 9, so that the number offered
+    back when it reads two ways is one anybody can read."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
 def _read_scientific(mantissa: str, exponent: str) -> tuple[float, tuple[str, ...]] | None:
