@@ -43,6 +43,7 @@ def test_create_refuses_a_taken_email_and_an_unknown_role(runner, student):
 @pytest.mark.parametrize(("email", "name", "password", "says"), [
     ("Ada Lovelace", None, PASSWORD, "is not an email address"),
     ("ada@", None, PASSWORD, "is not an email address"),
+    ("айгерим@mail.kz", None, PASSWORD, "letters other than a to z before the @"),
     ("ada@example.org", "A" * 81, PASSWORD, "at most 80 characters"),
     ("ada@example.org", None, "p" * 129, "at most 128 characters"),
 ])

@@ -48,6 +48,16 @@ class EmailTaken(Exception):
     """An account with that email already exists."""
 
 
+def unmailable(email: str) -> str | None:
+    """Why the mails of sign-up and password reset could not reach an address, or None."""
+    # Letters outside ASCII before the @ need SMTPUTF8 all the way to the mailbox, which the mail library we send
+    # through cannot ask for: such a mail would never leave. Any script is fine after the @ (sent as xn--...).
+    if not email.strip().rpartition("@")[0].isascii():
+        return ("quizapp cannot send mail to an address with letters other than a to z before the @; "
+                "use another address (the part after the @ may be in any script).")
+    return None
+
+
 def normalise_email(email: str) -> str:
     """Emails are compared without case or surrounding spaces."""
     return email.strip().lower()

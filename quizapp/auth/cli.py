@@ -6,7 +6,7 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
-from quizapp.auth.accounts import EmailTaken, name_problem, register_user, user_by_email
+from quizapp.auth.accounts import EmailTaken, name_problem, register_user, unmailable, user_by_email
 from quizapp.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
 from quizapp.auth.roles import LastAdmin, count_users, find_users, set_role, untaught_warning
@@ -46,7 +46,7 @@ def create_command(email: str, role: str, name: str | None, password: str) -> No
         validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as error:
         raise click.ClickException(f"{email!r} is not an email address: {error}") from error
-    problem = name_problem(name) if name is not None else None
+    problem = unmailable(email) or (name_problem(name) if name is not None else None)
     if problem:
         raise click.ClickException(problem)
     _check_password(password)

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from quizapp.auth.accounts import NAME_MAX, name_problem
+from quizapp.auth.accounts import NAME_MAX, name_problem, unmailable
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -41,9 +41,16 @@ def display_name_field(label: str) -> StringField:
                                    _acceptable_name])
 
 
+def _mailable(_form: FlaskForm, field: Field) -> None:
+    problem = unmailable(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
 def email_field() -> EmailField:
-    """An email address, checked for its form only (no lookup of the domain)."""
-    return EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False), Length(max=254)])
+    """An email address our mails can reach, checked for its form only (no lookup of the domain)."""
+    return EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False), _mailable,
+                                           Length(max=254)])
 
 
 class RegisterForm(FlaskForm):
