@@ -371,6 +371,29 @@ def test_csv_cells_cannot_run_as_formulas(course, make_user):
     assert grades[0]["email"] == student.email and grades[0]["percent"] == "0.0"
 
 
+@pytest.mark.parametrize(("typed", "cell"), [
+    ("-0.5", "-0.5"), ("-0,5", "-0,5"), ("+12", "+12"),
+    ("-1+2", "'-1+2"), ("-0.5 seats", "'-0.5 seats"), ("@SUM(A1)", "'@SUM(A1)"),
+])
+def test_a_signed_number_answered_stays_a_number_in_the_csv(course, make_user, typed, cell):
+    import csv
+    import io
+
+    from quizapp.classroom.export import responses_csv
+    from quizapp.models import Question
+
+    numeric = db.session.scalar(select(Question).where(Question.key == "eu-share"))
+    course.selection, course.question_ids = "questions", [numeric.id]
+    student = enrolled(make_user, course)
+    attempt = start_attempt(db.session, course, student, utcnow())
+    submit_answer(db.session, attempt.items[0], typed)
+    submit_attempt(attempt, utcnow())
+    db.session.commit()
+    text = responses_csv(db.session, build_gradebook(db.session, course.classroom))
+    row = next(csv.DictReader(io.StringIO(text[1:])))
+    assert row["answer"] == cell
+
+
 def test_a_start_reads_the_assignment_afresh_after_an_edit_saved_meanwhile(course, make_user):
     course.time_limit_minutes = 30
     student = enrolled(make_user, course)

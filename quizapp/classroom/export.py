@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -18,6 +19,8 @@ from quizapp.quiz.present import correct_answer, given_answer_text
 BOM = "\ufeff"
 # Cells starting with these would run as formulas when opened; a leading apostrophe keeps them text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A signed number alone ("-0.5", "+3", "-0,5") is read as a number, not run: it keeps its sign as typed.
+_SIGNED_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)?")
 
 GRADE_COLUMNS = ["class", "assignment", "student", "email", "attempts", "counted_attempt", "grading", "points",
                  "possible", "percent", "handed_in_at", "late"]
@@ -33,6 +36,8 @@ def _cell(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     text = str(value)
+    if isinstance(value, int | float) or _SIGNED_NUMBER.fullmatch(text):
+        return text
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
