@@ -301,3 +301,21 @@ def test_an_update_cannot_give_a_question_id_another_type(teacher):
     bank = db.session.scalar(select(Bank).where(Bank.slug == "colours"))
     keys = db.session.execute(select(Question.key, Question.type).where(Question.bank_id == bank.id)).all()
     assert sorted(keys) == [("q2", "single_choice"), ("q3", "true_false")]
+
+
+KAZAKH_BANK = GOOD_BANK.replace("civics-extra", "kazakh-civics").replace("Civics extra", "Азаматтық білім").replace(
+    "To how many deputies was the Mazhilis reduced?", "Мәжіліс депутаттарының саны қаншаға дейін қысқарды?").replace(
+    "The appendix lists the cut.", "Қосымшада көрсетілген.").replace("Parliament", "Парламент")
+
+
+def test_a_kazakh_bank_exports_as_csv_that_excel_reads_and_that_comes_back(teacher):
+    bank_url = upload(teacher, "kazakh.yaml", KAZAKH_BANK.encode()).location
+    assert "Мәжіліс депутаттарының" in teacher.get(bank_url).get_data(as_text=True)
+    data = teacher.get(bank_url.replace("/preview", "/export/csv")).get_data()
+    # Excel reads a CSV as UTF-8 only after a byte-order mark.
+    assert data.startswith(b"\xef\xbb\xbffront,back\n") and "Мәжіліс".encode() in data
+    again = upload(teacher, "kazakh-cards.csv", data)
+    assert again.status_code == 302
+    cards = db.session.scalars(select(Question).join(Bank).where(Bank.slug == "kazakh-cards")).all()
+    assert [card.type for card in cards] == ["flashcard"]  # the header row is not a card
+    assert "Мәжіліс депутаттарының саны" in teacher.get(again.location).get_data(as_text=True)

@@ -93,6 +93,9 @@ def _deck(name: str) -> str:
 def write_csv(bank: ParsedBank, documents: dict[str, Any]) -> str:
     """Two columns, front and back, holding Markdown as the bank files do; a header row names them."""
     out = io.StringIO()
+    # A byte-order mark: without it Excel reads the file in the computer's code page, and a Russian or Kazakh
+    # bank opened to be edited shows as gibberish. Our import and Anki's (2.1.55 on) skip it.
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["front", "back"])
     for question in bank.questions:
