@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.membership import classes_only_they_teach
+from quizapp.collation import name_key
 from quizapp.models import Classroom, Role, User
 from quizapp.models.locks import write_lock
 
@@ -54,8 +55,12 @@ def untaught_warning(user: User, classes: list[Classroom]) -> str:
 
 def find_users(session: Session, text: str = "", role: str = "", limit: int = USERS_SHOWN) -> list[User]:
     """Accounts whose name or email contains the text, optionally of one role, by name."""
-    query = select(User).order_by(func.lower(User.display_name), User.id).limit(limit)
-    return list(session.scalars(_matching(query, text, role)))
+    # By name as rosters order them (quizapp.collation), which SQL cannot: the names of all that match are sorted
+    # here, and only the first `limit` accounts loaded.
+    names = session.execute(_matching(select(User.id, User.display_name), text, role)).all()
+    first = [row.id for row in sorted(names, key=lambda row: (name_key(row.display_name), row.id))[:limit]]
+    found = {user.id: user for user in session.scalars(select(User).where(User.id.in_(first)))} if first else {}
+    return [found[user_id] for user_id in first]
 
 
 def count_users(session: Session, text: str = "", role: str = "") -> int:
@@ -63,11 +68,25 @@ def count_users(session: Session, text: str = "", role: str = "") -> int:
     return session.scalar(_matching(select(func.count()).select_from(User), text, role)) or 0
 
 
+# Searched for as one letter: ё and е (Russian writes either), and in Kazakh or Turkish Latin ı and i, and İ, which
+# lower() turns into i and a combining dot above.
+_SEARCH_FOLDS = (("ё", "е"), ("ı", "i"), ("\u0307", ""))
+
+
+def _searchable(column: ColumnElement[str]) -> ColumnElement[str]:
+    folded = func.lower(column)
+    for letter, into in _SEARCH_FOLDS:
+        folded = func.replace(folded, letter, into)
+    return folded
+
+
 def _matching(query: Select, text: str, role: str) -> Select:
     if text:
         needle = text.strip().lower()  # % and _ are searched for as themselves, not as wildcards
-        query = query.where(func.lower(User.email).contains(needle, autoescape=True)
-                            | func.lower(User.display_name).contains(needle, autoescape=True))
+        for letter, into in _SEARCH_FOLDS:
+            needle = needle.replace(letter, into)
+        query = query.where(_searchable(User.email).contains(needle, autoescape=True)
+                            | _searchable(User.display_name).contains(needle, autoescape=True))
     if role:
         query = query.where(User.role == role)
     return query

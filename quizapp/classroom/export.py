@@ -8,11 +8,11 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import Gradebook
-from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
+from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
 from quizapp.quiz.present import correct_answer, given_answer_text
 
 # A byte-order mark makes spreadsheet programs read the file as UTF-8 rather than a local code page.
@@ -77,14 +77,14 @@ def responses_csv(session: Session, book: Gradebook) -> str:
                Response.given, Response.score, Response.is_correct, Response.answered_at)
         .join(QuizItem, QuizItem.attempt_id == QuizAttempt.id)
         .outerjoin(Response, Response.item_id == QuizItem.id)
-        .join(User, User.id == QuizAttempt.user_id)
         .join(Question, Question.id == QuizItem.question_id)
         .join(Bank, Bank.id == Question.bank_id)
         .where(QuizAttempt.assignment_id.in_(list(titles)), QuizAttempt.user_id.in_(list(students)))
-        # In the gradebook's order of names (case aside); the account id keeps two students of one name apart.
-        .order_by(QuizAttempt.assignment_id, func.lower(User.display_name), QuizAttempt.user_id, QuizAttempt.number,
-                  QuizItem.position)
+        .order_by(QuizAttempt.assignment_id, QuizAttempt.user_id, QuizAttempt.number, QuizItem.position)
     ).all()
+    # Students in the gradebook's order of names, which SQL cannot sort by (see quizapp.collation).
+    rank = {student.id: index for index, student in enumerate(book.students)}
+    found.sort(key=lambda row: (row.assignment_id, rank[row.user_id]))
     contents = dict(session.execute(select(QuestionRevision.id, QuestionRevision.data).where(
         QuestionRevision.id.in_({row.revision_id for row in found}))).all())
     correct: dict[int, str] = {}

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.codes import new_code, normalise_code
+from quizapp.collation import name_key
 from quizapp.models import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership, QuizAttempt, Role, User
 from quizapp.models.locks import write_lock
 
@@ -127,12 +128,12 @@ def classes_of(session: Session, user: User, role: str) -> list[Classroom]:
 
 
 def members(session: Session, classroom: Classroom, role: str) -> list[User]:
-    """The class's students or instructors, by name."""
-    return list(session.scalars(
+    """The class's students or instructors, by name (in the order of quizapp.collation, which SQL lacks)."""
+    users = session.scalars(
         select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.classroom_id == classroom.id, Membership.role == role)
-        .order_by(func.lower(User.display_name), User.id)
-    ))
+    )
+    return sorted(users, key=lambda user: (name_key(user.display_name), user.id))
 
 
 def remove_student(session: Session, classroom: Classroom, user_id: int) -> bool:
