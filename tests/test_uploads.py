@@ -319,3 +319,17 @@ def test_a_kazakh_bank_exports_as_csv_that_excel_reads_and_that_comes_back(teach
     cards = db.session.scalars(select(Question).join(Bank).where(Bank.slug == "kazakh-cards")).all()
     assert [card.type for card in cards] == ["flashcard"]  # the header row is not a card
     assert "Мәжіліс депутаттарының саны" in teacher.get(again.location).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("filename", "text"), [
+    ("week.gift", "::q1:: Столица Казахстана? {=Астана ~Алматы}\n"),
+    ("week.yaml", GOOD_BANK.replace("To how many deputies was the Mazhilis reduced?", "Сколько депутатов в Мажилисе?")),
+])
+def test_a_russian_file_saved_in_windows_1251_is_refused_naming_its_encoding(teacher, filename, text):
+    page = upload(teacher, filename, text.encode("cp1251")).get_data(as_text=True)
+    assert "not UTF-8 text" in page and "looks like Windows-1251 (Cyrillic)" in page and "save" in page
+
+
+def test_a_file_in_another_code_page_is_not_said_to_be_cyrillic(teacher):
+    page = upload(teacher, "week.gift", "::q1:: Café crème? {T}\n".encode("cp1252")).get_data(as_text=True)
+    assert "not UTF-8 text" in page and "Windows-1251" not in page

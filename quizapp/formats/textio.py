@@ -49,8 +49,21 @@ def decode(data: bytes, again: str = "try again") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise FormatError(f"not UTF-8 text (byte {error.start + 1} cannot be read); save the file as UTF-8 "
-                          f"and {again}", line) from error
+        raise FormatError(f"not UTF-8 text (byte {error.start + 1} cannot be read){legacy_encoding_hint(data)}; "
+                          f"save the file as UTF-8 and {again}", line) from error
+
+
+def legacy_encoding_hint(data: bytes) -> str:
+    """", it looks like Windows-1251 (Cyrillic)" when bytes that are not UTF-8 read as Russian or Kazakh text in
+    the code page Windows saves them in, else nothing."""
+    # Notepad before 2019 and Excel's "CSV" save Cyrillic in Windows-1251. Read in it, a Russian file is words of
+    # Cyrillic letters; a French or German one has a "Cyrillic" letter here and there inside Latin words ("Cafй").
+    words = [word for word in re.findall(r"[^\W\d_]+", data.decode("cp1251", errors="replace"))
+             if not word.isascii()]
+    cyrillic = [word for word in words if all("\u0400" <= ch <= "\u04ff" for ch in word)]
+    if cyrillic and len(cyrillic) >= 0.8 * len(words):
+        return ", it looks like Windows-1251 (Cyrillic)"
+    return ""
 
 
 def normalise_newlines(text: str) -> str:
