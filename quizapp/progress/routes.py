@@ -16,12 +16,16 @@ from quizapp.progress.stats import (
     recent_attempts,
 )
 from quizapp.progress.study import study_progress
+from quizapp.quiz.service import enqueue_released_misses
 
 
 @bp.get("/")
 @login_required
 def index():
     """The student's progress: study figures and charts, quiz accuracy, questions missed most, past quizzes."""
+    now = utcnow()
+    if enqueue_released_misses(db.session, current_user.id, now):
+        db.session.commit()  # misses of assignments whose feedback has come since are due now
     return render_template(
         "progress/index.html",
         overall=overall_accuracy(db.session, current_user.id),
@@ -29,5 +33,5 @@ def index():
         attempts=recent_attempts(db.session, current_user.id, RECENT_ATTEMPTS),
         attempts_shown=RECENT_ATTEMPTS,
         missed=most_missed(db.session, current_user.id),
-        study=study_progress(db.session, current_user, utcnow()),
+        study=study_progress(db.session, current_user, now),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
@@ -12,9 +13,10 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selecti
 
 from quizapp.banks.visibility import visible_banks
 from quizapp.grading import grade
-from quizapp.models import Bank, Card, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
+from quizapp.models import Assignment, Bank, Card, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import UTCDateTime, utcnow
+from quizapp.quiz.deadlines import graded_answers
 from quizapp.srs.queue import enqueue_missed
 
 CHOICE_TYPES = ("single_choice", "multiple_response")
@@ -212,6 +214,28 @@ def enqueue_attempt_misses(session: Session, attempt: QuizAttempt) -> None:
     for question_id, answered_at in missed.items():
         if question_id not in reviewed or reviewed[question_id] < answered_at:
             enqueue_missed(session, attempt.user_id, question_id)
+
+
+def enqueue_released_misses(session: Session, user_id: int, now: datetime) -> int:
+    """Queue for review the questions the student missed in assignments whose feedback has come since (handed
+    in, or the due date passed), as the results page would; returns how many. Study and progress call this,
+    so that the misses are there even if the student never opens those results."""
+    already = exists(select(Card.id).where(
+        Card.user_id == user_id, Card.question_id == Response.question_id,
+        # Due already (queued, or due anyway), or reviewed since the miss, which took it into account.
+        or_(Card.due <= now, Card.last_review >= Response.answered_at)))
+    # Answers with feedback after each question were queued as they were given.
+    held_until_later = (select(QuizItem.id).join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id)
+                        .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
+                        .where(QuizAttempt.user_id == user_id, Assignment.feedback_policy != "each"))
+    missed = session.scalars(
+        select(Response.question_id).distinct()
+        .where(Response.user_id == user_id, Response.item_id.in_(held_until_later), ~Response.is_correct,
+               graded_answers(now), ~already)
+    ).all()
+    for question_id in missed:
+        enqueue_missed(session, user_id, question_id, now)
+    return len(missed)
 
 
 def record_self_grade(session: Session, item: QuizItem, knew: bool) -> bool:

@@ -18,7 +18,7 @@ from quizapp.models import Bank, Card, Question, QuestionRevision
 from quizapp.models.types import parse_id, utcnow
 from quizapp.quiz.forms import answer_form, given_answer
 from quizapp.quiz.present import cloze_inputs, feedback_context
-from quizapp.quiz.service import choice_order
+from quizapp.quiz.service import choice_order, enqueue_released_misses
 from quizapp.srs.queue import (
     NewCardLimitReached,
     due_count,
@@ -51,7 +51,10 @@ def index():
     if chosen and bank_id is None:
         flash(BANK_CLOSED, "info")
         return redirect(url_for("study.index"))
-    upcoming = next_card(db.session, current_user, utcnow(), bank_id)
+    now = utcnow()
+    if enqueue_released_misses(db.session, current_user.id, now):
+        db.session.commit()  # misses of assignments whose feedback has come since join the queue
+    upcoming = next_card(db.session, current_user, now, bank_id)
     if upcoming is None:
         return render_template("study/done.html", **_queue_context(bank_id),
                                next_due=next_due_at(db.session, current_user, bank_id))
