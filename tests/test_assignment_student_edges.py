@@ -3,6 +3,7 @@ what the class pages say about each assignment."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,8 +11,10 @@ from sqlalchemy import select
 from quizapp.extensions import db
 from quizapp.models import Assignment, Card, QuizAttempt
 from quizapp.models.types import utcnow
+from tests.conftest import csrf_from
 from tests.test_classroom_edges import enrolled_client, set_assignment, teaching  # noqa: F401
 from tests.test_classroom_flow import answer_all, post_form, start
+from tests.test_quiz_flow import right_answer_form
 
 
 def handed_in_wrong(app, teaching, make_user, **settings):  # noqa: F811
@@ -62,3 +65,59 @@ def test_the_study_and_progress_pages_queue_released_misses_once(app, teaching, 
     assert student_client.get("/study/").status_code == 200
     db.session.refresh(card)
     assert card.due > utcnow() + timedelta(days=2)
+
+
+def wrong_answer_form(item) -> dict[str, str]:
+    """Form data that answers an item wrongly, whatever its type."""
+    data, qtype = item.revision.data, item.question.type
+    if qtype == "true_false":
+        return {"answer": "false" if data["answer"] else "true"}
+    if qtype in ("single_choice", "multiple_response"):
+        wrong = next(i for i in range(len(data["choices"])) if i not in data["correct"])
+        return {"answer": str(item.choice_order.index(wrong))}
+    return {"answer": "0", **{f"blanks-{i}": "x" for i in range(len(data.get("blanks", [])))}}
+
+
+def flashes(page: str) -> list[str]:
+    return [" ".join(text.split()) for text in re.findall(r'<p class="flash[^"]*">(.*?)</p>', page, re.S)]
+
+
+def open_attempt(app, teaching, make_user, **settings):  # noqa: F811
+    """A student's client and attempt at a new assignment, its first question answered wrongly."""
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id, draw_count="3", **settings).status_code == 302
+    student_client, _ = enrolled_client(app, make_user, classroom)
+    start(student_client, db.session.scalar(select(Assignment)))
+    attempt = db.session.scalar(select(QuizAttempt))
+    url = f"/quiz/{attempt.id}/q/1"
+    assert post_form(student_client, url, url, wrong_answer_form(attempt.items[0])).status_code == 302
+    return student_client, attempt
+
+
+def test_an_answer_changed_after_the_time_ran_out_is_said_not_saved(app, teaching, make_user):  # noqa: F811
+    student_client, attempt = open_attempt(app, teaching, make_user, time_limit_minutes="10",
+                                           feedback_policy="submit")
+    url = f"/quiz/{attempt.id}/q/1"
+    page = student_client.get(url).get_data(as_text=True)  # the page is open, the student thinks it over
+    attempt.deadline_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    sent = student_client.post(url, data={"csrf_token": csrf_from(page), **right_answer_form(attempt.items[0])},
+                               follow_redirects=True)
+    assert flashes(sent.get_data(as_text=True)) == [
+        "Time was up before this answer arrived, so it was not saved: your attempt was handed in with the answers "
+        "given before."]
+    db.session.refresh(attempt.items[0].response)
+    assert not attempt.items[0].response.is_correct
+
+
+def test_an_answer_changed_in_a_tab_left_open_after_the_hand_in_says_it_was_handed_in(
+        app, teaching, make_user):  # noqa: F811
+    student_client, attempt = open_attempt(app, teaching, make_user, feedback_policy="submit")
+    url, hand_in = f"/quiz/{attempt.id}/q/1", f"/quiz/{attempt.id}/hand-in"
+    other_tab = student_client.get(url).get_data(as_text=True)
+    assert post_form(student_client, hand_in, hand_in, {}).status_code == 302
+    student_client.get(f"/quiz/{attempt.id}/results")  # the hand-in's own message is read there
+    sent = student_client.post(url, data={"csrf_token": csrf_from(other_tab), **right_answer_form(attempt.items[0])},
+                               follow_redirects=True)
+    assert flashes(sent.get_data(as_text=True)) == [
+        "This attempt has been handed in; its answers can no longer change."]

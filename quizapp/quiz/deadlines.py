@@ -13,7 +13,7 @@ from quizapp.models.types import utcnow
 
 # Answers sent in the last moments before a deadline still count: a slow network is not the student's fault.
 GRACE = timedelta(seconds=30)
-SUBMITTED = "This attempt has been submitted; its answers can no longer change."
+SUBMITTED = "This attempt has been handed in; its answers can no longer change."
 LEFT_CLASS = ("You are no longer a student of this class, so this attempt takes no more answers. "
               "The answers you gave are kept.")
 

@@ -35,6 +35,9 @@ from quizapp.quiz.service import (
 )
 from quizapp.web import preload_login
 
+TIME_UP = "Time is up: your attempt was handed in with the answers you had given."
+TIME_UP_UNSAVED = ("Time was up before this answer arrived, so it was not saved: your attempt was handed in with "
+                   "the answers given before.")
 ANSWER_NOT_SAVED = ("The server was too busy to save your answer just now, so it was not saved. It is still filled "
                     "in below: send it again in a moment.")
 
@@ -138,7 +141,7 @@ def question(attempt_id: int, position: int):
     time_up = attempt.assignment_id is not None and close_if_expired(attempt, now)
     if time_up:
         db.session.commit()
-        flash("Time is up: your attempt was handed in with the answers you had given.", "info")
+        flash(TIME_UP_UNSAVED if request.method == "POST" else TIME_UP, "info")
     # Assignments that show feedback later keep the answer form open, prefilled, until the attempt is handed in.
     deferred = attempt.assignment_id is not None and not feedback_visible(attempt, now)
     if attempt.finished_at is not None and (deferred or item.response is None):
@@ -151,8 +154,12 @@ def question(attempt_id: int, position: int):
         if request.method == "GET":
             return _feedback(item, progress, closed)
         if _differs_from_recorded(item):
-            flash("This question had already been answered (in another tab, perhaps): the first answer stands.",
-                  "info")
+            if attempt.assignment_id is None or attempt.finished_at is None:
+                flash("This question had already been answered (in another tab, perhaps): the first answer "
+                      "stands.", "info")
+            elif not time_up:
+                # An answer that could be changed until the hand-in: the hand-in (in another tab) is what stops it.
+                flash(SUBMITTED, "error")
         return redirect(request.script_root + request.path)
     qtype, data = item.question.type, item.revision.data
     form = answer_form(qtype, data, item.choice_order)
