@@ -150,7 +150,7 @@ def test_time_limit_closes_the_attempt_on_the_server(course, make_user):
     attempt = start_attempt(db.session, course, student, started)
     assert attempt.deadline_at == started + timedelta(minutes=10)
     assert answer_refusal(attempt, started + timedelta(minutes=10) + GRACE / 2) is None
-    assert "submitted" in answer_refusal(attempt, started + timedelta(minutes=11))
+    assert "handed in" in answer_refusal(attempt, started + timedelta(minutes=11))
     assert attempt.finished_at == attempt.deadline_at
 
 
