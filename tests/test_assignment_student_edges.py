@@ -4,7 +4,7 @@ what the class pages say about each assignment."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -121,3 +121,47 @@ def test_an_answer_changed_in_a_tab_left_open_after_the_hand_in_says_it_was_hand
                                follow_redirects=True)
     assert flashes(sent.get_data(as_text=True)) == [
         "This attempt has been handed in; its answers can no longer change."]
+
+
+def row_text(page: str, title: str) -> str:
+    """The words of the student's row of an assignment on a class page."""
+    row = re.search(rf'<li class="card assignment">\s*<h3>{re.escape(title)}</h3>.*?</li>\s*(?=<li class="card|</ul>)',
+                    page, re.S)
+    assert row, f"no row for {title}"
+    return " ".join(re.sub(r"<[^>]+>", " ", row.group(0)).split())
+
+
+def test_a_students_rows_say_how_each_attempt_stands(app, teaching, make_user):  # noqa: F811
+    client, classroom, bank_id = teaching
+    for title, settings in (("Timed", {"time_limit_minutes": "20"}), ("Later", {"feedback_policy": "due"}),
+                            ("Twice", {}), ("Missed", {}), ("Overdue", {"late_policy": "mark"})):
+        assert set_assignment(client, classroom, bank_id, title=title, draw_count="3",
+                              due_at="2999-01-01T10:00", **settings).status_code == 302
+    assignments = {a.title: a for a in db.session.scalars(select(Assignment))}
+    student_client, student = enrolled_client(app, make_user, classroom)
+    student.timezone = "Asia/Almaty"
+    db.session.commit()
+    for title in ("Timed", "Later", "Twice", "Twice"):
+        start(student_client, assignments[title])
+        attempt = db.session.scalars(select(QuizAttempt).order_by(QuizAttempt.id.desc())).first()
+        if title == "Timed":
+            continue  # left open
+        answer_all(student_client, attempt, right=attempt.number == 2)
+        hand_in = f"/quiz/{attempt.id}/hand-in"
+        assert post_form(student_client, hand_in, hand_in, {}).status_code == 302
+    for title in ("Missed", "Overdue"):
+        assignments[title].due_at = utcnow() - timedelta(hours=1)
+    timed = db.session.scalar(select(QuizAttempt).where(QuizAttempt.assignment_id == assignments["Timed"].id))
+    timed.deadline_at = datetime(2999, 1, 1, 4, 30, tzinfo=UTC)
+    db.session.commit()
+
+    page = student_client.get(f"/classes/{classroom.id}/work").get_data(as_text=True)
+    assert "Attempt 1: in progress, closes at 2999-01-01 09:30 +05" in row_text(page, "Timed")
+    assert "Attempt 1 : handed in, results after the due date" in row_text(page, "Later")
+    assert "(0.0%)" not in row_text(page, "Later")
+    twice = row_text(page, "Twice")
+    assert "Your grade is the best attempt handed in" in twice
+    assert "Attempt 1 : 0 / 3 (0.0%) Attempt 2 : 3 / 3 (100.0%) counts for your grade" in twice
+    assert "Missed: the due date passed before you started it." in row_text(page, "Missed")
+    overdue = row_text(page, "Overdue")
+    assert "Was due" in overdue and "The due date has passed: work handed in now is marked late." in overdue

@@ -93,7 +93,7 @@ def test_students_see_closed_and_unopened_assignments_without_a_start_button(app
     page = student.get(f"/classes/{classroom.id}/work").get_data(as_text=True)
     assert page.index("Open one") < page.index("Later one") < page.index("Past one")
     assert page.count("/start") == 1
-    assert "Not open yet" in page and "Closed: the due date has passed." in page
+    assert "Not open yet" in page and "Missed: the due date passed before you started it." in page
 
 
 def test_a_timed_attempt_left_open_counts_once_its_time_is_up(app, teaching, make_user):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from quizapp.classroom.gradebook import AttemptScore, attempt_scores, counted_attempt
 from quizapp.models import (
     STUDENT,
     Assignment,
@@ -24,7 +25,13 @@ from quizapp.models import (
 )
 from quizapp.models.content import is_current_revision
 from quizapp.models.locks import write_lock
-from quizapp.quiz.deadlines import close_if_expired, closed_to_new_attempts, deadline_for, late_at
+from quizapp.quiz.deadlines import (
+    close_if_expired,
+    closed_to_new_attempts,
+    deadline_for,
+    feedback_visible,
+    late_at,
+)
 from quizapp.quiz.service import CHOICE_TYPES
 
 FEEDBACK_POLICIES = {"each": "After each question", "submit": "After submitting", "due": "After the due date"}
@@ -167,6 +174,11 @@ class StudentTask:
     assignment: Assignment
     attempts: list[QuizAttempt]
     step: str  # continue | start | again | not_open | used_up | closed
+    # The score of each attempt handed in whose results the student may see, by attempt id.
+    scores: dict[int, AttemptScore] = field(default_factory=dict)
+    # The attempt the gradebook counts, once the results of every attempt handed in may be seen (before, naming
+    # the best would tell how they compare).
+    counted_id: int | None = None
 
     @property
     def open_attempt(self) -> QuizAttempt | None:
@@ -189,12 +201,25 @@ def student_tasks(session: Session, user: User, classroom_ids: list[int],
         .order_by(QuizAttempt.number)
     ):
         by_assignment[attempt.assignment_id].append(attempt)
-    tasks, closed = [], False
-    for assignment in assignments:
-        attempts = by_assignment[assignment.id]
+    closed = False
+    for attempts in by_assignment.values():
         closed = any([close_if_expired(attempt, now) for attempt in attempts]) or closed
-        tasks.append(StudentTask(assignment, attempts, _next_step(assignment, attempts, now)))
+    scores: dict[int, list[AttemptScore]] = {}
+    for score in attempt_scores(session, list(by_assignment), user.id, now):
+        scores.setdefault(score.assignment_id, []).append(score)
+    tasks = [_task(assignment, by_assignment[assignment.id], scores.get(assignment.id, []), now)
+             for assignment in assignments]
     return sorted(tasks, key=lambda task: _STEP_ORDER[task.step]), closed
+
+
+def _task(assignment: Assignment, attempts: list[QuizAttempt], scores: list[AttemptScore],
+          now: datetime) -> StudentTask:
+    handed_in = [attempt for attempt in attempts if attempt.finished_at is not None]
+    shown = {attempt.id for attempt in handed_in if feedback_visible(attempt, now)}
+    counted = counted_attempt(scores, assignment.grading) if len(shown) == len(handed_in) else None
+    return StudentTask(assignment, attempts, _next_step(assignment, attempts, now),
+                       {score.attempt_id: score for score in scores if score.attempt_id in shown},
+                       counted.attempt_id if counted is not None else None)
 
 
 def _next_step(assignment: Assignment, attempts: list[QuizAttempt], now: datetime) -> str:
