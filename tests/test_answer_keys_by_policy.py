@@ -97,7 +97,8 @@ def test_keys_stay_hidden_until_the_policy_allows(setting, student, qtype, polic
                   "results before hand-in")
     progress = client.get("/progress/").get_data(as_text=True)
     assert_hidden(progress, item, "progress page before hand-in", verdicts=())  # its table has a "Right" column
-    assert "after feedback" in progress and "0 / 1" not in progress  # the score waits too
+    waits_for = "after the due date" if policy == "due" else "after hand-in"
+    assert waits_for in progress and "0 / 1" not in progress  # the score waits too, and says until when
     assert client.get("/api/v1/me/progress", headers=bearer).get_json()["quizzes"]["answered"] == 0
     hand_in = client.get(f"/quiz/{attempt.id}/hand-in").get_data(as_text=True)
     handed = client.post(f"/quiz/{attempt.id}/hand-in", data={"csrf_token": csrf_from(hand_in)},

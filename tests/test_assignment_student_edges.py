@@ -12,6 +12,7 @@ from quizapp.extensions import db
 from quizapp.models import Assignment, Card, QuizAttempt
 from quizapp.models.types import utcnow
 from tests.conftest import csrf_from
+from tests.test_answer_keys_by_policy import wrong_answer_form
 from tests.test_classroom_edges import enrolled_client, set_assignment, teaching  # noqa: F401
 from tests.test_classroom_flow import answer_all, post_form, start
 from tests.test_quiz_flow import right_answer_form
@@ -65,17 +66,6 @@ def test_the_study_and_progress_pages_queue_released_misses_once(app, teaching, 
     assert student_client.get("/study/").status_code == 200
     db.session.refresh(card)
     assert card.due > utcnow() + timedelta(days=2)
-
-
-def wrong_answer_form(item) -> dict[str, str]:
-    """Form data that answers an item wrongly, whatever its type."""
-    data, qtype = item.revision.data, item.question.type
-    if qtype == "true_false":
-        return {"answer": "false" if data["answer"] else "true"}
-    if qtype in ("single_choice", "multiple_response"):
-        wrong = next(i for i in range(len(data["choices"])) if i not in data["correct"])
-        return {"answer": str(item.choice_order.index(wrong))}
-    return {"answer": "0", **{f"blanks-{i}": "x" for i in range(len(data.get("blanks", [])))}}
 
 
 def flashes(page: str) -> list[str]:
@@ -165,3 +155,24 @@ def test_a_students_rows_say_how_each_attempt_stands(app, teaching, make_user): 
     assert "Missed: the due date passed before you started it." in row_text(page, "Missed")
     overdue = row_text(page, "Overdue")
     assert "Was due" in overdue and "The due date has passed: work handed in now is marked late." in overdue
+
+
+def test_past_the_due_date_the_question_and_hand_in_pages_say_the_work_is_late(app, teaching, make_user):  # noqa: F811
+    student_client, attempt = open_attempt(app, teaching, make_user, due_at="2999-01-01T10:00", late_policy="mark",
+                                           feedback_policy="due")
+    question = student_client.get(f"/quiz/{attempt.id}/q/2").get_data(as_text=True)
+    assert "Week 1 · due <time" in question and "2999-01-01 10:00 UTC" in question
+    hand_in = f"/quiz/{attempt.id}/hand-in"
+    page = " ".join(student_client.get(hand_in).get_data(as_text=True).split())
+    assert "marked late" not in page and "feedback after the due date" in page
+    attempt.assignment.due_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    page = " ".join(re.sub(r"<[^>]+>", "", student_client.get(hand_in).get_data(as_text=True)).split())
+    assert "handed in now, it is marked late." in page
+    assert "You will see your results and the feedback as soon as you hand in." in page
+
+
+def test_the_progress_page_says_until_when_a_score_waits(app, teaching, make_user):  # noqa: F811
+    student_client, _ = open_attempt(app, teaching, make_user, due_at="2999-01-01T10:00", feedback_policy="due")
+    page = student_client.get("/progress/").get_data(as_text=True)
+    assert '<span class="hint">after the due date</span>' in page and "after feedback" not in page

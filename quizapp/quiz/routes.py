@@ -14,7 +14,14 @@ from quizapp.grading import grade
 from quizapp.models import QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz import bp
-from quizapp.quiz.deadlines import SUBMITTED, answer_refusal, close_if_expired, feedback_visible, submit_attempt
+from quizapp.quiz.deadlines import (
+    SUBMITTED,
+    answer_refusal,
+    close_if_expired,
+    feedback_visible,
+    is_past_due,
+    submit_attempt,
+)
 from quizapp.quiz.forms import HandInForm, SelfGradeForm, answer_form, given_answer, prefill, start_form
 from quizapp.quiz.item_page import ItemPage, load_item_page
 from quizapp.quiz.present import cloze_inputs, correct_answer, feedback_context, given_answer_text
@@ -246,7 +253,8 @@ def hand_in(attempt_id: int):
             db.session.commit()
             flash("Your answers have been handed in.", "success")
             return redirect(url_for("quiz.results", attempt_id=attempt.id))
-        return render_template("quiz/hand_in.html", attempt=attempt, form=form)
+        return render_template("quiz/hand_in.html", attempt=attempt, form=form,
+                               late=is_past_due(attempt.assignment, now))
     db.session.commit()
     return redirect(url_for("quiz.results", attempt_id=attempt.id))
 
