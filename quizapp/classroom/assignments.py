@@ -278,7 +278,7 @@ def attempt_counts(session: Session, assignment: Assignment) -> dict[int, int]:
 def students_started(session: Session, assignment: Assignment) -> tuple[int, int]:
     """How many students on the class's roster have started the assignment, and how many who had and have been
     taken off it since (their work is kept, but the gradebook lists the roster only)."""
-    started = set(session.scalars(select(QuizAttempt.user_id.distinct()).where(
+    started = set(session.scalars(select(QuizAttempt.user_id).distinct().where(
         QuizAttempt.assignment_id == assignment.id)))
     roster = set(session.scalars(select(Membership.user_id).where(
         Membership.classroom_id == assignment.classroom_id, Membership.role == STUDENT)))
