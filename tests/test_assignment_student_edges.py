@@ -176,3 +176,16 @@ def test_the_progress_page_says_until_when_a_score_waits(app, teaching, make_use
     student_client, _ = open_attempt(app, teaching, make_user, due_at="2999-01-01T10:00", feedback_policy="due")
     page = student_client.get("/progress/").get_data(as_text=True)
     assert '<span class="hint">after the due date</span>' in page and "after feedback" not in page
+
+
+def test_an_attempt_whose_time_ran_out_unseen_is_handed_in_by_progress_and_its_misses_queued(
+        app, teaching, make_user):  # noqa: F811
+    student_client, attempt = open_attempt(app, teaching, make_user, time_limit_minutes="10",
+                                           feedback_policy="submit")
+    attempt.deadline_at = utcnow() - timedelta(minutes=1)  # the student left with the time running
+    db.session.commit()
+    page = student_client.get("/progress/").get_data(as_text=True)
+    db.session.expire_all()
+    assert attempt.finished_at is not None, "Progress still offered Continue for an attempt that had run out"
+    assert ">Continue</a>" not in page and ">Hand in</a>" not in page
+    assert queued(attempt) == {attempt.items[0].question_id}

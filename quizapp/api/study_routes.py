@@ -19,7 +19,7 @@ from quizapp.models import Question, QuestionRevision
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import parse_id, utcnow
 from quizapp.progress.stats import accuracy_by_topic, attempt_count, overall_accuracy
-from quizapp.quiz.service import enqueue_released_misses
+from quizapp.quiz.service import catch_up_assignments
 from quizapp.srs.queue import due_cards, due_count, new_available
 from quizapp.srs.stats import current_streak, overall_retention
 
@@ -35,7 +35,7 @@ def openapi():
 def my_progress():
     """The caller's quiz accuracy overall and per topic, and study figures."""
     now = utcnow()
-    _queue_released_misses(now)
+    _catch_up(now)
     overall = overall_accuracy(db.session, current_user.id)
     retention = overall_retention(db.session, current_user, now)
     return jsonify(
@@ -60,7 +60,7 @@ def my_due_cards():
     if limit is None or not 1 <= limit <= 200:
         raise ApiError(422, "The limit is out of range.", {"limit": "an integer from 1 to 200"})
     now = utcnow()
-    _queue_released_misses(now)
+    _catch_up(now)
     cards = due_cards(db.session, current_user, now, limit=limit)
     revisions = {
         q.id: (q, data) for q, data in db.session.execute(
@@ -77,9 +77,9 @@ def my_due_cards():
     ])
 
 
-def _queue_released_misses(now: datetime) -> None:
-    """Put the misses of assignments whose feedback has come since into the caller's queue, as study does."""
-    if enqueue_released_misses(db.session, current_user.id, now):
+def _catch_up(now: datetime) -> None:
+    """Hand in the caller's attempts whose time ran out and queue misses released since, as study does."""
+    if catch_up_assignments(db.session, current_user.id, now):
         db.session.commit()
 
 

@@ -16,7 +16,7 @@ from quizapp.progress.stats import (
     recent_attempts,
 )
 from quizapp.progress.study import study_progress
-from quizapp.quiz.service import enqueue_released_misses
+from quizapp.quiz.service import catch_up_assignments
 
 
 @bp.get("/")
@@ -24,8 +24,8 @@ from quizapp.quiz.service import enqueue_released_misses
 def index():
     """The student's progress: study figures and charts, quiz accuracy, questions missed most, past quizzes."""
     now = utcnow()
-    if enqueue_released_misses(db.session, current_user.id, now):
-        db.session.commit()  # misses of assignments whose feedback has come since are due now
+    if catch_up_assignments(db.session, current_user.id, now):
+        db.session.commit()  # attempts whose time ran out are handed in, misses released since due now
     return render_template(
         "progress/index.html",
         overall=overall_accuracy(db.session, current_user.id),

@@ -16,7 +16,7 @@ from quizapp.grading import grade
 from quizapp.models import Assignment, Bank, Card, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import UTCDateTime, utcnow
-from quizapp.quiz.deadlines import graded_answers
+from quizapp.quiz.deadlines import close_if_expired, graded_answers
 from quizapp.srs.queue import enqueue_missed
 
 CHOICE_TYPES = ("single_choice", "multiple_response")
@@ -216,10 +216,19 @@ def enqueue_attempt_misses(session: Session, attempt: QuizAttempt) -> None:
             enqueue_missed(session, attempt.user_id, question_id)
 
 
+def catch_up_assignments(session: Session, user_id: int, now: datetime) -> int:
+    """Hand in the student's attempts whose time ran out while no page had them open, then queue for review the
+    questions missed in assignments whose feedback has come since; returns how many changes (the caller commits
+    if any). Study, progress and the API call this, so that neither waits for the student to open the class."""
+    lapsed = session.scalars(select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.finished_at.is_(None), QuizAttempt.deadline_at <= now)).all()
+    closed = sum(close_if_expired(attempt, now) for attempt in lapsed)
+    return closed + enqueue_released_misses(session, user_id, now)
+
+
 def enqueue_released_misses(session: Session, user_id: int, now: datetime) -> int:
     """Queue for review the questions the student missed in assignments whose feedback has come since (handed
-    in, or the due date passed), as the results page would; returns how many. Study and progress call this,
-    so that the misses are there even if the student never opens those results."""
+    in, or the due date passed), as the results page would; returns how many."""
     already = exists(select(Card.id).where(
         Card.user_id == user_id, Card.question_id == Response.question_id,
         # Due already (queued, or due anyway), or reviewed since the miss, which took it into account.

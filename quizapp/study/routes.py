@@ -18,7 +18,7 @@ from quizapp.models import Bank, Card, Question, QuestionRevision
 from quizapp.models.types import parse_id, utcnow
 from quizapp.quiz.forms import answer_form, given_answer
 from quizapp.quiz.present import cloze_inputs, feedback_context
-from quizapp.quiz.service import choice_order, enqueue_released_misses
+from quizapp.quiz.service import catch_up_assignments, choice_order
 from quizapp.srs.queue import (
     NewCardLimitReached,
     due_count,
@@ -52,8 +52,8 @@ def index():
         flash(BANK_CLOSED, "info")
         return redirect(url_for("study.index"))
     now = utcnow()
-    if enqueue_released_misses(db.session, current_user.id, now):
-        db.session.commit()  # misses of assignments whose feedback has come since join the queue
+    if catch_up_assignments(db.session, current_user.id, now):
+        db.session.commit()  # attempts whose time ran out are handed in, misses released since queued
     upcoming = next_card(db.session, current_user, now, bank_id)
     if upcoming is None:
         return render_template("study/done.html", **_queue_context(bank_id),
