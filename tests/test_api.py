@@ -321,21 +321,27 @@ def test_an_answer_that_lost_a_race_is_told_so(client, token, bank_id, monkeypat
     assert body["recorded"] is False and "first answer stands" in body["message"] and body["feedback"]
 
 
-@pytest.mark.parametrize(("due_in", "said"), [(timedelta(days=1), "after the due date"),
-                                               (-timedelta(days=1), "once you hand in")])
-def test_the_saved_message_says_when_feedback_comes(client, student, token, instructor, bank_id, due_in, said):
+def started_assignment(student, instructor, bank_id: int, policy: str, due_in: timedelta):
+    """The student's attempt, just begun, at a class assignment on the bank's Economy and trade questions."""
     from quizapp.classroom.assignments import start_attempt
     from quizapp.models.types import utcnow
 
     classroom = create_class(db.session, instructor, "Civics")
     join_class(db.session, student, classroom.join_code)
-    assignment = Assignment(classroom=classroom, bank_id=bank_id, title="Quiz", feedback_policy="due",
+    assignment = Assignment(classroom=classroom, bank_id=bank_id, title="Quiz", feedback_policy=policy,
                             late_policy="mark", due_at=utcnow() + due_in, selection="topics",
                             topics=["Economy and trade"])
     db.session.add(assignment)
     db.session.commit()
     attempt = start_attempt(db.session, assignment, student, utcnow())
     db.session.commit()
+    return attempt
+
+
+@pytest.mark.parametrize(("due_in", "said"), [(timedelta(days=1), "after the due date"),
+                                               (-timedelta(days=1), "once you hand in")])
+def test_the_saved_message_says_when_feedback_comes(client, student, token, instructor, bank_id, due_in, said):
+    attempt = started_assignment(student, instructor, bank_id, "due", due_in)
     saved = answer(client, token, attempt.id, 1, json_answer(attempt.items[0], True))
     assert saved.status_code == 202 and saved.get_json()["message"] == f"Saved. Feedback comes {said}."
 

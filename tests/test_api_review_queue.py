@@ -7,27 +7,17 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from quizapp.classroom.assignments import start_attempt
-from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, Card, Question
+from quizapp.models import Card, Question
 from quizapp.models.types import utcnow
 from quizapp.srs.queue import record_review
 from tests.conftest import login
-from tests.test_api import API, bank_id, bearer, json_answer, token  # noqa: F401 - fixtures
+from tests.test_api import API, bank_id, bearer, json_answer, started_assignment, token  # noqa: F401 - fixtures
 
 
 def _missed_attempt(client, student, instructor, token: str, bank_id: int, policy: str, due_in: timedelta):  # noqa: F811
     """An attempt at an assignment whose first item was answered wrongly through the API."""
-    classroom = create_class(db.session, instructor, "Civics")
-    join_class(db.session, student, classroom.join_code)
-    assignment = Assignment(classroom=classroom, bank_id=bank_id, title="Quiz", feedback_policy=policy,
-                            late_policy="mark", due_at=utcnow() + due_in, selection="topics",
-                            topics=["Economy and trade"])
-    db.session.add(assignment)
-    db.session.commit()
-    attempt = start_attempt(db.session, assignment, student, utcnow())
-    db.session.commit()
+    attempt = started_assignment(student, instructor, bank_id, policy, due_in)
     item = attempt.items[0]
     saved = client.post(f"{API}/quizzes/{attempt.id}/items/1/answer", json={"answer": json_answer(item, False)},
                         headers=bearer(token))

@@ -18,13 +18,18 @@ from tests.test_classroom_flow import answer_all, post_form, start
 from tests.test_quiz_flow import right_answer_form
 
 
-def handed_in_wrong(app, teaching, make_user, **settings):  # noqa: F811
-    """A student's attempt at a new assignment, every answer wrong, handed in; the client and the attempt."""
+def started_attempt(app, teaching, make_user, **settings):  # noqa: F811
+    """A new assignment of three questions and a student's client with an attempt at it, just begun."""
     client, classroom, bank_id = teaching
     assert set_assignment(client, classroom, bank_id, draw_count="3", **settings).status_code == 302
     student_client, _ = enrolled_client(app, make_user, classroom)
     start(student_client, db.session.scalar(select(Assignment)))
-    attempt = db.session.scalar(select(QuizAttempt))
+    return student_client, db.session.scalar(select(QuizAttempt))
+
+
+def handed_in_wrong(app, teaching, make_user, **settings):  # noqa: F811
+    """A student's attempt at a new assignment, every answer wrong, handed in; the client and the attempt."""
+    student_client, attempt = started_attempt(app, teaching, make_user, **settings)
     answer_all(student_client, attempt, right=False)
     hand_in = f"/quiz/{attempt.id}/hand-in"
     assert post_form(student_client, hand_in, hand_in, {}).status_code == 302
@@ -74,11 +79,7 @@ def flashes(page: str) -> list[str]:
 
 def open_attempt(app, teaching, make_user, **settings):  # noqa: F811
     """A student's client and attempt at a new assignment, its first question answered wrongly."""
-    client, classroom, bank_id = teaching
-    assert set_assignment(client, classroom, bank_id, draw_count="3", **settings).status_code == 302
-    student_client, _ = enrolled_client(app, make_user, classroom)
-    start(student_client, db.session.scalar(select(Assignment)))
-    attempt = db.session.scalar(select(QuizAttempt))
+    student_client, attempt = started_attempt(app, teaching, make_user, **settings)
     url = f"/quiz/{attempt.id}/q/1"
     assert post_form(student_client, url, url, wrong_answer_form(attempt.items[0])).status_code == 302
     return student_client, attempt

@@ -14,13 +14,13 @@ from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import remove_student
 from quizapp.extensions import db
 from quizapp.figures import percent_of, percent_text, rounded_percent, signed_text
-from quizapp.models import Assignment, Question, QuizAttempt, User
+from quizapp.models import Question, QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from quizapp.quiz.service import submit_answer
 from tests.conftest import csrf_from, login
 from tests.html_forms import parse
-from tests.test_classroom_rules import course, enrolled, given_for  # noqa: F401 - fixture
+from tests.test_classroom_rules import course, enrolled, given_for, hand_in  # noqa: F401 - fixture
 
 
 @pytest.fixture
@@ -29,17 +29,6 @@ def teacher(app, instructor) -> FlaskClient:
     client = app.test_client()
     assert login(client, instructor.email).status_code == 302
     return client
-
-
-def hand_in(assignment: Assignment, student: User, right: list[bool]) -> QuizAttempt:
-    """A handed-in attempt with the answers right or wrong in turn; questions past the list stay unanswered."""
-    now = utcnow()
-    attempt = start_attempt(db.session, assignment, student, now)
-    for item, correct in zip(attempt.items, right, strict=False):
-        submit_answer(db.session, item, given_for(item, correct))
-    submit_attempt(attempt, now)
-    db.session.commit()
-    return attempt
 
 
 def test_an_assignment_counts_the_students_the_gradebook_lists(teacher, course, make_user: Callable):  # noqa: F811

@@ -26,21 +26,26 @@ from quizapp.classroom.membership import (
     remove_student,
 )
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank, Role
+from quizapp.models import Assignment, Bank, QuizAttempt, Role, User
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import GRACE, answer_refusal, close_if_expired, feedback_visible, submit_attempt
 from quizapp.quiz.service import submit_answer
 
 
-@pytest.fixture
-def course(fixture_bank, instructor):
-    """A class taught by the instructor, with an assignment over the fixture bank."""
-    classroom = create_class(db.session, instructor, "Civics")
+def class_assignment(instructor: User, class_name: str = "Civics", title: str = "Week 1") -> Assignment:
+    """A new class taught by the instructor, with an assignment over the fixture bank (loaded already)."""
+    classroom = create_class(db.session, instructor, class_name)
     bank = db.session.scalar(select(Bank).where(Bank.slug == "fixture-bank"))
-    assignment = Assignment(classroom=classroom, bank_id=bank.id, title="Week 1", created_by=instructor.id)
+    assignment = Assignment(classroom=classroom, bank_id=bank.id, title=title, created_by=instructor.id)
     db.session.add(assignment)
     db.session.commit()
     return assignment
+
+
+@pytest.fixture
+def course(fixture_bank, instructor):
+    """A class taught by the instructor, with an assignment over the fixture bank."""
+    return class_assignment(instructor)
 
 
 def enrolled(make_user, assignment):
@@ -260,17 +265,23 @@ def test_an_attempt_under_way_goes_on_when_the_opening_moves_later(course, make_
         start_attempt(db.session, course, student, now)
 
 
+def hand_in(assignment: Assignment, student: User, right: list[bool]) -> QuizAttempt:
+    """A handed-in attempt with the answers right or wrong in turn; questions past the list stay unanswered."""
+    now = utcnow()
+    attempt = start_attempt(db.session, assignment, student, now)
+    for item, correct in zip(attempt.items, right, strict=False):
+        submit_answer(db.session, item, given_for(item, correct))
+    submit_attempt(attempt, now)
+    db.session.commit()
+    return attempt
+
+
 @pytest.mark.parametrize(("grading", "expected"), [("best", 100.0), ("first", 0.0), ("last", 50.0)])
 def test_grading_policy_picks_the_counted_attempt(course, make_user, grading, expected):
     course.grading, course.draw_count = grading, 2
     student = enrolled(make_user, course)
-    now = utcnow()
     for right in ([False, False], [True, True], [True, False]):
-        attempt = start_attempt(db.session, course, student, now)
-        for item, correct in zip(attempt.items, right, strict=True):
-            submit_answer(db.session, item, given_for(item, correct))
-        submit_attempt(attempt, now)
-        db.session.flush()
+        hand_in(course, student, right)
     db.session.commit()
     book = build_gradebook(db.session, course.classroom)
     cell = book.cell(student.id, course.id)
@@ -281,14 +292,9 @@ def test_the_best_attempt_is_the_best_share_when_attempts_differ_in_length(cours
     # The draw grew between attempts: 2 of 2 (100%) beats 3 of 4 (75%), though it has fewer points.
     course.grading, course.draw_count = "best", 2
     student = enrolled(make_user, course)
-    now = utcnow()
     for count, right in ((2, [True, True]), (4, [True, True, True, False])):
         course.draw_count = count
-        attempt = start_attempt(db.session, course, student, now)
-        for item, correct in zip(attempt.items, right, strict=True):
-            submit_answer(db.session, item, given_for(item, correct))
-        submit_attempt(attempt, now)
-        db.session.flush()
+        hand_in(course, student, right)
     db.session.commit()
     cell = build_gradebook(db.session, course.classroom).cell(student.id, course.id)
     assert [a.possible for a in cell.attempts] == [2, 4]

@@ -8,17 +8,17 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
 
 from quizapp.auth.accounts import register_user
 from quizapp.classroom.assignments import start_attempt
-from quizapp.classroom.membership import create_class, join_class
+from quizapp.classroom.membership import join_class
 from quizapp.collation import name_key
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank, Role
+from quizapp.models import Role
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from tests.conftest import PASSWORD, login
+from tests.test_classroom_rules import class_assignment
 
 # In alphabetical order: Kazakh letters after the Russian letter they are drawn from, ё with е, і after ы.
 ORDERED = ["Adil", "Ädil", "Zhanna", "Айгерим", "Әлия", "Елена", "Ёлкин", "Жанна", "Кирилл", "Қайрат", "Оксана",
@@ -37,11 +37,8 @@ def table_names(page: str, names: list[str]) -> list[str]:
 
 @pytest.fixture
 def course(fixture_bank, instructor):
-    classroom = create_class(db.session, instructor, "Азаматтық білім")
-    bank = db.session.scalar(select(Bank).where(Bank.slug == "fixture-bank"))
-    assignment = Assignment(classroom=classroom, bank_id=bank.id, title="Апта 1", created_by=instructor.id)
-    db.session.add(assignment)
-    db.session.commit()
+    assignment = class_assignment(instructor, "Азаматтық білім", "Апта 1")
+    classroom = assignment.classroom
     for number, name in enumerate(reversed(ORDERED)):
         student = register_user(db.session, f"s{number}@example.org", name, PASSWORD)
         join_class(db.session, student, classroom.join_code)
