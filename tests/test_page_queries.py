@@ -4,13 +4,17 @@ results and an instructor's view of an attempt whatever its length."""
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import exists, func, insert, select
 
 from quizapp.extensions import db
-from quizapp.models import Bank, Response, Role, User
+from quizapp.models import Bank, Card, Question, Response, ReviewLog, Role, User
 from quizapp.progress.stats import most_missed
 from quizapp.quiz.service import record_self_grade, start_quiz, submit_answer
+from quizapp.srs.queue import day_bounds, user_zone
+from quizapp.srs.stats import current_streak
 from tests.test_classroom_reports import counted_statements
 from tests.test_classroom_rules import given_for
 
@@ -109,3 +113,73 @@ def test_the_api_reads_a_quiz_with_its_items_at_once(client, student, fixture_ba
         assert response.status_code == 200 and len(response.get_json()["items"]) == length
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def active_on(student: User, days_ago: list[int], now: datetime, answers: bool = False) -> None:
+    """Rows of activity at noon local time on each of those days: review logs, or quiz answers if `answers`."""
+    zone = user_zone(student)
+    card = db.session.scalar(select(Card).where(Card.user_id == student.id))
+    if card is None:
+        question = db.session.scalar(select(Question).order_by(Question.id))
+        card = Card(user_id=student.id, question_id=question.id, state=2, due=now)
+        db.session.add(card)
+        db.session.flush()
+    moments = [(now.astimezone(zone) - timedelta(days=back)).replace(hour=12, minute=0).astimezone(UTC)
+               for back in days_ago]
+    if answers:
+        attempt = start_quiz(db.session, student, db.session.scalar(select(Bank)), None, len(moments),
+                             random.Random(0))
+        db.session.execute(insert(Response), [
+            {"item_id": item.id, "user_id": student.id, "question_id": item.question_id,
+             "revision_id": item.revision_id, "given": None, "is_correct": False, "score": 0.0, "answered_at": moment}
+            for item, moment in zip(attempt.items, moments, strict=True)])
+    else:
+        db.session.execute(insert(ReviewLog), [
+            {"card_id": card.id, "user_id": student.id, "question_id": card.question_id, "rating": 3,
+             "reviewed_at": moment} for moment in moments])
+    db.session.commit()
+
+
+def streak_day_by_day(student: User, now: datetime, longest: int = 3650) -> int:
+    """The streak as found by asking about each day in turn."""
+    def active(back: int) -> bool:
+        start, end = day_bounds(student, now, back), day_bounds(student, now, back - 1)
+        return bool(db.session.scalar(select(
+            exists().where(ReviewLog.user_id == student.id, ReviewLog.reviewed_at >= start, ReviewLog.reviewed_at < end)
+            | exists().where(Response.user_id == student.id, Response.answered_at >= start,
+                             Response.answered_at < end))))
+    streak, back = 0, 0 if active(0) else 1
+    while streak < longest and active(back):
+        streak, back = streak + 1, back + 1
+    return streak
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Almaty", "America/Havana"])
+def test_the_streak_is_the_same_as_counted_day_by_day(student, fixture_bank, zone):
+    student.timezone = zone  # Havana's clocks change at midnight, so its days are not all 24 hours
+    db.session.commit()
+    now = datetime(2026, 11, 3, 3, 30, tzinfo=UTC)
+    seen = []
+    # Streaks ending at either side of a window of days asked about at once, today open or not.
+    for days in ([1, 2], [0, 1, 2, 3, 4, 5, 6, 7], [8], [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23],
+                 [24], [26], list(range(27, 70))):
+        active_on(student, days, now)
+        seen.append(current_streak(db.session, student, now))
+        assert seen[-1] == streak_day_by_day(student, now)
+    active_on(student, [25], now, answers=True)  # a quiz answer fills the gap left in the reviews
+    assert current_streak(db.session, student, now) == streak_day_by_day(student, now) == 70
+    assert current_streak(db.session, student, now, longest=10) == streak_day_by_day(student, now, 10) == 10
+    assert seen == [2, 8, 9, 24, 25, 25, 25]
+
+
+def test_a_long_streak_takes_a_few_statements_not_one_per_day(logged_in, fixture_bank):
+    now = datetime.now(UTC)
+    active_on(the_student(), [1, 2], now)
+    db.session.expunge_all()
+    with counted_statements() as short:
+        assert "<strong>2</strong> days in a row" in logged_in.get("/progress/").get_data(as_text=True)
+    active_on(the_student(), list(range(3, 401)), now)
+    db.session.expunge_all()
+    with counted_statements() as long:
+        assert "<strong>400</strong> days in a row" in logged_in.get("/progress/").get_data(as_text=True)
+    assert len(long) - len(short) <= 6  # one statement for 8 days, 16, 32 and so on up to 256 at a time

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, case, exists, func, select
+from sqlalchemy import Integer, Select, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from quizapp.figures import percent_of
@@ -127,19 +129,40 @@ def accuracy_by_topic(session: Session, user: User) -> list[Rate]:
 
 def current_streak(session: Session, user: User, now: datetime, longest: int = 3650) -> int:
     """Consecutive local days with a review or a quiz answer, up to today (or yesterday, if today is still open)."""
-    streak = 0
-    back = 0 if _active_between(session, user, day_bounds(user, now, 0), day_bounds(user, now, -1)) else 1
-    while streak < longest:
-        if not _active_between(session, user, day_bounds(user, now, back), day_bounds(user, now, back - 1)):
+    days = _active_days(session, user, now)
+    streak = int(next(days))
+    for active in days:
+        if not active or streak >= longest:
             break
         streak += 1
-        back += 1
-    return streak
+    return min(streak, longest)
 
 
-def _active_between(session: Session, user: User, start: datetime, end: datetime) -> bool:
-    reviewed = select(ReviewLog.id).where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= start,
-                                          ReviewLog.reviewed_at < end)
-    answered = select(Response.id).where(Response.user_id == user.id, Response.answered_at >= start,
-                                         Response.answered_at < end)
-    return bool(session.scalar(select(exists(reviewed) | exists(answered))))
+# Days asked about per statement, going back from today: most streaks end within the first window, and a
+# streak of years takes a dozen statements rather than one per day.
+_FIRST_WINDOW, _LARGEST_WINDOW = 8, 256
+
+
+def _active_days(session: Session, user: User, now: datetime) -> Iterator[bool]:
+    """Whether the user reviewed or answered anything on each local day, today first, then back in time."""
+    back, size = 0, _FIRST_WINDOW
+    while True:
+        # Day back + i runs from edge i + 1 up to edge i.
+        edges = {f"edge_{i}": day_bounds(user, now, back + i - 1) for i in range(size + 1)}
+        yield from (bool(flag) for flag in session.execute(_window_statement(size), {"user": user.id, **edges}).one())
+        back, size = back + size, min(size * 2, _LARGEST_WINDOW)
+
+
+@cache
+def _window_statement(size: int) -> Select:
+    """One row of `size` flags: whether there was a review or an answer between consecutive edges."""
+    user = bindparam("user", type_=Integer)
+    edges = [bindparam(f"edge_{i}", type_=ReviewLog.reviewed_at.type) for i in range(size + 1)]
+    flags = []
+    for i in range(size):
+        reviewed = select(ReviewLog.id).where(ReviewLog.user_id == user, ReviewLog.reviewed_at >= edges[i + 1],
+                                              ReviewLog.reviewed_at < edges[i])
+        answered = select(Response.id).where(Response.user_id == user, Response.answered_at >= edges[i + 1],
+                                             Response.answered_at < edges[i])
+        flags.append((exists(reviewed) | exists(answered)).label(f"day_{i}"))
+    return select(*flags)
