@@ -4,6 +4,8 @@ results and an instructor's view of an attempt whatever its length."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from sqlalchemy import exists, func, insert, select
 
 from quizapp.extensions import db
 from quizapp.models import Bank, Card, Question, Response, ReviewLog, Role, User
-from quizapp.progress.stats import most_missed
+from quizapp.progress.stats import most_missed, recent_attempts
 from quizapp.quiz.service import record_self_grade, start_quiz, submit_answer
 from quizapp.srs.queue import day_bounds, user_zone
 from quizapp.srs.stats import current_streak
@@ -183,3 +185,35 @@ def test_a_long_streak_takes_a_few_statements_not_one_per_day(logged_in, fixture
     with counted_statements() as long:
         assert "<strong>400</strong> days in a row" in logged_in.get("/progress/").get_data(as_text=True)
     assert len(long) - len(short) <= 6  # one statement for 8 days, 16, 32 and so on up to 256 at a time
+
+
+@contextmanager
+def sqlite_steps() -> Iterator[list[int]]:
+    """How many virtual machine instructions SQLite ran inside the block, in steps of 100 (SQLite only)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("counts SQLite's own work")
+    steps = [0]
+
+    def step() -> int:
+        steps[0] += 1
+        return 0
+
+    connection = db.session.connection().connection.driver_connection
+    connection.set_progress_handler(step, 100)
+    try:
+        yield steps
+    finally:
+        connection.set_progress_handler(None, 100)
+
+
+def test_the_latest_quizzes_are_counted_without_reading_other_students_quizzes(student, make_user, fixture_bank):
+    finished_quiz(student, 3)
+    others = [make_user() for _ in range(4)]
+    with sqlite_steps() as alone:
+        shown = recent_attempts(db.session, student.id)
+    for other in others:
+        for _ in range(5):
+            finished_quiz(other, 8)
+    with sqlite_steps() as among_many:
+        assert recent_attempts(db.session, student.id) == shown
+    assert among_many[0] <= alone[0] + 5

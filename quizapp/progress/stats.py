@@ -76,12 +76,16 @@ def recent_attempts(session: Session, user_id: int, limit: int = RECENT_ATTEMPTS
     """The user's latest attempts with how far they got, where to go on, and their score."""
     # A flashcard whose back was shown is answered only once self-graded, as Continue (NEXT_POSITION) has it.
     complete = or_(Question.type != "flashcard", Response.given.is_not(None))
+    latest = (QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+    shown = select(QuizAttempt.id).where(QuizAttempt.user_id == user_id).order_by(*latest).limit(limit)
+    # Only the items of the attempts shown are counted: without the filter, every item of every user was.
     counts = (
         select(QuizItem.attempt_id, func.count(QuizItem.id).label("total"),
                func.count(case((complete, Response.id))).label("answered"),
                func.coalesce(func.sum(Response.score), 0.0).label("score"))
         .join(Question, Question.id == QuizItem.question_id)
         .outerjoin(Response, Response.item_id == QuizItem.id)
+        .where(QuizItem.attempt_id.in_(shown))
         .group_by(QuizItem.attempt_id)
         .subquery()
     )
@@ -91,7 +95,7 @@ def recent_attempts(session: Session, user_id: int, limit: int = RECENT_ATTEMPTS
         .join(counts, counts.c.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.user_id == user_id)
         .options(selectinload(QuizAttempt.assignment))  # feedback_visible reads it for every row
-        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
+        .order_by(*latest)
         .limit(limit)
     ).all()
     now = utcnow()
