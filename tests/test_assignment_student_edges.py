@@ -179,6 +179,16 @@ def test_the_progress_page_says_until_when_a_score_waits(app, teaching, make_use
     assert '<span class="hint">after the due date</span>' in page and "after feedback" not in page
 
 
+def test_past_the_due_date_the_progress_page_says_the_score_comes_at_hand_in(app, teaching, make_user):  # noqa: F811
+    # Late work is accepted and its feedback comes at once, as the hand-in page says: not "after the due date".
+    student_client, attempt = open_attempt(app, teaching, make_user, due_at="2999-01-01T10:00", late_policy="mark",
+                                           feedback_policy="due")
+    attempt.assignment.due_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    page = student_client.get("/progress/").get_data(as_text=True)
+    assert '<span class="hint">after hand-in</span>' in page and "after the due date" not in page
+
+
 def test_an_attempt_whose_time_ran_out_unseen_is_handed_in_by_progress_and_its_misses_queued(
         app, teaching, make_user):  # noqa: F811
     student_client, attempt = open_attempt(app, teaching, make_user, time_limit_minutes="10",

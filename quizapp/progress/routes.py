@@ -34,4 +34,5 @@ def index():
         attempts_shown=RECENT_ATTEMPTS,
         missed=most_missed(db.session, current_user.id),
         study=study_progress(db.session, current_user, now),
+        now=now,
     )
