@@ -29,6 +29,12 @@ def test_every_option_of_the_assignment_form_is_a_44px_row_that_takes_a_tap_anyw
     page.get_by_role("link", name="Kazakhstan's 2022 constitutional referendum").click()
     page.wait_for_url(re.compile(r"/assignments/new\?bank=\d+$"))
     screenshot(page, f"assignment-form-{width}")
+    # A group's name (Grade by, Late work) stands out from its options as a field's label does.
+    weight = "element => getComputedStyle(element).fontWeight"
+    label = page.get_by_text("Questions per student", exact=True).evaluate(weight)
+    for legend in page.locator(".assignment-form legend:not(.visually-hidden)").all():
+        assert legend.evaluate(weight) == label, legend.inner_text()
+    assert page.locator(".assignment-form ul.choices label").first.evaluate(weight) != label
     for summary in page.locator(".assignment-form summary").all():
         summary.click()
     # The first rows and the last of each list (the bank's questions alone make hundreds), and every lone checkbox.
