@@ -159,5 +159,11 @@ def test_the_users_page_keeps_each_role_control_in_view(module_browser, module_s
     assert page.evaluate(SIDEWAYS) == 0
     region = page.locator(".table-scroll")
     assert region.evaluate("element => element.scrollWidth - element.clientWidth") == 0
+    if width > 600:  # side by side, the search's name field and role menu start and end on the same lines
+        boxes = [page.locator(f".search-form {what}").all() for what in ("label", ":is(input, select)")]
+        for row in boxes:
+            tops = [box.bounding_box()["y"] for box in row]
+            bottoms = [box.bounding_box()["y"] + box.bounding_box()["height"] for box in row]
+            assert max(tops) - min(tops) < 1 and max(bottoms) - min(bottoms) < 1, (tops, bottoms)
     screenshot(page, f"users-{width}")
     context.close()
