@@ -100,3 +100,11 @@ def test_the_command_line_refuses_control_characters_too(runner):
                            env={"QUIZAPP_NEW_PASSWORD": PASSWORD})
     assert result.exit_code == 1 and "control characters" in result.output
     assert db.session.scalar(select(User)) is None
+
+
+def test_the_account_page_says_who_sees_the_name(app, student, instructor):
+    for user, said in ((student, "Your instructors see this name on class rosters and in gradebooks"),
+                       (instructor, "Your classes list this name among their instructors")):
+        client = app.test_client()
+        login(client, user.email)
+        assert said in client.get("/auth/tokens").get_data(as_text=True)

@@ -34,7 +34,7 @@ from quizapp.quiz.deadlines import (
 )
 from quizapp.quiz.service import CHOICE_TYPES
 
-FEEDBACK_POLICIES = {"each": "After each question", "submit": "After submitting", "due": "After the due date"}
+FEEDBACK_POLICIES = {"each": "After each question", "submit": "After handing in", "due": "After the due date"}
 LATE_POLICIES = {"refuse": "Refuse late work", "mark": "Accept late work and mark it late"}
 GRADING_POLICIES = {"best": "Best attempt", "first": "First attempt", "last": "Last attempt"}
 SELECTIONS = {"all": "The whole bank", "topics": "Some topics", "tags": "Some tags",

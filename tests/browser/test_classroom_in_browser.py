@@ -68,7 +68,7 @@ def test_instructor_sets_up_a_class_and_a_student_completes_the_work(browser, li
     teacher.get_by_role("link", name="Set an assignment").first.click()
     teacher.get_by_role("link", name="Civics extra").click()
     teacher.get_by_label("Title").fill("Parliament check")
-    teacher.get_by_label("After submitting").check()
+    teacher.get_by_label("After handing in").check()
     teacher.get_by_role("button", name="Create assignment").click()
     teacher.wait_for_url(re.compile(r"/classes/\d+/assignments/\d+$"))
     screenshot(teacher, "assignment-detail")
