@@ -90,6 +90,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("classroom.remove", "GET"): ("/classes/{class_a}/students/{student}/remove", TEACHER),
     ("classroom.remove", "POST"): ("/classes/{class_a}/students/{student}/remove", TEACHER),
     ("classroom.add_teacher", "POST"): ("/classes/{class_a}/instructors", TEACHER),
+    ("classroom.remove_teacher", "GET"): ("/classes/{class_a}/instructors/{instructor}/remove", TEACHER),
     ("classroom.remove_teacher", "POST"): ("/classes/{class_a}/instructors/{instructor}/remove", TEACHER),
     ("classroom.rename", "POST"): ("/classes/{class_a}/name", TEACHER),
     ("classroom.delete_class_page", "GET"): ("/classes/{class_a}/delete", TEACHER),

@@ -43,7 +43,8 @@ def world(app, make_user, fixture_bank) -> World:
         submit_attempt(attempt, utcnow())
         db.session.commit()
         ids |= {f"class_{side}": classroom.id, f"assignment_{side}": assignment.id, f"attempt_{side}": attempt.id,
-                f"student_{side}": student.id, f"question_{side}": attempt.items[0].question_id}
+                f"student_{side}": student.id, f"question_{side}": attempt.items[0].question_id,
+                f"teacher_{side}": teacher.id}
         for role, user in (("teacher", teacher), ("student", student)):
             client = app.test_client()
             login(client, user.email)
@@ -67,6 +68,7 @@ TEACHER_PAGES = [
     ("POST", "/classes/{class_a}/joining"),
     ("GET", "/classes/{class_a}/students/{student_a}/remove"),
     ("POST", "/classes/{class_a}/students/{student_a}/remove"),
+    ("GET", "/classes/{class_a}/instructors/{teacher_a}/remove"),
     ("POST", "/classes/{class_a}/instructors"),
 ]
 
@@ -91,6 +93,8 @@ def test_only_the_classes_own_teacher_gets_in(world, method, template):
 @pytest.mark.parametrize("template", [
     "/classes/{class_a}/students/{student_b}",
     "/classes/{class_a}/students/{student_b}/remove",
+    "/classes/{class_a}/instructors/{teacher_b}/remove",
+    "/classes/{class_a}/instructors/{student_a}/remove",
     "/classes/{class_a}/attempts/{attempt_b}",
     "/classes/{class_b}/attempts/{attempt_a}",
     "/classes/{class_a}/assignments/{assignment_b}",

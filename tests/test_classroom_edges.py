@@ -245,6 +245,12 @@ def test_instructors_leave_or_are_taken_off_but_one_always_stays(app, teaching, 
     assert "Leave this class" in client.get(page).get_data(as_text=True)
     other = app.test_client()
     login(other, colleague.email)
+    # Both leaving and taking a colleague off ask first, saying what it means; asking changes nothing.
+    asked = other.get(f"{page}/instructors/{instructor.id}/remove").get_data(as_text=True)
+    assert f"Stop {instructor.display_name} teaching" in asked and "add them back by their email" in asked
+    leave = other.get(f"{page}/instructors/{colleague.id}/remove").get_data(as_text=True)
+    assert "Leave “" in leave and "one of them can add you back" in leave
+    assert client.get(page).status_code == 200
     taken_off = post_form(other, page, f"{page}/instructors/{instructor.id}/remove", {})
     assert taken_off.status_code == 302 and client.get(page).status_code == 404
     left = post_form(other, page, f"{page}/instructors/{colleague.id}/remove", {}, follow_redirects=True)

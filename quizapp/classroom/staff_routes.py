@@ -8,10 +8,10 @@ from flask_login import current_user
 from quizapp.classroom import bp
 from quizapp.classroom.access import class_taught, teacher_required
 from quizapp.classroom.forms import ActionForm, RenameForm
-from quizapp.classroom.membership import LastInstructor, class_counts, remove_instructor
+from quizapp.classroom.membership import LastInstructor, class_counts, membership_of, remove_instructor
 from quizapp.classroom.routes import detail_page
 from quizapp.extensions import db
-from quizapp.models import User
+from quizapp.models import INSTRUCTOR, User
 
 
 @bp.post("/<int:classroom_id>/name")
@@ -28,14 +28,18 @@ def rename(classroom_id: int):
     return redirect(url_for("classroom.detail", classroom_id=classroom.id))
 
 
-@bp.post("/<int:classroom_id>/instructors/<int:user_id>/remove")
+@bp.route("/<int:classroom_id>/instructors/<int:user_id>/remove", methods=["GET", "POST"])
 @teacher_required
 def remove_teacher(classroom_id: int, user_id: int):
-    """Stop an instructor (oneself included) teaching the class, as long as another one still does."""
+    """Ask, then stop an instructor (oneself included) teaching the class, as long as another one still does."""
     classroom = class_taught(classroom_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     leaving = db.session.get(User, user_id) or abort(404)
+    membership = membership_of(db.session, leaving, classroom)
+    if membership is None or membership.role != INSTRUCTOR:
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_template("classroom/instructor_remove.html", classroom=classroom, leaving=leaving, form=form)
     try:
         if not remove_instructor(db.session, classroom, user_id):
             abort(404)
