@@ -41,8 +41,12 @@ _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def answer_for(item: QuizItem, right: bool) -> object:
-    """An answer in the checkers' terms, right or wrong."""
-    data, qtype = item.revision.data, item.question.type
+    """An answer to the item in the checkers' terms, right or wrong."""
+    return given_for(item.question.type, item.revision.data, right)
+
+
+def given_for(qtype: str, data: dict, right: bool) -> object:
+    """An answer to a question of that type and content in the checkers' terms, right or wrong."""
     if qtype == "single_choice":
         return data["correct"][0] if right else next(i for i in range(len(data["choices"])) if i not in data["correct"])
     if qtype == "multiple_response":

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event, func, insert, select, text  # noqa: E402
 
+from bench.instructor_reports import given_for  # noqa: E402
 from quizapp import create_app  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import (  # noqa: E402
@@ -85,21 +86,6 @@ def write(model: type, rows: list[dict]) -> None:
     """Insert the rows in chunks, as plain Core inserts."""
     for start in range(0, len(rows), CHUNK):
         db.session.execute(insert(model), rows[start:start + CHUNK])
-
-
-def given_for(qtype: str, data: dict, right: bool) -> object:
-    """An answer in the checkers' terms, right or wrong."""
-    if qtype == "single_choice":
-        return data["correct"][0] if right else next(i for i in range(len(data["choices"])) if i not in data["correct"])
-    if qtype == "multiple_response":
-        return sorted(data["correct"]) if right else []
-    if qtype == "true_false":
-        return data["answer"] if right else not data["answer"]
-    if qtype == "numeric":
-        return f"{data['answer']:g}" if right else "-1"
-    if qtype == "short_text":
-        return data["answers"][0] if right else "no idea"
-    return [blank[0] if right else "no idea" for blank in data["blanks"]]
 
 
 def build_banks(ids: Ids, banks: int, per_bank: int, now: datetime) -> list[list[tuple[int, int, str, dict]]]:
