@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from quizapp.admin import bp
 from quizapp.admin.forms import RoleForm, UserSearchForm
-from quizapp.auth.roles import USERS_SHOWN, LastAdmin, count_users, find_users, set_role, untaught_warning
+from quizapp.auth.roles import LastAdmin, find_users, set_role, untaught_warning
 from quizapp.extensions import db
 from quizapp.http import View
 from quizapp.models import Role, User
@@ -34,9 +34,8 @@ def users():
     search = UserSearchForm(request.args)
     valid = search.validate()
     text, role = search.q.data or "", search.role.data or ""
-    found = find_users(db.session, text, role) if valid else []
     # Past the page's limit the admin must learn that more accounts match, or the rest would seem not to exist.
-    total = count_users(db.session, text, role) if len(found) == USERS_SHOWN else len(found)
+    found, total = find_users(db.session, text, role) if valid else ([], 0)
     forms = {u.id: RoleForm(prefix=f"user{u.id}", role=u.role) for u in found}
     return (render_template("admin/users.html", search=search, users=found, total=total, forms=forms,
                             kept=_kept_search()),

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from quizapp.auth.accounts import EmailTaken, name_problem, register_user, unmailable, user_by_email
 from quizapp.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
-from quizapp.auth.roles import LastAdmin, count_users, find_users, set_role, untaught_warning
+from quizapp.auth.roles import LastAdmin, find_users, set_role, untaught_warning
 from quizapp.extensions import db
 from quizapp.models import Role
 
@@ -23,10 +23,9 @@ ROLE = click.Choice([r.value for r in Role])
 @click.option("--limit", type=click.IntRange(1), default=200, show_default=True)
 def list_command(search: str, role: str | None, limit: int) -> None:
     """Accounts whose name or email contains SEARCH (all, without it): email, role and name, by name."""
-    found = find_users(db.session, search, role or "", limit=limit)
+    found, total = find_users(db.session, search, role or "", limit=limit)
     for user in found:
         click.echo(f"{user.email}\t{user.role}\t{user.display_name}")
-    total = count_users(db.session, search, role or "") if len(found) == limit else len(found)
     if total > len(found):
         click.echo(f"{len(found)} of {total} accounts shown; search, or raise --limit, for the rest.", err=True)
     elif not found:

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
-from quizapp.auth.accounts import NAME_MAX, name_problem, unmailable
+from quizapp.auth.accounts import name_problem, unmailable
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
@@ -36,9 +36,7 @@ def _acceptable_name(_form: FlaskForm, field: Field) -> None:
 def display_name_field(label: str) -> StringField:
     """The name others see, trimmed, under the rules of quizapp.auth.accounts.name_problem."""
     return StringField(label, filters=[_trimmed],
-                       validators=[DataRequired("Give the name others will see."),
-                                   Length(max=NAME_MAX, message=f"The name may have at most {NAME_MAX} characters."),
-                                   _acceptable_name])
+                       validators=[DataRequired("Give the name others will see."), _acceptable_name])
 
 
 def _mailable(_form: FlaskForm, field: Field) -> None:

@@ -53,19 +53,15 @@ def untaught_warning(user: User, classes: list[Classroom]) -> str:
             "page, then change the role.")
 
 
-def find_users(session: Session, text: str = "", role: str = "", limit: int = USERS_SHOWN) -> list[User]:
-    """Accounts whose name or email contains the text, optionally of one role, by name."""
+def find_users(session: Session, text: str = "", role: str = "", limit: int = USERS_SHOWN) -> tuple[list[User], int]:
+    """Accounts whose name or email contains the text, optionally of one role, by name: the first `limit` of
+    them, and how many match in all."""
     # By name as rosters order them (quizapp.collation), which SQL cannot: the names of all that match are sorted
     # here, and only the first `limit` accounts loaded.
     names = session.execute(_matching(select(User.id, User.display_name), text, role)).all()
     first = [row.id for row in sorted(names, key=lambda row: (name_key(row.display_name), row.id))[:limit]]
     found = {user.id: user for user in session.scalars(select(User).where(User.id.in_(first)))} if first else {}
-    return [found[user_id] for user_id in first]
-
-
-def count_users(session: Session, text: str = "", role: str = "") -> int:
-    """How many accounts find_users would list without its limit."""
-    return session.scalar(_matching(select(func.count()).select_from(User), text, role)) or 0
+    return [found[user_id] for user_id in first], len(names)
 
 
 # Searched for as one letter: ё and е (Russian writes either), and in Kazakh or Turkish Latin ı and i, and İ, which
