@@ -202,18 +202,10 @@ def _feedback_now(attempt: QuizAttempt) -> bool:
 
 
 def enqueue_attempt_misses(session: Session, attempt: QuizAttempt) -> None:
-    """Queue every question missed in an attempt for review, once its feedback may be seen."""
-    missed = {item.question_id: item.response.answered_at for item in attempt.items
-              if item.response is not None and item.response.given is not None and not item.response.is_correct}
-    if not missed:
-        return
-    # This runs on every later view of the results (and every hand-in sent again): a card reviewed since the
-    # miss already took it into account, and making it due again would undo that review's schedule.
-    reviewed = dict(session.execute(select(Card.question_id, Card.last_review).where(
-        Card.user_id == attempt.user_id, Card.question_id.in_(missed), Card.last_review.is_not(None))).all())
-    for question_id, answered_at in missed.items():
-        if question_id not in reviewed or reviewed[question_id] < answered_at:
-            enqueue_missed(session, attempt.user_id, question_id)
+    """Queue every question missed in an attempt for review, once its feedback may be seen (the caller checks):
+    on every later view of the results, or a hand-in sent again, a card reviewed since the miss keeps the
+    schedule that review gave it."""
+    enqueue_released_misses(session, attempt.user_id, utcnow(), attempt.id)
 
 
 def catch_up_assignments(session: Session, user_id: int, now: datetime) -> int:
@@ -226,9 +218,9 @@ def catch_up_assignments(session: Session, user_id: int, now: datetime) -> int:
     return closed + enqueue_released_misses(session, user_id, now)
 
 
-def enqueue_released_misses(session: Session, user_id: int, now: datetime) -> int:
-    """Queue for review the questions the student missed in assignments whose feedback has come since (handed
-    in, or the due date passed), as the results page would; returns how many."""
+def enqueue_released_misses(session: Session, user_id: int, now: datetime, attempt_id: int | None = None) -> int:
+    """Queue for review the questions the student missed in assignments (or in one attempt) whose feedback has
+    come since (handed in, or the due date passed); returns how many."""
     already = exists(select(Card.id).where(
         Card.user_id == user_id, Card.question_id == Response.question_id,
         # Due already (queued, or due anyway), or reviewed since the miss, which took it into account.
@@ -237,6 +229,8 @@ def enqueue_released_misses(session: Session, user_id: int, now: datetime) -> in
     held_until_later = (select(QuizItem.id).join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id)
                         .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
                         .where(QuizAttempt.user_id == user_id, Assignment.feedback_policy != "each"))
+    if attempt_id is not None:
+        held_until_later = held_until_later.where(QuizAttempt.id == attempt_id)
     missed = session.scalars(
         select(Response.question_id).distinct()
         .where(Response.user_id == user_id, Response.item_id.in_(held_until_later), ~Response.is_correct,
