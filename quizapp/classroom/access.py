@@ -7,10 +7,10 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from quizapp.classroom.membership import is_teacher, taught_class
+from quizapp.classroom.membership import is_teacher, membership_of, taught_class
 from quizapp.extensions import db
 from quizapp.http import View
-from quizapp.models import Assignment, Classroom
+from quizapp.models import Assignment, Classroom, User
 
 
 def teacher_required(view: View) -> View:
@@ -38,3 +38,12 @@ def assignment_taught(classroom_id: int, assignment_id: int) -> tuple[Classroom,
     if assignment is None or assignment.classroom_id != classroom.id:
         abort(404)
     return classroom, assignment
+
+
+def member_of(classroom: Classroom, user_id: int, role: str) -> User:
+    """A student or an instructor of the class (by `role`), else 404."""
+    user = db.session.get(User, user_id) or abort(404)
+    membership = membership_of(db.session, user, classroom)
+    if membership is None or membership.role != role:
+        abort(404)
+    return user

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import AttemptScore, attempt_scores, counted_attempt
+from quizapp.classroom.membership import roster_ids
 from quizapp.models import (
-    STUDENT,
     Assignment,
     Classroom,
     Membership,
@@ -280,6 +280,5 @@ def students_started(session: Session, assignment: Assignment) -> tuple[int, int
     taken off it since (their work is kept, but the gradebook lists the roster only)."""
     started = set(session.scalars(select(QuizAttempt.user_id).distinct().where(
         QuizAttempt.assignment_id == assignment.id)))
-    roster = set(session.scalars(select(Membership.user_id).where(
-        Membership.classroom_id == assignment.classroom_id, Membership.role == STUDENT)))
+    roster = roster_ids(session, assignment.classroom_id)
     return len(started & roster), len(started - roster)

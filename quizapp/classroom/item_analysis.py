@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import attempt_scores, counted_attempt
+from quizapp.classroom.membership import roster_ids
 from quizapp.figures import rounded_percent
-from quizapp.models import STUDENT, Assignment, Membership, Question, QuestionRevision, QuizItem, Response
+from quizapp.models import Assignment, Question, QuestionRevision, QuizItem, Response
 
 LOW_FACILITY, HIGH_FACILITY, LOW_DISCRIMINATION = 20.0, 95.0, 0.2
 MIN_ATTEMPTS_FOR_DISCRIMINATION = 3
@@ -78,8 +79,7 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
     """Per question (and version of it) of the assignment, over the counted attempts, flagged items first."""
     # The class's students only, as in the gradebook: those taken off the roster keep their work but leave
     # both reports.
-    students = set(session.scalars(select(Membership.user_id).where(
-        Membership.classroom_id == assignment.classroom_id, Membership.role == STUDENT)))
+    students = roster_ids(session, assignment.classroom_id)
     by_student: dict[int, list] = {}
     for score in attempt_scores(session, [assignment.id]):
         if score.user_id in students:

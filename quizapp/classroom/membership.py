@@ -127,6 +127,12 @@ def classes_of(session: Session, user: User, role: str) -> list[Classroom]:
     ))
 
 
+def roster_ids(session: Session, classroom_id: int) -> set[int]:
+    """The account ids of the class's students: those the gradebook and the item statistics count."""
+    return set(session.scalars(select(Membership.user_id).where(
+        Membership.classroom_id == classroom_id, Membership.role == STUDENT)))
+
+
 def members(session: Session, classroom: Classroom, role: str) -> list[User]:
     """The class's students or instructors, by name (in the order of quizapp.collation, which SQL lacks)."""
     users = session.scalars(

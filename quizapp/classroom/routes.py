@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from quizapp.classroom import bp
-from quizapp.classroom.access import class_taught, teacher_required
+from quizapp.classroom.access import class_taught, member_of, teacher_required
 from quizapp.classroom.assignments import student_tasks
 from quizapp.classroom.forms import ActionForm, ClassForm, InstructorForm, JoinForm, RenameForm
 from quizapp.classroom.limits import failed_joins_per_account, failed_joins_per_address
@@ -24,12 +24,11 @@ from quizapp.classroom.membership import (
     is_teacher,
     join_class,
     members,
-    membership_of,
     regenerate_code,
     remove_student,
 )
 from quizapp.extensions import db
-from quizapp.models import INSTRUCTOR, STUDENT, Classroom, User
+from quizapp.models import INSTRUCTOR, STUDENT, Classroom
 from quizapp.models.types import utcnow
 
 
@@ -151,10 +150,7 @@ def toggle_joining(classroom_id: int):
 def remove(classroom_id: int, user_id: int):
     """Ask, then take a student off the class's roster (their work is kept)."""
     classroom = class_taught(classroom_id)
-    student = db.session.get(User, user_id) or abort(404)
-    membership = membership_of(db.session, student, classroom)
-    if membership is None or membership.role != STUDENT:
-        abort(404)
+    student = member_of(classroom, user_id, STUDENT)
     form = ActionForm()
     if form.validate_on_submit():
         remove_student(db.session, classroom, student.id)

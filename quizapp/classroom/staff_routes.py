@@ -6,12 +6,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from quizapp.classroom import bp
-from quizapp.classroom.access import class_taught, teacher_required
+from quizapp.classroom.access import class_taught, member_of, teacher_required
 from quizapp.classroom.forms import ActionForm, RenameForm
-from quizapp.classroom.membership import LastInstructor, class_counts, membership_of, remove_instructor
+from quizapp.classroom.membership import LastInstructor, class_counts, remove_instructor
 from quizapp.classroom.routes import detail_page
 from quizapp.extensions import db
-from quizapp.models import INSTRUCTOR, User
+from quizapp.models import INSTRUCTOR
 
 
 @bp.post("/<int:classroom_id>/name")
@@ -33,10 +33,7 @@ def rename(classroom_id: int):
 def remove_teacher(classroom_id: int, user_id: int):
     """Ask, then stop an instructor (oneself included) teaching the class, as long as another one still does."""
     classroom = class_taught(classroom_id)
-    leaving = db.session.get(User, user_id) or abort(404)
-    membership = membership_of(db.session, leaving, classroom)
-    if membership is None or membership.role != INSTRUCTOR:
-        abort(404)
+    leaving = member_of(classroom, user_id, INSTRUCTOR)
     form = ActionForm()
     if not form.validate_on_submit():
         return render_template("classroom/instructor_remove.html", classroom=classroom, leaving=leaving, form=form)
