@@ -18,10 +18,9 @@ def _account_page(name_form: NameForm | None = None, token_form: TokenForm | Non
     name_form = name_form or NameForm(formdata=None, display_name=current_user.display_name)
     token_form = token_form or TokenForm(formdata=None)
     status = 422 if name_form.errors or token_form.errors else 200
-    response = render_template("auth/tokens.html", name_form=name_form, form=token_form, secret=secret,
-                               tokens=tokens_of(db.session, current_user), revoke=RevokeForm())
-    # The page may hold a secret shown once: no cache may keep it.
-    return response, status, {"Cache-Control": "no-store"}
+    # The page may hold a secret shown once: like every page of a logged-in account, it goes out with no-store.
+    return render_template("auth/tokens.html", name_form=name_form, form=token_form, secret=secret,
+                           tokens=tokens_of(db.session, current_user), revoke=RevokeForm()), status
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
