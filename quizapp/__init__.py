@@ -14,7 +14,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=(config or {}).get("INSTANCE_PATH"))
 
     from quizapp.config import load_config
+    from quizapp.timezones import use_newest_zone_rules
 
+    use_newest_zone_rules()  # before the configuration checks its default zone against the known ones
     load_config(app, config)
 
     hops = int(app.config["PROXY_HOPS"])

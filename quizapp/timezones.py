@@ -1,11 +1,48 @@
-"""The time zones an account can be in, and the one a new account starts in."""
+"""The time zones an account can be in, the one a new account starts in, and where their rules are read."""
 
 from __future__ import annotations
 
+import os
+import zoneinfo
 from functools import cache
+from pathlib import Path
 from zoneinfo import available_timezones
 
 from flask import current_app
+
+
+def use_newest_zone_rules() -> None:
+    """Read time zone rules from the tzdata package installed with the app when the system's tz database is
+    older (or says no version), so that an old server reads changes such as Kazakhstan's move to UTC+5 in
+    March 2024 right; PYTHONTZPATH, when set, is the operator's choice and is kept."""
+    if "PYTHONTZPATH" in os.environ or not zoneinfo.TZPATH:
+        return  # the operator's choice, or the package's rules already
+    try:
+        import tzdata
+    except ImportError:
+        return
+    # Versions such as 2024a and 2025b sort by their text.
+    system = _system_version()
+    if system is not None and system >= tzdata.IANA_VERSION:
+        return
+    # zoneinfo looks in the system's folders first and falls back on the tzdata package when they are gone.
+    zoneinfo.reset_tzpath(to=())
+    zoneinfo.ZoneInfo.clear_cache()
+    timezone_choices.cache_clear()
+    _known.cache_clear()
+
+
+def _system_version() -> str | None:
+    """The version of the tz database in the first folder zoneinfo reads, from its tzdata.zi; None if it has none."""
+    for folder in zoneinfo.TZPATH:
+        if Path(folder).is_dir():
+            try:
+                with open(Path(folder) / "tzdata.zi", encoding="ascii") as file:
+                    first = file.readline().split()
+            except (OSError, UnicodeDecodeError):
+                return None
+            return first[2] if first[:2] == ["#", "version"] and len(first) > 2 else None
+    return None
 
 
 @cache
