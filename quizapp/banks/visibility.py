@@ -41,7 +41,19 @@ def practice_allowed(session: Session, user: User, bank_id: int) -> bool:
     return bool(session.scalar(select(visible_banks(user).where(Bank.id == bank_id).exists())))
 
 
-def assignable_banks(user: User) -> Select[tuple[Bank]]:
-    """Banks an instructor may set assignments from: published public banks, and their own."""
-    return select(Bank).where(or_(and_(Bank.is_published.is_(True), Bank.is_public.is_(True)),
-                                  Bank.owner_id == user.id)).order_by(Bank.title)
+def assignable_banks(user: User, classroom_id: int) -> Select[tuple[Bank]]:
+    """Banks an instructor may set assignments from in a class they teach: published public banks, their own,
+    and those published by another instructor of that same class (whose students may see them already)."""
+    colleagues = select(Membership.user_id).where(Membership.classroom_id == classroom_id,
+                                                  Membership.role == INSTRUCTOR)
+    return select(Bank).where(or_(
+        Bank.owner_id == user.id,
+        and_(Bank.is_published.is_(True), or_(Bank.is_public.is_(True), Bank.owner_id.in_(colleagues))),
+    )).order_by(Bank.title)
+
+
+def shared_with_classes(session: Session, user_id: int) -> list[Bank]:
+    """The user's banks published to the students of their classes only (not to everyone), by title: a class
+    they stop teaching loses them."""
+    return list(session.scalars(select(Bank).where(Bank.owner_id == user_id, Bank.is_published.is_(True),
+                                                   Bank.is_public.is_(False)).order_by(Bank.title)))

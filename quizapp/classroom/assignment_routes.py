@@ -25,10 +25,10 @@ from quizapp.classroom.assignments import (
     title_taken,
 )
 from quizapp.classroom.forms import ActionForm, AssignmentForm
-from quizapp.classroom.membership import enrolled_class
+from quizapp.classroom.membership import enrolled_class, members
 from quizapp.classroom.wall_clock import shown_twice
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank, Question, QuestionRevision
+from quizapp.models import INSTRUCTOR, Assignment, Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
 from quizapp.progress.stats import question_text
@@ -40,12 +40,15 @@ from quizapp.srs.queue import user_time, user_zone
 def new_assignment(classroom_id: int):
     """Choose a bank, then set an assignment from it for the class."""
     classroom = class_taught(classroom_id)
-    banks = db.session.scalars(assignable_banks(current_user)).all()
+    # The same list checks the bank a form sends: a bank id that is not offered here sends back to the list.
+    banks = db.session.scalars(assignable_banks(current_user, classroom.id)).all()
     bank_id = request.values.get("bank", type=int)
     bank = next((b for b in banks if b.id == bank_id), None)
     if bank is None:
+        colleagues = {user.id: user.display_name for user in members(db.session, classroom, INSTRUCTOR)
+                      if user.id != current_user.id}
         return render_template("classroom/choose_bank.html", classroom=classroom, banks=banks,
-                               gradable=gradable_counts(db.session, [b.id for b in banks]))
+                               gradable=gradable_counts(db.session, [b.id for b in banks]), colleagues=colleagues)
     form = _assignment_form(bank)
     if form.validate_on_submit() and not _title_refused(form, classroom.id):
         assignment = Assignment(classroom_id=classroom.id, bank_id=bank.id, created_by=current_user.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from quizapp.banks.visibility import shared_with_classes
 from quizapp.classroom import bp
 from quizapp.classroom.access import class_taught, member_of, teacher_required
 from quizapp.classroom.forms import ActionForm, RenameForm
@@ -36,7 +37,8 @@ def remove_teacher(classroom_id: int, user_id: int):
     leaving = member_of(classroom, user_id, INSTRUCTOR)
     form = ActionForm()
     if not form.validate_on_submit():
-        return render_template("classroom/instructor_remove.html", classroom=classroom, leaving=leaving, form=form)
+        return render_template("classroom/instructor_remove.html", classroom=classroom, leaving=leaving, form=form,
+                               banks=shared_with_classes(db.session, leaving.id))
     try:
         if not remove_instructor(db.session, classroom, user_id):
             abort(404)
