@@ -234,6 +234,26 @@ def test_two_instructors_removing_each_other_at_once_leave_one(app, fixture_bank
     assert left == {class_id: 1 for class_id in classes}
 
 
+def test_adding_an_instructor_twice_at_once_adds_them_once(app, fixture_bank) -> None:
+    """A double click on "Add instructor": one send adds the colleague, the other says they teach it already."""
+    first = register_user(db.session, "first@example.org", "First", PASSWORD, Role.INSTRUCTOR)
+    colleagues = [register_user(db.session, f"colleague{number}@example.org", f"Colleague {number}", PASSWORD,
+                                Role.INSTRUCTOR) for number in range(5)]
+    classes = [create_class(db.session, first, f"Civics {number}").id for number in range(5)]
+    db.session.commit()
+    with serve(app) as address:
+        browser = Browser(address)
+        browser.log_in(first.email, PASSWORD)
+        tasks = [lambda b=twin, c=class_id, email=colleague.email:
+                 [b.request("POST", f"/classes/{c}/instructors", {"email": email})[0]]
+                 for class_id, colleague in zip(classes, colleagues, strict=True) for twin in (browser, browser.twin())]
+        statuses = at_once(tasks)
+    assert Counter(statuses) == {302: len(classes), 422: len(classes)}
+    db.session.remove()
+    taught = Counter(db.session.scalars(select(Membership.classroom_id).where(Membership.role == "instructor")))
+    assert taught == {class_id: 2 for class_id in classes}
+
+
 def test_a_token_form_sent_twice_at_once_makes_one_token(app, fixture_bank) -> None:
     pairs = make_students(10)
     with serve(app) as address:

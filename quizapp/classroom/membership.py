@@ -193,6 +193,9 @@ def classes_only_they_teach(session: Session, user: User) -> list[Classroom]:
 
 def add_instructor(session: Session, classroom: Classroom, email: str) -> User:
     """Make another instructor account a teacher of the class too."""
+    # Write-lock the class first: the form sent twice at once (a double click) then adds them once, the second
+    # send finding them there already, instead of both inserting and one failing on the unique membership.
+    write_lock(session, Classroom, Classroom.id == classroom.id)
     user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or not is_teacher(user):
         raise NotAnInstructor(email)
