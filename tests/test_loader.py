@@ -77,9 +77,12 @@ def test_removed_question_is_retired_then_restored(app, bank_dir):
     assert old.retired_at is not None
     assert old.revisions, "history is kept"
     edit(bank_dir, "  - id: eu-share-renamed", "  - id: eu-share")
-    load(bank_dir)
+    report = load(bank_dir)
     db.session.refresh(old)
     assert old.retired_at is None
+    # Every question of the file is counted once, the one back from retirement as restored.
+    assert (report.created, report.revised, report.restored, report.retired, report.unchanged) == (0, 0, 1, 1, 7)
+    assert str(report) == "0 new, 0 revised, 1 restored, 1 retired, 7 unchanged"
 
 
 def test_an_invalid_file_loads_nothing(app, bank_dir):

@@ -35,11 +35,14 @@ class BanksOwnedElsewhere(Exception):
 class LoadReport:
     created: int = 0
     revised: int = 0
+    # Retired questions the files hold again (edited or not): back in quizzes, study and assignments.
+    restored: int = 0
     retired: int = 0
     unchanged: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.created} new, {self.revised} revised, {self.retired} retired, "
+        restored = f"{self.restored} restored, " if self.restored else ""
+        return (f"{self.created} new, {self.revised} revised, {restored}{self.retired} retired, "
                 f"{self.unchanged} unchanged")
 
 
@@ -146,7 +149,9 @@ def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publi
         elif latest.get(question.id) == digest and question.retired_at is None:
             report.unchanged += 1
             continue
-        elif latest.get(question.id) != digest:
+        elif question.retired_at is not None:
+            report.restored += 1
+        else:
             report.revised += 1
         question.type, question.topic, question.difficulty = item.type, item.topic, item.difficulty
         question.tags, question.section, question.retired_at = item.tags, item.section, None
