@@ -111,3 +111,29 @@ def test_an_attempt_links_each_question_as_its_student_saw_it(client, course, ma
     assert client.get(f"{item_url}?version=7").status_code == 404
     for number in (2**63, -(2**63), -1):  # past any integer column, or none there could be: not a 500
         assert client.get(f"{item_url}?version={number}").status_code == 404
+
+
+def test_a_question_moved_to_another_topic_stays_one_item(client, course, make_user, tmp_path):  # noqa: F811
+    seats = db.session.scalar(select(Question).where(Question.key == "seats-choice"))
+    course.selection, course.question_ids, course.shuffle_choices = "questions", [seats.id], False
+    answer_choice(course, enrolled(make_user, course), "98")
+    folder = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANKS / "bank", folder)
+    questions = folder / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    moved = text.replace("    topic: Parliament\n    difficulty: recall\n\n  - id: court-and-penalty",
+                         "    topic: Elections\n    difficulty: understanding\n    tags: [seats]\n\n"
+                         "  - id: court-and-penalty")
+    assert moved != text
+    questions.write_text(moved, encoding="utf-8")
+    report = load_banks(db.session, check_paths([folder], QUESTIONS))
+    assert (report.revised, report.unchanged) == (1, 7)
+    db.session.refresh(seats)
+    # The question row holds the new topic; what students see and are graded on is the same single revision.
+    assert (seats.topic, seats.difficulty, seats.tags, seats.revision) == ("Elections", "understanding", ["seats"], 1)
+    answer_choice(course, enrolled(make_user, course), "77")
+
+    [stats] = item_statistics(db.session, course)
+    assert (stats.revision.number, stats.attempts, stats.several_versions, stats.facility) == (1, 2, False, 50.0)
+    again = load_banks(db.session, check_paths([folder], QUESTIONS))
+    assert (again.revised, again.unchanged) == (0, 8)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from quizapp.banks.checker import CheckResult, ParsedBank, Problem, content_hash
 from quizapp.content.documents import Document
@@ -138,15 +139,16 @@ def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publi
     bank.title, bank.description, bank.origin = parsed.title, parsed.description, parsed.origin
     session.flush()
     existing = {q.key: q for q in session.scalars(select(Question).where(Question.bank_id == bank.id))}
-    latest = _latest_hashes(session, bank.id)
+    latest = _latest_revisions(session, bank.id)
     for item in parsed.questions:
         digest = content_hash(item)
         question = existing.pop(item.key, None)
+        current = latest.get(question.id) if question is not None else None
         if question is None:
             question = Question(bank_id=bank.id, key=item.key, revision=0)
             session.add(question)
             report.created += 1
-        elif latest.get(question.id) == digest and question.retired_at is None:
+        elif current is not None and current.content_hash == digest and question.retired_at is None:
             report.unchanged += 1
             continue
         elif question.retired_at is not None:
@@ -155,7 +157,11 @@ def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publi
             report.revised += 1
         question.type, question.topic, question.difficulty = item.type, item.topic, item.difficulty
         question.tags, question.section, question.retired_at = item.tags, item.section, None
-        if latest.get(question.id) != digest:
+        if current is not None and current.content_hash != digest and _same_content(current.data, item.data):
+            # Only the topic, tags or difficulty changed, which the question row holds: a revision would show
+            # the same question as two versions in item statistics, each with half its answers.
+            current.content_hash = digest
+        elif current is None or current.content_hash != digest:
             question.revision += 1
             session.flush()
             session.add(QuestionRevision(question_id=question.id, number=question.revision,
@@ -166,10 +172,17 @@ def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publi
             report.retired += 1
 
 
-def _latest_hashes(session: Session, bank_id: int) -> dict[int, str]:
-    rows = session.execute(
-        select(QuestionRevision.question_id, QuestionRevision.content_hash)
+def _latest_revisions(session: Session, bank_id: int) -> dict[int, QuestionRevision]:
+    """Each question's current revision, by question id; their content is read only where it is compared."""
+    revisions = session.scalars(
+        select(QuestionRevision)
         .join(Question, Question.id == QuestionRevision.question_id)
         .where(Question.bank_id == bank_id, QuestionRevision.number == Question.revision)
+        .options(defer(QuestionRevision.data))
     )
-    return {question_id: digest for question_id, digest in rows}
+    return {revision.question_id: revision for revision in revisions}
+
+
+def _same_content(stored: dict, parsed: dict) -> bool:
+    """Whether a stored revision holds what the file now says, compared as the JSON column keeps it."""
+    return stored == json.loads(json.dumps(parsed))
