@@ -333,3 +333,18 @@ def test_a_russian_file_saved_in_windows_1251_is_refused_naming_its_encoding(tea
 def test_a_file_in_another_code_page_is_not_said_to_be_cyrillic(teacher):
     page = upload(teacher, "week.gift", "::q1:: Café crème? {T}\n".encode("cp1252")).get_data(as_text=True)
     assert "not UTF-8 text" in page and "Windows-1251" not in page
+
+
+@pytest.mark.parametrize(("filename", "data", "advice"), [
+    ("week-2.gift", b"::a:: Is the Mazhilis the lower house? {T}\n", "the name of the file that made the bank"),
+    ("civics.yaml", GOOD_BANK.replace("id: civics-extra", "id: civics-extra-2").encode(), "give the id of the bank"),
+])
+def test_an_update_of_a_bank_one_does_not_have_makes_no_second_bank(teacher, filename, data, advice):
+    assert upload(teacher, "week.gift", b"::a:: Is the Mazhilis the lower house? {T}\n").status_code == 302
+    assert upload(teacher, "civics.yaml", GOOD_BANK.encode()).status_code == 302
+    refused = upload(teacher, filename, data, replace="y")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and f"<code>{filename}:1</code>: you have no bank with the id" in page
+    assert advice in page and "untick" in page
+    assert bank_count() == 2
+    assert upload(teacher, filename, data).status_code == 302 and bank_count() == 3

@@ -90,8 +90,9 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
             select(Bank).where(Bank.slug.in_([parsed.slug for parsed in result.banks])))}
         outcome.problems += _foreign_slugs(result, existing, owner, name)
         outcome.problems += [_relative(p, folder) for p in type_changes(session, result)]
-        if not replace and not outcome.problems:
-            outcome.problems += _own_slugs(result, existing, owner, name)
+        if not outcome.problems:
+            outcome.problems += (_own_slugs(result, existing, owner, name) if not replace
+                                 else _nothing_to_update(result, existing, name, converted=lines is not None))
         if outcome.problems:
             return outcome
         outcome.report = load_banks(session, result, owner_id=owner.id, publish_new=False)
@@ -249,6 +250,23 @@ def _own_slugs(result: CheckResult, existing: dict[str, Bank], owner: User, name
                        "my bank with the same id” to replace its questions with this file's, or give the file "
                        "another name (or the bank another id) to make a new bank")
             problems.append(Problem(name, 1, message))
+    return problems
+
+
+def _nothing_to_update(result: CheckResult, existing: dict[str, Bank], name: str, converted: bool) -> list[Problem]:
+    """The banks an upload asked to update that do not exist: a renamed file (the id of a converted file comes
+    from its name) would otherwise make a second bank beside the one meant, which cannot be deleted."""
+    problems = []
+    for parsed in result.banks:
+        if parsed.slug in existing:
+            continue
+        where = ("the id of a converted file comes from its name, so upload it under the name of the file that "
+                 "made the bank you mean" if converted
+                 else "the id comes from the file's 'bank:' mapping (or a zip's bank.yaml), so give the id of the "
+                      "bank you mean")
+        message = (f"you have no bank with the id '{parsed.slug}' to update: {where}; to make a new bank, untick "
+                   "“Update my bank with the same id”")
+        problems.append(Problem(name, 1, message))
     return problems
 
 
