@@ -53,9 +53,10 @@ class UploadOutcome:
 
 
 def load_upload(session: Session, owner: User, filename: str, data: bytes, questions_dir: Path,
-                fmt: str | None = None, replace: bool = True) -> UploadOutcome:
+                fmt: str | None = None, replace: bool | None = None) -> UploadOutcome:
     """Unpack (or convert, for GIFT, Aiken, Moodle XML, Anki and CSV), check and load an uploaded bank for
-    `owner`; on any problem nothing is loaded."""
+    `owner`; on any problem nothing is loaded. With `replace` True the upload must update a bank of theirs, with
+    False it must make a new one, with None (scripts and tests) it may do either."""
     folder = Path(tempfile.mkdtemp(prefix="quizapp-upload-"))
     try:
         name = _safe_name(filename)
@@ -90,9 +91,10 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
             select(Bank).where(Bank.slug.in_([parsed.slug for parsed in result.banks])))}
         outcome.problems += _foreign_slugs(result, existing, owner, name)
         outcome.problems += [_relative(p, folder) for p in type_changes(session, result)]
-        if not outcome.problems:
-            outcome.problems += (_own_slugs(result, existing, owner, name) if not replace
-                                 else _nothing_to_update(result, existing, name, converted=lines is not None))
+        if replace is False and not outcome.problems:
+            outcome.problems += _own_slugs(result, existing, owner, name)
+        if replace is True and not outcome.problems:
+            outcome.problems += _nothing_to_update(result, existing, name, converted=lines is not None)
         if outcome.problems:
             return outcome
         outcome.report = load_banks(session, result, owner_id=owner.id, publish_new=False)
