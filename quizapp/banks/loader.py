@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, defer, undefer
 
 from quizapp.banks.checker import CheckResult, ParsedBank, Problem, content_hash
 from quizapp.content.documents import Document
@@ -139,9 +139,10 @@ def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publi
     bank.title, bank.description, bank.origin = parsed.title, parsed.description, parsed.origin
     session.flush()
     existing = {q.key: q for q in session.scalars(select(Question).where(Question.bank_id == bank.id))}
-    latest = _latest_revisions(session, bank.id)
+    digests = {item.key: content_hash(item) for item in parsed.questions}
+    latest = _latest_revisions(session, bank.id, existing, digests)
     for item in parsed.questions:
-        digest = content_hash(item)
+        digest = digests[item.key]
         question = existing.pop(item.key, None)
         current = latest.get(question.id) if question is not None else None
         if question is None:
@@ -172,15 +173,23 @@ def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publi
             report.retired += 1
 
 
-def _latest_revisions(session: Session, bank_id: int) -> dict[int, QuestionRevision]:
-    """Each question's current revision, by question id; their content is read only where it is compared."""
-    revisions = session.scalars(
+def _latest_revisions(session: Session, bank_id: int, questions: dict[str, Question],
+                      digests: dict[str, str]) -> dict[int, QuestionRevision]:
+    """Each question's current revision, by question id; the content only of those the files change, read in
+    one statement, to be compared with what the files now say."""
+    latest = {revision.question_id: revision for revision in session.scalars(
         select(QuestionRevision)
         .join(Question, Question.id == QuestionRevision.question_id)
         .where(Question.bank_id == bank_id, QuestionRevision.number == Question.revision)
         .options(defer(QuestionRevision.data))
-    )
-    return {revision.question_id: revision for revision in revisions}
+    )}
+    changed = [revision.id for key, question in questions.items()
+               if (revision := latest.get(question.id)) is not None and key in digests
+               and revision.content_hash != digests[key]]
+    if changed:
+        session.scalars(select(QuestionRevision).where(QuestionRevision.id.in_(changed))
+                        .options(undefer(QuestionRevision.data))).all()
+    return latest
 
 
 def _same_content(stored: dict, parsed: dict) -> bool:
