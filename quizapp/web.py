@@ -40,7 +40,8 @@ def _load_user(session_id: str) -> User | None:
         return None
     preloaded = g.pop("preloaded_login", None)
     user = preloaded if preloaded is not None and preloaded.id == login[0] else db.session.get(User, login[0])
-    return user if user is not None and user.session_version == login[1] else None
+    # Deactivating raises the session version too; is_active is checked all the same, as Flask-Login expects.
+    return user if user is not None and user.session_version == login[1] and user.is_active else None
 
 
 def preload_login(user: User) -> None:

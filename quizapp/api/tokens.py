@@ -42,12 +42,12 @@ def has_token_named(session: Session, user: User, name: str) -> bool:
 
 
 def user_for_token(session: Session, secret: str) -> User | None:
-    """The owner of an unrevoked token, or None."""
+    """The owner of an unrevoked token, or None; None too if the account is deactivated."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret),
                                                   ApiToken.revoked_at.is_(None)))
-    if token is None:
+    if token is None or not token.user.is_active:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:

@@ -1,4 +1,4 @@
-"""`flask users list`, `flask users create`, `flask users set-role` and `flask users set-password`."""
+"""`flask users list`, `create`, `set-role`, `set-password`, `deactivate` and `reactivate`."""
 
 from __future__ import annotations
 
@@ -7,25 +7,29 @@ from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
 from quizapp.auth.accounts import EmailTaken, name_problem, register_user, unmailable, user_by_email
+from quizapp.auth.deactivation import deactivate, reactivate
 from quizapp.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
 from quizapp.auth.roles import LastAdmin, find_users, set_role, untaught_warning
 from quizapp.extensions import db
-from quizapp.models import Role
+from quizapp.models import Role, User
 
-users_cli = AppGroup("users", help="List and create accounts, change roles, set passwords.")
+users_cli = AppGroup("users", help="Create, list and deactivate accounts; set roles and passwords.")
 ROLE = click.Choice([r.value for r in Role])
 
 
-@users_cli.command("list", short_help="List accounts: email, role and name.")
+@users_cli.command("list", short_help="List accounts: email, role, name and whether deactivated.")
 @click.argument("search", required=False, default="")
 @click.option("--role", type=ROLE, help="Only accounts of this role.")
 @click.option("--limit", type=click.IntRange(1), default=200, show_default=True)
 def list_command(search: str, role: str | None, limit: int) -> None:
-    """Accounts whose name or email contains SEARCH (all, without it): email, role and name, by name."""
+    """Accounts whose name or email contains SEARCH (all, without it), by name: email, role and name, then
+    "deactivated" and its UTC date for a deactivated account."""
     found, total = find_users(db.session, search, role or "", limit=limit)
     for user in found:
-        click.echo(f"{user.email}\t{user.role}\t{user.display_name}")
+        # A fourth column only when there is something to say: scripts reading three columns keep working.
+        closed = "" if user.is_active else f"\tdeactivated {user.deactivated_at:%Y-%m-%d}"
+        click.echo(f"{user.email}\t{user.role}\t{user.display_name}{closed}")
     if total > len(found):
         click.echo(f"{len(found)} of {total} accounts shown; search, or raise --limit, for the rest.", err=True)
     elif not found:
@@ -62,9 +66,7 @@ def create_command(email: str, role: str, name: str | None, password: str) -> No
 @click.argument("role", type=ROLE)
 def set_role_command(email: str, role: str) -> None:
     """Change the role of the account with EMAIL."""
-    user = user_by_email(db.session, email)
-    if user is None:
-        raise click.ClickException(f"No user with the email {email}.")
+    user = _existing(email)
     try:
         untaught = set_role(db.session, user, Role(role))
     except LastAdmin as error:
@@ -82,11 +84,47 @@ def set_role_command(email: str, role: str) -> None:
 def set_password_command(email: str, password: str) -> None:
     """Give the account with EMAIL a new password and end its sessions (for servers without mail)."""
     _check_password(password)
+    user = _existing(email)
+    set_new_password(db.session, user, password)
+    click.echo(f"{user.email} has a new password; every session of the account has ended.")
+
+
+@users_cli.command("deactivate", short_help="Close an account; its work stays in the classes' records.")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """Deactivate the account with EMAIL: it cannot log in, its sessions end and its API tokens are revoked;
+    its class memberships and attempts stay, so gradebooks still count them."""
+    user = _existing(email)
+    if not user.is_active:
+        click.echo(f"{user.email} is already deactivated.")
+        return
+    try:
+        untaught = deactivate(db.session, user)
+    except LastAdmin as error:
+        raise click.ClickException("That is the last active admin account; make another admin first.") from error
+    db.session.commit()
+    click.echo(f"{user.email} is deactivated; every session of the account has ended.")
+    if untaught:
+        click.echo(f"Warning: {untaught_warning(user, untaught, closed=True)}", err=True)
+
+
+@users_cli.command("reactivate", short_help="Let a deactivated account log in again.")
+@click.argument("email")
+def reactivate_command(email: str) -> None:
+    """Reactivate the account with EMAIL: it logs in with its old password (API tokens must be made anew)."""
+    user = _existing(email)
+    if not reactivate(user):
+        click.echo(f"{user.email} is not deactivated.")
+        return
+    db.session.commit()
+    click.echo(f"{user.email} is active again.")
+
+
+def _existing(email: str) -> User:
     user = user_by_email(db.session, email)
     if user is None:
         raise click.ClickException(f"No user with the email {email}.")
-    set_new_password(db.session, user, password)
-    click.echo(f"{user.email} has a new password; every session of the account has ended.")
+    return user
 
 
 def _check_password(password: str) -> None:

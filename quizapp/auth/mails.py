@@ -29,3 +29,8 @@ def send_reset(email: str, token: str) -> None:
     body = render_template("auth/mail/reset.txt", link=url_for("auth.reset", token=token, _external=True),
                            minutes=RESET_MINUTES)
     send_mail(email, "Set a new quizapp password", body)
+
+
+def send_deactivated(email: str) -> None:
+    """To the owner of a deactivated account who asked for a new password or signed up again: it is closed."""
+    send_mail(email, "Your quizapp account is deactivated", render_template("auth/mail/deactivated.txt"))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
 from quizapp.auth.accounts import EmailTaken, add_account, normalise_email, user_by_email
-from quizapp.auth.mails import REGISTRATION_HOURS, send_already_registered, send_confirmation
+from quizapp.auth.mails import REGISTRATION_HOURS, send_already_registered, send_confirmation, send_deactivated
 from quizapp.models import PendingRegistration, User
 from quizapp.models.types import utcnow
 from quizapp.models.user import hash_password
@@ -37,9 +37,11 @@ def request_registration(session: Session, email: str, display_name: str, passwo
     # Hashed either way, so that the response time does not tell whether the address has an account.
     password_hash = hash_password(password)
     remove_expired(session, now)
-    if user_by_email(session, email) is not None:
+    existing = user_by_email(session, email)
+    if existing is not None:
         session.commit()
-        send_already_registered(email)
+        # Logging in or resetting the password would not help with a closed account: its owner is told so.
+        (send_already_registered if existing.is_active else send_deactivated)(email)
         return
     token = secrets.token_urlsafe(32)
     try:

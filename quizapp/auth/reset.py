@@ -13,7 +13,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from quizapp.auth.accounts import user_by_email
-from quizapp.auth.mails import RESET_MINUTES, send_reset
+from quizapp.auth.mails import RESET_MINUTES, send_deactivated, send_reset
 from quizapp.models import User
 from quizapp.models.types import utcnow
 
@@ -43,14 +43,19 @@ def user_for_reset(session: Session, token: str, now: datetime | None = None) ->
     if not isinstance(user_id, int) or not isinstance(version, int):
         return None
     user = session.get(User, user_id)
-    return user if user is not None and user.session_version == version else None
+    return user if user is not None and user.session_version == version and user.is_active else None
 
 
 def request_reset(session: Session, email: str) -> None:
-    """Mail a reset link if an account has the address; otherwise do nothing, and say nothing about it."""
+    """Mail a reset link if an active account has the address (its owner learns instead that a deactivated one
+    is closed); otherwise do nothing, and say nothing about it."""
     user = user_by_email(session, email)
-    if user is not None:
-        send_reset(user.email, reset_token(user))
+    if user is None:
+        return
+    if not user.is_active:
+        send_deactivated(user.email)
+        return
+    send_reset(user.email, reset_token(user))
 
 
 def set_new_password(session: Session, user: User, password: str) -> None:

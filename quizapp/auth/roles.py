@@ -26,21 +26,30 @@ def set_role(session: Session, user: User, role: Role) -> list[Classroom]:
     Returns the classes that the user alone taught and that nobody can open now it has lost instructor rights
     (the memberships stay: given the rights back, the user has the classes back)."""
     if user.role == Role.ADMIN.value and role != Role.ADMIN:
-        # Write-lock the admins first: two admins demoting each other at once then count one after the other,
-        # instead of both seeing two admins and leaving none.
-        write_lock(session, User, User.role == Role.ADMIN.value)
-        others = session.scalar(select(func.count()).select_from(User)
-                                .where(User.role == Role.ADMIN.value, User.id != user.id))
-        if not others:
-            raise LastAdmin(user.email)
+        keep_an_admin(session, user)
     lost_rights = user.role in TEACHING_ROLES and role.value not in TEACHING_ROLES
     untaught = classes_only_they_teach(session, user) if lost_rights else []
     user.role = role.value
     return untaught
 
 
-def untaught_warning(user: User, classes: list[Classroom]) -> str:
-    """What the admin must know after a role change left these classes with nobody able to open them."""
+def keep_an_admin(session: Session, user: User) -> None:
+    """Raise LastAdmin if the user is the only active admin: taking their rights or account would leave nobody
+    to manage accounts (a deactivated admin cannot log in, so does not count)."""
+    if user.role != Role.ADMIN.value or not user.is_active:
+        return
+    # Write-lock the admins first: two admins demoting or deactivating each other at once then count one after
+    # the other, instead of both seeing two admins and leaving none.
+    write_lock(session, User, User.role == Role.ADMIN.value)
+    others = session.scalar(select(func.count()).select_from(User).where(
+        User.role == Role.ADMIN.value, User.id != user.id, User.deactivated_at.is_(None)))
+    if not others:
+        raise LastAdmin(user.email)
+
+
+def untaught_warning(user: User, classes: list[Classroom], closed: bool = False) -> str:
+    """What the admin must know after a role change (or, if `closed`, a deactivation) left these classes with
+    nobody able to open them."""
     names = ", ".join(f"“{c.name}”" for c in classes[:CLASSES_NAMED])
     if len(classes) > CLASSES_NAMED:
         names += f" and {len(classes) - CLASSES_NAMED} more"
@@ -48,6 +57,10 @@ def untaught_warning(user: User, classes: list[Classroom]) -> str:
         taught, them = names, "that class, its roster or its gradebook"
     else:
         taught, them = f"{len(classes)} classes ({names})", "them, their rosters or their gradebooks"
+    if closed:
+        return (f"{user.display_name} alone taught {taught}: nobody can open {them} unless the account is "
+                "reactivated. To hand a class over, reactivate it, have another instructor added on the class "
+                "page, then deactivate it again.")
     return (f"{user.display_name} alone taught {taught}: nobody can open {them} until {user.display_name} is an "
             "instructor again. To hand a class over, give the role back, add another instructor on the class "
             "page, then change the role.")

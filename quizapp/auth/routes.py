@@ -34,10 +34,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and user.is_active:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("The email or password is not right.")
+        if user is not None:
+            # Only whoever knows the password learns that the account exists and is closed.
+            form.password.errors.append("This account has been deactivated. If you need it back, ask the "
+                                        "administrator of this site (your school, for example).")
+        else:
+            form.password.errors.append("The email or password is not right.")
     return render_template("auth/login.html", form=form, mail_on=mail_available()), 200 if not form.errors else 422
 
 

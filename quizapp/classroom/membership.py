@@ -41,8 +41,8 @@ class ClassNameTaken(Exception):
 
 
 def is_teacher(user: User) -> bool:
-    """Instructors and admins may create classes and upload banks."""
-    return user.is_authenticated and user.role in (Role.INSTRUCTOR.value, Role.ADMIN.value)
+    """Instructors and admins, while their account is active, may create classes and upload banks."""
+    return user.is_authenticated and user.is_active and user.role in (Role.INSTRUCTOR.value, Role.ADMIN.value)
 
 
 def create_class(session: Session, instructor: User, name: str) -> Classroom:
@@ -183,7 +183,7 @@ def classes_only_they_teach(session: Session, user: User) -> list[Classroom]:
     user's rights nobody could open them, their roster or their gradebook."""
     others = (select(Membership.classroom_id).join(User, User.id == Membership.user_id)
               .where(Membership.role == INSTRUCTOR, Membership.user_id != user.id,
-                     User.role.in_((Role.INSTRUCTOR.value, Role.ADMIN.value))))
+                     User.role.in_((Role.INSTRUCTOR.value, Role.ADMIN.value)), User.deactivated_at.is_(None)))
     return list(session.scalars(
         select(Classroom).join(Membership)
         .where(Membership.user_id == user.id, Membership.role == INSTRUCTOR, Classroom.id.not_in(others))

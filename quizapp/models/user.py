@@ -54,6 +54,13 @@ class User(UserMixin, db.Model):
     fsrs_parameters: Mapped[list[float] | None] = mapped_column(JSON)
     # Part of the login session's id: raising it ends every session of the account (logout, new password).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set when an admin closes the account: it can no longer log in, but its work stays in gradebooks.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the account may log in and use its sessions and API tokens (Flask-Login's hook)."""
+        return self.deactivated_at is None
 
     def get_id(self) -> str:
         """The session id Flask-Login stores: the account and its session version."""
