@@ -44,6 +44,9 @@ ADMIN = {"anonymous": LOGIN, "student": 403, "other_student": 403, "other_instru
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("admin.users", "GET"): ("/admin/users", ADMIN),
     ("admin.change_role", "POST"): ("/admin/users/{student}/role", ADMIN),
+    ("admin.deactivate_user", "GET"): ("/admin/users/{student}/deactivate", ADMIN),
+    ("admin.deactivate_user", "POST"): ("/admin/users/{student}/deactivate", ADMIN),
+    ("admin.reactivate_user", "POST"): ("/admin/users/{student}/reactivate", ADMIN),
     ("api.openapi", "GET"): ("/api/v1/openapi.json", ANYONE),
     ("api.banks", "GET"): ("/api/v1/banks", MEMBERS),
     ("api.bank_questions", "GET"): ("/api/v1/banks/{bank}/questions", MEMBERS),

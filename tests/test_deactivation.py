@@ -2,15 +2,127 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
-from quizapp.auth.deactivation import deactivate
+from quizapp.auth.deactivation import OwnAccount, deactivate
+from quizapp.auth.roles import LastAdmin, set_role
 from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
+from quizapp.classroom.membership import add_instructor, classes_only_they_teach, create_class, is_teacher
 from quizapp.extensions import db
-from quizapp.models import Question
-from tests.conftest import login
+from quizapp.models import Question, Role, User
+from tests.conftest import csrf_from, login, without_varying_values
 from tests.test_classroom_rules import course, enrolled, hand_in  # noqa: F401 - fixture
+
+
+def fresh(user: User) -> User:
+    db.session.expire_all()
+    return db.session.get(User, user.id)
+
+
+def admin_client(app, admin: User):
+    client = app.test_client()
+    assert login(client, admin.email).status_code == 302
+    return client
+
+
+def deactivate_on_page(client, user: User, **query):
+    """Open the confirmation page of the Users page's Deactivate link and confirm."""
+    page = client.get(f"/admin/users/{user.id}/deactivate", query_string=query)
+    assert page.status_code == 200
+    return client.post(f"/admin/users/{user.id}/deactivate", query_string=query,
+                       data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+def test_deactivating_asks_first_then_ends_the_sessions_and_refuses_the_login(app, make_user):
+    admin, student = make_user(Role.ADMIN), make_user()
+    theirs = app.test_client()
+    assert login(theirs, student.email).status_code == 302 and theirs.get("/progress/").status_code == 200
+    client = admin_client(app, admin)
+
+    users = client.get("/admin/users").get_data(as_text=True)
+    assert f'href="/admin/users/{student.id}/deactivate">Deactivate' in users
+    asked = client.get(f"/admin/users/{student.id}/deactivate").get_data(as_text=True)
+    assert "Deactivate Student user?" in asked and "They can no longer log in" in asked
+    assert fresh(student).is_active  # opening the question changes nothing
+    refused = client.post(f"/admin/users/{student.id}/deactivate")  # no CSRF token
+    assert refused.status_code == 400 and fresh(student).is_active
+
+    done = deactivate_on_page(client, student)
+    assert done.status_code == 302 and done.location == "/admin/users"
+    assert fresh(student).deactivated_at is not None
+    listed = client.get("/admin/users").get_data(as_text=True)
+    assert "is deactivated: they cannot log in, and their work is kept." in listed
+    assert "<strong>Deactivated</strong>" in listed and f"/admin/users/{student.id}/reactivate" in listed
+    # The browser where the student was logged in is logged out.
+    assert theirs.get("/progress/").status_code == 302
+
+    wrong = login(app.test_client(), student.email, "not the password")
+    assert wrong.status_code == 422 and "deactivated" not in wrong.get_data(as_text=True)
+    right = login(app.test_client(), student.email)
+    assert right.status_code == 422 and "This account has been deactivated." in right.get_data(as_text=True)
+
+
+def test_reactivating_lets_the_old_password_in_but_not_the_old_sessions(app, make_user):
+    admin, student = make_user(Role.ADMIN), make_user()
+    theirs = app.test_client()
+    login(theirs, student.email)
+    client = admin_client(app, admin)
+    deactivate_on_page(client, student)
+    page = client.get("/admin/users").get_data(as_text=True)
+    done = client.post(f"/admin/users/{student.id}/reactivate", data={"csrf_token": csrf_from(page)},
+                       follow_redirects=True)
+    assert "is active again" in done.get_data(as_text=True) and fresh(student).is_active
+    assert theirs.get("/progress/").status_code == 302
+    assert login(app.test_client(), student.email).status_code == 302
+    assert client.post(f"/admin/users/{student.id}/reactivate").status_code == 400  # no CSRF token
+
+
+def test_a_deactivation_comes_back_to_the_search_it_was_made_from(app, make_user):
+    admin, student = make_user(Role.ADMIN), make_user()
+    client = admin_client(app, admin)
+    page = client.get("/admin/users", query_string={"q": "student", "role": "student"}).get_data(as_text=True)
+    assert f'href="/admin/users/{student.id}/deactivate?q=student&amp;role=student"' in page
+    done = deactivate_on_page(client, student, q="student", role="student")
+    assert done.location == "/admin/users?q=student&role=student"
+
+
+def test_an_admin_cannot_deactivate_themselves(app, make_user):
+    admin, _other = make_user(Role.ADMIN), make_user(Role.ADMIN)
+    client = admin_client(app, admin)
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f"/admin/users/{admin.id}/deactivate" not in page
+    asked = client.get(f"/admin/users/{admin.id}/deactivate").get_data(as_text=True)
+    assert "You cannot deactivate your own account" in asked and "Deactivate the account" not in asked
+    sent = client.post(f"/admin/users/{admin.id}/deactivate", data={"csrf_token": csrf_from(page)},
+                       follow_redirects=True)
+    assert "You cannot deactivate your own account" in sent.get_data(as_text=True) and fresh(admin).is_active
+
+
+def test_the_last_active_admin_stays(app, make_user):
+    admin, other = make_user(Role.ADMIN), make_user(Role.ADMIN)
+    with pytest.raises(OwnAccount):
+        deactivate(db.session, admin, by=admin)
+    deactivate(db.session, other, by=admin)
+    db.session.commit()
+    with pytest.raises(LastAdmin):
+        deactivate(db.session, admin)
+    # A deactivated admin cannot log in to manage accounts, so the last active one cannot step down either.
+    with pytest.raises(LastAdmin):
+        set_role(db.session, admin, Role.INSTRUCTOR)
+    set_role(db.session, other, Role.STUDENT)  # the deactivated one may lose the role
+    assert admin.is_active and admin.role == "admin"
+
+
+def test_the_page_of_a_deactivated_account_reads_as_such_for_a_screen_reader(app, make_user):
+    admin, student = make_user(Role.ADMIN), make_user()
+    client = admin_client(app, admin)
+    deactivate_on_page(client, student)
+    page = without_varying_values(client.get("/admin/users").get_data(as_text=True))
+    assert ('<button type="submit" class="button">Reactivate<span class="visually-hidden"> Student user</span>'
+            "</button>") in page
+    assert client.get(f"/admin/users/{student.id}/deactivate").status_code == 302  # nothing left to ask
 
 
 def test_a_deactivated_students_work_still_counts_and_is_marked(app, course, make_user, instructor):  # noqa: F811
@@ -33,3 +145,29 @@ def test_a_deactivated_students_work_still_counts_and_is_marked(app, course, mak
         assert client.get(page).get_data(as_text=True).count("(account deactivated)") == 1, page
     work = client.get(f"/classes/{course.classroom_id}/students/{leaves.id}").get_data(as_text=True)
     assert "This account is deactivated" in work
+
+
+def test_a_deactivated_instructor_no_longer_teaches_and_the_admin_is_told(app, runner, make_user):
+    admin = make_user(Role.ADMIN)
+    teacher, colleague = make_user(Role.INSTRUCTOR), make_user(Role.INSTRUCTOR)
+    alone = create_class(db.session, teacher, "History 101")
+    shared = create_class(db.session, teacher, "Civics")
+    add_instructor(db.session, shared, colleague.email)
+    db.session.commit()
+    client = admin_client(app, admin)
+    asked = client.get(f"/admin/users/{teacher.id}/deactivate").get_data(as_text=True)
+    assert "Nobody else teaches History 101" in asked and "Civics" not in asked
+    done = deactivate_on_page(client, teacher)
+    warned = client.get(done.location).get_data(as_text=True)
+    assert ("alone taught “History 101”: nobody can open that class, its roster or its gradebook unless the "
+            "account is reactivated") in warned
+    assert not is_teacher(fresh(teacher))
+    # Civics is now the colleague's alone: they are told so if they are deactivated or lose the role next.
+    assert [c.id for c in classes_only_they_teach(db.session, fresh(colleague))] == [shared.id]
+    assert alone.id not in [c.id for c in classes_only_they_teach(db.session, fresh(colleague))]
+
+
+def test_only_admins_deactivate(app, make_user, teacher):
+    student = make_user()
+    assert teacher.get(f"/admin/users/{student.id}/deactivate").status_code == 403
+    assert db.session.scalar(select(User.deactivated_at).where(User.id == student.id)) is None

@@ -17,6 +17,12 @@ class RoleForm(FlaskForm):
     submit = SubmitField("Change role")
 
 
+class AccountForm(FlaskForm):
+    """A button that deactivates or reactivates an account: the CSRF token is all it carries."""
+
+    submit = SubmitField("Confirm")
+
+
 class UserSearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
