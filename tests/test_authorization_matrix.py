@@ -83,6 +83,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("authoring.preview", "GET"): ("/banks/{own_bank}/preview", TEACHER),
     ("authoring.publish", "POST"): ("/banks/{own_bank}/publish", TEACHER),
     ("authoring.unpublish", "POST"): ("/banks/{own_bank}/unpublish", TEACHER),
+    ("authoring.delete", "GET"): ("/banks/{own_bank}/delete", TEACHER),
+    ("authoring.delete", "POST"): ("/banks/{own_bank}/delete", TEACHER),
     ("classroom.index", "GET"): ("/classes/", MEMBERS),
     ("classroom.create", "POST"): ("/classes/new", TEACHERS),
     ("classroom.join", "GET"): ("/classes/join", MEMBERS),

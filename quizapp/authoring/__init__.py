@@ -1,4 +1,4 @@
-"""Instructors' own banks: upload, preview as students see them, publish."""
+"""Instructors' own banks: upload, preview as students see them, publish, delete."""
 
 from flask import Blueprint
 

@@ -9,10 +9,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from quizapp.authoring import bp
+from quizapp.authoring.deletion import bank_use, delete_unused_bank
 from quizapp.authoring.export import DOWNLOADS, stored_bank
 from quizapp.authoring.forms import PublishForm, UnpublishForm, UploadForm
 from quizapp.authoring.uploads import UploadRefused, load_upload
 from quizapp.classroom.access import teacher_required
+from quizapp.classroom.forms import ActionForm
 from quizapp.content.documents import load_catalogue
 from quizapp.extensions import db
 from quizapp.formats.model import FormatError
@@ -109,6 +111,25 @@ def unpublish(bank_id: int):
         db.session.commit()
         flash(f"“{bank.title}” is no longer published; existing assignments keep working.", "success")
     return redirect(url_for("authoring.preview", bank_id=bank.id))
+
+
+@bp.route("/<int:bank_id>/delete", methods=["GET", "POST"])
+@teacher_required
+def delete(bank_id: int):
+    """Ask, then delete a bank nobody else has used; a used bank stays, and the page says why."""
+    bank = _own_bank(bank_id)
+    form, title = ActionForm(), bank.title
+    if form.validate_on_submit():
+        use = delete_unused_bank(db.session, bank)
+        if use is None:
+            flash(f"“{title}” deleted, with its questions.", "success")
+            return redirect(url_for("authoring.mine"))
+        # Used since the page was shown (or the page was skipped): the page now says by whom.
+        status = 409
+    else:
+        use, status = bank_use(db.session, bank), 200
+    return render_template("authoring/delete.html", bank=bank, use=use, form=form,
+                           unpublish_form=UnpublishForm()), status
 
 
 @bp.get("/<int:bank_id>/downloads")

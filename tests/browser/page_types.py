@@ -96,6 +96,11 @@ def _class_page(suffix: str) -> Callable:
     return open_it
 
 
+def _delete_bank(page, site: Site) -> None:
+    # The site's bank has an assignment set from it: the page says why it stays and offers unpublishing.
+    page.goto(site.urls["preview"].removesuffix("/preview") + "/delete")
+
+
 def _student_work_page(suffix: str) -> Callable:
     def open_it(page, site: Site) -> None:
         page.goto(site.urls["student work"] + suffix)
@@ -155,6 +160,7 @@ PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "upload": ("instructor", "/banks/upload"),
     "upload with problems": ("instructor", _upload_problems),
     "preview": ("instructor", "preview"),
+    "delete a bank in use": ("instructor", _delete_bank),
     "users": ("admin", "/admin/users"),
 }
 
