@@ -57,3 +57,24 @@ def test_each_section_bullet_stands_before_its_own_title(module_browser, module_
         " words.selectNodeContents(li); return words.getClientRects()[0].left - li.getBoundingClientRect().left; })")
     assert len(gaps) > 8 and all(gap > 5 for gap in gaps), gaps
     page.context.close()
+
+
+def test_on_a_phone_each_section_title_has_a_line_of_its_own_and_wraps_under_its_words(module_browser,
+                                                                                      module_server):  # noqa: F811
+    page = module_browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                      has_touch=True).new_page()
+    page.goto(module_server.url + "/sources/cornell-barro-2022")
+    # Per item: where each line of its title starts (left, top), and the item's top and bottom.
+    items = page.eval_on_selector_all(
+        "nav .sections li", """items => items.map(li => { const words = document.createRange();
+            words.selectNodeContents(li); const box = li.getBoundingClientRect();
+            return {lines: [...words.getClientRects()].map(r => [Math.round(r.left), Math.round(r.top)]),
+                    top: box.top, bottom: box.bottom}; })""")
+    wrapped = [item for item in items if len({top for _left, top in item["lines"]}) > 1]
+    assert wrapped, "no section title wraps at 360px: the test no longer shows anything"
+    for item in wrapped:
+        assert len({left for left, _top in item["lines"]}) == 1, f"a wrapped title's lines start at {item['lines']}"
+    assert all(after["top"] >= before["bottom"] for before, after in zip(items, items[1:])), \
+        "two section titles share a line"
+    screenshot(page, "reader-sections-360", full_page=False)
+    page.context.close()
