@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -59,8 +60,8 @@ def test_each_section_bullet_stands_before_its_own_title(module_browser, module_
     page.context.close()
 
 
-def test_on_a_phone_each_section_title_has_a_line_of_its_own_and_wraps_under_its_words(module_browser,
-                                                                                      module_server):  # noqa: F811
+def test_on_a_phone_each_section_title_has_a_line_of_its_own_and_wraps_under_its_words(  # noqa: F811 - fixtures
+        module_browser, module_server):  # noqa: F811 - fixtures
     page = module_browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
                                       has_touch=True).new_page()
     page.goto(module_server.url + "/sources/cornell-barro-2022")
@@ -74,7 +75,7 @@ def test_on_a_phone_each_section_title_has_a_line_of_its_own_and_wraps_under_its
     assert wrapped, "no section title wraps at 360px: the test no longer shows anything"
     for item in wrapped:
         assert len({left for left, _top in item["lines"]}) == 1, f"a wrapped title's lines start at {item['lines']}"
-    assert all(after["top"] >= before["bottom"] for before, after in zip(items, items[1:])), \
+    assert all(after["top"] >= before["bottom"] for before, after in itertools.pairwise(items)), \
         "two section titles share a line"
     screenshot(page, "reader-sections-360", full_page=False)
     page.context.close()
