@@ -3,6 +3,8 @@ instructors meeting their own class, and what the exports and searches send back
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -391,3 +393,23 @@ def test_a_bank_without_gradable_questions_is_not_offered_for_an_assignment(teac
     db.session.commit()
     page = client.get(url).get_data(as_text=True)
     assert f"{url}?bank={bank_id}" not in page and "no questions an assignment can grade" in page
+
+
+def test_a_long_question_is_offered_by_its_first_whole_words(teaching):
+    from quizapp.models import QuestionRevision
+    from quizapp.models.content import is_current_revision
+
+    client, classroom, bank_id = teaching
+    prompt = ("Which body did the amendments of June 2022 give the power to confirm the heads of the regions "
+              "that the president appoints?")
+    revision = db.session.scalar(select(QuestionRevision).join(Question, is_current_revision())
+                                 .where(Question.bank_id == bank_id, Question.type == "single_choice"))
+    revision.data = {**revision.data, "prompt": prompt}
+    db.session.commit()
+    page = client.get(f"/classes/{classroom.id}/assignments/new?bank={bank_id}").get_data(as_text=True)
+    label = next(text for text in re.findall(r'<label for="questions-\d+">([^<]*)</label>', page)
+                 if "amendments of June" in text)
+    words = html.unescape(label).split(": ", 1)[1]
+    assert words.endswith("…") and len(words) <= 91, words
+    shown = words.removesuffix("…")
+    assert prompt.startswith(shown) and prompt[len(shown)] == " ", f"a word is cut in two: {words!r}"

@@ -31,7 +31,7 @@ from quizapp.extensions import db
 from quizapp.models import INSTRUCTOR, Assignment, Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
-from quizapp.progress.stats import question_text
+from quizapp.progress.stats import question_gist
 from quizapp.srs.queue import user_time, user_zone
 
 
@@ -173,7 +173,7 @@ def _assignment_form(bank: Bank, settings: dict[str, object] | None = None) -> A
     ).all()
     form.topics.choices = [SelectChoice(t, t) for t in sorted({q.topic for q, _ in rows})]
     form.tags.choices = [SelectChoice(t, t) for t in sorted({t for q, _ in rows for t in (q.tags or [])})]
-    form.questions.choices = [SelectChoice(q.id, f"{q.topic}: {question_text(data)[:90]}") for q, data in rows]
+    form.questions.choices = [SelectChoice(q.id, f"{q.topic}: {question_gist(data)}") for q, data in rows]
     form.candidates = tuple((q.id, q.topic, tuple(q.tags or ())) for q, _ in rows)
     # A bank without tags (or topics) offers no selection by them: there would be nothing to tick.
     offered = {"topics": form.topics.choices, "tags": form.tags.choices}

@@ -137,3 +137,15 @@ def question_text(data: dict) -> str:
     if "text" in data:
         return CLOZE_BLANK.sub("_____", plain_text(data["text"]))
     return plain_text(data.get("prompt") or data.get("front") or "")
+
+
+def question_gist(data: dict, limit: int = 90) -> str:
+    """A question's words up to about `limit` characters, cut between words and ended by an ellipsis where cut."""
+    text = " ".join(question_text(data).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    # A word cut in two reads as another word ("closest t"): drop it, unless it is the only one.
+    if text[limit] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
