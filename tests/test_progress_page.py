@@ -237,3 +237,14 @@ def test_past_quizzes_say_when_only_the_latest_are_listed(logged_in, student, fi
         rows = len(re.findall(r'<a href="/quiz/\d+/(?:q/\d+|results)"', page.split('id="attempts-heading"')[1]))
         assert rows == min(count + 1, 3)
         assert ("Your latest 3 quizzes, latest first." in page) is (count + 1 >= 3)
+
+
+def test_each_region_of_the_page_has_a_name_of_its_own(logged_in, student, fixture_bank):
+    """A screen reader lists the page's regions by name: the Past quizzes table is not a second "Past quizzes"."""
+    start_quiz(db.session, student, fixture_bank_row(), "Parliament", 3, random.Random(0))
+    db.session.commit()
+    page = logged_in.get("/progress/").get_data(as_text=True)
+    ids = re.findall(r'<(?:section|div)[^>]* aria-labelledby="([^"]+)"', page)
+    names = [re.sub(r"<[^>]+>", "", re.search(rf'id="{name}"[^>]*>(.*?)</', page, re.S).group(1)).strip()
+             for name in ids]
+    assert "Past quizzes" in names and len(names) == len(set(names)), names
