@@ -222,3 +222,14 @@ def test_spaced_reviews_are_counted_as_the_fsrs_optimizer_counts_them():
 def test_optimizer_reports_an_unknown_user(runner):
     result = runner.invoke(args=["study", "optimize", "nobody@example.org"])
     assert result.exit_code != 0 and "No user" in result.output
+
+
+def test_reviews_chart_writes_the_count_over_each_day_with_reviews(logged_in, student, fixture_bank):
+    """On a phone the chart opens at today with its scale out of view: a column says its own count."""
+    first, second = questions()[:2]
+    review(student, first, GOOD, datetime.now(UTC))
+    review(student, second, GOOD, datetime.now(UTC))
+    html = logged_in.get("/progress/").get_data(as_text=True)
+    start = html.index('id="reviews-svg-title"')
+    marks = re.findall(r'<text class="value-label"[^>]*>([^<]*)</text>', html[start:html.index("</svg>", start)])
+    assert marks == ["2"]

@@ -55,6 +55,8 @@ class Chart:
     ticks: list[Tick]
     label_header: str
     value_header: str
+    # A series that ends today: where the chart is wider than the screen, it opens at its end, today.
+    ends_now: bool = False
 
     @property
     def empty(self) -> bool:
@@ -72,7 +74,7 @@ def nice_ceiling(value: float) -> float:
 
 def column_chart(chart_id: str, title: str, summary: str, points: list[Point], label_every: int = 5,
                  label_header: str = "Day", value_header: str = "Count", height: int = 200,
-                 maximum: float | None = None) -> Chart:
+                 maximum: float | None = None, ends_now: bool = False) -> Chart:
     """Vertical bars over a series (days), labelling every `label_every`-th bar and the last."""
     top = maximum or nice_ceiling(max((p.value for p in points), default=0))
     plot_top = PLOT_TOP + (MARK_ROOM if any(p.mark for p in points) else 0)  # room for the mark of a full bar
@@ -87,7 +89,7 @@ def column_chart(chart_id: str, title: str, summary: str, points: list[Point], l
     # A count has no halves: on a scale of 1 or 5 the middle tick is left out rather than read "0.5" or "2.5".
     ticks = [Tick(_format(top * share), plot_top + plot_height * (1 - share)) for share in (0, 0.5, 1)
              if maximum is not None or float(top * share).is_integer()]
-    return Chart(chart_id, title, summary, "columns", WIDTH, height, bars, ticks, label_header, value_header)
+    return Chart(chart_id, title, summary, "columns", WIDTH, height, bars, ticks, label_header, value_header, ends_now)
 
 
 def row_chart(chart_id: str, title: str, summary: str, points: list[Point], maximum: float = 100,

@@ -56,10 +56,13 @@ def _busiest(days: list[DayCount]) -> str:
 
 def _reviews_chart(days: list[DayCount]) -> Chart:
     total = sum(d.count for d in days)
-    points = [Point("Today" if i == len(days) - 1 else d.day.strftime("%d %b"), d.count, _plural(d.count, "review"))
+    # Each day with reviews says how many above its column: a phone opens the chart at today, its scale out of view.
+    points = [Point("Today" if i == len(days) - 1 else d.day.strftime("%d %b"), d.count, _plural(d.count, "review"),
+                    str(d.count) if d.count else "")
               for i, d in enumerate(days)]
     summary = f"{_plural(total, 'review')} over the last {len(days)} days.{_busiest(days)}"
-    return column_chart("reviews", "Reviews per day, last 30 days", summary, points, value_header="Reviews")
+    return column_chart("reviews", "Reviews per day, last 30 days", summary, points, value_header="Reviews",
+                        ends_now=True)
 
 
 def _forecast_chart(days: list[DayCount]) -> Chart:
@@ -81,7 +84,7 @@ def _retention_chart(weeks: list[Rate]) -> Chart:
                "Share of reviews of learned cards you recalled (not rated Again), per week: "
                + "; ".join(by_week) + ".")
     return column_chart("retention", "Retention on review cards, by week", summary, points, label_every=1,
-                        label_header="Week from", value_header="Retention", maximum=100)
+                        label_header="Week from", value_header="Retention", maximum=100, ends_now=True)
 
 
 def _accuracy_chart(topics: list[Rate]) -> Chart:
