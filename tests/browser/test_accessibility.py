@@ -19,7 +19,7 @@ from tests.browser.conftest import screenshot
 from tests.browser.page_types import PAGE_TYPES, QUESTION_TYPES, Site, describe, show
 from tests.browser.shared import kind_of, log_in, module_browser, module_server  # noqa: F401 - fixtures
 from tests.conftest import FIXTURE_BANKS
-from tests.test_uploads import zipped
+from tests.test_uploads import BROKEN_BANK, zipped
 
 pytestmark = pytest.mark.browser
 
@@ -202,6 +202,20 @@ def test_a_refused_form_takes_the_focus_to_its_problems(module_browser, module_s
     assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
     border = page.evaluate("getComputedStyle(document.activeElement).borderTopWidth")
     assert border == "2px", "a refused field shows its red border"
+    page.context.close()
+
+
+def test_a_refused_upload_takes_the_focus_to_its_problems(module_browser, module_server):  # noqa: F811 - fixtures
+    page = module_browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True).new_page()
+    log_in(page, module_server.url, module_server.add_user("uploader@example.org", "Uploader", Role.INSTRUCTOR))
+    page.goto(module_server.url + "/banks/upload")
+    page.get_by_label("Bank file").set_input_files(
+        files=[{"name": "civics.yaml", "mimeType": "application/yaml", "buffer": BROKEN_BANK.encode()}])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    box = page.get_by_role("alert").bounding_box()
+    assert 0 <= box["y"] < 740, "the problems are in view"
     page.context.close()
 
 
