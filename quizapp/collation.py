@@ -1,4 +1,5 @@
-"""Alphabetical order of people's names in Latin, Russian and Kazakh, the same on every page and export."""
+"""Alphabetical order of people's names in Latin, Russian and Kazakh, the same on every page and export, and
+comparing names and titles without case."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ def name_key(name: str) -> tuple[str, str, str]:
     folded = unicodedata.normalize("NFC", name.casefold())
     primary = "".join(_primary(ch) for ch in folded)
     return primary, folded, name
+
+
+def folded(text: str) -> str:
+    """Text as compared without case or surrounding spaces, in every script: "Класс 9А" is "класс 9а"."""
+    # Compared here, not with SQL lower(): that folds only A to Z on SQLite and on a PostgreSQL cluster of the C
+    # locale, so a duplicate "Класс 9А" would go unnoticed there. What is compared is a user's classes, a class's
+    # assignments or a user's tokens: few rows, fetched by an indexed key.
+    return unicodedata.normalize("NFC", text.strip().casefold())
 
 
 def _primary(ch: str) -> str:

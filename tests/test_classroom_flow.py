@@ -139,6 +139,17 @@ def test_a_closed_or_regenerated_code_no_longer_admits(app, instructor, student)
     assert join(pupil, classroom.join_code).status_code == 302  # joining twice is harmless
 
 
+def test_a_class_name_differing_only_in_case_is_refused_in_any_script(ascii_lower, app, instructor):
+    # Even where SQL lower() folds only A to Z: "Класс 9А" is the class "класс 9а" made a moment ago.
+    teacher = app.test_client()
+    login(teacher, instructor.email)
+    form = {"csrf_token": csrf_from(teacher.get("/classes/").get_data(as_text=True)), "name": "Класс 9А"}
+    assert teacher.post("/classes/new", data=form).status_code == 302
+    again = teacher.post("/classes/new", data={**form, "name": "КЛАСС 9а"})
+    assert again.status_code == 422 and "You already teach a class named “Класс 9А”" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Classroom)) == 1
+
+
 def test_the_create_form_sent_twice_makes_one_class(app, instructor, make_user):
     teacher = app.test_client()
     login(teacher, instructor.email)

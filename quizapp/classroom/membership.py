@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.codes import new_code, normalise_code
-from quizapp.collation import name_key
+from quizapp.collation import folded, name_key
 from quizapp.models import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership, QuizAttempt, Role, User
 from quizapp.models.locks import write_lock
 
@@ -52,9 +52,9 @@ def create_class(session: Session, instructor: User, name: str) -> Classroom:
     # The instructor's row stays write-locked until the transaction ends, so that a form sent twice at once is
     # checked one send after the other, the second seeing the first's class.
     write_lock(session, User, User.id == instructor.id)
-    taken = session.scalar(select(Classroom).join(Membership).where(
-        Membership.user_id == instructor.id, Membership.role == INSTRUCTOR,
-        func.lower(Classroom.name) == name.strip().lower()).limit(1))
+    taught = session.scalars(select(Classroom).join(Membership).where(
+        Membership.user_id == instructor.id, Membership.role == INSTRUCTOR).order_by(Classroom.id))
+    taken = next((classroom for classroom in taught if folded(classroom.name) == folded(name)), None)
     if taken is not None:
         raise ClassNameTaken(taken)
     classroom = Classroom(name=name.strip(), join_code=_unused_code(session))
