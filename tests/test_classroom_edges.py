@@ -356,6 +356,15 @@ def test_an_assignment_form_sent_twice_sets_one_assignment(teaching):
     assert kept.status_code == 302  # its own title is no clash
 
 
+def test_an_assignment_title_differing_only_in_case_is_refused_in_any_script(ascii_lower, teaching):
+    # Even where SQL lower() folds only A to Z.
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id, title="Неделя 1").status_code == 302
+    again = set_assignment(client, classroom, bank_id, title="НЕДЕЛЯ 1")
+    assert again.status_code == 422 and "already has an assignment named “Неделя 1”" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 1
+
+
 def test_an_attempt_page_names_its_student_and_score_as_the_gradebook_does(app, teaching, make_user):
     from tests.test_classroom_flow import answer_all
 

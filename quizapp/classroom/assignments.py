@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import AttemptScore, attempt_scores, counted_attempt
 from quizapp.classroom.membership import roster_ids
+from quizapp.collation import folded
 from quizapp.models import (
     Assignment,
     Classroom,
@@ -261,9 +262,9 @@ def title_taken(session: Session, classroom_id: int, title: str, other_than: int
     """The class's assignment of that title (any case), besides the one being edited; the class's row stays
     write-locked, so that a form sent twice at once is checked one send after the other."""
     write_lock(session, Classroom, Classroom.id == classroom_id)
-    return session.scalar(select(Assignment).where(
-        Assignment.classroom_id == classroom_id, func.lower(Assignment.title) == title.strip().lower(),
-        Assignment.id != (other_than or 0)).limit(1))
+    others = session.scalars(select(Assignment).where(
+        Assignment.classroom_id == classroom_id, Assignment.id != (other_than or 0)).order_by(Assignment.id))
+    return next((assignment for assignment in others if folded(assignment.title) == folded(title)), None)
 
 
 def attempt_counts(session: Session, assignment: Assignment) -> dict[int, int]:
