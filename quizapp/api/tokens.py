@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from quizapp.collation import folded
 from quizapp.models import ApiToken, User
 from quizapp.models.locks import write_lock
 from quizapp.models.types import utcnow
@@ -36,9 +37,8 @@ def has_token_named(session: Session, user: User, name: str) -> bool:
     The user's row stays write-locked until the transaction ends, so two sends at once check one after the
     other, the second seeing the first's token."""
     write_lock(session, User, User.id == user.id)
-    return session.scalar(select(ApiToken.id).where(
-        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
-        func.lower(ApiToken.name) == name.strip().lower()).limit(1)) is not None
+    names = session.scalars(select(ApiToken.name).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    return any(folded(other) == folded(name) for other in names)
 
 
 def user_for_token(session: Session, secret: str) -> User | None:
