@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.membership import classes_only_they_teach
-from quizapp.collation import name_key
+from quizapp.collation import folded, name_key
 from quizapp.models import Classroom, Role, User
 from quizapp.models.locks import write_lock
 
@@ -69,12 +69,19 @@ def untaught_warning(user: User, classes: list[Classroom], closed: bool = False)
 def find_users(session: Session, text: str = "", role: str = "", limit: int = USERS_SHOWN) -> tuple[list[User], int]:
     """Accounts whose name or email contains the text, optionally of one role, by name: the first `limit` of
     them, and how many match in all."""
-    # By name as rosters order them (quizapp.collation), which SQL cannot: the names of all that match are sorted
-    # here, and only the first `limit` accounts loaded.
-    names = session.execute(_matching(select(User.id, User.display_name), text, role)).all()
-    first = [row.id for row in sorted(names, key=lambda row: (name_key(row.display_name), row.id))[:limit]]
+    # Matched and sorted here, not in SQL: SQL lower() folds only A to Z on SQLite and on a PostgreSQL cluster of
+    # the C locale, so "ақерке" would not find "Ақерке", and SQL cannot order names as rosters do
+    # (quizapp.collation). Only the first `limit` accounts are loaded whole.
+    query = select(User.id, User.display_name, User.email)
+    if role:
+        query = query.where(User.role == role)
+    rows = session.execute(query).all()
+    needle = _searchable(text)
+    if needle:  # % and _ are searched for as themselves
+        rows = [row for row in rows if needle in _searchable(row.email) or needle in _searchable(row.display_name)]
+    first = [row.id for row in sorted(rows, key=lambda row: (name_key(row.display_name), row.id))[:limit]]
     found = {user.id: user for user in session.scalars(select(User).where(User.id.in_(first)))} if first else {}
-    return [found[user_id] for user_id in first], len(names)
+    return [found[user_id] for user_id in first], len(rows)
 
 
 # Searched for as one letter: ё and е (Russian writes either), and in Kazakh or Turkish Latin ı and i, and İ, which
@@ -82,20 +89,8 @@ def find_users(session: Session, text: str = "", role: str = "", limit: int = US
 _SEARCH_FOLDS = (("ё", "е"), ("ı", "i"), ("\u0307", ""))
 
 
-def _searchable(column: ColumnElement[str]) -> ColumnElement[str]:
-    folded = func.lower(column)
+def _searchable(text: str) -> str:
+    text = folded(text)
     for letter, into in _SEARCH_FOLDS:
-        folded = func.replace(folded, letter, into)
-    return folded
-
-
-def _matching(query: Select, text: str, role: str) -> Select:
-    if text:
-        needle = text.strip().lower()  # % and _ are searched for as themselves, not as wildcards
-        for letter, into in _SEARCH_FOLDS:
-            needle = needle.replace(letter, into)
-        query = query.where(_searchable(User.email).contains(needle, autoescape=True)
-                            | _searchable(User.display_name).contains(needle, autoescape=True))
-    if role:
-        query = query.where(User.role == role)
-    return query
+        text = text.replace(letter, into)
+    return text
