@@ -7,10 +7,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from quizapp.auth import registration
-from quizapp.auth.accounts import add_account
+from quizapp.auth.accounts import add_account, user_by_email
 from quizapp.auth.registration import registration_for, request_registration, token_digest
 from quizapp.extensions import db
 from quizapp.models import PendingRegistration, User
@@ -209,6 +209,27 @@ def test_an_address_on_a_domain_in_any_script_signs_up_and_logs_in_in_any_case(a
     assert (user.email, user.display_name) == (email.lower(), "Әлия Қасымова")
     for typed in (email, email.upper(), email.lower()):
         assert login(app.test_client(), typed).status_code == 302, typed
+
+
+def test_an_account_is_found_by_its_email_through_the_unique_index(app, student):
+    # Every login looks an address up: a scan of all accounts for it would grow with them.
+    typed, statements = f"  {student.email.upper()} ", []
+    listen = lambda *args: statements.append(args[2:4])  # noqa: E731  (statement, parameters)
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        assert user_by_email(db.session, typed) == student
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    ((statement, parameters),) = statements
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
+                                                                        parameters))
+            assert "INDEX" in plan and "SCAN" not in plan, plan
+        else:  # on a table this small PostgreSQL would rather scan: told not to, it does only if it must
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            plan = " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+            assert "Index" in plan, plan
 
 
 def test_an_account_never_gets_an_empty_name(app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -91,7 +91,9 @@ def add_account(session: Session, email: str, display_name: str, password_hash: 
 
 def user_by_email(session: Session, email: str) -> User | None:
     """The account with that email, in any case, or None."""
-    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    # Every address is stored normalised (add_account), so it is compared as stored: through the unique index,
+    # which lower(email) would bypass on every login.
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

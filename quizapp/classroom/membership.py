@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from quizapp.auth.accounts import user_by_email
 from quizapp.classroom.codes import new_code, normalise_code
 from quizapp.collation import folded, name_key
 from quizapp.models import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership, QuizAttempt, Role, User
@@ -196,7 +197,7 @@ def add_instructor(session: Session, classroom: Classroom, email: str) -> User:
     # Write-lock the class first: the form sent twice at once (a double click) then adds them once, the second
     # send finding them there already, instead of both inserting and one failing on the unique membership.
     write_lock(session, Classroom, Classroom.id == classroom.id)
-    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = user_by_email(session, email)
     if user is None or not is_teacher(user):
         raise NotAnInstructor(email)
     membership = membership_of(session, user, classroom)

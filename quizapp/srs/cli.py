@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
+from quizapp.auth.accounts import user_by_email
 from quizapp.extensions import db
-from quizapp.models import User
 from quizapp.srs.optimize import NotEnoughReviews, OptimizerMissing, fit_parameters
 
 study_cli = AppGroup("study", help="Spaced-repetition maintenance.")
@@ -17,7 +16,7 @@ study_cli = AppGroup("study", help="Spaced-repetition maintenance.")
 @click.argument("email")
 def optimize_command(email: str) -> None:
     """Fit personal FSRS parameters for the account with EMAIL from its reviews (needs at least 1,000)."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = user_by_email(db.session, email)
     if user is None:
         raise click.ClickException(f"No user with the email {email}.")
     try:
