@@ -14,16 +14,17 @@ _RANK = {letter: chr(0xE000 + index) for index, letter in enumerate(_CYRILLIC)}
 
 def name_key(name: str) -> tuple[str, str, str]:
     """A sort key for a name: by letters in alphabetical order, then accents and case, then as written."""
-    folded = unicodedata.normalize("NFC", name.casefold())
-    primary = "".join(_primary(ch) for ch in folded)
-    return primary, folded, name
+    caseless = unicodedata.normalize("NFC", name.casefold())
+    primary = "".join(_primary(ch) for ch in caseless)
+    return primary, caseless, name
 
 
 def folded(text: str) -> str:
     """Text as compared without case or surrounding spaces, in every script: "Класс 9А" is "класс 9а"."""
     # Compared here, not with SQL lower(): that folds only A to Z on SQLite and on a PostgreSQL cluster of the C
-    # locale, so a duplicate "Класс 9А" would go unnoticed there. What is compared is a user's classes, a class's
-    # assignments or a user's tokens: few rows, fetched by an indexed key.
+    # locale, so a duplicate "Класс 9А" would go unnoticed there. What is compared is few rows fetched by an
+    # indexed key (an instructor's classes, a class's assignments, a user's tokens), or the Users page's accounts,
+    # which it sorts in Python anyway. Emails are stored normalised and compared as stored (accounts.user_by_email).
     return unicodedata.normalize("NFC", text.strip().casefold())
 
 

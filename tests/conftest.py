@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +12,6 @@ from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_mail import Message
 from flask_migrate import upgrade
-from sqlalchemy import event
 
 from quizapp import create_app
 from quizapp.auth.accounts import register_user
@@ -84,28 +82,6 @@ def app(database: Path, tmp_path: Path) -> Iterator[Flask]:
         yield app
         db.session.remove()
         db.engine.dispose()
-
-
-@pytest.fixture
-def ascii_lower(app: Flask) -> None:
-    """SQL lower() folds only A to Z, as on SQLite without the app's own lower() and on a PostgreSQL cluster of the
-    C locale (on the suite's PostgreSQL cluster lower() stays as it is); list it before the account fixtures."""
-    if db.engine.dialect.name != "sqlite":
-        return
-    db.session.remove()
-    db.engine.dispose()
-
-    def register(connection, _record) -> None:  # after the app's own listener, so this lower() replaces it
-        connection.create_function("lower", 1, _ascii_lower, deterministic=True)
-
-    event.listen(db.engine, "connect", register)
-
-
-def _ascii_lower(value: object) -> object:
-    return value.translate(_ASCII_LOWER) if isinstance(value, str) else value
-
-
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 @pytest.fixture
