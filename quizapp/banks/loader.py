@@ -91,7 +91,7 @@ def type_changes(session: Session, result: CheckResult) -> list[Problem]:
                 problems.append(Problem(item.path, item.type_line, (
                     f"question '{item.key}': type: '{item.key}' is a {was} question in bank '{parsed.slug}' and "
                     f"cannot become {item.type}; give the new question its own id (in a GIFT file, its own "
-                    "::name::) and keep this id for the old question or remove it")))
+                    "::name::; in an Anki file, its own GUID) and keep this id for the old question or remove it")))
     return problems
 
 

@@ -4,16 +4,21 @@ Header lines (`#separator:`, `#html:`, `#columns:`, `#notetype:`, `#deck:`,
 `#tags:` and the `... column:N` forms) say how to read the rows that follow.
 A note whose note type is a Cloze type (or, without a note type, whose first
 field holds `{{c1::...}}`) becomes a cloze item; any other note a flashcard.
+A note's GUID (`#guid column:N`) gives its question id, so that editing a note
+in Anki and uploading the export again revises the same question.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from quizapp.banks.schema import ID_PATTERN
 from quizapp.formats.model import (
     MAX_BLANKS,
     Answer,
@@ -34,6 +39,13 @@ _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _KNOWN = {"separator", "html", "tags", "columns", "notetype", "deck", "notetype column", "deck column",
           "tags column", "guid column"}
 _HEADER_WORDS = {("front", "back"), ("question", "answer"), ("term", "definition")}
+# Our own export's GUIDs are "quizapp-<bank id>-<question id>"; other GUIDs (Anki's own are ten characters of
+# letters, digits and punctuation, case mattering) become "anki-" and their UTF-8 bytes in lower-case base 32,
+# an id the exporter can turn back into the GUID. Past this many bytes the id would be too long: a digest.
+OUR_GUID = "quizapp-"
+GUID_ID = "anki-"
+_GUID_BYTES = 59
+_OURS = re.compile(r"quizapp-[a-z0-9-]+")
 
 
 @dataclass
@@ -215,7 +227,47 @@ def _note(header: _Header, fields: list[str], line: int, result: ParseResult) ->
     if sounds:
         item.notes.append("sounds ([sound:…]) are not imported: the export does not carry Anki's media files")
     item.tags = tags
+    guid = _field(fields, header.guid_column)
+    if guid:
+        # Ours keep their words until question_ids knows the bank they are uploaded to.
+        item.idnumber = guid if _OURS.fullmatch(guid) else guid_id(guid)
     return item
+
+
+def guid_id(guid: str) -> str:
+    """The question id of a note with this GUID: the same GUID always gives the same id, another one another."""
+    data = guid.encode()
+    if len(data) <= _GUID_BYTES:
+        return GUID_ID + base64.b32encode(data).decode().rstrip("=").lower()
+    return f"{GUID_ID}sha-{hashlib.sha256(data).hexdigest()[:24]}"
+
+
+def guid_of(key: str) -> str | None:
+    """The GUID a question id made by guid_id came from (None for any other id, or a digest)."""
+    encoded = key.removeprefix(GUID_ID)
+    if encoded == key or not re.fullmatch(r"[a-z2-7]+", encoded):
+        return None
+    try:
+        guid = base64.b32decode(encoded.upper() + "=" * (-len(encoded) % 8)).decode()
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError
+        return None
+    # An id written by hand that happens to decode must still give this id back, and a field Anki can read.
+    return guid if guid.isprintable() and guid.strip() == guid and guid_id(guid) == key else None
+
+
+def question_ids(items: list[Item], bank_id: str) -> None:
+    """Give the notes our export wrote for this bank their question ids back: their GUID holds the bank id
+    (the download's file name adds "-anki" to it); another bank's keep their GUID whole, as an id if it is
+    short enough."""
+    prefixes = [f"{OUR_GUID}{bank}-" for bank in dict.fromkeys((bank_id, bank_id.removesuffix("-anki")))]
+    for item in items:
+        if not item.idnumber.startswith(OUR_GUID):
+            continue
+        prefix = next((prefix for prefix in prefixes if item.idnumber.startswith(prefix)), "")
+        if prefix and ID_PATTERN.match(item.idnumber[len(prefix):]):
+            item.idnumber = item.idnumber[len(prefix):]
+        elif not ID_PATTERN.match(item.idnumber):
+            item.idnumber = guid_id(item.idnumber)
 
 
 def _cloze(text: str, extra: str, fmt: str, line: int) -> Item:

@@ -14,6 +14,7 @@ from typing import Any
 
 from quizapp.banks.checker import ParsedBank
 from quizapp.banks.schema import CLOZE_BLANK, ParsedQuestion
+from quizapp.formats.anki import OUR_GUID, guid_of
 from quizapp.formats.convert import DIFFICULTY_TAG
 from quizapp.formats.export import general_feedback, plain_number
 from quizapp.formats.textio import markdown_to_html
@@ -69,13 +70,15 @@ def _tags(question: ParsedQuestion) -> str:
 
 
 def write_anki(bank: ParsedBank, documents: dict[str, Any]) -> str:
-    """Anki text with header lines: GUID, note type, deck (bank::topic), two fields and tags per note."""
+    """Anki text with header lines: GUID (which our import reads back as the question id), note type, deck
+    (bank::topic), two fields and tags per note."""
     out = io.StringIO()
     out.write("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n")
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
     for question in bank.questions:
         deck = f"{_deck(bank.title)}::{_deck(question.topic)}"
-        guid = f"quizapp-{bank.slug}-{question.key}"
+        # A question uploaded from Anki gets its note's GUID back, so that Anki updates that note.
+        guid = guid_of(question.key) or f"{OUR_GUID}{bank.slug}-{question.key}"
         if question.type == "cloze":
             extra = general_feedback(question, documents)
             row = [guid, "Cloze", deck, _cloze_text(question.data["text"]), _html(extra)]

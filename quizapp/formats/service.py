@@ -79,6 +79,8 @@ def import_text(text: str, fmt: str, bank_id: str, title: str, documents: dict[s
     # Refused while reading, before the slow part (converting each item): no item counts as fewer questions
     # than it becomes, so what passes here converts to at most max_questions.
     parsed = read_items(text, fmt, max_questions)
+    if fmt == "anki":
+        anki.question_ids(parsed.items, bank_id)
     conversion = convert_items(parsed.items, title, documents)
     problems = sorted(parsed.problems + conversion.problems, key=lambda problem: problem.line)
     return Imported(bank_metadata(bank_id, title, description), conversion.questions, problems,
