@@ -143,3 +143,56 @@ def test_questions_anki_holds_as_cards_are_not_turned_into_cards_by_their_export
     assert "single_choice question in bank &#39;civics-extra&#39; and cannot become flashcard" in page
     assert "in an Anki file, its own GUID" in page
     assert bank_questions("civics-extra")["seats"].retired_at is None
+
+
+def without_guids(notes: dict[str, tuple[str, str, str]] = NOTES) -> bytes:
+    """The file as the upload read it before GUIDs were: each question's id came from its words."""
+    rows = [f"{kind}\tReferendum\t{front}\t{back}\tcivics" for kind, front, back in notes.values()]
+    return ("#separator:tab\n#html:true\n#notetype column:1\n#deck column:2\n#tags column:5\n"
+            + "\n".join(rows) + "\n").encode()
+
+
+def test_a_bank_loaded_before_guids_were_read_moves_to_them_without_losing_a_question(teacher, student):
+    assert loaded(teacher, upload(teacher, "history.txt", without_guids(), format="anki")) == (
+        "3 new, 0 revised, 0 retired, 0 unchanged")
+    before = bank_questions("history")
+    assert set(before) == {"when-was-the-referendum-held", "how-many-articles-were-amended",
+                           "the-mazhilis-has-98-deputies"}
+    card = record_review(db.session, student, before["when-was-the-referendum-held"], rating=3, reviews=0,
+                         fuzz=False)
+    db.session.commit()
+    schedule = (card.id, card.due, card.stability, card.question_id)
+
+    again = upload(teacher, "history.txt", anki_file(), format="anki", replace="y")
+    assert loaded(teacher, again) == "0 new, 0 revised, 0 retired, 3 unchanged"
+    db.session.expire_all()
+    after = bank_questions("history")
+    assert {key: question.id for key, question in after.items()} == {
+        guid_id(guid): before[key].id for guid, key in zip(NOTES, before, strict=True)}
+
+    # From then on the GUID holds the question: rewording the note revises it.
+    reworded = {**NOTES, "Ot0!xywPWG": ("Basic", "In which year was the referendum held?", "2022")}
+    again = upload(teacher, "history.txt", anki_file(reworded), format="anki", replace="y")
+    assert loaded(teacher, again) == "0 new, 1 revised, 0 retired, 2 unchanged"
+    kept = db.session.scalar(select(Card).where(Card.user_id == student.id))
+    assert (kept.id, kept.due, kept.stability, kept.question_id) == schedule
+
+
+def test_a_note_of_another_type_does_not_take_over_the_question_its_words_named(teacher):
+    notes = {"Ot0!xywPWG": ("Basic", "The Mazhilis has 98 deputies", "Yes")}
+    assert upload(teacher, "history.txt", without_guids(notes), format="anki").status_code == 302
+    cloze = {"Ot0!xywPWG": ("Cloze", "The Mazhilis has {{c1::98}} deputies", "")}
+    again = upload(teacher, "history.txt", anki_file(cloze), format="anki", replace="y")
+    assert loaded(teacher, again) == "1 new, 0 revised, 1 retired, 0 unchanged"
+    questions = bank_questions("history")
+    assert questions["the-mazhilis-has-98-deputies"].retired_at is not None
+    assert questions[guid_id("Ot0!xywPWG")].type == "cloze"
+
+
+def test_former_ids_are_the_ones_the_words_gave_in_order() -> None:
+    notes = {"g1": ("Basic", "Same words", "1"), "g2": ("Basic", "Same words", "2"), "g3": ("Basic", "Other", "3")}
+    imported = import_text(anki_file(notes).decode(), "anki", "b", "B")
+    assert imported.formers == {guid_id("g1"): "same-words", guid_id("g2"): "same-words-2",
+                                guid_id("g3"): "other"}
+    assert [q["id"] for q in import_text(without_guids(notes).decode(), "anki", "b", "B").questions] == [
+        "same-words", "same-words-2", "other"]

@@ -62,9 +62,10 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         name = _safe_name(filename)
         notes: list[ConvertProblem] = []
         lines: dict[str, int] | None = None
+        formers: dict[str, str] = {}
         if fmt or not name.lower().endswith((".zip", *BANK_SUFFIXES)) and guess_format(name):
             try:
-                notes, lines = _convert(name, data, fmt, folder, questions_dir)
+                notes, lines, formers = _convert(name, data, fmt, folder, questions_dir)
             except UnreadableItems as error:
                 # Listed like a bank file's problems, each on its line: the file is fixed item by item.
                 return UploadOutcome(problems=[Problem(name, p.line, p.reason) for p in error.problems])
@@ -82,7 +83,7 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
                                 skipped=[f"{name}:{p.line}: {p.reason}" for p in notes if p.skipped],
                                 changed=[f"{name}:{p.line}: {p.reason}" for p in notes if not p.skipped])
         if lines is not None:
-            _point_at_upload(result, name, lines)
+            _point_at_upload(result, name, lines, formers)
         if not result.banks and not outcome.problems:
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
         outcome.problems += _several_banks(result, name, folder)
@@ -106,12 +107,12 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
 
 
 def _convert(name: str, data: bytes, fmt: str | None, folder: Path,
-             questions_dir: Path) -> tuple[list[ConvertProblem], dict[str, int]]:
+             questions_dir: Path) -> tuple[list[ConvertProblem], dict[str, int], dict[str, str]]:
     """Write the bank converted from another format into folder; what was not converted, or not completely,
-    and the line of the file each question came from."""
+    the line of the file each question came from and the former ids of those the file gives an id."""
     try:
-        text, problems, lines = convert_upload_lines(name, data, fmt, load_catalogue(questions_dir / "sources"),
-                                        max_questions=MAX_QUESTIONS)
+        text, problems, lines, formers = convert_upload_lines(
+            name, data, fmt, load_catalogue(questions_dir / "sources"), max_questions=MAX_QUESTIONS)
     except TooManyQuestions:
         # Reading stopped at the first question past the limit, so the count is not known.
         raise _too_many(f"more than {MAX_QUESTIONS:,}") from None
@@ -120,16 +121,17 @@ def _convert(name: str, data: bytes, fmt: str | None, folder: Path,
     except FormatError as error:
         raise UploadRefused(f"{name}: {error}") from error
     (folder / (Path(name).stem + ".yaml")).write_text(text, encoding="utf-8")
-    return problems, lines
+    return problems, lines, formers
 
 
-def _point_at_upload(result: CheckResult, name: str, lines: dict[str, int]) -> None:
+def _point_at_upload(result: CheckResult, name: str, lines: dict[str, int], formers: dict[str, str]) -> None:
     """Have the converted questions name the uploaded file and their line in it: the uploader never sees the
-    YAML they were converted into."""
+    YAML they were converted into. Each keeps the id it had before the file gave it one, for the loader."""
     for parsed in result.banks:
         for question in parsed.questions:
             line = lines.get(question.key, 1)
             question.path, question.line, question.type_line = name, line, line
+            question.former_key = formers.get(question.key, "")
 
 
 def _refuse_too_many_questions(folder: Path) -> None:

@@ -139,6 +139,7 @@ def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publi
     bank.title, bank.description, bank.origin = parsed.title, parsed.description, parsed.origin
     session.flush()
     existing = {q.key: q for q in session.scalars(select(Question).where(Question.bank_id == bank.id))}
+    _take_over_former_keys(parsed, existing)
     digests = {item.key: content_hash(item) for item in parsed.questions}
     latest = _latest_revisions(session, bank.id, existing, digests)
     for item in parsed.questions:
@@ -171,6 +172,20 @@ def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publi
         if question.retired_at is None:
             question.retired_at = utcnow()
             report.retired += 1
+
+
+def _take_over_former_keys(parsed: ParsedBank, existing: dict[str, Question]) -> None:
+    """Give a question of the bank the id the file now gives it, where the file gave it none before (an Anki
+    note's GUID): it keeps its answers, revisions and students' cards rather than being retired for a new one."""
+    keys = {item.key for item in parsed.questions}
+    for item in parsed.questions:
+        old = existing.get(item.former_key) if item.former_key else None
+        # Not when the file holds a question under either id, nor for a question of another type (whose answers
+        # could not be read as this one's).
+        if old is None or item.key in existing or item.former_key in keys or old.type != item.type:
+            continue
+        old.key = item.key
+        existing[item.key] = existing.pop(item.former_key)
 
 
 def _latest_revisions(session: Session, bank_id: int, questions: dict[str, Question],

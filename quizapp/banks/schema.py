@@ -82,6 +82,8 @@ class ParsedQuestion:
     line: int = 1
     path: str = ""
     type_line: int = 1
+    # The id a converted question had before its file gave it one of its own (see load_banks).
+    former_key: str = ""
 
 
 def validate_question(

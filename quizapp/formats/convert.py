@@ -31,6 +31,9 @@ class Conversion:
     problems: list[Problem] = field(default_factory=list)
     # The line of the input each question came from, by id, for problems found once the bank is checked.
     lines: dict[str, int] = field(default_factory=dict)
+    # For a question whose id is its own (an idnumber, an Anki GUID), the id its name or words would give it:
+    # the id it had in a bank loaded before the file gave it one (Anki GUIDs were not read before).
+    formers: dict[str, str] = field(default_factory=dict)
 
 
 class Converter:
@@ -44,6 +47,10 @@ class Converter:
         # For each id prefix, the first "-N" suffix that may be free (every lower one is taken), so that
         # thousands of questions with one name do not each try all the suffixes before them again.
         self._next_suffix: dict[str, int] = {}
+        # The ids names and words alone give, handed out as the ids above were before items had ids of their own.
+        self.former_ids: set[str] = set()
+        self._former_suffix: dict[str, int] = {}
+        self._formers: dict[str, tuple[str, bool]] = {}
         self.result = Conversion()
 
     def note(self, item: Item, reason: str, skipped: bool = False) -> None:
@@ -99,35 +106,44 @@ class Converter:
             return
         self.result.questions.append(question)
         self.result.lines[question["id"]] = item.line
+        former, own = self._formers.get(question["id"], ("", False))
+        if own and former != question["id"]:
+            self.result.formers[question["id"]] = former
 
     def start(self, item: Item, qtype: str, suffix: str = "") -> dict[str, Any]:
         """A question mapping with a unique id (from the idnumber, the name or the text) and its type."""
         plain = plain_text(to_markdown(_filled(item))[0])
-        base = _id_base(item.idnumber) or slug(item.name) or slug(plain) or "question"
-        key = self._unique(f"{base[:90]}-{suffix}" if suffix else base[:100])
+        own = _id_base(item.idnumber)
+        named = slug(item.name) or slug(plain) or "question"
+        key = self._unique(_with_suffix(own or named, suffix))
+        self._formers[key] = (self._unique(_with_suffix(named, suffix), former=True), bool(own))
         return {"id": key, "type": qtype}
 
-    def _unique(self, base: str) -> str:
+    def _unique(self, base: str, former: bool = False) -> str:
         """base if it is free, else the first free of base[:95]-2, -3, ..."""
+        ids, suffixes = (self.former_ids, self._former_suffix) if former else (self.ids, self._next_suffix)
         key = base
-        if key in self.ids:
+        if key in ids:
             prefix = base[:95]
-            number = self._next_suffix.get(prefix, 2)
+            number = suffixes.get(prefix, 2)
             key = f"{prefix}-{number}"
-            while key in self.ids:  # taken by a question named so, not by a suffix handed out here
+            while key in ids:  # taken by a question named so, not by a suffix handed out here
                 number += 1
                 key = f"{prefix}-{number}"
-            self._next_suffix[prefix] = number + 1
-        self.ids.add(key)
+            suffixes[prefix] = number + 1
+        ids.add(key)
         return key
 
-    def _release(self, key: str) -> None:
+    def _release(self, key: str, former: bool = False) -> None:
         """Free the id of a question that was not kept, for the next question of that name to take."""
-        self.ids.discard(key)
+        ids, suffixes = (self.former_ids, self._former_suffix) if former else (self.ids, self._next_suffix)
+        ids.discard(key)
         prefix, _, number = key.rpartition("-")
         if (number.isascii() and number.isdigit() and key == f"{prefix}-{int(number)}"
-                and 2 <= int(number) < self._next_suffix.get(prefix, 2)):
-            self._next_suffix[prefix] = int(number)
+                and 2 <= int(number) < suffixes.get(prefix, 2)):
+            suffixes[prefix] = int(number)
+        if not former and key in self._formers:
+            self._release(self._formers.pop(key)[0], former=True)
 
     def explain(self, item: Item, question: dict[str, Any], *fallbacks: Text | str) -> None:
         """Explanation from the general feedback (or else the given texts or Markdown), cited passages recognised."""
@@ -150,6 +166,10 @@ def _filled(item: Item) -> Text:
         return answers[0].text.text if answers else ""
 
     return Text(_MARKER.sub(answer, item.text.text), item.text.format)
+
+
+def _with_suffix(base: str, suffix: str) -> str:
+    return f"{base[:90]}-{suffix}" if suffix else base[:100]
 
 
 def _id_base(idnumber: str) -> str:
