@@ -17,8 +17,7 @@ from quizapp.banks.checker import CheckResult, Problem, check_paths
 from quizapp.banks.loader import LoadReport, load_banks, type_changes
 from quizapp.content.documents import load_catalogue
 from quizapp.formats.model import FormatError, TooManyQuestions, UnreadableItems
-from quizapp.formats.model import Problem as ConvertProblem
-from quizapp.formats.service import convert_upload_lines, guess_format
+from quizapp.formats.service import Imported, convert_upload_lines, guess_format
 from quizapp.models import Bank, User
 
 BANK_SUFFIXES = (".yaml", ".yml")
@@ -60,12 +59,10 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
     folder = Path(tempfile.mkdtemp(prefix="quizapp-upload-"))
     try:
         name = _safe_name(filename)
-        notes: list[ConvertProblem] = []
-        lines: dict[str, int] | None = None
-        formers: dict[str, str] = {}
+        converted: Imported | None = None
         if fmt or not name.lower().endswith((".zip", *BANK_SUFFIXES)) and guess_format(name):
             try:
-                notes, lines, formers = _convert(name, data, fmt, folder, questions_dir)
+                converted = _convert(name, data, fmt, folder, questions_dir)
             except UnreadableItems as error:
                 # Listed like a bank file's problems, each on its line: the file is fixed item by item.
                 return UploadOutcome(problems=[Problem(name, p.line, p.reason) for p in error.problems])
@@ -76,14 +73,15 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         else:
             raise UploadRefused("Upload a YAML bank file (.yaml or .yml), a zip of a bank folder, or a GIFT, "
                                 "Aiken, Moodle XML, Anki or CSV file with its format chosen.")
-        if lines is None:  # a converted file was counted as it was read
+        if converted is None:  # a converted file was counted as it was read
             _refuse_too_many_questions(folder)
         result = check_paths([folder], questions_dir)
+        notes = converted.problems if converted is not None else []
         outcome = UploadOutcome(problems=[_relative(p, folder) for p in result.problems],
                                 skipped=[f"{name}:{p.line}: {p.reason}" for p in notes if p.skipped],
                                 changed=[f"{name}:{p.line}: {p.reason}" for p in notes if not p.skipped])
-        if lines is not None:
-            _point_at_upload(result, name, lines, formers)
+        if converted is not None:
+            _point_at_upload(result, name, converted)
         if not result.banks and not outcome.problems:
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
         outcome.problems += _several_banks(result, name, folder)
@@ -95,7 +93,7 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         if replace is False and not outcome.problems:
             outcome.problems += _own_slugs(result, existing, owner, name)
         if replace is True and not outcome.problems:
-            outcome.problems += _nothing_to_update(result, existing, name, converted=lines is not None)
+            outcome.problems += _nothing_to_update(result, existing, name, converted=converted is not None)
         if outcome.problems:
             return outcome
         outcome.report = load_banks(session, result, owner_id=owner.id, publish_new=False)
@@ -106,12 +104,11 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _convert(name: str, data: bytes, fmt: str | None, folder: Path,
-             questions_dir: Path) -> tuple[list[ConvertProblem], dict[str, int], dict[str, str]]:
+def _convert(name: str, data: bytes, fmt: str | None, folder: Path, questions_dir: Path) -> Imported:
     """Write the bank converted from another format into folder; what was not converted, or not completely,
-    the line of the file each question came from and the former ids of those the file gives an id."""
+    and what the conversion knows of each question (its line, where its id came from)."""
     try:
-        text, problems, lines, formers = convert_upload_lines(
+        text, converted = convert_upload_lines(
             name, data, fmt, load_catalogue(questions_dir / "sources"), max_questions=MAX_QUESTIONS)
     except TooManyQuestions:
         # Reading stopped at the first question past the limit, so the count is not known.
@@ -121,17 +118,19 @@ def _convert(name: str, data: bytes, fmt: str | None, folder: Path,
     except FormatError as error:
         raise UploadRefused(f"{name}: {error}") from error
     (folder / (Path(name).stem + ".yaml")).write_text(text, encoding="utf-8")
-    return problems, lines, formers
+    return converted
 
 
-def _point_at_upload(result: CheckResult, name: str, lines: dict[str, int], formers: dict[str, str]) -> None:
+def _point_at_upload(result: CheckResult, name: str, converted: Imported) -> None:
     """Have the converted questions name the uploaded file and their line in it: the uploader never sees the
-    YAML they were converted into. Each keeps the id it had before the file gave it one, for the loader."""
+    YAML they were converted into. Each keeps, for the loader, the id it had before the file gave it one, or
+    whether its id comes from its words."""
     for parsed in result.banks:
         for question in parsed.questions:
-            line = lines.get(question.key, 1)
+            line = converted.lines.get(question.key, 1)
             question.path, question.line, question.type_line = name, line, line
-            question.former_key = formers.get(question.key, "")
+            question.former_key = converted.formers.get(question.key, "")
+            question.worded_key = question.key in converted.worded
 
 
 def _refuse_too_many_questions(folder: Path) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, undefer
 
 from quizapp.banks.checker import CheckResult, ParsedBank, Problem, content_hash
+from quizapp.banks.schema import ParsedQuestion
 from quizapp.content.documents import Document
 from quizapp.content.quotes import quote_span
 from quizapp.models import Bank, Question, QuestionRevision, SourceDocument
@@ -140,6 +141,7 @@ def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publi
     session.flush()
     existing = {q.key: q for q in session.scalars(select(Question).where(Question.bank_id == bank.id))}
     _take_over_former_keys(parsed, existing)
+    _find_worded_by_content(session, parsed, existing)
     digests = {item.key: content_hash(item) for item in parsed.questions}
     latest = _latest_revisions(session, bank.id, existing, digests)
     for item in parsed.questions:
@@ -186,6 +188,53 @@ def _take_over_former_keys(parsed: ParsedBank, existing: dict[str, Question]) ->
             continue
         old.key = item.key
         existing[item.key] = existing.pop(item.former_key)
+
+
+def _find_worded_by_content(session: Session, parsed: ParsedBank, existing: dict[str, Question]) -> None:
+    """Give a question whose id came from its words (a CSV row), and which the bank does not hold, the id of the
+    one question of the bank of its type that asks the same and that the file does not name: downloaded as CSV,
+    a bank whose ids did not come from those words (its own, Anki GUIDs) would else be loaded as new questions
+    and the old ones, with students' cards, retired."""
+    keys = {item.key for item in parsed.questions}
+    strangers = [item for item in parsed.questions if item.worded_key and item.key not in existing]
+    unnamed = [question for key, question in existing.items() if key not in keys]
+    if not strangers or not unnamed:
+        return
+    stored = dict(session.execute(
+        select(QuestionRevision.question_id, QuestionRevision.data)
+        .join(Question, Question.id == QuestionRevision.question_id)
+        .where(Question.id.in_([question.id for question in unnamed]), QuestionRevision.number == Question.revision)
+    ).all())
+    asking: dict[tuple[str, str], list[Question]] = {}
+    for question in unnamed:
+        if question.id in stored:
+            asking.setdefault((question.type, _asks(question.type, stored[question.id])), []).append(question)
+    claims: dict[int, list[ParsedQuestion]] = {}
+    for item in strangers:
+        found = _the_one(asking.get((item.type, _asks(item.type, item.data)), []), stored, item)
+        if found is not None:
+            claims.setdefault(found.id, []).append(item)
+    by_id = {question.id: question for question in unnamed}
+    for question_id, items in claims.items():
+        # Two items asking what one question asked: which of them it became cannot be told, so both are new.
+        if len(items) == 1:
+            items[0].key = by_id[question_id].key
+
+
+def _the_one(found: list[Question], stored: dict[int, dict], item: ParsedQuestion) -> Question | None:
+    """The question item is, of those asking the same: the only one, else the only one in use (not retired),
+    else the only one with the very same content; None when that cannot be told."""
+    if len(found) > 1:
+        found = [question for question in found if question.retired_at is None] or found
+    if len(found) > 1:
+        found = [question for question in found if _same_content(stored[question.id], item.data)] or found
+    return found[0] if len(found) == 1 else None
+
+
+def _asks(qtype: str, data: dict) -> str:
+    """What a question asks, as its front, its text or its prompt, white space folded."""
+    text = data.get("front" if qtype == "flashcard" else "text" if qtype == "cloze" else "prompt")
+    return " ".join(str(text or "").split())
 
 
 def _latest_revisions(session: Session, bank_id: int, questions: dict[str, Question],

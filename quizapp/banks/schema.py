@@ -84,6 +84,8 @@ class ParsedQuestion:
     type_line: int = 1
     # The id a converted question had before its file gave it one of its own (see load_banks).
     former_key: str = ""
+    # Whether a converted question's id comes from its name or words, its file giving it none (see load_banks).
+    worded_key: bool = False
 
 
 def validate_question(

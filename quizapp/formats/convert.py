@@ -34,6 +34,9 @@ class Conversion:
     # For a question whose id is its own (an idnumber, an Anki GUID), the id its name or words would give it:
     # the id it had in a bank loaded before the file gave it one (Anki GUIDs were not read before).
     formers: dict[str, str] = field(default_factory=dict)
+    # The questions whose id comes from their name or words, the file giving them none (a CSV row, an Aiken
+    # question): when such a file updates a bank, the loader may find their question by what they ask.
+    worded: set[str] = field(default_factory=set)
 
 
 class Converter:
@@ -109,6 +112,8 @@ class Converter:
         former, own = self._formers.get(question["id"], ("", False))
         if own and former != question["id"]:
             self.result.formers[question["id"]] = former
+        elif not own:
+            self.result.worded.add(question["id"])
 
     def start(self, item: Item, qtype: str, suffix: str = "") -> dict[str, Any]:
         """A question mapping with a unique id (from the idnumber, the name or the text) and its type."""

@@ -48,6 +48,7 @@ class Imported:
     unreadable: list[Problem] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)  # the input line of each question, by id
     formers: dict[str, str] = field(default_factory=dict)  # see Conversion.formers
+    worded: set[str] = field(default_factory=set)  # see Conversion.worded
 
     def header(self, source: str, fmt: str) -> str:
         """Comment lines for the top of the bank file: where it came from and each problem."""
@@ -86,7 +87,7 @@ def import_text(text: str, fmt: str, bank_id: str, title: str, documents: dict[s
     problems = sorted(parsed.problems + conversion.problems, key=lambda problem: problem.line)
     return Imported(bank_metadata(bank_id, title, description), conversion.questions, problems,
                     len(parsed.questions) + sum(1 for p in parsed.problems if p.skipped), list(parsed.problems),
-                    conversion.lines, conversion.formers)
+                    conversion.lines, conversion.formers, conversion.worded)
 
 
 def bank_yaml(imported: Imported, source: str, fmt: str, documents: dict[str, Any] | None = None) -> str:
@@ -113,15 +114,16 @@ def convert_upload(filename: str, data: bytes, fmt: str | None = None, documents
     all or none of its items could be converted, and TooManyQuestions (a
     FormatError) as soon as reading finds more than max_questions.
     """
-    text, problems, _, _ = convert_upload_lines(filename, data, fmt, documents, max_questions)
-    return text, problems
+    text, imported = convert_upload_lines(filename, data, fmt, documents, max_questions)
+    return text, imported.problems
 
 
 def convert_upload_lines(filename: str, data: bytes, fmt: str | None = None,
                          documents: dict[str, Any] | None = None, max_questions: int | None = None,
-                         ) -> tuple[str, list[Problem], dict[str, int], dict[str, str]]:
-    """convert_upload's bank and problems, the line of the file each question came from, by id, and the
-    former id of each question whose id the file gives (see Conversion.formers)."""
+                         ) -> tuple[str, Imported]:
+    """convert_upload's bank, and what the conversion knows of its questions: the problems, the line of the
+    file each question came from, the former id of each whose id the file gives, and which take theirs from
+    their words (see Conversion)."""
     fmt = fmt or guess_format(filename)
     if fmt is None:
         raise FormatError(f"cannot tell the format of {filename!r}; choose one of: {', '.join(IMPORT_FORMATS)}")
@@ -136,7 +138,7 @@ def convert_upload_lines(filename: str, data: bytes, fmt: str | None = None,
     if not imported.questions:
         reasons = "; ".join(str(problem) for problem in imported.problems[:5]) or "the file holds no questions"
         raise FormatError(f"no question could be converted ({reasons})")
-    return bank_yaml(imported, filename, fmt, documents), imported.problems, imported.lines, imported.formers
+    return bank_yaml(imported, filename, fmt, documents), imported
 
 
 # How many choices can share a multiple-response question's marks in Moodle, whose grades are a fixed list
