@@ -93,6 +93,9 @@ def test_charts_scale_to_round_numbers_and_keep_every_value():
     assert tallest.point.value == 29 and tallest.y + tallest.height == pytest.approx(200 - 28)
     rows = row_chart("r", "Topics", "Summary", [Point("A very long topic name that will not fit", 50, "50%")])
     assert rows.bars[0].axis_label.endswith("…") and rows.bars[0].width == pytest.approx((640 - 220 - 56) / 2)
+    # The share of the scale, which a phone draws at its own width, stays within the scale.
+    shares = row_chart("s", "Topics", "Summary", [Point("a", 50, "50%"), Point("b", 120, "120%"), Point("c", -5, "")])
+    assert [b.share for b in shares.bars] == [0.5, 1, 0]
 
 
 def test_progress_page_draws_each_chart_with_a_text_alternative(logged_in, student, fixture_bank):

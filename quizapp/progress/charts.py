@@ -33,6 +33,7 @@ class Bar:
     width: float
     height: float
     axis_label: str  # shown under (or beside) the bar; empty to keep the axis readable
+    share: float = 0.0  # of a row chart's full scale, 0 to 1: where the drawing is too wide, a bar is drawn this long
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def row_chart(chart_id: str, title: str, summary: str, points: list[Point], maxi
     height = PLOT_TOP + ROW_HEIGHT * len(points) + AXIS_BOTTOM
     bars = [
         Bar(point, LABEL_COLUMN, PLOT_TOP + index * ROW_HEIGHT + 4, plot_width * point.value / maximum,
-            ROW_HEIGHT - 8, _shorten(point.label, 30))
+            ROW_HEIGHT - 8, _shorten(point.label, 30), min(max(point.value / maximum, 0), 1))
         for index, point in enumerate(points)
     ]
     ticks = [Tick(_format(maximum * share), LABEL_COLUMN + plot_width * share) for share in (0, 0.5, 1)]

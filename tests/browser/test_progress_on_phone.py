@@ -1,9 +1,14 @@
-"""The progress page's charts on a phone, where each is wider than the screen and scrolls sideways in its own box."""
+"""The progress page's charts on a phone: a series over days scrolls sideways in its own box, bars per topic fit."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from quizapp.extensions import db
+from quizapp.models import Question, User
+from quizapp.srs.queue import record_review
+from quizapp.srs.scheduling import AGAIN, GOOD
 from tests.browser.conftest import screenshot
 from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
 
@@ -32,4 +37,49 @@ def test_a_chart_of_the_past_opens_at_today_and_one_of_the_days_ahead_at_today(m
     assert seen["Reviews per day, last 30 days"] == [False, True]
     assert seen["Retention on review cards, by week"] == [False, True]
     assert seen["Cards due, next 30 days"] == [True, False]
+    context.close()
+
+
+# Per bar of the topics chart in view: its label, and where the bar, its percentage and the chart's box lie.
+_TOPIC_BARS = """() => {
+    const shown = el => el.getClientRects().length > 0;
+    const chart = document.querySelector('.chart-rows');
+    const box = chart.getBoundingClientRect();
+    const bars = [...chart.querySelectorAll('.bar')].filter(shown);
+    const values = [...chart.querySelectorAll('.value-label')].filter(shown);
+    return bars.map((bar, i) => { const b = bar.getBoundingClientRect(), v = values[i].getBoundingClientRect();
+        return {value: values[i].textContent.trim(), left: b.left, right: b.right, width: b.width,
+                valueLeft: v.left, valueRight: v.right, boxLeft: box.left, boxRight: box.right}; });
+}"""
+
+
+def test_bars_per_topic_fit_a_phone_with_their_percentages_in_view(module_browser, module_server):  # noqa: F811
+    email = module_server.add_user("topics@example.org", "Topic Reader")
+    # A third of one topic right, half of another, all of a third whose name is longer than a phone's line.
+    plan = {"Security sector": (GOOD, AGAIN, AGAIN), "Parliament": (GOOD, AGAIN),
+            "Purges and the Nazarbayev family": (GOOD,)}
+    with module_server.app.app_context():
+        user = db.session.scalars(select(User).where(User.email == email)).one()
+        for topic, ratings in plan.items():
+            questions = db.session.scalars(select(Question).where(Question.topic == topic).order_by(Question.id))
+            for question, rating in zip(questions, ratings, strict=False):
+                record_review(db.session, user, question, rating, 0, fuzz=False)
+        db.session.commit()
+        db.session.remove()
+    context = module_browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, has_touch=True)
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    page.goto(module_server.url + "/progress/")
+    bars = {bar["value"]: bar for bar in page.evaluate(_TOPIC_BARS)}
+    page.locator(".chart-rows").scroll_into_view_if_needed()
+    screenshot(page, "progress-topics-360", full_page=False)
+    assert list(bars) == ["33.3%", "50.0%", "100.0%"]
+    for value, bar in bars.items():
+        assert bar["boxLeft"] <= bar["left"] and bar["right"] <= bar["boxRight"], f"the {value} bar is cut off"
+        assert bar["boxLeft"] <= bar["valueLeft"] and bar["valueRight"] <= bar["boxRight"], f"{value} is out of view"
+    # The lengths compare as the shares do: a third is two thirds of a half, and a half is half of all.
+    assert bars["33.3%"]["width"] / bars["50.0%"]["width"] == pytest.approx(2 / 3, abs=0.03)
+    assert bars["50.0%"]["width"] / bars["100.0%"]["width"] == pytest.approx(1 / 2, abs=0.03)
+    assert page.get_by_text("Purges and the Nazarbayev family", exact=True).first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
