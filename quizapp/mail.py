@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import secrets
+import smtplib
+import ssl
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_mail import Message
+from flask_mail import Connection, Message
 
 from quizapp.config import flag, is_development
 from quizapp.extensions import mail
 
 DEVELOPMENT_SENDER = "quizapp <quizapp@localhost>"
+# Seconds the SMTP server may take over each step; a server that never answers must not hold a thread (and a
+# gunicorn worker's exit, which waits for it) for ever. Below gunicorn's graceful_timeout of 20 s.
+SMTP_TIMEOUT = 15
 
 
 class MailSettingsMissing(RuntimeError):
@@ -76,10 +81,45 @@ def send_mail(to: str, subject: str, body: str) -> threading.Thread | None:
     return None
 
 
+class CheckedConnection(Connection):
+    """Flask-Mail's connection with a time limit, and TLS that checks the server's certificate and name.
+
+    Flask-Mail leaves both to smtplib, whose TLS accepts any certificate: whoever sits between the app and
+    the mail server could read the SMTP password and every password-reset link."""
+
+    def configure_host(self) -> smtplib.SMTP:
+        settings = self.mail
+        context = ssl.create_default_context()
+        if settings.use_ssl:
+            host: smtplib.SMTP = smtplib.SMTP_SSL(settings.server, settings.port, timeout=SMTP_TIMEOUT,
+                                                  context=context)
+        else:
+            host = smtplib.SMTP(settings.server, settings.port, timeout=SMTP_TIMEOUT)
+        try:
+            if settings.use_tls:
+                host.starttls(context=context)
+            if settings.username and settings.password:
+                host.login(settings.username, settings.password)
+        except BaseException:
+            host.close()
+            raise
+        return host
+
+    def __exit__(self, exc_type, exc_value, tb) -> None:
+        if self.host is None:
+            return
+        if exc_type is None:
+            self.host.quit()
+        else:
+            # QUIT on a connection that just failed would wait out the time limit again and hide the first error.
+            self.host.close()
+
+
 def _deliver(app: Flask, message: Message) -> None:
     with app.app_context():
         try:
-            mail.send(message)
+            with CheckedConnection(app.extensions["mail"]) as connection:
+                message.send(connection)
         except Exception:
             app.logger.exception("Could not send the mail %r to %s", message.subject, ", ".join(message.recipients))
 

@@ -40,7 +40,7 @@ def test_with_a_mail_server_nothing_goes_to_the_outbox(database, tmp_path):
 
 def test_a_failure_to_send_is_logged_not_raised(database, tmp_path, caplog, monkeypatch):
     app = make_app(database, tmp_path, MAIL_SERVER="smtp.example.org", MAIL_DEFAULT_SENDER="quiz@example.org")
-    monkeypatch.setattr("quizapp.extensions.mail.send", lambda message: 1 / 0)
+    monkeypatch.setattr("quizapp.mail.CheckedConnection.send", lambda self, message: 1 / 0)
     with app.test_request_context(), caplog.at_level(logging.ERROR, logger="quizapp"):
         send_mail("ada@example.org", "Hello", "Body").join(timeout=10)
     assert "Could not send the mail 'Hello' to ada@example.org" in caplog.text

@@ -1,0 +1,112 @@
+"""Real delivery to an SMTP server on loopback: mails arrive, and each way a server can fail is logged, without
+the secret link, within a time limit; TLS checks the server's certificate."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import time
+
+import pytest
+
+from quizapp.mail import send_mail
+from tests.conftest import make_app, open_link, register
+from tests.smtp_server import Behaviour, SMTPServer, server_context, unused_port
+
+SENDER = "Quiz <quiz@example.org>"
+
+
+def mail_app(database, tmp_path, port: int, **settings):
+    """A test app that really talks to the SMTP server on the loopback port."""
+    return make_app(database, tmp_path, **{"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False,
+                                           "MAIL_DEFAULT_SENDER": SENDER, "MAIL_SUPPRESS_SEND": False, **settings})
+
+
+def send(app, to: str = "ada@example.org", body: str = "Open https://quiz.example.org/auth/reset/SECRET-TOKEN"):
+    """Send one mail as the app does and wait for its thread; how long that took, in seconds."""
+    start = time.monotonic()
+    with app.test_request_context():
+        thread = send_mail(to, "Set a new quizapp password", body)
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the mail thread is still waiting for the SMTP server"
+    return time.monotonic() - start
+
+
+def test_sign_up_mail_arrives_through_the_server_and_its_link_works(database, tmp_path):
+    behaviour = Behaviour(password="s3cret")
+    with SMTPServer(behaviour) as server:
+        app = mail_app(database, tmp_path, server.port, MAIL_USERNAME="quiz", MAIL_PASSWORD="s3cret")
+        client = app.test_client()
+        register(client, "ada@example.org")
+        deadline = time.monotonic() + 10
+        while not behaviour.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+    (sender, recipients, data), = behaviour.received
+    assert behaviour.logins == ["quiz"] and sender == "quiz@example.org" and recipients == ["ada@example.org"]
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert message["From"] == SENDER and message["Subject"] == "Finish creating your quizapp account"
+    assert message.get_content_type() == "text/plain"
+    link = next(word for word in message.get_content().split() if "/auth/confirm/" in word)
+    assert link.startswith("http://localhost/auth/confirm/")
+    assert open_link(client, link, password="correct horse battery").status_code == 302
+
+
+@pytest.mark.parametrize(("behaviour", "logged"), [
+    (Behaviour(password="right"), "535"),
+    (Behaviour(password="wrong", refuse=frozenset({"ada@example.org"})), "No such user here"),
+])
+def test_a_refused_login_or_recipient_is_logged_without_the_link(database, tmp_path, caplog, behaviour, logged):
+    with SMTPServer(behaviour) as server:
+        app = mail_app(database, tmp_path, server.port, MAIL_USERNAME="quiz", MAIL_PASSWORD="wrong")
+        with caplog.at_level(logging.ERROR, logger="quizapp"):
+            send(app)
+    assert not behaviour.received
+    assert "Could not send the mail 'Set a new quizapp password' to ada@example.org" in caplog.text
+    assert logged in caplog.text and "SECRET-TOKEN" not in caplog.text and "wrong" not in caplog.text
+
+
+def test_an_unreachable_server_is_logged(database, tmp_path, caplog):
+    app = mail_app(database, tmp_path, unused_port())
+    with caplog.at_level(logging.ERROR, logger="quizapp"):
+        send(app)
+    assert "Could not send the mail" in caplog.text and "Connection refused" in caplog.text
+
+
+def test_a_server_that_never_answers_is_given_up_on(database, tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr("quizapp.mail.SMTP_TIMEOUT", 1, raising=False)
+    with SMTPServer(Behaviour(silent=True)) as server:
+        app = mail_app(database, tmp_path, server.port)
+        with caplog.at_level(logging.ERROR, logger="quizapp"):
+            took = send(app)
+    assert took < 10
+    assert "Could not send the mail" in caplog.text and "timed out" in caplog.text
+
+
+@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "port 465"])
+def test_tls_refuses_a_server_whose_certificate_is_not_trusted(database, tmp_path, caplog, implicit):
+    context, _certificate = server_context(tmp_path)
+    behaviour = Behaviour(password="s3cret", implicit_tls=context) if implicit else \
+        Behaviour(password="s3cret", tls=context)
+    with SMTPServer(behaviour) as server:
+        app = mail_app(database, tmp_path, server.port, MAIL_USE_TLS=not implicit, MAIL_USE_SSL=implicit,
+                       MAIL_USERNAME="quiz", MAIL_PASSWORD="s3cret")
+        with caplog.at_level(logging.ERROR, logger="quizapp"):
+            send(app)
+    # Neither the login nor the mail went to a server that could be anyone's.
+    assert not behaviour.logins and not behaviour.received
+    assert "CERTIFICATE_VERIFY_FAILED" in caplog.text
+
+
+@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "port 465"])
+def test_tls_delivers_to_a_server_whose_certificate_is_trusted(database, tmp_path, monkeypatch, implicit):
+    context, certificate = server_context(tmp_path)
+    # How a school trusts its own certificate authority: OpenSSL reads SSL_CERT_FILE.
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    behaviour = Behaviour(password="s3cret", implicit_tls=context) if implicit else \
+        Behaviour(password="s3cret", tls=context)
+    with SMTPServer(behaviour) as server:
+        app = mail_app(database, tmp_path, server.port, MAIL_USE_TLS=not implicit, MAIL_USE_SSL=implicit,
+                       MAIL_USERNAME="quiz", MAIL_PASSWORD="s3cret")
+        send(app)
+    assert behaviour.logins == ["quiz"] and len(behaviour.received) == 1
