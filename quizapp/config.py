@@ -57,8 +57,9 @@ class Defaults:
     # each message in the log and instance/outbox/, production turns self sign-up and password reset off.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
-    MAIL_USE_TLS = True
-    MAIL_USE_SSL = False
+    # None: by the port, as quizapp.mail.init_mail says (TLS from the start on 465, STARTTLS elsewhere).
+    MAIL_USE_TLS: bool | None = None
+    MAIL_USE_SSL: bool | None = None
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER: str | None = None

@@ -19,6 +19,7 @@ DEVELOPMENT_SENDER = "quizapp <quizapp@localhost>"
 # Seconds the SMTP server may take over each step; a server that never answers must not hold a thread (and a
 # gunicorn worker's exit, which waits for it) for ever. Below gunicorn's graceful_timeout of 20 s.
 SMTP_TIMEOUT = 15
+IMPLICIT_TLS_PORT = 465
 
 
 class MailSettingsMissing(RuntimeError):
@@ -29,8 +30,13 @@ def init_mail(app: Flask) -> None:
     """Check and tidy the MAIL_* settings, then set up Flask-Mail."""
     config = app.config
     config["MAIL_PORT"] = int(config["MAIL_PORT"])
-    config["MAIL_USE_TLS"] = flag(config["MAIL_USE_TLS"])
-    config["MAIL_USE_SSL"] = flag(config["MAIL_USE_SSL"])
+    # Port 465 takes TLS from the first byte: plain SMTP there would get no answer until the time limit.
+    ssl_setting, tls_setting = config["MAIL_USE_SSL"], config["MAIL_USE_TLS"]
+    use_ssl = config["MAIL_PORT"] == IMPLICIT_TLS_PORT if ssl_setting is None else flag(ssl_setting)
+    use_tls = not use_ssl if tls_setting is None else flag(tls_setting)
+    config["MAIL_USE_SSL"] = use_ssl
+    # No server offers STARTTLS inside TLS; asking would fail every mail.
+    config["MAIL_USE_TLS"] = use_tls and not use_ssl
     for name in ("MAIL_USERNAME", "MAIL_PASSWORD"):
         if config.get(name) is not None:
             # QUIZAPP_* values are read as JSON where they parse: a password of digits must stay a string.

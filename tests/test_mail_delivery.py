@@ -110,3 +110,30 @@ def test_tls_delivers_to_a_server_whose_certificate_is_trusted(database, tmp_pat
                        MAIL_USERNAME="quiz", MAIL_PASSWORD="s3cret")
         send(app)
     assert behaviour.logins == ["quiz"] and len(behaviour.received) == 1
+
+
+
+def test_ssl_alone_is_enough_for_port_465(database, tmp_path, monkeypatch):
+    # MAIL_USE_TLS stays at its default: asking a port-465 server for STARTTLS inside TLS would be refused.
+    context, certificate = server_context(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    behaviour = Behaviour(implicit_tls=context)
+    with SMTPServer(behaviour) as server:
+        app = make_app(database, tmp_path, MAIL_SERVER="localhost", MAIL_PORT=str(server.port), MAIL_USE_SSL="true",
+                       MAIL_DEFAULT_SENDER=SENDER, MAIL_SUPPRESS_SEND=False)
+        send(app)
+    assert len(behaviour.received) == 1
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({}, (587, False, True)),
+    ({"MAIL_PORT": "465"}, (465, True, False)),
+    ({"MAIL_PORT": "465", "MAIL_USE_SSL": "false"}, (465, False, True)),
+    ({"MAIL_PORT": "25", "MAIL_USE_TLS": "false"}, (25, False, False)),
+    ({"MAIL_USE_SSL": "true", "MAIL_USE_TLS": "true"}, (587, True, False)),
+])
+def test_port_465_means_tls_from_the_start_unless_told_otherwise(database, tmp_path, settings, expected):
+    # Port 465 with neither setting would talk plain text into TLS and wait out the time limit on every mail.
+    app = make_app(database, tmp_path, MAIL_SERVER="smtp.example.org", MAIL_DEFAULT_SENDER=SENDER, **settings)
+    state = app.extensions["mail"]
+    assert (state.port, state.use_ssl, state.use_tls) == expected
