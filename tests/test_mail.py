@@ -8,6 +8,9 @@ import email.policy
 import logging
 from pathlib import Path
 
+import pytest
+
+from quizapp.auth.mails import send_already_registered, send_confirmation, send_reset
 from quizapp.mail import send_mail
 from tests.conftest import make_app, recorded_mail, register
 
@@ -44,3 +47,16 @@ def test_a_failure_to_send_is_logged_not_raised(database, tmp_path, caplog, monk
     with app.test_request_context(), caplog.at_level(logging.ERROR, logger="quizapp"):
         send_mail("ada@example.org", "Hello", "Body").join(timeout=10)
     assert "Could not send the mail 'Hello' to ada@example.org" in caplog.text
+
+
+@pytest.mark.parametrize(("secure", "scheme"), [(True, "https"), (False, "http")])
+def test_links_in_mails_use_https_whenever_cookies_are_secure(database, tmp_path, secure, scheme):
+    # Behind a proxy whose X-Forwarded-Proto is not trusted (QUIZAPP_PROXY_HOPS left at 0) the request looks like
+    # plain HTTP; a link saying http would carry its token in clear, though the site works only over HTTPS.
+    app = make_app(database, tmp_path, SERVER_NAME="quiz.example.org", SECURE_COOKIES=secure)
+    with app.test_request_context("/auth/forgot", base_url="http://quiz.example.org"), recorded_mail() as box:
+        send_reset("ada@example.org", "TOKEN")
+        send_confirmation("ada@example.org", "TOKEN")
+        send_already_registered("ada@example.org")
+    links = [link for message in box.messages for link in box.links(message)]
+    assert len(links) == 4 and all(link.startswith(f"{scheme}://quiz.example.org/auth/") for link in links)
