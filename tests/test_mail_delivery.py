@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
+import threading
 import time
 
 import pytest
@@ -137,3 +138,15 @@ def test_port_465_means_tls_from_the_start_unless_told_otherwise(database, tmp_p
     app = make_app(database, tmp_path, MAIL_SERVER="smtp.example.org", MAIL_DEFAULT_SENDER=SENDER, **settings)
     state = app.extensions["mail"]
     assert (state.port, state.use_ssl, state.use_tls) == expected
+
+
+def test_the_message_is_made_off_the_request_so_a_slow_host_name_lookup_does_not_show(database, tmp_path, monkeypatch):
+    # Each Message-ID names the host (socket.getfqdn), which can take seconds where the host's own name does not
+    # resolve; a password reset mails only addresses that have an account, so the delay would tell which do.
+    looked_up = []
+    monkeypatch.setattr("socket.getfqdn", lambda *args: looked_up.append(threading.current_thread().name) or "host")
+    behaviour = Behaviour()
+    with SMTPServer(behaviour) as server:
+        send(mail_app(database, tmp_path, server.port))
+    # (smtplib names the host in its EHLO too, from the same thread.)
+    assert set(looked_up) == {"quizapp-mail"} and len(behaviour.received) == 1
