@@ -52,12 +52,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from quizapp.backup import db_backup
     from quizapp.banks.cli import questions_cli
     from quizapp.formats import cli as _formats_cli  # noqa: F401 - adds `questions import` and `export`
+    from quizapp.mail import mail_test_command
     from quizapp.srs.cli import study_cli
 
     app.cli.add_command(questions_cli)
     app.cli.add_command(study_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(db_backup)
+    app.cli.add_command(mail_test_command)
     return app
 
 

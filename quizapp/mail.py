@@ -9,7 +9,9 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_mail import Connection, Message
 
 from quizapp.config import flag, is_development
@@ -121,15 +123,38 @@ class CheckedConnection(Connection):
             self.host.close()
 
 
+def deliver(to: str, subject: str, body: str) -> None:
+    """Hand a plain-text mail to MAIL_SERVER now; raises what the server or the connection raised."""
+    message = Message(subject=subject, recipients=[to], body=body)
+    with CheckedConnection(current_app.extensions["mail"]) as connection:
+        message.send(connection)
+
+
 def _deliver(app: Flask, to: str, subject: str, body: str) -> None:
     with app.app_context():
         try:
-            message = Message(subject=subject, recipients=[to], body=body)
-            with CheckedConnection(app.extensions["mail"]) as connection:
-                message.send(connection)
+            deliver(to, subject, body)
         except Exception:
             # Never the body: it holds the secret link.
             app.logger.exception("Could not send the mail %r to %s", subject, to)
+
+
+@click.command("mail-test", short_help="Send a test mail through the mail settings and say how it went.")
+@click.argument("email")
+@with_appcontext
+def mail_test_command(email: str) -> None:
+    """Send a test mail to EMAIL through QUIZAPP_MAIL_SERVER at once, and say whether the server took it."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        raise click.ClickException("QUIZAPP_MAIL_SERVER is not set, so the app sends no mail (docs/deploy.md, Mail).")
+    where = f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+    body = ("This mail was sent with `flask mail-test` to check the mail settings of quizapp.\n"
+            f"Sent through {where} from {config['MAIL_DEFAULT_SENDER']}.\n")
+    try:
+        deliver(email, "quizapp test mail", body)
+    except Exception as error:
+        raise click.ClickException(f"{where} did not take the mail: {type(error).__name__}: {error}") from error
+    click.echo(f"{where} took the mail for {email}; check that it arrives, and not as spam.")
 
 
 def _keep(folder: Path, message: Message) -> Path:

@@ -150,3 +150,23 @@ def test_the_message_is_made_off_the_request_so_a_slow_host_name_lookup_does_not
         send(mail_app(database, tmp_path, server.port))
     # (smtplib names the host in its EHLO too, from the same thread.)
     assert set(looked_up) == {"quizapp-mail"} and len(behaviour.received) == 1
+
+
+def test_the_mail_test_command_says_whether_the_server_took_the_mail(database, tmp_path):
+    behaviour = Behaviour(password="s3cret")
+    with SMTPServer(behaviour) as server:
+        app = mail_app(database, tmp_path, server.port, MAIL_USERNAME="quiz", MAIL_PASSWORD="s3cret")
+        took = app.test_cli_runner().invoke(args=["mail-test", "admin@example.org"])
+        app.config["MAIL_PASSWORD"] = app.extensions["mail"].password = "wrong"
+        refused = app.test_cli_runner().invoke(args=["mail-test", "admin@example.org"])
+    assert took.exit_code == 0, took.output
+    assert f"127.0.0.1:{server.port} took the mail for admin@example.org" in took.output
+    (_sender, recipients, data), = behaviour.received
+    assert recipients == ["admin@example.org"] and b"quizapp test mail" in data
+    assert refused.exit_code == 1
+    assert f"127.0.0.1:{server.port} did not take the mail: SMTPAuthenticationError: (535" in refused.output
+
+
+def test_the_mail_test_command_without_a_mail_server_says_so(runner):
+    result = runner.invoke(args=["mail-test", "admin@example.org"])
+    assert result.exit_code == 1 and "QUIZAPP_MAIL_SERVER is not set" in result.output
