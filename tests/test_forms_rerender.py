@@ -127,7 +127,7 @@ CASES: dict[str, Case] = {
 # Forms without anything typed or chosen to keep: buttons whose only field is the CSRF token, and the base class.
 NOTHING_TYPED = {
     "quizapp.auth.forms.LogoutForm", "quizapp.auth.forms.RevokeForm", "quizapp.auth.forms.ConfirmForm",
-    "quizapp.classroom.forms.ActionForm",
+    "quizapp.classroom.forms.ActionForm", "quizapp.admin.forms.AccountForm",
     "quizapp.quiz.forms.HandInForm", "quizapp.quiz.forms.SelfGradeForm", "quizapp.authoring.forms.UnpublishForm",
     # Rating buttons and publishing choices: a value outside the offered ones is refused with a flashed message.
     "quizapp.study.forms.RateForm", "quizapp.authoring.forms.PublishForm",
