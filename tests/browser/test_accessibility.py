@@ -360,10 +360,10 @@ _BROKEN_WORDS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", [375, 768, 1920])
+@pytest.mark.parametrize("width", [320, 375, 768, 1920])
 def test_pages_fit_phones_and_projectors(module_browser, site, axe, width):  # noqa: F811 - fixtures
-    """Screenshots of the main page types at a phone's, a tablet's and a projector's width; nothing runs off the
-    side, and no word in a table is broken across lines."""
+    """Screenshots of the main page types at a laptop's width zoomed to 400% (WCAG reflow), a phone's, a tablet's
+    and a projector's width; nothing runs off the side, and no word in a table is broken across lines."""
     states = {role: site.pages[role].context.storage_state() for role in ("student", "instructor", "admin")}
     overflowing, broken = [], []
     for role_state, names in ((states["student"], ["home", "question: cloze", "feedback: single_choice", "results",

@@ -110,10 +110,12 @@ def test_every_answer_control_is_a_44px_tap_target_on_a_phone(module_browser, mo
     context.close()
 
 
-def test_progress_fits_a_360px_phone(module_browser, module_server):  # noqa: F811 - fixtures
-    """The accuracy table's topic, counts and meter fit the narrowest common phone without moving the page sideways."""
-    email = module_server.add_user("narrow@example.org", "Narrow")
-    context = module_browser.new_context(**{**PHONE, "viewport": {"width": 360, "height": 740}})
+# 360px: the narrowest common phone; 320px: a laptop's 1280px window zoomed to 400% (WCAG 2.1 reflow).
+@pytest.mark.parametrize("width", [360, 320])
+def test_progress_fits_a_narrow_screen(module_browser, module_server, width):  # noqa: F811 - fixtures
+    """The accuracy table's topic, counts and meter fit a phone or a zoomed window without moving the page sideways."""
+    email = module_server.add_user(f"narrow-{width}@example.org", "Narrow")
+    context = module_browser.new_context(**{**PHONE, "viewport": {"width": width, "height": 740}})
     page = context.new_page()
     log_in(page, module_server.url, email)
     # "amendments", the widest word of the shipped topics, sets the narrowest the topic column can be.
@@ -129,7 +131,7 @@ def test_progress_fits_a_360px_phone(module_browser, module_server):  # noqa: F8
         page.wait_for_load_state()
     page.goto(module_server.url + "/progress/")
     assert page.get_by_role("row", name=re.compile(r"^Referendum and amendments \d")).is_visible()
-    screenshot(page, "progress-360")
+    screenshot(page, f"progress-{width}")
     assert page.evaluate(SIDEWAYS) == 0, "the progress page scrolls sideways"
     context.close()
 
