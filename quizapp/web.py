@@ -6,9 +6,11 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, redirect, request, url_for
-from flask_login import login_url, user_logged_in, user_logged_out
+from flask import session as cookie_session
+from flask_login import COOKIE_NAME, current_user, login_url, user_loaded_from_cookie, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
 
+from quizapp.api.auth import ApiError
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
@@ -61,6 +63,9 @@ def register_web_helpers(app: Flask) -> None:
     # must not be accepted after it: every login_user and logout_user starts a new one.
     user_logged_in.connect(renew_csrf_token, app)
     user_logged_out.connect(renew_csrf_token, app)
+    user_logged_in.connect(_note_temporary_password, app)
+    user_loaded_from_cookie.connect(_note_temporary_password, app)
+    app.before_request(_own_password_first)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["markdown_inline"] = render_inline
     app.jinja_env.filters["local_time"] = local_time
@@ -115,6 +120,51 @@ def register_web_helpers(app: Flask) -> None:
     ):
         app.register_error_handler(code, _error_page(code, title, message))
     register_failure_pages(app)
+
+
+# The session's note that its account logged in with a temporary password (see _own_password_first).
+MUST_CHANGE = "must_change_password"
+# What someone with a temporary password may still reach: the page to change it, logging out, and files.
+_BEFORE_OWN_PASSWORD = frozenset({"auth.password", "auth.logout", "static", "main.favicon", "health.healthz",
+                                  "api.openapi"})
+
+
+def _note_temporary_password(_app: Flask, user: User, **_extra: object) -> None:
+    """At each login (by the form or a remember-me cookie), note in the session whether the account must choose
+    its own password, so that other sessions' pages need not read the account to know."""
+    if user.must_change_password:
+        cookie_session[MUST_CHANGE] = True
+    else:
+        cookie_session.pop(MUST_CHANGE, None)
+
+
+def _own_password_first():
+    """Send an account logged in with a temporary password to choose its own before any other page.
+
+    The mark is only ever set on an account with no session (handing out a password ends them all, and a new
+    account has none), so a login starts every session that can carry it and notes it: pages of other sessions,
+    such as a quiz's, which reads the login with its own query, cost nothing more."""
+    if request.endpoint in _BEFORE_OWN_PASSWORD:
+        return None
+    if not cookie_session.get(MUST_CHANGE):
+        remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+        if "_user_id" in cookie_session or remember_cookie not in request.cookies:
+            return None
+        # A browser opened again logs in from its remember-me cookie when the login is first read, which notes
+        # the mark: read it now, before the page.
+        _ = current_user.is_authenticated
+        if not cookie_session.get(MUST_CHANGE):
+            return None
+    scheme = request.headers.get("Authorization", "").partition(" ")[0]
+    if request.blueprint == "api" and scheme.lower() == "bearer":
+        return None  # a token acts for its owner, who made it: it is not the temporary password
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        cookie_session.pop(MUST_CHANGE, None)  # logged out, or changed it in this session
+        return None
+    if request.blueprint == "api":
+        raise ApiError(403, "Choose your own password first, on the page /auth/password.")
+    flash("Your password is a temporary one: choose your own to go on.", "info")
+    return redirect(url_for("auth.password"))
 
 
 def _for_an_account() -> bool:

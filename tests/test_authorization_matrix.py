@@ -47,6 +47,10 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("admin.deactivate_user", "GET"): ("/admin/users/{student}/deactivate", ADMIN),
     ("admin.deactivate_user", "POST"): ("/admin/users/{student}/deactivate", ADMIN),
     ("admin.reactivate_user", "POST"): ("/admin/users/{student}/reactivate", ADMIN),
+    ("admin.temporary_password", "GET"): ("/admin/users/{student}/password", ADMIN),
+    ("admin.temporary_password", "POST"): ("/admin/users/{student}/password", ADMIN),
+    ("admin.add_accounts", "GET"): ("/admin/users/new", ADMIN),
+    ("admin.add_accounts", "POST"): ("/admin/users/new", ADMIN),
     ("api.openapi", "GET"): ("/api/v1/openapi.json", ANYONE),
     ("api.banks", "GET"): ("/api/v1/banks", MEMBERS),
     ("api.bank_questions", "GET"): ("/api/v1/banks/{bank}/questions", MEMBERS),
@@ -274,3 +278,38 @@ def test_the_api_skips_csrf_only_for_bearer_tokens(world, app):
                            headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 201
     assert re.match(r"/api/v1/quizzes/\d+$", response.headers["Location"])
+
+
+# What an account with a temporary password may reach before choosing its own: the rest sends it there.
+BEFORE_OWN_PASSWORD = {("auth.password", "GET"), ("auth.password", "POST"), ("auth.logout", "POST"),
+                       ("main.favicon", "GET"), ("health.healthz", "GET"), ("api.openapi", "GET")}
+
+
+def test_a_temporary_password_must_be_replaced_before_any_other_page(world, app):
+    accounts = {"student": db.session.get(User, world.ids["student"]),
+                "admin": db.session.scalar(select(User).where(User.role == Role.ADMIN.value))}
+    for role, user in accounts.items():
+        user.set_password("temporary 12345")
+        user.must_change_password = True
+        db.session.commit()
+        client = app.test_client()
+        assert login(client, user.email, "temporary 12345").status_code == 302
+        token = csrf_from(client.get("/auth/password").get_data(as_text=True))
+        found = []
+        for (endpoint, method), (template, _expected) in sorted(MATRIX.items()):
+            if (endpoint, method) in BEFORE_OWN_PASSWORD:
+                continue
+            url = template.format(**world.ids)
+            if method == "GET":
+                response = client.get(url)
+            elif url.startswith("/api/"):
+                response = client.post(url, json={}, headers={"X-CSRFToken": token})
+            else:
+                response = client.post(url, data={"csrf_token": token})
+            expected = 403 if url.startswith("/api/") else "/auth/password"
+            got = response.status_code if url.startswith("/api/") else response.location
+            if got != expected:
+                found.append(f"{method} {url} as {role}: {response.status_code} {response.location}")
+        assert not found, "\n".join(found)
+        assert client.get("/auth/password").status_code == 200
+        assert client.get("/static/app.css").status_code == 200

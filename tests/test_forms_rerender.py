@@ -120,6 +120,8 @@ CASES: dict[str, Case] = {
                                    {"format": "csv", "file": "bank.exe"}, ("file",), {"format": ["csv"]}),
     "search users": Case("quizapp.admin.forms.UserSearchForm", Role.ADMIN, "/admin/users?q={long_query}&role=emperor",
                          {}, ("q", "role"), {"q": ["{long_query}"]}, method="GET"),
+    "add accounts": Case("quizapp.admin.forms.NewAccountsForm", Role.ADMIN, "/admin/users/new",
+                         {"lines": "Charles Babbage, charles@"}, ("lines",), {"lines": ["Charles Babbage, charles@"]}),
     "change a role": Case("quizapp.admin.forms.RoleForm", Role.ADMIN, "/admin/users/{student_id}/role",
                           {"user{student_id}-role": "emperor"}, ("user{student_id}-role",)),
 }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
+from flask_wtf.file import FileAllowed, FileField, FileSize
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from quizapp.auth.batch import MAX_ACCOUNTS
 from quizapp.models import Role
 
 ROLE_CHOICES = [SelectChoice(r.value, r.value.title()) for r in Role]
@@ -29,3 +31,16 @@ class UserSearchForm(FlaskForm):
 
     q = StringField("Name or email", validators=[Optional(), Length(max=100)])
     role = SelectField("Role", choices=[SelectChoice("", "All roles"), *ROLE_CHOICES], validators=[Optional()])
+
+
+class NewAccountsForm(FlaskForm):
+    """Lines of name, email and role, typed or pasted, or a CSV file of them."""
+
+    lines = TextAreaField("Accounts, one a line", validators=[Optional(), Length(max=60_000)],
+                          description=f"name, email and, if you like, role (student or instructor; student when "
+                                      f"left out), separated by commas, semicolons or tabs (as pasted from a "
+                                      f"spreadsheet). Up to {MAX_ACCOUNTS} accounts at once.")
+    file = FileField("Or a CSV file with the same columns",
+                     validators=[FileAllowed(["csv", "txt", "tsv"], "Upload a .csv, .tsv or .txt file."),
+                                 FileSize(100_000, message="The file is larger than 100 KB: split the list.")])
+    submit = SubmitField("Check and make the accounts")

@@ -41,12 +41,12 @@ def users():
     found, total = find_users(db.session, text, role) if valid else ([], 0)
     forms = {u.id: RoleForm(prefix=f"user{u.id}", role=u.role) for u in found}
     return (render_template("admin/users.html", search=search, users=found, total=total, forms=forms,
-                            kept=_kept_search(), account_form=AccountForm()),
+                            kept=kept_search(), account_form=AccountForm()),
             200 if valid else 422)
 
 
-def _kept_search() -> dict[str, str]:
-    """The search the page was showing, for a role change to come back to it (when it was a valid one)."""
+def kept_search() -> dict[str, str]:
+    """The search the page was showing, for an action on one of its rows to come back to it (if valid)."""
     search = UserSearchForm(request.args)
     if not search.validate():
         return {}
@@ -62,7 +62,7 @@ def change_role(user_id: int):
     if not form.validate_on_submit():
         # The refused change comes back on its own row, with the message next to the role.
         return render_template("admin/users.html", search=UserSearchForm(formdata=None), users=[user], total=1,
-                               forms={user.id: form}, kept=_kept_search(), account_form=AccountForm()), 422
+                               forms={user.id: form}, kept=kept_search(), account_form=AccountForm()), 422
     try:
         untaught = set_role(db.session, user, Role(form.role.data))
     except LastAdmin:
@@ -79,7 +79,7 @@ def change_role(user_id: int):
         if untaught:
             flash(untaught_warning(user, untaught), "error")
     # Back to the search the change was made from: among hundreds of accounts the row would be hard to find again.
-    return redirect(url_for("admin.users", **_kept_search()))
+    return redirect(url_for("admin.users", **kept_search()))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -87,7 +87,7 @@ def change_role(user_id: int):
 def deactivate_user(user_id: int):
     """Ask, then close an account: it can no longer log in, and its work stays in the classes' records."""
     user = db.session.get(User, user_id) or abort(404)
-    back = url_for("admin.users", **_kept_search())
+    back = url_for("admin.users", **kept_search())
     form = AccountForm()
     if not user.is_active:
         flash(f"{user.display_name} is already deactivated.", "info")
@@ -121,4 +121,4 @@ def reactivate_user(user_id: int):
     if AccountForm().validate_on_submit() and reactivate(user):
         db.session.commit()
         flash(f"{user.display_name} is active again and can log in with their old password.", "success")
-    return redirect(url_for("admin.users", **_kept_search()))
+    return redirect(url_for("admin.users", **kept_search()))

@@ -11,11 +11,13 @@ from quizapp.auth.deactivation import deactivate, reactivate
 from quizapp.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
 from quizapp.auth.roles import LastAdmin, find_users, set_role, untaught_warning
+from quizapp.auth.temporary import set_temporary_password
 from quizapp.extensions import db
 from quizapp.models import Role, User
 
 users_cli = AppGroup("users", help="Create, list and deactivate accounts; set roles and passwords.")
 ROLE = click.Choice([r.value for r in Role])
+_MUST_CHANGE = " They must choose their own password at their next login."
 
 
 @users_cli.command("list", short_help="List accounts: email, role, name and whether deactivated.")
@@ -40,9 +42,11 @@ def list_command(search: str, role: str | None, limit: int) -> None:
 @click.argument("email")
 @click.option("--role", type=ROLE, default=Role.STUDENT.value, show_default=True)
 @click.option("--name", help="Name shown to others (default: the part of the email before @).")
+@click.option("--temporary", is_flag=True,
+              help="A password to hand over: its owner must choose their own at the next login.")
 @click.password_option(envvar="QUIZAPP_NEW_PASSWORD",
                        help="Taken from QUIZAPP_NEW_PASSWORD if set, else asked for twice.")
-def create_command(email: str, role: str, name: str | None, password: str) -> None:
+def create_command(email: str, role: str, name: str | None, temporary: bool, password: str) -> None:
     """Create an account with a role."""
     # What the sign-up form refuses is refused here too: an account made otherwise could not be used.
     try:
@@ -57,8 +61,9 @@ def create_command(email: str, role: str, name: str | None, password: str) -> No
         user = register_user(db.session, email, name or email.split("@")[0], password, Role(role))
     except EmailTaken as error:
         raise click.ClickException(f"An account with the email {email} already exists.") from error
+    user.must_change_password = temporary
     db.session.commit()
-    click.echo(f"Created {user.role} {user.email}.")
+    click.echo(f"Created {user.role} {user.email}." + (_MUST_CHANGE if temporary else ""))
 
 
 @users_cli.command("set-role")
@@ -79,14 +84,22 @@ def set_role_command(email: str, role: str) -> None:
 
 @users_cli.command("set-password", short_help="Set a new password and end every session of the account.")
 @click.argument("email")
+@click.option("--temporary", is_flag=True,
+              help="A password to hand over: its owner must choose their own at the next login.")
 @click.password_option(envvar="QUIZAPP_NEW_PASSWORD",
                        help="Taken from QUIZAPP_NEW_PASSWORD if set, else asked for twice.")
-def set_password_command(email: str, password: str) -> None:
+def set_password_command(email: str, temporary: bool, password: str) -> None:
     """Give the account with EMAIL a new password and end its sessions (for servers without mail)."""
     _check_password(password)
     user = _existing(email)
-    set_new_password(db.session, user, password)
-    click.echo(f"{user.email} has a new password; every session of the account has ended.")
+    if temporary:
+        set_temporary_password(user, password)
+        user.end_sessions()
+        db.session.commit()
+    else:
+        set_new_password(db.session, user, password)
+    click.echo(f"{user.email} has a new password; every session of the account has ended."
+               + (_MUST_CHANGE if temporary else ""))
 
 
 @users_cli.command("deactivate", short_help="Close an account; its work stays in the classes' records.")

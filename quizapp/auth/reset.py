@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.auth.accounts import user_by_email
 from quizapp.auth.mails import RESET_MINUTES, send_deactivated, send_reset
+from quizapp.auth.temporary import chose_own_password
 from quizapp.models import User
 from quizapp.models.types import utcnow
 
@@ -60,6 +61,7 @@ def request_reset(session: Session, email: str) -> None:
 
 def set_new_password(session: Session, user: User, password: str) -> None:
     """Set the password and end every session of the account, which also retires the link (commits)."""
-    user.set_password(password)
+    # Chosen by the account's owner (the link went to their mailbox), so an admin's temporary password is gone.
+    chose_own_password(user, password)
     user.end_sessions()
     session.commit()

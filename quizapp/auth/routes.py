@@ -11,6 +11,7 @@ from quizapp.auth import bp
 from quizapp.auth.accounts import authenticate
 from quizapp.auth.forms import LoginForm, LogoutForm, PasswordForm
 from quizapp.auth.limits import failed_logins_per_email, logins_per_address, wrong_passwords_per_account
+from quizapp.auth.temporary import chose_own_password
 from quizapp.extensions import db
 from quizapp.mail import mail_available
 
@@ -66,20 +67,29 @@ def logout():
 def password():
     """Change the password, which ends every other session of the account."""
     form = PasswordForm()
+    temporary = current_user.must_change_password
+    if temporary:
+        form.current.label.text = "The temporary password you were given"
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
             g.wrong_current_password = True
             form.current.errors.append("That is not your current password.")
+        elif temporary and form.password.data == form.current.data:
+            form.password.errors.append("That is the temporary password you were given: choose one of your own.")
         else:
             # Read before the session version moves on: "Keep me logged in" must outlive the change here.
             remembered = login_remembered()
-            current_user.set_password(form.password.data)
+            chose_own_password(current_user, form.password.data)
             current_user.end_sessions()
             db.session.commit()
             # This browser stays logged in under the new session version, with a new remember-me cookie if it had one.
             # The account itself, not the current_user proxy: stored as the request's user, the proxy would
             # point at itself.
             login_user(current_user._get_current_object(), remember=remembered)
+            if temporary:
+                flash("Your password is set: from now on, log in with it.", "success")
+                return redirect(url_for("main.index"))
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.tokens"))
-    return render_template("auth/password.html", form=form), 422 if form.errors else 200
+    return (render_template("auth/password.html", form=form, temporary=temporary, mail_on=mail_available()),
+            422 if form.errors else 200)

@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set when an admin closes the account: it can no longer log in, but its work stays in gradebooks.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set while the password is one an admin handed out: its owner must choose their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     @property
     def is_active(self) -> bool:

@@ -107,6 +107,39 @@ def _student_work_page(suffix: str) -> Callable:
     return open_it
 
 
+_slip_numbers = itertools.count(1)
+
+
+def _add_accounts_problems(page, site: Site) -> None:
+    page.goto(site.base + "/admin/users/new")
+    page.get_by_label("Accounts, one a line").fill("Ada Lovelace, ada@example.org\n, nobody@\nBoss, b@x.org, admin")
+    page.get_by_role("button", name="Check and make the accounts").click()
+    page.locator(".line-problems").wait_for()
+
+
+def _accounts_made(page, site: Site) -> None:
+    numbers = [next(_slip_numbers) for _ in range(3)]
+    page.goto(site.base + "/admin/users/new")
+    page.get_by_label("Accounts, one a line").fill(
+        "\n".join(f"Slip Person {n}, slip{n}@example.org{', instructor' if n % 3 == 0 else ''}" for n in numbers))
+    page.get_by_role("button", name="Check and make the accounts").click()
+    page.locator(".slips").wait_for()
+
+
+def _temporary_password_question(page, site: Site) -> None:
+    # An account of its own: a new password for one of the site's logged-in accounts would log its page out.
+    _accounts_made(page, site)
+    page.goto(site.base + "/admin/users?q=slip")
+    page.get_by_role("link", name=re.compile("^Temporary password for Slip Person")).first.click()
+    page.get_by_role("button", name="Set a temporary password").wait_for()
+
+
+def _temporary_password_shown(page, site: Site) -> None:
+    _temporary_password_question(page, site)
+    page.get_by_role("button", name="Set a temporary password").click()
+    page.locator(".slips").wait_for()
+
+
 # Each page type: who looks at it, and either a path, a key of site.urls, or a function that brings it up.
 PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "home, logged out": ("anonymous", "/"),
@@ -162,6 +195,11 @@ PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "preview": ("instructor", "preview"),
     "delete a bank in use": ("instructor", _delete_bank),
     "users": ("admin", "/admin/users"),
+    "add accounts": ("admin", "/admin/users/new"),
+    "add accounts with problems": ("admin", _add_accounts_problems),
+    "accounts made": ("admin", _accounts_made),
+    "give a temporary password": ("admin", _temporary_password_question),
+    "temporary password shown": ("admin", _temporary_password_shown),
 }
 
 

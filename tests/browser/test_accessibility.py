@@ -372,7 +372,8 @@ def test_pages_fit_phones_and_projectors(module_browser, site, axe, width):  # n
                               (states["instructor"], ["gradebook", "student work", "attempt", "item statistics",
                                                       "item", "my banks", "upload with problems", "preview",
                                                       "assignment form", "class", "remove a student"]),
-                              (states["admin"], ["users"])):
+                              (states["admin"], ["users", "add accounts with problems", "accounts made",
+                                                 "temporary password shown"])):
         context = module_browser.new_context(viewport={"width": width, "height": 900}, storage_state=role_state)
         page = context.new_page()
         for name in names:

@@ -1,0 +1,114 @@
+"""Accounts made and passwords set by an admin, for schools whose server sends no mail.
+
+Temporary passwords appear once, in the answer to the form that made them; only their hashes are kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import quote
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from quizapp.admin import bp
+from quizapp.admin.forms import AccountForm, NewAccountsForm
+from quizapp.admin.routes import admin_required, kept_search
+from quizapp.auth.accounts import EmailTaken
+from quizapp.auth.batch import Made, Problem, Unreadable, make_accounts, parse_lines, read_upload, registered
+from quizapp.auth.temporary import AccountClosed, give_temporary_password
+from quizapp.extensions import db
+from quizapp.models import User
+
+
+def _once(page: str, status: int = 200):
+    """A page that shows passwords: no browser or proxy may keep it for the back button or a later visit."""
+    return page, status, {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def add_accounts():
+    """Check every line, then make every account with a temporary password, or none if a line is wrong."""
+    form = NewAccountsForm()
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        text = _typed_or_uploaded(form)
+        if text is not None:
+            # A file's lines come back in the box, to be corrected there (the browser forgets the chosen file).
+            form.lines.data = text
+            lines, problems = parse_lines(text)
+            problems = problems or registered(db.session, lines)
+            if not problems:
+                try:
+                    made = make_accounts(db.session, lines)
+                except EmailTaken as taken:
+                    # Someone signed up with one of the addresses while the list was checked: nothing was kept.
+                    problems = [Problem(None, "email", f"{taken} has just been registered; nothing was made. "
+                                                       "Take it off the list and send it again.")]
+                else:
+                    # The page first: the passwords exist nowhere else, so accounts it could not show are not kept.
+                    page = render_template("admin/accounts_made.html", made=made, csv_link=_csv_link(made))
+                    db.session.commit()
+                    return _once(page)
+    if problems:
+        form.lines.errors = [*form.lines.errors, "Nothing was made: correct the lines below and send them again."]
+    failed = bool(form.errors or problems)
+    return render_template("admin/add_accounts.html", form=form, problems=problems), 422 if failed else 200
+
+
+def _typed_or_uploaded(form: NewAccountsForm) -> str | None:
+    """The lines typed or the file's text; None, with the form's errors set, if neither or both were given."""
+    # Only trailing space is trimmed: the line numbers of the problems are those of what was typed or uploaded.
+    upload, typed = form.file.data, (form.lines.data or "").rstrip()
+    if upload and typed:
+        form.file.errors.append("Either paste the lines or upload a file, not both: empty the box to use the file.")
+        return None
+    if upload:
+        try:
+            return read_upload(upload.read()).rstrip()
+        except Unreadable as error:
+            form.file.errors.append(str(error))
+            return None
+    if not typed.strip():
+        form.lines.errors.append("Paste or type at least one line: name, email.")
+        return None
+    return typed
+
+
+def _csv_link(made: list[Made]) -> str:
+    """The list as a CSV file inside a data: link, so that it exists only in this one page and is never served
+    again (the passwords are not stored to serve it from)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "role", "temporary password"])
+    for account in made:
+        writer.writerow([account.name, account.email, account.role, account.password])
+    # A byte-order mark lets spreadsheets read the names in UTF-8.
+    return "data:text/csv;charset=utf-8," + quote("\ufeff" + out.getvalue())
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@admin_required
+def temporary_password(user_id: int):
+    """Ask, then give one account a temporary password, shown once, that its owner must change at login."""
+    user = db.session.get(User, user_id) or abort(404)
+    back = url_for("admin.users", **kept_search())
+    if user.id == current_user.id:
+        flash("Change your own password on your account page.", "info")
+        return redirect(url_for("auth.password"))
+    form = AccountForm()
+    if form.validate_on_submit():
+        try:
+            password = give_temporary_password(user)
+        except AccountClosed:
+            flash(f"{user.display_name} is deactivated: reactivate the account first.", "error")
+            return redirect(back)
+        page = render_template("admin/temporary_password.html", user=user, password=password, back=back)
+        db.session.commit()
+        return _once(page)
+    if not user.is_active:
+        flash(f"{user.display_name} is deactivated: reactivate the account first.", "error")
+        return redirect(back)
+    return render_template("admin/temporary_password.html", user=user, form=form, back=back, password=None)

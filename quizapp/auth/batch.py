@@ -1,0 +1,179 @@
+"""Accounts for a whole class at once, from lines of `name, email[, role]`: all are made, or none.
+
+Every line is checked before anything is written, so a typo on line 27 leaves nothing half made that the admin
+would have to find and undo.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from quizapp.auth.accounts import add_account, name_problem, normalise_email, unmailable
+from quizapp.auth.temporary import temporary_password
+from quizapp.models import Role, User
+from quizapp.models.user import hash_password
+
+# A class or two per batch. Each password is hashed on purpose slowly (a tenth of a second with scrypt), and the
+# whole batch is made in one request that must end well before the server's 30-second timeout.
+MAX_ACCOUNTS = 100
+# Admins are made one at a time, on purpose, by changing the role of one account on the Users page.
+BATCH_ROLES = (Role.STUDENT, Role.INSTRUCTOR)
+_HEADER_EMAILS = {"email", "e-mail", "mail", "email address"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One account to make, as checked."""
+
+    number: int
+    name: str
+    email: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a line, in which field (None: the line as a whole, or the list)."""
+
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (f"Line {self.line}" if self.line else "", self.field or "") if part)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class Made:
+    """An account just made, with its temporary password: shown once, never stored."""
+
+    name: str
+    email: str
+    role: str
+    password: str
+
+
+class Unreadable(Exception):
+    """An uploaded file that is not text in UTF-8."""
+
+
+def read_upload(data: bytes) -> str:
+    """The text of an uploaded CSV file; raises Unreadable unless it is UTF-8 (with or without a byte-order mark)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        # Guessing another encoding would turn names into nonsense without a word: better to ask.
+        raise Unreadable("The file is not in UTF-8. In your spreadsheet, save it as “CSV UTF-8”, or paste the "
+                         "lines instead.") from error
+
+
+def _cells(line: str) -> list[str]:
+    """The fields of one line, split at tabs when pasted from a spreadsheet, at semicolons from a CSV file saved
+    where the comma is the decimal mark, else at commas (each line on its own: a pasted list may mix them)."""
+    delimiter = "\t" if "\t" in line else ";" if ";" in line else ","
+    return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])]
+
+
+def parse_lines(text: str) -> tuple[list[Line], list[Problem]]:
+    """The accounts the text asks for and, if any line is wrong, what is wrong with each (line numbers from 1).
+
+    Blank lines are skipped, and so is a first line that is a header (its second field is "email")."""
+    lines: list[Line] = []
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    filled = [(number, cells) for number, cells in ((n, _cells(line)) for n, line in enumerate(text.splitlines(), 1))
+              if any(cells)]
+    if filled and len(filled[0][1]) > 1 and filled[0][1][1].lower() in _HEADER_EMAILS:
+        filled = filled[1:]
+    if not filled:
+        return [], [Problem(None, None, "Give at least one line: name, email.")]
+    if len(filled) > MAX_ACCOUNTS:
+        return [], [Problem(None, None, f"{len(filled)} accounts asked for; at most {MAX_ACCOUNTS} are made at "
+                                        "once. Split the list, a class or two at a time.")]
+    for number, cells in filled:
+        if len(cells) not in (2, 3):
+            problems.append(Problem(number, None, f"{len(cells)} fields; give name, email and, if you like, role "
+                                                  "(a name with a comma in it goes in double quotes)."))
+            continue
+        name, email, role_text = cells[0], cells[1], cells[2] if len(cells) == 3 else ""
+        found = [Problem(number, "name", message) for message in _name_problems(name)]
+        email_problem = _email_problem(email)
+        if email_problem:
+            found.append(Problem(number, "email", email_problem))
+        else:
+            email = normalise_email(email)
+            if email in first_line:
+                found.append(Problem(number, "email", f"{email} is on line {first_line[email]} already."))
+            else:
+                first_line[email] = number
+        role = _role(role_text)
+        if role is None:
+            found.append(Problem(number, "role", _role_problem(role_text)))
+        problems += found
+        if not found and role is not None:
+            lines.append(Line(number, name, email, role))
+    return lines, problems
+
+
+def _name_problems(name: str) -> list[str]:
+    if not name:
+        return ["empty; give the name others will see."]
+    problem = name_problem(name)
+    return [problem] if problem else []
+
+
+def _email_problem(email: str) -> str | None:
+    if not email:
+        return "empty."
+    if len(email) > 254:
+        return "longer than 254 characters."
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        return f"“{email}” is not an email address: {error}"
+    return unmailable(email)
+
+
+def _role(text: str) -> Role | None:
+    if not text:
+        return Role.STUDENT
+    try:
+        role = Role(text.lower())
+    except ValueError:
+        return None
+    return role if role in BATCH_ROLES else None
+
+
+def _role_problem(text: str) -> str:
+    if text.lower() == Role.ADMIN.value:
+        return ("admin accounts are not made here: make the account an instructor, then change its role on the "
+                "Users page.")
+    return f"“{text}” is not a role; write student or instructor, or leave it out for student."
+
+
+def registered(session: Session, lines: list[Line]) -> list[Problem]:
+    """A problem for each line whose email already has an account."""
+    emails = {line.email for line in lines}
+    taken = set(session.scalars(select(User.email).where(User.email.in_(emails)))) if emails else set()
+    return [Problem(line.number, "email", f"{line.email} already has an account.")
+            for line in lines if line.email in taken]
+
+
+def make_accounts(session: Session, lines: list[Line]) -> list[Made]:
+    """Make every account with a temporary password its owner must change at the first login (flushes, the
+    caller commits). Raises EmailTaken if an address was registered meanwhile; the caller then rolls back."""
+    made = []
+    for line in lines:
+        password = temporary_password()
+        user = add_account(session, line.email, line.name, hash_password(password), line.role)
+        user.must_change_password = True
+        # Plain values: read from the rows after the commit, each would cost a query of its own.
+        made.append(Made(user.display_name, user.email, user.role, password))
+    return made
+

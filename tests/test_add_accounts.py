@@ -1,0 +1,152 @@
+"""Adding accounts for a class on the Users page: every line checked first, all made or none, each temporary
+password shown once (and in a CSV link inside that one page), never stored."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import unquote
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from quizapp.auth.batch import MAX_ACCOUNTS, parse_lines
+from quizapp.extensions import db
+from quizapp.models import Role, User
+from tests.conftest import csrf_from, login, without_varying_values
+from tests.test_temporary_passwords import PASSWORD_SHAPE
+
+CLASS = """name, email, role
+Aigerim Nurlanovna, aigerim@school.example
+Daniyar Seitkali;DANIYAR@school.example;student
+"Bekov, Marat", marat@school.example, Instructor
+Әлия Қасымова\taliya@school.example
+"""
+
+
+@pytest.fixture
+def admin(app, make_user):
+    client = app.test_client()
+    assert login(client, make_user(Role.ADMIN).email).status_code == 302
+    return client
+
+
+def send(client, lines: str = "", file: tuple[bytes, str] | None = None):
+    page = client.get("/admin/users/new")
+    assert page.status_code == 200
+    data: dict[str, object] = {"csrf_token": csrf_from(page.get_data(as_text=True)), "lines": lines}
+    if file is not None:
+        data["file"] = (io.BytesIO(file[0]), file[1])
+    return client.post("/admin/users/new", data=data, content_type="multipart/form-data")
+
+
+def account_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def test_a_class_is_made_with_temporary_passwords_shown_once(app, admin):
+    before = account_count()
+    made = send(admin, CLASS)
+    page = made.get_data(as_text=True)
+    assert made.status_code == 200 and made.headers["Cache-Control"] == "no-store"
+    assert "4 accounts made" in page and "shown only on this page, only this once" in page
+    passwords = PASSWORD_SHAPE.findall(page)
+    assert len(set(passwords)) == len(passwords) == 4  # one slip each (the CSV link is checked below)
+    assert account_count() == before + 4
+    db.session.expire_all()
+    accounts = {u.email: u for u in db.session.scalars(select(User).where(User.email.like("%@school.example")))}
+    assert {e: (u.display_name, u.role) for e, u in accounts.items()} == {
+        "aigerim@school.example": ("Aigerim Nurlanovna", "student"),
+        "daniyar@school.example": ("Daniyar Seitkali", "student"),
+        "marat@school.example": ("Bekov, Marat", "instructor"),
+        "aliya@school.example": ("Әлия Қасымова", "student")}
+    for user in accounts.values():
+        assert user.must_change_password and any(user.check_password(p) for p in passwords)
+        stored = repr([getattr(user, c.key) for c in inspect(User).columns])
+        assert not any(p in stored for p in passwords)
+
+    # The CSV download lives in the page itself: a data: link, nothing served again later.
+    link = re.search(r'href="(data:text/csv;[^"]+)" download="new-accounts.csv"', page).group(1)
+    csv_text = unquote(link.split(",", 1)[1])
+    assert csv_text.startswith("\ufeffname,email,role,temporary password")
+    assert '"Bekov, Marat",marat@school.example,instructor,' in csv_text
+    assert all(p in csv_text for p in set(passwords))
+
+    # Sent again (a reload), nothing more is made, and no password comes back.
+    again = send(admin, CLASS)
+    text = again.get_data(as_text=True)
+    assert again.status_code == 422 and "aigerim@school.example already has an account" in text
+    assert account_count() == before + 4 and not PASSWORD_SHAPE.search(text)
+
+    # Each can log in with theirs, and must change it first.
+    aigerim = accounts["aigerim@school.example"]
+    theirs = next(p for p in set(passwords) if aigerim.check_password(p))
+    client = app.test_client()
+    assert login(client, "aigerim@school.example", theirs).status_code == 302
+    assert client.get("/").location == "/auth/password"
+
+
+def test_one_bad_line_makes_nothing_and_every_problem_is_named_by_line_and_field(app, admin, make_user):
+    make_user(email="taken@school.example")
+    before = account_count()
+    lines = ("Good One, good@school.example\n"
+             "Bad Email, bad@school\n"
+             ", noname@school.example\n"
+             "Copy, GOOD@school.example\n"
+             "Boss, boss@school.example, admin\n"
+             "Chief, chief@school.example, teacher\n"
+             "Taken, taken@school.example\n"
+             "too, many, fields, here\n"
+             "Good Two, two@school.example")
+    refused = send(admin, lines)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and account_count() == before
+    assert "Nothing was made" in page
+    for expected in ("Line 2, email: “bad@school” is not an email address",
+                     "Line 3, name: empty",
+                     "Line 4, email: good@school.example is on line 1 already.",
+                     "Line 5, role: admin accounts are not made here",
+                     "Line 6, role: “teacher” is not a role",
+                     "Line 8: 4 fields"):
+        assert expected in page, expected
+    # The address already registered is named too, once the lines themselves are right.
+    fixed = send(admin, "Good One, good@school.example\nTaken, taken@school.example")
+    assert "Line 2, email: taken@school.example already has an account." in fixed.get_data(as_text=True)
+    assert account_count() == before
+    # What was typed comes back to be corrected, and the problems are tied to the box for screen readers.
+    assert "Good Two, two@school.example</textarea>" in page
+    assert 'aria-describedby="lines-hint lines-error"' in page and 'aria-invalid="true"' in page
+    assert not PASSWORD_SHAPE.search(without_varying_values(page))
+
+
+def test_a_csv_file_is_read_like_pasted_lines_and_its_lines_come_back_when_wrong(app, admin):
+    made = send(admin, file=(CLASS.encode("utf-8-sig"), "class.csv"))
+    assert made.status_code == 200 and "4 accounts made" in made.get_data(as_text=True)
+
+    refused = send(admin, file=(b"Nobody, nobody@\n", "more.csv"))
+    assert refused.status_code == 422 and "Nobody, nobody@</textarea>" in refused.get_data(as_text=True)
+    latin1 = send(admin, file=("Zoë, zoe@school.example".encode("latin-1"), "old.csv"))
+    assert latin1.status_code == 422 and "save it as “CSV UTF-8”" in latin1.get_data(as_text=True)
+    both = send(admin, "Ann, ann@school.example", file=(b"Bob, bob@school.example", "b.csv"))
+    assert both.status_code == 422 and "not both" in both.get_data(as_text=True)
+    other = send(admin, file=(b"x", "class.xlsx"))
+    assert other.status_code == 422 and "Upload a .csv" in other.get_data(as_text=True)
+    empty = send(admin, "  \n ")
+    assert empty.status_code == 422 and "at least one line" in empty.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.email.like("%@school.example"))) == 4
+
+
+def test_a_list_too_long_is_refused_whole():
+    lines = "\n".join(f"Student {n}, s{n}@school.example" for n in range(MAX_ACCOUNTS + 1))
+    accounts, problems = parse_lines(lines)
+    assert accounts == [] and f"at most {MAX_ACCOUNTS} are made at once" in str(problems[0])
+    accounts, problems = parse_lines("\n".join(lines.splitlines()[:MAX_ACCOUNTS]))
+    assert len(accounts) == MAX_ACCOUNTS and problems == []
+
+
+def test_only_admins_add_accounts(app, teacher):
+    assert teacher.get("/admin/users/new").status_code == 403
+    page = teacher.get("/classes/").get_data(as_text=True)
+    response = teacher.post("/admin/users/new", data={"csrf_token": csrf_from(page), "lines": CLASS})
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.email.like("%@school.example"))) == 0

@@ -1,0 +1,203 @@
+"""Temporary passwords: an admin gives one (shown once, never stored), and its owner must choose their own at the
+next login before any other page; the mark lifts when they do, and the migration that adds it runs up and down."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from quizapp.api.tokens import create_token
+from quizapp.auth.deactivation import deactivate
+from quizapp.auth.reset import reset_token
+from quizapp.auth.temporary import ALPHABET, give_temporary_password, temporary_password
+from quizapp.extensions import db
+from quizapp.models import Role, User
+from tests.conftest import PASSWORD, csrf_from, login, make_app
+
+PASSWORD_SHAPE = re.compile(rf"\b[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}\b")
+
+
+def fresh(user: User) -> User:
+    db.session.expire_all()
+    return db.session.get(User, user.id)
+
+
+def admin_client(app, make_user):
+    client = app.test_client()
+    assert login(client, make_user(Role.ADMIN).email).status_code == 302
+    return client
+
+
+def give_on_page(client, user: User):
+    """Open the Users row's Temporary password link, confirm, and return the page that shows it."""
+    page = client.get(f"/admin/users/{user.id}/password")
+    assert page.status_code == 200
+    return client.post(f"/admin/users/{user.id}/password", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+def change_password(client, current: str, new: str, confirm: str | None = None):
+    page = client.get("/auth/password").get_data(as_text=True)
+    return client.post("/auth/password", data={"csrf_token": csrf_from(page), "current": current,
+                                               "password": new, "confirm": confirm or new})
+
+
+def test_temporary_passwords_are_readable_and_random():
+    made = {temporary_password() for _ in range(200)}
+    assert len(made) == 200
+    for password in made:
+        assert PASSWORD_SHAPE.fullmatch(password) and len(password) >= 10
+        assert not set(password) & set("0o1il2z5s8b")
+
+
+def test_the_admin_asks_first_then_sees_the_password_once_and_the_old_sessions_end(app, make_user):
+    student = make_user()
+    theirs = app.test_client()
+    assert login(theirs, student.email).status_code == 302
+    admin = admin_client(app, make_user)
+    users = admin.get("/admin/users").get_data(as_text=True)
+    assert f'href="/admin/users/{student.id}/password">Temporary password' in users
+
+    asked = admin.get(f"/admin/users/{student.id}/password")
+    assert "Give Student user a temporary password?" in asked.get_data(as_text=True)
+    assert fresh(student).check_password(PASSWORD)  # asking changes nothing
+    assert admin.post(f"/admin/users/{student.id}/password").status_code == 400  # no CSRF token
+
+    shown = give_on_page(admin, student)
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    password = PASSWORD_SHAPE.search(page).group(0)
+    user = fresh(student)
+    assert user.must_change_password and user.check_password(password) and not user.check_password(PASSWORD)
+    # Only a salted hash is kept: the password is in no column of the account.
+    assert password not in repr([getattr(user, c.key) for c in inspect(User).columns])
+    assert theirs.get("/progress/").status_code == 302  # logged out
+    # The list shows that it is waiting to be changed, but not the password: it is shown once.
+    listed = admin.get("/admin/users").get_data(as_text=True)
+    assert password not in listed and "(on a temporary password)" in listed
+    again = admin.get(f"/admin/users/{student.id}/password").get_data(as_text=True)
+    assert password not in again
+
+
+def test_a_deactivated_account_or_ones_own_gets_no_temporary_password(app, make_user):
+    admin_user, student = make_user(Role.ADMIN), make_user()
+    admin = app.test_client()
+    login(admin, admin_user.email)
+    deactivate(db.session, student)
+    db.session.commit()
+    assert f"/admin/users/{student.id}/password" not in admin.get("/admin/users").get_data(as_text=True)
+    refused = admin.get(f"/admin/users/{student.id}/password", follow_redirects=True).get_data(as_text=True)
+    assert "is deactivated: reactivate the account first" in refused
+    token = csrf_from(admin.get("/admin/users").get_data(as_text=True))
+    posted = admin.post(f"/admin/users/{student.id}/password", data={"csrf_token": token}, follow_redirects=True)
+    assert "reactivate the account first" in posted.get_data(as_text=True)
+    assert fresh(student).check_password(PASSWORD) and not fresh(student).must_change_password
+
+    own = admin.post(f"/admin/users/{admin_user.id}/password", data={"csrf_token": token})
+    assert own.status_code == 302 and own.location == "/auth/password"
+    assert fresh(admin_user).check_password(PASSWORD)
+    assert f"/admin/users/{admin_user.id}/password" not in admin.get("/admin/users").get_data(as_text=True)
+
+
+def test_the_owner_must_choose_their_own_password_before_any_page(app, make_user, fixture_bank):
+    student = make_user()
+    _token, secret = create_token(db.session, student, "script")
+    password = give_temporary_password(student)
+    db.session.commit()
+    client = app.test_client()
+    logged = login(client, student.email, password)
+    assert logged.status_code == 302
+    for url in ("/", "/study/", "/progress/", "/classes/", "/auth/tokens", "/sources/"):
+        response = client.get(url)
+        assert (response.status_code, response.location) == (302, "/auth/password"), url
+    page = client.get("/auth/password").get_data(as_text=True)
+    assert "Choose your own password" in page and "temporary password" in page
+    assert client.get("/static/app.css").status_code == 200
+    # The API refuses the session, but a token its owner made works as before.
+    assert client.get("/api/v1/me/progress").status_code == 403
+    assert app.test_client().get("/api/v1/me/progress",
+                                 headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+    same = change_password(client, password, password)
+    assert same.status_code == 422 and "choose one of your own" in same.get_data(as_text=True)
+    done = change_password(client, password, "one of my very own")
+    assert (done.status_code, done.location) == (302, "/")
+    assert client.get("/study/").status_code == 200
+    user = fresh(student)
+    assert not user.must_change_password and user.check_password("one of my very own")
+
+
+def test_the_mark_holds_across_logins_and_remember_me_until_the_password_is_changed(app, make_user):
+    student = make_user()
+    password = give_temporary_password(student)
+    db.session.commit()
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    client.post("/auth/login", data={"csrf_token": csrf_from(page), "email": student.email, "password": password,
+                                     "remember": "y"})
+    # The browser is closed (the session cookie goes) and opened again: the remember-me cookie logs in.
+    client.delete_cookie("session")
+    assert client.get("/progress/").location == "/auth/password"
+    # Logging out, then in again, does not shake it off.
+    token = csrf_from(client.get("/auth/password").get_data(as_text=True))
+    client.post("/auth/logout", data={"csrf_token": token})
+    assert client.get("/").status_code == 200
+    assert login(client, student.email, password).status_code == 302
+    assert client.get("/").location == "/auth/password"
+
+
+def test_a_reset_by_mail_also_lifts_the_mark(app, make_user):
+    student = make_user()
+    give_temporary_password(student)
+    db.session.commit()
+    client = app.test_client()
+    link = f"/auth/reset/{reset_token(student)}"
+    page = client.get(link).get_data(as_text=True)
+    client.post(link, data={"csrf_token": csrf_from(page), "password": "chosen by mail", "confirm": "chosen by mail"})
+    assert not fresh(student).must_change_password
+    again = app.test_client()
+    assert login(again, student.email, "chosen by mail").status_code == 302
+    assert again.get("/study/").status_code == 200
+
+
+def test_the_command_line_hands_out_temporary_passwords_on_request(app, runner, student):
+    given = runner.invoke(args=["users", "set-password", student.email, "--temporary"],
+                          env={"QUIZAPP_NEW_PASSWORD": "handed over 123"})
+    assert given.exit_code == 0 and "must choose their own password" in given.output
+    assert fresh(student).must_change_password
+    # Without --temporary the password is the one to keep, as before.
+    kept = runner.invoke(args=["users", "set-password", student.email], env={"QUIZAPP_NEW_PASSWORD": "kept 1234567"})
+    assert kept.exit_code == 0 and not fresh(student).must_change_password
+    runner.invoke(args=["users", "create", "new@example.org", "--temporary"], env={"QUIZAPP_NEW_PASSWORD": "x" * 12})
+    runner.invoke(args=["users", "create", "own@example.org"], env={"QUIZAPP_NEW_PASSWORD": "x" * 12})
+    marks = dict(db.session.execute(text('SELECT email, must_change_password FROM "user"')).all())
+    assert bool(marks["new@example.org"]) and not marks["own@example.org"]
+
+
+@pytest.fixture
+def empty_database(databases, tmp_path: Path):
+    url = databases.empty(tmp_path)
+    yield url
+    databases.drop(url)
+
+
+def test_the_migration_marks_no_existing_account_and_comes_down_cleanly(empty_database: str, tmp_path: Path):
+    app = make_app(empty_database, tmp_path)
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as connection:
+            connection.execute(text('INSERT INTO "user" (email, display_name, password_hash, role, created_at) '
+                                    "VALUES ('old@example.org', 'Old', 'x', 'student', '2026-01-01 00:00:00')"))
+        upgrade(revision="0009")
+        with db.engine.connect() as connection:
+            assert connection.execute(text('SELECT must_change_password FROM "user"')).scalar_one() in (0, False)
+        downgrade(revision="0008")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("user")}
+        assert "must_change_password" not in columns and "deactivated_at" in columns
+        with db.engine.connect() as connection:
+            assert connection.execute(text('SELECT email FROM "user"')).scalar_one() == "old@example.org"
+        upgrade()
+        db.engine.dispose()
