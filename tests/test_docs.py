@@ -1,0 +1,101 @@
+"""The README and docs/ name only commands, options, settings, files and headings that exist."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import click
+import pytest
+from flask import Flask
+
+from quizapp.config import Defaults
+
+ROOT = Path(__file__).resolve().parent.parent
+# docs/performance.md is a record of measurements taken with the code of their day, so it is left as written.
+DOCUMENTS = [ROOT / "README.md", ROOT / "docs" / "deploy.md", ROOT / "docs" / "formats.md",
+             ROOT / "questions" / "README.md"]
+# Variables read by something other than the app's config: the password of `flask users create` and
+# `flask users set-password`.
+OTHER_VARIABLES = {"NEW_PASSWORD"}
+
+
+def flask_commands(text: str) -> list[list[str]]:
+    """The arguments after `flask --app quizapp` in each command line a document shows."""
+    lines = []
+    for line in text.splitlines():
+        found = re.search(r"flask --app quizapp ([^#`|]*)", line)
+        if found:
+            lines.append(shlex.split(found.group(1).replace("…", "x").replace("[", " ").replace("]", " ")))
+    return lines
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading."""
+    text = re.sub(r"[`*_]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_every_flask_command_and_option_exists(app: Flask, document: Path) -> None:
+    problems = []
+    for words in flask_commands(document.read_text()):
+        group: click.Command = app.cli
+        ctx = click.Context(group)
+        rest = list(words)
+        while rest and isinstance(group, click.Group):
+            command = group.get_command(ctx, rest[0])
+            if command is None:
+                problems.append(f"no command {rest[0]!r} in {' '.join(words)!r}")
+                break
+            group, rest = command, rest[1:]
+        else:
+            options = {opt for param in group.params for opt in param.opts if opt.startswith("-")}
+            for word in rest:
+                if word.startswith("--") and word.split("=")[0] not in options:
+                    problems.append(f"no option {word!r} in {' '.join(words)!r}")
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_every_setting_named_is_one_the_app_reads(app: Flask, document: Path) -> None:
+    # A name ending in `_` is a family written with a star (`QUIZAPP_MAIL_*`).
+    names = {name for name in re.findall(r"QUIZAPP_([A-Z][A-Z0-9_]*)", document.read_text()) if not name.endswith("_")}
+    unknown = {name for name in names - OTHER_VARIABLES if not hasattr(Defaults, name) and name not in app.config}
+    assert not unknown, sorted(unknown)
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_every_relative_link_and_anchor_exists(document: Path) -> None:
+    problems = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", document.read_text()):
+        if re.match(r"[a-z]+:", target):
+            continue
+        path, _, anchor = target.partition("#")
+        linked = (document.parent / path).resolve() if path else document
+        if not linked.exists():
+            problems.append(f"{target}: no such file")
+        elif anchor and linked.suffix == ".md":
+            headings = re.findall(r"^#+ (.+)$", linked.read_text(), flags=re.MULTILINE)
+            if anchor not in {slug(heading) for heading in headings}:
+                problems.append(f"{target}: no such heading")
+    assert not problems, problems
+
+
+def test_every_repository_path_named_in_the_readme_exists() -> None:
+    text = (ROOT / "README.md").read_text()
+    named = set(re.findall(r"`((?:quizapp|tests|docs|questions|bench|migrations)/[\w./-]*)`", text))
+    missing = sorted(path for path in named if "<" not in path and not (ROOT / path).exists())
+    assert not missing, missing
+
+
+def test_every_page_element_the_readme_names_is_on_a_page() -> None:
+    # The README writes buttons, links, pages and fields in italics; the others are titles of passages in docs/.
+    passages = {"Files without ids", "Anki GUIDs"}
+    text = (ROOT / "README.md").read_text()
+    named = {" ".join(name.split()) for name in re.findall(r"(?<![*\w])\*([^*\s][^*]*?)\*(?![*\w])", text)} - passages
+    pages = "\n".join(path.read_text() for path in (ROOT / "quizapp").rglob("*")
+                      if path.suffix == ".html" or path.name == "forms.py")
+    missing = sorted(name for name in named if name.rstrip("…") not in pages)
+    assert named and not missing, missing
