@@ -25,6 +25,13 @@ def test_a_zip_of_several_banks_is_refused_naming_each(teacher):
     assert "upload one bank at a time" in page and bank_count() == before
 
 
+def test_the_upload_page_names_every_format_it_converts(teacher):
+    page = teacher.get("/banks/upload").get_data(as_text=True)
+    introduction = " ".join(page.split("<h1>Upload a bank</h1>", 1)[1].split("</p>", 1)[0].split())
+    for converted in ("GIFT", "Moodle XML", "Aiken", "Anki", "CSV or TSV"):
+        assert converted in introduction, converted
+
+
 def test_only_items_left_out_are_called_not_converted(teacher):
     gift = GIFT_FILE + "\n::capitals::Match each country to its capital. {=Kazakhstan -> Astana =France -> Paris}\n"
     page = teacher.get("/banks/upload").get_data(as_text=True)
