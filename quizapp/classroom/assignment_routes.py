@@ -24,6 +24,7 @@ from quizapp.classroom.assignments import (
     students_started,
     title_taken,
 )
+from quizapp.classroom.assignments import delete_assignment as delete_assignment_row
 from quizapp.classroom.forms import ActionForm, AssignmentForm
 from quizapp.classroom.membership import enrolled_class, members
 from quizapp.classroom.wall_clock import shown_twice
@@ -124,7 +125,7 @@ def delete_assignment(classroom_id: int, assignment_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         title = assignment.title
-        db.session.delete(assignment)  # the schema's cascades take its attempts, their items and answers
+        delete_assignment_row(db.session, assignment.id)
         db.session.commit()
         flash(f"Assignment “{title}” deleted, with every attempt at it.", "success")
         return redirect(url_for("classroom.detail", classroom_id=classroom.id))

@@ -9,7 +9,7 @@ from quizapp.banks.visibility import shared_with_classes
 from quizapp.classroom import bp
 from quizapp.classroom.access import class_taught, member_of, teacher_required
 from quizapp.classroom.forms import ActionForm, RenameForm
-from quizapp.classroom.membership import LastInstructor, class_counts, remove_instructor
+from quizapp.classroom.membership import LastInstructor, class_counts, delete_class, remove_instructor
 from quizapp.classroom.routes import detail_page
 from quizapp.extensions import db
 from quizapp.models import INSTRUCTOR
@@ -61,8 +61,7 @@ def delete_class_page(classroom_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         name = classroom.name
-        # The class takes its memberships and assignments with it, and the schema's cascades their attempts.
-        db.session.delete(classroom)
+        delete_class(db.session, classroom.id)
         db.session.commit()
         flash(f"The class “{name}” was deleted, with its assignments and every attempt at them.", "success")
         return redirect(url_for("classroom.index"))

@@ -1,0 +1,77 @@
+"""Forms sent twice at once (a double click, two tabs) or again later (Back and resend) change things once and
+fail nowhere.
+
+Like tests/test_concurrency.py, the app runs on a threaded server on the test's own database (SQLite, or
+PostgreSQL with TEST_DATABASE_URL) and each tab is an HTTP client of its own.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from quizapp.auth.accounts import register_user
+from quizapp.classroom.membership import create_class, join_class
+from quizapp.extensions import db
+from quizapp.models import Assignment, Bank, Classroom, Membership, Role, User
+from tests.concurrent_clients import Browser, at_once, serve
+from tests.conftest import PASSWORD
+
+ROUNDS = 10
+
+
+def teaching(rounds: int = ROUNDS) -> tuple[User, list[int], list[int]]:
+    """An instructor with classes, each with an assignment and a student on its roster."""
+    teacher = register_user(db.session, "teacher@example.org", "Teacher", PASSWORD, Role.INSTRUCTOR)
+    student = register_user(db.session, "student@example.org", "Student", PASSWORD)
+    bank_id = db.session.scalar(select(Bank.id))
+    classes, assignments = [], []
+    for number in range(rounds):
+        classroom = create_class(db.session, teacher, f"Civics {number}")
+        join_class(db.session, student, classroom.join_code)
+        assignment = Assignment(classroom=classroom, bank_id=bank_id, title="Week 1", created_by=teacher.id)
+        db.session.add(assignment)
+        db.session.flush()
+        classes.append(classroom.id)
+        assignments.append(assignment.id)
+    db.session.commit()
+    return teacher, classes, assignments
+
+
+def sent_twice(app: Flask, email: str, posts: list[tuple[str, dict[str, object]]]) -> list[int]:
+    """Each form posted from two tabs of one browser at the same moment; the statuses answered."""
+    with serve(app) as address:
+        browser = Browser(address)
+        browser.log_in(email, PASSWORD)
+        tasks = [lambda b=tab, u=url, f=form: [b.request("POST", u, f)[0]]
+                 for url, form in posts for tab in (browser, browser.twin())]
+        return at_once(tasks)
+
+
+def count(model, *where) -> int:
+    db.session.remove()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_deleting_a_class_twice_at_once_deletes_it_once(app, fixture_bank):
+    teacher, classes, _ = teaching()
+    statuses = sent_twice(app, teacher.email, [(f"/classes/{c}/delete", {}) for c in classes])
+    # The second send finds the class gone (404) or deletes nothing; neither fails.
+    assert set(statuses) <= {302, 404} and statuses.count(302) >= ROUNDS
+    assert count(Classroom) == count(Membership) == count(Assignment) == 0
+
+
+def test_deleting_an_assignment_twice_at_once_deletes_it_once(app, fixture_bank):
+    teacher, classes, assignments = teaching()
+    statuses = sent_twice(app, teacher.email, [(f"/classes/{c}/assignments/{a}/delete", {})
+                                          for c, a in zip(classes, assignments, strict=True)])
+    assert set(statuses) <= {302, 404} and statuses.count(302) >= ROUNDS
+    assert count(Assignment) == 0 and count(Classroom) == ROUNDS
+
+
+def test_removing_a_student_twice_at_once_removes_them_once(app, fixture_bank):
+    teacher, classes, _ = teaching()
+    student_id = db.session.scalar(select(User.id).where(User.email == "student@example.org"))
+    statuses = sent_twice(app, teacher.email, [(f"/classes/{c}/students/{student_id}/remove", {}) for c in classes])
+    assert set(statuses) <= {302, 404} and statuses.count(302) >= ROUNDS
+    assert count(Membership, Membership.user_id == student_id) == 0
