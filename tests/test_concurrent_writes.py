@@ -75,3 +75,23 @@ def test_removing_a_student_twice_at_once_removes_them_once(app, fixture_bank):
     statuses = sent_twice(app, teacher.email, [(f"/classes/{c}/students/{student_id}/remove", {}) for c in classes])
     assert set(statuses) <= {302, 404} and statuses.count(302) >= ROUNDS
     assert count(Membership, Membership.user_id == student_id) == 0
+
+
+def test_closing_joining_sent_twice_leaves_it_closed(app, fixture_bank):
+    """Close joining, clicked twice (one click after the other) or sent again with Back: still closed."""
+    teacher, classes, _ = teaching(1)
+    with serve(app) as address:
+        browser = Browser(address)
+        browser.log_in(teacher.email, PASSWORD)
+        _status, page = browser.request("GET", f"/classes/{classes[0]}")
+        assert 'name="open" value="0"' in page and "Close joining" in page
+        for _send in range(2):
+            assert browser.request("POST", f"/classes/{classes[0]}/joining", {"open": "0"})[0] == 302
+            db.session.remove()
+            assert db.session.get(Classroom, classes[0]).joining_open is False
+        _status, page = browser.request("GET", f"/classes/{classes[0]}")
+        assert 'name="open" value="1"' in page and "Open joining" in page
+        for _send in range(2):
+            assert browser.request("POST", f"/classes/{classes[0]}/joining", {"open": "1"})[0] == 302
+            db.session.remove()
+            assert db.session.get(Classroom, classes[0]).joining_open is True

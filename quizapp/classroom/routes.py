@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -135,10 +135,13 @@ def new_code(classroom_id: int):
 @bp.post("/<int:classroom_id>/joining")
 @teacher_required
 def toggle_joining(classroom_id: int):
-    """Open or close joining the class by its code."""
+    """Open or close joining the class by its code, as the button sent says."""
     classroom = class_taught(classroom_id)
     if ActionForm().validate_on_submit():
-        classroom.joining_open = not classroom.joining_open
+        # The button says which way: "Close joining" clicked twice, or sent again with Back, leaves joining
+        # closed rather than opening it again. A page shown before the button said so turns it over.
+        wanted = request.form.get("open")
+        classroom.joining_open = wanted == "1" if wanted in ("0", "1") else not classroom.joining_open
         db.session.commit()
         flash("Joining is open." if classroom.joining_open else "Joining is closed: the code no longer works.",
               "success")
