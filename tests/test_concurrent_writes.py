@@ -7,6 +7,9 @@ PostgreSQL with TEST_DATABASE_URL) and each tab is an HTTP client of its own.
 
 from __future__ import annotations
 
+import http.client
+from collections import Counter
+
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -16,6 +19,7 @@ from quizapp.extensions import db
 from quizapp.models import Assignment, Bank, Classroom, Membership, Role, User
 from tests.concurrent_clients import Browser, at_once, serve
 from tests.conftest import PASSWORD
+from tests.test_uploads import GOOD_BANK
 
 ROUNDS = 10
 
@@ -95,3 +99,34 @@ def test_closing_joining_sent_twice_leaves_it_closed(app, fixture_bank):
             assert browser.request("POST", f"/classes/{classes[0]}/joining", {"open": "1"})[0] == 302
             db.session.remove()
             assert db.session.get(Classroom, classes[0]).joining_open is True
+
+
+def upload(address: tuple[str, int], browser: Browser, text: str) -> int:
+    """A bank file posted from the upload form; the status answered."""
+    boundary = "bank-file-boundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{browser.csrf}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="civics.yaml"\r\n'
+            f"Content-Type: application/x-yaml\r\n\r\n{text}\r\n--{boundary}--\r\n").encode()
+    connection = http.client.HTTPConnection(*address, timeout=120)
+    try:
+        connection.request("POST", "/banks/upload", body, {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Cookie": "; ".join(f"{name}={value}" for name, value in browser.cookies.items())})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_a_bank_file_uploaded_twice_at_once_makes_one_bank(app, fixture_bank):
+    """A double click on Upload: one send loads the bank, the other says the instructor has it already."""
+    teacher, _classes, _ = teaching(1)
+    files = [GOOD_BANK.replace("civics-extra", f"civics-extra-{number}") for number in range(ROUNDS)]
+    with serve(app) as address:
+        browser = Browser(address)
+        browser.log_in(teacher.email, PASSWORD)
+        statuses = at_once([lambda b=tab, t=text: [upload(address, b, t)]
+                            for text in files for tab in (browser, browser.twin())])
+    assert Counter(statuses) == {302: ROUNDS, 422: ROUNDS}
+    assert count(Bank, Bank.slug.like("civics-extra-%")) == ROUNDS

@@ -19,6 +19,7 @@ from quizapp.content.documents import load_catalogue
 from quizapp.formats.model import FormatError, TooManyQuestions, UnreadableItems
 from quizapp.formats.service import Imported, convert_upload_lines, guess_format
 from quizapp.models import Bank, User
+from quizapp.models.locks import write_lock
 
 BANK_SUFFIXES = (".yaml", ".yml")
 # Converting, checking and loading take about two milliseconds per question (a 2,000-question GIFT file
@@ -86,6 +87,10 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
             outcome.problems.append(Problem(name, 1, "no bank found: a bank needs bank.yaml, or a 'bank:' mapping"))
         outcome.problems += _several_banks(result, name, folder)
         outcome.problems += _empty_banks(result, name)
+        # The owner's row stays write-locked until the transaction ends: the same file sent twice at once (a
+        # double click) is then checked one send after the other, the second finding the first's bank, instead of
+        # both loading it and one failing on the bank id taken meanwhile.
+        write_lock(session, User, User.id == owner.id)
         existing = {bank.slug: bank for bank in session.scalars(
             select(Bank).where(Bank.slug.in_([parsed.slug for parsed in result.banks])))}
         outcome.problems += _foreign_slugs(result, existing, owner, name)
