@@ -1,24 +1,34 @@
 """Forms sent twice at once (a double click, two tabs) or again later (Back and resend) change things once and
-fail nowhere.
+fail nowhere; an instructor deleting a bank while a student starts a quiz on it loses neither the quiz nor the
+bank by surprise.
 
 Like tests/test_concurrency.py, the app runs on a threaded server on the test's own database (SQLite, or
-PostgreSQL with TEST_DATABASE_URL) and each tab is an HTTP client of its own.
+PostgreSQL with TEST_DATABASE_URL) and each tab is an HTTP client of its own; the bank tests hold one
+transaction open in a thread while the other side starts, as tests/test_new_card_limit.py does.
 """
 
 from __future__ import annotations
 
 import http.client
+import threading
+import time
 from collections import Counter
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from quizapp.auth.accounts import register_user
+from quizapp.authoring import deletion
+from quizapp.authoring.deletion import delete_unused_bank
+from quizapp.authoring.uploads import load_upload
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank, Classroom, Membership, Role, User
+from quizapp.models import Assignment, Bank, Classroom, Membership, QuizAttempt, Role, User
+from quizapp.quiz.service import BankGone, start_quiz
 from tests.concurrent_clients import Browser, at_once, serve
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, QUESTIONS
 from tests.test_uploads import GOOD_BANK
 
 ROUNDS = 10
@@ -130,3 +140,90 @@ def test_a_bank_file_uploaded_twice_at_once_makes_one_bank(app, fixture_bank):
                             for text in files for tab in (browser, browser.twin())])
     assert Counter(statuses) == {302: ROUNDS, 422: ROUNDS}
     assert count(Bank, Bank.slug.like("civics-extra-%")) == ROUNDS
+
+
+@pytest.fixture
+def uploaded_bank(app, fixture_bank) -> tuple[int, int]:
+    """An instructor's published bank, nobody's work on it yet, and a student who may practise it: their ids."""
+    owner = register_user(db.session, "owner@example.org", "Owner", PASSWORD, Role.INSTRUCTOR)
+    student = register_user(db.session, "student@example.org", "Student", PASSWORD)
+    outcome = load_upload(db.session, owner, "civics.yaml", GOOD_BANK.encode(), QUESTIONS)
+    assert outcome.ok, outcome.problems
+    bank = outcome.banks[0]
+    bank.is_published = bank.is_public = True
+    db.session.commit()
+    return bank.id, student.id
+
+
+def slowed_bank_use(monkeypatch, seconds: float) -> None:
+    """Deleting a bank takes its time between counting the bank's use and deleting it."""
+    counted = deletion.bank_use
+
+    def bank_use(session, bank):
+        use = counted(session, bank)
+        time.sleep(seconds)
+        return use
+
+    monkeypatch.setattr(deletion, "bank_use", bank_use)
+
+
+def test_a_quiz_started_while_its_bank_is_being_deleted_is_not_started(app, uploaded_bank, monkeypatch):
+    """The deletion has counted no use and is about to delete: the start waits, then says the bank is gone."""
+    bank_id, student_id = uploaded_bank
+    slowed_bank_use(monkeypatch, 0.5)
+    outcome: dict[str, object] = {}
+    engine = db.engine
+
+    def delete_it() -> None:
+        with Session(engine) as session:
+            outcome["use"] = delete_unused_bank(session, session.get(Bank, bank_id))
+
+    with serve(app) as address:
+        browser = Browser(address)
+        browser.log_in("student@example.org", PASSWORD)
+        deleter = threading.Thread(target=delete_it)
+        deleter.start()
+        time.sleep(0.2)
+        status, _ = browser.request("POST", f"/quiz/start/{bank_id}",
+                                         {f"bank{bank_id}-topic": "", f"bank{bank_id}-length": 5})
+        deleter.join(timeout=30)
+        _status, home = browser.request("GET", "/")
+    assert outcome == {"use": None}  # deleted
+    assert status == 302 and "That bank has just been deleted by its author, so no quiz was started." in home
+    assert count(Bank, Bank.id == bank_id) == 0 and count(QuizAttempt, QuizAttempt.user_id == student_id) == 0
+
+
+def test_a_bank_deleted_while_a_quiz_on_it_starts_is_kept_with_the_quiz(app, uploaded_bank, monkeypatch):
+    """The start has drawn its questions but not committed: the deletion waits, then finds the bank used.
+
+    On PostgreSQL the deletion would otherwise count no use yet and then take the new quiz with the bank."""
+    bank_id, student_id = uploaded_bank
+    started: dict[str, int] = {}
+    engine = db.engine
+
+    def start_and_hold() -> None:
+        with Session(engine) as session:
+            attempt = start_quiz(session, session.get(User, student_id), session.get(Bank, bank_id), None, 1)
+            time.sleep(0.5)
+            session.commit()
+            started["attempt"] = attempt.id
+
+    starter = threading.Thread(target=start_and_hold)
+    starter.start()
+    time.sleep(0.2)
+    with Session(db.engine) as session:
+        use = delete_unused_bank(session, session.get(Bank, bank_id))
+    starter.join(timeout=30)
+    assert use is not None and use.others == 1
+    assert count(Bank, Bank.id == bank_id) == 1
+    assert count(QuizAttempt, QuizAttempt.id == started["attempt"]) == 1
+
+
+def test_a_quiz_started_on_a_bank_deleted_a_moment_ago_says_so(app, uploaded_bank):
+    bank_id, student_id = uploaded_bank
+    with Session(db.engine) as session:
+        bank = session.get(Bank, bank_id)
+        with Session(db.engine) as other:
+            assert delete_unused_bank(other, other.get(Bank, bank_id)) is None
+        with pytest.raises(BankGone):
+            start_quiz(session, session.get(User, student_id), bank, None, 1)

@@ -18,6 +18,7 @@ from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, is_past_due, submit_attempt
 from quizapp.quiz.service import (
+    BankGone,
     NoQuestions,
     bank_overviews,
     enqueue_attempt_misses,
@@ -80,6 +81,8 @@ def create_quiz():
         attempt = start_quiz(db.session, current_user, overview.bank, topic, length)
     except NoQuestions as error:
         raise ApiError(422, "This bank has no questions to draw.") from error
+    except BankGone as error:
+        raise ApiError(404, "No bank with that id is visible to you.") from error
     db.session.commit()
     response = jsonify(attempt_json(attempt, {}))
     response.headers["Location"] = url_for("api.quiz", attempt_id=attempt.id)

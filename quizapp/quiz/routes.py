@@ -27,6 +27,7 @@ from quizapp.quiz.item_page import ItemPage, load_item_page
 from quizapp.quiz.present import cloze_inputs, correct_answer, feedback_context, given_answer_text
 from quizapp.quiz.quick import quick_answer, session_login
 from quizapp.quiz.service import (
+    BankGone,
     NoQuestions,
     Progress,
     attempt_progress,
@@ -61,6 +62,10 @@ def start(bank_id: int):
             attempt = start_quiz(db.session, current_user, overview.bank, form.topic.data or None, form.length.data)
         except NoQuestions:
             form.topic.errors.append("This bank has no questions on that topic. Choose another topic.")
+        except BankGone:
+            db.session.rollback()
+            flash("That bank has just been deleted by its author, so no quiz was started.", "error")
+            return redirect(url_for("main.index"))
         else:
             db.session.commit()
             if len(attempt.items) < form.length.data:

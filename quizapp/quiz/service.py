@@ -15,6 +15,7 @@ from quizapp.banks.visibility import visible_banks
 from quizapp.grading import grade
 from quizapp.models import Assignment, Bank, Card, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.content import is_current_revision
+from quizapp.models.locks import share_lock
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.quiz.deadlines import close_if_expired, graded_answers
 from quizapp.srs.queue import enqueue_missed
@@ -27,6 +28,10 @@ WHOLE_ATTEMPT = selectinload(QuizAttempt.items).options(
 
 class NoQuestions(Exception):
     """The selection holds no active question."""
+
+
+class BankGone(Exception):
+    """The bank was deleted while the quiz was being started."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,13 @@ def bank_overviews(session: Session, user: User | None) -> list[BankOverview]:
 def start_quiz(
     session: Session, user: User, bank: Bank, topic: str | None, length: int, rng: random.Random | None = None
 ) -> QuizAttempt:
-    """Draw up to `length` active questions at random and pin each to its current revision."""
+    """Draw up to `length` active questions at random and pin each to its current revision; BankGone if its owner
+    deleted the bank meanwhile."""
+    # Share-lock the bank first: its owner deleting it at this moment either goes first (and the quiz is not
+    # started) or waits for this start and then finds the bank used, instead of counting no use and then
+    # deleting the attempt just begun with it.
+    if not share_lock(session, Bank, Bank.id == bank.id):
+        raise BankGone(bank.id)
     rng = rng or random.Random()
     query = (
         select(Question.id, Question.type, QuestionRevision.id, QuestionRevision.data)
