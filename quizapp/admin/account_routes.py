@@ -18,6 +18,7 @@ from quizapp.admin.routes import admin_required, kept_search
 from quizapp.auth.accounts import EmailTaken
 from quizapp.auth.batch import Made, Problem, Unreadable, make_accounts, parse_lines, read_upload, registered
 from quizapp.auth.temporary import AccountClosed, give_temporary_password
+from quizapp.classroom.export import spreadsheet_cell
 from quizapp.extensions import db
 from quizapp.models import User
 
@@ -84,7 +85,10 @@ def _csv_link(made: list[Made]) -> str:
     writer = csv.writer(out)
     writer.writerow(["name", "email", "role", "temporary password"])
     for account in made:
-        writer.writerow([account.name, account.email, account.role, account.password])
+        # A name from a pasted roster such as =HYPERLINK("https://…?"&D2) would otherwise run when the list is
+        # opened, and could send the password beside it to another site.
+        writer.writerow([spreadsheet_cell(value) for value in (account.name, account.email, account.role,
+                                                                account.password)])
     # A byte-order mark lets spreadsheets read the names in UTF-8.
     return "data:text/csv;charset=utf-8," + quote("\ufeff" + out.getvalue())
 

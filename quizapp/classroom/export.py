@@ -28,7 +28,8 @@ RESPONSE_COLUMNS = ["class", "assignment", "student", "email", "attempt", "posit
                     "topic", "answer", "correct_answer", "score", "correct", "answered_at"]
 
 
-def _cell(value: object) -> str:
+def spreadsheet_cell(value: object) -> str:
+    """A value as a CSV cell that a spreadsheet program shows as written and never runs as a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -45,7 +46,7 @@ def _write(columns: list[str], rows: Iterable[list[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerows([spreadsheet_cell(v) for v in row] for row in rows)
     return BOM + buffer.getvalue()
 
 
