@@ -129,3 +129,30 @@ def test_when_the_banks_owner_leaves_the_class_its_assignments_carry_on(staffroo
     assert post_form(ben, f"{base}/edit", f"{base}/edit", {**FORM, "title": "Parliament, again",
                                                            "bank": str(bank.id)}).status_code == 302
     assert assignments_of(shared) == ["Parliament, again"]
+
+
+def test_adding_a_colleague_to_ones_own_class_opens_none_of_their_banks_kept_for_assignments(staffroom):
+    """Any instructor can add another to their own class without asking: that must not hand them the questions
+    and keys of the colleague's banks that no student may practise with (tests, kept for assignments only)."""
+    ben, bank, own = staffroom.clients["ben"], staffroom.bank, staffroom.bens_own
+    bank.practice_open = False
+    db.session.commit()
+    added = post_form(ben, f"/classes/{own.id}", f"/classes/{own.id}/instructors", {"email": staffroom.ada.email})
+    assert added.status_code == 302
+    for classroom in (own, staffroom.shared):
+        choices = ben.get(f"/classes/{classroom.id}/assignments/new").get_data(as_text=True)
+        assert "Civics extra" not in choices
+        assert set_from(ben, classroom, bank.id).status_code == 200
+        # Nor does the form for it, which lists its questions.
+        form = ben.get(f"/classes/{classroom.id}/assignments/new?bank={bank.id}")
+        assert "deputies" not in form.get_data(as_text=True)
+        assert assignments_of(classroom) == []
+    # Its owner is told so on its preview, and still sets it wherever she teaches; opened to practice again, it
+    # is offered to him as before.
+    preview = staffroom.clients["ada"].get(f"/banks/{bank.id}/preview").get_data(as_text=True)
+    assert "other instructors of your classes cannot set it" in preview
+    assert set_from(staffroom.clients["ada"], own, bank.id).status_code == 302
+    bank.practice_open = True
+    db.session.commit()
+    assert "Civics extra" in ben.get(f"/classes/{own.id}/assignments/new").get_data(as_text=True)
+    assert "deputies" in ben.get(f"/classes/{own.id}/assignments/new?bank={bank.id}").get_data(as_text=True)

@@ -43,12 +43,16 @@ def practice_allowed(session: Session, user: User, bank_id: int) -> bool:
 
 def assignable_banks(user: User, classroom_id: int) -> Select[tuple[Bank]]:
     """Banks an instructor may set assignments from in a class they teach: published public banks, their own,
-    and those published by another instructor of that same class (whose students may see them already)."""
+    and those published by another instructor of that same class and open to practice there (whose students
+    may see them already)."""
     colleagues = select(Membership.user_id).where(Membership.classroom_id == classroom_id,
                                                   Membership.role == INSTRUCTOR)
+    # Not a colleague's bank kept for assignments only: any instructor may add another to their own class
+    # without asking, and would otherwise read the questions and keys of the colleague's tests.
+    shared = and_(Bank.owner_id.in_(colleagues), Bank.practice_open.is_(True))
     return select(Bank).where(or_(
         Bank.owner_id == user.id,
-        and_(Bank.is_published.is_(True), or_(Bank.is_public.is_(True), Bank.owner_id.in_(colleagues))),
+        and_(Bank.is_published.is_(True), or_(Bank.is_public.is_(True), shared)),
     )).order_by(Bank.title)
 
 
