@@ -9,8 +9,9 @@ import re
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import event, func, inspect, select
 
+from quizapp.auth import batch
 from quizapp.auth.batch import MAX_ACCOUNTS, parse_lines
 from quizapp.extensions import db
 from quizapp.models import Role, User
@@ -135,6 +136,25 @@ def test_a_csv_file_is_read_like_pasted_lines_and_its_lines_come_back_when_wrong
     empty = send(admin, "  \n ")
     assert empty.status_code == 422 and "at least one line" in empty.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(User).where(User.email.like("%@school.example"))) == 4
+
+
+def test_every_password_is_hashed_before_the_first_account_is_written(app, admin, monkeypatch):
+    # Each hash takes a tenth of a second on purpose: made between the inserts, a hundred of them would hold
+    # SQLite's write lock for ten seconds, and every answer and review sent meanwhile would wait or fail.
+    inserts, seen = [], []
+
+    def count(_connection, _cursor, statement, *_rest):
+        if re.match(r'INSERT INTO "?user"? ', statement):
+            inserts.append(statement)
+
+    hash_first = batch.hash_password
+    monkeypatch.setattr(batch, "hash_password", lambda password: seen.append(len(inserts)) or hash_first(password))
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert send(admin, CLASS).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert seen == [0, 0, 0, 0] and len(inserts) == 4
 
 
 def test_the_csv_list_runs_no_formula_from_a_name_or_an_address(app, admin):

@@ -168,10 +168,13 @@ def registered(session: Session, lines: list[Line]) -> list[Problem]:
 def make_accounts(session: Session, lines: list[Line]) -> list[Made]:
     """Make every account with a temporary password its owner must change at the first login (flushes, the
     caller commits). Raises EmailTaken if an address was registered meanwhile; the caller then rolls back."""
+    # Every password is hashed (slowly, on purpose) before the first insert: between them, SQLite's write lock
+    # would be held for seconds, and every answer and review sent meanwhile would wait for it or fail.
+    passwords = [temporary_password() for _ in lines]
+    hashes = [hash_password(password) for password in passwords]
     made = []
-    for line in lines:
-        password = temporary_password()
-        user = add_account(session, line.email, line.name, hash_password(password), line.role)
+    for line, password, password_hash in zip(lines, passwords, hashes, strict=True):
+        user = add_account(session, line.email, line.name, password_hash, line.role)
         user.must_change_password = True
         # Plain values: read from the rows after the commit, each would cost a query of its own.
         made.append(Made(user.display_name, user.email, user.role, password))
