@@ -201,3 +201,38 @@ def test_the_migration_marks_no_existing_account_and_comes_down_cleanly(empty_da
             assert connection.execute(text('SELECT email FROM "user"')).scalar_one() == "old@example.org"
         upgrade()
         db.engine.dispose()
+
+
+def test_the_admin_may_revoke_the_accounts_api_tokens_in_the_same_step(app, make_user):
+    """After a break-in a token made with the account would outlive the new password: the admin can revoke the
+    tokens on the same page; left unticked, as for a forgotten password, they keep working."""
+    victim, other = make_user(Role.INSTRUCTOR), make_user()
+    secrets = [create_token(db.session, victim, name)[1] for name in ("gradebook sync", "made by the intruder")]
+    _token, theirs = create_token(db.session, other, "another account's")
+    db.session.commit()
+    admin = admin_client(app, make_user)
+    api = app.test_client()
+
+    def works(secret: str) -> bool:
+        return api.get("/api/v1/me/progress", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+    asked = admin.get(f"/admin/users/{victim.id}/password").get_data(as_text=True)
+    assert "Their 2 API tokens keep working" in asked
+    # Offered, unticked: most temporary passwords replace a forgotten one, and the owner's scripts go on.
+    assert 'id="revoke_tokens" name="revoke_tokens" type="checkbox" value="y">' in asked
+    assert '<label for="revoke_tokens">Also revoke its 2 API tokens</label>' in asked
+    # Unticked: the tokens work as before, and the page that shows the password says so.
+    shown = admin.post(f"/admin/users/{victim.id}/password", data={"csrf_token": csrf_from(asked)})
+    assert "Their 2 API tokens still work." in shown.get_data(as_text=True)
+    assert all(works(secret) for secret in secrets)
+
+    asked = admin.get(f"/admin/users/{victim.id}/password").get_data(as_text=True)
+    shown = admin.post(f"/admin/users/{victim.id}/password",
+                       data={"csrf_token": csrf_from(asked), "revoke_tokens": "y"})
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and PASSWORD_SHAPE.search(page) and "Their 2 API tokens were revoked." in page
+    assert not any(works(secret) for secret in secrets)
+    assert works(theirs)  # nobody else's
+    # With none left, the page neither mentions tokens nor offers the box.
+    asked = admin.get(f"/admin/users/{victim.id}/password").get_data(as_text=True)
+    assert "API tokens keep" not in asked and "revoke_tokens" not in asked

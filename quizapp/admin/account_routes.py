@@ -13,8 +13,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from quizapp.admin import bp
-from quizapp.admin.forms import AccountForm, NewAccountsForm
+from quizapp.admin.forms import NewAccountsForm, TemporaryPasswordForm
 from quizapp.admin.routes import admin_required, kept_search
+from quizapp.api.tokens import live_token_count, revoke_all_tokens
 from quizapp.auth.accounts import EmailTaken
 from quizapp.auth.batch import Made, Problem, Unreadable, make_accounts, parse_lines, read_upload, registered
 from quizapp.auth.temporary import AccountClosed, give_temporary_password
@@ -102,17 +103,22 @@ def temporary_password(user_id: int):
     if user.id == current_user.id:
         flash("Change your own password on your account page.", "info")
         return redirect(url_for("auth.password"))
-    form = AccountForm()
+    form = TemporaryPasswordForm()
     if form.validate_on_submit():
         try:
             password = give_temporary_password(user)
         except AccountClosed:
             flash(f"{user.display_name} is deactivated: reactivate the account first.", "error")
             return redirect(back)
-        page = render_template("admin/temporary_password.html", user=user, password=password, back=back)
+        revoked = revoke_all_tokens(db.session, user) if form.revoke_tokens.data else None
+        page = render_template("admin/temporary_password.html", user=user, password=password, back=back,
+                               revoked=revoked, tokens=live_token_count(db.session, user))
         db.session.commit()
         return _once(page)
     if not user.is_active:
         flash(f"{user.display_name} is deactivated: reactivate the account first.", "error")
         return redirect(back)
-    return render_template("admin/temporary_password.html", user=user, form=form, back=back, password=None)
+    tokens = live_token_count(db.session, user)
+    form.revoke_tokens.label.text = f"Also revoke its {tokens} API token{'s' if tokens != 1 else ''}"
+    return render_template("admin/temporary_password.html", user=user, form=form, back=back, password=None,
+                           tokens=tokens)

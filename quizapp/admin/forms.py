@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -23,6 +23,18 @@ class AccountForm(FlaskForm):
     """A button that deactivates or reactivates an account: the CSRF token is all it carries."""
 
     submit = SubmitField("Confirm")
+
+
+class TemporaryPasswordForm(FlaskForm):
+    """Confirm a temporary password, and choose whether the account's API tokens stop working too."""
+
+    # Off by default: most temporary passwords replace a forgotten one, and revoking would stop the owner's
+    # scripts; after a break-in the admin ticks it, since a token made with the account needs no password.
+    revoke_tokens = BooleanField("Also revoke its API tokens", default=False,
+                                 description="Tick this if someone else may have used the account: a token made "
+                                             "with it works without the password. The owner's scripts that use "
+                                             "one stop working until they make a new token.")
+    submit = SubmitField("Set a temporary password")
 
 
 class UserSearchForm(FlaskForm):

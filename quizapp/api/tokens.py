@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from quizapp.collation import folded
@@ -66,6 +66,13 @@ def live_token_count(session: Session, user: User) -> int:
     """How many of the user's tokens still work."""
     return session.scalar(select(func.count()).select_from(ApiToken).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))) or 0
+
+
+def revoke_all_tokens(session: Session, user: User, when: datetime | None = None) -> int:
+    """Revoke every token of the user that still works; how many were revoked."""
+    # One statement: a token its owner revokes at the same moment is neither revoked twice nor counted twice.
+    return session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                           .values(revoked_at=when or utcnow())).rowcount
 
 
 def revoke_token(session: Session, user: User, token_id: int) -> bool:

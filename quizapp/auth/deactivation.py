@@ -6,12 +6,12 @@ gradebooks and item statistics still count its work; it only stops being usable:
 
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from quizapp.api.tokens import revoke_all_tokens
 from quizapp.auth.roles import TEACHING_ROLES, keep_an_admin
 from quizapp.classroom.membership import classes_only_they_teach
-from quizapp.models import ApiToken, Classroom, User
+from quizapp.models import Classroom, User
 from quizapp.models.types import utcnow
 
 
@@ -36,8 +36,7 @@ def deactivate(session: Session, user: User, by: User | None = None) -> list[Cla
     user.end_sessions()
     # Revoked, not merely refused: a token handed to a script long ago must not come back to life with a
     # reactivation; the owner makes new ones if they need them.
-    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                    .values(revoked_at=user.deactivated_at))
+    revoke_all_tokens(session, user, user.deactivated_at)
     return untaught
 
 
