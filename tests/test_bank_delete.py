@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.classroom.assignments import start_attempt
-from quizapp.classroom.membership import create_class, join_class
+from quizapp.classroom.membership import add_instructor, create_class, join_class
 from quizapp.extensions import db
 from quizapp.models import (
     Assignment,
@@ -235,3 +235,36 @@ def test_a_deleted_bank_does_not_come_back_when_the_banks_are_loaded(teacher, ru
     assert db.session.scalar(select(Bank).where(Bank.slug == "civics-extra")) is None
     # The id is free again: the same file uploaded afresh, without "Update my bank", makes a new bank.
     assert uploaded(teacher).title == "Civics extra"
+
+
+def test_assignments_in_other_instructors_classes_are_counted_not_named(teacher, instructor, make_user):
+    """A public bank set by instructors its owner does not know: its delete page names the owner's own classes'
+    assignments only; the others' titles and class names are theirs to know."""
+    bank = uploaded(teacher)
+    bank.is_published = bank.is_public = True
+    db.session.commit()
+    stranger = make_user(Role.INSTRUCTOR)
+    theirs = create_class(db.session, stranger, "Year 9 at another school")
+    db.session.add(Assignment(classroom=theirs, bank_id=bank.id, title="Their secret quiz"))
+    db.session.commit()
+
+    text = shown(teacher.get(delete_url(bank.id)))
+    assert "It is set in 1 assignment in 1 class." in text
+    assert "<li>1 assignment in other instructors' classes</li>" in text
+    assert "Their secret quiz" not in text and "Year 9 at another school" not in text
+    assert "only the instructors of that class can delete it" in text
+
+    assign(instructor, bank)
+    db.session.add(Assignment(classroom=theirs, bank_id=bank.id, title="Their other quiz"))
+    db.session.commit()
+    text = shown(teacher.get(delete_url(bank.id)))
+    assert "It is set in 3 assignments in 2 classes." in text
+    assert "<li>“Week 1” in History 101</li><li>and 2 assignments in other instructors' classes</li>" in text
+    assert all(name not in text for name in ("Their secret quiz", "Their other quiz", "Year 9 at another"))
+    assert ("delete those in your classes on their class pages; those in other instructors' classes only their "
+            "instructors can delete") in text
+    # A co-taught class is the owner's too: its assignments are named.
+    add_instructor(db.session, theirs, instructor.email)
+    db.session.commit()
+    text = shown(teacher.get(delete_url(bank.id)))
+    assert "“Their secret quiz” in Year 9 at another school" in text and "other instructors' classes" not in text

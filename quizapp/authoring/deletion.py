@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, select, union
 from sqlalchemy.orm import Session
 
-from quizapp.models import Assignment, Bank, Card, Classroom, Question, QuizAttempt, ReviewLog
+from quizapp.models import INSTRUCTOR, Assignment, Bank, Card, Classroom, Membership, Question, QuizAttempt, ReviewLog
 from quizapp.models.locks import write_lock
 
 
@@ -17,20 +17,29 @@ class BankUse:
 
     # People other than the owner with a quiz attempt, a study card or a review of its questions.
     others: int = 0
-    # (assignment title, class name, class id) of every assignment set from it, in any class.
+    # (assignment title, class name, class id) of every assignment set from it in a class its owner teaches.
     assignments: list[tuple[str, str, int]] = field(default_factory=list)
     own_quizzes: int = 0
     own_cards: int = 0
+    # Assignments set from it in classes its owner does not teach (a public bank), and how many classes: only
+    # counted, since their titles and class names are other instructors' business.
+    elsewhere: int = 0
+    elsewhere_classes: int = 0
 
     @property
     def keeps_bank(self) -> bool:
         """Whether deleting the bank would take away someone else's work or an assignment from a gradebook."""
-        return bool(self.others or self.assignments)
+        return bool(self.others or self.assignments or self.elsewhere)
+
+    @property
+    def assignment_count(self) -> int:
+        """How many assignments are set from it, in any class."""
+        return len(self.assignments) + self.elsewhere
 
     @property
     def classes(self) -> int:
         """How many classes the assignments are set in."""
-        return len({class_id for _title, _name, class_id in self.assignments})
+        return len({class_id for _title, _name, class_id in self.assignments}) + self.elsewhere_classes
 
 
 def bank_use(session: Session, bank: Bank) -> BankUse:
@@ -44,14 +53,19 @@ def bank_use(session: Session, bank: Bank) -> BankUse:
     ).subquery()
     owner = bank.owner_id
     others = session.scalar(select(func.count()).select_from(users).where(users.c.user_id != owner)) or 0
-    assignments = [tuple(row) for row in session.execute(
-        select(Assignment.title, Classroom.name, Classroom.id).join(Classroom, Classroom.id == Assignment.classroom_id)
-        .where(Assignment.bank_id == bank.id).order_by(Classroom.name, Assignment.title))]
+    taught = select(Membership.classroom_id).where(Membership.user_id == owner, Membership.role == INSTRUCTOR)
+    rows = session.execute(
+        select(Assignment.title, Classroom.name, Classroom.id, Classroom.id.in_(taught))
+        .join(Classroom, Classroom.id == Assignment.classroom_id)
+        .where(Assignment.bank_id == bank.id).order_by(Classroom.name, Assignment.title)).all()
+    assignments = [(title, name, class_id) for title, name, class_id, mine in rows if mine]
+    elsewhere = {class_id for _title, _name, class_id, mine in rows if not mine}
     own_quizzes = session.scalar(select(func.count()).select_from(QuizAttempt).where(
         QuizAttempt.bank_id == bank.id, QuizAttempt.user_id == owner)) or 0
     own_cards = session.scalar(select(func.count()).select_from(Card).where(
         Card.question_id.in_(questions), Card.user_id == owner)) or 0
-    return BankUse(others, assignments, own_quizzes, own_cards)
+    return BankUse(others, assignments, own_quizzes, own_cards, elsewhere=len(rows) - len(assignments),
+                   elsewhere_classes=len(elsewhere))
 
 
 def delete_unused_bank(session: Session, bank: Bank) -> BankUse | None:
