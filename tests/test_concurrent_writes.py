@@ -13,6 +13,7 @@ import http.client
 import threading
 import time
 from collections import Counter
+from functools import partial
 
 import pytest
 from flask import Flask
@@ -23,6 +24,7 @@ from quizapp.auth.accounts import register_user
 from quizapp.authoring import deletion
 from quizapp.authoring.deletion import delete_unused_bank
 from quizapp.authoring.uploads import load_upload
+from quizapp.banks import loader
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
 from quizapp.models import Assignment, Bank, Classroom, Membership, QuizAttempt, Role, User
@@ -113,6 +115,11 @@ def test_closing_joining_sent_twice_leaves_it_closed(app, fixture_bank):
 
 def upload(address: tuple[str, int], browser: Browser, text: str) -> int:
     """A bank file posted from the upload form; the status answered."""
+    return upload_answer(address, browser, text)[0]
+
+
+def upload_answer(address: tuple[str, int], browser: Browser, text: str) -> tuple[int, str]:
+    """A bank file posted from the upload form; the status and page answered."""
     boundary = "bank-file-boundary"
     body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{browser.csrf}\r\n'
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="civics.yaml"\r\n'
@@ -123,8 +130,7 @@ def upload(address: tuple[str, int], browser: Browser, text: str) -> int:
             "Content-Type": f"multipart/form-data; boundary={boundary}",
             "Cookie": "; ".join(f"{name}={value}" for name, value in browser.cookies.items())})
         response = connection.getresponse()
-        response.read()
-        return response.status
+        return response.status, response.read().decode("utf-8", "replace")
     finally:
         connection.close()
 
@@ -140,6 +146,54 @@ def test_a_bank_file_uploaded_twice_at_once_makes_one_bank(app, fixture_bank):
                             for text in files for tab in (browser, browser.twin())])
     assert Counter(statuses) == {302: ROUNDS, 422: ROUNDS}
     assert count(Bank, Bank.slug.like("civics-extra-%")) == ROUNDS
+
+
+def test_two_instructors_uploading_a_bank_of_the_same_id_at_once_make_one_bank(app, fixture_bank):
+    """Two instructors who chose the same bank id upload at the same moment: one bank is made, and the other
+    is told the id is taken, as if they had uploaded a moment later."""
+    teacher, _classes, _ = teaching(1)
+    colleague = register_user(db.session, "colleague@example.org", "Colleague", PASSWORD, Role.INSTRUCTOR)
+    db.session.commit()
+    files = [GOOD_BANK.replace("civics-extra", f"civics-extra-{number}") for number in range(ROUNDS)]
+    titles = {teacher.id: "Civics extra", colleague.id: "Colleague's civics"}
+    with serve(app) as address:
+        browsers = {teacher.id: Browser(address), colleague.id: Browser(address)}
+        for user in (teacher, colleague):
+            browsers[user.id].log_in(user.email, PASSWORD)
+        answers: list[tuple[int, str]] = []
+
+        def send(browser: Browser, text: str) -> list[int]:
+            answers.append(upload_answer(address, browser, text))
+            return [answers[-1][0]]
+
+        at_once([partial(send, browser, text.replace("Civics extra", titles[user_id]))
+                 for text in files for user_id, browser in browsers.items()])
+    assert Counter(status for status, _page in answers) == {302: ROUNDS, 422: ROUNDS}
+    for status, page in answers:
+        assert status == 302 or "is already taken by another bank; choose another id" in page
+    # Each bank is its uploader's file: neither upload rewrote the other's bank.
+    banks = db.session.scalars(select(Bank).where(Bank.slug.like("civics-extra-%"))).all()
+    assert len(banks) == ROUNDS and all(bank.title == titles[bank.owner_id] for bank in banks)
+
+
+def test_a_bank_another_instructor_loads_while_an_upload_is_checked_is_left_alone(app, fixture_bank, monkeypatch):
+    """On PostgreSQL each statement sees what was committed before it, so the loader may find a bank of the
+    upload's id that another instructor loaded after the upload's checks: it refuses instead of rewriting it."""
+    owner = register_user(db.session, "owner@example.org", "Owner", PASSWORD, Role.INSTRUCTOR)
+    colleague = register_user(db.session, "colleague@example.org", "Colleague", PASSWORD, Role.INSTRUCTOR)
+    db.session.commit()
+    checked = loader.type_changes
+
+    def colleague_loads_first(session, result):
+        session.add(Bank(slug="civics-extra", title="Colleague's civics", owner_id=colleague.id))
+        session.flush()
+        return checked(session, result)
+
+    monkeypatch.setattr(loader, "type_changes", colleague_loads_first)
+    outcome = load_upload(db.session, owner, "civics.yaml", GOOD_BANK.encode(), QUESTIONS, replace=False)
+    assert [problem.message for problem in outcome.problems] == [
+        "bank id 'civics-extra' is already taken by another bank; choose another id"]
+    assert outcome.report is None
 
 
 @pytest.fixture

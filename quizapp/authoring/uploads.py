@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.banks.checker import CheckResult, Problem, check_paths
-from quizapp.banks.loader import LoadReport, load_banks, type_changes
+from quizapp.banks.loader import BanksOwnedElsewhere, LoadReport, load_banks, type_changes
 from quizapp.content.documents import load_catalogue
 from quizapp.formats.model import FormatError, TooManyQuestions, UnreadableItems
 from quizapp.formats.service import Imported, convert_upload_lines, guess_format
@@ -101,7 +101,13 @@ def load_upload(session: Session, owner: User, filename: str, data: bytes, quest
             outcome.problems += _nothing_to_update(result, existing, name, converted=converted is not None)
         if outcome.problems:
             return outcome
-        outcome.report = load_banks(session, result, owner_id=owner.id, publish_new=False)
+        try:
+            outcome.report = load_banks(session, result, owner_id=owner.id, publish_new=False)
+        except BanksOwnedElsewhere as clash:
+            # Another instructor loaded a bank of this id while this upload was checked (their row lock is not
+            # this one's): the same answer as had they loaded it a moment earlier.
+            outcome.problems += [_id_taken(slug, name) for slug in clash.slugs]
+            return outcome
         slugs = [b.slug for b in result.banks]
         outcome.banks = list(session.scalars(select(Bank).where(Bank.slug.in_(slugs))))
         return outcome
@@ -285,6 +291,9 @@ def _foreign_slugs(result: CheckResult, existing: dict[str, Bank], owner: User, 
     for parsed in result.banks:
         other = existing.get(parsed.slug)
         if other is not None and other.owner_id != owner.id:
-            message = f"bank id '{parsed.slug}' is already taken by another bank; choose another id"
-            problems.append(Problem(name, 1, message))
+            problems.append(_id_taken(parsed.slug, name))
     return problems
+
+
+def _id_taken(slug: str, name: str) -> Problem:
+    return Problem(name, 1, f"bank id '{slug}' is already taken by another bank; choose another id")

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, undefer
 
 from quizapp.banks.checker import CheckResult, ParsedBank, Problem, content_hash
@@ -56,8 +57,7 @@ def load_banks(session: Session, result: CheckResult, owner_id: int | None = Non
     if not result.ok:
         raise InvalidBanks(result)
     slugs = [parsed.slug for parsed in result.banks]
-    owned = session.execute(select(Bank.slug, Bank.owner_id).where(Bank.slug.in_(slugs))).all()
-    if clashes := sorted(slug for slug, owner in owned if owner != owner_id):
+    if clashes := _owned_elsewhere(session, slugs, owner_id):
         raise BanksOwnedElsewhere(clashes)
     if changes := type_changes(session, result):
         raise InvalidBanks(CheckResult(result.documents, result.banks, changes))
@@ -70,10 +70,24 @@ def load_banks(session: Session, result: CheckResult, owner_id: int | None = Non
         if edited:
             _refind_quotes(session, edited)
         session.commit()
+    except IntegrityError:
+        session.rollback()
+        # Someone else made a bank of one of these ids after the check above (two instructors uploading banks
+        # of the same id at once): the database kept the id unique, and the clash is said as if they had
+        # loaded it a moment earlier.
+        if clashes := _owned_elsewhere(session, slugs, owner_id):
+            raise BanksOwnedElsewhere(clashes) from None
+        raise
     except BaseException:
         session.rollback()
         raise
     return report
+
+
+def _owned_elsewhere(session: Session, slugs: list[str], owner_id: int | None) -> list[str]:
+    """The ids among slugs of banks that belong to someone other than owner_id (None: the question files)."""
+    owned = session.execute(select(Bank.slug, Bank.owner_id).where(Bank.slug.in_(slugs))).all()
+    return sorted(slug for slug, owner in owned if owner != owner_id)
 
 
 def type_changes(session: Session, result: CheckResult) -> list[Problem]:
@@ -134,6 +148,10 @@ def _refind(source: dict, document: Document | None) -> dict:
 def _sync_bank(session: Session, parsed: ParsedBank, owner_id: int | None, publish_new: bool,
                report: LoadReport) -> None:
     bank = session.scalar(select(Bank).where(Bank.slug == parsed.slug))
+    if bank is not None and bank.owner_id != owner_id:
+        # Made by someone else since load_banks looked (on PostgreSQL each statement sees what was committed
+        # before it): updating it would rewrite their questions.
+        raise BanksOwnedElsewhere([parsed.slug])
     if bank is None:
         bank = Bank(slug=parsed.slug, owner_id=owner_id, is_published=publish_new, is_public=publish_new)
         session.add(bank)
