@@ -199,6 +199,11 @@ def test_a_bank_another_instructor_loads_while_an_upload_is_checked_is_left_alon
 @pytest.fixture
 def uploaded_bank(app, fixture_bank) -> tuple[int, int]:
     """An instructor's published bank, nobody's work on it yet, and a student who may practise it: their ids."""
+    return publish_an_upload()
+
+
+def publish_an_upload() -> tuple[int, int]:
+    """An instructor uploads and publishes a bank that a student may practise: the bank's and student's ids."""
     owner = register_user(db.session, "owner@example.org", "Owner", PASSWORD, Role.INSTRUCTOR)
     student = register_user(db.session, "student@example.org", "Student", PASSWORD)
     outcome = load_upload(db.session, owner, "civics.yaml", GOOD_BANK.encode(), QUESTIONS)

@@ -19,6 +19,7 @@ from quizapp.banks.visibility import visible_banks
 from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User
 from quizapp.models.content import is_current_revision
+from quizapp.models.locks import share_lock
 from quizapp.models.types import utcnow
 from quizapp.srs.scheduling import REVIEW_STATE, copy_state, fresh_state, review, scheduler_for
 
@@ -132,6 +133,10 @@ class NewCardLimitReached(Exception):
         self.limit = limit
 
 
+class QuestionGone(Exception):
+    """A rating refused: the question's bank was deleted while the card was shown."""
+
+
 def review_count(session: Session, user: User, question_id: int) -> int:
     """How many times the user has rated their card of a question."""
     return session.scalar(select(func.count()).select_from(ReviewLog).where(
@@ -154,7 +159,8 @@ def record_review(
     Returns None, with the session rolled back, when the card has been rated since (a double submit, a second
     tab): the rating that came first stands. Other changes to the card, such as a quiz putting it back in the
     queue, do not refuse the rating. Raises NewCardLimitReached, with the session rolled back, when the rating
-    would start a new card beyond the user's daily limit: the card stays new."""
+    would start a new card beyond the user's daily limit: the card stays new; QuestionGone when the question's
+    bank has been deleted since the card was shown."""
     now = now or utcnow()
     for _attempt in range(2):
         try:
@@ -171,6 +177,12 @@ def _apply_rating(session: Session, user: User, question: Question, rating: int,
     # Ratings lock the user's row before looking, so two at once (a double submit, two tabs, the day's last
     # new cards) take turns, and the second counts the first's review and card.
     limit = _lock_ratings(session, user)
+    # Held until the commit, as a quiz start holds it: a bank deletion that counted no use of it waits for the
+    # rating and then finds the card, or the rating waits for the deletion and finds the bank gone. Without it,
+    # on PostgreSQL, the deletion would take the new card and its review with the bank.
+    if not share_lock(session, Bank, Bank.id == question.bank_id):
+        session.rollback()
+        raise QuestionGone()
     card = session.scalar(select(Card).where(Card.user_id == user.id, Card.question_id == question.id)
                           .with_for_update())
     # Only a rating moves the count: a card a quiz put back in the queue meanwhile is still the one shown.

@@ -21,6 +21,7 @@ from quizapp.quiz.present import cloze_inputs, feedback_context
 from quizapp.quiz.service import catch_up_assignments, choice_order
 from quizapp.srs.queue import (
     NewCardLimitReached,
+    QuestionGone,
     due_count,
     new_available,
     next_card,
@@ -107,6 +108,8 @@ def rate(question_id: int):
     try:
         card = record_review(db.session, current_user, question, form.rating.data, form.reviews.data,
                              duration_ms=_duration(form.shown_at.data))
+    except QuestionGone:
+        return _card_gone()
     except NewCardLimitReached as refused:
         # Another tab started the last new card of the day first: this one stays new for another day.
         flash(f"You have reached today's limit of new cards ({refused.limit}); that card was not rated and "
