@@ -9,6 +9,7 @@ from sqlalchemy.orm import object_session
 
 from quizapp.classroom.membership import enrolled_class
 from quizapp.models import Assignment, QuizAttempt, QuizItem, Response, User
+from quizapp.models.locks import write_lock
 from quizapp.models.types import utcnow
 
 # Answers sent in the last moments before a deadline still count: a slow network is not the student's fault.
@@ -60,10 +61,20 @@ def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
     return False
 
 
+def hold_attempt(attempt: QuizAttempt) -> None:
+    """Write-lock the attempt until the transaction ends, and read afresh whether it has been handed in."""
+    # An answer and a hand-in sent at the same moment (two tabs) take turns: the answer is saved before the
+    # hand-in or refused after it, never saved into an attempt already handed in.
+    session = object_session(attempt)
+    write_lock(session, QuizAttempt, QuizAttempt.id == attempt.id)
+    session.refresh(attempt, ["finished_at", "is_late"])
+
+
 def answer_refusal(attempt: QuizAttempt, now: datetime) -> str | None:
     """Why an answer to this attempt cannot be taken now, or None if it can."""
     if attempt.assignment_id is None:
         return None
+    hold_attempt(attempt)
     close_if_expired(attempt, now)
     if attempt.finished_at is not None:
         return SUBMITTED
@@ -77,7 +88,8 @@ def answer_refusal(attempt: QuizAttempt, now: datetime) -> str | None:
 
 def submit_attempt(attempt: QuizAttempt, now: datetime) -> None:
     """Hand in the attempt; work handed in after the due date is marked late."""
-    if attempt.finished_at is not None:
+    hold_attempt(attempt)
+    if close_if_expired(attempt, now) or attempt.finished_at is not None:
         return
     attempt.finished_at = now
     assignment = attempt.assignment
