@@ -133,6 +133,8 @@ NOTHING_TYPED = {
     "quizapp.quiz.forms.HandInForm", "quizapp.quiz.forms.SelfGradeForm", "quizapp.authoring.forms.UnpublishForm",
     # Rating buttons and publishing choices: a value outside the offered ones is refused with a flashed message.
     "quizapp.study.forms.RateForm", "quizapp.authoring.forms.PublishForm",
+    # A confirmation with one checkbox: ticked or not, nothing in it can be wrong.
+    "quizapp.admin.forms.TemporaryPasswordForm",
 }
 
 
