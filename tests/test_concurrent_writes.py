@@ -93,6 +93,26 @@ def test_removing_a_student_twice_at_once_removes_them_once(app, fixture_bank):
     assert count(Membership, Membership.user_id == student_id) == 0
 
 
+def test_joining_a_class_as_its_instructor_deletes_it_fails_nowhere(app, fixture_bank):
+    """A student joins each class by its code as its instructor deletes it: joined then deleted with the class, or
+    told it is gone; never a server error, never a membership left of a deleted class."""
+    teacher, classes, _ = teaching()
+    newcomer = register_user(db.session, "newcomer@example.org", "Newcomer", PASSWORD)
+    codes = dict(db.session.execute(select(Classroom.id, Classroom.join_code)).all())
+    db.session.commit()
+    with serve(app) as address:
+        instructor, student = Browser(address), Browser(address)
+        instructor.log_in(teacher.email, PASSWORD)
+        student.log_in(newcomer.email, PASSWORD)
+        tasks = [task for c in classes for task in (
+            lambda c=c: [instructor.twin().request("POST", f"/classes/{c}/delete", {})[0]],
+            lambda c=c: [student.twin().request("POST", "/classes/join", {"code": codes[c]})[0]])]
+        statuses = at_once(tasks)
+    deletes, joins = statuses[0::2], statuses[1::2]
+    assert set(deletes) == {302} and set(joins) <= {302, 422}
+    assert count(Classroom) == count(Membership) == 0
+
+
 def test_closing_joining_sent_twice_leaves_it_closed(app, fixture_bank):
     """Close joining, clicked twice (one click after the other) or sent again with Back: still closed."""
     teacher, classes, _ = teaching(1)

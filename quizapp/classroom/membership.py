@@ -10,11 +10,19 @@ from quizapp.auth.accounts import user_by_email
 from quizapp.classroom.codes import new_code, normalise_code
 from quizapp.collation import folded, name_key
 from quizapp.models import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership, QuizAttempt, Role, User
-from quizapp.models.locks import write_lock
+from quizapp.models.locks import share_lock, write_lock
 
 
 class JoinRefused(Exception):
     """The code is unknown or the class no longer takes new students."""
+
+
+class ClassGone(Exception):
+    """The code was right, but the class's instructor deleted it while the student was joining."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
 
 
 class AlreadyTeaching(Exception):
@@ -84,15 +92,21 @@ def join_class(session: Session, user: User, typed_code: str) -> Classroom:
     classroom = session.scalar(select(Classroom).where(Classroom.join_code == code)) if code else None
     if classroom is None or not classroom.joining_open:
         raise JoinRefused(code)
+    # Share-lock the class before adding to it: its instructor deleting it at this moment either goes first (and
+    # the student is told so) or waits for this join, instead of the new membership failing on a vanished class.
+    name = classroom.name
+    if not share_lock(session, Classroom, Classroom.id == classroom.id):
+        raise ClassGone(name)
     membership = membership_of(session, user, classroom)
     if membership is not None and membership.role == INSTRUCTOR:
         raise AlreadyTeaching(classroom, user)
     if membership is None:
-        session.add(Membership(classroom_id=classroom.id, user_id=user.id, role=STUDENT))
         try:
-            session.flush()
-        except IntegrityError:  # the same student joining from two tabs at once
-            session.rollback()
+            # A savepoint, not the whole transaction: rolling back would also let go of the class's lock.
+            with session.begin_nested():
+                session.add(Membership(classroom_id=classroom.id, user_id=user.id, role=STUDENT))
+        except IntegrityError:  # the same student joining from two tabs at once: the other tab's row stands
+            pass
     return classroom
 
 

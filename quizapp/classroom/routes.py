@@ -13,6 +13,7 @@ from quizapp.classroom.forms import ActionForm, ClassForm, InstructorForm, JoinF
 from quizapp.classroom.limits import failed_joins_per_account, failed_joins_per_address
 from quizapp.classroom.membership import (
     AlreadyTeaching,
+    ClassGone,
     ClassNameTaken,
     JoinRefused,
     NotAnInstructor,
@@ -82,13 +83,19 @@ def join():
             classroom = join_class(db.session, current_user, form.code.data)
         except JoinRefused:
             form.code.errors.append("No open class has that code. Check it with your instructor.")
+        except ClassGone as gone:
+            db.session.rollback()
+            form.code.errors.append(f"“{gone.name}” was deleted by its instructor a moment ago, so you were not "
+                                    "added to it.")
         except AlreadyTeaching as teaching:
             flash(f"You already teach “{teaching.classroom.name}”.", "info")
             return redirect(url_for("classroom.detail", classroom_id=teaching.classroom.id))
         else:
+            # Read before the commit lets go of the class: its instructor may delete it the moment after.
+            name, classroom_id = classroom.name, classroom.id
             db.session.commit()
-            flash(f"You have joined “{classroom.name}”.", "success")
-            return redirect(url_for("classroom.student_view", classroom_id=classroom.id))
+            flash(f"You have joined “{name}”.", "success")
+            return redirect(url_for("classroom.student_view", classroom_id=classroom_id))
     return render_template("classroom/join.html", form=form), 422 if form.errors else 200
 
 
