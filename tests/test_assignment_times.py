@@ -110,3 +110,53 @@ def test_a_time_the_clocks_show_twice_is_taken_as_the_first_and_the_instructor_t
     assert edited.status_code == 302 and assignment.due_at == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
     assert "It is due at the second 01:30 of 2026-11-01 (01:30 EST)" in client.get(edited.location).get_data(
         as_text=True)
+
+
+# The night the clocks go back: the UTC of the second 01:30 (after the change) and of the first 01:45 (before it).
+BACK_AN_HOUR = [
+    ("America/New_York", "2026-11-01",
+     datetime(2026, 11, 1, 6, 30, tzinfo=UTC), datetime(2026, 11, 1, 5, 45, tzinfo=UTC)),
+    ("Europe/London", "2026-10-25",
+     datetime(2026, 10, 25, 1, 30, tzinfo=UTC), datetime(2026, 10, 25, 0, 45, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize("zone, day, second_0130, first_0145", BACK_AN_HOUR)
+def test_a_due_time_before_the_opening_in_the_hour_shown_twice_is_refused(teaching, instructor, zone, day,  # noqa: F811
+                                                                           second_0130, first_0145):
+    """Opens at the second 01:30, due 01:45 typed (read as the first): due before it opens, though 01:45 > 01:30."""
+    client, classroom, bank_id = teaching
+    instructor.timezone = zone
+    db.session.commit()
+    assert set_assignment(client, classroom, bank_id).status_code == 302
+    assignment = db.session.scalar(select(Assignment))
+    assignment.opens_at = second_0130
+    db.session.commit()
+    url = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
+    response = set_assignment_at(client, url, bank_id, opens_at=f"{day}T01:30", due_at=f"{day}T01:45")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "The due time must come after the opening time." in page
+    assert f"the opening is the second 01:30 of {day}" in page
+    db.session.refresh(assignment)
+    assert assignment.opens_at == second_0130 and assignment.due_at is None
+
+
+@pytest.mark.parametrize("zone, day, second_0130, first_0145", BACK_AN_HOUR)
+def test_an_opening_and_due_time_in_order_in_the_hour_shown_twice_can_be_saved_again(
+        teaching, instructor, zone, day, second_0130, first_0145):  # noqa: F811
+    """Opens at the first 01:45, due at the second 01:30, three quarters of an hour later: renaming it keeps both."""
+    client, classroom, bank_id = teaching
+    instructor.timezone = zone
+    db.session.commit()
+    assert set_assignment(client, classroom, bank_id).status_code == 302
+    assignment = db.session.scalar(select(Assignment))
+    assignment.opens_at, assignment.due_at = first_0145, second_0130
+    db.session.commit()
+    url = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
+    response = set_assignment_at(client, url, bank_id, title="Renamed", opens_at=f"{day}T01:45",
+                                 due_at=f"{day}T01:30")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(assignment)
+    assert assignment.title == "Renamed"
+    assert (assignment.opens_at, assignment.due_at) == (first_0145, second_0130)

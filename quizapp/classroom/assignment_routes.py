@@ -27,7 +27,7 @@ from quizapp.classroom.assignments import (
 from quizapp.classroom.assignments import delete_assignment as delete_assignment_row
 from quizapp.classroom.forms import ActionForm, AssignmentForm
 from quizapp.classroom.membership import enrolled_class, members
-from quizapp.classroom.wall_clock import shown_twice
+from quizapp.classroom.wall_clock import shown_twice, wall_time
 from quizapp.extensions import db
 from quizapp.models import INSTRUCTOR, Assignment, Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
@@ -100,6 +100,7 @@ def edit_assignment(classroom_id: int, assignment_id: int):
     """Change an assignment's settings: attempts under way keep their questions and get the new deadlines."""
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     form = _assignment_form(assignment.bank, _settings_of(assignment))
+    form.stored = {"opens_at": assignment.opens_at, "due_at": assignment.due_at}
     form.submit.label.text = "Save changes"
     if form.validate_on_submit() and not _title_refused(form, classroom.id, assignment.id):
         due_before = assignment.due_at
@@ -136,7 +137,7 @@ def delete_assignment(classroom_id: int, assignment_id: int):
 
 def _local(moment: datetime | None) -> datetime | None:
     """A stored time as the instructor's wall clock shows it (in UTC at the very edge of the calendar)."""
-    return None if moment is None else user_time(moment, current_user).replace(tzinfo=None)
+    return None if moment is None else wall_time(moment, user_zone(current_user))
 
 
 def _note_repeated_times(assignment: Assignment) -> None:
@@ -201,20 +202,10 @@ def _apply(form: AssignmentForm, assignment: Assignment) -> None:
     assignment.question_ids = form.questions.data if form.selection.data == "questions" else []
     assignment.draw_count = form.draw_count.data
     assignment.shuffle_choices = form.shuffle_choices.data
-    assignment.opens_at = _utc(form.opens_at.data, assignment.opens_at)
-    assignment.due_at = _utc(form.due_at.data, assignment.due_at)
+    assignment.opens_at = form.moment("opens_at")
+    assignment.due_at = form.moment("due_at")
     assignment.attempt_limit = form.attempt_limit.data
     assignment.time_limit_minutes = form.time_limit_minutes.data
     assignment.feedback_policy = form.feedback_policy.data
     assignment.late_policy = form.late_policy.data
     assignment.grading = form.grading.data
-
-
-def _utc(local: datetime | None, stored: datetime | None = None) -> datetime | None:
-    """A wall-clock time typed by the instructor, read in their own time zone. A time left as the form showed
-    it keeps its stored value: in the hour a clock turns back, the wall time alone could mean either one."""
-    if local is None:
-        return None
-    if stored is not None and local == _local(stored):
-        return stored
-    return local.replace(tzinfo=user_zone(current_user))

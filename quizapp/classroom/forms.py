@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
@@ -21,7 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.classroom.assignments import FEEDBACK_POLICIES, GRADING_POLICIES, LATE_POLICIES, SELECTIONS, selection_test
-from quizapp.classroom.wall_clock import skipped
+from quizapp.classroom.wall_clock import skipped, typed_moment
 
 
 def options(labels: dict[str, str]) -> list[SelectChoice]:
@@ -113,6 +114,8 @@ class AssignmentForm(FlaskForm):
     candidates: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
     # The instructor's time zone, set by the view: the dates are typed on its clocks.
     zone: ZoneInfo = ZoneInfo("UTC")
+    # The times stored by field name, set by the view when editing: a time sent back as shown keeps its moment.
+    stored: dict[str, datetime | None] = {}
 
     def validate(self, extra_validators=None) -> bool:
         """The fields, then whether the selection holds questions enough to draw from."""
@@ -133,10 +136,27 @@ class AssignmentForm(FlaskForm):
         chosen = selection_test(self.selection.data, self.topics.data, self.tags.data, self.questions.data)
         return sum(chosen(qid, topic, tags) for qid, topic, tags in self.candidates)
 
+    def moment(self, name: str) -> datetime | None:
+        """The UTC moment of the opening or due time as typed, or as stored when sent back unchanged."""
+        return typed_moment(getattr(self, name).data, self.zone, self.stored.get(name))
+
     def validate_due_at(self, field) -> None:
-        """The due date comes after the opening."""
-        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
-            raise ValidationError("The due time must come after the opening time.")
+        """The due date comes after the opening, compared as moments: in the hour the clocks go back, a later
+        wall time may be the earlier moment."""
+        if not field.data or not self.opens_at.data or field.errors or self.opens_at.errors:
+            return
+        opens, due = self.moment("opens_at"), self.moment("due_at")
+        if due > opens:
+            return
+        message = "The due time must come after the opening time."
+        if field.data > self.opens_at.data:  # in order on the clock, not in time: say why
+            shown = opens.astimezone(self.zone)
+            which = "second" if shown.fold else "first"
+            typed = due.astimezone(self.zone)
+            message += (f" In {self.zone.key} the opening is the {which} {shown:%H:%M} of {shown:%Y-%m-%d} "
+                        f"({shown:%H:%M %Z}), after the clocks go back; {typed:%H:%M} is read as {typed:%H:%M %Z}, "
+                        "before it.")
+        raise ValidationError(message)
 
     def validate_feedback_policy(self, field) -> None:
         """Feedback after the due date needs a due date."""

@@ -29,3 +29,22 @@ def shown_twice(local: datetime, zone: ZoneInfo) -> bool:
     """Whether the zone's clocks show this naive time twice, in the hour they are turned back."""
     first, second = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
     return first.utcoffset() != second.utcoffset() and skipped(local, zone) is None
+
+
+def wall_time(moment: datetime, zone: ZoneInfo) -> datetime:
+    """A stored moment as the zone's clocks show it, without its zone (in UTC at the very edge of the calendar,
+    which no zone ahead of UTC can show)."""
+    try:
+        return moment.astimezone(zone).replace(tzinfo=None)
+    except OverflowError:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def typed_moment(local: datetime | None, zone: ZoneInfo, stored: datetime | None = None) -> datetime | None:
+    """The UTC moment of a wall-clock time typed in the zone (the first of two, in the hour its clocks go back).
+    A time left as the form showed it keeps its stored moment: the wall time alone could mean either one."""
+    if local is None:
+        return None
+    if stored is not None and local == wall_time(stored, zone):
+        return stored
+    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
