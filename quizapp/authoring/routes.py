@@ -81,7 +81,7 @@ def preview(bank_id: int):
     return render_template("authoring/preview.html", bank=bank, previews=previews,
                            publish_form=PublishForm(visibility="public" if bank.is_public else "classes",
                                                     practice_open=bank.practice_open),
-                           unpublish_form=UnpublishForm(), downloads=DOWNLOADS)
+                           unpublish_form=UnpublishForm(), downloads=DOWNLOADS, use=bank_use(db.session, bank))
 
 
 @bp.post("/<int:bank_id>/publish")
