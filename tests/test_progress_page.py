@@ -66,7 +66,7 @@ def test_answers_whose_feedback_waits_count_nowhere_until_it_is_due(logged_in, s
     nothing = {"chart": [], "table": [], "overall": 0, "missed": 0}
     assert every_count(student) == nothing
     page = logged_in.get("/progress/").get_data(as_text=True)
-    assert "Parliament" not in page and "Economy and trade" not in page and "No answers yet." in page
+    assert "Parliament" not in page and "Economy and trade" not in page and "No study history yet" in page
     api = logged_in.get("/api/v1/me/progress", headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert api["topics"] == [] and api["quizzes"]["answered"] == 0
 

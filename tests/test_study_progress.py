@@ -99,15 +99,41 @@ def test_charts_scale_to_round_numbers_and_keep_every_value():
 
 
 def test_progress_page_draws_each_chart_with_a_text_alternative(logged_in, student, fixture_bank):
-    review(student, questions()[0], GOOD, datetime.now(UTC))
+    now, first = datetime.now(UTC), questions()[0]
+    review(student, first, GOOD, now - timedelta(days=20))
+    review(student, first, GOOD, now - timedelta(days=15))  # now in the review state: the retention chart has data
+    review(student, first, AGAIN, now)  # forgotten: due again today
     html = logged_in.get("/progress/").get_data(as_text=True)
     for title in ("Reviews per day, last 30 days", "Cards due, next 30 days",
                   "Retention on review cards, by week", "Accuracy by topic"):
         assert "<title id=" in html and title in html
     assert len(re.findall(r'<svg[^>]*role="img"[^>]*aria-describedby="[\w-]+-summary"', html)) == 4
-    assert "1 review over the last 30 days" in html
+    assert "3 reviews over the last 30 days" in html
     assert "<strong>1</strong> day in a row" in html
     assert html.count("<details>") >= 4
+
+
+def test_a_new_student_is_told_what_fills_the_charts_instead_of_empty_axes(logged_in):
+    html = logged_in.get("/progress/").get_data(as_text=True)
+    assert "No study history yet" in html and 'href="/study/">Study your first cards</a>' in html
+    assert "<svg" not in html and "Data table" not in html and ">none<" not in html
+
+
+def test_a_chart_without_data_says_so_in_words_beside_those_drawn(logged_in, student, fixture_bank):
+    review(student, questions()[0], GOOD, datetime.now(UTC))  # a new card: no review of a learned card yet
+    html = logged_in.get("/progress/").get_data(as_text=True)
+    assert "No study history yet" not in html
+    assert 'id="reviews-svg-title"' in html and 'id="accuracy-svg-title"' in html
+    assert "No reviews of cards in the review state yet." in html
+    assert 'id="retention-svg-title"' not in html and ">none<" not in html
+
+
+def test_only_a_chart_with_nothing_in_it_is_empty():
+    assert column_chart("c", "Title", "Summary", [Point("d0", 0, "0 reviews")]).empty
+    assert not column_chart("c", "Title", "Summary", [Point("d0", 0, "0 reviews"), Point("d1", 2, "2 reviews")]).empty
+    assert not column_chart("w", "Title", "Summary", [Point("w0", 0, "0% of 3", "0%")], empty=False).empty
+    assert row_chart("r", "Topics", "Summary", []).empty
+    assert not row_chart("r", "Topics", "Summary", [Point("Parliament", 0, "0% of 4")]).empty  # every answer wrong
 
 
 def test_retention_chart_tells_a_week_of_all_again_from_a_week_without_reviews(logged_in, student, fixture_bank):

@@ -58,11 +58,8 @@ class Chart:
     value_header: str
     # A series that ends today: where the chart is wider than the screen, it opens at its end, today.
     ends_now: bool = False
-
-    @property
-    def empty(self) -> bool:
-        """Whether the chart has nothing to show."""
-        return not any(bar.point.value for bar in self.bars)
+    # Nothing to draw yet: the page says so in words instead of drawing empty axes.
+    empty: bool = False
 
 
 def nice_ceiling(value: float) -> float:
@@ -75,8 +72,10 @@ def nice_ceiling(value: float) -> float:
 
 def column_chart(chart_id: str, title: str, summary: str, points: list[Point], label_every: int = 5,
                  label_header: str = "Day", value_header: str = "Count", height: int = 200,
-                 maximum: float | None = None, ends_now: bool = False) -> Chart:
-    """Vertical bars over a series (days), labelling every `label_every`-th bar and the last."""
+                 maximum: float | None = None, ends_now: bool = False, empty: bool | None = None) -> Chart:
+    """Vertical bars over a series (days), labelling every `label_every`-th bar and the last.
+
+    Unless told, a series is empty when every count in it is 0."""
     top = maximum or nice_ceiling(max((p.value for p in points), default=0))
     plot_top = PLOT_TOP + (MARK_ROOM if any(p.mark for p in points) else 0)  # room for the mark of a full bar
     plot_width, plot_height = WIDTH - AXIS_LEFT - PLOT_RIGHT, height - plot_top - AXIS_BOTTOM
@@ -90,7 +89,10 @@ def column_chart(chart_id: str, title: str, summary: str, points: list[Point], l
     # A count has no halves: on a scale of 1 or 5 the middle tick is left out rather than read "0.5" or "2.5".
     ticks = [Tick(_format(top * share), plot_top + plot_height * (1 - share)) for share in (0, 0.5, 1)
              if maximum is not None or float(top * share).is_integer()]
-    return Chart(chart_id, title, summary, "columns", WIDTH, height, bars, ticks, label_header, value_header, ends_now)
+    if empty is None:
+        empty = not any(p.value for p in points)
+    return Chart(chart_id, title, summary, "columns", WIDTH, height, bars, ticks, label_header, value_header, ends_now,
+                 empty)
 
 
 def row_chart(chart_id: str, title: str, summary: str, points: list[Point], maximum: float = 100,
@@ -104,7 +106,9 @@ def row_chart(chart_id: str, title: str, summary: str, points: list[Point], maxi
         for index, point in enumerate(points)
     ]
     ticks = [Tick(_format(maximum * share), LABEL_COLUMN + plot_width * share) for share in (0, 0.5, 1)]
-    return Chart(chart_id, title, summary, "rows", WIDTH, height, bars, ticks, label_header, value_header)
+    # A category at 0% is data (every answer wrong); only no category at all is empty.
+    return Chart(chart_id, title, summary, "rows", WIDTH, height, bars, ticks, label_header, value_header,
+                 empty=not points)
 
 
 def _format(value: float) -> str:

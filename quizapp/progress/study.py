@@ -84,7 +84,8 @@ def _retention_chart(weeks: list[Rate]) -> Chart:
                "Share of reviews of learned cards you recalled (not rated Again), per week: "
                + "; ".join(by_week) + ".")
     return column_chart("retention", "Retention on review cards, by week", summary, points, label_every=1,
-                        label_header="Week from", value_header="Retention", maximum=100, ends_now=True)
+                        label_header="Week from", value_header="Retention", maximum=100, ends_now=True,
+                        empty=not reviewed)
 
 
 def _accuracy_chart(topics: list[Rate]) -> Chart:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -28,7 +30,17 @@ def test_a_chart_of_the_past_opens_at_today_and_one_of_the_days_ahead_at_today(m
                                                                               module_server):  # noqa: F811
     context = module_browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, has_touch=True)
     page = context.new_page()
-    log_in(page, module_server.url, module_server.add_user("charts@example.org", "Chart Reader"))
+    email = module_server.add_user("charts@example.org", "Chart Reader")
+    # A card learned, then forgotten today: each series has data to draw (an empty one is only described).
+    now = datetime.now(UTC)
+    with module_server.app.app_context():
+        user = db.session.scalars(select(User).where(User.email == email)).one()
+        question = db.session.scalars(select(Question).order_by(Question.id)).first()
+        for count, (rating, days_ago) in enumerate(((GOOD, 20), (GOOD, 15), (AGAIN, 0))):
+            record_review(db.session, user, question, rating, count, now=now - timedelta(days=days_ago), fuzz=False)
+        db.session.commit()
+        db.session.remove()
+    log_in(page, module_server.url, email)
     page.goto(module_server.url + "/progress/")
     seen = page.evaluate(_IN_VIEW)
     screenshot(page, "progress-charts-360")
