@@ -271,3 +271,17 @@ def test_list_shows_accounts_by_name_filtered_by_search_and_role(app, runner):
     assert len(cut.stdout.splitlines()) == 2 and "2 of 3 accounts shown" in cut.stderr
     none = runner.invoke(args=["users", "list", "nobody"])
     assert none.exit_code == 0 and none.stdout == "" and "No account matches." in none.stderr
+
+
+def test_a_search_that_finds_nobody_says_so_and_links_back_to_every_account(app, make_user):
+    admin = make_user(Role.ADMIN)
+    client = app.test_client()
+    login(client, admin.email)
+    page = client.get("/admin/users?q=nobody").get_data(as_text=True)
+    assert "No account matches “nobody”." in page and '<a href="/admin/users">Show every account</a>' in page
+    assert "<table" not in page
+    assert "No instructor account." in client.get("/admin/users?role=instructor").get_data(as_text=True)
+    both = client.get(f"/admin/users?q={admin.email}&role=student").get_data(as_text=True)
+    assert f"No student account matches “{admin.email}”." in both
+    refused = client.get("/admin/users?q=" + "x" * 101)
+    assert refused.status_code == 422 and "Show every account" not in refused.get_data(as_text=True)
