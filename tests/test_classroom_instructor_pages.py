@@ -145,3 +145,26 @@ def test_the_attempt_that_counts_is_marked_where_the_instructor_reads_a_students
            "this one: the best attempt handed in" in other
     this = teacher.get(f"/classes/{classroom}/attempts/{first.id}").get_data(as_text=True)
     assert "This is the attempt the gradebook counts</strong>: the best attempt" in this and "not this one" not in this
+
+
+
+def test_an_empty_gradebook_says_what_is_missing_and_where_to_add_it(teacher, course, make_user):  # noqa: F811
+    classroom = course.classroom
+    page = teacher.get(f"/classes/{classroom.id}/gradebook").get_data(as_text=True)
+    assert f'No students yet: they join with the code on the <a href="/classes/{classroom.id}">class page</a>.' in page
+    assert "No assignments yet" not in page
+    enrolled(make_user, course)
+    db.session.delete(course)
+    db.session.commit()
+    page = teacher.get(f"/classes/{classroom.id}/gradebook").get_data(as_text=True)
+    assert f'No assignments yet: <a href="/classes/{classroom.id}/assignments/new">set one</a>.' in page
+    assert "No students yet" not in page
+
+
+def test_a_students_work_in_a_class_without_assignments_says_there_is_none_yet(teacher, course, make_user):  # noqa: F811
+    classroom, student = course.classroom, enrolled(make_user, course)
+    db.session.delete(course)
+    db.session.commit()
+    page = teacher.get(f"/classes/{classroom.id}/students/{student.id}").get_data(as_text=True)
+    assert "This class has no assignments yet, so there is no work to show." in page
+    assert f'<a href="/classes/{classroom.id}/assignments/new">Set an assignment</a>' in page
