@@ -107,8 +107,10 @@ def register_web_helpers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large(error):
+        # In MB of 1024 x 1024 bytes, as the limit is set and as the upload form and the API document state it
+        # ("up to 5 MB"): in millions of bytes the same limit read "5.24 MB".
         limit = app.config.get("MAX_CONTENT_LENGTH") or 0
-        return error_response(413, "Too large", f"What you sent is larger than the {limit / 1_000_000:.3g} MB this "
+        return error_response(413, "Too large", f"What you sent is larger than the {limit / 2**20:.3g} MB this "
                                                 "server takes, so nothing was saved. Go back and send a smaller "
                                                 "file (a large bank can be split into several).")
 

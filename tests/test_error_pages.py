@@ -64,12 +64,25 @@ def test_an_upload_too_large_says_so_in_the_apps_page(app: Flask, client: FlaskC
 
     login(client, instructor.email)
     token = csrf_from(client.get("/banks/upload").get_data(as_text=True))
-    app.config["MAX_CONTENT_LENGTH"] = 200_000
+    app.config["MAX_CONTENT_LENGTH"] = 256 * 1024
     page = client.post("/banks/upload", data={"csrf_token": token, "file": (io.BytesIO(b"x" * 300_000), "big.yaml")},
                        content_type="multipart/form-data")
     html = page.get_data(as_text=True)
     assert page.status_code == 413 and "<h1>Too large</h1>" in html and 'class="site-header"' in html
-    assert "larger than the 0.2 MB this server takes, so nothing was saved" in html
+    assert "larger than the 0.25 MB this server takes, so nothing was saved" in html
     api = client.post("/api/v1/quizzes", data=b"{" + b" " * 300_000 + b"}",
                       headers={"Authorization": "Bearer nothing", "Content-Type": "application/json"})
-    assert api.status_code == 413 and "0.2 MB" in api.get_json()["error"]["message"]
+    assert api.status_code == 413 and "0.25 MB" in api.get_json()["error"]["message"]
+
+
+def test_the_upload_limit_reads_the_same_on_the_form_and_when_it_is_passed(client: FlaskClient, instructor) -> None:
+    import io
+
+    login(client, instructor.email)
+    form = client.get("/banks/upload").get_data(as_text=True)
+    assert "Up to 5 MB" in form
+    token = csrf_from(form)
+    too_large = b"x" * (5 * 1024 * 1024 + 1)
+    page = client.post("/banks/upload", data={"csrf_token": token, "file": (io.BytesIO(too_large), "big.yaml")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "larger than the 5 MB this server takes" in page
