@@ -188,6 +188,16 @@ def test_nothing_left_shows_when_the_next_card_is_due(logged_in, student, fixtur
     rate(logged_in, question_id, back, 4)
     done = logged_in.get("/study/").get_data(as_text=True)
     assert "Nothing more to study right now" in done and "Your next card is due" in done
+    assert "New cards: 1 a day," in done and "starting again at midnight" in done
+
+
+def test_with_no_new_cards_a_day_the_study_page_promises_none_at_midnight(logged_in, student, fixture_bank):
+    student.new_cards_per_day = 0
+    db.session.commit()
+    done = logged_in.get("/study/").get_data(as_text=True)
+    assert "Nothing more to study right now" in done
+    assert "No new cards come: you take 0 new cards a day." in done
+    assert "starting again at midnight" not in done
 
 
 def test_settings_validate_and_save(logged_in, student):
