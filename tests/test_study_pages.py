@@ -200,6 +200,12 @@ def test_with_no_new_cards_a_day_the_study_page_promises_none_at_midnight(logged
     assert "starting again at midnight" not in done
 
 
+def test_before_any_bank_is_loaded_the_study_page_says_there_are_no_cards(logged_in):
+    done = logged_in.get("/study/").get_data(as_text=True)
+    assert "There are no cards to study: no question bank is open to you yet." in done
+    assert "New cards:" not in done and "Take a quiz" not in done
+
+
 def test_settings_validate_and_save(logged_in, student):
     page = logged_in.get("/study/settings").get_data(as_text=True)
     assert 'value="0.90"' in page
