@@ -4,6 +4,7 @@ a 503 that asks to send it again when the database was too busy to take it in ti
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, jsonify, render_template, request
 from markupsafe import escape
@@ -52,7 +53,17 @@ def error_response(code: int, title: str, message: str, headers: Any = ()) -> tu
         # The API blueprint's no-store hook does not run for an address that matches none of its routes.
         listed = list(headers.items()) if isinstance(headers, dict) else list(headers)
         return jsonify(error={"status": code, "message": message}), code, [*listed, ("Cache-Control", "no-store")]
-    return render_template("error.html", code=code, title=title, message=message), code, headers
+    return render_template("error.html", code=code, title=title, message=message, form_page=_form_page()), code, headers
+
+
+def _form_page() -> str | None:
+    """The page of this site whose form was sent, for a link back to it (the error page shows another address)."""
+    if request.method in ("GET", "HEAD"):
+        return None
+    referrer = urlsplit(request.referrer or "")
+    if referrer.scheme in ("http", "https") and referrer.netloc == request.host and referrer.path.startswith("/"):
+        return request.referrer
+    return None
 
 
 def _server_failure(error: InternalServerError):

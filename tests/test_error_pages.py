@@ -86,3 +86,24 @@ def test_the_upload_limit_reads_the_same_on_the_form_and_when_it_is_passed(clien
     page = client.post("/banks/upload", data={"csrf_token": token, "file": (io.BytesIO(too_large), "big.yaml")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "larger than the 5 MB this server takes" in page
+
+
+def test_a_form_refused_whole_links_back_to_the_form_of_this_site(app: Flask, client: FlaskClient, instructor) -> None:
+    """A too-large upload or an expired form shows an error page at another address: it links back to the form,
+    and never to a page of another site that claimed to have sent it."""
+    import io
+
+    login(client, instructor.email)
+    app.config["MAX_CONTENT_LENGTH"] = 256 * 1024
+    form_page = "http://localhost/banks/upload"
+    big = client.post("/banks/upload", data={"file": (io.BytesIO(b"x" * 300_000), "big.yaml")},
+                      content_type="multipart/form-data", headers={"Referer": form_page})
+    assert big.status_code == 413 and f'<a href="{form_page}">Back to the form</a>' in big.get_data(as_text=True)
+    expired = client.post("/classes/new", data={"name": "Civics", "csrf_token": "stale"},
+                          headers={"Referer": "http://localhost/classes/"})
+    assert expired.status_code == 400
+    assert '<a href="http://localhost/classes/">Back to the form</a>' in expired.get_data(as_text=True)
+    elsewhere = client.post("/classes/new", data={"name": "Civics", "csrf_token": "stale"},
+                            headers={"Referer": "http://evil.example/classes/"})
+    assert "Back to the form" not in elsewhere.get_data(as_text=True)
+    assert "Back to the form" not in client.get("/no-such-page").get_data(as_text=True)
