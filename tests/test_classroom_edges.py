@@ -422,3 +422,12 @@ def test_a_long_question_is_offered_by_its_first_whole_words(teaching):
     assert words.endswith("…") and len(words) <= 91, words
     shown = words.removesuffix("…")
     assert prompt.startswith(shown) and prompt[len(shown)] == " ", f"a word is cut in two: {words!r}"
+
+
+def test_item_statistics_before_any_hand_in_point_to_the_gradebook(teaching):
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id).status_code == 302
+    assignment = db.session.scalar(select(Assignment).where(Assignment.classroom_id == classroom.id))
+    page = client.get(f"/classes/{classroom.id}/assignments/{assignment.id}/statistics").get_data(as_text=True)
+    assert "No handed-in attempts yet: the statistics start with the first one." in page
+    assert f'<a href="/classes/{classroom.id}/gradebook">gradebook</a> shows who has started' in page
