@@ -206,6 +206,48 @@ def test_a_new_password_keeps_this_device_logged_in_as_it_was(app, student, reme
     assert browser.get("/progress/").status_code == (200 if remember else 302)
 
 
+@pytest.mark.parametrize("remember", [True, False])
+def test_a_password_form_sent_twice_keeps_the_browser_logged_in(app, student, remember):
+    """A double click sends the form twice with the same cookie: the first sending ends that session, and the
+    second, which left before the first's answer came back, must not log the browser out or show an error."""
+    browser = app.test_client()
+    page = browser.get("/auth/login").get_data(as_text=True)
+    form = {"csrf_token": csrf_from(page), "email": student.email, "password": PASSWORD}
+    browser.post("/auth/login", data={**form, "remember": "y"} if remember else form)
+    page = browser.get("/auth/password").get_data(as_text=True)
+    second_click = app.test_client()
+    for cookie in ("session", "remember_token"):
+        if browser.get_cookie(cookie):
+            second_click.set_cookie(cookie, browser.get_cookie(cookie).value)
+    form = {"csrf_token": csrf_from(page), "current": PASSWORD, "password": "a brand new password",
+            "confirm": "a brand new password"}
+    assert browser.post("/auth/password", data=form).location == "/auth/tokens"
+    again = second_click.post("/auth/password", data=form)
+    assert again.status_code == 302 and again.location == "/auth/tokens"
+    shown = second_click.get("/auth/tokens")
+    assert shown.status_code == 200 and "Your password is changed." in shown.get_data(as_text=True)
+    second_click.delete_cookie("session")  # the browser is closed and opened again
+    assert second_click.get("/progress/").status_code == (200 if remember else 302)
+    assert login(app.test_client(), student.email, "a brand new password").status_code == 302
+
+
+def test_an_old_cookie_cannot_guess_the_new_password_on_the_password_form(limited_app, make_user):
+    user = make_user()
+    owner = limited_app.test_client()
+    assert login(owner, user.email).status_code == 302
+    thief = limited_app.test_client()
+    thief.set_cookie("session", owner.get_cookie("session").value)
+    page = thief.get("/auth/password").get_data(as_text=True)
+    assert change_password(owner, PASSWORD, "the owner's new password").status_code == 302
+
+    def guess(new: str):
+        return thief.post("/auth/password", data={"csrf_token": csrf_from(page), "current": PASSWORD,
+                                                  "password": new, "confirm": new})
+    assert [guess(f"guess number {n}").location.startswith("/auth/login") for n in range(3)] == [True] * 3
+    assert guess("the owner's new password").status_code == 429
+    assert thief.get("/progress/").status_code == 302
+
+
 @pytest.mark.parametrize(("password", "ok"), [("short", False), ("x" * 129, False), ("ten chars!", True)])
 def test_password_length_policy(client, password, ok):
     page = client.get("/auth/register").get_data(as_text=True)

@@ -288,3 +288,20 @@ def test_two_admins_demoting_each_other_at_once_leave_one(app, fixture_bank) -> 
             for user in db.session.scalars(select(User)):
                 user.role = "admin"
             db.session.commit()
+
+
+def test_a_password_form_sent_twice_at_once_leaves_both_sendings_logged_in(app, fixture_bank) -> None:
+    """Whichever answer of a double click the browser keeps, it is logged in with the new password."""
+    pairs = make_students(10)
+    new = "a brand new password"
+    with serve(app) as address:
+        log_in_all(address, pairs)
+        clicks = [browser for student in pairs for browser in (student.browser, student.browser.twin())]
+        tasks = [lambda b=browser: [b.request("POST", "/auth/password",
+                                              {"current": PASSWORD, "password": new, "confirm": new})[0]]
+                 for browser in clicks]
+        statuses = at_once(tasks)
+        assert Counter(statuses) == {302: len(tasks)}
+        assert [browser.request("GET", "/progress/")[0] for browser in clicks] == [200] * len(clicks)
+        for student in pairs:
+            Browser(address).log_in(student.email, new)

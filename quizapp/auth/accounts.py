@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.models import Role, User
-from quizapp.models.user import hash_password, password_hash_method
+from quizapp.models.user import hash_password, parse_session_id, password_hash_method
 from quizapp.timezones import starting_zone
 
 NAME_MAX = 80
@@ -101,5 +101,21 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     user = user_by_email(session, email)
     if user is None:
         check_password_hash(_dummy_hash(password_hash_method()), password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def password_just_changed(session: Session, session_id: str | None, password: str) -> User | None:
+    """The account of a login session that ended when its password changed to `password`, or None.
+
+    A password form sent twice at once (a double click) leaves the browser twice with the same cookie: the first
+    sending changes the password, which ends that very session, and the second then arrives logged out. Whoever
+    sends the new password proves they know the account's password, as a login does."""
+    login = parse_session_id(session_id or "")
+    if login is None:
+        return None
+    user = session.get(User, login[0])
+    # Only the session that the latest change ended, of an account still open on a password its owner chose.
+    if user is None or not user.is_active or user.must_change_password or user.session_version != login[1] + 1:
         return None
     return user if user.check_password(password) else None

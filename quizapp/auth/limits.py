@@ -5,12 +5,13 @@ Counting per typed email, whether or not an account has it, means a refusal reve
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import g, request, session
 from flask.wrappers import Response
 from flask_login import current_user
 
 from quizapp.auth.accounts import normalise_email
 from quizapp.extensions import limit_setting, limiter
+from quizapp.models.user import parse_session_id
 
 
 def _typed_email() -> str:
@@ -26,7 +27,12 @@ def _mail_key() -> str:
 
 
 def _password_key() -> str:
-    return f"password:{getattr(current_user, 'id', '')}"
+    # A session that a password change ended counts against its account too (see routes.password).
+    account = getattr(current_user, "id", None)
+    if account is None:
+        login = parse_session_id(str(session.get("_user_id", "")))
+        account = login[0] if login else ""
+    return f"password:{account}"
 
 
 def _signup_key() -> str:

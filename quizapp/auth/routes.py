@@ -5,15 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_login import current_user, login_remembered, login_required, login_user, logout_user
 
 from quizapp.auth import bp
-from quizapp.auth.accounts import authenticate
+from quizapp.auth.accounts import authenticate, password_just_changed
 from quizapp.auth.forms import LoginForm, LogoutForm, PasswordForm
 from quizapp.auth.limits import failed_logins_per_email, logins_per_address, wrong_passwords_per_account
 from quizapp.auth.temporary import chose_own_password
-from quizapp.extensions import db
+from quizapp.extensions import db, login_manager
 from quizapp.mail import mail_available
+from quizapp.web import MUST_CHANGE
 
 
 def _safe_next(target: str | None) -> str:
@@ -62,10 +64,11 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@login_required
 @wrong_passwords_per_account
 def password():
     """Change the password, which ends every other session of the account."""
+    if not current_user.is_authenticated:
+        return _password_sent_again()
     form = PasswordForm()
     temporary = current_user.must_change_password
     if temporary:
@@ -86,10 +89,30 @@ def password():
             # The account itself, not the current_user proxy: stored as the request's user, the proxy would
             # point at itself.
             login_user(current_user._get_current_object(), remember=remembered)
-            if temporary:
-                flash("Your password is set: from now on, log in with it.", "success")
-                return redirect(url_for("main.index"))
-            flash("Your password is changed. Other devices have been logged out.", "success")
-            return redirect(url_for("auth.tokens"))
+            return _password_changed(temporary)
     return (render_template("auth/password.html", form=form, temporary=temporary, mail_on=mail_available()),
             422 if form.errors else 200)
+
+
+def _password_changed(temporary: bool):
+    """Where a browser goes once its password is changed."""
+    if temporary:
+        flash("Your password is set: from now on, log in with it.", "success")
+        return redirect(url_for("main.index"))
+    flash("Your password is changed. Other devices have been logged out.", "success")
+    return redirect(url_for("auth.tokens"))
+
+
+def _password_sent_again():
+    """The form sent a second time with the session its first sending ended (a double click): the browser stays
+    logged in as after the first, if the password is the one that sending set; anyone else must log in."""
+    form = PasswordForm()
+    if request.method == "POST" and "_user_id" in cookie_session and form.validate_on_submit():
+        user = password_just_changed(db.session, cookie_session["_user_id"], form.password.data)
+        if user is not None:
+            temporary = bool(cookie_session.get(MUST_CHANGE))  # read first: logging in clears the note
+            login_user(user, remember=login_remembered())
+            return _password_changed(temporary)
+        # Held to the lockout as a wrong current password: a copied old cookie cannot guess the new one endlessly.
+        g.wrong_current_password = True
+    return login_manager.unauthorized()
