@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from quizapp.auth.accounts import register_user
+from quizapp.auth.reset import reset_token
 from quizapp.classroom.membership import add_instructor, create_class, join_class
 from quizapp.extensions import db
 from quizapp.models import (
@@ -35,7 +36,7 @@ from quizapp.models import (
 )
 from quizapp.quiz.service import start_quiz, submit_answer
 from tests.concurrent_clients import Browser, at_once, serve
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, csrf_from
 
 STUDENTS = 100
 GOOD = 3
@@ -305,3 +306,26 @@ def test_a_password_form_sent_twice_at_once_leaves_both_sendings_logged_in(app, 
         assert [browser.request("GET", "/progress/")[0] for browser in clicks] == [200] * len(clicks)
         for student in pairs:
             Browser(address).log_in(student.email, new)
+
+
+def test_a_reset_link_sent_from_two_tabs_at_once_sets_one_password(app, fixture_bank) -> None:
+    """Two tabs, two different passwords: one is set, the other tab is told the link was used."""
+    pairs = make_students(10)
+    with app.test_request_context():
+        links = {student.user_id: f"/auth/reset/{reset_token(db.session.get(User, student.user_id))}"
+                 for student in pairs}
+    with serve(app) as address:
+        tabs = []
+        for student in pairs:
+            browser = Browser(address)
+            browser.csrf = csrf_from(browser.request("GET", links[student.user_id])[1])
+            tabs += [(browser, student, "first new password"), (browser.twin(), student, "second new password")]
+        answers = at_once([lambda b=b, s=s, p=p: [b.request("POST", links[s.user_id], {"password": p, "confirm": p})[0]]
+                           for b, s, p in tabs])
+    db.session.remove()
+    for number, student in enumerate(pairs):
+        first, second = answers[2 * number:2 * number + 2]
+        assert sorted((first, second)) == [302, 404]
+        user = db.session.get(User, student.user_id)
+        assert user.check_password("first new password" if first == 302 else "second new password")
+        assert user.session_version == 1

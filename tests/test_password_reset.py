@@ -63,8 +63,45 @@ def test_the_link_sets_a_new_password_logs_in_and_ends_other_sessions(app, stude
     assert login(app.test_client(), student.email, NEW).status_code == 302
 
     used = here.get(path_of(link))
-    assert used.status_code == 404 and "This link no longer works" in used.get_data(as_text=True)
+    assert used.status_code == 404 and "This link was already used" in used.get_data(as_text=True)
     assert 'href="/auth/forgot"' in used.get_data(as_text=True)
+
+
+def test_a_link_sent_from_a_second_tab_says_it_was_used_and_changes_nothing(app, student, mailbox):
+    here = app.test_client()
+    ask(here, student.email)
+    link = path_of(mailbox.link("/auth/reset/"))
+    first_tab = csrf_from(here.get(link).get_data(as_text=True))
+    second_tab = csrf_from(here.get(link).get_data(as_text=True))
+    elsewhere = app.test_client()  # the link opened in another browser too
+    third_tab = csrf_from(elsewhere.get(link).get_data(as_text=True))
+    assert here.post(link, data={"csrf_token": first_tab, "password": NEW, "confirm": NEW}).status_code == 302
+    for client, token, logged_in in ((here, second_tab, True), (elsewhere, third_tab, False)):
+        again = client.post(link, data={"csrf_token": token, "password": "another new password",
+                                        "confirm": "another new password"})
+        page = again.get_data(as_text=True)
+        assert again.status_code == 404 and "This link was already used" in page
+        assert 'href="/auth/forgot">ask for a new link</a>' in page
+        assert ("You are logged in" in page) is logged_in
+    assert login(app.test_client(), student.email, NEW).status_code == 302
+    assert "This link was already used" in here.get(link).get_data(as_text=True)
+
+
+def test_a_working_link_still_needs_the_form_token(client, student, mailbox):
+    ask(client, student.email)
+    link = path_of(mailbox.link("/auth/reset/"))
+    client.get(link)
+    forged = client.post(link, data={"csrf_token": "forged", "password": NEW, "confirm": NEW})
+    assert forged.status_code == 400 and "Form expired" in forged.get_data(as_text=True)
+    assert db.session.get(type(student), student.id).check_password(PASSWORD)
+
+
+def test_an_expired_link_is_not_said_to_be_used(client, student, mailbox, monkeypatch):
+    ask(client, student.email)
+    link = path_of(mailbox.link("/auth/reset/"))
+    monkeypatch.setattr(reset, "utcnow", lambda: utcnow() + timedelta(minutes=61))
+    page = client.get(link).get_data(as_text=True)
+    assert "This link no longer works" in page and "already used" not in page
 
 
 def test_a_reset_sends_an_account_with_working_tokens_to_revoke_them(app, student, mailbox):

@@ -96,8 +96,9 @@ def set_password_command(email: str, temporary: bool, password: str) -> None:
         set_temporary_password(user, password)
         user.end_sessions()
         db.session.commit()
-    else:
-        set_new_password(db.session, user, password)
+    elif not set_new_password(db.session, user, password):
+        raise click.ClickException("The account's password changed or it logged out meanwhile: nothing was set. "
+                                   "Run the command again.")
     click.echo(f"{user.email} has a new password; every session of the account has ended."
                + (_MUST_CHANGE if temporary else ""))
 

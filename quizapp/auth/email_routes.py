@@ -18,8 +18,8 @@ from quizapp.auth.registration import (
     registration_for,
     request_registration,
 )
-from quizapp.auth.reset import request_reset, set_new_password, user_for_reset
-from quizapp.extensions import db
+from quizapp.auth.reset import request_reset, reset_link_used, set_new_password, user_for_reset
+from quizapp.extensions import csrf, db
 from quizapp.mail import mail_available
 
 # Pages reached by a secret link: no cache may keep them.
@@ -93,14 +93,19 @@ def forgot():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@csrf.exempt  # checked below, once the link is known to work
 def reset(token: str):
     """Set a new password from a reset link, which works once and ends every other session."""
     user = user_for_reset(db.session, token)
     if user is None:
-        return render_template("auth/link_expired.html", kind="reset", minutes=RESET_MINUTES), 404, NO_STORE
+        return _dead_reset_link(token)
+    # A link sent again from a second tab, after the first logged this browser in (which renews its form token),
+    # is told it was used rather than that its form expired.
+    csrf.protect()
     form = ResetForm()
     if form.validate_on_submit():
-        set_new_password(db.session, user, form.password.data)
+        if not set_new_password(db.session, user, form.password.data):
+            return _dead_reset_link(token)  # sent from another tab at the same moment, which set the password
         login_user(user)  # under the new session version: every other session has ended
         flash("Your new password is set. Every other device has been logged out.", "success")
         tokens = live_token_count(db.session, user)
@@ -112,3 +117,9 @@ def reset(token: str):
             return redirect(url_for("auth.tokens"))
         return redirect(url_for("main.index"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200, NO_STORE
+
+
+def _dead_reset_link(token: str):
+    """The page of a reset link that no longer works: used already (in another tab, say), or expired."""
+    kind = "reset-used" if reset_link_used(db.session, token) else "reset"
+    return render_template("auth/link_expired.html", kind=kind, minutes=RESET_MINUTES), 404, NO_STORE

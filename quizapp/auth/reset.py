@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from quizapp.auth.accounts import user_by_email
@@ -32,8 +33,8 @@ def reset_token(user: User) -> str:
     return _serializer().dumps({"user": user.id, "version": user.session_version})
 
 
-def user_for_reset(session: Session, token: str, now: datetime | None = None) -> User | None:
-    """The account a reset link names, unless the link is forged, expired or already used."""
+def _link_of(token: str, now: datetime | None) -> tuple[int, int] | None:
+    """The account id and session version a reset link names, unless the link is forged or expired."""
     try:
         data, signed_at = _serializer().loads(token, return_timestamp=True)
     except BadData:
@@ -43,8 +44,26 @@ def user_for_reset(session: Session, token: str, now: datetime | None = None) ->
     user_id, version = data.get("user"), data.get("version")
     if not isinstance(user_id, int) or not isinstance(version, int):
         return None
-    user = session.get(User, user_id)
-    return user if user is not None and user.session_version == version and user.is_active else None
+    return user_id, version
+
+
+def user_for_reset(session: Session, token: str, now: datetime | None = None) -> User | None:
+    """The account a reset link names, unless the link is forged, expired or already used."""
+    link = _link_of(token, now)
+    if link is None:
+        return None
+    user = session.get(User, link[0])
+    return user if user is not None and user.session_version == link[1] and user.is_active else None
+
+
+def reset_link_used(session: Session, token: str, now: datetime | None = None) -> bool:
+    """Whether a genuine, unexpired reset link no longer works because its account's session version moved on:
+    a password was set with it (in another tab, say), or changed, or the account logged out, since it was sent."""
+    link = _link_of(token, now)
+    if link is None:
+        return False
+    user = session.get(User, link[0])
+    return user is not None and user.is_active and user.session_version > link[1]
 
 
 def request_reset(session: Session, email: str) -> None:
@@ -59,9 +78,20 @@ def request_reset(session: Session, email: str) -> None:
     send_reset(user.email, reset_token(user))
 
 
-def set_new_password(session: Session, user: User, password: str) -> None:
-    """Set the password and end every session of the account, which also retires the link (commits)."""
+def set_new_password(session: Session, user: User, password: str) -> bool:
+    """Set the password and end every session of the account, which also retires the link (commits); False,
+    with nothing changed, if the link was used meanwhile."""
+    version = user.session_version  # the link's, as user_for_reset checked
     # Chosen by the account's owner (the link went to their mailbox), so an admin's temporary password is gone.
+    # Hashed here, slowly on purpose, before any write takes a lock.
     chose_own_password(user, password)
-    user.end_sessions()
+    # Moved on only from the link's version: of two tabs sending the link at once, one sets the password and the
+    # other finds the link used, instead of both setting one.
+    moved = session.execute(update(User).where(User.id == user.id, User.session_version == version)
+                            .values(session_version=version + 1),
+                            execution_options={"synchronize_session": "evaluate"}).rowcount
+    if not moved:
+        session.rollback()
+        return False
     session.commit()
+    return True
