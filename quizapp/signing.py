@@ -11,6 +11,8 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g, request
@@ -140,3 +142,14 @@ def renew_csrf_token(_sender: Any = None, **_signal_data: Any) -> None:
     field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     cookie_session.pop(field_name, None)
     g.pop(field_name, None)
+
+
+@contextmanager
+def same_csrf_token() -> Iterator[None]:
+    """Keep the session's CSRF token through a login of the account already logged in here (after a new
+    password): the token was this account's, in this browser, already."""
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = cookie_session.get(field_name)
+    yield
+    if token is not None:
+        cookie_session[field_name] = token

@@ -231,6 +231,22 @@ def test_a_password_form_sent_twice_keeps_the_browser_logged_in(app, student, re
     assert login(app.test_client(), student.email, "a brand new password").status_code == 302
 
 
+def test_a_second_click_sent_after_the_first_answer_came_back_is_done_already(app, student):
+    """The second sending may leave with the cookie the first's answer set, and the form as it was: the password
+    it names as current is the old one."""
+    browser = app.test_client()
+    login(browser, student.email)
+    page = browser.get("/auth/password").get_data(as_text=True)
+    form = {"csrf_token": csrf_from(page), "current": PASSWORD, "password": "a brand new password",
+            "confirm": "a brand new password"}
+    assert browser.post("/auth/password", data=form).location == "/auth/tokens"
+    again = browser.post("/auth/password", data=form)
+    assert again.status_code == 302 and again.location == "/auth/tokens"
+    shown = browser.get("/auth/tokens").get_data(as_text=True)
+    assert "Your password is changed." in shown and "not your current password" not in shown
+    assert login(app.test_client(), student.email, "a brand new password").status_code == 302
+
+
 def test_an_old_cookie_cannot_guess_the_new_password_on_the_password_form(limited_app, make_user):
     user = make_user()
     owner = limited_app.test_client()

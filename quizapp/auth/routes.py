@@ -15,6 +15,7 @@ from quizapp.auth.limits import failed_logins_per_email, logins_per_address, wro
 from quizapp.auth.temporary import chose_own_password
 from quizapp.extensions import db, login_manager
 from quizapp.mail import mail_available
+from quizapp.signing import same_csrf_token
 from quizapp.web import MUST_CHANGE
 
 
@@ -75,6 +76,9 @@ def password():
         form.current.label.text = "The temporary password you were given"
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
+            if not temporary and current_user.check_password(form.password.data):
+                # Sent again, with the cookie that the first sending's answer set (a double click): done already.
+                return _password_changed(False)
             g.wrong_current_password = True
             form.current.errors.append("That is not your current password.")
         elif temporary and form.password.data == form.current.data:
@@ -88,7 +92,9 @@ def password():
             # This browser stays logged in under the new session version, with a new remember-me cookie if it had one.
             # The account itself, not the current_user proxy: stored as the request's user, the proxy would
             # point at itself.
-            login_user(current_user._get_current_object(), remember=remembered)
+            # Its form token too: a second click, sent with the cookie this answer sets, still carries it.
+            with same_csrf_token():
+                login_user(current_user._get_current_object(), remember=remembered)
             return _password_changed(temporary)
     return (render_template("auth/password.html", form=form, temporary=temporary, mail_on=mail_available()),
             422 if form.errors else 200)
