@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from sqlalchemy import select
 
@@ -145,6 +148,14 @@ def test_a_deactivated_students_work_still_counts_and_is_marked(app, course, mak
         assert client.get(page).get_data(as_text=True).count("(account deactivated)") == 1, page
     work = client.get(f"/classes/{course.classroom_id}/students/{leaves.id}").get_data(as_text=True)
     assert "This account is deactivated" in work
+    # The CSV exports mark it too, in a last column: the columns before it stay where scripts expect them.
+    for export, first in (("grades.csv", ["class", "assignment", "student", "email", "attempts"]),
+                          ("responses.csv", ["class", "assignment", "student", "email", "attempt"])):
+        text = client.get(f"/classes/{course.classroom_id}/{export}").get_data(as_text=True).lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0][:5] == first and rows[0][-1] == "account", export
+        accounts = {row[3]: row[-1] for row in rows[1:]}
+        assert accounts == {stays.email: "active", leaves.email: "deactivated"}, export
 
 
 def test_a_deactivated_instructor_no_longer_teaches_and_the_admin_is_told(app, runner, make_user):

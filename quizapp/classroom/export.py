@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import Gradebook
-from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response
+from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.quiz.present import correct_answer, given_answer_text
 
 # A byte-order mark makes spreadsheet programs read the file as UTF-8 rather than a local code page.
@@ -22,10 +22,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A signed number alone ("-0.5", "+3", "-0,5") is read as a number, not run: it keeps its sign as typed.
 _SIGNED_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)?")
 
+# "account" (active or deactivated, as the gradebook marks it) comes last: scripts reading columns by position
+# find the others where they were.
 GRADE_COLUMNS = ["class", "assignment", "student", "email", "attempts", "counted_attempt", "grading", "points",
-                 "possible", "percent", "handed_in_at", "late"]
+                 "possible", "percent", "handed_in_at", "late", "account"]
 RESPONSE_COLUMNS = ["class", "assignment", "student", "email", "attempt", "position", "bank", "question_id", "type",
-                    "topic", "answer", "correct_answer", "score", "correct", "answered_at"]
+                    "topic", "answer", "correct_answer", "score", "correct", "answered_at", "account"]
 
 
 def spreadsheet_cell(value: object) -> str:
@@ -40,6 +42,11 @@ def spreadsheet_cell(value: object) -> str:
     if isinstance(value, int | float) or _SIGNED_NUMBER.fullmatch(text):
         return text
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def account_status(user: User) -> str:
+    """The "account" cell of a student's rows."""
+    return "active" if user.is_active else "deactivated"
 
 
 def _write(columns: list[str], rows: Iterable[list[object]]) -> str:
@@ -62,6 +69,7 @@ def grades_csv(book: Gradebook) -> str:
                 counted.number if counted else None, assignment.grading, counted.points if counted else None,
                 counted.possible if counted else None, counted.percent if counted else None,
                 counted.finished_at if counted else None, counted.is_late if counted else None,
+                account_status(student),
             ])
     return _write(GRADE_COLUMNS, rows)
 
@@ -89,6 +97,7 @@ def responses_csv(session: Session, book: Gradebook) -> str:
     contents = dict(session.execute(select(QuestionRevision.id, QuestionRevision.data).where(
         QuestionRevision.id.in_({row.revision_id for row in found}))).all())
     correct: dict[int, str] = {}
+    status = {student.id: account_status(student) for student in book.students}
     rows = []
     for (assignment_id, user_id, number, position, revision_id, bank_slug, key, qtype, topic, response_id,
          given, score, is_correct, answered_at) in found:
@@ -99,6 +108,6 @@ def responses_csv(session: Session, book: Gradebook) -> str:
             book.classroom.name, titles[assignment_id], student.display_name, student.email, number, position,
             bank_slug, key, qtype, topic, given_answer_text(qtype, data, given) if answered else None,
             correct[revision_id], score if answered else 0.0, is_correct if answered else False,
-            answered_at if answered else None,
+            answered_at if answered else None, status[user_id],
         ])
     return _write(RESPONSE_COLUMNS, rows)
