@@ -91,6 +91,31 @@ def test_a_deactivation_comes_back_to_the_search_it_was_made_from(app, make_user
     assert done.location == "/admin/users?q=student&role=student"
 
 
+def test_the_users_page_lists_only_active_or_only_deactivated_accounts(app, make_user):
+    admin = make_user(Role.ADMIN)
+    stays, leaves = make_user(email="stays@example.org"), make_user(email="leaves@example.org")
+    deactivate(db.session, leaves)
+    db.session.commit()
+    client = admin_client(app, admin)
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert '<label for="status">Account</label>' in page
+    assert '<option value="">All accounts</option>' in page
+    shown = {status: client.get("/admin/users", query_string={"status": status}).get_data(as_text=True)
+             for status in ("active", "deactivated")}
+    assert stays.email in shown["active"] and admin.email in shown["active"] and leaves.email not in shown["active"]
+    assert leaves.email in shown["deactivated"] and stays.email not in shown["deactivated"]
+    assert "1 account<" in shown["deactivated"]
+    # With the other search fields, and kept by the actions taken from the list.
+    both = client.get("/admin/users", query_string={"q": "stays", "role": "student", "status": "active"})
+    page = both.get_data(as_text=True)
+    assert stays.email in page and admin.email not in page
+    assert '<option selected value="active">Active</option>' in page
+    assert f'href="/admin/users/{stays.id}/deactivate?q=stays&amp;role=student&amp;status=active"' in page
+    done = deactivate_on_page(client, stays, q="stays", status="active")
+    assert done.location == "/admin/users?q=stays&status=active"
+    assert client.get("/admin/users", query_string={"status": "closed"}).status_code == 422
+
+
 def test_an_admin_cannot_deactivate_themselves(app, make_user):
     admin, _other = make_user(Role.ADMIN), make_user(Role.ADMIN)
     client = admin_client(app, admin)

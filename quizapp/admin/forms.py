@@ -43,6 +43,9 @@ class UserSearchForm(FlaskForm):
 
     q = StringField("Name or email", validators=[Optional(), Length(max=100)])
     role = SelectField("Role", choices=[SelectChoice("", "All roles"), *ROLE_CHOICES], validators=[Optional()])
+    # Named as the table's Account column, which says Active or Deactivated.
+    status = SelectField("Account", choices=[SelectChoice("", "All accounts"), SelectChoice("active", "Active"),
+                                             SelectChoice("deactivated", "Deactivated")], validators=[Optional()])
 
 
 class NewAccountsForm(FlaskForm):

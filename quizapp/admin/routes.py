@@ -36,9 +36,9 @@ def users():
     """Every account with its role, for an admin to change."""
     search = UserSearchForm(request.args)
     valid = search.validate()
-    text, role = search.q.data or "", search.role.data or ""
+    text, role, status = search.q.data or "", search.role.data or "", search.status.data or ""
     # Past the page's limit the admin must learn that more accounts match, or the rest would seem not to exist.
-    found, total = find_users(db.session, text, role) if valid else ([], 0)
+    found, total = find_users(db.session, text, role, status) if valid else ([], 0)
     forms = {u.id: RoleForm(prefix=f"user{u.id}", role=u.role) for u in found}
     return (render_template("admin/users.html", search=search, users=found, total=total, forms=forms,
                             kept=kept_search(), account_form=AccountForm()),
@@ -50,7 +50,8 @@ def kept_search() -> dict[str, str]:
     search = UserSearchForm(request.args)
     if not search.validate():
         return {}
-    return {name: value for name, value in (("q", search.q.data), ("role", search.role.data)) if value}
+    return {name: value for name, value in (("q", search.q.data), ("role", search.role.data),
+                                            ("status", search.status.data)) if value}
 
 
 @bp.post("/users/<int:user_id>/role")

@@ -66,15 +66,18 @@ def untaught_warning(user: User, classes: list[Classroom], closed: bool = False)
             "page, then change the role.")
 
 
-def find_users(session: Session, text: str = "", role: str = "", limit: int = USERS_SHOWN) -> tuple[list[User], int]:
-    """Accounts whose name or email contains the text, optionally of one role, by name: the first `limit` of
-    them, and how many match in all."""
+def find_users(session: Session, text: str = "", role: str = "", status: str = "",
+               limit: int = USERS_SHOWN) -> tuple[list[User], int]:
+    """Accounts whose name or email contains the text, optionally of one role and only active or deactivated
+    ones (status), by name: the first `limit` of them, and how many match in all."""
     # Matched and sorted here, not in SQL: SQL lower() folds only A to Z on SQLite and on a PostgreSQL cluster of
     # the C locale, so "ақерке" would not find "Ақерке", and SQL cannot order names as rosters do
     # (quizapp.collation). Only the first `limit` accounts are loaded whole.
     query = select(User.id, User.display_name, User.email)
     if role:
         query = query.where(User.role == role)
+    if status:
+        query = query.where(User.deactivated_at.is_(None) if status == "active" else User.deactivated_at.is_not(None))
     rows = session.execute(query).all()
     needle = _searchable(text)
     if needle:  # % and _ are searched for as themselves
