@@ -125,11 +125,62 @@ def test_an_anki_export_chosen_as_csv_is_refused_naming_the_header_line() -> Non
     export = "#separator:tab\n#html:true\n#notetype column:1\nCloze\tPi is {{c1::3.14}}\t\n"
     with pytest.raises(FormatError) as error:
         read_csv(export)
-    assert error.value.line == 1
-    assert str(error.value) == "line 1: this looks like an Anki export ('#separator:tab'): choose the Anki format"
+    # "#separator:" alone is also how our own CSV starts: the line that says HTML is the one named.
+    assert error.value.line == 2
+    assert str(error.value) == "line 2: this looks like an Anki export ('#html:true'): choose the Anki format"
     assert read_csv("# my words\nfront,back\nja,yes\n").questions[0].back.text == "yes"
 
 
 def test_a_slash_in_a_deck_name_is_part_of_the_topic() -> None:
     text = "#separator:tab\n#deck column:1\nChemistry::Acids/Bases\tpH 7?\tNeutral\n"
     assert [q["topic"] for q in convert_items(read_anki(text).items, "T").questions] == ["Acids/Bases"]
+
+
+def _as_anki_reads_it(text: str) -> list[list[str]]:
+    """The notes Anki's text import (2.1.55 on) makes of a file: a byte-order mark dropped, every line that
+    starts with "#" a header or comment line, every other row a note (it has no header row)."""
+    import csv
+    import io
+
+    body = text.removeprefix("\ufeff")
+    assert body.startswith("#separator:comma\n")  # Anki then splits at commas, whatever the first row holds
+    reader = csv.reader(io.StringIO(body, newline=""))
+    return [row for row in reader if row and not row[0].startswith("#")]
+
+
+def test_our_csv_export_gives_anki_one_note_per_question_and_no_header_note() -> None:
+    from quizapp.formats.service import export_bank
+    from tests.formats_helpers import our_banks
+
+    parsed_bank = bank("referendum-2022")
+    text, _ = export_bank(parsed_bank, "csv", our_banks().documents)
+    assert text.startswith("\ufeff#separator:comma\n#html:false\n")
+    # Anki maps "#columns:" names to fields by name; a Russian or Kazakh Basic note type has no "Back".
+    assert "#columns:" not in text
+    notes = _as_anki_reads_it(text)
+    assert len(notes) == len(parsed_bank.questions)
+    assert ["front", "back"] not in [[cell.lower() for cell in note] for note in notes]
+    # And quizapp reads the same file back as the same cards.
+    assert len(read_csv(text).questions) == len(parsed_bank.questions)
+
+
+@pytest.mark.parametrize("header", [
+    "\ufeff#separator:comma\n#html:false\n",
+    # As a spreadsheet saves the file again: header lines padded to the width of the rows.
+    "\ufeff#separator:comma,\n#html:false,\n",
+    # Our export before the header lines.
+    "\ufefffront,back\n",
+])
+def test_our_csv_headers_are_read_and_the_named_separator_is_used(header: str) -> None:
+    # A first row holding a semicolon and a tab would mislead a guess at the separator.
+    text = header + '"Article 1; the people\tof Kazakhstan",Sovereignty\nSecond,Row\n'
+    parsed = read_csv(text)
+    assert not parsed.problems
+    assert [(q.text.text, q.back.text) for q in parsed.questions] == [
+        ("Article 1; the people\tof Kazakhstan", "Sovereignty"), ("Second", "Row")]
+
+
+@pytest.mark.parametrize("header", ["#html:true\n", "#columns:Front,Back\n", "#separator:comma\n#deck:Civics\n"])
+def test_csv_header_lines_beyond_ours_still_ask_for_the_anki_format(header: str) -> None:
+    with pytest.raises(FormatError, match="choose the Anki format"):
+        read_csv(header + "Q,A\n")

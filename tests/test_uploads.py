@@ -313,11 +313,11 @@ def test_a_kazakh_bank_exports_as_csv_that_excel_reads_and_that_comes_back(teach
     assert "Мәжіліс депутаттарының" in teacher.get(bank_url).get_data(as_text=True)
     data = teacher.get(bank_url.replace("/preview", "/export/csv")).get_data()
     # Excel reads a CSV as UTF-8 only after a byte-order mark.
-    assert data.startswith(b"\xef\xbb\xbffront,back\n") and "Мәжіліс".encode() in data
+    assert data.startswith(b"\xef\xbb\xbf#separator:comma\n") and "Мәжіліс".encode() in data
     again = upload(teacher, "kazakh-cards.csv", data)
     assert again.status_code == 302
     cards = db.session.scalars(select(Question).join(Bank).where(Bank.slug == "kazakh-cards")).all()
-    assert [card.type for card in cards] == ["flashcard"]  # the header row is not a card
+    assert [card.type for card in cards] == ["flashcard"]  # the header lines are not a card
     assert "Мәжіліс депутаттарының саны" in teacher.get(again.location).get_data(as_text=True)
 
 

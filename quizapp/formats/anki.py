@@ -86,10 +86,11 @@ def read_anki(text: str, limit: int | None = None) -> ParseResult:
 def read_csv(text: str, limit: int | None = None) -> ParseResult:
     """Parse plain two-column CSV or TSV: front, then back (an optional header row is skipped)."""
     body = normalise_newlines(text)
-    _refuse_anki_header(body.split("\n"))
+    separator = _csv_header(body.split("\n")) or _guess_separator(body)
     result = ParseResult(limit=limit)
-    for index, (line, fields) in enumerate(_rows(body, _guess_separator(body), 0)):
+    for index, (line, fields) in enumerate(_rows(body, separator, 0)):
         cells = [cell.strip() for cell in fields]
+        # Our exports before the "#" header lines named the columns in a first row.
         if index == 0 and tuple(cell.lower() for cell in cells[:2]) in _HEADER_WORDS:
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:
@@ -113,12 +114,19 @@ def _header_lines(lines: list[str]) -> Iterator[tuple[int, str, str]]:
         yield (number, key, match.group(2).strip()) if key in _KNOWN else (number, "", "")
 
 
-def _refuse_anki_header(lines: list[str]) -> None:
-    """Refuse an Anki export chosen as CSV: read so, its notes would load as junk cards and its header unread."""
-    for number, key, _value in _header_lines(lines):
-        if key:
+def _csv_header(lines: list[str]) -> str | None:
+    """The separator named by the header lines of a plain CSV file (ours: `#separator:comma`, `#html:false`),
+    or None; refuse an Anki export chosen as CSV: read so, its notes would load as junk cards."""
+    separator = None
+    for number, key, value in _header_lines(lines):
+        # A spreadsheet that saved the file may have padded the line with separators ("#html:false,").
+        value = value.lower().rstrip(",;\t|").strip() or value.strip()
+        if key == "separator" and (value in SEPARATORS or len(value) == 1):
+            separator = SEPARATORS.get(value, value)
+        elif key and not (key == "html" and value == "false"):
             raise FormatError(f"this looks like an Anki export ({lines[number - 1].strip()[:60]!r}): choose the "
                               "Anki format", number)
+    return separator
 
 
 def _read_header(lines: list[str]) -> tuple[_Header, int]:

@@ -94,13 +94,18 @@ def _deck(name: str) -> str:
 
 
 def write_csv(bank: ParsedBank, documents: dict[str, Any]) -> str:
-    """Two columns, front and back, holding Markdown as the bank files do; a header row names them."""
+    """Two columns, front and back, holding Markdown as the bank files do, after Anki's header lines."""
     out = io.StringIO()
     # A byte-order mark: without it Excel reads the file in the computer's code page, and a Russian or Kazakh
-    # bank opened to be edited shows as gibberish. Our import and Anki's (2.1.55 on) skip it.
+    # bank opened to be edited shows as gibberish. Our import and Anki's skip it.
     out.write("\ufeff")
+    # Anki's text import has no header row: a "front,back" row would become a note of its own. "#" lines are
+    # its header lines instead: the separator (so a comma or semicolon in the first question cannot mislead
+    # a guess) and plain text, so that Anki shows the Markdown as written, line breaks kept. No "#columns:":
+    # Anki maps named columns to fields by name, and a Basic note type in Russian or Kazakh has no field
+    # named Front or Back, which would leave every card without its back.
+    out.write("#separator:comma\n#html:false\n")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["front", "back"])
     for question in bank.questions:
         writer.writerow(front_back(question, documents))
     return out.getvalue()
