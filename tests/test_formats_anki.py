@@ -143,9 +143,14 @@ def _as_anki_reads_it(text: str) -> list[list[str]]:
     import io
 
     body = text.removeprefix("\ufeff")
-    assert body.startswith("#separator:comma\n")  # Anki then splits at commas, whatever the first row holds
-    reader = csv.reader(io.StringIO(body, newline=""))
-    return [row for row in reader if row and not row[0].startswith("#")]
+    separator = {"#separator:comma": ",", "#separator:tab": "\t"}[body.split("\n")[0]]
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=separator)
+    lines, notes, line = body.split("\n"), [], 1
+    for row in reader:
+        if row and not lines[line - 1].startswith("#"):  # a quoted "#…" field is no comment
+            notes.append(row)
+        line = reader.line_num + 1
+    return notes
 
 
 def test_our_csv_export_gives_anki_one_note_per_question_and_no_header_note() -> None:
@@ -184,3 +189,24 @@ def test_our_csv_headers_are_read_and_the_named_separator_is_used(header: str) -
 def test_csv_header_lines_beyond_ours_still_ask_for_the_anki_format(header: str) -> None:
     with pytest.raises(FormatError, match="choose the Anki format"):
         read_csv(header + "Q,A\n")
+
+
+def test_a_note_whose_first_field_starts_with_a_hash_is_no_comment(tmp_path) -> None:
+    from quizapp.banks.checker import check_paths
+    from quizapp.formats.service import bank_yaml, export_bank, import_text
+    from tests.conftest import QUESTIONS
+
+    # Anki quotes a field that starts with "#", such as one GUID in ninety, so that it is not a comment line.
+    anki = '#separator:tab\n#html:false\n#guid column:1\n# a comment\n"#Ab1,xY"\t#Qantar\tJanuary 2022\nzZ9\tB\tC\n'
+    imported = import_text(anki, "anki", "hash", "Hash")
+    assert [q["front"] for q in imported.questions] == ["#Qantar", "B"]
+    path = tmp_path / "hash.yaml"
+    path.write_text(bank_yaml(imported, "hash.txt", "anki"), encoding="utf-8")
+    parsed_bank = check_paths([path], QUESTIONS).banks[0]
+    # Written for Anki, the GUID leads the row; as CSV, the front.
+    for fmt, first in (("anki", "#Ab1,xY"), ("csv", "#Qantar")):
+        text, _ = export_bank(parsed_bank, fmt, {})
+        assert [note[0] for note in _as_anki_reads_it(text)] == [first, "zZ9" if fmt == "anki" else "B"]
+        again = import_text(text, fmt, "hash", "Hash")
+        # From Anki's HTML the front comes back as Markdown that shows the same: "\#Qantar".
+        assert [q["front"].removeprefix("\\") for q in again.questions] == ["#Qantar", "B"]

@@ -187,10 +187,14 @@ def _rows(body: str, separator: str, offset: int) -> Iterator[tuple[int, list[st
     # Read as a file with its own line ends, so that a quoted field keeps the line breaks it spans; row by
     # row, so that reading stopped at a limit does not split the rest of the file.
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=separator, quotechar='"', strict=False)
+    starts = body.split("\n")
     line = 1
     try:
         for fields in reader:
-            if any(cell.strip() for cell in fields) and not fields[0].startswith("#"):
+            # A comment is a line that starts with "#"; a field that does is quoted ("#…"), as Anki writes a
+            # GUID such as #Ab1… (one in ninety of its GUIDs), and is a note.
+            comment = line <= len(starts) and starts[line - 1].startswith("#")
+            if any(cell.strip() for cell in fields) and not comment:
                 yield line + offset, fields
             line = reader.line_num + 1
     except csv.Error as error:

@@ -74,7 +74,7 @@ def write_anki(bank: ParsedBank, documents: dict[str, Any]) -> str:
     (bank::topic), two fields and tags per note."""
     out = io.StringIO()
     out.write("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n")
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer = _RowWriter(out, "\t")
     for question in bank.questions:
         deck = f"{_deck(bank.title)}::{_deck(question.topic)}"
         # A question uploaded from Anki gets its note's GUID back, so that Anki updates that note.
@@ -87,6 +87,19 @@ def write_anki(bank: ParsedBank, documents: dict[str, Any]) -> str:
             row = [guid, "Basic", deck, _html(front), _html(back)]
         writer.writerow([*row, _tags(question)])
     return out.getvalue()
+
+
+class _RowWriter:
+    """CSV rows as Anki reads them: a row whose first field starts with "#" has that field quoted, since Anki
+    (and our import) take a line starting with "#" for a comment and would drop the note."""
+
+    def __init__(self, out: io.StringIO, delimiter: str) -> None:
+        self._plain = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        self._quoted = csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: list[str] | tuple[str, ...]) -> None:
+        """Write one row, quoted whole when its first field starts with "#"."""
+        (self._quoted if row[0].startswith("#") else self._plain).writerow(row)
 
 
 def _deck(name: str) -> str:
@@ -105,7 +118,7 @@ def write_csv(bank: ParsedBank, documents: dict[str, Any]) -> str:
     # Anki maps named columns to fields by name, and a Basic note type in Russian or Kazakh has no field
     # named Front or Back, which would leave every card without its back.
     out.write("#separator:comma\n#html:false\n")
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _RowWriter(out, ",")
     for question in bank.questions:
         writer.writerow(front_back(question, documents))
     return out.getvalue()
