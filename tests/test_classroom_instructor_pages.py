@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -44,6 +45,9 @@ def test_an_assignment_counts_the_students_the_gradebook_lists(teacher, course, 
     assert "1 other student started it and has since been removed from the class" in page
     book = teacher.get(f"/classes/{course.classroom_id}/gradebook").get_data(as_text=True)
     assert students[0].display_name not in book and all(s.display_name in book for s in students[1:])
+    # Wider than a phone, the table scrolls in a box that the keyboard can reach and a screen reader names.
+    assert re.search(r'<div class="table-scroll gradebook-scroll" tabindex="0" role="region" '
+                     r'aria-labelledby="gradebook-caption">\s*<table class="gradebook"', book)
 
 
 def test_percentages_round_one_way_to_one_decimal():

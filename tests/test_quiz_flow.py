@@ -91,6 +91,8 @@ def test_whole_quiz_all_right(logged_in, fixture_bank):
     results = logged_in.get(f"/quiz/{attempt.id}/results")
     assert results.status_code == 200
     assert "<strong>8 / 8</strong>" in results.get_data(as_text=True)
+    # The frame whose width, in the reader's type size, turns the table into one card per question.
+    assert re.search(r'<div class="results-frame">\s*<table class="results">', results.get_data(as_text=True))
 
 
 @pytest.mark.parametrize("wrong", [{"answer": "99"}, {"answer": "98 km"}, {"answer": "abc"}])

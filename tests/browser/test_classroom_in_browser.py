@@ -135,3 +135,67 @@ def test_the_gradebook_keeps_each_students_name_in_view_while_its_scores_scroll(
         assert heading["x"] >= name["x"] + name["width"]
         screenshot(page, f"gradebook-scrolled-{width}")
         page.context.close()
+
+
+# Text at 200%, as a reader who sets a larger font gets it, on phones and on a tablet.
+DOUBLE_TEXT = "document.documentElement.style.fontSize = '200%'"
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def test_with_text_at_200_percent_the_gradebook_shows_scores_beside_the_names_and_results_fit(
+        browser, live_server, database, tmp_path, instructor_account):
+    app = make_app(database, tmp_path)
+    with app.app_context():
+        teacher = db.session.query(User).filter_by(email=instructor_account).one()
+        classroom = create_class(db.session, teacher, "Civics 9B")
+        bank = db.session.query(Bank).filter_by(slug="referendum-2022").one()
+        for week in range(1, 4):
+            db.session.add(Assignment(classroom=classroom, bank_id=bank.id, created_by=teacher.id,
+                                      title=f"Week {week}: the Senate, the Mazhilis and the Kurultai"))
+        pupil = register_user(db.session, "pupil@example.org", "Aigerim Sadykova-Nurmukhambetova", PASSWORD,
+                              Role.STUDENT)
+        join_class(db.session, pupil, classroom.join_code)
+        db.session.commit()
+        url = f"{live_server}/classes/{classroom.id}/gradebook"
+        db.engine.dispose()
+    for width in (320, 375):
+        page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+        log_in(page, live_server, instructor_account)
+        page.goto(url)
+        page.evaluate(DOUBLE_TEXT)
+        # 9rem of names filled the whole box: every score scrolled under them, out of sight.
+        box = page.locator(".table-scroll").bounding_box()
+        name = page.get_by_role("rowheader", name="Aigerim Sadykova-Nurmukhambetova").bounding_box()
+        assert name["x"] + name["width"] <= box["x"] + 0.55 * box["width"], (name, box)
+        first = page.locator(".gradebook tbody td").first.bounding_box()
+        assert first["x"] + first["width"] / 2 < box["x"] + box["width"]
+        assert page.evaluate(SIDEWAYS) == 0
+        screenshot(page, f"gradebook-200-percent-{width}")
+        page.context.close()
+
+    student = browser.new_context(viewport={"width": 768, "height": 900}).new_page()
+    log_in(student, live_server, "pupil@example.org")
+    student.get_by_role("region", name="Kazakhstan's 2022 constitutional referendum").get_by_role(
+        "button", name="Start quiz").click()
+    student.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
+    results = student.url.rsplit("/q/", 1)[0] + "/results"
+    while True:
+        form = student.locator("article.question form")
+        for field in form.locator("input[type=text], input[name=answer]:not([type]), .blank-input").all():
+            field.fill("the national assembly of Kazakhstan")
+        if form.locator("input[type=radio], input[type=checkbox]").count():
+            form.locator("input[name=answer]").first.check()
+        form.locator("input[type=submit]").click()
+        student.wait_for_load_state()
+        following = student.locator("p.next a")
+        if not following.count() or following.get_attribute("href").endswith("/results"):
+            break
+        following.click()
+    for width in (768, 375):
+        student.set_viewport_size({"width": width, "height": 900})
+        student.goto(results)
+        student.evaluate(DOUBLE_TEXT)
+        # The five columns ran 140px past a tablet's screen: each question is a card there too.
+        assert student.evaluate(SIDEWAYS) == 0
+        assert student.locator(".results thead").bounding_box()["width"] <= 1
+        screenshot(student, f"results-200-percent-{width}")
