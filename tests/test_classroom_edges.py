@@ -199,7 +199,8 @@ def test_moving_the_due_date_marks_handed_in_work_late_or_on_time_by_the_new_one
     # An extension for everyone: work handed in before the new due date is on time.
     assert set_assignment_at(client, url, bank_id, due_at="2999-01-01T10:00", late_policy="mark").status_code == 302
     assert 'class="late"' not in client.get(f"/classes/{classroom.id}/gradebook").get_data(as_text=True)
-    assert client.get(f"/classes/{classroom.id}/grades.csv").get_data(as_text=True).splitlines()[1].endswith(",no")
+    grades = client.get(f"/classes/{classroom.id}/grades.csv").get_data(as_text=True)
+    assert grades.splitlines()[1].endswith(",no,active")  # late: no; the account column comes last
     assert "(late)" not in student_client.get(results).get_data(as_text=True)
     # Set back, it is late again.
     assert set_assignment_at(client, url, bank_id, due_at="2001-01-01T10:00", late_policy="mark").status_code == 302
@@ -431,3 +432,14 @@ def test_item_statistics_before_any_hand_in_point_to_the_gradebook(teaching):
     page = client.get(f"/classes/{classroom.id}/assignments/{assignment.id}/statistics").get_data(as_text=True)
     assert "No handed-in attempts yet: the statistics start with the first one." in page
     assert f'<a href="/classes/{classroom.id}/gradebook">gradebook</a> shows who has started' in page
+
+
+def test_a_link_to_set_an_assignment_from_a_bank_of_flashcards_only_goes_back_to_the_banks(teaching):
+    client, classroom, bank_id = teaching
+    db.session.execute(update(Question).where(Question.type != "flashcard").values(retired_at=utcnow()))
+    db.session.commit()
+    page = client.get(f"/classes/{classroom.id}/assignments/new?bank={bank_id}", follow_redirects=True)
+    text = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 200 and "First choose the bank its questions come from." in text
+    assert "has no questions an assignment can grade (only flashcards, or none): choose another bank." in text
+    assert 'name="draw_count"' not in text

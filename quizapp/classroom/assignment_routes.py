@@ -45,11 +45,17 @@ def new_assignment(classroom_id: int):
     banks = db.session.scalars(assignable_banks(current_user, classroom.id)).all()
     bank_id = request.values.get("bank", type=int)
     bank = next((b for b in banks if b.id == bank_id), None)
+    gradable = gradable_counts(db.session, [b.id for b in banks]) if bank is None or request.method == "GET" else {}
+    if bank is not None and request.method == "GET" and not gradable.get(bank.id):
+        # Only reached by a typed or old link: the list offers no link to such a bank, and its form could only refuse.
+        flash(f"“{bank.title}” has no questions an assignment can grade (only flashcards, or none): choose another "
+              "bank.", "info")
+        bank = None
     if bank is None:
         colleagues = {user.id: user.display_name for user in members(db.session, classroom, INSTRUCTOR)
                       if user.id != current_user.id}
         return render_template("classroom/choose_bank.html", classroom=classroom, banks=banks,
-                               gradable=gradable_counts(db.session, [b.id for b in banks]), colleagues=colleagues)
+                               gradable=gradable, colleagues=colleagues)
     form = _assignment_form(bank)
     if form.validate_on_submit() and not _title_refused(form, classroom.id):
         assignment = Assignment(classroom_id=classroom.id, bank_id=bank.id, created_by=current_user.id)
