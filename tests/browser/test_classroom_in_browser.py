@@ -187,6 +187,12 @@ def test_with_text_at_200_percent_the_gradebook_shows_scores_beside_the_names_an
             form.locator("input[name=answer]").first.check()
         form.locator("input[type=submit]").click()
         student.wait_for_load_state()
+        if student.locator("form.self-grade").count():  # a flashcard drawn: the student grades it and goes on
+            student.locator("form.self-grade [type=submit]").first.click()
+            student.wait_for_load_state()
+            if student.url.endswith("/results"):
+                break
+            continue
         following = student.locator("p.next a")
         if not following.count() or following.get_attribute("href").endswith("/results"):
             break
