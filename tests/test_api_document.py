@@ -12,11 +12,13 @@ from referencing.jsonschema import DRAFT202012
 from sqlalchemy import select
 
 from quizapp.api.tokens import create_token
+from quizapp.auth.temporary import give_temporary_password
 from quizapp.classroom.assignments import start_attempt
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
 from quizapp.models import Assignment, QuizItem
 from quizapp.models.types import utcnow
+from tests.conftest import csrf_from, login
 from tests.test_api import API, bank_id, bearer, json_answer, start, token  # noqa: F401 - fixtures
 
 DOCUMENT_ID = "urn:quizapp:openapi"
@@ -152,3 +154,22 @@ def test_errors_match_the_document(document, client, token, method, path, addres
     headers = {} if status == 401 else bearer(token)
     response = _checked(document, client, method, path, address, json=body, headers=headers)
     assert response.status_code == status
+
+
+def test_a_session_that_must_choose_its_own_password_gets_a_documented_403(document, app, make_user,
+                                                                           bank_id):  # noqa: F811
+    student = make_user()
+    password = give_temporary_password(student)
+    db.session.commit()
+    client = app.test_client()
+    login(client, student.email, password)
+    csrf = {"X-CSRFToken": csrf_from(client.get("/auth/password").get_data(as_text=True))}
+    for method, path, address, body in (
+        ("GET", "/banks", "/banks", None),
+        ("GET", "/me/progress", "/me/progress", None),
+        ("GET", "/quizzes/{attempt_id}", "/quizzes/1", None),
+        ("POST", "/quizzes", "/quizzes", {"bank_id": bank_id}),
+        ("POST", "/quizzes/{attempt_id}/items/{position}/answer", "/quizzes/1/items/1/answer", {"answer": 0}),
+    ):
+        response = _checked(document, client, method, path, address, json=body, headers=csrf)
+        assert response.status_code == 403

@@ -16,7 +16,8 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 
 _ERRORS = {code: {"$ref": f"#/components/responses/{name}"} for code, name in
-           (("400", "BadRequest"), ("401", "Unauthorized"), ("404", "NotFound"), ("413", "TooLarge"),
+           (("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"),
+            ("413", "TooLarge"),
             ("415", "NotJson"), ("422", "Invalid"))}
 # Ids in addresses go up to what an INTEGER column holds; a larger one matches no route (404).
 _INT_PATH = {"in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": INTEGER_MAX}}
@@ -26,6 +27,8 @@ def _op(summary: str, ok: dict[str, Any], *, params: list | None = None, body: d
         errors: tuple[str, ...] = ("401", "404"), public: bool = False, **extra) -> dict[str, Any]:
     # Any request can be unreadable (a NUL character, say), so every operation may answer 400.
     responses = {"200": ok, "400": _ERRORS["400"]} | {c: _ERRORS[c] for c in errors}
+    if "401" in errors:  # whatever needs a login refuses a session that must first choose its own password
+        responses["403"] = _ERRORS["403"]
     if body:  # a body past the app's upload limit is refused before it is read, one not in JSON when read
         responses |= {"413": _ERRORS["413"], "415": _ERRORS["415"]}
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
@@ -198,7 +201,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "responses": {name: _json(_ref("Error"), text) for name, text in (
                 ("BadRequest", "The request cannot be read: a body that is not valid JSON or not a JSON object, a NUL "
                                "character, JSON nested too deeply, or a session's write without its CSRF token"),
-                ("Unauthorized", "No valid session or token"), ("NotFound", "Not there, or not yours"),
+                ("Unauthorized", "No valid session or token"),
+                ("Forbidden", "A browser session of an account given a temporary password, which must first choose "
+                              "its own at /auth/password (a token still works)"),
+                ("NotFound", "Not there, or not yours"),
                 ("TooLarge", "The body is larger than the app takes (5 MB)"),
                 ("NotJson", "The body is not sent as JSON: its Content-Type is not application/json"),
                 ("Invalid", "The request does not fit; `fields` says why"))},
