@@ -34,8 +34,19 @@ def database_busy(error: BaseException | None) -> bool:
     return getattr(error, "sqlstate", None) in _BUSY_SQLSTATES
 
 
+def for_api() -> bool:
+    """Whether the request went to the JSON API, whose callers are scripts: no page, no Back button."""
+    return request.path.startswith("/api/")
+
+
 def _failure_message(busy: bool) -> str:
     sent = request.method not in ("GET", "HEAD")
+    if for_api():
+        if busy:
+            return ("The server was too busy to take this request just now, so nothing was saved. Send it again "
+                    "after the seconds that Retry-After gives.")
+        return ("The server failed to handle this request" + (", and it may not have been saved" if sent else "")
+                + ". Try again in a moment; if it fails again, tell the site's administrator.")
     if busy and sent:
         return ("The server was too busy to save this just now, so nothing you sent was saved. Go back with your "
                 "browser's Back button and send it again in a moment.")

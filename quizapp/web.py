@@ -14,7 +14,7 @@ from quizapp.api.auth import ApiError
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
-from quizapp.failures import error_response, register_failure_pages
+from quizapp.failures import error_response, for_api, register_failure_pages
 from quizapp.figures import percent_text, signed_text
 from quizapp.form_helpers import form_problems, hidden_fields
 from quizapp.http import error_headers
@@ -110,9 +110,11 @@ def register_web_helpers(app: Flask) -> None:
         # In MB of 1024 x 1024 bytes, as the limit is set and as the upload form and the API document state it
         # ("up to 5 MB"): in millions of bytes the same limit read "5.24 MB".
         limit = app.config.get("MAX_CONTENT_LENGTH") or 0
-        return error_response(413, "Too large", f"What you sent is larger than the {limit / 2**20:.3g} MB this "
-                                                "server takes, so nothing was saved. Go back and send a smaller "
-                                                "file (a large bank can be split into several).")
+        taken = f"What you sent is larger than the {limit / 2**20:.3g} MB this server takes, so nothing was saved."
+        if for_api():
+            return error_response(413, "Too large", f"{taken} Send a smaller body.")
+        return error_response(413, "Too large", f"{taken} Go back and send a smaller file (a large bank can be "
+                                                "split into several).")
 
     for code, title, message in (
         (400, "Bad request", "The request could not be read. Go back, reload the page and try again."),

@@ -91,6 +91,7 @@ def test_an_api_answer_sent_while_the_database_is_busy_is_a_503_in_json(
         refused = client.post(address, json=body, headers=bearer(token))
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "10"
     assert refused.get_json()["error"]["status"] == 503 and responses() == 0
+    assert "Retry-After" in refused.get_json()["error"]["message"]  # not a browser's Back button
     assert client.post(address, json=body, headers=bearer(token)).status_code == 200 and responses() == 1
 
 

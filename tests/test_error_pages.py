@@ -46,6 +46,8 @@ def test_a_server_failure_under_the_api_answers_in_json(failing: FlaskClient) ->
     assert response.status_code == 500 and response.is_json
     assert "secret detail" not in response.get_data(as_text=True)
     assert response.get_json()["error"]["status"] == 500
+    # A script reads it: no page to go back to, no browser.
+    assert "page" not in response.get_json()["error"]["message"]
 
 
 def test_the_failure_page_needs_nothing_that_may_have_failed(failing: FlaskClient, monkeypatch) -> None:
@@ -72,7 +74,9 @@ def test_an_upload_too_large_says_so_in_the_apps_page(app: Flask, client: FlaskC
     assert "larger than the 0.25 MB this server takes, so nothing was saved" in html
     api = client.post("/api/v1/quizzes", data=b"{" + b" " * 300_000 + b"}",
                       headers={"Authorization": "Bearer nothing", "Content-Type": "application/json"})
-    assert api.status_code == 413 and "0.25 MB" in api.get_json()["error"]["message"]
+    message = api.get_json()["error"]["message"]
+    assert api.status_code == 413 and "0.25 MB" in message
+    assert "Go back" not in message and "bank can be split" not in message
 
 
 def test_the_upload_limit_reads_the_same_on_the_form_and_when_it_is_passed(client: FlaskClient, instructor) -> None:
