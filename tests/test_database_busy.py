@@ -18,6 +18,7 @@ from quizapp.models import Bank, Question, QuizItem, Response
 from quizapp.quiz.routes import ANSWER_NOT_SAVED
 from tests.conftest import csrf_from, login
 from tests.test_api import bank_id, bearer, json_answer, start, token  # noqa: F401 - fixtures
+from tests.test_api_document import Document
 from tests.test_quiz_flow import item_at
 from tests.test_quiz_flow import start as start_quiz
 from tests.test_uploads import GOOD_BANK, upload
@@ -92,6 +93,8 @@ def test_an_api_answer_sent_while_the_database_is_busy_is_a_503_in_json(
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "10"
     assert refused.get_json()["error"]["status"] == 503 and responses() == 0
     assert "Retry-After" in refused.get_json()["error"]["message"]  # not a browser's Back button
+    document = Document(client.get("/api/v1/openapi.json").get_json())
+    assert document.problems("/quizzes/{attempt_id}/items/{position}/answer", "POST", refused) == []
     assert client.post(address, json=body, headers=bearer(token)).status_code == 200 and responses() == 1
 
 

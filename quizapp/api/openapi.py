@@ -17,7 +17,7 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 _ERRORS = {code: {"$ref": f"#/components/responses/{name}"} for code, name in
            (("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"),
-            ("413", "TooLarge"),
+            ("413", "TooLarge"), ("503", "Busy"),
             ("415", "NotJson"), ("422", "Invalid"))}
 # Ids in addresses go up to what an INTEGER column holds; a larger one matches no route (404).
 _INT_PATH = {"in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": INTEGER_MAX}}
@@ -29,6 +29,8 @@ def _op(summary: str, ok: dict[str, Any], *, params: list | None = None, body: d
     responses = {"200": ok, "400": _ERRORS["400"]} | {c: _ERRORS[c] for c in errors}
     if "401" in errors:  # whatever needs a login refuses a session that must first choose its own password
         responses["403"] = _ERRORS["403"]
+    if not public:  # anything that reads the database may find it too busy
+        responses["503"] = _ERRORS["503"]
     if body:  # a body past the app's upload limit is refused before it is read, one not in JSON when read
         responses |= {"413": _ERRORS["413"], "415": _ERRORS["415"]}
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
@@ -207,7 +209,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 ("NotFound", "Not there, or not yours"),
                 ("TooLarge", "The body is larger than the app takes (5 MB)"),
                 ("NotJson", "The body is not sent as JSON: its Content-Type is not application/json"),
-                ("Invalid", "The request does not fit; `fields` says why"))},
+                ("Invalid", "The request does not fit; `fields` says why"))} | {
+                "Busy": _json(_ref("Error"), "The database was too busy to take the request in time, so nothing "
+                                             "was saved: send the same request again after Retry-After seconds")
+                | {"headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}}},
             "securitySchemes": {
                 "token": {"type": "http", "scheme": "bearer", "description": "A personal API token"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
