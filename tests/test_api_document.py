@@ -16,7 +16,7 @@ from quizapp.auth.temporary import give_temporary_password
 from quizapp.classroom.assignments import start_attempt
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, QuizItem
+from quizapp.models import Assignment, Question, QuizItem
 from quizapp.models.types import utcnow
 from tests.conftest import csrf_from, login
 from tests.test_api import API, bank_id, bearer, json_answer, start, token  # noqa: F401 - fixtures
@@ -173,3 +173,17 @@ def test_a_session_that_must_choose_its_own_password_gets_a_documented_403(docum
     ):
         response = _checked(document, client, method, path, address, json=body, headers=csrf)
         assert response.status_code == 403
+
+
+def test_answers_the_api_takes_fit_the_documents_answer_schema(document, client, token, bank_id):  # noqa: F811
+    """A numeric answer sent as a JSON number with a fraction is graded, so the document must allow it."""
+    quiz = start(client, bank_id, bearer(token), length=8).get_json()
+    item = db.session.scalar(select(QuizItem).join(QuizItem.question)
+                             .where(QuizItem.attempt_id == quiz["id"], Question.type == "numeric"))
+    body = {"answer": 1.5}
+    answered = client.post(f"{API}/quizzes/{quiz['id']}/items/{item.position}/answer", json=body,
+                           headers=bearer(token))
+    assert answered.status_code == 200
+    validator = Draft202012Validator({"$ref": DOCUMENT_ID + "#/components/schemas/Answer"},
+                                     registry=document.registry)
+    assert [error.message for error in validator.iter_errors(body)] == []

@@ -98,7 +98,9 @@ _SCHEMAS: dict[str, Any] = {
             "position": {"type": "integer"}, "answered": {"type": "boolean"}, "question": _ref("Question"),
             "feedback": _ref("Feedback")}}}}},
     "Saved": {"type": "object", "required": ["position", "recorded", "message"], "properties": {
-        "position": {"type": "integer"}, "recorded": {"type": "boolean"}, "message": {"type": "string"}}},
+        "position": {"type": "integer"}, "message": {"type": "string"},
+        "recorded": {"type": "boolean", "description": "true: saved, in place of any answer sent before; "
+                     "answers may change until the attempt is handed in"}}},
     "Progress": {"type": "object", "required": ["quizzes", "topics", "study"], "properties": {
         "quizzes": {"type": "object", "required": ["answered", "correct", "percent", "attempts"], "properties": {
             "answered": {"type": "integer"}, "correct": {"type": "integer"},
@@ -136,12 +138,12 @@ _SCHEMAS: dict[str, Any] = {
                 "handed_in_at": {"type": ["string", "null"], "format": "date-time"}}}}}}}}},
     "Answer": {"type": "object", "required": ["answer"], "properties": {"answer": {
         "description": "single_choice: a position; multiple_response: a list of positions; true_false: a "
-                       "boolean; numeric, short_text: a string; cloze: a list of strings, one per blank; "
-                       "flashcard: true if you knew it. A numeric answer that reads two ways, such as 20.000 "
-                       "(20000 or 20), is refused with 422 and a message naming both readings: send it again "
-                       "without a thousands separator",
-        "oneOf": [{"type": "integer"}, {"type": "boolean"}, {"type": "string"},
-                  {"type": "array", "items": {"type": ["integer", "string"]}}]}}},
+                       "boolean; numeric, short_text: a string (a JSON number is taken as written); cloze: a "
+                       "list of strings, one per blank; flashcard: true if you knew it. A numeric answer that "
+                       "reads two ways, such as 20.000 (20000 or 20), is refused with 422 and a message naming "
+                       "both readings: send it again without a thousands separator",
+        "oneOf": [{"type": "number"}, {"type": "boolean"}, {"type": "string"},
+                  {"type": "array", "items": {"type": ["number", "string"]}}]}}},
 }
 
 
@@ -182,8 +184,9 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 params=[{"name": "attempt_id", **_INT_PATH}, position], body=_ref("Answer"),
                 errors=("401", "404", "422"))
                 | {"responses": {"200": answer_ok, "202": _json(_ref("Saved"), "Saved; feedback comes later"),
-                                 "409": _json(_ref("Error"), "The attempt no longer takes answers: handed in, "
-                                              "or a practice quiz on a bank closed to practice"),
+                                 "409": _json(_ref("Error"), "The attempt no longer takes answers: handed in "
+                                              "(or its time ran out), its student left the class, or a practice "
+                                              "quiz on a bank closed to practice"),
                                  **{c: _ERRORS[c] for c in _ERRORS}}}},
             "/quizzes/{attempt_id}/hand-in": {"post": _op("Hand in an assignment attempt", _json(_ref("Quiz")),
                                                           params=[{"name": "attempt_id", **_INT_PATH}])},
