@@ -78,6 +78,18 @@ def test_questions_that_cannot_be_read_are_reported_with_their_line(gift: str, r
     assert parsed.problems[0].line == 3 and reason in parsed.problems[0].reason
 
 
+@pytest.mark.parametrize(("gift", "next_line", "blank_after"), [
+    ("::a:: 2+2? {=4 ~3}\n::b:: Wet? {T}", 2, 1),
+    # Comments belong to the question that follows; a multi-line block ends on its own line.
+    ("::a::\nQ? {\n=x\n~y\n}\n// [id:b]\n::b:: Q2? {T}", 7, 5),
+])
+def test_a_question_without_the_blank_line_before_it_is_named(gift: str, next_line: int, blank_after: int) -> None:
+    parsed = read_gift("Fine? {T}\n\n" + gift)
+    assert parsed.problems[0].line == 3
+    assert (f"line {next_line + 2} seems to start another question: put a blank line after line {blank_after + 2}"
+            in parsed.problems[0].reason)
+
+
 def test_writer_escapes_and_formats_as_moodle() -> None:
     item = Item("multichoice", name="a:b", text=Text("x = {y}", "markdown"), number=7,
                 answers=[Answer(Text("1#2", "markdown"), 1.0, Text("ok", "markdown")),

@@ -53,11 +53,16 @@ def read_gift(text: str, limit: int | None = None) -> ParseResult:
         body = "\n".join(raw for raw in lines if not raw.strip(_TRIM).startswith("//")).strip(_TRIM)
         if not body:
             continue
-        first = next(i for i, raw in enumerate(lines) if raw.strip(_TRIM) and not raw.strip(_TRIM).startswith("//"))
+        numbers = [line + i for i, raw in enumerate(lines) if not raw.strip(_TRIM).startswith("//")]
         try:
-            item = _read_question(_ESCAPE.sub(_protect, body), line + first)
+            item = _read_question(_ESCAPE.sub(_protect, body), numbers[0])
         except _QuestionError as error:
-            result.unreadable(line + first, error.reason)
+            reason = error.reason
+            if error.next_question is not None:
+                reason = (f"line {numbers[-error.next_question]} seems to start another question: put a blank line "
+                          f"after line {numbers[-error.next_question - 1]}, where this question's answer block ends "
+                          f"(questions are separated by blank lines, and each has one answer block {{ }})")
+            result.unreadable(numbers[0], reason)
             continue
         item.idnumber, item.tags = comment_metadata(comments)
         result.add(item)
@@ -65,9 +70,11 @@ def read_gift(text: str, limit: int | None = None) -> ParseResult:
 
 
 class _QuestionError(Exception):
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, next_question: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        # A line that seems to start the next question, counted from the question's last line (1: the last).
+        self.next_question = next_question
 
 
 def _protect(match: re.Match[str]) -> str:
@@ -133,6 +140,13 @@ def _read_question(text: str, line: int) -> Item:
     if start < 0 or finish < start:
         raise _QuestionError("the answer block is missing its { or }")
     if "{" in text[finish + 1:] or "}" in text[finish + 1:]:
+        # A second block on a later line is, far more often than braces in a text, the next question written
+        # without the blank line that separates questions.
+        after = text.find("\n", finish)
+        second = min(i for i in (text.find("{", finish + 1), text.find("}", finish + 1)) if i >= 0)
+        if 0 <= after < second:
+            # Counted from the end: the name and format before the text have been cut off it.
+            raise _QuestionError("", next_question=text.count("\n", after))
         raise _QuestionError("a question can have only one answer block { }; escape other braces as \\{ and \\}")
     block = text[start + 1:finish].strip(_TRIM)
     embedded = not text.endswith("}")
