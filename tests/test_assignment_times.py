@@ -160,3 +160,20 @@ def test_an_opening_and_due_time_in_order_in_the_hour_shown_twice_can_be_saved_a
     db.session.refresh(assignment)
     assert assignment.title == "Renamed"
     assert (assignment.opens_at, assignment.due_at) == (first_0145, second_0130)
+
+
+@pytest.mark.parametrize("late_policy, warned", [("refuse", True), ("mark", False)])
+def test_a_due_time_already_past_with_late_work_refused_is_pointed_out(teaching, late_policy, warned):  # noqa: F811
+    client, classroom, bank_id = teaching
+    # A slip of the date picker: last year's date, so the assignment is closed before anyone sees it.
+    response = set_assignment(client, classroom, bank_id, due_at="2001-01-01T10:00", late_policy=late_policy)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("has already passed and late work is refused, so no student can start it" in page) is warned
+    assert ("<strong>Closed:</strong>" in page) is warned
+    # Fixed by an edit: no warning then, and the assignment page no longer says it is closed.
+    assignment = db.session.scalar(select(Assignment))
+    url = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
+    response = set_assignment_at(client, url, bank_id, due_at="2999-01-01T10:00", late_policy=late_policy)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "late work is refused, so no student can start it" not in page and "Closed:" not in page

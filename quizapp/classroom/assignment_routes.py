@@ -33,7 +33,9 @@ from quizapp.models import INSTRUCTOR, Assignment, Bank, Question, QuestionRevis
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
 from quizapp.progress.stats import question_gist
+from quizapp.quiz.deadlines import closed_to_new_attempts
 from quizapp.srs.queue import user_time, user_zone
+from quizapp.web import local_time
 
 
 @bp.route("/<int:classroom_id>/assignments/new", methods=["GET", "POST"])
@@ -64,6 +66,7 @@ def new_assignment(classroom_id: int):
         db.session.commit()
         flash(f"Assignment “{assignment.title}” set for {classroom.name}.", "success")
         _note_repeated_times(assignment)
+        _note_closed(assignment)
         return redirect(url_for("classroom.assignment_detail", classroom_id=classroom.id,
                                 assignment_id=assignment.id))
     return render_template("classroom/assignment_form.html", classroom=classroom, bank=bank, form=form), (
@@ -77,7 +80,8 @@ def assignment_detail(classroom_id: int, assignment_id: int):
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     started, former = students_started(db.session, assignment)
     return render_template("classroom/assignment_detail.html", classroom=classroom, assignment=assignment,
-                           selected=len(selected_questions(db.session, assignment)), started=started, former=former)
+                           selected=len(selected_questions(db.session, assignment)), started=started, former=former,
+                           closed=closed_to_new_attempts(assignment, utcnow()))
 
 
 @bp.post("/assignments/<int:assignment_id>/start")
@@ -117,6 +121,7 @@ def edit_assignment(classroom_id: int, assignment_id: int):
         db.session.commit()
         flash(f"Changes to “{assignment.title}” saved.", "success")
         _note_repeated_times(assignment)
+        _note_closed(assignment)
         return redirect(url_for("classroom.assignment_detail", classroom_id=classroom.id,
                                 assignment_id=assignment.id))
     return render_template("classroom/assignment_form.html", classroom=classroom, bank=assignment.bank, form=form,
@@ -156,6 +161,14 @@ def _note_repeated_times(assignment: Assignment) -> None:
             flash(f"It {says} at the {'second' if shown.fold else 'first'} {shown:%H:%M} of {shown:%Y-%m-%d} "
                   f"({shown:%H:%M %Z}): the clocks of {zone.key} go back that night and show {shown:%H:%M} "
                   "twice.", "info")
+
+
+def _note_closed(assignment: Assignment) -> None:
+    """Warn when the times just saved shut the assignment to every student: a due time already past, with late
+    work refused, is more often a slip of the date picker than a wish."""
+    if closed_to_new_attempts(assignment, utcnow()):
+        flash(f"Its due time, {local_time(assignment.due_at, current_user)}, has already passed and late work is refused, so no "
+              "student can start it. Edit it to set a later due time, or to accept late work.", "error")
 
 
 def _settings_of(assignment: Assignment) -> dict[str, object]:
