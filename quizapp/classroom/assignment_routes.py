@@ -167,8 +167,9 @@ def _note_closed(assignment: Assignment) -> None:
     """Warn when the times just saved shut the assignment to every student: a due time already past, with late
     work refused, is more often a slip of the date picker than a wish."""
     if closed_to_new_attempts(assignment, utcnow()):
-        flash(f"Its due time, {local_time(assignment.due_at, current_user)}, has already passed and late work is refused, so no "
-              "student can start it. Edit it to set a later due time, or to accept late work.", "error")
+        due = local_time(assignment.due_at, current_user)
+        flash(f"Its due time, {due}, has already passed and late work is refused, so no student can start it. "
+              "Edit it to set a later due time, or to accept late work.", "error")
 
 
 def _settings_of(assignment: Assignment) -> dict[str, object]:
