@@ -87,7 +87,7 @@ def test_a_yaml_mistake_is_named_on_its_own_line_with_its_usual_cause(tmp_path, 
     ("utf-16", "1: file is UTF-16 text, not UTF-8: save it as UTF-8"),  # Notepad's "Unicode", with its BOM
     ("utf-16-le", "1: file is UTF-16 text, not UTF-8: save it as UTF-8"),
     ("utf-16-be", "1: file is UTF-16 text, not UTF-8: save it as UTF-8"),
-    ("cp1252", "3: file is not UTF-8 text (byte 32 cannot be read): save it as UTF-8"),
+    ("cp1252", "3: file is not UTF-8 text (the character after “- id: caf” cannot be read): save it as UTF-8"),
 ])
 def test_a_file_in_another_encoding_is_named_with_the_fix(tmp_path, encoding, expected):
     path = write_bank(tmp_path / "bank", "")

@@ -3,6 +3,7 @@ conversion left out, and a preview and download page that show what students and
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -10,6 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
+from quizapp.formats.model import FormatError
+from quizapp.formats.textio import decode
 from quizapp.models import Bank, Question
 from tests.conftest import csrf_from
 from tests.test_uploads import GIFT_FILE, GOOD_BANK, bank_count, upload, zipped
@@ -47,8 +50,9 @@ def test_a_file_not_in_utf8_is_named_once_and_told_to_be_saved_as_utf8(teacher):
     response = upload(teacher, "latin1-de.gift", "// Fragen\n::a:: Ist das Wasser heiß? {T}\n".encode("latin-1"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and page.count("latin1-de.gift") == 1
-    assert "latin1-de.gift: line 2: not UTF-8 text (byte 35 cannot be read); save the file as UTF-8 and upload it " \
-           "again" in page
+    # The place is named by the words before it, which an editor can find; a byte count through the file cannot be.
+    assert "latin1-de.gift: line 2: not UTF-8 text (the character after “::a:: Ist das Wasser hei” cannot be " \
+           "read); save the file as UTF-8 and upload it again" in html.unescape(page)
 
 
 def test_the_download_page_says_what_each_format_leaves_out(teacher):
@@ -135,3 +139,14 @@ def test_an_anki_package_is_refused_with_the_export_to_make_instead(teacher):
     assert response.status_code == 422 and bank_count() == before
     assert "An Anki package (.apkg) cannot be read here. In Anki, choose File › Export…, “Notes in Plain Text " \
            "(.txt)”" in page
+
+
+@pytest.mark.parametrize(("data", "where"), [
+    ("Ünter\nx".encode("latin-1"), "the first character of the line cannot be read"),
+    # A long line is cut to its last words, at the start of one.
+    (("// " + "long words " * 5 + "café\n").encode("latin-1"), "after “…long words long words caf” cannot be read"),
+])
+def test_the_unreadable_character_is_placed_by_the_words_before_it(data, where):
+    with pytest.raises(FormatError) as refused:
+        decode(data)
+    assert where in str(refused.value) and refused.value.line == 1

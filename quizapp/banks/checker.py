@@ -13,7 +13,7 @@ from quizapp.banks.schema import ID_PATTERN, ParsedQuestion, line_of, line_of_er
 from quizapp.banks.values import brief
 from quizapp.banks.yamlfile import LineDict, YamlError, load_yaml
 from quizapp.content.documents import CatalogueError, Document, load_catalogue
-from quizapp.formats.textio import legacy_encoding_hint
+from quizapp.formats.textio import legacy_encoding_hint, unreadable_character
 
 BANK_FILE = "bank.yaml"
 SOURCES_DIR = "sources"
@@ -143,8 +143,9 @@ def _read(path: Path, problems: list[Problem]) -> Any:
         return load_yaml(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        problems.append(Problem(_display(path), line, f"file is not UTF-8 text (byte {error.start + 1} cannot be "
-                                                      f"read){legacy_encoding_hint(data)}: save it as UTF-8"))
+        problems.append(Problem(_display(path), line, f"file is not UTF-8 text ("
+                                                      f"{unreadable_character(data, error.start)})"
+                                                      f"{legacy_encoding_hint(data)}: save it as UTF-8"))
     except YamlError as error:
         problems.append(Problem(_display(path), error.line, error.message))
     return None

@@ -49,8 +49,21 @@ def decode(data: bytes, again: str = "try again") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise FormatError(f"not UTF-8 text (byte {error.start + 1} cannot be read){legacy_encoding_hint(data)}; "
+        raise FormatError(f"not UTF-8 text ({unreadable_character(data, error.start)}){legacy_encoding_hint(data)}; "
                           f"save the file as UTF-8 and {again}", line) from error
+
+
+def unreadable_character(data: bytes, start: int) -> str:
+    """Where on its line the first byte that is not UTF-8 stands, by the words before it: a byte count through
+    the file cannot be found in an editor."""
+    before = data[data.rfind(b"\n", 0, start) + 1:start].decode("utf-8", errors="replace").lstrip()
+    if not before:
+        return "the first character of the line cannot be read"
+    shown = before
+    if len(before) > 30:
+        shown = before[-30:]
+        shown = "…" + (shown[shown.index(" ") + 1:] if " " in shown[:-1] else shown)  # from a word's start
+    return f"the character after “{shown}” cannot be read"
 
 
 def legacy_encoding_hint(data: bytes) -> str:
