@@ -135,3 +135,17 @@ def test_quotes_nested_past_the_limit_keep_every_line_without_rewriting_it_at_ea
     assert len(markdown) < 10 * len(html) and lost == set()
     assert markdown.splitlines()[0].rstrip() == "> " * MAX_QUOTE_DEPTH + "line"
     assert markdown_to_html(markdown).count("line") == 300
+
+
+def test_the_weights_of_wrong_choices_are_named_as_the_file_gives_them() -> None:
+    # Wrong choices weighing 0% are not "negative weights": the note quotes what the file says.
+    _, notes = _one("Pick the noble gases {~%50%Helium ~%50%Neon ~Oxygen ~Iron}", "gift")
+    assert any("takes away 1/2 here; these weights of wrong choices are not kept: 'Oxygen' (0%), 'Iron' (0%)" in note
+               for note in notes), notes
+
+
+def test_a_gift_question_without_its_answers_is_said_to_be_missing_them() -> None:
+    imported = import_text("::q1:: What is 2+2? {=4 ~3}\n\n::q2:: Who discovered penicillin?\n", "gift", "b", "B", {})
+    assert [question["id"] for question in imported.questions] == ["q1"]
+    assert any("its answers are missing: in GIFT they go in { } after its text" in problem.reason
+               for problem in imported.problems)

@@ -71,8 +71,11 @@ def _multichoice(converter: Converter, item: Item) -> list[dict[str, Any]]:
             converter.note(item, f"multiple_response gives every right choice an equal share; these weights are "
                                  f"not kept: {weights}")
         if wrong and any(abs(fraction + 1 / len(wrong)) > 1e-3 for fraction in wrong):
-            converter.note(item, f"each wrong choice picked takes away 1/{len(wrong)} here; the file's negative "
-                                 "weights are not kept")
+            # Named with their weights: a file whose wrong choices weigh 0% has no negative weight to speak of.
+            weights = ", ".join(f"{text!r} ({_percent(answer.fraction)})" for text, answer in weighted
+                                if answer.fraction <= 0)
+            converter.note(item, f"each wrong choice picked takes away 1/{len(wrong)} here; these weights of "
+                                 f"wrong choices are not kept: {weights}")
     if not item.shuffle:
         question["shuffle"] = False
     converter.explain(item, question)
@@ -242,5 +245,6 @@ BUILDERS: dict[str, Callable[[Converter, Item], list[dict[str, Any]]]] = {
 }
 UNSUPPORTED = {
     "essay": "essay questions need a person to grade them; there is no such type here",
-    "description": "a description is text without a question; there is no such type here",
+    "description": "a description is text without a question; there is no such type here (if it is meant as a "
+                   "question, its answers are missing: in GIFT they go in { } after its text)",
 }
