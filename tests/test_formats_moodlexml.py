@@ -106,3 +106,17 @@ def test_round_trip_of_our_banks_through_moodle_xml() -> None:
         lost = ("unit_aliases",) if question.data.get("unit_aliases") and not question.data.get("unit") else ()
         assert meaning(back[question.key], lost) == meaning(question, lost), question.key
     assert any("unit spellings without a unit" in note for note in notes)
+
+
+@pytest.mark.parametrize(("xml", "line", "advice"), [
+    # A tag left open is noticed only at the next closing tag, lines later: the message names the open one.
+    ("<quiz>\n<question type='shortanswer'>\n<questiontext><text>Symbol for iron?</text>\n"
+     "<answer fraction='100'><text>Fe</text></answer>\n</question>\n</quiz>\n",
+     5, "<questiontext> on line 3 is not closed before it: close it with </questiontext>"),
+    ("<quiz>\n<question type='truefalse'>\n<name><text>a</text></name>\n",
+     4, "the file ends before <question> on line 2 is closed: close it with </question>"),
+])
+def test_an_element_left_open_is_named_with_its_line(xml: str, line: int, advice: str) -> None:
+    with pytest.raises(FormatError) as refused:
+        read_moodlexml(xml)
+    assert refused.value.line == line and advice in refused.value.message

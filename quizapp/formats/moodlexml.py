@@ -42,13 +42,32 @@ class _LineBuilder(ET.TreeBuilder):
         super().__init__()
         self.parser: DefusedXMLParser | None = None
         self.lines: dict[int, int] = {}
+        self.open: list[tuple[str, int]] = []  # the elements not closed yet, and their lines
 
     def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
         """Remember each element's line, for error messages."""
         element = super().start(tag, attrs)
         expat = getattr(self.parser, "parser", None)
         self.lines[id(element)] = expat.CurrentLineNumber if expat is not None else 1
+        self.open.append((tag, self.lines[id(element)]))
         return element
+
+    def end(self, tag: str) -> ET.Element:
+        """Note that the element is closed."""
+        self.open.pop()
+        return super().end(tag)
+
+    def unclosed(self, error: str) -> str:
+        """What to do about a closing tag that does not match, or a file that ends too soon: expat names where it
+        noticed, which is after the element left open, and not that element."""
+        if not self.open:
+            return ""
+        tag, line = self.open[-1]
+        if error.startswith("mismatched tag"):
+            return f"; <{tag}> on line {line} is not closed before it: close it with </{tag}>"
+        if error.startswith(("no element found", "unclosed token")):
+            return f"; the file ends before <{tag}> on line {line} is closed: close it with </{tag}>"
+        return ""
 
 
 def parse_xml(text: str) -> tuple[ET.Element, dict[int, int]]:
@@ -61,7 +80,8 @@ def parse_xml(text: str) -> tuple[ET.Element, dict[int, int]]:
         root = parser.close()
     except ET.ParseError as error:
         position = getattr(error, "position", None)
-        raise FormatError(f"not well-formed XML: {error}", position[0] if position else 1) from None
+        raise FormatError(f"not well-formed XML: {error}{builder.unclosed(str(error))}",
+                          position[0] if position else 1) from None
     except DefusedXmlException as error:
         raise FormatError(f"XML with a document type declaration or entities is refused ({type(error).__name__})",
                           1) from None
