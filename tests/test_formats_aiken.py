@@ -14,7 +14,7 @@ from tests.formats_helpers import bank, reimport
     ("A) orphan", "Question not started on line 1"),
     ("ANSWER: B", "Question not started on line 1"),
     ("Q1\nA) x\nB) y\nQ2\nA) x\nB) y\nANSWER: A", "Question not completed before next question start on line 4"),
-    ("Q?\nA) x\nB) y\nANSWER: C", "does not name one of the choices on line 4"),
+    ("Q?\nA) x\nB) y\nANSWER: C", "does not name one of the choices, A to B, on line 4"),
     ("Q?\nA) x\nB) y", "not completed before the end of the file"),
 ])
 def test_errors_are_reported_as_moodle_does(text: str, message: str) -> None:

@@ -103,8 +103,9 @@ def _finish(question: Item, line: str, number: int, result: ParseResult, extra: 
         return
     index = ord(letter) - ord("A") if letter else -1
     if not 0 <= index < len(question.answers):
+        last = chr(ord("A") + len(question.answers) - 1)
         result.unreadable(number, f"Error importing question {question.name}: ANSWER: {letter or '?'} does "
-                                  f"not name one of the choices on line {number}")
+                                  f"not name one of the choices, A to {last}, on line {number}")
         return
     question.answers[index].fraction = 1.0
     result.add(question)
