@@ -47,6 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             import_module(f"{area.__name__}.{name}")  # the views add their routes to the area's blueprint
         app.register_blueprint(area.bp)
     register_web_helpers(app)
+    # Read now, as this process loads the code, not at the first /healthz: by then a newer release may be unpacked
+    # for an upgrade, and a server still running this code would call its database outdated and leave service.
+    health.known_revisions(app.extensions["migrate"].directory)
 
     from quizapp.auth.cli import users_cli
     from quizapp.backup import db_backup

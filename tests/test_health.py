@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, stamp
 
 from quizapp.extensions import db
@@ -79,3 +81,20 @@ def test_redis_down_is_reported_and_logins_go_on(tmp_path: Path):
     assert response.status_code == 200 and response.json["rate_limit_storage"] == "unavailable"
     assert login(client, "ada@example.org", "wrong password!").status_code == 422  # counted, in memory
     assert login(client, "ada@example.org").status_code == 302
+
+
+def test_a_server_judges_by_the_migrations_of_the_code_it_runs_while_a_newer_release_is_unpacked(tmp_path: Path):
+    """Upgrading: the new code is unpacked first, and until the reload the old workers go on serving."""
+    migrations = tmp_path / "migrations"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "migrations", migrations,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path, MIGRATIONS_DIR=str(migrations))
+    with app.app_context():
+        stamp(revision="head")
+        db.session.remove()
+    head = ScriptDirectory(str(migrations)).get_current_head()
+    (migrations / "versions" / "9999_next_release.py").write_text(
+        f'revision = "9999"\ndown_revision = "{head}"\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n')
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json["migrations"] == "current" and response.json["revision"] == [head]
