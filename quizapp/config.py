@@ -76,6 +76,12 @@ class MissingSecretKey(SettingError):
     """SECRET_KEY is not set and the app is not running for development."""
 
 
+# The placeholder of docs/deploy/quizapp.env.example, refused so that a copy left unedited cannot serve.
+EXAMPLE_SECRET_KEY = "change-me"
+# Debian and Ubuntu have `python3`, and no `python` unless a package adds it.
+_MAKE_A_KEY = ("Set it in the environment, for example to the output of `python3 -c 'import secrets; "
+               "print(secrets.token_hex(32))'`, the same on every app server.")
+
 # Environment variables read without a prefix because deployment tools
 # conventionally set them under these names.
 _PLAIN_ENV = ("SECRET_KEY", "DATABASE_URL", "QUESTIONS_DIR", "REDIS_URL")
@@ -112,12 +118,13 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         raise SettingError(f"QUIZAPP_DEFAULT_TIMEZONE is {app.config['DEFAULT_TIMEZONE']!r}, which is not a time "
                            "zone name: use one such as Asia/Almaty or Europe/London.")
     development = is_development(app)
+    if app.config.get("SECRET_KEY") == EXAMPLE_SECRET_KEY:
+        # Everyone can read the example file's key, and with it sign a session cookie for any account.
+        raise SettingError(f"SECRET_KEY is still {EXAMPLE_SECRET_KEY!r} from the example environment file. "
+                           f"{_MAKE_A_KEY}")
     if not app.config.get("SECRET_KEY"):
         if not development:
-            raise MissingSecretKey(
-                "SECRET_KEY is not set. Set it in the environment (for example from `python -c "
-                "'import secrets; print(secrets.token_hex(32))'`), the same on every app server."
-            )
+            raise MissingSecretKey(f"SECRET_KEY is not set. {_MAKE_A_KEY}")
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     secure = app.config["SECURE_COOKIES"]
     secure = not development if secure is None else flag(secure)

@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_mail import Connection, Message
 
-from quizapp.config import flag, is_development
+from quizapp.config import SettingError, flag, is_development
 from quizapp.extensions import mail
 
 DEVELOPMENT_SENDER = "quizapp <quizapp@localhost>"
@@ -24,7 +24,7 @@ SMTP_TIMEOUT = 15
 IMPLICIT_TLS_PORT = 465
 
 
-class MailSettingsMissing(RuntimeError):
+class MailSettingsMissing(SettingError):
     """MAIL_SERVER is set, but a setting that mails need is not."""
 
 

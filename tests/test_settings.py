@@ -34,7 +34,20 @@ def production_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict:
 
 
 def test_production_refuses_to_start_without_secret_key(production_env):
-    with pytest.raises(MissingSecretKey, match="SECRET_KEY is not set"):
+    # Debian has no `python` command: the way to make a key must be one an admin can paste there.
+    with pytest.raises(MissingSecretKey, match=r"SECRET_KEY is not set.*`python3 -c 'import secrets"):
+        create_app(production_env)
+
+
+def test_the_example_environment_files_key_is_refused(production_env, monkeypatch):
+    example = Path(__file__).resolve().parents[1] / "docs" / "deploy" / "quizapp.env.example"
+    placeholder = next(line.split("=", 1)[1] for line in example.read_text().splitlines()
+                       if line.startswith("SECRET_KEY="))
+    monkeypatch.setenv("SECRET_KEY", placeholder)
+    with pytest.raises(SettingError, match="from the example environment file"):
+        create_app(production_env)
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")  # `flask db upgrade` by hand, before the service starts
+    with pytest.raises(SettingError, match="from the example environment file"):
         create_app(production_env)
 
 
@@ -238,7 +251,9 @@ def test_the_default_database_gets_its_instance_folder(production_env, monkeypat
 
 @pytest.mark.parametrize(("setting", "said"), [
     ({}, "SECRET_KEY is not set"),
-    ({"SECRET_KEY": "k" * 32, "QUIZAPP_DEFAULT_TIMEZONE": "Almaty"}, "QUIZAPP_DEFAULT_TIMEZONE is 'Almaty'")])
+    ({"SECRET_KEY": "k" * 32, "QUIZAPP_DEFAULT_TIMEZONE": "Almaty"}, "QUIZAPP_DEFAULT_TIMEZONE is 'Almaty'"),
+    ({"SECRET_KEY": "k" * 32, "QUIZAPP_MAIL_SERVER": "smtp.school.example",
+      "QUIZAPP_MAIL_DEFAULT_SENDER": "quiz@school.example"}, "MAIL_SERVER is set but SERVER_NAME is not")])
 def test_gunicorn_refuses_before_listening_with_a_setting_it_cannot_use(production_env, setting, said):
     import subprocess
     import sys
