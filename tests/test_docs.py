@@ -99,3 +99,52 @@ def test_every_page_element_the_readme_names_is_on_a_page() -> None:
                       if path.suffix == ".html" or path.name == "forms.py")
     missing = sorted(name for name in named if name.rstrip("…") not in pages)
     assert named and not missing, missing
+
+
+# What the commands of docs/deploy.md may call without installing it: the shell, and programs of every Debian 12
+# system (coreutils, util-linux, passwd, systemd, cron, sed).
+DEBIAN_BASE = {"set", ".", "cd", "echo", "printf", "install", "cp", "ln", "rm", "chown", "date", "sed", "useradd",
+               "runuser", "systemctl", "systemd-analyze", "crontab", "apt-get"}
+# The programs each package of the page's `apt-get install` lines brings.
+PACKAGE_PROGRAMS = {"nginx": {"nginx"}, "python3-venv": {"python3"}, "git": {"git"}, "make": {"make"},
+                    "curl": {"curl"}, "postgresql": {"psql"}, "postgresql-client": {"psql", "pg_dump", "pg_restore"},
+                    "redis-server": {"redis-server", "redis-cli"}}
+
+
+def shell_commands(text: str) -> list[str]:
+    """The program of each simple command in the indented command lines (continuation lines joined)."""
+    block = re.sub(r"\\\n\s*", " ", "\n".join(line[4:] for line in text.splitlines() if line.startswith("    ")))
+    programs = []
+    for line in block.splitlines():
+        line = re.sub(r"^\d+ \d+ \* \* \* ", "", line)  # a crontab line's schedule
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        first = True
+        for token in lexer:
+            if token in ("&&", ";", "|", "||"):
+                first = True
+            elif first and not re.match(r"^[A-Z_]+=", token):  # VAR=value before a command sets its environment
+                programs.append(token)
+                first = False
+    return programs
+
+
+def test_every_program_the_deploy_page_runs_comes_with_debian_or_its_apt_get_lines() -> None:
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    installed = set(DEBIAN_BASE)
+    for packages in re.findall(r"^    apt-get install ([^#\n]+)", text, flags=re.MULTILINE):
+        for package in packages.split():
+            assert package in PACKAGE_PROGRAMS, f"say what {package} brings"
+            installed |= PACKAGE_PROGRAMS[package]
+    used = {command for command in shell_commands(text) if not command.startswith((".venv/", "docs/"))}
+    assert used, "no commands found"
+    assert not used - installed, sorted(used - installed)
+
+
+@pytest.mark.parametrize("layout", ["## (a)", "## (b)"])
+def test_each_layout_makes_the_first_admin(layout: str) -> None:
+    """Without mail nobody can sign up, and a sign-up is a student: an admin has to come from the command line."""
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    section = text[text.index(layout):].split("\n## ", 1)[0]
+    assert any(words[:2] == ["users", "create"] and "admin" in words for words in flask_commands(section))
