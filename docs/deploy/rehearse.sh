@@ -117,7 +117,12 @@ check "HTTPS answers carry HSTS" "$(curl -skI "$site/auth/login" | grep -i '^str
 check "nginx serves /static/ itself" \
   "$(curl -skI "$site/static/app.css" | grep -ci '^cache-control: max-age=3600')" 1
 check "without mail, the sign-up page says how accounts are made" \
-  "$(curl -sk "$site/auth/register" | grep -c 'users create EMAIL --role student')" 1
+  "$(curl -sk "$site/auth/register" | grep -c 'users create EMAIL --role admin')" 1
+check "make the first administrator" "$(QUIZAPP_NEW_PASSWORD="a long enough password" "${flask[@]}" users create \
+  admin@example.org --name Admin --role admin >/dev/null && echo created)" created
+check "the administrator logs in through nginx" "$(log_in "$site" admin@example.org)" 302
+check "the Users page answers the administrator" \
+  "$(curl -sk -b "$prefix/login-admin@example.org" -o /dev/null -w '%{http_code}' "$site/admin/users")" 200
 check "create ada" "$(add_student ada@example.org Ada)" created
 check "ada logs in through nginx" "$(log_in "$site" ada@example.org)" 302
 check "ada's session works" "$(curl -sk -b "$prefix/login-ada@example.org" "$site/" | grep -c 'API tokens">Ada</a>')" 1
@@ -138,11 +143,15 @@ say "2. Several app servers: PostgreSQL and Redis shared by two gunicorn instanc
 pgport=$((base + 432))
 PGPORT_TEST=$pgport .ci/postgres start "$prefix/pg" >/dev/null
 psql -h 127.0.0.1 -p $pgport -U postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE quizapp OWNER quizapp"
+# With a password, as docs/deploy.md has it for a Redis that other machines reach.
+redis_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
 redis-server --bind 127.0.0.1 --port $((base + 379)) --save '' --appendonly no --daemonize yes \
-  --pidfile "$prefix/redis.pid" --logfile "$prefix/redis.log"
-check "redis answers" "$(redis-cli -p $((base + 379)) ping)" PONG
+  --pidfile "$prefix/redis.pid" --logfile "$prefix/redis.log" --requirepass "$redis_password"
+check "redis refuses a client without its password" "$(redis-cli -p $((base + 379)) ping 2>&1 | grep -c NOAUTH)" 1
+check "redis answers" "$(REDISCLI_AUTH=$redis_password redis-cli -p $((base + 379)) ping)" PONG
 sed -e "s|^DATABASE_URL=.*|DATABASE_URL=postgresql://quizapp:quizapp@127.0.0.1:$pgport/quizapp|" \
-  -e "s|^#REDIS_URL=.*|REDIS_URL=redis://127.0.0.1:$((base + 379))/0|" "$prefix/quizapp.env" >"$prefix/quizapp-several.env"
+  -e "s|^#REDIS_URL=.*|REDIS_URL=redis://:$redis_password@127.0.0.1:$((base + 379))/0|" "$prefix/quizapp.env" \
+  >"$prefix/quizapp-several.env"
 set -a; . "$prefix/quizapp-several.env"; set +a
 .venv/bin/pip install --quiet --disable-pip-version-check -e '.[redis]'
 "${flask[@]}" db upgrade
