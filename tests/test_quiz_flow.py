@@ -209,3 +209,14 @@ def test_progress_shows_accuracy_by_topic_and_missed(logged_in, fixture_bank):
     assert "Economy and trade" in page
     assert "What share of Kazakhstan" in page
     assert "missed 1 of 1" in page
+
+
+def test_typed_answers_are_not_autocorrected_by_a_phone(logged_in, fixture_bank):
+    """A phone's keyboard would swap a name it does not know for a word it does, and the answer be marked wrong."""
+    start(logged_in)
+    fields = []
+    for position in range(1, 9):
+        page = logged_in.get(f"/quiz/{item_at(position).attempt_id}/q/{position}").get_data(as_text=True)
+        fields += re.findall(r'<input[^>]*type="text"[^>]*>', page)
+    assert len(fields) >= 3  # a short text, a number and the blanks of a cloze
+    assert all('autocorrect="off"' in field for field in fields), fields

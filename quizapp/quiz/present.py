@@ -108,7 +108,8 @@ def cloze_inputs(form: Any, data: dict[str, Any]) -> Markup:
             # After a refused answer the reader starts on the first blank at fault, its message read with it.
             attrs |= {} if focused else {"autofocus": True}
             focused = True
-        inputs.append(Markup(entry(class_="blank-input", autocomplete="off", spellcheck="false", **attrs)))
+        inputs.append(Markup(entry(class_="blank-input", autocomplete="off", spellcheck="false",
+                                    autocorrect="off", **attrs)))
     return cloze_html(data["text"], inputs)
 
 
