@@ -92,6 +92,9 @@ def test_the_back_opens_at_its_verdict_with_the_suggestion_focused(browser, live
     register(page, live_server, "scroll@example.org")
     page.goto(f"{live_server}/study/")
     page.goto(f"{live_server}/study/?bank={bank_value(page, 'referendum')}")
+    # A touch screen without a keyboard is not told to press keys.
+    assert page.locator("#study-front .key-hint").count() == 1
+    assert not page.locator("#study-front .key-hint").is_visible()
     choices = page.locator("#study-front input[type=radio], #study-front input[type=checkbox]")
     if choices.count():
         choices.first.check()
@@ -106,6 +109,8 @@ def test_the_back_opens_at_its_verdict_with_the_suggestion_focused(browser, live
     assert page.locator("#verdict").is_visible()
     assert page.evaluate("document.getElementById('verdict').getBoundingClientRect().top") >= 0
     assert page.evaluate("document.activeElement.matches('#study-rate .suggested')")
+    assert not page.locator("#study-rate .key-hint").is_visible()
+    assert not page.locator("#study-rate kbd").first.is_visible()
     screenshot(page, "study-back-phone", full_page=False)
     context.close()
 
