@@ -156,6 +156,20 @@ def test_join_codes_cannot_be_guessed_endlessly(limited_app, make_user):
     assert [_join(classmate, "WRONG").status_code for _ in range(3)] == [422, 422, 429]  # 5 wrong from here
 
 
+def test_logging_out_and_in_again_does_not_reset_the_wrong_join_codes_of_an_account(limited_app, make_user):
+    student = make_user()
+    guesser = limited_app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "192.0.2.1"
+    login(guesser, student.email)
+    assert [_join(guesser, f"WRONG{n}").status_code for n in range(3)] == [422, 422, 422]
+    page = guesser.get("/classes/join").get_data(as_text=True)
+    guesser.post("/auth/logout", data={"csrf_token": csrf_from(page)})  # a new session version for the account
+    # Back from another address, whose own count is untouched: the account's count still holds.
+    guesser.environ_base["REMOTE_ADDR"] = "192.0.2.2"
+    login(guesser, student.email)
+    assert _join(guesser, "WRONG3").status_code == 429
+
+
 def test_unknown_email_and_wrong_password_read_the_same(client, student):
     unknown = login(client, "nobody@example.org", PASSWORD).get_data(as_text=True)
     wrong = login(client, student.email, "wrong password").get_data(as_text=True)

@@ -14,7 +14,9 @@ def _refused(response: Response) -> bool:
 
 
 def _account_key() -> str:
-    return f"join:{current_user.get_id()}"
+    # The account's id alone: get_id() carries the session version too, which each logout moves on, and the
+    # count would start afresh with every new login.
+    return f"join:{current_user.id}"
 
 
 failed_joins_per_account = limiter.limit(
