@@ -15,6 +15,7 @@ import cProfile
 import io
 import pstats
 import re
+import secrets
 import sys
 import tempfile
 from collections.abc import Callable
@@ -41,7 +42,8 @@ Visit = tuple[FlaskClient, str, int, int, list[tuple[str, str]]]
 def visits(database_url: str, students: int) -> tuple[Flask, list[Visit]]:
     """The app, and logged-in clients with, for each item of their quizzes, the answer they will give."""
     plan = prepare(database_url, students, "profile password")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "profile", "SECURE_COOKIES": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": secrets.token_hex(32),
+                      "SECURE_COOKIES": False})
     clients = {}
     for index in range(students):
         client = app.test_client()

@@ -26,6 +26,7 @@ import argparse
 import platform
 import random
 import re
+import secrets
 import statistics
 import sys
 import tempfile
@@ -341,7 +342,7 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='quizapp-history-')) / 'history.sqlite3'}"
     # Password hashing is the same for every page timed here and only slows the building down.
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SECURE_COOKIES": False,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(32), "SECURE_COOKIES": False,
                       "RATELIMIT_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     started = time.perf_counter()
     with app.app_context():

@@ -78,6 +78,9 @@ class MissingSecretKey(SettingError):
 
 # The placeholder of docs/deploy/quizapp.env.example, refused so that a copy left unedited cannot serve.
 EXAMPLE_SECRET_KEY = "change-me"
+# A key shorter or plainer than this can be guessed, and with it a session cookie signed for any account; the key
+# the advice below makes has 64 characters of 16 kinds.
+KEY_MIN_LENGTH, KEY_MIN_DISTINCT = 32, 8
 # Debian and Ubuntu have `python3`, and no `python` unless a package adds it.
 _MAKE_A_KEY = ("Set it in the environment, for example to the output of `python3 -c 'import secrets; "
                "print(secrets.token_hex(32))'`, the same on every app server.")
@@ -122,13 +125,22 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         # Everyone can read the example file's key, and with it sign a session cookie for any account.
         raise SettingError(f"SECRET_KEY is still {EXAMPLE_SECRET_KEY!r} from the example environment file. "
                            f"{_MAKE_A_KEY}")
-    if not app.config.get("SECRET_KEY"):
+    key = app.config.get("SECRET_KEY")
+    if key and not development and guessable_key(key):
+        raise SettingError(f"SECRET_KEY is too short or too plain to stay secret: give it at least {KEY_MIN_LENGTH} "
+                           f"characters, {KEY_MIN_DISTINCT} of them different. {_MAKE_A_KEY}")
+    if not key:
         if not development:
             raise MissingSecretKey(f"SECRET_KEY is not set. {_MAKE_A_KEY}")
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     secure = app.config["SECURE_COOKIES"]
     secure = not development if secure is None else flag(secure)
     app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
+
+
+def guessable_key(key: str | bytes) -> bool:
+    """Whether a secret key is too short, or repeats too few characters, to resist guessing."""
+    return len(key) < KEY_MIN_LENGTH or len(set(key)) < KEY_MIN_DISTINCT
 
 
 def is_development(app: Flask) -> bool:

@@ -21,6 +21,9 @@ from quizapp.mail import MailSettingsMissing
 from quizapp.models import PendingRegistration
 from tests.conftest import recorded_mail
 
+# A production key: long enough and varied enough to be accepted.
+A_KEY = "9f2c4e7a1b8d3f6e0a5c9b2d7e4f1a8c"
+
 
 @pytest.fixture
 def production_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict:
@@ -51,10 +54,20 @@ def test_the_example_environment_files_key_is_refused(production_env, monkeypatc
         create_app(production_env)
 
 
+@pytest.mark.parametrize("key", ["k", "secret", "x" * 64, "abcabcabcabcabcabcabcabcabcabcabcabc", "a7f3c9e1b5d2"])
+def test_production_refuses_a_secret_key_anyone_could_guess(production_env, monkeypatch, key):
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(SettingError, match=r"SECRET_KEY is too short or too plain to stay secret: give it at least "
+                                           r"32 characters, 8 of them different.*`python3 -c 'import secrets"):
+        create_app(production_env)
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")  # a command by hand is a developer's: it may use any key
+    assert create_app(production_env).config["SECRET_KEY"] == key
+
+
 def test_production_takes_the_secret_key_from_the_environment_and_secures_cookies(production_env, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     app = create_app(production_env)
-    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SECRET_KEY"] == A_KEY
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
 
@@ -62,7 +75,7 @@ def test_production_takes_the_secret_key_from_the_environment_and_secures_cookie
 @pytest.mark.parametrize(("spelling", "secure"), [("false", False), ("0", False), ("off", False), ("no", False),
                                                   ("true", True), ("on", True), ("yes", True)])
 def test_plain_http_setups_can_turn_secure_cookies_off(production_env, monkeypatch, spelling, secure):
-    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     monkeypatch.setenv("QUIZAPP_SECURE_COOKIES", spelling)
     assert create_app(production_env).config["SESSION_COOKIE_SECURE"] is secure
 
@@ -86,7 +99,7 @@ def test_development_generates_a_key_in_the_instance_folder(production_env, monk
 
 
 def test_redis_url_becomes_the_rate_limit_storage(production_env, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     assert create_app(production_env).config["RATELIMIT_STORAGE_URI"] == "memory://"
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6390/2")
     app = create_app(production_env)
@@ -95,7 +108,7 @@ def test_redis_url_becomes_the_rate_limit_storage(production_env, monkeypatch):
 
 
 def test_redis_url_without_the_redis_client_is_a_setting_error(production_env, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6390/2")
     monkeypatch.setitem(sys.modules, "redis", None)  # as on an install without the redis extra
     with pytest.raises(SettingError, match=r"REDIS_URL is set but the Redis client is not installed.*\[redis\]"):
@@ -103,7 +116,7 @@ def test_redis_url_without_the_redis_client_is_a_setting_error(production_env, m
 
 
 def test_proxy_hops_trust_forwarded_headers_only_when_set(production_env, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
 
     def seen(app):
@@ -127,7 +140,7 @@ def test_database_urls_use_psycopg_3(given, expected):
 
 
 def test_mail_settings_come_from_the_environment(production_env, monkeypatch):
-    for name, value in {"SECRET_KEY": "k", "QUIZAPP_MAIL_SERVER": "smtp.example.org", "QUIZAPP_MAIL_PORT": "465",
+    for name, value in {"SECRET_KEY": A_KEY, "QUIZAPP_MAIL_SERVER": "smtp.example.org", "QUIZAPP_MAIL_PORT": "465",
                         "QUIZAPP_MAIL_USE_SSL": "true", "QUIZAPP_MAIL_USE_TLS": "false",
                         "QUIZAPP_MAIL_USERNAME": "quiz", "QUIZAPP_MAIL_PASSWORD": "123456",
                         "QUIZAPP_MAIL_DEFAULT_SENDER": "Quiz <quiz@example.org>",
@@ -144,7 +157,7 @@ def test_mail_settings_come_from_the_environment(production_env, monkeypatch):
 
 
 def test_mail_defaults_to_the_submission_port_with_starttls(production_env, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     monkeypatch.setenv("QUIZAPP_MAIL_SERVER", "smtp.example.org")
     monkeypatch.setenv("QUIZAPP_MAIL_DEFAULT_SENDER", "quiz@example.org")
     monkeypatch.setenv("QUIZAPP_SERVER_NAME", "quiz.example.org")
@@ -155,7 +168,7 @@ def test_mail_defaults_to_the_submission_port_with_starttls(production_env, monk
 @pytest.mark.parametrize(("missing", "message"), [("QUIZAPP_MAIL_DEFAULT_SENDER", "MAIL_DEFAULT_SENDER is not"),
                                                   ("QUIZAPP_SERVER_NAME", "SERVER_NAME is not")])
 def test_production_mail_needs_a_sender_and_the_public_host_name(production_env, monkeypatch, missing, message):
-    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     monkeypatch.setenv("QUIZAPP_MAIL_SERVER", "smtp.example.org")
     monkeypatch.setenv("QUIZAPP_MAIL_DEFAULT_SENDER", "quiz@example.org")
     monkeypatch.setenv("QUIZAPP_SERVER_NAME", "quiz.example.org")
@@ -165,7 +178,7 @@ def test_production_mail_needs_a_sender_and_the_public_host_name(production_env,
 
 
 def test_production_without_mail_turns_sign_up_and_reset_off_and_says_why(production_env, monkeypatch, caplog):
-    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     with caplog.at_level(logging.WARNING, logger="quizapp"):
         app = create_app({**production_env, "WTF_CSRF_ENABLED": False})
     assert "self sign-up and password reset by email are off" in caplog.text
@@ -192,7 +205,7 @@ def test_production_without_mail_turns_sign_up_and_reset_off_and_says_why(produc
 
 
 def test_connections_are_checked_before_use_only_on_a_database_server(production_env, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     assert "pool_pre_ping" not in create_app(production_env).config["SQLALCHEMY_ENGINE_OPTIONS"]
     monkeypatch.setenv("DATABASE_URL", "postgresql://quizapp@db.example/quizapp")
     server = create_app({key: value for key, value in production_env.items() if key != "SQLALCHEMY_DATABASE_URI"})
@@ -243,7 +256,7 @@ def test_gunicorn_says_once_when_workers_count_login_limits_apart(app, storage, 
 
 
 def test_the_default_database_gets_its_instance_folder(production_env, monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "k" * 32)
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     folder = tmp_path / "fresh-checkout" / "instance"
     app = create_app({"INSTANCE_PATH": str(folder)})
     assert folder.is_dir() and app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{folder / 'quizapp.sqlite3'}"
@@ -251,8 +264,8 @@ def test_the_default_database_gets_its_instance_folder(production_env, monkeypat
 
 @pytest.mark.parametrize(("setting", "said"), [
     ({}, "SECRET_KEY is not set"),
-    ({"SECRET_KEY": "k" * 32, "QUIZAPP_DEFAULT_TIMEZONE": "Almaty"}, "QUIZAPP_DEFAULT_TIMEZONE is 'Almaty'"),
-    ({"SECRET_KEY": "k" * 32, "QUIZAPP_MAIL_SERVER": "smtp.school.example",
+    ({"SECRET_KEY": A_KEY, "QUIZAPP_DEFAULT_TIMEZONE": "Almaty"}, "QUIZAPP_DEFAULT_TIMEZONE is 'Almaty'"),
+    ({"SECRET_KEY": A_KEY, "QUIZAPP_MAIL_SERVER": "smtp.school.example",
       "QUIZAPP_MAIL_DEFAULT_SENDER": "quiz@school.example"}, "MAIL_SERVER is set but SERVER_NAME is not")])
 def test_gunicorn_refuses_before_listening_with_a_setting_it_cannot_use(production_env, setting, said):
     import subprocess
@@ -286,7 +299,7 @@ def test_gunicorn_serving_another_app_needs_no_secret_key(production_env):
 
 
 def test_the_default_time_zone_comes_from_the_environment_and_must_be_a_zone(production_env, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "k")
+    monkeypatch.setenv("SECRET_KEY", A_KEY)
     monkeypatch.setenv("QUIZAPP_DEFAULT_TIMEZONE", "Asia/Almaty")
     assert create_app(production_env).config["DEFAULT_TIMEZONE"] == "Asia/Almaty"
     monkeypatch.setenv("QUIZAPP_DEFAULT_TIMEZONE", "Almaty")
