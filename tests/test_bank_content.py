@@ -9,6 +9,7 @@ import pytest
 
 from quizapp.banks.checker import check_paths
 from quizapp.banks.schema import CLOZE_BLANK
+from quizapp.content.quotes import normalize_quote
 from quizapp.grading import grade
 from tests.conftest import QUESTIONS
 
@@ -127,10 +128,30 @@ def test_no_question_shows_the_figure_another_asks_for(quiz_questions):
     ("osw1-amendment-count", "56 changes", True),
     ("cb2-juries", "very grave crimes", True),
     ("cb2-juries", "grave crimes", False),
+    ("cb1-simple-things", "Economy of Simple Things programme", True),
 ])
 def test_reasonable_variants_of_the_answer_are_accepted(questions, key, typed, right):
     question = next(q for q in questions if q.key == key)
     assert grade(question.type, question.data, typed).correct is right
+
+
+_QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d]+)["\u201d]')
+
+
+def test_words_in_quotation_marks_are_the_texts_own(result, questions):
+    # An explanation or feedback that puts words in quotation marks tells students the source says them; a
+    # paraphrase dressed as a quotation ("strengthen parliament" for "strengthening parliament") misleads them.
+    texts = [normalize_quote(document.text).lower() for document in result.documents.values()]
+    misquoted = []
+    for question in questions:
+        data = question.data
+        written = [data.get(field) or "" for field in ("prompt", "explanation", "front", "back")]
+        written += [choice.get("feedback") or "" for choice in data.get("choices", [])]
+        for phrase in (m for text in written for m in _QUOTED.findall(text)):
+            words = normalize_quote(phrase).lower().rstrip(".,")
+            if not any(words in text for text in texts):
+                misquoted.append((question.key, phrase))
+    assert misquoted == []
 
 
 def test_the_key_is_not_given_away_by_being_the_longest_option(quiz_questions):
