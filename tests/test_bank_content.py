@@ -129,6 +129,9 @@ def test_no_question_shows_the_figure_another_asks_for(quiz_questions):
     ("cb2-juries", "very grave crimes", True),
     ("cb2-juries", "grave crimes", False),
     ("cb1-simple-things", "Economy of Simple Things programme", True),
+    ("osw1-death-toll", "227 people killed", True),
+    ("osw1-death-toll", "227 deaths", True),
+    ("osw1-de-nazarbayevication", "deNazarbayevization", True),
 ])
 def test_reasonable_variants_of_the_answer_are_accepted(questions, key, typed, right):
     question = next(q for q in questions if q.key == key)
