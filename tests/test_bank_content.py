@@ -131,6 +131,8 @@ def test_no_question_shows_the_figure_another_asks_for(quiz_questions):
     ("cb1-simple-things", "Economy of Simple Things programme", True),
     ("osw1-death-toll", "227 people killed", True),
     ("osw1-death-toll", "227 deaths", True),
+    ("cb2-audit-chamber-reports", "2 per year", True),
+    ("cb2-audit-chamber-reports", "2 reports a year", True),
     ("osw1-de-nazarbayevication", "deNazarbayevization", True),
 ])
 def test_reasonable_variants_of_the_answer_are_accepted(questions, key, typed, right):
