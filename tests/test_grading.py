@@ -286,3 +286,23 @@ def test_an_answer_in_scientific_notation_is_graded_on_its_value():
     assert grade("cloze", QUESTIONS["cloze"], ["1.07e2", "9.8e1", "mixed"]).correct
     # A mantissa has one decimal mark and no thousands: nothing to ask back.
     assert numeric_refusal("2.940e1") is None
+
+
+@pytest.mark.parametrize("typed", ["about 20,000", "Around 20 000 people", "approximately 20000", "approx. 20000",
+                                   "roughly 20,000", "ca. 20000", "c. 20000", "some 20,000", "almost 20000",
+                                   "nearly 20,000", "~20000", "≈ 20000"])
+def test_a_word_saying_the_number_is_rounded_is_read_past(typed):
+    parsed = parse_number(typed)
+    assert parsed is not None and parsed.value == pytest.approx(20000) and parsed.unit in ("", "people")
+
+
+@pytest.mark.parametrize("typed", ["over 98", "more than 98", "about", "somewhere 98", "aboutness 98", "98 about"])
+def test_words_that_change_the_number_or_lead_nothing_are_not_read_past(typed):
+    parsed = parse_number(typed)
+    assert parsed is None or parsed.unit == "about"
+
+
+def test_a_rounded_answer_is_right_within_the_tolerance_and_wrong_outside_it():
+    data = {"answer": 20000, "tolerance": 1000, "unit": "", "unit_aliases": []}
+    assert grade("numeric", data, "about 20,000").correct
+    assert not grade("numeric", data, "about 30,000").correct

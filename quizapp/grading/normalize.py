@@ -65,6 +65,11 @@ _AS_SPACE = str.maketrans(dict.fromkeys(SPACE_SEPARATORS, " ")) | {
 }
 # Possessive quantifiers: a run of spaces is read once, not retried in every split (which took seconds).
 _NUMBER_PREFIX = re.compile(r"^\s*+([+\-\u2212]?)\s*+[€$£]?\s*+(\d[\d.,' ]*+)(.*)$", re.DOTALL)
+# "about 20,000", "almost 80%", "~98": a word that only says the number is rounded, as a question asking "roughly
+# how many" invites; the tolerance decides whether it is near enough. Words that change the number ("over 98",
+# "more than 98") are not among them.
+_HEDGE = re.compile(r"^\s*+(?:(?:about|around|approximately|roughly|circa|some|almost|nearly)\s++"
+                    r"|(?:approx\.|ca\.|c\.)\s*+|[~\u2248\u223c]\s*+)", re.IGNORECASE)
 _GROUPED = re.compile(r"^\d{1,3}(?:[ ,.']\d{3})+$")
 # "2.5-fold", "a 98-seat chamber": English joins a number to its unit with a hyphen in compounds.
 _JOINING_HYPHEN = re.compile(r"^[\-\u2010\u2011](?=[^\W\d_])")
@@ -75,8 +80,9 @@ _MANTISSA = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def parse_number(text: str) -> ParsedNumber | None:
-    """Read '98', '29,4', '29.4%', '20 000', '1,000.5', '9.8e1', '98 seats' or '2.5-fold'; None if no number leads."""
-    match = _NUMBER_PREFIX.match(_ascii_digits(text).translate(_AS_SPACE))
+    """Read '98', '29,4', '29.4%', '20 000', '1,000.5', '9.8e1', '98 seats', '2.5-fold' or 'about 98'; None if no
+    number leads."""
+    match = _NUMBER_PREFIX.match(_HEDGE.sub("", _ascii_digits(text).translate(_AS_SPACE), count=1))
     if not match:
         return None
     sign, digits, rest = match.groups()
