@@ -230,3 +230,32 @@ def test_a_review_card_is_due_all_day_on_the_local_day_it_falls_due(student, fix
     assert [c.question_id for c in due_cards(db.session, student, morning)] == [reviewed.id]
     # Most overdue first: the step fell due a few minutes ago, the review card falls due this evening.
     assert [c.question_id for c in due_cards(db.session, student, step_due)] == [stepping.id, reviewed.id]
+
+
+@pytest.mark.parametrize("local_review, due_day", [
+    # New York's clocks go back at 02:00 on 1 November 2026: a day 25 hours long.
+    (datetime(2026, 11, 1, 0, 30), 2),
+    # ... and forward at 02:00 on 8 March 2026: a day of 23 hours.
+    (datetime(2026, 3, 7, 23, 30), 8),
+])
+def test_a_review_card_a_day_ahead_falls_due_on_the_next_local_day_across_a_clock_change(
+        student, fixture_bank, local_review, due_day):
+    """An interval of whole days is counted in the student's calendar days: 24 hours after 00:30 on the night the
+    clocks go back is still that same day, and after 23:30 on the night they go forward it is the day after next."""
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    student.timezone = "America/New_York"
+    db.session.commit()
+    question = questions()[0]
+    rated = local_review.replace(tzinfo=new_york).astimezone(UTC)
+    review(student, question, AGAIN, rated - timedelta(minutes=1))
+    review(student, question, EASY, rated)  # out of learning: one day ahead
+    card = card_of(student, question)
+    assert card.last_review == rated
+    due = card.due.astimezone(new_york)
+    assert (due.day, due.hour, due.minute) == (due_day, local_review.hour, local_review.minute)
+    assert due_count(db.session, student, rated + timedelta(minutes=1)) == 0
+    next_midnight = datetime(2026, local_review.month, due_day, 0, 0, tzinfo=new_york)
+    assert next_due_at(db.session, student) == next_midnight
+    assert due_count(db.session, student, next_midnight.astimezone(UTC)) == 1
