@@ -259,3 +259,24 @@ def test_a_review_card_a_day_ahead_falls_due_on_the_next_local_day_across_a_cloc
     next_midnight = datetime(2026, local_review.month, due_day, 0, 0, tzinfo=new_york)
     assert next_due_at(db.session, student) == next_midnight
     assert due_count(db.session, student, next_midnight.astimezone(UTC)) == 1
+
+
+def test_a_review_card_met_on_the_next_local_day_counts_a_day_since_its_last_review(student, fixture_bank):
+    """A card a day ahead is due from the student's midnight: met the next evening a little earlier than the last,
+    it has waited a day, not the few hours FSRS would count (its update for a second look the same day barely
+    moves the card, so it would come back day after day)."""
+    question = questions()[0]
+    monday = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
+    review(student, question, AGAIN, monday - timedelta(minutes=1))
+    review(student, question, EASY, monday)  # out of learning: one day ahead
+    assert card_of(student, question).due == monday + timedelta(days=1)
+    tuesday = monday + timedelta(days=1) - timedelta(minutes=2)  # the next day, two minutes earlier in the evening
+    assert due_count(db.session, student, tuesday) == 1
+    scheduler = Scheduler(enable_fuzzing=False)
+    a_day_on, _ = scheduler.review_card(to_fsrs(card_of(student, question)), Rating.Good,
+                                        review_datetime=monday + timedelta(days=1))
+    review(student, question, GOOD, tuesday)
+    card = card_of(student, question)
+    assert card.stability == pytest.approx(a_day_on.stability, rel=1e-12)
+    assert card.due - tuesday == a_day_on.due - (monday + timedelta(days=1)) > timedelta(days=1)
+    assert card.last_review == tuesday

@@ -198,7 +198,7 @@ def _apply_rating(session: Session, user: User, question: Question, rating: int,
         copy_state(fresh_state(now), card)
         session.add(card)
     state_before = None if card.last_review is None else card.state
-    review(scheduler_for(user, fuzz), card, rating, now)
+    review(scheduler_for(user, fuzz), card, rating, now, user_zone(user))
     _count_local_days(card, now, user)
     session.flush()
     session.add(ReviewLog(card_id=card.id, user_id=user.id, question_id=question.id,

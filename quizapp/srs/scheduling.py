@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
@@ -43,7 +43,15 @@ def fresh_state(now: datetime) -> FsrsCard:
     return FsrsCard(card_id=0, due=now)
 
 
-def review(scheduler: Scheduler, card: Card, rating: int, now: datetime) -> None:
-    """Apply one rating to a card at a moment, updating it in place."""
-    updated, _log = scheduler.review_card(to_fsrs(card), Rating(rating), review_datetime=now)
+def review(scheduler: Scheduler, card: Card, rating: int, now: datetime, zone: tzinfo = UTC) -> None:
+    """Apply one rating to a card at a moment, updating it in place; a review card's days are the zone's."""
+    shown = to_fsrs(card)
+    if card.state == REVIEW_STATE and card.last_review is not None:
+        days = (now.astimezone(zone).date() - card.last_review.astimezone(zone).date()).days
+        # A review card is due from the midnight of its day, so it is often met a day on by the calendar but less
+        # than 24 hours after its last review, which FSRS would take for a second look the same day (a stability
+        # barely moved, the card back day after day). Count the days as the student lives them, as Anki does.
+        if days > (now - card.last_review).days:
+            shown.last_review = now - timedelta(days=days)
+    updated, _log = scheduler.review_card(shown, Rating(rating), review_datetime=now)
     copy_state(updated, card)
