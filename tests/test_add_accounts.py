@@ -188,3 +188,19 @@ def test_only_admins_add_accounts(app, teacher):
     response = teacher.post("/admin/users/new", data={"csrf_token": csrf_from(page), "lines": CLASS})
     assert response.status_code == 403
     assert db.session.scalar(select(func.count()).select_from(User).where(User.email.like("%@school.example"))) == 0
+
+
+def test_a_spreadsheet_saved_as_unicode_text_is_read_and_one_in_windows_1251_is_named(app, admin):
+    # Excel without "CSV UTF-8" keeps Cyrillic and Kazakh names only as "Unicode Text": UTF-16, tab-separated.
+    unicode_text = "Name\tEmail\r\nӘлия Қасымова\taliya@school.example\r\nЁлдос Ұлан\tuldos@school.example\r\n"
+    made = send(admin, file=(unicode_text.encode("utf-16"), "class.txt"))
+    assert made.status_code == 200 and "2 accounts made" in made.get_data(as_text=True)
+    names = set(db.session.scalars(select(User.display_name).where(User.email.like("%@school.example"))))
+    assert names == {"Әлия Қасымова", "Ёлдос Ұлан"}
+
+    # Excel's plain "CSV" in Russian settings: Windows-1251, in which the Kazakh letters were already lost.
+    cp1251 = send(admin, file=("Иванов Иван;ivan@school.example\r\nПетрова Анна;anna@school.example\r\n"
+                               .encode("cp1251"), "class.csv"))
+    page = cp1251.get_data(as_text=True)
+    assert cp1251.status_code == 422 and "it looks like Windows-1251 (Cyrillic)" in page
+    assert "save it as “CSV UTF-8”" in page

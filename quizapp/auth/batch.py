@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.auth.accounts import add_account, name_problem, normalise_email, unmailable
 from quizapp.auth.temporary import temporary_password
+from quizapp.formats.textio import legacy_encoding_hint
 from quizapp.models import Role, User
 from quizapp.models.user import hash_password
 
@@ -64,13 +65,27 @@ class Unreadable(Exception):
 
 
 def read_upload(data: bytes) -> str:
-    """The text of an uploaded CSV file; raises Unreadable unless it is UTF-8 (with or without a byte-order mark)."""
+    """The text of an uploaded CSV file: UTF-8 (with or without a byte-order mark), or UTF-16 with one; raises
+    Unreadable otherwise."""
+    # Excel's "Unicode Text" (tab-separated) is UTF-16: how versions without "CSV UTF-8" keep Cyrillic names.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise Unreadable(_SAVE_AS_UTF8.format(found="The file is not valid UTF-16 text")) from error
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        # Guessing another encoding would turn names into nonsense without a word: better to ask.
-        raise Unreadable("The file is not in UTF-8. In your spreadsheet, save it as “CSV UTF-8”, or paste the "
-                         "lines instead.") from error
+        # Guessing another encoding would turn names into nonsense without a word: better to ask. Windows-1251,
+        # what Excel's plain "CSV" writes in Russian and Kazakh settings, is named, since it has already lost
+        # the Kazakh letters.
+        hint = legacy_encoding_hint(data)
+        found = "The file is not in UTF-8" + (
+            "; it looks like Windows-1251 (Cyrillic), which has no Kazakh letters such as ә, қ or ұ" if hint else "")
+        raise Unreadable(_SAVE_AS_UTF8.format(found=found)) from error
+
+
+_SAVE_AS_UTF8 = "{found}. In your spreadsheet, save it as “CSV UTF-8”, or paste the lines instead."
 
 
 def _cells(line: str) -> list[str]:
