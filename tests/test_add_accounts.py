@@ -204,3 +204,17 @@ def test_a_spreadsheet_saved_as_unicode_text_is_read_and_one_in_windows_1251_is_
     page = cp1251.get_data(as_text=True)
     assert cp1251.status_code == 422 and "it looks like Windows-1251 (Cyrillic)" in page
     assert "save it as “CSV UTF-8”" in page
+
+
+def test_a_spreadsheets_export_is_read_with_its_own_headings_and_empty_columns():
+    # Excel in Russian settings saves with semicolons, every column of the sheet ever used, and Russian headings.
+    export = ("ФИО;Электронная почта;Роль;;\r\n"
+              "Иванов, Иван;ivan@school.example;;;\r\n"
+              "Серікбай Ұлан;ulan@school.example;instructor;;\r\n")
+    accounts, problems = parse_lines(export)
+    assert problems == []
+    assert [(a.number, a.name, a.email, a.role) for a in accounts] == [
+        (2, "Иванов, Иван", "ivan@school.example", Role.STUDENT),
+        (3, "Серікбай Ұлан", "ulan@school.example", Role.INSTRUCTOR)]
+    accounts, problems = parse_lines("Аты-жөні\tЭлектрондық пошта\nӘлия\taliya@school.example\n")
+    assert problems == [] and [a.name for a in accounts] == ["Әлия"]

@@ -24,7 +24,10 @@ from quizapp.models.user import hash_password
 MAX_ACCOUNTS = 100
 # Admins are made one at a time, on purpose, by changing the role of one account on the Users page.
 BATCH_ROLES = (Role.STUDENT, Role.INSTRUCTOR)
-_HEADER_EMAILS = {"email", "e-mail", "mail", "email address"}
+# The email column's heading in a first line that names the columns, as schools in Kazakhstan write it too.
+_HEADER_EMAILS = {"email", "e-mail", "mail", "email address", "e-mail address",
+                  "почта", "электронная почта", "эл. почта", "эл.почта", "адрес электронной почты",
+                  "пошта", "электрондық пошта", "эл. пошта", "эл.пошта", "электрондық пошта мекенжайы"}
 
 
 @dataclass(frozen=True)
@@ -92,13 +95,19 @@ def _cells(line: str) -> list[str]:
     """The fields of one line, split at tabs when pasted from a spreadsheet, at semicolons from a CSV file saved
     where the comma is the decimal mark, else at commas (each line on its own: a pasted list may mix them)."""
     delimiter = "\t" if "\t" in line else ";" if ";" in line else ","
-    return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])]
+    cells = [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])]
+    # A spreadsheet saves every column of the sheet that was ever used, empty or not ("Aigerim;a@x.kz;;"): those
+    # say nothing. A role left empty stays a field of its own, as before.
+    while len(cells) > 3 and not cells[-1]:
+        cells.pop()
+    return cells
 
 
 def parse_lines(text: str) -> tuple[list[Line], list[Problem]]:
     """The accounts the text asks for and, if any line is wrong, what is wrong with each (line numbers from 1).
 
-    Blank lines are skipped, and so is a first line that is a header (its second field is "email")."""
+    Blank lines are skipped, and so is a first line that is a header (its second field is "email", or
+    "электронная почта" and the like)."""
     lines: list[Line] = []
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
