@@ -218,3 +218,16 @@ def test_a_spreadsheets_export_is_read_with_its_own_headings_and_empty_columns()
         (3, "Серікбай Ұлан", "ulan@school.example", Role.INSTRUCTOR)]
     accounts, problems = parse_lines("Аты-жөні\tЭлектрондық пошта\nӘлия\taliya@school.example\n")
     assert problems == [] and [a.name for a in accounts] == ["Әлия"]
+
+
+def test_an_email_out_of_its_place_is_named_as_such():
+    # A name with an unquoted comma, a name in two columns, a numbering column, or the columns swapped: each was
+    # reported field by field ("“Ivan” is not an email address", "“ivan@…” is not a role").
+    _, problems = parse_lines("Ivanov, Ivan, ivan@school.example\n"
+                              "Seitkali\tDaniyar\tdaniyar@school.example\tinstructor\n"
+                              "3;Bekov Marat;marat@school.example\n"
+                              "aigerim@school.example, Aigerim\n")
+    assert [str(problem) for problem in problems] == [
+        *(f"Line {n}: the email is field 3, not 2: give the name as one field (a name with a comma in it goes in "
+          "double quotes), then the email." for n in (1, 2, 3)),
+        "Line 4: the email comes first: give the name, then the email."]

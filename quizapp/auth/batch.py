@@ -121,6 +121,10 @@ def parse_lines(text: str) -> tuple[list[Line], list[Problem]]:
         return [], [Problem(None, None, f"{len(filled)} accounts asked for; at most {MAX_ACCOUNTS} are made at "
                                         "once. Split the list, a class or two at a time.")]
     for number, cells in filled:
+        misplaced = _misplaced_email(cells)
+        if misplaced:
+            problems.append(Problem(number, None, misplaced))
+            continue
         if len(cells) not in (2, 3):
             problems.append(Problem(number, None, f"{len(cells)} fields; give name, email and, if you like, role "
                                                   "(a name with a comma in it goes in double quotes)."))
@@ -143,6 +147,20 @@ def parse_lines(text: str) -> tuple[list[Line], list[Problem]]:
         if not found and role is not None:
             lines.append(Line(number, name, email, role))
     return lines, problems
+
+
+def _misplaced_email(cells: list[str]) -> str | None:
+    """What to change when the email is not the second field: each field would otherwise be called wrong in
+    turn (the name split at its comma, the email taken for a role), without saying what happened."""
+    if len(cells) < 2 or "@" in cells[1]:
+        return None
+    at = next((n for n, cell in enumerate(cells, 1) if "@" in cell), None)
+    if at == 1:
+        return "the email comes first: give the name, then the email."
+    if at is not None:
+        return (f"the email is field {at}, not 2: give the name as one field (a name with a comma in it goes in "
+                "double quotes), then the email.")
+    return None
 
 
 def _name_problems(name: str) -> list[str]:
