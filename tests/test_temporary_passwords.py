@@ -236,3 +236,17 @@ def test_the_admin_may_revoke_the_accounts_api_tokens_in_the_same_step(app, make
     # With none left, the page neither mentions tokens nor offers the box.
     asked = admin.get(f"/admin/users/{victim.id}/password").get_data(as_text=True)
     assert "API tokens keep" not in asked and "revoke_tokens" not in asked
+
+
+def test_a_password_set_on_the_command_line_for_a_deactivated_account_says_it_is_closed(app, runner, student):
+    # The Users page refuses it; on the command line the password is set (it may be wanted before reopening an
+    # account someone else used), but whoever runs it must learn that nobody can log in with it yet.
+    assert runner.invoke(args=["users", "deactivate", student.email]).exit_code == 0
+    given = runner.invoke(args=["users", "set-password", student.email, "--temporary"],
+                          env={"QUIZAPP_NEW_PASSWORD": "handed over 123"})
+    assert given.exit_code == 0 and fresh(student).check_password("handed over 123")
+    assert f"Warning: {student.email} is deactivated and cannot log in with it until" in given.output
+    assert runner.invoke(args=["users", "reactivate", student.email]).exit_code == 0
+    again = runner.invoke(args=["users", "set-password", student.email, "--temporary"],
+                          env={"QUIZAPP_NEW_PASSWORD": "handed over 456"})
+    assert again.exit_code == 0 and "Warning" not in again.output

@@ -101,6 +101,11 @@ def set_password_command(email: str, temporary: bool, password: str) -> None:
                                    "Run the command again.")
     click.echo(f"{user.email} has a new password; every session of the account has ended."
                + (_MUST_CHANGE if temporary else ""))
+    if not user.is_active:
+        # Kept as it may be wanted (a new password before reopening an account someone else used), but a password
+        # handed to its owner now would be refused at the login.
+        click.echo(f"Warning: {user.email} is deactivated and cannot log in with it until "
+                   f"`flask --app quizapp users reactivate {user.email}`.", err=True)
 
 
 @users_cli.command("deactivate", short_help="Close an account; its work stays in the classes' records.")
