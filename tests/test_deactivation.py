@@ -143,6 +143,23 @@ def test_the_last_active_admin_stays(app, make_user):
     assert admin.is_active and admin.role == "admin"
 
 
+def test_the_last_active_admin_is_told_so_when_a_deactivated_admin_is_listed_too(app, runner, make_user):
+    # The Users page and users list show two admins: "the last admin account" read as wrong, and did not say
+    # that the other one counts again once reactivated.
+    admin, other = make_user(Role.ADMIN), make_user(Role.ADMIN)
+    deactivate(db.session, other)
+    db.session.commit()
+    client = admin_client(app, admin)
+    page = client.get("/admin/users").get_data(as_text=True)
+    client.post(f"/admin/users/{admin.id}/role",
+                data={"csrf_token": csrf_from(page), f"user{admin.id}-role": "student"})
+    told = client.get("/admin/users").get_data(as_text=True)
+    assert "That is the last active admin account; make another admin, or reactivate one, first." in told
+    refused = runner.invoke(args=["users", "set-role", admin.email, "instructor"])
+    assert refused.exit_code == 1 and "make another admin, or reactivate one" in refused.output
+    assert fresh(admin).role == "admin"
+
+
 def test_the_page_of_a_deactivated_account_reads_as_such_for_a_screen_reader(app, make_user):
     admin, student = make_user(Role.ADMIN), make_user()
     client = admin_client(app, admin)

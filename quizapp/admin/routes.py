@@ -11,7 +11,7 @@ from quizapp.admin import bp
 from quizapp.admin.forms import AccountForm, RoleForm, UserSearchForm
 from quizapp.api.tokens import live_token_count
 from quizapp.auth.deactivation import OwnAccount, deactivate, reactivate
-from quizapp.auth.roles import TEACHING_ROLES, LastAdmin, find_users, set_role, untaught_warning
+from quizapp.auth.roles import LAST_ADMIN, TEACHING_ROLES, LastAdmin, find_users, set_role, untaught_warning
 from quizapp.classroom.membership import classes_of, classes_only_they_teach
 from quizapp.extensions import db
 from quizapp.http import View
@@ -67,7 +67,7 @@ def change_role(user_id: int):
     try:
         untaught = set_role(db.session, user, Role(form.role.data))
     except LastAdmin:
-        flash("That is the last admin account; make another admin first.", "error")
+        flash(LAST_ADMIN, "error")
     else:
         db.session.commit()
         if user.id == current_user.id and user.role != Role.ADMIN.value:
@@ -99,7 +99,7 @@ def deactivate_user(user_id: int):
         except OwnAccount:
             flash("You cannot deactivate your own account; another admin can.", "error")
         except LastAdmin:
-            flash("That is the last active admin account; make another admin first.", "error")
+            flash(LAST_ADMIN, "error")
         else:
             db.session.commit()
             flash(f"{user.display_name} is deactivated: they cannot log in, and their work is kept.", "success")

@@ -10,7 +10,7 @@ from quizapp.auth.accounts import EmailTaken, name_problem, register_user, unmai
 from quizapp.auth.deactivation import deactivate, reactivate
 from quizapp.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
-from quizapp.auth.roles import LastAdmin, find_users, set_role, untaught_warning
+from quizapp.auth.roles import LAST_ADMIN, LastAdmin, find_users, set_role, untaught_warning
 from quizapp.auth.temporary import set_temporary_password
 from quizapp.extensions import db
 from quizapp.models import Role, User
@@ -75,7 +75,7 @@ def set_role_command(email: str, role: str) -> None:
     try:
         untaught = set_role(db.session, user, Role(role))
     except LastAdmin as error:
-        raise click.ClickException("That is the last admin account; make another admin first.") from error
+        raise click.ClickException(LAST_ADMIN) from error
     db.session.commit()
     click.echo(f"{user.email} is now {user.role}.")
     if untaught:
@@ -120,7 +120,7 @@ def deactivate_command(email: str) -> None:
     try:
         untaught = deactivate(db.session, user)
     except LastAdmin as error:
-        raise click.ClickException("That is the last active admin account; make another admin first.") from error
+        raise click.ClickException(LAST_ADMIN) from error
     db.session.commit()
     click.echo(f"{user.email} is deactivated; every session of the account has ended.")
     if untaught:

@@ -17,7 +17,12 @@ CLASSES_NAMED = 5  # a warning names at most this many classes
 
 
 class LastAdmin(Exception):
-    """The change would leave no admin account."""
+    """The change would leave no active admin account."""
+
+
+# One message for a role change and a deactivation, on the page and the command line: "the last admin" alone was
+# wrong where a deactivated admin is listed too, which cannot log in and so does not count.
+LAST_ADMIN = "That is the last active admin account; make another admin, or reactivate one, first."
 
 
 def set_role(session: Session, user: User, role: Role) -> list[Classroom]:
