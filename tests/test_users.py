@@ -285,3 +285,9 @@ def test_a_search_that_finds_nobody_says_so_and_links_back_to_every_account(app,
     assert f"No student account matches “{admin.email}”." in both
     refused = client.get("/admin/users?q=" + "x" * 101)
     assert refused.status_code == 422 and "Show every account" not in refused.get_data(as_text=True)
+    # With a student listed, "No student account." would deny that any exists.
+    make_user(Role.STUDENT)
+    closed = client.get("/admin/users?role=student&status=deactivated").get_data(as_text=True)
+    assert "No deactivated student account." in closed
+    active = client.get("/admin/users?q=zzz&role=admin&status=active").get_data(as_text=True)
+    assert "No active admin account matches “zzz”." in active
