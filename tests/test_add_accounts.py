@@ -231,3 +231,15 @@ def test_an_email_out_of_its_place_is_named_as_such():
         *(f"Line {n}: the email is field 3, not 2: give the name as one field (a name with a comma in it goes in "
           "double quotes), then the email." for n in (1, 2, 3)),
         "Line 4: the email comes first: give the name, then the email."]
+
+
+def test_an_address_whose_account_was_deactivated_says_to_reactivate_it(app, admin, make_user, runner):
+    back = make_user(email="back@school.example")
+    make_user(email="here@school.example")
+    assert runner.invoke(args=["users", "deactivate", back.email]).exit_code == 0
+    refused = send(admin, "Back Again, BACK@school.example\nStill Here, here@school.example\nNew, new@school.example")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert ("Line 1, email: back@school.example already has an account, deactivated: take the line off, reactivate "
+            "the account on the Users page and give it a temporary password there.") in page
+    assert "Line 2, email: here@school.example already has an account.</li>" in page

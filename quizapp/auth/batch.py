@@ -202,9 +202,17 @@ def _role_problem(text: str) -> str:
 def registered(session: Session, lines: list[Line]) -> list[Problem]:
     """A problem for each line whose email already has an account."""
     emails = {line.email for line in lines}
-    taken = set(session.scalars(select(User.email).where(User.email.in_(emails)))) if emails else set()
-    return [Problem(line.number, "email", f"{line.email} already has an account.")
-            for line in lines if line.email in taken]
+    if not emails:
+        return []
+    found = select(User.email, User.deactivated_at).where(User.email.in_(emails))
+    closed_at = {email: deactivated_at for email, deactivated_at in session.execute(found)}
+    # A student back after a year away is on the new list with the account closed when they left: the admin must
+    # learn to reopen it rather than look for a mistake in the list.
+    reopen = (", deactivated: take the line off, reactivate the account on the Users page and give it a temporary "
+              "password there.")
+    return [Problem(line.number, "email", f"{line.email} already has an account"
+                    + (reopen if closed_at[line.email] is not None else "."))
+            for line in lines if line.email in closed_at]
 
 
 def make_accounts(session: Session, lines: list[Line]) -> list[Made]:
