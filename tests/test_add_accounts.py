@@ -111,7 +111,7 @@ def test_one_bad_line_makes_nothing_and_every_problem_is_named_by_line_and_field
                      "Line 6, role: “teacher” is not a role",
                      "Line 8: 4 fields"):
         assert expected in page, expected
-    # The address already registered is named too, once the lines themselves are right.
+    # The address already registered is named too.
     fixed = send(admin, "Good One, good@school.example\nTaken, taken@school.example")
     assert "Line 2, email: taken@school.example already has an account." in fixed.get_data(as_text=True)
     assert account_count() == before
@@ -243,3 +243,13 @@ def test_an_address_whose_account_was_deactivated_says_to_reactivate_it(app, adm
     assert ("Line 1, email: back@school.example already has an account, deactivated: take the line off, reactivate "
             "the account on the Users page and give it a temporary password there.") in page
     assert "Line 2, email: here@school.example already has an account.</li>" in page
+
+
+def test_addresses_already_taken_are_named_with_the_other_problems_at_once(app, admin, make_user):
+    make_user(email="taken@school.example")
+    refused = send(admin, "Taken, taken@school.example\nBad Email, bad@school\nGood, good@school.example")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    first, second = (page.index("Line 1, email: taken@school.example already has an account."),
+                     page.index("Line 2, email: “bad@school” is not an email address"))
+    assert first < second

@@ -41,7 +41,9 @@ def add_accounts():
             # A file's lines come back in the box, to be corrected there (the browser forgets the chosen file).
             form.lines.data = text
             lines, problems = parse_lines(text)
-            problems = problems or registered(db.session, lines)
+            # Every problem at once, in the order of the lines: an address already taken named only after the
+            # other lines are corrected would send the admin through the list a second time.
+            problems = sorted([*problems, *registered(db.session, lines)], key=lambda problem: problem.line or 0)
             if not problems:
                 try:
                     made = make_accounts(db.session, lines)
