@@ -32,7 +32,7 @@ from quizapp.auth.accounts import register_user  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User  # noqa: E402
 from quizapp.progress.study import study_progress  # noqa: E402
-from quizapp.srs.queue import due_count, new_available, next_card, record_review  # noqa: E402
+from quizapp.srs.queue import due_count, new_available, next_card, record_review, review_count  # noqa: E402
 from quizapp.srs.scheduling import AGAIN, EASY, GOOD, HARD  # noqa: E402
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -133,8 +133,9 @@ def main() -> None:
         def submit():
             person = session.get(User, user_id)
             question = session.get(Question, next(pending))
-            card = session.scalar(select(Card).where(Card.user_id == user_id, Card.question_id == question.id))
-            record_review(session, person, question, GOOD, card.version, now=NOW)
+            # The ratings the card has had, as the study page sends them: any other count is refused unrecorded.
+            card = record_review(session, person, question, GOOD, review_count(session, person, question.id), now=NOW)
+            assert card is not None, "the rating was refused"
             session.commit()
 
         def progress_figures():
