@@ -9,6 +9,7 @@ from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask import session as cookie_session
 from flask_login import COOKIE_NAME, current_user, login_url, user_loaded_from_cookie, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 
 from quizapp.api.auth import ApiError
 from quizapp.classroom.codes import display_code
@@ -76,6 +77,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["score"] = score_text
     app.jinja_env.filters["percent"] = percent_text
     app.jinja_env.filters["signed"] = signed_text
+    app.jinja_env.filters["email_breaks"] = email_breaks
     app.jinja_env.tests["unbroken_run"] = has_unbroken_run
     app.jinja_env.globals["answer_errors"] = answer_errors
     app.jinja_env.globals["form_problems"] = form_problems
@@ -202,6 +204,15 @@ def return_address() -> str:
 
 # Longer than any word of the texts ("Constitutional" is 14): a run this long is a pasted address or a held key.
 _UNBROKEN_RUN = 30
+
+
+def email_breaks(address: str) -> Markup:
+    """An email address that a narrow column may break after its @ and before each dot of its domain."""
+    # On a printed slip "…@schoo / l-nomer-45.edu.kz" reads as two addresses; "…@ / school-nomer-45.edu.kz" does not.
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return escape(address)
+    return escape(local) + Markup("@<wbr>") + Markup("<wbr>.").join(escape(part) for part in domain.split("."))
 
 
 def has_unbroken_run(text: object) -> bool:

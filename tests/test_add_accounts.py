@@ -55,6 +55,8 @@ def test_a_class_is_made_with_temporary_passwords_shown_once(app, admin):
     passwords = PASSWORD_SHAPE.findall(page)
     assert len(set(passwords)) == len(passwords) == 4  # one slip each (the CSV link is checked below)
     assert account_count() == before + 4
+    # A narrow slip breaks an address after its @ or before a dot of its domain, not mid-word.
+    assert '<dd class="email">aigerim@<wbr>school<wbr>.example</dd>' in page
     db.session.expire_all()
     accounts = {u.email: u for u in db.session.scalars(select(User).where(User.email.like("%@school.example")))}
     assert {e: (u.display_name, u.role) for e, u in accounts.items()} == {
@@ -253,3 +255,11 @@ def test_addresses_already_taken_are_named_with_the_other_problems_at_once(app, 
     first, second = (page.index("Line 1, email: taken@school.example already has an account."),
                      page.index("Line 2, email: “bad@school” is not an email address"))
     assert first < second
+
+
+def test_an_address_on_a_slip_breaks_only_between_its_parts_and_stays_escaped():
+    from quizapp.web import email_breaks
+
+    assert str(email_breaks("a.b@school-nomer-45.edu.kz")) == "a.b@<wbr>school-nomer-45<wbr>.edu<wbr>.kz"
+    assert str(email_breaks('"<x>"@evil.example')) == "&#34;&lt;x&gt;&#34;@<wbr>evil<wbr>.example"
+    assert str(email_breaks("no-at-sign")) == "no-at-sign"
