@@ -21,7 +21,7 @@ cleanup() {
   for conf in "$prefix"/nginx-*/nginx.conf; do
     [ -f "$conf" ] && nginx -p "$(dirname "$conf")" -c "$conf" -e "$(dirname "$conf")/error.log" -s quit 2>/dev/null || true
   done
-  [ -f "$prefix/redis.pid" ] && redis-cli -p $((base + 379)) shutdown nosave >/dev/null 2>&1 || true
+  [ -f "$prefix/redis.pid" ] && REDISCLI_AUTH=${redis_password:-} redis-cli -p $((base + 379)) shutdown nosave >/dev/null 2>&1 || true
   [ -d "$prefix/pg" ] && .ci/postgres stop "$prefix/pg" || true
   echo "logs in $prefix"
 }
