@@ -19,7 +19,7 @@ from quizapp.srs.queue import QuestionGone, record_review
 from quizapp.srs.scheduling import GOOD
 from tests.concurrent_clients import Browser, serve
 from tests.conftest import PASSWORD
-from tests.test_concurrent_writes import publish_an_upload, slowed_bank_use
+from tests.test_concurrent_writes import deleting_slowly, publish_an_upload
 
 
 @pytest.fixture
@@ -78,23 +78,12 @@ def test_a_card_rated_while_its_bank_is_being_deleted_says_the_card_left_study(a
     """The deletion has counted no use and is about to delete: the rating waits, then says the card is gone."""
     bank_id, student_id = uploaded_bank
     question_id = a_question(bank_id)
-    slowed_bank_use(monkeypatch, 0.5)
-    outcome: dict[str, object] = {}
-    engine = db.engine
-
-    def delete_it() -> None:
-        with Session(engine) as session:
-            outcome["use"] = delete_unused_bank(session, session.get(Bank, bank_id))
-
     with serve(app) as address:
         browser = Browser(address)
         browser.log_in("student@example.org", PASSWORD)
-        deleter = threading.Thread(target=delete_it)
-        deleter.start()
-        time.sleep(0.2)
-        status, _ = browser.request("POST", f"/study/{question_id}/rate",
-                                    {"rating": GOOD, "reviews": 0, "bank": ""})
-        deleter.join(timeout=30)
+        with deleting_slowly(monkeypatch, bank_id) as outcome:
+            status, _ = browser.request("POST", f"/study/{question_id}/rate",
+                                        {"rating": GOOD, "reviews": 0, "bank": ""})
         _status, page = browser.request("GET", "/study/")
     assert outcome == {"use": None}  # deleted
     assert status == 302 and "That card is no longer in study." in page

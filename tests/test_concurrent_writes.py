@@ -13,6 +13,8 @@ import http.client
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 
 import pytest
@@ -246,9 +248,10 @@ def slowed_bank_use(monkeypatch, seconds: float) -> None:
     monkeypatch.setattr(deletion, "bank_use", bank_use)
 
 
-def test_a_quiz_started_while_its_bank_is_being_deleted_is_not_started(app, uploaded_bank, monkeypatch):
-    """The deletion has counted no use and is about to delete: the start waits, then says the bank is gone."""
-    bank_id, student_id = uploaded_bank
+@contextmanager
+def deleting_slowly(monkeypatch, bank_id: int) -> Iterator[dict[str, object]]:
+    """The bank's deletion under way in another thread, paused between counting the bank's use and deleting it;
+    once the block is left, what the deletion returned, under "use"."""
     slowed_bank_use(monkeypatch, 0.5)
     outcome: dict[str, object] = {}
     engine = db.engine
@@ -257,15 +260,22 @@ def test_a_quiz_started_while_its_bank_is_being_deleted_is_not_started(app, uplo
         with Session(engine) as session:
             outcome["use"] = delete_unused_bank(session, session.get(Bank, bank_id))
 
+    deleter = threading.Thread(target=delete_it)
+    deleter.start()
+    time.sleep(0.2)
+    yield outcome
+    deleter.join(timeout=30)
+
+
+def test_a_quiz_started_while_its_bank_is_being_deleted_is_not_started(app, uploaded_bank, monkeypatch):
+    """The deletion has counted no use and is about to delete: the start waits, then says the bank is gone."""
+    bank_id, student_id = uploaded_bank
     with serve(app) as address:
         browser = Browser(address)
         browser.log_in("student@example.org", PASSWORD)
-        deleter = threading.Thread(target=delete_it)
-        deleter.start()
-        time.sleep(0.2)
-        status, _ = browser.request("POST", f"/quiz/start/{bank_id}",
-                                         {f"bank{bank_id}-topic": "", f"bank{bank_id}-length": 5})
-        deleter.join(timeout=30)
+        with deleting_slowly(monkeypatch, bank_id) as outcome:
+            status, _ = browser.request("POST", f"/quiz/start/{bank_id}",
+                                        {f"bank{bank_id}-topic": "", f"bank{bank_id}-length": 5})
         _status, home = browser.request("GET", "/")
     assert outcome == {"use": None}  # deleted
     assert status == 302 and "That bank has just been deleted by its author, so no quiz was started." in home

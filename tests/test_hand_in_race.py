@@ -50,13 +50,20 @@ def second_tab(app, client):
     return tab
 
 
-def test_an_answer_sent_while_the_attempt_is_handed_in_is_refused(app, teaching, make_user,  # noqa: F811
-                                                                  monkeypatch):
+def both_tabs_open(app, teaching, make_user):  # noqa: F811
+    """A student's attempt at a new assignment, its first question open in one tab and the hand-in in another:
+    the client, the attempt, and each tab's address and form, ready to send."""
     student_client, attempt = started_attempt(app, teaching, make_user, feedback_policy="submit")
     url, hand_in = f"/quiz/{attempt.id}/q/1", f"/quiz/{attempt.id}/hand-in"
     answer = {"csrf_token": csrf_from(student_client.get(url).get_data(as_text=True)),
               **right_answer_form(attempt.items[0])}
     hand_in_form = {"csrf_token": csrf_from(student_client.get(hand_in).get_data(as_text=True))}
+    return student_client, attempt, (url, answer), (hand_in, hand_in_form)
+
+
+def test_an_answer_sent_while_the_attempt_is_handed_in_is_refused(app, teaching, make_user,  # noqa: F811
+                                                                  monkeypatch):
+    student_client, attempt, (url, answer), (hand_in, hand_in_form) = both_tabs_open(app, teaching, make_user)
     held_open(monkeypatch, "submit_attempt")
     tab = second_tab(app, student_client)
     handing_in = threading.Thread(target=lambda: tab.post(hand_in, data=hand_in_form))
@@ -72,11 +79,7 @@ def test_an_answer_sent_while_the_attempt_is_handed_in_is_refused(app, teaching,
 
 def test_a_hand_in_sent_while_an_answer_is_saved_hands_the_answer_in(app, teaching, make_user,  # noqa: F811
                                                                       monkeypatch):
-    student_client, attempt = started_attempt(app, teaching, make_user, feedback_policy="submit")
-    url, hand_in = f"/quiz/{attempt.id}/q/1", f"/quiz/{attempt.id}/hand-in"
-    answer = {"csrf_token": csrf_from(student_client.get(url).get_data(as_text=True)),
-              **right_answer_form(attempt.items[0])}
-    hand_in_form = {"csrf_token": csrf_from(student_client.get(hand_in).get_data(as_text=True))}
+    student_client, attempt, (url, answer), (hand_in, hand_in_form) = both_tabs_open(app, teaching, make_user)
     held_open(monkeypatch, "submit_answer")
     tab = second_tab(app, student_client)
     answering = threading.Thread(target=lambda: tab.post(url, data=answer))
