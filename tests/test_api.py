@@ -357,7 +357,10 @@ def test_a_flashcard_shown_on_its_page_is_graded_through_the_api(client, token, 
     submit_answer(db.session, item, None)  # the card page showed its back; the grade is still to come
     db.session.commit()
     waiting = client.get(f"/api/v1/quizzes/{quiz['id']}", headers=bearer(token)).get_json()
-    assert next(i for i in waiting["items"] if i["position"] == entry["position"])["answered"] is False
+    shown = next(i for i in waiting["items"] if i["position"] == entry["position"])
+    assert shown["answered"] is False
+    # Its back was shown, but no verdict is given before the student's own: not a wrong answer with no score.
+    assert shown["feedback"]["correct"] is None and shown["feedback"]["score"] is None and shown["feedback"]["back"]
     graded = answer(client, token, quiz["id"], entry["position"], knew).get_json()
     assert graded["recorded"] is True and "message" not in graded, graded
     assert graded["feedback"]["correct"] is knew

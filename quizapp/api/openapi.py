@@ -80,7 +80,9 @@ _SCHEMAS: dict[str, Any] = {
         "text_changed": {"type": "boolean", "description": "the source text was edited since the question was "
                          "written and no longer holds the quote: context is the quote alone, unhighlighted"}}},
     "Feedback": {"type": "object", "properties": {
-        "correct": {"type": "boolean"}, "score": {"type": "number"}, "your_answer": {"type": "string"},
+        "correct": {"type": ["boolean", "null"], "description": "null while a flashcard whose back was shown "
+                    "waits for the student's own grade"},
+        "score": {"type": ["number", "null"], "description": "null as correct is"}, "your_answer": {"type": "string"},
         "correct_answer": {"type": "string"}, "explanation": _ref("Markdown"), "back": _ref("Markdown"),
         "blanks": {"type": "array", "items": {"type": "boolean"}},
         "choice_feedback": {"type": "array", "description": "the choices picked, each with its own feedback",

@@ -78,8 +78,10 @@ def sources_json(session: Session, revision: QuestionRevision) -> list[dict[str,
 def feedback_json(session: Session, item: QuizItem, result: Grade | None) -> dict[str, Any]:
     """The verdict on an answered item: right or wrong, the correct answer, why, and the source."""
     qtype, data, response = item.question.type, item.revision.data, item.response
+    # A flashcard whose back was shown waits for the student's own grade: no verdict yet, rather than a wrong one.
+    waiting = qtype == "flashcard" and response.given is None
     body: dict[str, Any] = {
-        "correct": bool(response.is_correct), "score": response.score,
+        "correct": None if waiting else bool(response.is_correct), "score": None if waiting else response.score,
         "your_answer": given_answer_text(qtype, data, response.given),
         "correct_answer": correct_answer(qtype, data),
         "explanation": markdown(data.get("explanation", "")),
