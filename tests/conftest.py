@@ -31,7 +31,7 @@ def make_app(database: str, instance: Path, **extra) -> Flask:
     """An app on the given database URL, configured for tests."""
     config = {
         "TESTING": True,
-        "SECRET_KEY": "test-secret",
+        "SECRET_KEY": "test secret, long and varied enough: 0123456789",
         # Thousands of accounts are made across the suite; a cheap hash keeps it fast.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # The suite logs in thousands of times from one address; the limit tests switch it back on.
