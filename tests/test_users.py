@@ -127,7 +127,8 @@ def test_the_admin_page_finds_names_in_any_script_and_case(app, make_user):
     db.session.commit()
     client = app.test_client()
     login(client, admin.email)
-    for typed in ("ақерке", "ӨМІРЗАҚ"):
+    # Typed on a Russian keyboard, the Kazakh letters as the Russian ones they are drawn from.
+    for typed in ("ақерке", "ӨМІРЗАҚ", "акерке", "омирзак"):
         page = client.get("/admin/users", query_string={"q": typed}).get_data(as_text=True)
         assert "akerke@example.org" in page and "aigerim@example.org" not in page, typed
     for typed in ("Айгерим", "айгерим", "СЕЙТКАЛИ"):

@@ -93,8 +93,10 @@ def find_users(session: Session, text: str = "", role: str = "", status: str = "
 
 
 # Searched for as one letter: ё and е (Russian writes either), and in Kazakh or Turkish Latin ı and i, and İ, which
-# lower() turns into i and a combining dot above.
-_SEARCH_FOLDS = (("ё", "е"), ("ı", "i"), ("\u0307", ""))
+# lower() turns into i and a combining dot above. Each Kazakh letter is searched for as the Russian one it is drawn
+# from too: an admin on a Russian keyboard types "алия" for Әлия and "нурлан" for Нұрлан.
+_SEARCH_FOLDS = (("ё", "е"), ("ı", "i"), ("\u0307", ""), ("ә", "а"), ("ғ", "г"), ("қ", "к"), ("ң", "н"), ("ө", "о"),
+                 ("ұ", "у"), ("ү", "у"), ("һ", "х"), ("і", "и"))
 
 
 def _searchable(text: str) -> str:
