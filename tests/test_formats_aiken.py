@@ -15,7 +15,8 @@ from tests.formats_helpers import bank, reimport
     ("ANSWER: B", "Question not started on line 1"),
     ("Q1\nA) x\nB) y\nQ2\nA) x\nB) y\nANSWER: A", "Question not completed before next question start on line 4"),
     ("Q?\nA) x\nB) y\nANSWER: C", "does not name one of the choices, A to B, on line 4"),
-    ("Q?\nA) x\nB) y", "not completed before the end of the file"),
+    ("Q?\nA) x\nB) y", "not completed before the end of the file: end it with a line such as ANSWER: B, the letter "
+                        "of its right choice"),
 ])
 def test_errors_are_reported_as_moodle_does(text: str, message: str) -> None:
     assert any(message in str(p) for p in read_aiken(text).problems)

@@ -79,7 +79,9 @@ def _unfinished(question: Item, where: str, number: int, result: ParseResult, ex
     elif extra:
         _too_many_choices(question, result, extra)
     else:
-        result.unreadable(number, f"Error importing question {question.name}: Question not completed {where}")
+        # Moodle's words, then what completes a question, which they leave to the reader.
+        result.unreadable(number, f"Error importing question {question.name}: Question not completed {where}: end "
+                                  "it with a line such as ANSWER: B, the letter of its right choice")
 
 
 def _too_many_choices(question: Item, result: ParseResult, extra: int) -> None:
