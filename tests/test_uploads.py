@@ -348,3 +348,22 @@ def test_an_update_of_a_bank_one_does_not_have_makes_no_second_bank(teacher, fil
     assert advice in page and "untick" in page
     assert bank_count() == 2
     assert upload(teacher, filename, data).status_code == 302 and bank_count() == 3
+
+
+def test_the_example_bank_offered_on_the_upload_page_loads_with_a_question_of_every_type(teacher):
+    from pathlib import Path
+
+    from quizapp.grading import CHECKERS
+
+    page = teacher.get("/banks/upload").get_data(as_text=True)
+    assert 'href="/static/example-bank.yaml" download' in page
+    example = teacher.get("/static/example-bank.yaml")
+    assert example.status_code == 200
+    text = example.get_data()
+    example.close()
+    assert text == (Path(__file__).parents[1] / "quizapp" / "static" / "example-bank.yaml").read_bytes()
+    response = upload(teacher, "example-bank.yaml", text)
+    assert response.status_code == 302 and "/preview" in response.location
+    bank = db.session.scalar(select(Bank).where(Bank.slug == "my-first-bank"))
+    types = set(db.session.scalars(select(Question.type).where(Question.bank_id == bank.id)))
+    assert types == set(CHECKERS)
