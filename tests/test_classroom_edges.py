@@ -443,3 +443,16 @@ def test_a_link_to_set_an_assignment_from_a_bank_of_flashcards_only_goes_back_to
     assert page.status_code == 200 and "First choose the bank its questions come from." in text
     assert "has no questions an assignment can grade (only flashcards, or none): choose another bank." in text
     assert 'name="draw_count"' not in text
+
+
+def test_the_gradebook_tells_an_assignment_not_started_from_one_missed(teaching, app, make_user):
+    client, classroom, bank_id = teaching
+    assert set_assignment(client, classroom, bank_id, title="Open").status_code == 302
+    assert set_assignment(client, classroom, bank_id, title="Closed", due_at="2001-01-01T10:00",
+                          late_policy="refuse").status_code == 302
+    enrolled_client(app, make_user, classroom)
+    page = client.get(f"/classes/{classroom.id}/gradebook").get_data(as_text=True)
+    cells = re.findall(r"<td>(.*?)</td>", page, re.S)
+    assert len(cells) == 2
+    texts = {html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()[-1] for cell in cells}
+    assert texts == {"missed", "started"}  # "— not started" for the open one, as a screen reader hears it

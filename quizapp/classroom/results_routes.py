@@ -15,7 +15,7 @@ from quizapp.classroom.membership import membership_of
 from quizapp.extensions import db
 from quizapp.models import STUDENT, Question, QuestionRevision, QuizAttempt, User
 from quizapp.models.types import INTEGER_MAX, utcnow
-from quizapp.quiz.deadlines import close_if_expired
+from quizapp.quiz.deadlines import close_if_expired, closed_to_new_attempts
 from quizapp.quiz.present import correct_answer, given_answer_text, preview_context
 from quizapp.quiz.service import WHOLE_ATTEMPT
 
@@ -25,7 +25,10 @@ from quizapp.quiz.service import WHOLE_ATTEMPT
 def gradebook(classroom_id: int):
     """Students by assignments, each cell the attempt that counts."""
     classroom = class_taught(classroom_id)
-    return render_template("classroom/gradebook.html", book=build_gradebook(db.session, classroom))
+    book, now = build_gradebook(db.session, classroom), utcnow()
+    # A student who never started an assignment closed to new attempts has missed it, not yet to begin.
+    closed = {a.id for a in book.assignments if closed_to_new_attempts(a, now)}
+    return render_template("classroom/gradebook.html", book=book, closed=closed)
 
 
 @bp.get("/<int:classroom_id>/grades.csv")
