@@ -456,3 +456,19 @@ def test_the_gradebook_tells_an_assignment_not_started_from_one_missed(teaching,
     assert len(cells) == 2
     texts = {html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()[-1] for cell in cells}
     assert texts == {"missed", "started"}  # "— not started" for the open one, as a screen reader hears it
+
+
+def test_banks_of_the_same_title_are_told_apart_by_their_ids_when_setting_an_assignment(teaching, instructor):
+    from quizapp.authoring.uploads import load_upload
+    from tests.conftest import QUESTIONS
+    from tests.test_uploads import GOOD_BANK
+
+    client, classroom, _bank_id = teaching
+    for slug in ("civics-a", "civics-b"):
+        outcome = load_upload(db.session, instructor, f"{slug}.yaml", GOOD_BANK.replace("civics-extra", slug).encode(),
+                              QUESTIONS)
+        assert outcome.ok, outcome.problems
+    db.session.commit()
+    page = html.unescape(client.get(f"/classes/{classroom.id}/assignments/new").get_data(as_text=True))
+    assert "id <code>civics-a</code>" in page and "id <code>civics-b</code>" in page
+    assert "id <code>referendum-2022</code>" not in page  # a title of its own needs no id
