@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask
 
 from quizapp.timezones import is_known_zone
@@ -68,8 +69,13 @@ class Defaults:
     DEFAULT_TIMEZONE = "UTC"
 
 
-class SettingError(RuntimeError):
+class SettingError(RuntimeError, click.ClickException):
     """A setting the app cannot start with."""
+
+    # A ClickException too: a `flask` command that builds the app says "Error: <the reason>" in one line and
+    # exits 1, instead of a traceback that buries the reason at its end.
+    def __init__(self, message: str) -> None:
+        click.ClickException.__init__(self, message)
 
 
 class MissingSecretKey(SettingError):

@@ -280,6 +280,19 @@ def test_gunicorn_refuses_before_listening_with_a_setting_it_cannot_use(producti
     assert f"Not starting: {said}" in done.stderr and "Listening at" not in done.stderr
 
 
+def test_a_flask_command_refuses_a_setting_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DATABASE_URL")}
+    env |= {"SECRET_KEY": "change-me", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    flask = Path(sys.executable).with_name("flask")
+    done = subprocess.run([str(flask), "--app", "quizapp", "db", "current"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("Error: SECRET_KEY is still 'change-me' from the example environment file.")
+
+
 def test_gunicorn_serving_another_app_needs_no_secret_key(production_env):
     import subprocess
     import sys
