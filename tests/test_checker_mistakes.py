@@ -326,3 +326,22 @@ def test_a_quote_the_text_does_not_hold_says_where_it_parts_from_the_text(tmp_pa
     assert len(problems) == 1 and problems[0].startswith("15: question 'misquoted': source: quote not found in "
                                                          "osw-2022: "), problems
     assert advice in problems[0]
+
+
+@pytest.mark.parametrize("written", ["about 20000", "roughly 20 000", "~20000"])
+def test_a_numeric_key_written_as_roughly_so_much_asks_for_a_tolerance(tmp_path, written):
+    """Students may write "about 20,000" and be graded by the tolerance; a key written so would be read as exactly
+    20000 with no tolerance, marking wrong the near answers its author meant to accept."""
+    problems = problems_for(tmp_path, f"""\
+  - id: seats
+    type: numeric
+    prompt: Roughly how many people took part?
+    answer: "{written}"
+    explanation: The appendix gives the count.
+    source: {{document: osw-2022, quote: "has been reduced from 107 to 98"}}
+    topic: Parliament
+    difficulty: recall
+""")
+    assert len(problems) == 1 and problems[0].startswith("13: "), problems
+    assert problems[0].endswith("write the number alone (answer: 20000) and how near an answer must come as "
+                                "tolerance"), problems

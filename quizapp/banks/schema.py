@@ -12,7 +12,7 @@ from quizapp.banks.values import brief, finite_number, is_scalar, shorten, yes_n
 from quizapp.banks.yamlfile import LineDict
 from quizapp.content.documents import Document
 from quizapp.content.quotes import find_quote, quote_mismatch
-from quizapp.grading.normalize import parse_number
+from quizapp.grading.normalize import hedged, parse_number
 
 QUESTION_TYPES = (
     "single_choice", "multiple_response", "true_false", "numeric", "short_text", "cloze", "flashcard",
@@ -291,6 +291,12 @@ def _parse_numeric(raw: dict) -> dict[str, Any]:
             readings = " or as ".join(f"{float(reading.replace(',', '.')):g}" for reading in parsed.readings)
             hint = (f": it reads as {readings}, so write the number without a thousands separator, with a dot "
                     "for decimals")
+        elif parsed is not None and hedged(raw["answer"]):
+            # Read past in a student's answer, where the tolerance decides; a key so written would be taken as
+            # exact, and the near answers its author meant to accept marked wrong.
+            answer = None
+            hint = (f": write the number alone (answer: {parsed.value:g}) and how near an answer must come as "
+                    "tolerance")
         elif parsed is not None and _PLUS_MINUS.match(parsed.unit):
             spread = parse_number(_PLUS_MINUS.sub("", parsed.unit))
             within = f" (tolerance: {spread.value:g})" if spread is not None else " as tolerance"

@@ -79,6 +79,11 @@ _EXPONENT = re.compile(r"^[eE]([+\-\u2212]?\d+)")
 _MANTISSA = re.compile(r"\d+(?:[.,]\d+)?")
 
 
+def hedged(text: str) -> bool:
+    """Whether a typed number leads with a word or sign that says it is rounded ("about 98", "~98")."""
+    return _HEDGE.match(_ascii_digits(text).translate(_AS_SPACE)) is not None
+
+
 def parse_number(text: str) -> ParsedNumber | None:
     """Read '98', '29,4', '29.4%', '20 000', '1,000.5', '9.8e1', '98 seats', '2.5-fold' or 'about 98'; None if no
     number leads."""
