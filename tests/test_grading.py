@@ -306,3 +306,9 @@ def test_a_rounded_answer_is_right_within_the_tolerance_and_wrong_outside_it():
     data = {"answer": 20000, "tolerance": 1000, "unit": "", "unit_aliases": []}
     assert grade("numeric", data, "about 20,000").correct
     assert not grade("numeric", data, "about 30,000").correct
+
+
+def test_a_cloze_blank_takes_the_number_itself_not_a_rounded_one():
+    data = {"text": "The Mazhilis shrank to {{98}} deputies.", "blanks": [["98"]]}
+    assert grade("cloze", data, ["98"]).correct
+    assert not grade("cloze", data, ["about 98"]).correct

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from quizapp.grading.normalize import normalize_text, parse_number, unit_accepted
+from quizapp.grading.normalize import hedged, normalize_text, parse_number, unit_accepted
 from quizapp.grading.registry import Grade, register
 
 _EPSILON = 1e-9
@@ -101,7 +101,8 @@ def check_short_text(data: dict[str, Any], given: Any) -> Grade:
 def _blank_matches(given: str, accepted: list[str]) -> bool:
     expected_number = parse_number(accepted[0])
     if expected_number is not None and not expected_number.unit:
-        typed = parse_number(given)
+        # A blank takes the number itself: it has no tolerance for "about 98" to be judged by.
+        typed = None if hedged(given) else parse_number(given)
         if typed is not None and not typed.unit:
             return any(
                 (number := parse_number(a)) is not None and abs(number.value - typed.value) <= _EPSILON
