@@ -88,3 +88,21 @@ def test_a_card_rated_while_its_bank_is_being_deleted_says_the_card_left_study(a
     assert outcome == {"use": None}  # deleted
     assert status == 302 and "That card is no longer in study." in page
     assert count(Card, Card.user_id == student_id) == 0
+
+
+def test_a_rating_and_a_quiz_start_leave_the_time_their_bank_was_changed_alone(app, uploaded_bank):
+    from datetime import timedelta
+
+    from quizapp.quiz.service import start_quiz
+
+    bank_id, student_id = uploaded_bank
+    bank = db.session.get(Bank, bank_id)
+    changed = bank.updated_at = bank.updated_at - timedelta(days=3)
+    db.session.commit()
+    student = db.session.get(User, student_id)
+    record_review(db.session, student, db.session.get(Question, a_question(bank_id)), GOOD, 0)
+    db.session.commit()
+    start_quiz(db.session, student, db.session.get(Bank, bank_id), None, 1)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Bank, bank_id).updated_at == changed

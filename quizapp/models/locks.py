@@ -19,7 +19,9 @@ def write_lock(session: Session, model: Any, *where: ColumnElement[bool]) -> Non
 def _write_lock_count(session: Session, model: Any, *where: ColumnElement[bool]) -> int:
     table = model.__table__
     key = next(iter(table.primary_key.columns))
-    return session.execute(update(table).where(*where).values({key.name: key})).rowcount
+    # Columns set on every update (a bank's updated_at) are set to themselves too: a lock is not a change.
+    unchanged = {column.name: column for column in table.columns if column.onupdate is not None}
+    return session.execute(update(table).where(*where).values({key.name: key, **unchanged})).rowcount
 
 
 def share_lock(session: Session, model: Any, *where: ColumnElement[bool]) -> bool:
