@@ -1,4 +1,4 @@
-"""Fresh databases for tests: SQLite files by default, PostgreSQL when TEST_DATABASE_URL or DATABASE_URL names one.
+"""Fresh databases for tests: SQLite files by default, PostgreSQL when TEST_DATABASE_URL names one.
 
 Either way the migrations run once into a template and every test gets its own copy: a file copy on SQLite,
 `CREATE DATABASE … TEMPLATE` on PostgreSQL, so no test sees another's rows.
@@ -21,7 +21,8 @@ from quizapp.config import normalise_database_url
 
 def server_url() -> str | None:
     """The PostgreSQL server the suite should run on, or None for SQLite."""
-    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    # TEST_DATABASE_URL alone: a DATABASE_URL exported for a development server must not fill it with test databases.
+    url = os.environ.get("TEST_DATABASE_URL") or ""
     return normalise_database_url(url) if url.startswith(("postgres://", "postgresql")) else None
 
 
