@@ -72,6 +72,12 @@ def mail_available(app: Flask | None = None) -> bool:
     return bool(app.config.get("MAIL_SERVER")) or is_development(app)
 
 
+def mail_kept_locally(app: Flask | None = None) -> bool:
+    """Whether mails go to the log and instance/outbox/ instead of out: development without MAIL_SERVER."""
+    app = app or current_app
+    return not app.config.get("MAIL_SERVER") and is_development(app)
+
+
 def send_mail(to: str, subject: str, body: str) -> threading.Thread | None:
     """Send a plain-text mail; through MAIL_SERVER it goes from a thread, which is returned."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]

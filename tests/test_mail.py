@@ -6,13 +6,14 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
+import re
 from pathlib import Path
 
 import pytest
 
 from quizapp.auth.mails import send_already_registered, send_confirmation, send_reset
 from quizapp.mail import send_mail
-from tests.conftest import make_app, recorded_mail, register
+from tests.conftest import csrf_from, make_app, recorded_mail, register
 
 
 def test_without_mail_server_the_message_is_logged_and_saved_in_the_outbox(app, client, mailbox, tmp_path, caplog):
@@ -60,3 +61,31 @@ def test_links_in_mails_use_https_whenever_cookies_are_secure(database, tmp_path
         send_already_registered("ada@example.org")
     links = [link for message in box.messages for link in box.links(message)]
     assert len(links) == 4 and all(link.startswith(f"{scheme}://quiz.example.org/auth/") for link in links)
+
+
+def _mail_pages(client) -> dict[str, str]:
+    """The sign-up and reset forms, and the pages that follow sending each, as text without tags."""
+    pages = {"register": client.get("/auth/register"), "registered": register(client, "ada@example.org"),
+             "forgot": client.get("/auth/forgot")}
+    pages["asked"] = client.post("/auth/forgot", data={"csrf_token": csrf_from(pages["forgot"].get_data(as_text=True)),
+                                                        "email": "ada@example.org"})
+    return {name: " ".join(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).split())
+            for name, page in pages.items()}
+
+
+def test_without_a_mail_server_the_pages_point_to_the_terminal_and_the_outbox(client, mailbox):
+    """A local `make run` sends nothing: "we sent a link, look in the spam folder" would send people looking in vain."""
+    pages = _mail_pages(client)
+    for name, text in pages.items():
+        assert "terminal where quizapp runs" in text and "instance/outbox/" in text, name
+        assert "spam" not in text and "We sent" not in text, name
+    assert "the mail to ada@example.org was not sent" in pages["registered"]
+    assert len(mailbox) == 1  # the link is there all the same
+
+
+def test_with_a_mail_server_the_pages_say_the_mail_was_sent(database, tmp_path):
+    app = make_app(database, tmp_path, MAIL_SERVER="smtp.example.org", MAIL_DEFAULT_SENDER="quiz@example.org")
+    with app.app_context(), recorded_mail():
+        pages = _mail_pages(app.test_client())
+    assert "We sent a link to ada@example.org" in pages["registered"] and "spam folder" in pages["asked"]
+    assert not any("terminal" in text or "outbox" in text for text in pages.values())

@@ -20,10 +20,17 @@ from quizapp.auth.registration import (
 )
 from quizapp.auth.reset import request_reset, reset_link_used, set_new_password, user_for_reset
 from quizapp.extensions import csrf, db
-from quizapp.mail import mail_available
+from quizapp.mail import mail_available, mail_kept_locally
 
 # Pages reached by a secret link: no cache may keep them.
 NO_STORE = {"Cache-Control": "no-store"}
+
+
+@bp.context_processor
+def mail_destination() -> dict[str, bool]:
+    """Tell the mail pages whether mails only reach the terminal and instance/outbox/ (a local run without mail)."""
+    # Saying "we sent a link, look in the spam folder" there would send the person looking in the wrong place.
+    return {"mail_kept_locally": mail_kept_locally()}
 
 
 @bp.route("/register", methods=["GET", "POST"])
