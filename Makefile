@@ -36,7 +36,15 @@ load: migrate
 check: install
 	$(FLASK) questions check
 
+# What to do next, said before the server's own lines: where to open it, where mail goes, how to get more rights.
 run: load
+	@echo
+	@echo "quizapp: open http://$(HOST):$(PORT)/ (Ctrl-C stops the server; another port: make run PORT=5001)."
+	@echo "  Sign up at http://$(HOST):$(PORT)/auth/register. Without QUIZAPP_MAIL_SERVER no mail is sent: the"
+	@echo "  confirmation mail and its link are printed here and saved under instance/outbox/."
+	@echo "  Instructor or admin pages: in another terminal, run"
+	@echo "    $(FLASK) users set-role EMAIL admin"
+	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production server: gunicorn with quizapp/gunicorn_conf.py (WEB_CONCURRENCY, GUNICORN_BIND); refuses to start without SECRET_KEY.

@@ -37,25 +37,60 @@ def slug(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
 
 
+def command_problems(app: Flask, words: list[str]) -> list[str]:
+    """What is wrong with one `flask --app quizapp` command line: a command or an option that does not exist."""
+    group: click.Command = app.cli
+    ctx = click.Context(group)
+    rest = list(words)
+    while rest and isinstance(group, click.Group):
+        command = group.get_command(ctx, rest[0])
+        if command is None:
+            return [f"no command {rest[0]!r} in {' '.join(words)!r}"]
+        group, rest = command, rest[1:]
+    options = {opt for param in group.params for opt in param.opts if opt.startswith("-")}
+    return [f"no option {word!r} in {' '.join(words)!r}"
+            for word in rest if word.startswith("--") and word.split("=")[0] not in options]
+
+
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
 def test_every_flask_command_and_option_exists(app: Flask, document: Path) -> None:
-    problems = []
-    for words in flask_commands(document.read_text()):
-        group: click.Command = app.cli
-        ctx = click.Context(group)
-        rest = list(words)
-        while rest and isinstance(group, click.Group):
-            command = group.get_command(ctx, rest[0])
-            if command is None:
-                problems.append(f"no command {rest[0]!r} in {' '.join(words)!r}")
-                break
-            group, rest = command, rest[1:]
-        else:
-            options = {opt for param in group.params for opt in param.opts if opt.startswith("-")}
-            for word in rest:
-                if word.startswith("--") and word.split("=")[0] not in options:
-                    problems.append(f"no option {word!r} in {' '.join(words)!r}")
+    problems = [problem for words in flask_commands(document.read_text()) for problem in command_problems(app, words)]
     assert not problems, problems
+
+
+def makefile_recipe(target: str) -> list[str]:
+    """The recipe lines of one target of the Makefile, without their tab."""
+    text = (ROOT / "Makefile").read_text()
+    found = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", text, flags=re.MULTILINE)
+    assert found, f"no target {target}"
+    return [line[1:] for line in found.group(1).splitlines()]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_every_make_target_and_variable_named_exists(document: Path) -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][\w-]*):", makefile, flags=re.MULTILINE))
+    text = document.read_text()
+    # Commands only: indented lines and `code`, not prose ("make an instructor").
+    code = [line for line in text.splitlines() if line.startswith("    ")] + re.findall(r"`([^`]+)`", text)
+    problems = []
+    for target, settings in re.findall(r"(?:^|[;&|]|[A-Z_]+=\S+)\s*make ([a-z][\w-]*)((?: [A-Z_]+=\S*)*)",
+                                          "\n".join(code), flags=re.MULTILINE):
+        if target not in targets:
+            problems.append(f"no target {target!r}")
+        problems += [f"make {target}: no variable {name}" for name in re.findall(r"([A-Z_]+)=", settings)
+                     if f"$({name})" not in makefile]
+    assert not problems, problems
+
+
+def test_make_run_says_where_to_open_it_where_mail_goes_and_how_to_get_an_admin(app: Flask) -> None:
+    """A first run prints what to do next before the server's own lines, and the command it names works."""
+    said = [re.sub(r'^@echo "?|"$', "", line) for line in makefile_recipe("run") if line.startswith("@echo")]
+    text = "\n".join(said)
+    assert "http://$(HOST):$(PORT)/" in text and "/auth/register" in text and "instance/outbox/" in text
+    commands = flask_commands(text.replace("$(FLASK)", "flask --app quizapp"))
+    assert [words[:2] for words in commands] == [["users", "set-role"]]
+    assert not command_problems(app, commands[0])
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
