@@ -8,8 +8,13 @@ PORT ?= 5000
 
 .PHONY: run serve install install-test migrate load check test lint conformance bench screenshots clean
 
+# An older Python would only fail later, in pip, and leave a .venv that a rerun with PYTHON=… keeps using; a venv
+# left half made (Debian without python3-venv stops after bin/python) is removed, so the next run makes it again.
 $(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "quizapp needs Python 3.11 or newer, and $(PYTHON) is $$($(PYTHON) --version 2>&1)." \
+			"Name a newer one: make run PYTHON=python3.12" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -e .
