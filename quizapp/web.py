@@ -23,6 +23,7 @@ from quizapp.input_guard import register_input_guard
 from quizapp.models import User
 from quizapp.models.user import parse_session_id
 from quizapp.progress.stats import question_text
+from quizapp.quiz.deadlines import GRACE, duration_text, seconds_left
 from quizapp.quiz.forms import answer_errors
 from quizapp.quiz.present import cloze_blanks, score_text
 from quizapp.signing import SignedCookieSessions, renew_csrf_token
@@ -78,10 +79,13 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["percent"] = percent_text
     app.jinja_env.filters["signed"] = signed_text
     app.jinja_env.filters["email_breaks"] = email_breaks
+    app.jinja_env.filters["duration"] = duration_text
     app.jinja_env.tests["unbroken_run"] = has_unbroken_run
     app.jinja_env.globals["answer_errors"] = answer_errors
     app.jinja_env.globals["form_problems"] = form_problems
     app.jinja_env.globals["hidden_fields"] = hidden_fields
+    app.jinja_env.globals["seconds_left"] = seconds_left
+    app.jinja_env.globals["grace_seconds"] = int(GRACE.total_seconds())
     register_input_guard(app)
 
     @app.after_request

@@ -14,6 +14,8 @@ from quizapp.models.types import utcnow
 
 # Answers sent in the last moments before a deadline still count: a slow network is not the student's fault.
 GRACE = timedelta(seconds=30)
+# An attempt's countdown is shown from a day before its deadline: further off, the time it closes says enough.
+COUNTDOWN_FROM = timedelta(days=1)
 SUBMITTED = "This attempt has been handed in; its answers can no longer change."
 LEFT_CLASS = ("You are no longer a student of this class, so this attempt takes no more answers. "
               "The answers you gave are kept.")
@@ -59,6 +61,26 @@ def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
         attempt.is_late = assignment is not None and late_at(assignment.due_at, attempt.deadline_at)
         return True
     return False
+
+
+def seconds_left(attempt: QuizAttempt, now: datetime | None = None) -> int | None:
+    """Whole seconds until an open attempt's deadline (0 once it has come), or None when no countdown is shown:
+    no deadline, handed in already, or more than COUNTDOWN_FROM away."""
+    if attempt.finished_at is not None or attempt.deadline_at is None:
+        return None
+    left = attempt.deadline_at - (now or utcnow())
+    if left > COUNTDOWN_FROM:
+        return None
+    return max(0, int(left.total_seconds()))
+
+
+def duration_text(seconds: int) -> str:
+    """A time left in words, as static/time_left.js writes it: 1 h 5 min, 4 min 30 s, 45 s."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 
 def hold_attempt(attempt: QuizAttempt) -> None:

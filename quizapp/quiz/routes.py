@@ -248,7 +248,8 @@ def hand_in(attempt_id: int):
     if attempt.assignment_id is None:
         abort(404)
     now = utcnow()
-    close_if_expired(attempt, now)
+    if close_if_expired(attempt, now):
+        flash(TIME_UP, "info")  # the page's countdown reloads it at the end: say what became of the attempt
     if attempt.finished_at is None:
         form = HandInForm()
         if form.validate_on_submit():
@@ -273,6 +274,7 @@ def results(attempt_id: int):
     if attempt.assignment_id is not None:
         if close_if_expired(attempt, now):
             db.session.commit()
+            flash(TIME_UP, "info")
         if attempt.finished_at is None:
             return redirect(url_for("quiz.hand_in", attempt_id=attempt.id))
         if not feedback_visible(attempt, now):
