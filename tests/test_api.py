@@ -13,7 +13,7 @@ import quizapp.api.routes
 from quizapp.api.tokens import create_token
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import ApiToken, Assignment, Bank, Question, QuizItem, Response, Role
+from quizapp.models import ApiToken, Assignment, Bank, Question, QuizAttempt, QuizItem, Response, Role
 from tests.conftest import csrf_from, login, without_varying_values
 
 API = "/api/v1"
@@ -388,3 +388,8 @@ def test_an_assignment_answer_from_a_student_taken_off_the_roster_is_refused(cli
     refused = answer(client, token, attempt.id, 1, json_answer(attempt.items[0], True))
     assert refused.status_code == 409 and "no longer a student of this class" in refused.get_json()["error"]["message"]
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    # Nor is it handed in, which would show its keys to someone no longer in the class.
+    handed = client.post(f"/api/v1/quizzes/{attempt.id}/hand-in", headers=bearer(token))
+    assert handed.status_code == 409 and "no longer a student of this class" in handed.get_json()["error"]["message"]
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt.id).finished_at is None

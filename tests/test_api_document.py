@@ -14,7 +14,7 @@ from sqlalchemy import select
 from quizapp.api.tokens import create_token
 from quizapp.auth.temporary import give_temporary_password
 from quizapp.classroom.assignments import start_attempt
-from quizapp.classroom.membership import create_class, join_class
+from quizapp.classroom.membership import create_class, join_class, remove_student
 from quizapp.extensions import db
 from quizapp.models import Assignment, Question, QuizItem
 from quizapp.models.types import utcnow
@@ -136,6 +136,16 @@ def test_assignments_and_the_gradebook_match_the_document(document, client, stud
     closed = _checked(document, client, "POST", answer_path, f"/quizzes/{attempt.id}/items/2/answer",
                       json={"answer": json_answer(attempt.items[1])}, headers=headers)
     assert closed.status_code == 409
+    # An attempt whose student has left the class takes no hand-in.
+    other = create_class(db.session, instructor, "Civics, left")
+    join_class(db.session, student, other.join_code)
+    db.session.add(Assignment(classroom=other, bank_id=bank_id, title="Week 1"))
+    left = start_attempt(db.session, other.assignments[0], student, utcnow())
+    remove_student(db.session, other, student.id)
+    db.session.commit()
+    refused = _checked(document, client, "POST", "/quizzes/{attempt_id}/hand-in", f"/quizzes/{left.id}/hand-in",
+                       headers=headers)
+    assert refused.status_code == 409
     _t, teacher = create_token(db.session, instructor, "gradebook")
     db.session.commit()
     # One class with the student's handed-in attempt, one where nothing was handed in yet (grades are null).

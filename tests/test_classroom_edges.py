@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from quizapp.extensions import db
 from quizapp.models import Assignment, Classroom, Question, QuizAttempt, QuizItem, Response, Role, User
 from quizapp.models.types import utcnow
-from tests.conftest import login
+from tests.conftest import csrf_from, login
 from tests.test_classroom_flow import create_class, fixture_bank_id, join, post_form, start
 
 FORM = {"title": "Week 1", "selection": "all", "shuffle_choices": "y", "feedback_policy": "each",
@@ -332,9 +332,21 @@ def test_a_student_taken_off_the_roster_stops_answering_until_they_join_again(ap
     remove = f"/classes/{classroom.id}/students/{student.id}/remove"
     assert post_form(client, remove, remove, {}).status_code == 302
 
-    refused = post_form(student_client, url, url, right_answer_form(item), follow_redirects=True)
-    assert "no longer a student of this class" in refused.get_data(as_text=True)
+    refused = post_form(student_client, "/classes/", url, right_answer_form(item))  # from a tab left open
+    assert refused.status_code == 302 and refused.headers["Location"] == "/classes/"
+    landing = student_client.get("/classes/").get_data(as_text=True)
+    assert "no longer a student of this class" in landing
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    # Neither the question's form nor the hand-in is offered: sent, they would be refused, and a hand-in would
+    # show the keys to someone no longer in the class.
+    for page in (url, f"/quiz/{attempt.id}/hand-in", f"/quiz/{attempt.id}/results"):
+        shown = student_client.get(page, follow_redirects=True)
+        assert shown.request.path == "/classes/", page
+        assert "no longer a student of this class" in shown.get_data(as_text=True)
+    handed = student_client.post(f"/quiz/{attempt.id}/hand-in", data={"csrf_token": csrf_from(landing)})
+    assert handed.status_code == 302 and handed.headers["Location"] == "/classes/"
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt.id).finished_at is None
 
     assert join(student_client, classroom.join_code).status_code == 302
     assert post_form(student_client, url, url, right_answer_form(item)).status_code == 302

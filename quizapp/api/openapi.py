@@ -152,6 +152,9 @@ _SCHEMAS: dict[str, Any] = {
 def openapi_document(server_url: str) -> dict[str, Any]:
     """The document, with the server's own address."""
     position = {"name": "position", **_INT_PATH}
+    hand_in = _op("Hand in an assignment attempt", _json(_ref("Quiz")), params=[{"name": "attempt_id", **_INT_PATH}])
+    hand_in["responses"]["409"] = _json(_ref("Error"), "Its student has left the class (or been taken off it): the "
+                                        "attempt waits, as it stands, until they join again")
     answer_ok = _json({"type": "object", "properties": {"position": {"type": "integer"},
                        "recorded": {"type": "boolean", "description": "false when the item was answered before: "
                                     "the first answer stands and its feedback comes back"},
@@ -190,8 +193,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                               "(or its time ran out), its student left the class, or a practice "
                                               "quiz on a bank closed to practice"),
                                  **{c: _ERRORS[c] for c in _ERRORS}}}},
-            "/quizzes/{attempt_id}/hand-in": {"post": _op("Hand in an assignment attempt", _json(_ref("Quiz")),
-                                                          params=[{"name": "attempt_id", **_INT_PATH}])},
+            "/quizzes/{attempt_id}/hand-in": {"post": hand_in},
             "/me/progress": {"get": _op("My accuracy, per topic, and study figures", _json(_ref("Progress")),
                                         errors=("401",))},
             "/me/due": {"get": _op("My cards due for review, most overdue first", _json(_ref("DueCards")),

@@ -16,7 +16,15 @@ from quizapp.grading import grade
 from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
-from quizapp.quiz.deadlines import answer_refusal, close_if_expired, feedback_visible, is_past_due, submit_attempt
+from quizapp.quiz.deadlines import (
+    LEFT_CLASS,
+    answer_refusal,
+    close_if_expired,
+    feedback_visible,
+    is_past_due,
+    off_the_roster,
+    submit_attempt,
+)
 from quizapp.quiz.service import (
     BankGone,
     NoQuestions,
@@ -180,6 +188,9 @@ def hand_in(attempt_id: int):
         raise ApiError(404, "Only assignment attempts are handed in; quizzes finish when every item is answered.")
     now = utcnow()
     close_if_expired(attempt, now)
+    if attempt.finished_at is None and off_the_roster(attempt):
+        db.session.commit()  # an attempt closed by its deadline on the way stays closed
+        raise ApiError(409, LEFT_CLASS)
     submit_attempt(attempt, now)
     if feedback_visible(attempt, now):
         enqueue_attempt_misses(db.session, attempt)

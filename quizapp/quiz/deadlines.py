@@ -100,12 +100,17 @@ def answer_refusal(attempt: QuizAttempt, now: datetime) -> str | None:
     close_if_expired(attempt, now)
     if attempt.finished_at is not None:
         return SUBMITTED
-    # Work given after leaving the roster would reach no report: the gradebook counts the class's students only.
+    return LEFT_CLASS if off_the_roster(attempt) else None
+
+
+def off_the_roster(attempt: QuizAttempt) -> bool:
+    """Whether the student of an assignment attempt has left its class (or been taken off it) since starting.
+
+    Work given after leaving the roster would reach no report (the gradebook counts the class's students only), so
+    such an attempt takes no more answers, nor a hand-in that would show its keys, until they join again."""
     session = object_session(attempt)
     # The student is the logged-in account, already in the session: get() finds it without a query.
-    if enrolled_class(session, session.get(User, attempt.user_id), attempt.assignment.classroom_id) is None:
-        return LEFT_CLASS
-    return None
+    return enrolled_class(session, session.get(User, attempt.user_id), attempt.assignment.classroom_id) is None
 
 
 def submit_attempt(attempt: QuizAttempt, now: datetime) -> None:

@@ -15,11 +15,13 @@ from quizapp.models import QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz import bp
 from quizapp.quiz.deadlines import (
+    LEFT_CLASS,
     SUBMITTED,
     answer_refusal,
     close_if_expired,
     feedback_visible,
     is_past_due,
+    off_the_roster,
     submit_attempt,
 )
 from quizapp.quiz.forms import HandInForm, SelfGradeForm, answer_form, given_answer, prefill, start_form
@@ -173,12 +175,19 @@ def question(attempt_id: int, position: int):
                 # An answer that could be changed until the hand-in: the hand-in (in another tab) is what stops it.
                 flash(SUBMITTED, "error")
         return redirect(request.script_root + request.path)
+    if request.method == "GET" and attempt.assignment_id is not None and off_the_roster(attempt):
+        # An answer form here would be refused when sent (a tab left open, or a link in the history).
+        flash(LEFT_CLASS, "error")
+        return redirect(url_for("classroom.index"))
     qtype, data = item.question.type, item.revision.data
     form = answer_form(qtype, data, item.choice_order)
     if form.validate_on_submit():
         refusal = answer_refusal(attempt, now)
         if refusal:
             flash(refusal, "error")
+            # Off the roster, the results would send on to the hand-in page, which it takes no more than answers.
+            if refusal == LEFT_CLASS:
+                return redirect(url_for("classroom.index"))
             return redirect(url_for("quiz.results", attempt_id=attempt.id))
         submit_answer(db.session, item, given_answer(qtype, form, item.choice_order), replace=deferred)
         db.session.commit()
@@ -250,6 +259,9 @@ def hand_in(attempt_id: int):
     now = utcnow()
     if close_if_expired(attempt, now):
         flash(TIME_UP, "info")  # the page's countdown reloads it at the end: say what became of the attempt
+    if attempt.finished_at is None and off_the_roster(attempt):
+        flash(LEFT_CLASS, "error")
+        return redirect(url_for("classroom.index"))
     if attempt.finished_at is None:
         form = HandInForm()
         if form.validate_on_submit():
