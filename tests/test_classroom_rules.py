@@ -81,6 +81,20 @@ def test_codes_are_short_unambiguous_and_forgiving():
     assert display_code("ACDEFG") == "ACD-EFG"
 
 
+@pytest.mark.parametrize("typed", [
+    "КМР-Х4Е",  # Cyrillic К М Р Х Е, typed off the board on a Kazakh or Russian keyboard
+    "кмр х4е",
+    "KMP–X4E", "KMP—X4E", "KMP‑X4E", "KMP−X4E",  # en and em dashes, a non-breaking hyphen, a minus sign
+    "ＫＭＰ－Ｘ４Ｅ",  # full width
+])
+def test_a_code_typed_in_look_alike_letters_or_with_another_dash_still_joins(course, make_user, typed):
+    classroom = course.classroom
+    classroom.join_code = "KMPX4E"
+    db.session.commit()
+    assert normalise_code(typed) == "KMPX4E"
+    assert join_class(db.session, make_user(), typed) == classroom
+
+
 def test_joining_twice_closing_and_regenerating(course, make_user):
     classroom = course.classroom
     student = make_user()
