@@ -23,7 +23,7 @@ from quizapp.input_guard import register_input_guard
 from quizapp.models import User
 from quizapp.models.user import parse_session_id
 from quizapp.progress.stats import question_text
-from quizapp.quiz.deadlines import GRACE, duration_text, seconds_left
+from quizapp.quiz.deadlines import GRACE, due_soon_text, duration_text, seconds_left
 from quizapp.quiz.forms import answer_errors
 from quizapp.quiz.present import cloze_blanks, score_text
 from quizapp.signing import SignedCookieSessions, renew_csrf_token
@@ -85,6 +85,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.globals["form_problems"] = form_problems
     app.jinja_env.globals["hidden_fields"] = hidden_fields
     app.jinja_env.globals["seconds_left"] = seconds_left
+    app.jinja_env.globals["due_soon"] = due_soon_text
     app.jinja_env.globals["grace_seconds"] = int(GRACE.total_seconds())
     register_input_guard(app)
 

@@ -67,3 +67,19 @@ def test_the_hand_in_page_reloaded_when_the_time_is_up_says_the_attempt_was_hand
     db.session.commit()
     page = student_client.get(f"/quiz/{attempt.id}/hand-in", follow_redirects=True).get_data(as_text=True)
     assert "Time is up: your attempt was handed in" in page and "Results" in page
+
+
+def test_an_assignment_due_within_a_day_says_how_soon_on_the_class_page(app, teaching, make_user):  # noqa: F811
+    client, classroom, bank_id = teaching
+    student_client, student = enrolled_client(app, make_user, classroom)
+    assert set_assignment(client, classroom, bank_id, title="Soon").status_code == 302
+    assert set_assignment(client, classroom, bank_id, title="Later").status_code == 302
+    soon, later = db.session.scalars(select(Assignment).order_by(Assignment.id)).all()
+    soon.due_at = utcnow() + timedelta(hours=2, minutes=30, seconds=20)
+    later.due_at = utcnow() + timedelta(days=3)
+    db.session.commit()
+    page = student_client.get(f"/classes/{classroom.id}/work").get_data(as_text=True)
+    assert page.count('class="due-soon"') == 1 and '<strong class="due-soon">in 2 h 30 min</strong>' in page
+    later.due_at = utcnow() + timedelta(minutes=45, seconds=20)
+    db.session.commit()
+    assert ">in 45 min</strong>" in student_client.get("/classes/").get_data(as_text=True)

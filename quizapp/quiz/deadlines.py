@@ -83,6 +83,17 @@ def duration_text(seconds: int) -> str:
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
 
 
+def due_soon_text(due_at: datetime | None, now: datetime) -> str | None:
+    """How soon a due time comes, in words ("in 45 min", "in 3 h 20 min"), when it is less than a day away."""
+    if due_at is None or not now < due_at <= now + COUNTDOWN_FROM:
+        return None
+    minutes = int((due_at - now).total_seconds()) // 60
+    if minutes < 1:
+        return "in less than a minute"
+    hours, minutes = divmod(minutes, 60)
+    return f"in {hours} h {minutes} min" if hours else f"in {minutes} min"
+
+
 def hold_attempt(attempt: QuizAttempt) -> None:
     """Write-lock the attempt until the transaction ends, and read afresh whether it has been handed in."""
     # An answer and a hand-in sent at the same moment (two tabs) take turns: the answer is saved before the
