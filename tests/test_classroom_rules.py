@@ -128,6 +128,26 @@ def test_each_student_draws_a_stable_set(course, make_user):
     assert second is not None
 
 
+def test_a_question_retired_between_attempts_is_the_only_one_replaced(course, make_user):
+    from quizapp.models import Question
+
+    course.draw_count = 4
+    student = enrolled(make_user, course)
+    now = utcnow()
+    first = start_attempt(db.session, course, student, now)
+    asked = [item.question_id for item in first.items]
+    submit_attempt(first, now)
+    db.session.get(Question, asked[1]).retired_at = now
+    db.session.commit()
+    second = start_attempt(db.session, course, student, now)
+    again = [item.question_id for item in second.items]
+    assert len(again) == 4 and again[:3] == [asked[0], asked[2], asked[3]] and again[3] not in asked
+    submit_attempt(second, now)
+    db.session.get(Question, asked[1]).retired_at = None  # back in the bank: the first attempt's set again
+    db.session.commit()
+    assert [item.question_id for item in start_attempt(db.session, course, student, now).items] == asked
+
+
 @pytest.mark.parametrize(("selection", "field", "value", "expected_topics"), [
     ("topics", "topics", ["Parliament"], {"Parliament"}),
     ("tags", "tags", ["__none__"], set()),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -100,12 +101,24 @@ def holds_question(session: Session, assignment: Assignment, question: Question)
     return bool(session.scalar(select(drawn.exists())))
 
 
-def drawn_for(session: Session, assignment: Assignment, user: User) -> list[tuple[int, str, int, dict[str, Any]]]:
+def drawn_for(session: Session, assignment: Assignment, user: User,
+              previous: Sequence[QuizAttempt] = ()) -> list[tuple[int, str, int, dict[str, Any]]]:
     """The questions this student gets: the same ones on every attempt, different from student to student."""
     candidates = selected_questions(session, assignment)
-    count = assignment.draw_count or len(candidates)
-    rng = random.Random(f"assignment:{assignment.id}:student:{user.id}")
-    return rng.sample(candidates, min(count, len(candidates)))
+    count = min(assignment.draw_count or len(candidates), len(candidates))
+    by_id = {candidate[0]: candidate for candidate in candidates}
+    # Those of the first attempt that are still selected, in its order: a question retired from the bank (or
+    # left out of an edited selection) since then is the only one another takes the place of.
+    first = sorted(previous[0].items, key=lambda item: item.position) if previous else []
+    kept = [by_id[item.question_id] for item in first if item.question_id in by_id]
+    taken = {candidate[0] for candidate in kept}
+    # Then the rest in an order of this student's own, which a question added or retired does not reshuffle.
+    rest = sorted((c for c in candidates if c[0] not in taken), key=lambda c: _draw_rank(assignment.id, user.id, c[0]))
+    return (kept + rest)[:count]
+
+
+def _draw_rank(assignment_id: int, user_id: int, question_id: int) -> bytes:
+    return hashlib.sha256(f"assignment:{assignment_id}:student:{user_id}:question:{question_id}".encode()).digest()
 
 
 def attempts_of(session: Session, assignment: Assignment, user: User) -> list[QuizAttempt]:
@@ -133,7 +146,7 @@ def start_attempt(session: Session, assignment: Assignment, user: User, now: dat
         raise AttemptRefused("The due date has passed; this assignment no longer takes answers.")
     if assignment.attempt_limit is not None and len(previous) >= assignment.attempt_limit:
         raise AttemptRefused("You have used all your attempts at this assignment.")
-    drawn = drawn_for(session, assignment, user)
+    drawn = drawn_for(session, assignment, user, previous)
     if not drawn:
         raise AttemptRefused("This assignment has no questions to answer.")
     rng = random.Random()
