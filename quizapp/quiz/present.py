@@ -125,11 +125,13 @@ def cloze_feedback(data: dict[str, Any], given: list[str], parts: tuple[bool, ..
     for index, blank in enumerate(data["blanks"]):
         typed = given[index] if index < len(given) else ""
         right = index < len(parts) and parts[index]
+        # A mark for the eye as the verdict has: a tint alone says nothing on a projector, in grey print or to
+        # someone who cannot tell green from red. Screen readers get the words instead.
         if right:
-            fill.append(Markup('<span class="blank right">{} <span class="visually-hidden">(right)</span>'
-                               '</span>').format(typed))
+            fill.append(Markup('<span class="blank right"><span aria-hidden="true">✓ </span>{} '
+                               '<span class="visually-hidden">(right)</span></span>').format(typed))
         else:
-            fill.append(Markup('<span class="blank wrong"><del>{}</del> <ins>{}</ins>'
+            fill.append(Markup('<span class="blank wrong"><span aria-hidden="true">✗ </span><del>{}</del> <ins>{}</ins>'
                                '<span class="visually-hidden"> (wrong; the answer is {})</span></span>')
                         .format(typed or "blank", blank[0], blank[0]))
     return cloze_html(data["text"], fill)
