@@ -94,6 +94,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("classroom.join", "GET"): ("/classes/join", MEMBERS),
     ("classroom.join", "POST"): ("/classes/join", MEMBERS),
     ("classroom.detail", "GET"): ("/classes/{class_a}", TEACHER),
+    ("classroom.show_code", "GET"): ("/classes/{class_a}/code", TEACHER),
     ("classroom.new_code", "POST"): ("/classes/{class_a}/code", TEACHER),
     ("classroom.toggle_joining", "POST"): ("/classes/{class_a}/joining", TEACHER),
     ("classroom.remove", "GET"): ("/classes/{class_a}/students/{student}/remove", TEACHER),

@@ -79,3 +79,8 @@ def test_a_highlighted_passage_is_marked_by_more_than_a_pale_tint():
     line = colour(border.split()[-1])
     for ground in (PAGE, CARD, colour("var(--mark)")):
         assert contrast(line, ground) >= 3, (line, ground)
+
+
+def test_the_join_code_poster_prints_on_the_long_side_of_the_sheet():
+    assert declared("main:has(.code-poster)", "page", media="@media print") == "wide"
+    assert ("@page wide", "", {"size": "landscape"}) in rules()

@@ -127,6 +127,13 @@ def student_view(classroom_id: int):
     return render_template("classroom/student_view.html", classroom=classroom, tasks=tasks, now=now)
 
 
+@bp.get("/<int:classroom_id>/code")
+@teacher_required
+def show_code(classroom_id: int):
+    """The join code alone, as large as the screen or the sheet allows: to project, or to print and pin up."""
+    return render_template("classroom/code.html", classroom=class_taught(classroom_id))
+
+
 @bp.post("/<int:classroom_id>/code")
 @teacher_required
 def new_code(classroom_id: int):
