@@ -1,0 +1,62 @@
+"""The gradebook on a classroom projector zoomed to 200%, and printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.classroom.membership import create_class, join_class
+from quizapp.extensions import db
+from quizapp.models import Assignment, Bank, Role, User
+from tests.browser.conftest import screenshot
+from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+NAMES = ("Aigerim Sadykova", "Daniyar Nurmukhambetov", "Zhanna Tokayeva")
+# Where a name's text goes on to a new line other than after a space: the indexes of those letters.
+_BREAKS_INSIDE_WORDS = """link => {
+    const text = link.firstChild, range = document.createRange(), inside = [];
+    let top = null;
+    for (let i = 0; i < text.length; i++) {
+        range.setStart(text, i); range.setEnd(text, i + 1);
+        const box = range.getClientRects()[0];
+        if (!box) continue;
+        if (top !== null && box.top > top + 2 && text.data[i - 1] !== " " && text.data[i] !== " ") inside.push(i);
+        top = box.top;
+    }
+    return inside;
+}"""
+
+
+@pytest.fixture(scope="module")
+def gradebook(module_server) -> tuple[str, str]:  # noqa: F811
+    """A class of three students and twelve assignments; its instructor's email and its gradebook's address."""
+    email = module_server.add_user("projector@example.org", "Ms Teacher", Role.INSTRUCTOR)
+    pupils = [module_server.add_user(f"pupil{number}@example.org", name) for number, name in enumerate(NAMES)]
+    with module_server.app.app_context():
+        teacher = db.session.query(User).filter_by(email=email).one()
+        classroom = create_class(db.session, teacher, "Civics 9B")
+        bank = db.session.query(Bank).filter_by(slug="referendum-2022").one()
+        for week in range(1, 13):
+            db.session.add(Assignment(classroom=classroom, bank_id=bank.id, created_by=teacher.id,
+                                      title=f"Week {week}: the Senate, the Mazhilis and the constitutional court"))
+        for pupil in pupils:
+            join_class(db.session, db.session.query(User).filter_by(email=pupil).one(), classroom.join_code)
+        db.session.commit()
+        url = f"{module_server.url}/classes/{classroom.id}/gradebook"
+        db.session.remove()
+    return email, url
+
+
+def test_on_a_projector_at_200_percent_names_wrap_between_words(module_browser, module_server, gradebook):  # noqa: F811
+    email, url = gradebook
+    # A 1024x768 projector with the browser zoomed to 200%: 512 by 384 CSS pixels, two device pixels each.
+    page = module_browser.new_context(viewport={"width": 512, "height": 384}, device_scale_factor=2).new_page()
+    log_in(page, module_server.url, email)
+    page.goto(url)
+    screenshot(page, "gradebook-projector-200")
+    for name in NAMES:
+        link = page.get_by_role("rowheader", name=name).get_by_role("link")
+        assert link.evaluate(_BREAKS_INSIDE_WORDS) == [], name
+    page.context.close()
+
