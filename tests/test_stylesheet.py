@@ -84,3 +84,14 @@ def test_a_highlighted_passage_is_marked_by_more_than_a_pale_tint():
 def test_the_join_code_poster_prints_on_the_long_side_of_the_sheet():
     assert declared("main:has(.code-poster)", "page", media="@media print") == "wide"
     assert ("@page wide", "", {"size": "landscape"}) in rules()
+
+
+def test_printing_drops_buttons_and_keeps_the_highlight_and_every_column():
+    hidden = [s.strip() for at, selectors, body in rules() if at == "@media print" and body.get("display") == "none"
+              for s in selectors.split(",")]
+    assert {".site-header", ".button", ".no-print"} <= set(hidden)
+    # A scroll box on paper shows what was in view and cuts off the rest.
+    assert declared(".table-scroll", "overflow", media="@media print") == "visible"
+    # Browsers leave backgrounds out of print unless told: the highlighted passage would go blank.
+    assert declared("mark", "print-color-adjust", media="@media print") == "exact"
+    assert declared("tr", "break-inside", media="@media print") == "avoid"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from quizapp.classroom.membership import create_class, join_class
@@ -60,3 +62,21 @@ def test_on_a_projector_at_200_percent_names_wrap_between_words(module_browser, 
         assert link.evaluate(_BREAKS_INSIDE_WORDS) == [], name
     page.context.close()
 
+
+def test_printed_every_column_is_on_the_sheet_and_the_sheet_is_landscape(module_browser, module_server,  # noqa: F811
+                                                                         gradebook):
+    email, url = gradebook
+    # A portrait A4 sheet's width inside 1cm margins, the narrowest a browser would lay it out to.
+    page = module_browser.new_context(viewport={"width": 718, "height": 1000}).new_page()
+    log_in(page, module_server.url, email)
+    page.goto(url)
+    page.emulate_media(media="print")
+    screenshot(page, "gradebook-printed")
+    scroller = page.locator(".table-scroll")
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth"), "columns past the sheet's edge are cut off"
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.get_by_role("link", name="Week 12: the Senate, the Mazhilis and the constitutional court").is_visible()
+    pdf = page.pdf(format="A4")
+    width, height = map(float, re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
+    assert width > height, "the sheet is portrait"
+    page.context.close()
