@@ -182,6 +182,7 @@ PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "assignment": ("instructor", "assignment"),
     "edit an assignment": ("instructor", _assignment_page("/edit")),
     "delete an assignment": ("instructor", _assignment_page("/delete")),
+    "join code shown large": ("instructor", _class_page("/code")),
     "delete a class": ("instructor", _class_page("/delete")),
     "remove a student": ("instructor", _student_work_page("/remove")),
     "gradebook": ("instructor", "gradebook"),

@@ -375,7 +375,8 @@ def test_pages_fit_phones_and_projectors(module_browser, site, axe, width):  # n
                                                    "student's class", "account and API tokens"]),
                               (states["instructor"], ["gradebook", "student work", "attempt", "item statistics",
                                                       "item", "my banks", "upload with problems", "preview",
-                                                      "assignment form", "class", "remove a student"]),
+                                                      "assignment form", "class", "join code shown large",
+                                                      "remove a student"]),
                               (states["admin"], ["users", "add accounts with problems", "accounts made",
                                                  "temporary password shown"])):
         context = module_browser.new_context(viewport={"width": width, "height": 900}, storage_state=role_state)
