@@ -335,7 +335,8 @@ def test_a_student_taken_off_the_roster_stops_answering_until_they_join_again(ap
     refused = post_form(student_client, "/classes/", url, right_answer_form(item))  # from a tab left open
     assert refused.status_code == 302 and refused.headers["Location"] == "/classes/"
     landing = student_client.get("/classes/").get_data(as_text=True)
-    assert "no longer a student of this class" in landing
+    assert "no longer a student of this class, so this attempt takes no more answers and cannot be handed in" in landing
+    assert "join the class again to carry on" in landing
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
     # Neither the question's form nor the hand-in is offered: sent, they would be refused, and a hand-in would
     # show the keys to someone no longer in the class.

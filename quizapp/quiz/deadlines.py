@@ -17,8 +17,8 @@ GRACE = timedelta(seconds=30)
 # An attempt's countdown is shown from a day before its deadline: further off, the time it closes says enough.
 COUNTDOWN_FROM = timedelta(days=1)
 SUBMITTED = "This attempt has been handed in; its answers can no longer change."
-LEFT_CLASS = ("You are no longer a student of this class, so this attempt takes no more answers. "
-              "The answers you gave are kept.")
+LEFT_CLASS = ("You are no longer a student of this class, so this attempt takes no more answers and cannot be "
+              "handed in. The answers you gave are kept: join the class again to carry on.")
 
 
 def is_past_due(assignment: Assignment, now: datetime) -> bool:
