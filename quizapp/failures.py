@@ -60,7 +60,7 @@ def _failure_message(busy: bool) -> str:
 
 def error_response(code: int, title: str, message: str, headers: Any = ()) -> tuple[Any, int, Any]:
     """An error as JSON under /api, and as the app's own error page everywhere else."""
-    if request.path.startswith("/api/"):
+    if for_api():
         # The API blueprint's no-store hook does not run for an address that matches none of its routes.
         listed = list(headers.items()) if isinstance(headers, dict) else list(headers)
         return jsonify(error={"status": code, "message": message}), code, [*listed, ("Cache-Control", "no-store")]
@@ -69,8 +69,11 @@ def error_response(code: int, title: str, message: str, headers: Any = ()) -> tu
 
 def _form_page() -> str | None:
     """The page of this site whose form was sent, for a link back to it (the error page shows another address)."""
-    if request.method in ("GET", "HEAD"):
-        return None
+    return None if request.method in ("GET", "HEAD") else same_site_referrer()
+
+
+def same_site_referrer() -> str | None:
+    """The page the request came from, when it is one of this site's; None for any other or none."""
     referrer = urlsplit(request.referrer or "")
     if referrer.scheme in ("http", "https") and referrer.netloc == request.host and referrer.path.startswith("/"):
         return request.referrer

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, redirect, request, url_for
 from flask import session as cookie_session
@@ -15,7 +14,7 @@ from quizapp.api.auth import ApiError
 from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
-from quizapp.failures import error_response, for_api, register_failure_pages
+from quizapp.failures import error_response, for_api, register_failure_pages, same_site_referrer
 from quizapp.figures import percent_text, signed_text
 from quizapp.form_helpers import form_problems, hidden_fields
 from quizapp.http import error_headers
@@ -198,9 +197,8 @@ def return_address() -> str:
     would only show that it takes no GET."""
     if request.method in ("GET", "HEAD"):
         return request.url
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path.startswith("/"):
-        return request.referrer or ""
+    if referrer := same_site_referrer():
+        return referrer
     adapter = current_app.create_url_adapter(request)
     if adapter is not None and adapter.test(request.path, "GET"):
         return request.url

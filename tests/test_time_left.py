@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Assignment, QuizAttempt
+from quizapp.models import Assignment
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import duration_text
+from tests.test_assignment_student_edges import started_attempt
 from tests.test_classroom_edges import enrolled_client, set_assignment, teaching  # noqa: F401 - fixture
-from tests.test_classroom_flow import start
 
 
 def seconds_shown(page: str) -> int:
@@ -21,11 +21,7 @@ def seconds_shown(page: str) -> int:
 
 def test_a_timed_attempt_shows_the_time_left_and_a_reload_counts_from_the_server(app, teaching,  # noqa: F811
                                                                                   make_user):
-    client, classroom, bank_id = teaching
-    assert set_assignment(client, classroom, bank_id, time_limit_minutes="20").status_code == 302
-    student_client, _ = enrolled_client(app, make_user, classroom)
-    start(student_client, db.session.scalar(select(Assignment)))
-    attempt = db.session.scalar(select(QuizAttempt))
+    student_client, attempt = started_attempt(app, teaching, make_user, time_limit_minutes="20")
     page = student_client.get(f"/quiz/{attempt.id}/q/1").get_data(as_text=True)
     assert 20 * 60 - 5 <= seconds_shown(page) <= 20 * 60
     assert "Time left: <strong data-time-left>19 min" in page and "time_left.js" in page
@@ -40,12 +36,8 @@ def test_a_timed_attempt_shows_the_time_left_and_a_reload_counts_from_the_server
 
 
 def test_no_countdown_without_a_deadline_soon(app, teaching, make_user):  # noqa: F811
-    client, classroom, bank_id = teaching
     due = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
-    assert set_assignment(client, classroom, bank_id, due_at=due).status_code == 302
-    student_client, _ = enrolled_client(app, make_user, classroom)
-    start(student_client, db.session.scalar(select(Assignment)))
-    attempt = db.session.scalar(select(QuizAttempt))
+    student_client, attempt = started_attempt(app, teaching, make_user, due_at=due)
     assert attempt.deadline_at is not None  # late work refused: the due time ends the attempt, days away
     page = student_client.get(f"/quiz/{attempt.id}/q/1").get_data(as_text=True)
     assert "data-seconds-left" not in page and "closes at" in page
@@ -58,11 +50,7 @@ def test_durations_read_as_words():
 
 def test_the_hand_in_page_reloaded_when_the_time_is_up_says_the_attempt_was_handed_in(app, teaching,  # noqa: F811
                                                                                        make_user):
-    client, classroom, bank_id = teaching
-    assert set_assignment(client, classroom, bank_id, time_limit_minutes="5").status_code == 302
-    student_client, _ = enrolled_client(app, make_user, classroom)
-    start(student_client, db.session.scalar(select(Assignment)))
-    attempt = db.session.scalar(select(QuizAttempt))
+    student_client, attempt = started_attempt(app, teaching, make_user, time_limit_minutes="5")
     attempt.deadline_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     page = student_client.get(f"/quiz/{attempt.id}/hand-in", follow_redirects=True).get_data(as_text=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -199,23 +198,11 @@ def _apply_rating(session: Session, user: User, question: Question, rating: int,
         session.add(card)
     state_before = None if card.last_review is None else card.state
     review(scheduler_for(user, fuzz), card, rating, now, user_zone(user))
-    _count_local_days(card, now, user)
     session.flush()
     session.add(ReviewLog(card_id=card.id, user_id=user.id, question_id=question.id,
                           revision_id=_current_revision_id(session, question), rating=rating,
                           state_before=state_before, reviewed_at=now, duration_ms=duration_ms))
     return card
-
-
-def _count_local_days(card: Card, reviewed: datetime, user: User) -> None:
-    """Put a review card due the scheduler's number of days on in the user's calendar, at the same clock time."""
-    interval = card.due - reviewed
-    if card.state != REVIEW_STATE or interval % timedelta(days=1):
-        return
-    # FSRS counts a day as 24 hours: across a clock change that lands an hour off, and a card rated near midnight
-    # on another day than the interval says (at 00:30 the night the clocks go back, a day ahead is that same day).
-    with suppress(OverflowError):  # at the very edge of the calendar, 24-hour days stand
-        card.due = (reviewed.astimezone(user_zone(user)) + interval).astimezone(UTC)
 
 
 def _lock_ratings(session: Session, user: User) -> int:

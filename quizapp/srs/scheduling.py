@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from fsrs import Card as FsrsCard
@@ -44,7 +45,8 @@ def fresh_state(now: datetime) -> FsrsCard:
 
 
 def review(scheduler: Scheduler, card: Card, rating: int, now: datetime, zone: tzinfo = UTC) -> None:
-    """Apply one rating to a card at a moment, updating it in place; a review card's days are the zone's."""
+    """Apply one rating to a card at a moment, updating it in place; a review card's days are the zone's, both
+    those since its last review and those until it is due."""
     shown = to_fsrs(card)
     if card.state == REVIEW_STATE and card.last_review is not None:
         days = (now.astimezone(zone).date() - card.last_review.astimezone(zone).date()).days
@@ -55,3 +57,10 @@ def review(scheduler: Scheduler, card: Card, rating: int, now: datetime, zone: t
             shown.last_review = now - timedelta(days=days)
     updated, _log = scheduler.review_card(shown, Rating(rating), review_datetime=now)
     copy_state(updated, card)
+    interval = card.due - now
+    if card.state == REVIEW_STATE and not interval % timedelta(days=1):
+        # FSRS counts a day as 24 hours: across a clock change that lands an hour off, and a card rated near
+        # midnight on another day than the interval says (at 00:30 the night the clocks go back, a day ahead is
+        # that same day). The same clock time, that many days on in the zone's calendar.
+        with suppress(OverflowError):  # at the very edge of the calendar, 24-hour days stand
+            card.due = (now.astimezone(zone) + interval).astimezone(UTC)
