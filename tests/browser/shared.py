@@ -17,8 +17,9 @@ from werkzeug.serving import make_server
 from quizapp.auth.accounts import register_user
 from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
+from quizapp.classroom.membership import create_class
 from quizapp.extensions import db
-from quizapp.models import Role
+from quizapp.models import Assignment, Bank, Classroom, Role, User
 from tests.browser.conftest import chromium
 from tests.conftest import PASSWORD, QUESTIONS, Mailbox, make_app, recorded_mail
 
@@ -102,3 +103,16 @@ def send_sign_up(page, base: str, email: str, name: str = "Ada") -> Mailbox:
         page.get_by_role("heading", name="Check your email").wait_for()
     return mails
 
+
+
+def weekly_class(teacher_email: str, weeks: int,
+                 topic: str = "the Senate, the Mazhilis and the Kurultai") -> Classroom:
+    """Civics 9B, taught by the account of that email, with an assignment a week from the referendum bank; in the
+    app context of the caller, not yet committed."""
+    teacher = db.session.query(User).filter_by(email=teacher_email).one()
+    classroom = create_class(db.session, teacher, "Civics 9B")
+    bank = db.session.query(Bank).filter_by(slug="referendum-2022").one()
+    for week in range(1, weeks + 1):
+        db.session.add(Assignment(classroom=classroom, bank_id=bank.id, created_by=teacher.id,
+                                  title=f"Week {week}: {topic}"))
+    return classroom

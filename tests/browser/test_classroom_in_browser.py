@@ -7,10 +7,11 @@ import re
 import pytest
 
 from quizapp.auth.accounts import register_user
-from quizapp.classroom.membership import create_class, join_class
+from quizapp.classroom.membership import join_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank, Role, User
+from quizapp.models import Role
 from tests.browser.conftest import screenshot
+from tests.browser.shared import weekly_class
 from tests.browser.test_study_in_browser import register
 from tests.conftest import PASSWORD, make_app
 from tests.test_uploads import BROKEN_BANK, GOOD_BANK
@@ -105,12 +106,7 @@ def test_the_gradebook_keeps_each_students_name_in_view_while_its_scores_scroll(
                                                                                tmp_path, instructor_account):
     app = make_app(database, tmp_path)
     with app.app_context():
-        teacher = db.session.query(User).filter_by(email=instructor_account).one()
-        classroom = create_class(db.session, teacher, "Civics 9B")
-        bank = db.session.query(Bank).filter_by(slug="referendum-2022").one()
-        for week in range(1, 9):
-            db.session.add(Assignment(classroom=classroom, bank_id=bank.id, created_by=teacher.id,
-                                      title=f"Week {week}: the Senate, the Mazhilis and the Kurultai"))
+        classroom = weekly_class(instructor_account, 8)
         pupil = register_user(db.session, "pupil@example.org", "Aigerim Sadykova", PASSWORD, Role.STUDENT)
         join_class(db.session, pupil, classroom.join_code)
         db.session.commit()
@@ -146,12 +142,7 @@ def test_with_text_at_200_percent_the_gradebook_shows_scores_beside_the_names_an
         browser, live_server, database, tmp_path, instructor_account):
     app = make_app(database, tmp_path)
     with app.app_context():
-        teacher = db.session.query(User).filter_by(email=instructor_account).one()
-        classroom = create_class(db.session, teacher, "Civics 9B")
-        bank = db.session.query(Bank).filter_by(slug="referendum-2022").one()
-        for week in range(1, 4):
-            db.session.add(Assignment(classroom=classroom, bank_id=bank.id, created_by=teacher.id,
-                                      title=f"Week {week}: the Senate, the Mazhilis and the Kurultai"))
+        classroom = weekly_class(instructor_account, 3)
         pupil = register_user(db.session, "pupil@example.org", "Aigerim Sadykova-Nurmukhambetova", PASSWORD,
                               Role.STUDENT)
         join_class(db.session, pupil, classroom.join_code)

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from quizapp.classroom.membership import create_class, join_class
+from quizapp.classroom.membership import join_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank, Role, User
+from quizapp.models import Role, User
 from tests.browser.conftest import screenshot
-from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.browser.shared import log_in, module_browser, module_server, weekly_class  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +36,7 @@ def gradebook(module_server) -> tuple[str, str]:  # noqa: F811
     email = module_server.add_user("projector@example.org", "Ms Teacher", Role.INSTRUCTOR)
     pupils = [module_server.add_user(f"pupil{number}@example.org", name) for number, name in enumerate(NAMES)]
     with module_server.app.app_context():
-        teacher = db.session.query(User).filter_by(email=email).one()
-        classroom = create_class(db.session, teacher, "Civics 9B")
-        bank = db.session.query(Bank).filter_by(slug="referendum-2022").one()
-        for week in range(1, 13):
-            db.session.add(Assignment(classroom=classroom, bank_id=bank.id, created_by=teacher.id,
-                                      title=f"Week {week}: the Senate, the Mazhilis and the constitutional court"))
+        classroom = weekly_class(email, 12, "the Senate, the Mazhilis and the constitutional court")
         for pupil in pupils:
             join_class(db.session, db.session.query(User).filter_by(email=pupil).one(), classroom.join_code)
         db.session.commit()
