@@ -95,3 +95,11 @@ def test_printing_drops_buttons_and_keeps_the_highlight_and_every_column():
     # Browsers leave backgrounds out of print unless told: the highlighted passage would go blank.
     assert declared("mark", "print-color-adjust", media="@media print") == "exact"
     assert declared("tr", "break-inside", media="@media print") == "avoid"
+
+
+def test_printing_keeps_an_items_statistics_and_a_chart_on_one_sheet():
+    # Split across sheets, an item's choices sat a page away from its question, and a chart from its title.
+    assert declared(".card", "break-inside", media="@media print") == "avoid"
+    assert declared("figure.chart", "break-inside", media="@media print") == "avoid"
+    # "Data table" opens nothing on paper.
+    assert declared("figure.chart details:not([open])", "display", media="@media print") == "none"
