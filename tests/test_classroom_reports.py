@@ -1,10 +1,12 @@
-"""The instructor's reports cost the same few queries however large the class, and keep each student's rows
-together even when two students share a name."""
+"""The instructor's reports cost the same few queries however large the class, keep each student's rows
+together even when two students share a name, and download both as plain CSV and as CSV for Excel in Russian or
+Kazakh settings."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -12,7 +14,7 @@ import pytest
 from sqlalchemy import event, select
 
 from quizapp.classroom.assignments import start_attempt
-from quizapp.classroom.export import responses_csv
+from quizapp.classroom.export import GRADE_COLUMNS, RESPONSE_COLUMNS, responses_csv
 from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import create_class
@@ -151,3 +153,34 @@ def test_the_responses_file_lists_students_in_the_gradebooks_order_and_scores_al
                                                                             "dora Wu"]
     unanswered = [row["score"] for row in rows if row["answer"] == ""]
     assert unanswered and set(unanswered) == {"0.0"}
+
+
+def test_the_exports_download_plain_and_for_excel_with_semicolons(client, instructor, course, make_user):  # noqa: F811
+    answered_by(make_user, course, 1, name="Әлия Қасымова")
+    answered_by(make_user, course, 1, name='=HYPERLINK("https://evil.example/","Open")')
+    login(client, instructor.email)
+    names = {"Әлия Қасымова", "'=HYPERLINK(\"https://evil.example/\",\"Open\")"}
+    classroom = course.classroom_id
+    # The columns of figures with decimals; answers are text, kept as typed.
+    for report, columns, figures in (("grades", GRADE_COLUMNS, {"points", "percent"}),
+                                     ("responses", RESPONSE_COLUMNS, {"score"})):
+        address = f"/classes/{classroom}/{report}.csv"
+        files = {}
+        for delimiter, query in ((",", {}), (";", {"separator": "semicolon"})):
+            response = client.get(address, query_string=query)
+            assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
+            text = response.get_data().decode("utf-8")
+            assert text.startswith("\ufeff")
+            rows = list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
+            assert rows[0] == columns and all(len(row) == len(columns) for row in rows)
+            found = [dict(zip(columns, row, strict=True)) for row in rows[1:]]
+            assert {row["student"] for row in found} == names
+            files[delimiter] = (response.headers["Content-Disposition"], found)
+        assert files[","][0] == f'attachment; filename="class-{classroom}-{report}.csv"'
+        assert files[";"][0] == f'attachment; filename="class-{classroom}-{report}-excel.csv"'
+        plain, excel = files[","][1], files[";"][1]
+        # The same cells, but decimals with a comma, which is what Excel in those settings reads as a number.
+        decimals = [row[column] for row in plain for column in figures]
+        assert all(re.fullmatch(r"\d+\.\d+", value) for value in decimals)
+        assert excel == [{key: value.replace(".", ",") if key in figures else value for key, value in row.items()}
+                         for row in plain]

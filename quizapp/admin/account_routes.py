@@ -5,8 +5,6 @@ Temporary passwords appear once, in the answer to the form that made them; only 
 
 from __future__ import annotations
 
-import csv
-import io
 from urllib.parse import quote
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -19,7 +17,7 @@ from quizapp.api.tokens import live_token_count, revoke_all_tokens
 from quizapp.auth.accounts import EmailTaken
 from quizapp.auth.batch import Made, Problem, Unreadable, make_accounts, parse_lines, read_upload, registered
 from quizapp.auth.temporary import AccountClosed, give_temporary_password
-from quizapp.classroom.export import spreadsheet_cell
+from quizapp.classroom.export import PLAIN, SEMICOLONS, CsvStyle, spreadsheet_csv
 from quizapp.extensions import db
 from quizapp.models import User
 
@@ -53,7 +51,8 @@ def add_accounts():
                                                        "Take it off the list and send it again.")]
                 else:
                     # The page first: the passwords exist nowhere else, so accounts it could not show are not kept.
-                    page = render_template("admin/accounts_made.html", made=made, csv_link=_csv_link(made))
+                    page = render_template("admin/accounts_made.html", made=made, csv_link=_csv_link(made),
+                                           excel_link=_csv_link(made, SEMICOLONS))
                     db.session.commit()
                     return _once(page)
     if problems:
@@ -81,19 +80,15 @@ def _typed_or_uploaded(form: NewAccountsForm) -> str | None:
     return typed
 
 
-def _csv_link(made: list[Made]) -> str:
+def _csv_link(made: list[Made], style: CsvStyle = PLAIN) -> str:
     """The list as a CSV file inside a data: link, so that it exists only in this one page and is never served
     again (the passwords are not stored to serve it from)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "role", "temporary password"])
-    for account in made:
-        # A name from a pasted roster such as =HYPERLINK("https://…?"&D2) would otherwise run when the list is
-        # opened, and could send the password beside it to another site.
-        writer.writerow([spreadsheet_cell(value) for value in (account.name, account.email, account.role,
-                                                                account.password)])
-    # A byte-order mark lets spreadsheets read the names in UTF-8.
-    return "data:text/csv;charset=utf-8," + quote("\ufeff" + out.getvalue())
+    # Its cells are made safe: a name from a pasted roster such as =HYPERLINK("https://…?"&D2) would otherwise run
+    # when the list is opened, and could send the password beside it to another site. A byte-order mark lets
+    # spreadsheets read the names in UTF-8.
+    text = spreadsheet_csv(["name", "email", "role", "temporary password"],
+                           [(a.name, a.email, a.role, a.password) for a in made], style)
+    return "data:text/csv;charset=utf-8," + quote(text)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])

@@ -1,4 +1,9 @@
-"""CSV exports of a class's results that open cleanly in spreadsheet programs."""
+"""CSV exports of a class's results that open cleanly in spreadsheet programs.
+
+Each comes two ways: plain CSV (commas, decimal points) for scripts and most programs, and a file for Excel set to
+a language that writes decimal commas, such as Russian or Kazakh, which splits cells at semicolons instead: given
+the plain file, it shows every row in one column.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -30,7 +36,21 @@ RESPONSE_COLUMNS = ["class", "assignment", "student", "email", "attempt", "posit
                     "topic", "answer", "correct_answer", "score", "correct", "answered_at", "account"]
 
 
-def spreadsheet_cell(value: object) -> str:
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV file separates its cells and writes the decimals of numbers."""
+
+    delimiter: str
+    decimal: str
+
+
+PLAIN = CsvStyle(",", ".")
+# The separators of Excel set to Russian or Kazakh (and most of Europe). A decimal point must go too: that Excel
+# reads 12.5 as the 12th of May.
+SEMICOLONS = CsvStyle(";", ",")
+
+
+def spreadsheet_cell(value: object, style: CsvStyle = PLAIN) -> str:
     """A value as a CSV cell that a spreadsheet program shows as written and never runs as a formula."""
     if value is None:
         return ""
@@ -38,8 +58,11 @@ def spreadsheet_cell(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
+    if isinstance(value, float):
+        return str(value).replace(".", style.decimal)
     text = str(value)
-    if isinstance(value, int | float) or _SIGNED_NUMBER.fullmatch(text):
+    # Text is kept as typed, decimal point or comma: a student's answer is shown as they gave it.
+    if isinstance(value, int) or _SIGNED_NUMBER.fullmatch(text):
         return text
     return "'" + text if text.startswith(_FORMULA_START) else text
 
@@ -49,15 +72,16 @@ def account_status(user: User) -> str:
     return "active" if user.is_active else "deactivated"
 
 
-def _write(columns: list[str], rows: Iterable[list[object]]) -> str:
+def spreadsheet_csv(columns: list[str], rows: Iterable[Iterable[object]], style: CsvStyle = PLAIN) -> str:
+    """A header and rows as the text of a CSV file, with a byte-order mark, in the given style."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([spreadsheet_cell(v) for v in row] for row in rows)
+    writer.writerows([spreadsheet_cell(v, style) for v in row] for row in rows)
     return BOM + buffer.getvalue()
 
 
-def grades_csv(book: Gradebook) -> str:
+def grades_csv(book: Gradebook, style: CsvStyle = PLAIN) -> str:
     """One row per student per assignment, with the counted attempt's score."""
     rows = []
     for assignment in book.assignments:
@@ -71,10 +95,10 @@ def grades_csv(book: Gradebook) -> str:
                 counted.finished_at if counted else None, counted.is_late if counted else None,
                 account_status(student),
             ])
-    return _write(GRADE_COLUMNS, rows)
+    return spreadsheet_csv(GRADE_COLUMNS, rows, style)
 
 
-def responses_csv(session: Session, book: Gradebook) -> str:
+def responses_csv(session: Session, book: Gradebook, style: CsvStyle = PLAIN) -> str:
     """One row per question of every attempt at the class's assignments, answered or not."""
     titles = {a.id: a.title for a in book.assignments}
     students = {s.id: s for s in book.students}
@@ -110,4 +134,4 @@ def responses_csv(session: Session, book: Gradebook) -> str:
             correct[revision_id], score if answered else 0.0, is_correct if answered else False,
             answered_at if answered else None, status[user_id],
         ])
-    return _write(RESPONSE_COLUMNS, rows)
+    return spreadsheet_csv(RESPONSE_COLUMNS, rows, style)

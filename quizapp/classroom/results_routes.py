@@ -8,7 +8,7 @@ from sqlalchemy import select
 from quizapp.classroom import bp
 from quizapp.classroom.access import assignment_taught, class_taught, teacher_required
 from quizapp.classroom.assignments import holds_question
-from quizapp.classroom.export import grades_csv, responses_csv
+from quizapp.classroom.export import PLAIN, SEMICOLONS, CsvStyle, grades_csv, responses_csv
 from quizapp.classroom.gradebook import attempt_scores, build_gradebook, counted_attempt
 from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import membership_of
@@ -35,17 +35,17 @@ def gradebook(classroom_id: int):
 @teacher_required
 def grades_export(classroom_id: int):
     """The gradebook as CSV: one row per student per assignment."""
-    classroom = class_taught(classroom_id)
-    return _csv(grades_csv(build_gradebook(db.session, classroom)), f"class-{classroom.id}-grades.csv")
+    classroom, style = class_taught(classroom_id), _style()
+    return _csv(grades_csv(build_gradebook(db.session, classroom), style), _filename(classroom.id, "grades", style))
 
 
 @bp.get("/<int:classroom_id>/responses.csv")
 @teacher_required
 def responses_export(classroom_id: int):
     """Every response of the class as CSV: one row per question of every attempt."""
-    classroom = class_taught(classroom_id)
+    classroom, style = class_taught(classroom_id), _style()
     book = build_gradebook(db.session, classroom)
-    return _csv(responses_csv(db.session, book), f"class-{classroom.id}-responses.csv")
+    return _csv(responses_csv(db.session, book, style), _filename(classroom.id, "responses", style))
 
 
 @bp.get("/<int:classroom_id>/students/<int:user_id>")
@@ -121,6 +121,16 @@ def item_view(classroom_id: int, assignment_id: int, question_id: int):
     context = preview_context(db.session, question.type, revision)
     return render_template("classroom/item.html", classroom=classroom, assignment=assignment, question=question,
                            revision=revision, **context)
+
+
+def _style() -> CsvStyle:
+    """?separator=semicolon asks for the file Excel in Russian or Kazakh settings reads; anything else, plain CSV."""
+    return SEMICOLONS if request.args.get("separator") == "semicolon" else PLAIN
+
+
+def _filename(classroom_id: int, report: str, style: CsvStyle) -> str:
+    # Both files may be downloaded side by side: the name tells which one to open in Excel.
+    return f"class-{classroom_id}-{report}{'-excel' if style is SEMICOLONS else ''}.csv"
 
 
 def _csv(text: str, filename: str) -> Response:
