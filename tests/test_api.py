@@ -393,3 +393,23 @@ def test_an_assignment_answer_from_a_student_taken_off_the_roster_is_refused(cli
     assert handed.status_code == 409 and "no longer a student of this class" in handed.get_json()["error"]["message"]
     db.session.expire_all()
     assert db.session.get(QuizAttempt, attempt.id).finished_at is None
+
+
+def test_a_practice_quiz_is_not_handed_in_and_the_refusal_says_why(client, token, bank_id):
+    quiz = start(client, bank_id, bearer(token)).get_json()
+    refused = client.post(f"{API}/quizzes/{quiz['id']}/hand-in", headers=bearer(token))
+    message = refused.get_json()["error"]["message"]
+    # 404, as on the web: a practice quiz has no hand-in in any state, so there is no conflict to resolve (409).
+    assert refused.status_code == 404 and "practice quiz is never handed in" in message
+    assert "every question is answered" in message
+    assert client.get(f"{API}/quizzes/{quiz['id']}", headers=bearer(token)).status_code == 200
+    document = client.get(f"{API}/openapi.json").get_json()
+    described = document["paths"]["/quizzes/{attempt_id}/hand-in"]["post"]["responses"]["404"]["description"]
+    assert "practice quiz" in described
+
+
+def test_a_practice_quiz_has_no_hand_in_page_either(client, student, token, bank_id):
+    quiz = start(client, bank_id, bearer(token)).get_json()
+    login(client, student.email)
+    page = client.get(f"/quiz/{quiz['id']}/hand-in")
+    assert page.status_code == 404 and "practice quiz is never handed in" in page.get_data(as_text=True)

@@ -153,6 +153,9 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     """The document, with the server's own address."""
     position = {"name": "position", **_INT_PATH}
     hand_in = _op("Hand in an assignment attempt", _json(_ref("Quiz")), params=[{"name": "attempt_id", **_INT_PATH}])
+    hand_in["responses"]["404"] = _json(_ref("Error"), "No quiz of yours with that id, or a practice quiz: only "
+                                        "assignment attempts are handed in, and a practice quiz is done once every "
+                                        "item is answered (the message says which)")
     hand_in["responses"]["409"] = _json(_ref("Error"), "Its student has left the class (or been taken off it): the "
                                         "attempt waits, as it stands, until they join again")
     answer_ok = _json({"type": "object", "properties": {"position": {"type": "integer"},

@@ -17,12 +17,12 @@ from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem
 from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import (
-    LEFT_CLASS,
+    NO_HAND_IN,
     answer_refusal,
     close_if_expired,
     feedback_visible,
+    hand_in_refusal,
     is_past_due,
-    off_the_roster,
     submit_attempt,
 )
 from quizapp.quiz.service import (
@@ -185,12 +185,14 @@ def hand_in(attempt_id: int):
     """Hand in an assignment attempt."""
     attempt = _own_attempt(attempt_id)
     if attempt.assignment_id is None:
-        raise ApiError(404, "Only assignment attempts are handed in; quizzes finish when every item is answered.")
+        # Not 409: no state of a practice quiz takes a hand-in. The web page answers 404 with the same words.
+        raise ApiError(404, NO_HAND_IN)
     now = utcnow()
     close_if_expired(attempt, now)
-    if attempt.finished_at is None and off_the_roster(attempt):
+    refusal = hand_in_refusal(attempt)
+    if refusal:
         db.session.commit()  # an attempt closed by its deadline on the way stays closed
-        raise ApiError(409, LEFT_CLASS)
+        raise ApiError(409, refusal)
     submit_attempt(attempt, now)
     if feedback_visible(attempt, now):
         enqueue_attempt_misses(db.session, attempt)

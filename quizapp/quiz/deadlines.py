@@ -19,6 +19,8 @@ COUNTDOWN_FROM = timedelta(days=1)
 SUBMITTED = "This attempt has been handed in; its answers can no longer change."
 LEFT_CLASS = ("You are no longer a student of this class, so this attempt takes no more answers and cannot be "
               "handed in. The answers you gave are kept: join the class again to carry on.")
+NO_HAND_IN = ("Only assignment attempts are handed in: a practice quiz is never handed in. It is done once every "
+              "question is answered, and its results show then.")
 
 
 def is_past_due(assignment: Assignment, now: datetime) -> bool:
@@ -112,6 +114,13 @@ def answer_refusal(attempt: QuizAttempt, now: datetime) -> str | None:
     if attempt.finished_at is not None:
         return SUBMITTED
     return LEFT_CLASS if off_the_roster(attempt) else None
+
+
+def hand_in_refusal(attempt: QuizAttempt) -> str | None:
+    """Why an assignment attempt cannot be handed in now, or None if it can (or has been handed in already).
+
+    Asked after close_if_expired: an attempt whose time ran out is handed in already, on the roster or not."""
+    return LEFT_CLASS if attempt.finished_at is None and off_the_roster(attempt) else None
 
 
 def off_the_roster(attempt: QuizAttempt) -> bool:

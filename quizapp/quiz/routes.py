@@ -16,10 +16,12 @@ from quizapp.models.types import utcnow
 from quizapp.quiz import bp
 from quizapp.quiz.deadlines import (
     LEFT_CLASS,
+    NO_HAND_IN,
     SUBMITTED,
     answer_refusal,
     close_if_expired,
     feedback_visible,
+    hand_in_refusal,
     is_past_due,
     off_the_roster,
     submit_attempt,
@@ -255,12 +257,13 @@ def hand_in(attempt_id: int):
     """Confirm and hand in an assignment attempt."""
     attempt = _own_attempt(attempt_id)
     if attempt.assignment_id is None:
-        abort(404)
+        abort(404, description=NO_HAND_IN)
     now = utcnow()
     if close_if_expired(attempt, now):
         flash(TIME_UP, "info")  # the page's countdown reloads it at the end: say what became of the attempt
-    if attempt.finished_at is None and off_the_roster(attempt):
-        flash(LEFT_CLASS, "error")
+    refusal = hand_in_refusal(attempt)
+    if refusal:
+        flash(refusal, "error")
         return redirect(url_for("classroom.index"))
     if attempt.finished_at is None:
         form = HandInForm()
