@@ -13,6 +13,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # INSTANCE_PATH may only come from the caller: the instance folder holds the config file read next.
     app = Flask(__name__, instance_relative_config=True, instance_path=(config or {}).get("INSTANCE_PATH"))
 
+    from quizapp.http import Request
+
+    app.request_class = Request  # a chunked body past the upload limit is refused as too large, as any other
+
     from quizapp.config import load_config
     from quizapp.timezones import use_newest_zone_rules
 

@@ -1,13 +1,16 @@
-"""HTTP details below the pages: which numbers an address may carry, which headers an error response keeps, and
-the type of a view."""
+"""HTTP details below the pages: which numbers an address may carry, which headers an error response keeps, how
+a body of no stated length meets the upload limit, and the type of a view."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
-from werkzeug.exceptions import HTTPException
+from flask import Request as FlaskRequest
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream
 
 from quizapp.models.types import INTEGER_MAX
 
@@ -38,3 +41,36 @@ def error_headers(error: Exception) -> list[tuple[str, str]]:
     if not isinstance(error, HTTPException):
         return []
     return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
+class StreamedBodyLimit(LimitedStream):
+    """A body of no stated length (sent chunked) that raises 413 once it runs past the maximum.
+
+    Werkzeug's own limit on such a body stops reading at the maximum and says nothing until a further read, which
+    form and JSON parsing never make: they read what came before the cut as the whole body, and a form so cut lost
+    its CSRF token (400) or its JSON its closing brace (400)."""
+
+    def __init__(self, stream: IO[bytes], maximum: int) -> None:
+        # One byte past the maximum tells a body that ends there from one that goes on.
+        super().__init__(stream, maximum + 1, is_max=True)
+
+    def readinto(self, buffer: Any) -> int:
+        size = super().readinto(buffer) or 0
+        if self.is_exhausted:
+            raise RequestEntityTooLarge()
+        return size
+
+
+class Request(FlaskRequest):
+    """Flask's request, but a chunked body past MAX_CONTENT_LENGTH is refused with 413 as one with a
+    Content-Length is, however it is read (form, JSON or file)."""
+
+    @cached_property
+    def stream(self) -> IO[bytes]:
+        """The body, limited to MAX_CONTENT_LENGTH."""
+        maximum = self.max_content_length
+        # Only a server that ends a body itself (wsgi.input_terminated) may be read without a Content-Length.
+        if (not self.shallow and maximum is not None and self.content_length is None
+                and self.environ.get("wsgi.input_terminated")):
+            return StreamedBodyLimit(self.environ["wsgi.input"], maximum)
+        return super().stream

@@ -3,11 +3,42 @@ the right status, and nothing of the code or the error behind them."""
 
 from __future__ import annotations
 
+import io
+import json
+from collections.abc import Iterator
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import csrf_from, login
+from tests.conftest import PASSWORD, csrf_from, login
+
+
+class ChunkedBody(io.RawIOBase):
+    """A body as a server passes on one sent with Transfer-Encoding: chunked: read as its chunks come, of no
+    stated length."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._pending = chunks, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self._pending:
+            self._pending = next(self._chunks, b"")
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def chunked(body: bytes, **headers: str) -> dict:
+    """The arguments of a test request whose body comes chunked, 64 KB at a time, with no Content-Length."""
+    chunks = (body[start:start + 65536] for start in range(0, len(body), 65536))
+    return {"headers": {**headers, "Transfer-Encoding": "chunked"},
+            # As gunicorn and werkzeug's server say of a body they end themselves (a chunked one).
+            "environ_overrides": {"wsgi.input": ChunkedBody(chunks), "wsgi.input_terminated": True}}
 
 
 def _fail(*_args, **_kwargs):
@@ -111,3 +142,40 @@ def test_a_form_refused_whole_links_back_to_the_form_of_this_site(app: Flask, cl
                             headers={"Referer": "http://evil.example/classes/"})
     assert "Back to the form" not in elsewhere.get_data(as_text=True)
     assert "Back to the form" not in client.get("/no-such-page").get_data(as_text=True)
+
+
+LIMIT = 256 * 1024
+
+
+def _json_of_size(size: int) -> bytes:
+    """A quiz request of exactly `size` bytes, padded with spaces."""
+    body = json.dumps({"bank_id": 10**6}).encode()
+    return body[:-1] + b" " * (size - len(body)) + b"}"
+
+
+def test_a_chunked_body_past_the_limit_is_refused_as_too_large(app: Flask, client: FlaskClient, student) -> None:
+    """Without a Content-Length the limit is found while reading: the body is refused whole (413), not cut at the
+    limit and read as a broken form (400, its CSRF token lost) or broken JSON."""
+    from quizapp.api.tokens import create_token
+    from quizapp.extensions import db
+
+    app.config["MAX_CONTENT_LENGTH"] = LIMIT
+    form = client.get("/auth/login").get_data(as_text=True)
+    body = f"csrf_token={csrf_from(form)}&email={student.email}&password=".encode()
+    page = client.post("/auth/login", content_type="application/x-www-form-urlencoded",
+                       **chunked(body + b"x" * LIMIT))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 413 and "<h1>Too large</h1>" in html and "0.25 MB" in html
+    # Within the limit, a chunked form is read as any other.
+    logged_in = client.post("/auth/login", content_type="application/x-www-form-urlencoded",
+                            **chunked(body + PASSWORD.encode()))
+    assert logged_in.status_code == 302
+
+    _token, secret = create_token(db.session, student, "tests")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    refused = client.post("/api/v1/quizzes", **chunked(_json_of_size(LIMIT + 1), **headers))
+    assert refused.status_code == 413 and "0.25 MB" in refused.get_json()["error"]["message"]
+    # A body of exactly the limit is read whole: the request reaches the view, which looks for the bank.
+    taken = client.post("/api/v1/quizzes", **chunked(_json_of_size(LIMIT), **headers))
+    assert taken.status_code == 404 and "No bank with that id" in taken.get_json()["error"]["message"]
