@@ -71,6 +71,8 @@ def test_printed_every_column_is_on_the_sheet_and_the_sheet_is_landscape(module_
     assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth"), "columns past the sheet's edge are cut off"
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert page.get_by_role("link", name="Week 12: the Senate, the Mazhilis and the constitutional court").is_visible()
+    # Download links lead nowhere on paper.
+    assert not page.get_by_role("link", name="grades (CSV)").is_visible()
     pdf = page.pdf(format="A4")
     width, height = map(float, re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
     assert width > height, "the sheet is portrait"
