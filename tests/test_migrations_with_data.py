@@ -208,6 +208,8 @@ def check_usable(app: Flask, bank: CheckResult, school: School) -> None:
     quizzes = progress["quizzes"]
     assert (quizzes["answered"], quizzes["correct"], quizzes["attempts"]) == (3, 2, 2)
     assert progress["study"]["due_now"] == 1
+    # The review logged before reviews had a source was given in study.
+    assert db.session.execute(text("SELECT source FROM review_log")).scalars().all() == ["study"]
     due = client.get(f"{API}/me/due", headers=student).get_json()
     assert [(card["question"]["id"], card["due"]) for card in due["cards"]] == [
         (school.questions["eu-share"], (NOW - timedelta(days=1)).replace(tzinfo=UTC).isoformat())]
@@ -249,6 +251,11 @@ def test_rows_written_along_the_migrations_survive_upgrade_and_downgrade(empty_d
                 assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
                 assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         check_usable(app, bank, school)
+        with db.engine.begin() as connection:
+            # A lapse a quiz counted: going down it stays, read as a study review, with the schedule it gave.
+            insert(connection, "review_log", card_id=school.card, user_id=school.student,
+                   question_id=school.questions["eu-share"], revision_id=school.revisions["eu-share"], rating=1,
+                   state_before=2, reviewed_at=NOW - timedelta(days=1), source="quiz")
 
         with db.engine.connect() as connection:
             before = counts(connection)

@@ -50,11 +50,15 @@ class ReviewLog(db.Model):
     state_before: Mapped[int | None]  # None for a card's first review
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     duration_ms: Mapped[int | None]
+    # "study" for a rating given in study; "quiz" for the Again a quiz answer that missed the card counted as
+    # (a lapse, which the scheduler and the optimizer learn from, but no review the student did in study).
+    source: Mapped[str] = mapped_column(String(10), default="study", server_default="study")
 
 
 Index("ix_card_user_due", Card.user_id, Card.due)
 Index("ix_card_user_created", Card.user_id, Card.created_at)
 Index("ix_review_log_user_time", ReviewLog.user_id, ReviewLog.reviewed_at)
 Index("ix_review_log_card", ReviewLog.card_id)
-# Accuracy by topic counts a student's reviews per question from this index alone, without reading the log's rows.
-Index("ix_review_log_user_question", ReviewLog.user_id, ReviewLog.question_id, ReviewLog.rating)
+# Accuracy by topic counts a student's study reviews per question from this index alone, without reading the log's
+# rows.
+Index("ix_review_log_user_question", ReviewLog.user_id, ReviewLog.question_id, ReviewLog.rating, ReviewLog.source)
