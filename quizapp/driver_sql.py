@@ -17,13 +17,15 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.sql import Executable
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Compiled:
     sql: str
     order: tuple[str, ...] | None  # parameter names in order, for positional paramstyles
     fixed: dict[str, Any]  # the values the statement itself carries (the 1 of `version + 1`)
     binds: tuple[tuple[str, Callable[[Any], Any]], ...]
-    results: tuple[Callable[[Any], Any] | None, ...]
+    # The columns' conversions, known from the first run: some depend on the type the database reports (on
+    # PostgreSQL, a Float column's).
+    results: tuple[Callable[[Any], Any] | None, ...] | None = None
 
 
 class DriverStatement:
@@ -40,12 +42,19 @@ class DriverStatement:
             sql = self.statement.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
             binds = tuple((name, process) for name, bind in sql.binds.items()
                           if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None)
-            selected = getattr(self.statement, "selected_columns", ())
-            results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in selected)
             order = tuple(sql.positiontup) if sql.positiontup else None
             fixed = {name: bind.effective_value for name, bind in sql.binds.items() if not bind.required}
-            compiled = self._compiled[dialect, keys] = _Compiled(sql.string, order, fixed, binds, results)
+            compiled = self._compiled[dialect, keys] = _Compiled(sql.string, order, fixed, binds)
         return compiled
+
+    def _results(self, dialect: Dialect, description: Any) -> tuple[Callable[[Any], Any] | None, ...]:
+        """The conversions of the columns the statement selects or returns, for the types the cursor reports."""
+        columns = getattr(self.statement, "exported_columns", ())
+        if description is None or not columns:
+            # An INSERT on PostgreSQL returns its new primary key unasked: handed back as the driver gives it.
+            return ()
+        return tuple(column.type.dialect_impl(dialect).result_processor(dialect, described[1])
+                     for column, described in zip(columns, description, strict=True))
 
     def rows(self, connection: DriverConnection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run the statement in the connection's transaction; the rows it returns, converted by column type."""
@@ -57,12 +66,15 @@ class DriverStatement:
         try:
             cursor.execute(compiled.sql, tuple(values[name] for name in compiled.order) if compiled.order else values)
             fetched = cursor.fetchall() if cursor.description is not None else []
+            if compiled.results is None:
+                compiled.results = self._results(connection.dialect, cursor.description)
         finally:
             cursor.close()
-        if not any(compiled.results):
+        results = compiled.results
+        if not any(results):
             return [tuple(row) for row in fetched]
         return [tuple(value if process is None else process(value)
-                      for value, process in zip(row, compiled.results, strict=True)) for row in fetched]
+                      for value, process in zip(row, results, strict=True)) for row in fetched]
 
 
 class DriverConnection:

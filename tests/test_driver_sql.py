@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.extensions import db
-from quizapp.models import Bank, Card, QuizAttempt, Response
+from quizapp.models import Bank, Card, QuizAttempt, Response, User
 from quizapp.models.types import utcnow
 from quizapp.quiz import quick
 from quizapp.quiz.quick import _ANSWERABLE
@@ -124,3 +124,12 @@ def test_a_missed_question_is_queued_then_only_moved_earlier_on_a_connection(app
         connection.commit()
     cards = db.session.scalars(select(Card).where(Card.user_id == student.id)).all()
     assert [(c.question_id, c.due, c.version, c.origin) for c in cards] == [(question_id, now, 2, "missed")]
+
+
+def test_a_float_column_is_read_as_execute_reads_it(app, student):
+    """PostgreSQL's conversion of a Float column depends on the type the database reports for it."""
+    retention = select(User.__table__.c.desired_retention, User.__table__.c.id).where(
+        User.__table__.c.id == bindparam("user_id"))
+    with db.engine.connect() as connection, DriverConnection(db.engine) as driver:
+        expected = [tuple(row) for row in connection.execute(retention, {"user_id": student.id})]
+        assert DriverStatement(retention).rows(driver, {"user_id": student.id}) == expected == [(0.9, student.id)]
