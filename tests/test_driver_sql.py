@@ -14,7 +14,7 @@ from quizapp.models.types import utcnow
 from quizapp.quiz import quick
 from quizapp.quiz.quick import _ANSWERABLE
 from quizapp.quiz.service import FINISH_ATTEMPT, INSERT_RESPONSE, start_quiz
-from quizapp.srs.queue import enqueue_missed
+from quizapp.srs.missed import enqueue_missed
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
 from quizapp.extensions import db
 from quizapp.models import Bank, Card, Question, ReviewLog
+from quizapp.srs.missed import enqueue_missed
 from quizapp.srs.queue import (
     due_cards,
     due_count,
-    enqueue_missed,
     local_day_start,
     new_allowance,
     next_card,

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from quizapp.extensions import db
 from quizapp.models import Bank, Card, Question, ReviewLog, User
 from quizapp.models.types import utcnow
-from quizapp.srs.queue import enqueue_missed, record_review
+from quizapp.srs.missed import enqueue_missed
+from quizapp.srs.queue import record_review
 from quizapp.srs.scheduling import AGAIN, GOOD
 from tests.conftest import FIXTURE_BANKS, csrf_from
 from tests.test_quiz_flow import start

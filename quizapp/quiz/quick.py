@@ -28,7 +28,7 @@ from quizapp.models.types import utcnow
 from quizapp.models.user import parse_session_id
 from quizapp.quiz.forms import ANSWER_MAX
 from quizapp.quiz.service import FINISH_ATTEMPT, INSERT_RESPONSE
-from quizapp.srs.queue import enqueue_missed
+from quizapp.srs.missed import enqueue_missed
 
 _items, _attempts, _responses = QuizItem.__table__, QuizAttempt.__table__, Response.__table__
 _others, _their_responses = _items.alias("other_item"), _responses.alias("other_response")
@@ -149,7 +149,7 @@ def quick_answer(engine: Engine, attempt_id: int, position: int, form: MultiDict
         except connection.IntegrityError:
             return False  # answered a moment ago (a double click): the full path shows what stands
         if result is not None and not result.correct:
-            enqueue_missed(connection, login[0], question_id, now)
+            enqueue_missed(connection, login[0], question_id, now, revision_id=revision_id)
         if unanswered <= 1:
             _FINISH_ON_DRIVER.rows(connection, {"attempt_id": attempt_id, "now": now})
         connection.commit()

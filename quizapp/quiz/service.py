@@ -18,7 +18,8 @@ from quizapp.models.content import is_current_revision
 from quizapp.models.locks import share_lock
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.quiz.deadlines import close_if_expired, graded_answers
-from quizapp.srs.queue import enqueue_missed
+from quizapp.srs.missed import enqueue_missed
+from quizapp.srs.scheduling import REVIEW_STATE
 
 CHOICE_TYPES = ("single_choice", "multiple_response")
 # An attempt with every item's question, revision and answer, for the pages that go through all of them.
@@ -194,7 +195,7 @@ def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = 
     # The row went in through Core: let the item load its answer afresh when next asked.
     session.expire(item, ["response"])
     if result is not None and not result.correct and _feedback_now(item.attempt):
-        enqueue_missed(session, user_id, item.question_id, now)
+        enqueue_missed(session, user_id, item.question_id, now, revision_id=item.revision_id)
     if item.attempt.assignment_id is None:  # assignment attempts are handed in, or closed by their deadline
         session.execute(FINISH_ATTEMPT, {"attempt_id": item.attempt_id, "now": now})
     return True
@@ -231,25 +232,33 @@ def catch_up_assignments(session: Session, user_id: int, now: datetime) -> int:
 
 def enqueue_released_misses(session: Session, user_id: int, now: datetime, attempt_id: int | None = None) -> int:
     """Queue for review the questions the student missed in assignments (or in one attempt) whose feedback has
-    come since (handed in, or the due date passed); returns how many."""
+    come since (handed in, or the due date passed); returns how many. A learned card missed counts a lapse at
+    the time of the answer, as enqueue_missed explains."""
     already = exists(select(Card.id).where(
         Card.user_id == user_id, Card.question_id == Response.question_id,
-        # Due already (queued, or due anyway), or reviewed since the miss, which took it into account.
-        or_(Card.due <= now, Card.last_review >= Response.answered_at)))
+        # Reviewed since the miss, which took it into account (a lapse counted for the miss is such a review); or
+        # still in its learning steps and due already, which the miss cannot change.
+        or_(Card.last_review >= Response.answered_at, and_(Card.state != REVIEW_STATE, Card.due <= now))))
     # Answers with feedback after each question were queued as they were given.
     held_until_later = (select(QuizItem.id).join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id)
                         .join(Assignment, Assignment.id == QuizAttempt.assignment_id)
                         .where(QuizAttempt.user_id == user_id, Assignment.feedback_policy != "each"))
     if attempt_id is not None:
         held_until_later = held_until_later.where(QuizAttempt.id == attempt_id)
-    missed = session.scalars(
-        select(Response.question_id).distinct()
+    misses = session.execute(
+        select(Response.question_id, Response.answered_at, Response.revision_id)
         .where(Response.user_id == user_id, Response.item_id.in_(held_until_later), ~Response.is_correct,
                graded_answers(now), ~already)
+        .order_by(Response.answered_at, Response.id)
     ).all()
-    for question_id in missed:
-        enqueue_missed(session, user_id, question_id, now)
-    return len(missed)
+    # The first miss of each question not yet taken into account is the lapse; after it the card is relearning,
+    # which later misses of it do not change.
+    first: dict[int, tuple[datetime, int]] = {}
+    for question_id, answered_at, revision_id in misses:
+        first.setdefault(question_id, (answered_at, revision_id))
+    for question_id, (answered_at, revision_id) in first.items():
+        enqueue_missed(session, user_id, question_id, now, missed_at=answered_at, revision_id=revision_id)
+    return len(first)
 
 
 def record_self_grade(session: Session, item: QuizItem, knew: bool) -> bool:
@@ -269,7 +278,7 @@ def record_self_grade(session: Session, item: QuizItem, knew: bool) -> bool:
     user_id = response.user_id
     session.expire(response)
     if filled and not knew:
-        enqueue_missed(session, user_id, item.question_id)
+        enqueue_missed(session, user_id, item.question_id, revision_id=item.revision_id)
     return bool(filled)
 
 

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, Executable, Select, and_, bindparam, exists, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from quizapp.banks.visibility import visible_banks
-from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.locks import share_lock
 from quizapp.models.types import utcnow
-from quizapp.srs.scheduling import REVIEW_STATE, copy_state, fresh_state, review, scheduler_for
+from quizapp.srs.scheduling import REVIEW_STATE, STUDY, copy_state, fresh_state, review, scheduler_for
 
 
 @dataclass(frozen=True)
@@ -32,8 +28,13 @@ class NextCard:
 
 def user_zone(user: User) -> ZoneInfo:
     """The user's time zone, UTC if the stored name is unknown."""
+    return zone_named(user.timezone)
+
+
+def zone_named(name: str | None) -> ZoneInfo:
+    """The time zone of a stored name, UTC if the name is unknown."""
     try:
-        return ZoneInfo(user.timezone or "UTC")
+        return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
@@ -138,15 +139,17 @@ class QuestionGone(Exception):
 
 
 def review_count(session: Session, user: User, question_id: int) -> int:
-    """How many times the user has rated their card of a question."""
+    """How many times the user has rated their card of a question in study."""
+    # A lapse a quiz miss recorded is not counted: a rating of the card shown before it still applies, after it.
     return session.scalar(select(func.count()).select_from(ReviewLog).where(
-        ReviewLog.user_id == user.id, ReviewLog.question_id == question_id))
+        ReviewLog.user_id == user.id, ReviewLog.question_id == question_id, ReviewLog.source == STUDY))
 
 
 def rating_after(session: Session, user: User, question_id: int, reviews: int) -> int | None:
-    """The rating the user gave their card of a question after its first `reviews` ratings, if any."""
+    """The rating the user gave their card of a question in study after its first `reviews` ratings, if any."""
     return session.scalar(
-        select(ReviewLog.rating).where(ReviewLog.user_id == user.id, ReviewLog.question_id == question_id)
+        select(ReviewLog.rating)
+        .where(ReviewLog.user_id == user.id, ReviewLog.question_id == question_id, ReviewLog.source == STUDY)
         .order_by(ReviewLog.reviewed_at, ReviewLog.id).offset(reviews).limit(1))
 
 
@@ -158,9 +161,9 @@ def record_review(
 
     Returns None, with the session rolled back, when the card has been rated since (a double submit, a second
     tab): the rating that came first stands. Other changes to the card, such as a quiz putting it back in the
-    queue, do not refuse the rating. Raises NewCardLimitReached, with the session rolled back, when the rating
-    would start a new card beyond the user's daily limit: the card stays new; QuestionGone when the question's
-    bank has been deleted since the card was shown."""
+    queue or counting a miss as a lapse, do not refuse the rating. Raises NewCardLimitReached, with the session
+    rolled back, when the rating would start a new card beyond the user's daily limit: the card stays new;
+    QuestionGone when the question's bank has been deleted since the card was shown."""
     now = now or utcnow()
     for _attempt in range(2):
         try:
@@ -185,7 +188,8 @@ def _apply_rating(session: Session, user: User, question: Question, rating: int,
         raise QuestionGone()
     card = session.scalar(select(Card).where(Card.user_id == user.id, Card.question_id == question.id)
                           .with_for_update())
-    # Only a rating moves the count: a card a quiz put back in the queue meanwhile is still the one shown.
+    # Only a rating in study moves the count: a card a quiz put back in the queue meanwhile, or failed as a lapse,
+    # is still the one shown, and the rating applies to the card as the lapse left it.
     if review_count(session, user, question.id) != reviews:
         session.rollback()
         return None
@@ -258,51 +262,6 @@ def next_due_at(session: Session, user: User, bank_id: int | None = None) -> dat
     if due is None or (due.second == 0 and due.microsecond == 0):
         return due
     return due.replace(second=0, microsecond=0) + timedelta(minutes=1)
-
-
-def enqueue_missed(session: Session | DriverConnection, user_id: int, question_id: int,
-                   now: datetime | None = None) -> None:
-    """Put a question answered wrongly into the user's review queue, due now.
-
-    An insert that ignores an existing card, then, if there was one, an update that only moves its due date
-    earlier: both are single statements, so concurrent answers cannot collide or undo each other. On a driver
-    connection (the quick answer path's) they run on the driver's cursor."""
-    now = now or utcnow()
-    state = fresh_state(now)
-    card = {"user_id": user_id, "question_id": question_id, "state": int(state.state), "step": state.step,
-            "due": now, "version": 1, "origin": "missed", "created_at": now}
-    moved = {"b_user_id": user_id, "b_question_id": question_id, "b_due": now}
-    if isinstance(session, DriverConnection):
-        insert_on_driver, move_on_driver = _enqueue_on_driver(session.dialect.name)
-        if not insert_on_driver.rows(session, card):
-            move_on_driver.rows(session, moved)
-        return
-    insert, move_earlier = _enqueue_statements(session.get_bind().dialect.name)
-    if session.execute(insert, card).first() is None:
-        session.execute(move_earlier, moved)
-
-
-@cache
-def _enqueue_on_driver(dialect: str) -> tuple[DriverStatement, DriverStatement]:
-    insert, move_earlier = _enqueue_statements(dialect)
-    return DriverStatement(insert), DriverStatement(move_earlier)
-
-
-@cache
-def _enqueue_statements(dialect: str) -> tuple[Executable, Executable]:
-    """The two statements of enqueue_missed, built once per dialect on the table (no ORM bookkeeping)."""
-    cards = Card.__table__
-    # RETURNING tells whether a row went in (rowcount is not reliable for this on every driver).
-    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(cards).on_conflict_do_nothing(
-        index_elements=["user_id", "question_id"]).returning(cards.c.id)
-    due = bindparam("b_due", type_=cards.c.due.type)
-    move_earlier = (
-        update(cards)
-        .where(cards.c.user_id == bindparam("b_user_id"), cards.c.question_id == bindparam("b_question_id"),
-               cards.c.due > due)
-        .values(due=due, version=cards.c.version + 1)
-    )
-    return insert, move_earlier
 
 
 def day_bounds(user: User, now: datetime, days_back: int) -> datetime:

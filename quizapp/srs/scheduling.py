@@ -13,13 +13,20 @@ from quizapp.models import Card, User
 AGAIN, HARD, GOOD, EASY = (int(r) for r in (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy))
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 REVIEW_STATE = int(State.Review)
+# Where a review_log row comes from: a rating given in study, or a quiz answer that missed a card in review.
+STUDY, QUIZ = "study", "quiz"
 
 
 def scheduler_for(user: User, fuzz: bool = True) -> Scheduler:
     """An FSRS scheduler with the user's retention target and, once fitted, their own parameters."""
-    options = {"desired_retention": user.desired_retention, "enable_fuzzing": fuzz}
-    if user.fsrs_parameters:
-        options["parameters"] = tuple(user.fsrs_parameters)
+    return scheduler_with(user.desired_retention, user.fsrs_parameters, fuzz)
+
+
+def scheduler_with(desired_retention: float, parameters: list[float] | None, fuzz: bool = True) -> Scheduler:
+    """An FSRS scheduler with a retention target and fitted parameters (None: the package's defaults)."""
+    options: dict = {"desired_retention": desired_retention, "enable_fuzzing": fuzz}
+    if parameters:
+        options["parameters"] = tuple(parameters)
     return Scheduler(**options)
 
 
