@@ -28,8 +28,19 @@ class OptimizerMissing(Exception):
 
 
 def review_count(session: Session, user: User) -> int:
-    """How many reviews the user has logged."""
+    """How many reviews the user has logged, quiz lapses included (the optimizer learns from them)."""
     return session.scalar(select(func.count()).select_from(ReviewLog).where(ReviewLog.user_id == user.id))
+
+
+def review_history(session: Session, user: User) -> list[tuple[int, int, datetime, int | None]]:
+    """The user's reviews as the optimizer reads them: card, rating, time and duration, oldest first.
+
+    Quiz lapses are included: each is a real failure to recall, applied to the card as an Again, and without it a
+    study review after it would read as a success after the card's whole interval."""
+    return [tuple(row) for row in session.execute(
+        select(ReviewLog.card_id, ReviewLog.rating, ReviewLog.reviewed_at, ReviewLog.duration_ms)
+        .where(ReviewLog.user_id == user.id).order_by(ReviewLog.reviewed_at, ReviewLog.id)
+    )]
 
 
 def spaced_review_count(reviews: Iterable[tuple[int, datetime]]) -> int:
@@ -55,12 +66,8 @@ def fit_parameters(session: Session, user: User, minimum: int = MIN_REVIEWS) -> 
     from fsrs import Rating as FsrsRating
     from fsrs import ReviewLog as FsrsReviewLog
 
-    rows = session.execute(
-        select(ReviewLog.card_id, ReviewLog.rating, ReviewLog.reviewed_at, ReviewLog.duration_ms)
-        .where(ReviewLog.user_id == user.id).order_by(ReviewLog.reviewed_at, ReviewLog.id)
-    )
     logs = [FsrsReviewLog(card_id=card_id, rating=FsrsRating(rating), review_datetime=at, review_duration=duration)
-            for card_id, rating, at, duration in rows]
+            for card_id, rating, at, duration in review_history(session, user)]
     try:
         optimizer = Optimizer(logs)
     except ImportError as error:

@@ -16,7 +16,7 @@ from quizapp.figures import percent_of
 from quizapp.models import Card, Question, Response, ReviewLog, User
 from quizapp.quiz.deadlines import graded_answers
 from quizapp.srs.queue import day_bounds, in_study, user_zone
-from quizapp.srs.scheduling import AGAIN, REVIEW_STATE
+from quizapp.srs.scheduling import AGAIN, REVIEW_STATE, STUDY
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,11 @@ def _local_day(zone: ZoneInfo, moment: datetime) -> date:
 
 
 def reviews_per_day(session: Session, user: User, now: datetime, days: int = 30) -> list[DayCount]:
-    """Reviews on each of the user's last `days` local days, oldest first, today last."""
+    """Reviews done in study on each of the user's last `days` local days, oldest first, today last."""
     since = day_bounds(user, now, days - 1)
-    moments = session.scalars(
-        select(ReviewLog.reviewed_at).where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since)
-    )
+    # A lapse a quiz miss counted is no review the student did: the quiz answer shows on the quiz side.
+    moments = session.scalars(select(ReviewLog.reviewed_at).where(
+        ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since, ReviewLog.source == STUDY))
     zone = user_zone(user)
     counts = Counter(_local_day(zone, m) for m in moments)
     today = _local_day(zone, now)
@@ -66,11 +66,14 @@ def due_forecast(session: Session, user: User, now: datetime, days: int = 30) ->
 
 
 def retention_by_week(session: Session, user: User, now: datetime, weeks: int = 8) -> list[Rate]:
-    """Share of reviews of cards in the review state not rated Again, per week, oldest first."""
+    """Share of study reviews of cards in the review state not rated Again, per week, oldest first."""
     since = day_bounds(user, now, weeks * 7 - 1)
+    # Study reviews alone: a quiz logs its misses of learned cards as lapses but not the answers it got right, so
+    # counting its lapses would only ever lower the figure.
     rows = session.execute(
         select(ReviewLog.reviewed_at, ReviewLog.rating)
-        .where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since, ReviewLog.state_before == REVIEW_STATE)
+        .where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since, ReviewLog.state_before == REVIEW_STATE,
+               ReviewLog.source == STUDY)
     ).all()
     zone = user_zone(user)
     today = _local_day(zone, now)
@@ -85,18 +88,18 @@ def retention_by_week(session: Session, user: User, now: datetime, weeks: int = 
 
 
 def overall_retention(session: Session, user: User, now: datetime, days: int = 30) -> Rate:
-    """Retention on review cards over the last `days` days."""
+    """Retention on review cards in study over the last `days` days (as retention_by_week counts it)."""
     total, passed = session.execute(
         select(func.count(), func.coalesce(func.sum(case((ReviewLog.rating != AGAIN, 1), else_=0)), 0))
         .where(ReviewLog.user_id == user.id, ReviewLog.state_before == REVIEW_STATE,
-               ReviewLog.reviewed_at >= day_bounds(user, now, days - 1))
+               ReviewLog.reviewed_at >= day_bounds(user, now, days - 1), ReviewLog.source == STUDY)
     ).one()
     return Rate(f"Last {days} days", total, int(passed))
 
 
 def accuracy_by_topic(session: Session, user: User) -> list[Rate]:
-    """Right answers per topic over quizzes and reviews (a review is right unless rated Again), weakest first.
-    Quiz answers count only once their feedback may be seen: a chart must not tell what a key still hides."""
+    """Right answers per topic over quizzes and study reviews (a review is right unless rated Again), weakest
+    first. Quiz answers count only once their feedback may be seen: a chart must not tell what a key still hides."""
     quiz = session.execute(
         select(Question.topic, func.count(), func.sum(case((Response.is_correct, 1), else_=0)).cast(Integer))
         .join(Question, Question.id == Response.question_id)
@@ -108,7 +111,7 @@ def accuracy_by_topic(session: Session, user: User) -> list[Rate]:
     per_question = (
         select(ReviewLog.question_id, func.count().label("total"),
                func.sum(case((ReviewLog.rating != AGAIN, 1), else_=0)).label("passed"))
-        .where(ReviewLog.user_id == user.id)
+        .where(ReviewLog.user_id == user.id, ReviewLog.source == STUDY)  # a quiz's lapse is its answer, counted above
         .group_by(ReviewLog.question_id)
         .subquery()
     )
@@ -128,7 +131,8 @@ def accuracy_by_topic(session: Session, user: User) -> list[Rate]:
 
 
 def current_streak(session: Session, user: User, now: datetime, longest: int = 3650) -> int:
-    """Consecutive local days with a review or a quiz answer, up to today (or yesterday, if today is still open)."""
+    """Consecutive local days with a study review or a quiz answer, up to today (or yesterday, if today is still
+    open)."""
     days = _active_days(session, user, now)
     streak = int(next(days))
     for active in days:
@@ -160,8 +164,9 @@ def _window_statement(size: int) -> Select:
     edges = [bindparam(f"edge_{i}", type_=ReviewLog.reviewed_at.type) for i in range(size + 1)]
     flags = []
     for i in range(size):
+        # A lapse a quiz miss counted is no study of its own: its day counts through the quiz answer.
         reviewed = select(ReviewLog.id).where(ReviewLog.user_id == user, ReviewLog.reviewed_at >= edges[i + 1],
-                                              ReviewLog.reviewed_at < edges[i])
+                                              ReviewLog.reviewed_at < edges[i], ReviewLog.source == STUDY)
         answered = select(Response.id).where(Response.user_id == user, Response.answered_at >= edges[i + 1],
                                              Response.answered_at < edges[i])
         flags.append((exists(reviewed) | exists(answered)).label(f"day_{i}"))
