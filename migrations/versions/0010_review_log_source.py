@@ -1,8 +1,8 @@
 """Tell a review given in study from a lapse recorded when a quiz answer missed a learned card
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
-Create Date: 2026-12-18 10:05:00.000000
+Create Date: 2026-12-07 15:10:00.000000
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
