@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.classroom.assignments import start_attempt
-from quizapp.classroom.membership import add_instructor, create_class, join_class
+from quizapp.classroom.invitations import accept_invitation, invite_instructor
+from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
 from quizapp.models import (
     Assignment,
@@ -263,8 +264,11 @@ def test_assignments_in_other_instructors_classes_are_counted_not_named(teacher,
     assert all(name not in text for name in ("Their secret quiz", "Their other quiz", "Year 9 at another"))
     assert ("delete those in your classes on their class pages; those in other instructors' classes only their "
             "instructors can delete") in text
-    # A co-taught class is the owner's too: its assignments are named.
-    add_instructor(db.session, theirs, instructor.email)
+    # A co-taught class is the owner's too: its assignments are named, once the owner has accepted to teach it.
+    invitation = invite_instructor(db.session, theirs, instructor.email, by=stranger)
+    db.session.commit()
+    assert "Their secret quiz" not in shown(teacher.get(delete_url(bank.id)))
+    accept_invitation(db.session, instructor, invitation)
     db.session.commit()
     text = shown(teacher.get(delete_url(bank.id)))
     assert "“Their secret quiz” in Year 9 at another school" in text and "other instructors' classes" not in text

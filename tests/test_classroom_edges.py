@@ -16,6 +16,7 @@ from quizapp.models import Assignment, Classroom, Question, QuizAttempt, QuizIte
 from quizapp.models.types import utcnow
 from tests.conftest import csrf_from, login
 from tests.test_classroom_flow import create_class, fixture_bank_id, join, post_form, start
+from tests.test_coteaching import accept_invitations
 
 FORM = {"title": "Week 1", "selection": "all", "shuffle_choices": "y", "feedback_policy": "each",
         "late_policy": "refuse", "grading": "best"}
@@ -70,7 +71,7 @@ def test_an_instructor_typing_their_own_class_code_is_sent_to_the_class(teaching
     assert f"You already teach “{classroom.name}”" in client.get(response.location).get_data(as_text=True)
 
 
-def test_adding_an_instructor_who_already_teaches_says_so(teaching, instructor, make_user):
+def test_inviting_an_instructor_who_already_teaches_or_is_invited_says_so(app, teaching, instructor, make_user):
     client, classroom, _ = teaching
     page = f"/classes/{classroom.id}"
     action = f"/classes/{classroom.id}/instructors"
@@ -78,6 +79,11 @@ def test_adding_an_instructor_who_already_teaches_says_so(teaching, instructor, 
     assert itself.status_code == 422 and "You already teach this class." in itself.get_data(as_text=True)
     colleague = make_user(Role.INSTRUCTOR)
     assert post_form(client, page, action, {"email": colleague.email}).status_code == 302
+    again = post_form(client, page, action, {"email": colleague.email})
+    assert again.status_code == 422 and f"{colleague.display_name} is invited already" in again.get_data(as_text=True)
+    other = app.test_client()
+    login(other, colleague.email)
+    accept_invitations(other, colleague)
     again = post_form(client, page, action, {"email": colleague.email})
     assert again.status_code == 422 and f"{colleague.display_name} already teaches" in again.get_data(as_text=True)
 
@@ -245,14 +251,15 @@ def test_instructors_leave_or_are_taken_off_but_one_always_stays(app, teaching, 
     assert "at least one instructor" in alone.get_data(as_text=True)
     colleague = make_user(Role.INSTRUCTOR)
     assert post_form(client, page, f"{page}/instructors", {"email": colleague.email}).status_code == 302
-    assert "Leave this class" in client.get(page).get_data(as_text=True)
     other = app.test_client()
     login(other, colleague.email)
+    accept_invitations(other, colleague)
+    assert "Leave this class" in client.get(page).get_data(as_text=True)
     # Both leaving and taking a colleague off ask first, saying what it means; asking changes nothing.
     asked = other.get(f"{page}/instructors/{instructor.id}/remove").get_data(as_text=True)
-    assert f"Stop {instructor.display_name} teaching" in asked and "add them back by their email" in asked
+    assert f"Stop {instructor.display_name} teaching" in asked and "invite them again by their email" in asked
     leave = other.get(f"{page}/instructors/{colleague.id}/remove").get_data(as_text=True)
-    assert "Leave “" in leave and "one of them can add you back" in leave
+    assert "Leave “" in leave and "one of them can invite you again" in leave
     assert client.get(page).status_code == 200
     taken_off = post_form(other, page, f"{page}/instructors/{instructor.id}/remove", {})
     assert taken_off.status_code == 302 and client.get(page).status_code == 404
@@ -267,6 +274,9 @@ def test_an_instructor_made_a_student_does_not_count_as_the_one_who_stays(app, t
     page = f"/classes/{classroom.id}"
     colleague = make_user(Role.INSTRUCTOR)
     assert post_form(client, page, f"{page}/instructors", {"email": colleague.email}).status_code == 302
+    other = app.test_client()
+    login(other, colleague.email)
+    accept_invitations(other, colleague)
     colleague.role = Role.STUDENT.value  # an admin took their instructor rights away
     db.session.commit()
     refused = post_form(client, page, f"{page}/instructors/{instructor.id}/remove", {}, follow_redirects=True)

@@ -169,8 +169,9 @@ def test_the_create_form_sent_twice_makes_one_class(app, instructor, make_user):
     assert db.session.scalar(select(func.count()).select_from(Classroom)) == 3
 
 
-def test_a_second_instructor_teaches_the_class_too(app, instructor, make_user, student):
+def test_a_second_instructor_teaches_the_class_too_once_they_accept(app, instructor, make_user, student):
     from quizapp.models import Role
+    from tests.test_coteaching import accept_invitations
 
     colleague = make_user(Role.INSTRUCTOR)
     teacher = app.test_client()
@@ -182,6 +183,8 @@ def test_a_second_instructor_teaches_the_class_too(app, instructor, make_user, s
     post_form(teacher, f"/classes/{classroom.id}", f"/classes/{classroom.id}/instructors", {"email": colleague.email})
     other = app.test_client()
     login(other, colleague.email)
+    assert other.get(f"/classes/{classroom.id}/gradebook").status_code == 404
+    accept_invitations(other, colleague)
     assert other.get(f"/classes/{classroom.id}/gradebook").status_code == 200
 
 

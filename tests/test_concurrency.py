@@ -17,13 +17,16 @@ from sqlalchemy import func, select
 
 from quizapp.auth.accounts import register_user
 from quizapp.auth.reset import reset_token
-from quizapp.classroom.membership import add_instructor, create_class, join_class
+from quizapp.classroom.invitations import invite_instructor
+from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
 from quizapp.models import (
     ApiToken,
     Assignment,
     Bank,
     Card,
+    Classroom,
+    InstructorInvitation,
     Membership,
     Question,
     QuestionRevision,
@@ -37,6 +40,7 @@ from quizapp.models import (
 from quizapp.quiz.service import start_quiz, submit_answer
 from tests.concurrent_clients import Browser, at_once, serve
 from tests.conftest import PASSWORD, csrf_from
+from tests.test_coteaching import co_teach
 
 STUDENTS = 100
 GOOD = 3
@@ -216,7 +220,7 @@ def test_two_instructors_removing_each_other_at_once_leave_one(app, fixture_bank
     classes = []
     for number in range(5):
         classroom = create_class(db.session, first, f"Civics {number}")
-        add_instructor(db.session, classroom, second.email)
+        co_teach(classroom, second, by=first)
         classes.append(classroom.id)
     db.session.commit()
     with serve(app) as address:
@@ -235,8 +239,8 @@ def test_two_instructors_removing_each_other_at_once_leave_one(app, fixture_bank
     assert left == {class_id: 1 for class_id in classes}
 
 
-def test_adding_an_instructor_twice_at_once_adds_them_once(app, fixture_bank) -> None:
-    """A double click on "Add instructor": one send adds the colleague, the other says they teach it already."""
+def test_inviting_an_instructor_twice_at_once_invites_them_once(app, fixture_bank) -> None:
+    """A double click on "Invite instructor": one send invites the colleague, the other says they are invited."""
     first = register_user(db.session, "first@example.org", "First", PASSWORD, Role.INSTRUCTOR)
     colleagues = [register_user(db.session, f"colleague{number}@example.org", f"Colleague {number}", PASSWORD,
                                 Role.INSTRUCTOR) for number in range(5)]
@@ -251,8 +255,67 @@ def test_adding_an_instructor_twice_at_once_adds_them_once(app, fixture_bank) ->
         statuses = at_once(tasks)
     assert Counter(statuses) == {302: len(classes), 422: len(classes)}
     db.session.remove()
+    invited = Counter(db.session.scalars(select(InstructorInvitation.classroom_id)))
+    assert invited == {class_id: 1 for class_id in classes}
     taught = Counter(db.session.scalars(select(Membership.classroom_id).where(Membership.role == "instructor")))
-    assert taught == {class_id: 2 for class_id in classes}
+    assert taught == {class_id: 1 for class_id in classes}
+
+
+def _invited_to_classes(count: int) -> tuple[User, User, list[tuple[int, int]]]:
+    """An instructor with `count` classes, each with an invitation to a colleague: (class id, invitation id)."""
+    first = register_user(db.session, "first@example.org", "First", PASSWORD, Role.INSTRUCTOR)
+    second = register_user(db.session, "second@example.org", "Second", PASSWORD, Role.INSTRUCTOR)
+    pairs = []
+    for number in range(count):
+        classroom = create_class(db.session, first, f"Civics {number}")
+        pairs.append((classroom.id, invite_instructor(db.session, classroom, second.email, by=first).id))
+    db.session.commit()
+    return first, second, pairs
+
+
+def test_accepting_while_the_invitation_is_withdrawn_does_one_or_the_other(app, fixture_bank) -> None:
+    """Each class ends with the colleague teaching it and no invitation, or neither: never an invitation that
+    was withdrawn yet made them a teacher, and no request fails."""
+    first, second, pairs = _invited_to_classes(8)
+    with serve(app) as address:
+        browsers = {}
+        for user in (first, second):
+            browsers[user.id] = Browser(address)
+            browsers[user.id].log_in(user.email, PASSWORD)
+        tasks = [task for class_id, invitation_id in pairs for task in (
+            lambda b=browsers[second.id], i=invitation_id: [b.request("POST", f"/classes/invitations/{i}/accept",
+                                                                       {})[0]],
+            lambda b=browsers[first.id], c=class_id, i=invitation_id:
+                [b.request("POST", f"/classes/{c}/invitations/{i}/withdraw", {})[0]])]
+        statuses = at_once(tasks)
+    # The acceptance that comes after the withdrawal finds no invitation of the colleague's (404).
+    assert set(statuses) <= {302, 404}
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(InstructorInvitation)) == 0
+    taught = set(db.session.scalars(select(Membership.classroom_id).where(Membership.user_id == second.id)))
+    roles = set(db.session.scalars(select(Membership.role).where(Membership.user_id == second.id)))
+    assert taught <= {class_id for class_id, _ in pairs} and roles <= {"instructor"}
+
+
+def test_accepting_while_the_class_is_deleted_leaves_nothing_behind(app, fixture_bank) -> None:
+    first, second, pairs = _invited_to_classes(8)
+    with serve(app) as address:
+        browsers = {}
+        for user in (first, second):
+            browsers[user.id] = Browser(address)
+            browsers[user.id].log_in(user.email, PASSWORD)
+        tasks = [task for class_id, invitation_id in pairs for task in (
+            lambda b=browsers[second.id], i=invitation_id: [b.request("POST", f"/classes/invitations/{i}/accept",
+                                                                       {})[0]],
+            lambda b=browsers[first.id], c=class_id: [b.request("POST", f"/classes/{c}/delete", {})[0]])]
+        statuses = at_once(tasks)
+    # The deletion that comes after the acceptance finds the class taught by two and deletes it all the same;
+    # an acceptance after the deletion finds no invitation (404), or the class gone (302, and told so).
+    assert set(statuses) <= {302, 404}
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Classroom)) == 0
+    assert db.session.scalar(select(func.count()).select_from(InstructorInvitation)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
 
 
 def test_a_token_form_sent_twice_at_once_makes_one_token(app, fixture_bank) -> None:

@@ -9,15 +9,30 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from quizapp.authoring.uploads import load_upload
-from quizapp.classroom.membership import add_instructor, create_class, join_class
+from quizapp.classroom.invitations import accept_invitation, invite_instructor
+from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank, Classroom, QuizAttempt, Role, User
+from quizapp.models import Assignment, Bank, Classroom, InstructorInvitation, QuizAttempt, Role, User
 from tests.conftest import QUESTIONS, csrf_from, login
 from tests.test_classroom_flow import answer_all, post_form, start
 from tests.test_uploads import GOOD_BANK
 
 FORM = {"title": "Parliament quiz", "selection": "all", "shuffle_choices": "y", "feedback_policy": "each",
         "late_policy": "refuse", "grading": "best"}
+
+
+def co_teach(classroom: Classroom, user: User, by: User) -> None:
+    """Invite an instructor to teach the class, and accept for them."""
+    accept_invitation(db.session, user, invite_instructor(db.session, classroom, user.email, by=by))
+
+
+def accept_invitations(client: FlaskClient, user: User) -> None:
+    """Accept every invitation to teach waiting for the user, as they would on their Classes page."""
+    token = csrf_from(client.get("/classes/").get_data(as_text=True))
+    waiting = db.session.scalars(select(InstructorInvitation.id).where(InstructorInvitation.user_id == user.id))
+    for invitation_id in waiting.all():
+        accepted = client.post(f"/classes/invitations/{invitation_id}/accept", data={"csrf_token": token})
+        assert accepted.status_code == 302
 
 
 @dataclass
@@ -40,7 +55,7 @@ def staffroom(app, make_user) -> Staffroom:
     bank = db.session.scalar(select(Bank).where(Bank.slug == "civics-extra"))
     bank.is_published, bank.is_public = True, False  # "Students of my classes"
     shared = create_class(db.session, ada, "Shared")
-    add_instructor(db.session, shared, ben.email)
+    co_teach(shared, ben, by=ada)
     join_class(db.session, pupil, shared.join_code)
     bens_own = create_class(db.session, ben, "Ben's own")
     db.session.commit()
@@ -131,14 +146,15 @@ def test_when_the_banks_owner_leaves_the_class_its_assignments_carry_on(staffroo
     assert assignments_of(shared) == ["Parliament, again"]
 
 
-def test_adding_a_colleague_to_ones_own_class_opens_none_of_their_banks_kept_for_assignments(staffroom):
-    """Any instructor can add another to their own class without asking: that must not hand them the questions
-    and keys of the colleague's banks that no student may practise with (tests, kept for assignments only)."""
+def test_teaching_a_colleagues_class_opens_none_of_their_banks_kept_for_assignments(staffroom):
+    """Accepting to teach a colleague's class must not hand them the questions and keys of one's banks that no
+    student may practise with (tests, kept for assignments only)."""
     ben, bank, own = staffroom.clients["ben"], staffroom.bank, staffroom.bens_own
     bank.practice_open = False
     db.session.commit()
     added = post_form(ben, f"/classes/{own.id}", f"/classes/{own.id}/instructors", {"email": staffroom.ada.email})
     assert added.status_code == 302
+    accept_invitations(staffroom.clients["ada"], staffroom.ada)
     for classroom in (own, staffroom.shared):
         choices = ben.get(f"/classes/{classroom.id}/assignments/new").get_data(as_text=True)
         assert "Civics extra" not in choices

@@ -12,11 +12,12 @@ from quizapp.auth.deactivation import OwnAccount, deactivate
 from quizapp.auth.roles import LastAdmin, set_role
 from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
-from quizapp.classroom.membership import add_instructor, classes_only_they_teach, create_class, is_teacher
+from quizapp.classroom.membership import classes_only_they_teach, create_class, is_teacher
 from quizapp.extensions import db
 from quizapp.models import Question, Role, User
 from tests.conftest import csrf_from, login, without_varying_values
 from tests.test_classroom_rules import course, enrolled, hand_in  # noqa: F401 - fixture
+from tests.test_coteaching import co_teach
 
 
 def fresh(user: User) -> User:
@@ -205,7 +206,7 @@ def test_a_deactivated_instructor_no_longer_teaches_and_the_admin_is_told(app, r
     teacher, colleague = make_user(Role.INSTRUCTOR), make_user(Role.INSTRUCTOR)
     alone = create_class(db.session, teacher, "History 101")
     shared = create_class(db.session, teacher, "Civics")
-    add_instructor(db.session, shared, colleague.email)
+    co_teach(shared, colleague, by=teacher)
     db.session.commit()
     client = admin_client(app, admin)
     asked = client.get(f"/admin/users/{teacher.id}/deactivate").get_data(as_text=True)

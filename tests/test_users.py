@@ -198,12 +198,13 @@ def test_a_role_changed_from_a_search_comes_back_to_that_search(app, make_user):
 
 def _classes(make_user):
     """An instructor teaching one class alone and one with a colleague."""
-    from quizapp.classroom.membership import add_instructor, create_class
+    from quizapp.classroom.membership import create_class
+    from tests.test_coteaching import co_teach
 
     teacher, colleague = make_user(Role.INSTRUCTOR), make_user(Role.INSTRUCTOR)
     alone = create_class(db.session, teacher, "History 101")
     shared = create_class(db.session, teacher, "Civics")
-    add_instructor(db.session, shared, colleague.email)
+    co_teach(shared, colleague, by=teacher)
     db.session.commit()
     return teacher, alone, shared
 

@@ -64,11 +64,11 @@ def untaught_warning(user: User, classes: list[Classroom], closed: bool = False)
         taught, them = f"{len(classes)} classes ({names})", "them, their rosters or their gradebooks"
     if closed:
         return (f"{user.display_name} alone taught {taught}: nobody can open {them} unless the account is "
-                "reactivated. To hand a class over, reactivate it, have another instructor added on the class "
-                "page, then deactivate it again.")
+                "reactivated. To hand a class over, reactivate it, invite another instructor on the class page, "
+                "and deactivate it again once they have accepted.")
     return (f"{user.display_name} alone taught {taught}: nobody can open {them} until {user.display_name} is an "
-            "instructor again. To hand a class over, give the role back, add another instructor on the class "
-            "page, then change the role.")
+            "instructor again. To hand a class over, give the role back, invite another instructor on the class "
+            "page, and change the role once they have accepted.")
 
 
 def find_users(session: Session, text: str = "", role: str = "", status: str = "",

@@ -47,8 +47,8 @@ def assignable_banks(user: User, classroom_id: int) -> Select[tuple[Bank]]:
     may see them already)."""
     colleagues = select(Membership.user_id).where(Membership.classroom_id == classroom_id,
                                                   Membership.role == INSTRUCTOR)
-    # Not a colleague's bank kept for assignments only: any instructor may add another to their own class
-    # without asking, and would otherwise read the questions and keys of the colleague's tests.
+    # Only colleagues who accepted to teach the class (an invitation is no membership), and not a colleague's bank
+    # kept for assignments only: accepting to teach someone's class does not hand them the keys of one's tests.
     shared = and_(Bank.owner_id.in_(colleagues), Bank.practice_open.is_(True))
     return select(Bank).where(or_(
         Bank.owner_id == user.id,

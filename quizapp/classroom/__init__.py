@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("classroom", __name__, url_prefix="/classes")
 
 # Imported by the app factory, not here: a plain module of this package must import without its views.
-VIEW_MODULES = ("assignment_routes", "results_routes", "routes", "staff_routes")
+VIEW_MODULES = ("assignment_routes", "invitation_routes", "results_routes", "routes", "staff_routes")

@@ -53,8 +53,10 @@ class ActionForm(FlaskForm):
 
 
 class InstructorForm(FlaskForm):
-    email = EmailField("Instructor's email", validators=[DataRequired("Type an email."), Email("Type a valid email.")])
-    submit = SubmitField("Add instructor")
+    email = EmailField("Instructor's email",
+                       description="They teach the class once they accept, on their Classes page.",
+                       validators=[DataRequired("Type an email."), Email("Type a valid email.")])
+    submit = SubmitField("Invite instructor")
 
 
 class CheckboxesField(SelectMultipleField):

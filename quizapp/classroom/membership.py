@@ -6,7 +6,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from quizapp.auth.accounts import user_by_email
 from quizapp.classroom.codes import new_code, normalise_code
 from quizapp.collation import folded, name_key
 from quizapp.models import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership, QuizAttempt, Role, User
@@ -26,7 +25,7 @@ class ClassGone(Exception):
 
 
 class AlreadyTeaching(Exception):
-    """The user teaches the class already: joining it as a student, or being added again, changes nothing."""
+    """The user teaches the class already: joining it as a student, or being invited again, changes nothing."""
 
     def __init__(self, classroom: Classroom, user: User):
         super().__init__(classroom.id, user.id)
@@ -211,24 +210,6 @@ def classes_only_they_teach(session: Session, user: User) -> list[Classroom]:
         .where(Membership.user_id == user.id, Membership.role == INSTRUCTOR, Classroom.id.not_in(others))
         .order_by(Classroom.name, Classroom.id)
     ))
-
-
-def add_instructor(session: Session, classroom: Classroom, email: str) -> User:
-    """Make another instructor account a teacher of the class too."""
-    # Write-lock the class first: the form sent twice at once (a double click) then adds them once, the second
-    # send finding them there already, instead of both inserting and one failing on the unique membership.
-    write_lock(session, Classroom, Classroom.id == classroom.id)
-    user = user_by_email(session, email)
-    if user is None or not is_teacher(user):
-        raise NotAnInstructor(email)
-    membership = membership_of(session, user, classroom)
-    if membership is not None and membership.role == INSTRUCTOR:
-        raise AlreadyTeaching(classroom, user)
-    if membership is None:
-        session.add(Membership(classroom_id=classroom.id, user_id=user.id, role=INSTRUCTOR))
-    else:
-        membership.role = INSTRUCTOR
-    return user
 
 
 def class_counts(session: Session, classroom: Classroom) -> dict[str, int]:

@@ -10,14 +10,13 @@ from quizapp.classroom import bp
 from quizapp.classroom.access import class_taught, member_of, teacher_required
 from quizapp.classroom.assignments import student_tasks
 from quizapp.classroom.forms import ActionForm, ClassForm, InstructorForm, JoinForm, RenameForm
+from quizapp.classroom.invitations import invitations_of, invitations_to
 from quizapp.classroom.limits import failed_joins_per_account, failed_joins_per_address
 from quizapp.classroom.membership import (
     AlreadyTeaching,
     ClassGone,
     ClassNameTaken,
     JoinRefused,
-    NotAnInstructor,
-    add_instructor,
     attempts_in_class,
     classes_of,
     create_class,
@@ -45,8 +44,14 @@ def index():
     return render_template(
         "classroom/index.html", attending=attending, tasks=tasks, now=now,
         teaching=classes_of(db.session, current_user, INSTRUCTOR) if is_teacher(current_user) else [],
-        class_form=ClassForm(), join_form=JoinForm(),
+        class_form=ClassForm(), join_form=JoinForm(), **invitations_page(),
     )
+
+
+def invitations_page() -> dict[str, object]:
+    """The current user's invitations to teach, with the form their Accept and Decline buttons send."""
+    # Listed to an account made a student since too: it cannot accept them, but can decline them.
+    return {"invitations": invitations_to(db.session, current_user), "answer": ActionForm()}
 
 
 @bp.post("/new")
@@ -68,7 +73,7 @@ def create():
     attending = classes_of(db.session, current_user, STUDENT)
     return render_template("classroom/index.html", attending=attending, tasks=[], now=utcnow(),
                            teaching=classes_of(db.session, current_user, INSTRUCTOR),
-                           class_form=form, join_form=JoinForm()), 422
+                           class_form=form, join_form=JoinForm(), **invitations_page()), 422
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -111,7 +116,8 @@ def detail_page(classroom: Classroom, status: int = 200, **forms: FlaskForm) -> 
     forms = {"instructor_form": InstructorForm(), "rename_form": RenameForm(obj=classroom), **forms}
     return render_template(
         "classroom/detail.html", classroom=classroom, students=members(db.session, classroom, STUDENT),
-        instructors=members(db.session, classroom, INSTRUCTOR), action=ActionForm(), **forms,
+        instructors=members(db.session, classroom, INSTRUCTOR), invitations=invitations_of(db.session, classroom),
+        action=ActionForm(), **forms,
     ), status
 
 
@@ -176,24 +182,3 @@ def remove(classroom_id: int, user_id: int):
         return redirect(url_for("classroom.detail", classroom_id=classroom.id))
     return render_template("classroom/student_remove.html", classroom=classroom, student=student, form=form,
                            attempts=attempts_in_class(db.session, classroom, student.id))
-
-
-@bp.post("/<int:classroom_id>/instructors")
-@teacher_required
-def add_teacher(classroom_id: int):
-    """Let another instructor teach the class, by their email."""
-    classroom = class_taught(classroom_id)
-    form = InstructorForm()
-    if form.validate_on_submit():
-        try:
-            user = add_instructor(db.session, classroom, form.email.data)
-        except NotAnInstructor:
-            form.email.errors.append("That email does not belong to an instructor account.")
-        except AlreadyTeaching as teaching:
-            form.email.errors.append("You already teach this class." if teaching.user.id == current_user.id
-                                     else f"{teaching.user.display_name} already teaches this class.")
-        else:
-            db.session.commit()
-            flash(f"{user.display_name} now teaches this class too.", "success")
-            return redirect(url_for("classroom.detail", classroom_id=classroom.id))
-    return detail_page(classroom, 422, instructor_form=form)

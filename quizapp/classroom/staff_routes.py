@@ -43,7 +43,8 @@ def remove_teacher(classroom_id: int, user_id: int):
         if not remove_instructor(db.session, classroom, user_id):
             abort(404)
     except LastInstructor:
-        flash("A class needs at least one instructor: add another before you leave it.", "error")
+        flash("A class needs at least one instructor: invite another, and wait until they accept, before you "
+              "leave it.", "error")
         return redirect(url_for("classroom.detail", classroom_id=classroom.id))
     db.session.commit()
     if leaving.id == current_user.id:

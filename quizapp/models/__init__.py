@@ -1,7 +1,7 @@
 """Database models; importing this package registers every table on the metadata."""
 
 from quizapp.models.api_token import ApiToken
-from quizapp.models.classroom import INSTRUCTOR, STUDENT, Assignment, Classroom, Membership
+from quizapp.models.classroom import INSTRUCTOR, STUDENT, Assignment, Classroom, InstructorInvitation, Membership
 from quizapp.models.content import Bank, Question, QuestionRevision, SourceDocument
 from quizapp.models.quiz import QuizAttempt, QuizItem, Response
 from quizapp.models.registration import PendingRegistration
@@ -14,6 +14,7 @@ __all__ = [
     "STUDENT",
     "Assignment",
     "Classroom",
+    "InstructorInvitation",
     "Membership",
     "Bank",
     "Card",

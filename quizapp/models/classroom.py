@@ -46,6 +46,26 @@ class Membership(db.Model):
     user: Mapped[User] = relationship()
 
 
+class InstructorInvitation(db.Model):
+    """An instructor asked to teach a class, who has not yet accepted: until then they have no part in it."""
+
+    __tablename__ = "instructor_invitation"
+    # A table of its own, not a membership waiting for a flag: every check of who teaches a class reads
+    # memberships, so an invitation can grant nothing by being overlooked.
+    __table_args__ = (UniqueConstraint("classroom_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classroom.id", ondelete="CASCADE"))
+    # Indexed: the invitee's classes page lists their invitations.
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    invited_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    classroom: Mapped[Classroom] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    inviter: Mapped[User | None] = relationship(foreign_keys=[invited_by])
+
+
 class Assignment(db.Model):
     """A quiz set for a class: which questions, how many, when, how often, and when feedback shows."""
 

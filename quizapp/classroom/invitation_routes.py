@@ -1,0 +1,113 @@
+"""Inviting another instructor to teach a class, and their answer: nobody teaches a class without saying yes."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from quizapp.classroom import bp
+from quizapp.classroom.access import class_taught, teacher_required
+from quizapp.classroom.forms import ActionForm, InstructorForm
+from quizapp.classroom.invitations import (
+    AlreadyInvited,
+    InvitationGone,
+    accept_invitation,
+    decline_invitation,
+    invitation_for,
+    invite_instructor,
+    withdraw_invitation,
+)
+from quizapp.classroom.membership import AlreadyTeaching, ClassGone, NotAnInstructor, taught_class
+from quizapp.classroom.routes import detail_page
+from quizapp.extensions import db
+from quizapp.models import InstructorInvitation
+
+
+@bp.post("/<int:classroom_id>/instructors")
+@teacher_required
+def add_teacher(classroom_id: int):
+    """Invite another instructor, by their email, to teach the class too."""
+    classroom = class_taught(classroom_id)
+    form = InstructorForm()
+    if form.validate_on_submit():
+        try:
+            invitation = invite_instructor(db.session, classroom, form.email.data, by=current_user)
+        except NotAnInstructor:
+            form.email.errors.append("That email does not belong to an instructor account.")
+        except AlreadyTeaching as teaching:
+            form.email.errors.append("You already teach this class." if teaching.user.id == current_user.id
+                                     else f"{teaching.user.display_name} already teaches this class.")
+        except AlreadyInvited as invited:
+            form.email.errors.append(f"{invited.user.display_name} is invited already and has not answered yet.")
+        else:
+            name = invitation.user.display_name
+            db.session.commit()
+            flash(f"{name} is invited. They teach this class once they accept on their Classes page; until then "
+                  "they cannot open it.", "success")
+            return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+    return detail_page(classroom, 422, instructor_form=form)
+
+
+@bp.post("/<int:classroom_id>/invitations/<int:invitation_id>/withdraw")
+@teacher_required
+def withdraw(classroom_id: int, invitation_id: int):
+    """Take back an invitation to teach the class that its instructor has not answered."""
+    classroom = class_taught(classroom_id)
+    invitation = db.session.scalar(select(InstructorInvitation).where(
+        InstructorInvitation.id == invitation_id, InstructorInvitation.classroom_id == classroom.id)) or abort(404)
+    invitee = invitation.user
+    if ActionForm().validate_on_submit():
+        if withdraw_invitation(db.session, classroom, invitation_id):
+            db.session.commit()
+            flash(f"The invitation to {invitee.display_name} is withdrawn.", "success")
+        elif taught_class(db.session, invitee, classroom.id) is not None:
+            flash(f"{invitee.display_name} accepted a moment ago and now teaches this class. To take them off, "
+                  "use Remove next to their name.", "info")
+        else:
+            flash(f"{invitee.display_name} declined a moment ago.", "info")
+    return redirect(url_for("classroom.detail", classroom_id=classroom.id))
+
+
+@bp.post("/invitations/<int:invitation_id>/accept")
+@login_required
+def accept(invitation_id: int):
+    """Accept an invitation to teach a class: only the instructor it was sent to may."""
+    invitation = invitation_for(db.session, current_user, invitation_id) or abort(404)
+    classroom_id, name = invitation.classroom_id, invitation.classroom.name
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("classroom.index"))
+    try:
+        accept_invitation(db.session, current_user, invitation)
+    except NotAnInstructor:
+        flash("Only instructor accounts can teach a class, and yours is not one now. You can decline the "
+              "invitation, or ask an admin to make your account an instructor again.", "error")
+        return redirect(url_for("classroom.index"))
+    except ClassGone:
+        db.session.rollback()
+        flash(f"“{name}” was deleted a moment ago, so you were not added to it.", "error")
+        return redirect(url_for("classroom.index"))
+    except InvitationGone:
+        db.session.rollback()
+        if taught_class(db.session, current_user, classroom_id) is None:
+            flash(f"The invitation to teach “{name}” was withdrawn a moment ago.", "error")
+            return redirect(url_for("classroom.index"))
+    else:
+        db.session.commit()
+    flash(f"You now teach “{name}”.", "success")
+    return redirect(url_for("classroom.detail", classroom_id=classroom_id))
+
+
+@bp.post("/invitations/<int:invitation_id>/decline")
+@login_required
+def decline(invitation_id: int):
+    """Turn down an invitation to teach a class: only the instructor it was sent to may."""
+    invitation = invitation_for(db.session, current_user, invitation_id) or abort(404)
+    name = invitation.classroom.name
+    if ActionForm().validate_on_submit():
+        if decline_invitation(db.session, current_user, invitation_id):
+            db.session.commit()
+            flash(f"You declined to teach “{name}”.", "success")
+        else:
+            flash(f"The invitation to teach “{name}” was already withdrawn or answered.", "info")
+    return redirect(url_for("classroom.index"))
