@@ -19,6 +19,7 @@ from quizapp.auth.registration import token_digest
 from quizapp.auth.reset import reset_token
 from quizapp.authoring.uploads import load_upload
 from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.invitations import invite_instructor
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
 from quizapp.models import Assignment, Bank, PendingRegistration, Role, SourceDocument, User
@@ -38,6 +39,9 @@ TEACHER = {"anonymous": LOGIN, "student": 403, "other_student": 403, "other_inst
            "instructor": OK}
 TEACHERS = {"anonymous": LOGIN, "student": 403, "other_student": 403, "other_instructor": OK, "admin": OK,
             "instructor": OK}
+# An invitation to teach class A, sent to the other instructor: theirs alone to answer.
+INVITEE = {"anonymous": LOGIN, "student": 404, "other_student": 404, "other_instructor": OK, "admin": 404,
+           "instructor": 404}
 ADMIN = {"anonymous": LOGIN, "student": 403, "other_student": 403, "other_instructor": 403, "admin": OK,
          "instructor": 403}
 
@@ -100,6 +104,9 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("classroom.remove", "GET"): ("/classes/{class_a}/students/{student}/remove", TEACHER),
     ("classroom.remove", "POST"): ("/classes/{class_a}/students/{student}/remove", TEACHER),
     ("classroom.add_teacher", "POST"): ("/classes/{class_a}/instructors", TEACHER),
+    ("classroom.withdraw", "POST"): ("/classes/{class_a}/invitations/{invitation}/withdraw", TEACHER),
+    ("classroom.accept", "POST"): ("/classes/invitations/{invitation}/accept", INVITEE),
+    ("classroom.decline", "POST"): ("/classes/invitations/{invitation}/decline", INVITEE),
     ("classroom.remove_teacher", "GET"): ("/classes/{class_a}/instructors/{instructor}/remove", TEACHER),
     ("classroom.remove_teacher", "POST"): ("/classes/{class_a}/instructors/{instructor}/remove", TEACHER),
     ("classroom.rename", "POST"): ("/classes/{class_a}/name", TEACHER),
@@ -184,6 +191,8 @@ def world(app, make_user, fixture_bank) -> World:
     class_a = create_class(db.session, users["instructor"], "A")
     create_class(db.session, users["other_instructor"], "B")
     join_class(db.session, users["student"], class_a.join_code)
+    # Invited, not yet answered: every page of class A must still refuse the other instructor.
+    invitation = invite_instructor(db.session, class_a, users["other_instructor"].email, by=users["instructor"])
     assignment = Assignment(classroom=class_a, bank_id=bank.id, title="Work", draw_count=2)
     db.session.add(assignment)
     db.session.flush()
@@ -193,7 +202,7 @@ def world(app, make_user, fixture_bank) -> World:
     token, _secret = create_token(db.session, users["student"], "script")
     db.session.commit()
     ids = {"student": users["student"].id, "instructor": users["instructor"].id, "bank": bank.id,
-           "class_a": class_a.id, "assignment": assignment.id,
+           "class_a": class_a.id, "assignment": assignment.id, "invitation": invitation.id,
            "assignment_attempt": attempt.id, "quiz": quiz.id, "question": quiz.items[0].question_id,
            "assigned_question": attempt.items[0].question_id,
            "own_bank": own.banks[0].id, "token": token.id, "sign_up_token": FreshSignUp(),
