@@ -97,6 +97,7 @@ class School:
 
     student: int
     teacher: int
+    colleague: int
     bank: int
     questions: dict[str, int]
     revisions: dict[str, int]
@@ -132,6 +133,9 @@ def write_0001(app: Flask, bank: CheckResult, school: School) -> None:
         school.teacher = insert(connection, "user", email="teacher@example.org", display_name="Teacher",
                                 password_hash=generate_password_hash(PASSWORD, method), role="instructor",
                                 created_at=EARLIER)
+        school.colleague = insert(connection, "user", email="colleague@example.org", display_name="Colleague",
+                                  password_hash=generate_password_hash(PASSWORD, method), role="instructor",
+                                  created_at=EARLIER)
         parsed = bank.banks[0]
         school.bank = insert(connection, "bank", slug=parsed.slug, title=parsed.title, description=parsed.description,
                              owner_id=school.teacher, is_public=True, origin=parsed.origin, created_at=EARLIER,
@@ -167,11 +171,13 @@ def write_0002(school: School) -> None:
 
 
 def write_0003(school: School) -> None:
-    """A class with its instructor and student, an assignment, and the student's handed-in attempt at it."""
+    """A class with its two instructors and its student, an assignment, and the student's handed-in attempt."""
     with at("0003") as connection:
         school.classroom = insert(connection, "classroom", name="10 B", join_code="ABCDEF", joining_open=True,
                                   created_at=EARLIER)
         insert(connection, "membership", classroom_id=school.classroom, user_id=school.teacher, role="instructor",
+               joined_at=EARLIER)
+        insert(connection, "membership", classroom_id=school.classroom, user_id=school.colleague, role="instructor",
                joined_at=EARLIER)
         insert(connection, "membership", classroom_id=school.classroom, user_id=school.student, role="student",
                joined_at=EARLIER)
@@ -197,6 +203,15 @@ def write_0004_to_0006(school: School) -> None:
     with at("0006") as connection:
         insert(connection, "pending_registration", email="late@example.org", display_name="Late",
                password_hash="x", token_hash="0" * 64, created_at=NOW - timedelta(hours=1))
+
+
+def write_0012(school: School) -> None:
+    """A third instructor invited to teach the class, who has not answered."""
+    with at("0012") as connection:
+        invitee = insert(connection, "user", email="invitee@example.org", display_name="Invitee",
+                         password_hash="x", role="instructor", created_at=NOW)
+        insert(connection, "instructor_invitation", classroom_id=school.classroom, user_id=invitee,
+               invited_by=school.teacher, created_at=NOW)
 
 
 def check_usable(app: Flask, bank: CheckResult, school: School) -> None:
@@ -225,6 +240,10 @@ def check_usable(app: Flask, bank: CheckResult, school: School) -> None:
     page = browser.get("/progress/").get_data(as_text=True)
     assert "Parliament" in page and "Referendum and amendments" in page
     assert browser.get("/study/").status_code == 200
+    # An instructor who taught the class before invitations existed still teaches it, unasked.
+    colleague = app.test_client()
+    assert login(colleague, "colleague@example.org").status_code == 302
+    assert colleague.get(f"/classes/{school.classroom}/gradebook").status_code == 200
     # Its owner uploading the same bank again finds every question unchanged: no new revisions, no duplicates.
     report = load_banks(db.session, bank, owner_id=school.teacher)
     assert (report.created, report.revised, report.unchanged) == (0, 0, len(bank.banks[0].questions))
@@ -243,6 +262,7 @@ def test_rows_written_along_the_migrations_survive_upgrade_and_downgrade(empty_d
         write_0002(school)
         write_0003(school)
         write_0004_to_0006(school)
+        write_0012(school)
         upgrade_keeping_rows()
         with db.engine.connect() as connection:
             if connection.dialect.name == "sqlite":
@@ -259,7 +279,7 @@ def test_rows_written_along_the_migrations_survive_upgrade_and_downgrade(empty_d
 
         with db.engine.connect() as connection:
             before = counts(connection)
-        for revision in ("0006", "0005", "0004", "0003", "0002", "0001"):
+        for revision in ("0009", "0006", "0005", "0004", "0003", "0002", "0001"):
             downgrade(revision=revision)
             with db.engine.connect() as connection:
                 left = counts(connection)
