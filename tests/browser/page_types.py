@@ -195,6 +195,8 @@ PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "upload with problems": ("instructor", _upload_problems),
     "preview": ("instructor", "preview"),
     "delete a bank in use": ("instructor", _delete_bank),
+    "classes, invited to teach": ("admin", "/classes/"),
+    "home, invited to teach": ("admin", "/"),
     "users": ("admin", "/admin/users"),
     "add accounts": ("admin", "/admin/users/new"),
     "add accounts with problems": ("admin", _add_accounts_problems),

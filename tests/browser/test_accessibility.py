@@ -100,6 +100,11 @@ def site(module_browser, module_server, published_bank) -> Iterator[Site]:  # no
     teacher.wait_for_url(re.compile(r"/classes/\d+$"))
     urls["class"] = teacher.url
     code = teacher.locator(".join-code .code").inner_text()
+    # The admin is invited to teach it and does not answer: the class page lists the invitation, and the admin's
+    # pages offer to accept or decline it.
+    teacher.get_by_label("Instructor's email").fill("admin@example.org")
+    teacher.get_by_role("button", name="Invite instructor").click()
+    teacher.get_by_role("button", name=re.compile("^Withdraw")).wait_for()
     teacher.get_by_role("link", name="Set an assignment").first.click()
     urls["choose bank"] = teacher.url
     teacher.get_by_role("link", name="Fixture bank").click()
