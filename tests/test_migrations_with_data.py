@@ -205,9 +205,9 @@ def write_0004_to_0006(school: School) -> None:
                password_hash="x", token_hash="0" * 64, created_at=NOW - timedelta(hours=1))
 
 
-def write_0012(school: School) -> None:
+def write_0011(school: School) -> None:
     """A third instructor invited to teach the class, who has not answered."""
-    with at("0012") as connection:
+    with at("0011") as connection:
         invitee = insert(connection, "user", email="invitee@example.org", display_name="Invitee",
                          password_hash="x", role="instructor", created_at=NOW)
         insert(connection, "instructor_invitation", classroom_id=school.classroom, user_id=invitee,
@@ -262,7 +262,7 @@ def test_rows_written_along_the_migrations_survive_upgrade_and_downgrade(empty_d
         write_0002(school)
         write_0003(school)
         write_0004_to_0006(school)
-        write_0012(school)
+        write_0011(school)
         upgrade_keeping_rows()
         with db.engine.connect() as connection:
             if connection.dialect.name == "sqlite":

@@ -2,9 +2,9 @@
 
 Instructors already teaching a class by then keep teaching it: their memberships stand as accepted.
 
-Revision ID: 0012
-Revises: 0009
-Create Date: 2026-12-22 10:05:00.000000
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-07 15:20:00.000000
 
 """
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
