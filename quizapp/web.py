@@ -26,7 +26,7 @@ from quizapp.quiz.deadlines import GRACE, due_soon_text, duration_text, seconds_
 from quizapp.quiz.forms import answer_errors
 from quizapp.quiz.present import cloze_blanks, score_text
 from quizapp.signing import SignedCookieSessions, renew_csrf_token
-from quizapp.srs.queue import user_time
+from quizapp.srs.days import day_start_label, user_time
 
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -71,6 +71,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["markdown_inline"] = render_inline
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["day_start"] = day_start_label
     app.jinja_env.filters["join_code"] = display_code
     app.jinja_env.filters["cloze_blanks"] = cloze_blanks
     app.jinja_env.filters["question_text"] = question_text

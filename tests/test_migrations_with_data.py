@@ -228,9 +228,10 @@ def check_usable(app: Flask, bank: CheckResult, school: School) -> None:
     due = client.get(f"{API}/me/due", headers=student).get_json()
     assert [(card["question"]["id"], card["due"]) for card in due["cards"]] == [
         (school.questions["eu-share"], (NOW - timedelta(days=1)).replace(tzinfo=UTC).isoformat())]
-    settings = db.session.execute(text('SELECT timezone, new_cards_per_day, session_version FROM "user" '
-                                       'WHERE id = :id'), {"id": school.student}).one()
-    assert tuple(settings) == ("Asia/Almaty", 5, 0)
+    settings = db.session.execute(text('SELECT timezone, new_cards_per_day, session_version, day_starts_at '
+                                       'FROM "user" WHERE id = :id'), {"id": school.student}).one()
+    # A study day from 4:00, as a new account's: one that turned at midnight split late sessions in two.
+    assert tuple(settings) == ("Asia/Almaty", 5, 0, 4)
     book = client.get(f"{API}/classes/{school.classroom}/gradebook", headers=teacher).get_json()
     assert [(s["email"], s["grades"][0]["points"], s["grades"][0]["attempts"]) for s in book["students"]] == [
         ("aigerim@example.org", 1, 1)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import exists, func, insert, select
@@ -15,7 +15,7 @@ from quizapp.extensions import db
 from quizapp.models import Bank, Card, Question, Response, ReviewLog, Role, User
 from quizapp.progress.stats import most_missed, recent_attempts
 from quizapp.quiz.service import record_self_grade, start_quiz, submit_answer
-from quizapp.srs.queue import day_bounds, user_zone
+from quizapp.srs.days import day_bounds, study_day, user_zone
 from quizapp.srs.stats import current_streak
 from tests.test_classroom_reports import counted_statements
 from tests.test_classroom_rules import given_for
@@ -118,7 +118,7 @@ def test_the_api_reads_a_quiz_with_its_items_at_once(client, student, fixture_ba
 
 
 def active_on(student: User, days_ago: list[int], now: datetime, answers: bool = False) -> None:
-    """Rows of activity at noon local time on each of those days: review logs, or quiz answers if `answers`."""
+    """Rows of activity at noon local time on each of those study days: review logs, or quiz answers if `answers`."""
     zone = user_zone(student)
     card = db.session.scalar(select(Card).where(Card.user_id == student.id))
     if card is None:
@@ -126,7 +126,8 @@ def active_on(student: User, days_ago: list[int], now: datetime, answers: bool =
         card = Card(user_id=student.id, question_id=question.id, state=2, due=now)
         db.session.add(card)
         db.session.flush()
-    moments = [(now.astimezone(zone) - timedelta(days=back)).replace(hour=12, minute=0).astimezone(UTC)
+    today = study_day(student, now)
+    moments = [datetime.combine(today - timedelta(days=back), time(12), tzinfo=zone).astimezone(UTC)
                for back in days_ago]
     if answers:
         attempt = start_quiz(db.session, student, db.session.scalar(select(Bank)), None, len(moments),
@@ -156,9 +157,11 @@ def streak_day_by_day(student: User, now: datetime, longest: int = 3650) -> int:
     return streak
 
 
-@pytest.mark.parametrize("zone", ["UTC", "Asia/Almaty", "America/Havana"])
-def test_the_streak_is_the_same_as_counted_day_by_day(student, fixture_bank, zone):
-    student.timezone = zone  # Havana's clocks change at midnight, so its days are not all 24 hours
+@pytest.mark.parametrize("zone, hour", [("UTC", 0), ("UTC", 4), ("Asia/Almaty", 4), ("America/Havana", 0),
+                                        ("America/Havana", 4), ("America/New_York", 1)])
+def test_the_streak_is_the_same_as_counted_day_by_day(student, fixture_bank, zone, hour):
+    # Havana's clocks change at midnight and New York's at 1:00 (shown twice), so their days are not all 24 hours.
+    student.timezone, student.day_starts_at = zone, hour
     db.session.commit()
     now = datetime(2026, 11, 3, 3, 30, tzinfo=UTC)
     seen = []

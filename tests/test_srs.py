@@ -1,4 +1,4 @@
-"""Spaced repetition without HTTP: stored state, due order, daily limits in the user's own day, missed questions."""
+"""Spaced repetition without HTTP: stored state, due order, daily limits in the user's study day, missed questions."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
 from quizapp.extensions import db
 from quizapp.models import Bank, Card, Question, ReviewLog
+from quizapp.srs.days import study_day_start
 from quizapp.srs.missed import enqueue_missed
 from quizapp.srs.queue import (
     due_cards,
     due_count,
-    local_day_start,
     new_allowance,
     next_card,
     next_due_at,
@@ -96,38 +96,40 @@ def test_due_cards_come_most_overdue_first_and_before_new_ones(student, fixture_
     assert upcoming.card is None and upcoming.question.id == fourth.id  # nothing due: a new card
 
 
-@pytest.mark.parametrize("zone, local_evening", [
-    ("Asia/Almaty", datetime(2026, 3, 2, 23, 30)),
-    ("America/New_York", datetime(2026, 3, 7, 23, 30)),  # the night before the clocks go forward
+@pytest.mark.parametrize("zone, hour, local_evening", [
+    ("Asia/Almaty", 0, datetime(2026, 3, 2, 23, 30)),
+    ("America/New_York", 0, datetime(2026, 3, 7, 23, 30)),  # the night before the clocks go forward
+    ("Asia/Almaty", 4, datetime(2026, 3, 3, 3, 30)),
+    ("America/New_York", 4, datetime(2026, 3, 8, 3, 30)),  # an hour after the clocks went forward
 ])
-def test_daily_new_card_limit_turns_over_at_local_midnight(student, fixture_bank, zone, local_evening):
+def test_daily_new_card_limit_turns_over_when_the_study_day_starts(student, fixture_bank, zone, hour, local_evening):
     from zoneinfo import ZoneInfo
 
-    student.timezone, student.new_cards_per_day = zone, 2
+    student.timezone, student.day_starts_at, student.new_cards_per_day = zone, hour, 2
     db.session.commit()
     evening = local_evening.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
     first, second = questions()[:2]
     assert new_allowance(db.session, student, evening) == 2
     review(student, first, EASY, evening)  # Easy: out of learning, not due again for days
     review(student, second, EASY, evening + timedelta(minutes=5))
-    before_midnight = evening + timedelta(minutes=29)
-    assert new_allowance(db.session, student, before_midnight) == 0
-    assert next_card(db.session, student, before_midnight) is None
-    after_midnight = evening + timedelta(minutes=31)
-    assert after_midnight.astimezone(ZoneInfo(zone)).day != before_midnight.astimezone(ZoneInfo(zone)).day
-    assert new_allowance(db.session, student, after_midnight) == 2
-    assert next_card(db.session, student, after_midnight).card is None
+    before_the_turn = evening + timedelta(minutes=29)
+    assert new_allowance(db.session, student, before_the_turn) == 0
+    assert next_card(db.session, student, before_the_turn) is None
+    after_the_turn = evening + timedelta(minutes=31)
+    assert after_the_turn.astimezone(ZoneInfo(zone)).hour == hour
+    assert new_allowance(db.session, student, after_the_turn) == 2
+    assert next_card(db.session, student, after_the_turn).card is None
 
 
 def test_a_midnight_the_clocks_show_twice_starts_the_day_at_the_first(student, fixture_bank):
     # Havana's clocks go back from 01:00 to 00:00 on 1 November 2026: the day's first hour comes twice.
-    student.timezone, student.new_cards_per_day = "America/Havana", 1
+    student.timezone, student.day_starts_at, student.new_cards_per_day = "America/Havana", 0, 1
     db.session.commit()
     first_hour = datetime(2026, 11, 1, 4, 10, tzinfo=UTC)  # 00:10 CDT
     review(student, questions()[0], EASY, first_hour)
     again = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 00:30 CST, the second time round, the same day
     assert new_allowance(db.session, student, again) == 0
-    assert local_day_start(student, again).astimezone(UTC) == datetime(2026, 11, 1, 4, 0, tzinfo=UTC)
+    assert study_day_start(student, again).astimezone(UTC) == datetime(2026, 11, 1, 4, 0, tzinfo=UTC)
 
 
 def test_reviews_and_missed_cards_do_not_count_against_the_new_card_limit(student, fixture_bank):
@@ -186,7 +188,7 @@ def test_the_next_due_time_keeps_to_the_bank_being_studied(student):
     review(student, later, EASY, T0)
     assert next_due_at(db.session, student) == whole_minute_after(card_of(student, overdue).due)
     # A review card (Easy takes it out of learning) is due from the start of its day.
-    assert next_due_at(db.session, student, terms.id) == local_day_start(student, card_of(student, later).due)
+    assert next_due_at(db.session, student, terms.id) == study_day_start(student, card_of(student, later).due)
     assert next_due_at(db.session, student, terms.id) > T0
 
 
@@ -204,23 +206,27 @@ def test_the_next_due_time_is_never_shown_before_the_card_is_due(student, fixtur
     assert shown >= due and shown - due < timedelta(minutes=1) and shown.second == 0 and shown.microsecond == 0
 
 
-def test_a_review_card_is_due_all_day_on_the_local_day_it_falls_due(student, fixture_bank):
-    """Scheduled in whole days, a review card is "due today" from the user's midnight, as the forecast counts it,
-    not from the hour of the day it was last reviewed; a learning step's minutes count to the minute."""
+@pytest.mark.parametrize("hour", [0, 4])
+def test_a_review_card_is_due_all_day_on_the_study_day_it_falls_due(student, fixture_bank, hour):
+    """Scheduled in whole days, a review card is "due today" from the start of the user's study day, as the
+    forecast counts it, not from the hour of the day it was last reviewed; a learning step's minutes count to the
+    minute."""
     from zoneinfo import ZoneInfo
 
     almaty = ZoneInfo("Asia/Almaty")
-    student.timezone = "Asia/Almaty"
+    student.timezone, student.day_starts_at = "Asia/Almaty", hour
     db.session.commit()
     evening = datetime(2026, 3, 2, 21, 5, tzinfo=almaty).astimezone(UTC)
     reviewed, stepping = questions()[:2]
     review(student, reviewed, EASY, evening)
     due = card_of(student, reviewed).due.astimezone(almaty)
     assert due.hour == 21 and due.date() > evening.date()
-    morning_before = (due.replace(hour=0, minute=30) - timedelta(days=1)).astimezone(UTC)
-    morning = due.replace(hour=0, minute=30).astimezone(UTC)
+    morning_before = (due.replace(hour=hour, minute=30) - timedelta(days=1)).astimezone(UTC)
+    just_before = (due.replace(hour=hour, minute=0) - timedelta(minutes=1)).astimezone(UTC)
+    morning = due.replace(hour=hour, minute=30).astimezone(UTC)
     assert due_cards(db.session, student, morning_before) == []
-    assert next_due_at(db.session, student) == due.replace(hour=0, minute=0)
+    assert due_count(db.session, student, just_before) == 0
+    assert next_due_at(db.session, student) == due.replace(hour=hour, minute=0)
     assert [c.question_id for c in due_cards(db.session, student, morning)] == [reviewed.id]
     assert due_count(db.session, student, morning) == 1
 
@@ -245,7 +251,7 @@ def test_a_review_card_a_day_ahead_falls_due_on_the_next_local_day_across_a_cloc
     from zoneinfo import ZoneInfo
 
     new_york = ZoneInfo("America/New_York")
-    student.timezone = "America/New_York"
+    student.timezone, student.day_starts_at = "America/New_York", 0
     db.session.commit()
     question = questions()[0]
     rated = local_review.replace(tzinfo=new_york).astimezone(UTC)
@@ -261,10 +267,10 @@ def test_a_review_card_a_day_ahead_falls_due_on_the_next_local_day_across_a_cloc
     assert due_count(db.session, student, next_midnight.astimezone(UTC)) == 1
 
 
-def test_a_review_card_met_on_the_next_local_day_counts_a_day_since_its_last_review(student, fixture_bank):
-    """A card a day ahead is due from the student's midnight: met the next evening a little earlier than the last,
-    it has waited a day, not the few hours FSRS would count (its update for a second look the same day barely
-    moves the card, so it would come back day after day)."""
+def test_a_review_card_met_on_the_next_study_day_counts_a_day_since_its_last_review(student, fixture_bank):
+    """A card a day ahead is due from the start of the student's study day: met the next evening a little earlier
+    than the last, it has waited a day, not the few hours FSRS would count (its update for a second look the same
+    day barely moves the card, so it would come back day after day)."""
     question = questions()[0]
     monday = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
     review(student, question, AGAIN, monday - timedelta(minutes=1))

@@ -188,16 +188,26 @@ def test_nothing_left_shows_when_the_next_card_is_due(logged_in, student, fixtur
     rate(logged_in, question_id, back, 4)
     done = logged_in.get("/study/").get_data(as_text=True)
     assert "Nothing more to study right now" in done and "Your next card is due" in done
-    assert "New cards: 1 a day," in done and "starting again at midnight" in done
+    assert "New cards: 1 a day," in done and "starting again at 4:00 (UTC)." in done
 
 
-def test_with_no_new_cards_a_day_the_study_page_promises_none_at_midnight(logged_in, student, fixture_bank):
+@pytest.mark.parametrize("hour, said", [(0, "midnight"), (4, "4:00"), (23, "23:00")])
+def test_the_study_page_says_when_new_cards_start_again(logged_in, student, fixture_bank, hour, said):
+    student.day_starts_at, student.timezone = hour, "Asia/Almaty"
+    for question in db.session.scalars(select(Question)):
+        question.retired_at = utcnow()  # every card studied for today, as far as the page can tell
+    db.session.commit()
+    done = logged_in.get("/study/").get_data(as_text=True)
+    assert f"New cards: 20 a day, starting again at {said} (Asia/Almaty)." in " ".join(done.split())
+
+
+def test_with_no_new_cards_a_day_the_study_page_promises_none_at_the_days_start(logged_in, student, fixture_bank):
     student.new_cards_per_day = 0
     db.session.commit()
     done = logged_in.get("/study/").get_data(as_text=True)
     assert "Nothing more to study right now" in done
     assert "No new cards come: you take 0 new cards a day." in done
-    assert "starting again at midnight" not in done
+    assert "starting again at" not in done
 
 
 def test_before_any_bank_is_loaded_the_study_page_says_there_are_no_cards(logged_in):
@@ -208,21 +218,35 @@ def test_before_any_bank_is_loaded_the_study_page_says_there_are_no_cards(logged
 
 def test_settings_validate_and_save(logged_in, student):
     page = logged_in.get("/study/settings").get_data(as_text=True)
-    assert 'value="0.90"' in page
+    assert 'value="0.90"' in page and '<option selected value="4">4:00</option>' in page
     bad = logged_in.post("/study/settings", data={
-        "csrf_token": csrf_from(page), "timezone": "Asia/Almaty", "new_cards_per_day": "15",
+        "csrf_token": csrf_from(page), "timezone": "Asia/Almaty", "day_starts_at": "5", "new_cards_per_day": "15",
         "desired_retention": "0.99"})
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
-    assert "between 0.70 and 0.97" in html and 'value="15"' in html
+    assert "between 0.70 and 0.97" in html and 'value="15"' in html and '<option selected value="5">' in html
     good = logged_in.post("/study/settings", data={
-        "csrf_token": csrf_from(page), "timezone": "Asia/Almaty", "new_cards_per_day": "15",
+        "csrf_token": csrf_from(page), "timezone": "Asia/Almaty", "day_starts_at": "0", "new_cards_per_day": "15",
         "desired_retention": "0.97", "again_good_only": "y"})
     assert good.status_code == 302
     db.session.refresh(student)
-    assert (student.timezone, student.new_cards_per_day, student.desired_retention, student.again_good_only) == (
-        "Asia/Almaty", 15, 0.97, True)
+    assert (student.timezone, student.day_starts_at, student.new_cards_per_day, student.desired_retention,
+            student.again_good_only) == ("Asia/Almaty", 0, 15, 0.97, True)
     unknown = logged_in.post("/study/settings", data={
-        "csrf_token": csrf_from(page), "timezone": "Mars/Olympus", "new_cards_per_day": "15",
+        "csrf_token": csrf_from(page), "timezone": "Mars/Olympus", "day_starts_at": "4", "new_cards_per_day": "15",
         "desired_retention": "0.9"})
     assert unknown.status_code == 422
+
+
+@pytest.mark.parametrize("hour", ["24", "-1", "x", "4.5", ""])
+def test_settings_refuse_an_hour_the_day_cannot_start_at(logged_in, student, hour):
+    page = logged_in.get("/study/settings").get_data(as_text=True)
+    refused = logged_in.post("/study/settings", data={
+        "csrf_token": csrf_from(page), "timezone": "Asia/Almaty", "day_starts_at": hour, "new_cards_per_day": "15",
+        "desired_retention": "0.9"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert html.count("Choose an hour from 0:00 to 23:00.") == 2  # in the summary and at the field
+    assert 'value="15"' in html
+    db.session.refresh(student)
+    assert (student.day_starts_at, student.timezone, student.new_cards_per_day) == (4, "UTC", 20)

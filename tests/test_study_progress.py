@@ -30,16 +30,19 @@ def questions() -> list[Question]:
     return list(db.session.scalars(select(Question).order_by(Question.id)))
 
 
-def test_reviews_are_counted_on_the_users_local_day(student, fixture_bank):
-    student.timezone = "Asia/Almaty"  # UTC+5: 20:30 UTC is already the next day there
+@pytest.mark.parametrize("hour, counts", [
+    (0, {date(2026, 5, 18): 1, date(2026, 5, 19): 1}),
+    (4, {date(2026, 5, 18): 2}),  # 1:30 on the 19th is still the study day of the 18th
+])
+def test_reviews_are_counted_on_the_users_study_day(student, fixture_bank, hour, counts):
+    student.timezone, student.day_starts_at = "Asia/Almaty", hour  # UTC+5: 20:30 UTC is 1:30 the next day there
     db.session.commit()
     first, second = questions()[:2]
     review(student, first, GOOD, datetime(2026, 5, 18, 20, 30, tzinfo=UTC))
     review(student, second, GOOD, datetime(2026, 5, 18, 18, 30, tzinfo=UTC))
     days = reviews_per_day(db.session, student, NOW)
     assert len(days) == 30 and days[-1].day == date(2026, 5, 20)
-    counts = {d.day: d.count for d in days if d.count}
-    assert counts == {date(2026, 5, 18): 1, date(2026, 5, 19): 1}
+    assert {d.day: d.count for d in days if d.count} == counts
 
 
 def test_due_forecast_puts_overdue_cards_on_today(student, fixture_bank):

@@ -11,7 +11,7 @@ import pytest
 
 from quizapp import create_app
 from quizapp.models import User
-from quizapp.srs.queue import user_time
+from quizapp.srs.days import user_time
 from quizapp.timezones import _known, timezone_choices
 
 

@@ -34,7 +34,7 @@ from quizapp.models.content import is_current_revision
 from quizapp.models.types import utcnow
 from quizapp.progress.stats import question_gist
 from quizapp.quiz.deadlines import closed_to_new_attempts
-from quizapp.srs.queue import user_time, user_zone
+from quizapp.srs.days import user_time, user_zone
 from quizapp.web import local_time
 
 

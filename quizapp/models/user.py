@@ -51,6 +51,9 @@ class User(UserMixin, db.Model):
     new_cards_per_day: Mapped[int] = mapped_column(default=20, server_default="20")
     desired_retention: Mapped[float] = mapped_column(default=0.9, server_default="0.9")
     again_good_only: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The hour (0-23, in their time zone) their study day starts at: new cards, due days and streaks turn over then.
+    # 4:00 as in Anki, so a session past midnight belongs to the evening it began in.
+    day_starts_at: Mapped[int] = mapped_column(default=4, server_default="4")
     fsrs_parameters: Mapped[list[float] | None] = mapped_column(JSON)
     # Part of the login session's id: raising it ends every session of the account (logout, new password).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.models import Card, ReviewLog, User
 from quizapp.models.types import utcnow
-from quizapp.srs.queue import zone_named
 from quizapp.srs.scheduling import AGAIN, QUIZ, REVIEW_STATE, fresh_state, review, scheduler_with
 
 # Each turn after the first means the card changed between the look and the write (a study rating in another
@@ -43,6 +42,7 @@ class _Seen:
     desired_retention: float
     parameters: list[float] | None
     timezone: str | None
+    day_starts_at: int
 
 
 def enqueue_missed(session: Session | DriverConnection, user_id: int, question_id: int, now: datetime | None = None,
@@ -84,7 +84,9 @@ def _lapse(session: Session | DriverConnection, seen: _Seen, user_id: int, quest
     """Rate the card Again at the miss and log it, unless it has changed since it was seen; whether it was."""
     card = Card(id=seen.id, state=seen.state, step=seen.step, stability=seen.stability, difficulty=seen.difficulty,
                 due=seen.due, last_review=seen.last_review)
-    review(scheduler_with(seen.desired_retention, seen.parameters), card, AGAIN, missed_at, zone_named(seen.timezone))
+    # Only the owner's clock is read from the user: their zone and the hour their study day starts.
+    owner = User(timezone=seen.timezone, day_starts_at=seen.day_starts_at)
+    review(scheduler_with(seen.desired_retention, seen.parameters), card, AGAIN, missed_at, owner)
     # Due now rather than after the first relearning step: the student meets it again in study at once.
     written = _rows(session, "lapse", {
         "b_id": seen.id, "b_version": seen.version, "b_state": card.state, "b_step": card.step,
@@ -122,7 +124,7 @@ def _statements(dialect: str) -> dict[str, Executable]:
     look = (
         select(cards.c.id, cards.c.state, cards.c.step, cards.c.stability, cards.c.difficulty, cards.c.due,
                cards.c.last_review, cards.c.version, users.c.desired_retention, users.c.fsrs_parameters,
-               users.c.timezone)
+               users.c.timezone, users.c.day_starts_at)
         .join_from(cards, users, users.c.id == cards.c.user_id)
         .where(cards.c.user_id == bindparam("b_user_id"), cards.c.question_id == bindparam("b_question_id"))
     )

@@ -1,11 +1,10 @@
-"""What to study next: due cards first, then new ones up to the daily limit of the user's own day."""
+"""What to study next: due cards first, then new ones up to the daily limit of the user's own study day."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +16,7 @@ from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, Us
 from quizapp.models.content import is_current_revision
 from quizapp.models.locks import share_lock
 from quizapp.models.types import utcnow
+from quizapp.srs.days import day_bounds, study_day_start
 from quizapp.srs.scheduling import REVIEW_STATE, STUDY, copy_state, fresh_state, review, scheduler_for
 
 
@@ -26,41 +26,11 @@ class NextCard:
     card: Card | None  # None: a new card, not yet introduced
 
 
-def user_zone(user: User) -> ZoneInfo:
-    """The user's time zone, UTC if the stored name is unknown."""
-    return zone_named(user.timezone)
-
-
-def zone_named(name: str | None) -> ZoneInfo:
-    """The time zone of a stored name, UTC if the name is unknown."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def user_time(moment: datetime, user: User) -> datetime:
-    """A moment in the user's time zone; in UTC for one at the very edge of the calendar (stored before forms
-    bounded the year), which no zone ahead of UTC can show."""
-    try:
-        return moment.astimezone(user_zone(user))
-    except OverflowError:
-        return moment.astimezone(UTC)
-
-
-def local_day_start(user: User, now: datetime) -> datetime:
-    """The last midnight in the user's time zone, as an aware UTC-comparable time."""
-    local = now.astimezone(user_zone(user))
-    # fold=0: where the clocks go back across midnight (Havana), the day began at the first of its two midnights,
-    # even while the second time round its first hour is shown.
-    return local.replace(hour=0, minute=0, second=0, microsecond=0, fold=0)
-
-
 def new_cards_today(session: Session, user: User, now: datetime) -> int:
-    """How many new cards the user has started since their local midnight."""
+    """How many new cards the user has started since their study day began."""
     return session.scalar(
         select(func.count()).select_from(Card)
-        .where(Card.user_id == user.id, Card.origin == "new", Card.created_at >= local_day_start(user, now))
+        .where(Card.user_id == user.id, Card.origin == "new", Card.created_at >= study_day_start(user, now))
     )
 
 
@@ -86,7 +56,7 @@ def in_study(query: Select[Any], user: User, bank_id: int | None = None) -> Sele
 
 
 def is_due(user: User, now: datetime) -> ColumnElement[bool]:
-    """Whether a card is due: a card in the review state from the start of the user's local day it falls due on
+    """Whether a card is due: a card in the review state from the start of the user's study day it falls due on
     (scheduled in whole days, it is "due today" all day, as the forecast counts it); a learning step's minutes
     count to the minute."""
     return or_(Card.due <= now, and_(Card.state == REVIEW_STATE, Card.due < day_bounds(user, now, -1)))
@@ -201,7 +171,7 @@ def _apply_rating(session: Session, user: User, question: Question, rating: int,
         copy_state(fresh_state(now), card)
         session.add(card)
     state_before = None if card.last_review is None else card.state
-    review(scheduler_for(user, fuzz), card, rating, now, user_zone(user))
+    review(scheduler_for(user, fuzz), card, rating, now, user)
     session.flush()
     session.add(ReviewLog(card_id=card.id, user_id=user.id, question_id=question.id,
                           revision_id=_current_revision_id(session, question), rating=rating,
@@ -255,8 +225,8 @@ def next_due_at(session: Session, user: User, bank_id: int | None = None) -> dat
     stepping = session.scalar(in_study(query.where(Card.state != REVIEW_STATE), user, bank_id))
     reviewing = session.scalar(in_study(query.where(Card.state == REVIEW_STATE), user, bank_id))
     if reviewing is not None:
-        # A review card is due from the start of its local day (see is_due).
-        reviewing = local_day_start(user, reviewing)
+        # A review card is due from the start of its study day (see is_due).
+        reviewing = study_day_start(user, reviewing)
     due = min((moment for moment in (stepping, reviewing) if moment is not None), default=None)
     # Shown to the minute: rounding down would send the student back a few seconds early, to find nothing due.
     if due is None or (due.second == 0 and due.microsecond == 0):
@@ -264,6 +234,3 @@ def next_due_at(session: Session, user: User, bank_id: int | None = None) -> dat
     return due.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def day_bounds(user: User, now: datetime, days_back: int) -> datetime:
-    """The UTC moment the user's local day `days_back` days ago began."""
-    return local_day_start(user, now) - timedelta(days=days_back)

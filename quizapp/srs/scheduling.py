@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from quizapp.models import Card, User
+from quizapp.srs.days import study_day, user_zone
 
 AGAIN, HARD, GOOD, EASY = (int(r) for r in (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy))
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
@@ -51,15 +52,16 @@ def fresh_state(now: datetime) -> FsrsCard:
     return FsrsCard(card_id=0, due=now)
 
 
-def review(scheduler: Scheduler, card: Card, rating: int, now: datetime, zone: tzinfo = UTC) -> None:
-    """Apply one rating to a card at a moment, updating it in place; a review card's days are the zone's, both
-    those since its last review and those until it is due."""
+def review(scheduler: Scheduler, card: Card, rating: int, now: datetime, user: User) -> None:
+    """Apply one rating to a card at a moment, updating it in place; a review card's days are the user's: study days
+    since its last review, calendar days of their time zone until it is due."""
     shown = to_fsrs(card)
     if card.state == REVIEW_STATE and card.last_review is not None:
-        days = (now.astimezone(zone).date() - card.last_review.astimezone(zone).date()).days
-        # A review card is due from the midnight of its day, so it is often met a day on by the calendar but less
-        # than 24 hours after its last review, which FSRS would take for a second look the same day (a stability
-        # barely moved, the card back day after day). Count the days as the student lives them, as Anki does.
+        days = (study_day(user, now) - study_day(user, card.last_review)).days
+        # A review card is due from the start of its study day, so it is often met a day on but less than 24 hours
+        # after its last review, which FSRS would take for a second look the same day (a stability barely moved,
+        # the card back day after day). Count the days as the student lives them, as Anki does: rated at 23:00
+        # and again at 1:00, before their day turns at 4:00, it is the same day.
         if days > (now - card.last_review).days:
             shown.last_review = now - timedelta(days=days)
     updated, _log = scheduler.review_card(shown, Rating(rating), review_datetime=now)
@@ -67,7 +69,7 @@ def review(scheduler: Scheduler, card: Card, rating: int, now: datetime, zone: t
     interval = card.due - now
     if card.state == REVIEW_STATE and not interval % timedelta(days=1):
         # FSRS counts a day as 24 hours: across a clock change that lands an hour off, and a card rated near
-        # midnight on another day than the interval says (at 00:30 the night the clocks go back, a day ahead is
-        # that same day). The same clock time, that many days on in the zone's calendar.
+        # the start of a study day on another day than the interval says (at 00:30 the night the clocks go back, a
+        # day ahead is that same calendar day). The same clock time, that many days on in the zone's calendar.
         with suppress(OverflowError):  # at the very edge of the calendar, 24-hour days stand
-            card.due = (now.astimezone(zone) + interval).astimezone(UTC)
+            card.due = (now.astimezone(user_zone(user)) + interval).astimezone(UTC)

@@ -1,4 +1,4 @@
-"""Study statistics in the user's own days: reviews, due forecast, retention, accuracy, streak."""
+"""Study statistics in the user's own study days: reviews, due forecast, retention, accuracy, streak."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, Select, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
@@ -15,7 +14,8 @@ from sqlalchemy.orm import Session
 from quizapp.figures import percent_of
 from quizapp.models import Card, Question, Response, ReviewLog, User
 from quizapp.quiz.deadlines import graded_answers
-from quizapp.srs.queue import day_bounds, in_study, user_zone
+from quizapp.srs.days import StudyDays, day_bounds
+from quizapp.srs.queue import in_study
 from quizapp.srs.scheduling import AGAIN, REVIEW_STATE, STUDY
 
 
@@ -37,31 +37,27 @@ class Rate:
         return percent_of(self.passed, self.total) if self.total else None
 
 
-def _local_day(zone: ZoneInfo, moment: datetime) -> date:
-    return moment.astimezone(zone).date()
-
-
 def reviews_per_day(session: Session, user: User, now: datetime, days: int = 30) -> list[DayCount]:
-    """Reviews done in study on each of the user's last `days` local days, oldest first, today last."""
+    """Reviews done in study on each of the user's last `days` study days, oldest first, today last."""
     since = day_bounds(user, now, days - 1)
     # A lapse a quiz miss counted is no review the student did: the quiz answer shows on the quiz side.
     moments = session.scalars(select(ReviewLog.reviewed_at).where(
         ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since, ReviewLog.source == STUDY))
-    zone = user_zone(user)
-    counts = Counter(_local_day(zone, m) for m in moments)
-    today = _local_day(zone, now)
+    study_day = StudyDays(user)
+    counts = Counter(study_day(m) for m in moments)
+    today = study_day(now)
     return [DayCount(d, counts[d]) for d in (today - timedelta(days=n) for n in range(days - 1, -1, -1))]
 
 
 def due_forecast(session: Session, user: User, now: datetime, days: int = 30) -> list[DayCount]:
-    """Cards in study falling due on each of the next `days` local days; today includes everything overdue."""
+    """Cards in study falling due on each of the next `days` study days; today includes everything overdue."""
     until = day_bounds(user, now, -days)
     # The same cards as due_count's: none of a bank the user may no longer practise with.
     moments = session.scalars(
         in_study(select(Card.due).join(Question, Question.id == Card.question_id).where(Card.due < until), user))
-    zone = user_zone(user)
-    today = _local_day(zone, now)
-    counts = Counter(max(_local_day(zone, m), today) for m in moments)
+    study_day = StudyDays(user)
+    today = study_day(now)
+    counts = Counter(max(study_day(m), today) for m in moments)
     return [DayCount(d, counts[d]) for d in (today + timedelta(days=n) for n in range(days))]
 
 
@@ -75,12 +71,12 @@ def retention_by_week(session: Session, user: User, now: datetime, weeks: int = 
         .where(ReviewLog.user_id == user.id, ReviewLog.reviewed_at >= since, ReviewLog.state_before == REVIEW_STATE,
                ReviewLog.source == STUDY)
     ).all()
-    zone = user_zone(user)
-    today = _local_day(zone, now)
+    study_day = StudyDays(user)
+    today = study_day(now)
     totals: Counter[int] = Counter()
     passed: Counter[int] = Counter()
     for moment, rating in rows:
-        week = (today - _local_day(zone, moment)).days // 7
+        week = (today - study_day(moment)).days // 7
         totals[week] += 1
         passed[week] += rating != AGAIN
     starts = [today - timedelta(days=7 * w + 6) for w in range(weeks)]
@@ -131,7 +127,7 @@ def accuracy_by_topic(session: Session, user: User) -> list[Rate]:
 
 
 def current_streak(session: Session, user: User, now: datetime, longest: int = 3650) -> int:
-    """Consecutive local days with a study review or a quiz answer, up to today (or yesterday, if today is still
+    """Consecutive study days with a study review or a quiz answer, up to today (or yesterday, if today is still
     open)."""
     days = _active_days(session, user, now)
     streak = int(next(days))
@@ -148,11 +144,13 @@ _FIRST_WINDOW, _LARGEST_WINDOW = 8, 256
 
 
 def _active_days(session: Session, user: User, now: datetime) -> Iterator[bool]:
-    """Whether the user reviewed or answered anything on each local day, today first, then back in time."""
+    """Whether the user reviewed or answered anything on each study day, today first, then back in time."""
+    days = StudyDays(user)
+    today = days(now)
     back, size = 0, _FIRST_WINDOW
     while True:
         # Day back + i runs from edge i + 1 up to edge i.
-        edges = {f"edge_{i}": day_bounds(user, now, back + i - 1) for i in range(size + 1)}
+        edges = {f"edge_{i}": days.start(today - timedelta(days=back + i - 1)) for i in range(size + 1)}
         yield from (bool(flag) for flag in session.execute(_window_statement(size), {"user": user.id, **edges}).one())
         back, size = back + size, min(size * 2, _LARGEST_WINDOW)
 

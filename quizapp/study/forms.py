@@ -12,10 +12,12 @@ from wtforms.widgets import HiddenInput
 
 from quizapp.models.types import INTEGER_MAX
 from quizapp.quiz.forms import AnswerForm
+from quizapp.srs.days import day_start_label
 from quizapp.srs.scheduling import AGAIN, EASY, GOOD, HARD
 from quizapp.timezones import timezone_choices
 
 MIN_RETENTION, MAX_RETENTION = Decimal("0.70"), Decimal("0.97")
+DAY_START_REFUSED = "Choose an hour from 0:00 to 23:00."
 
 
 class CardState:
@@ -46,8 +48,14 @@ def rate_form(again_good_only: bool) -> RateForm:
 
 class SettingsForm(FlaskForm):
     timezone = SelectField("Time zone", validators=[InputRequired()],
-                           description="Your study day starts at midnight in this time zone, and every date and "
-                                       "time is shown in it (and typed in it, for assignments you set).")
+                           description="Your study day starts in this time zone, and every date and time is shown "
+                                       "in it (and typed in it, for assignments you set).")
+    day_starts_at = SelectField(
+        "Your study day starts at", coerce=int, validators=[InputRequired(DAY_START_REFUSED)],
+        invalid_value_message=DAY_START_REFUSED, invalid_choice_message=DAY_START_REFUSED,
+        choices=[SelectChoice(hour, "0:00 (midnight)" if hour == 0 else day_start_label(hour)) for hour in range(24)],
+        description="New cards, cards due today and your streak start a new day at this hour. "
+                    "With 4:00, a session that runs past midnight still counts as the evening's.")
     new_cards_per_day = IntegerField(
         "New cards per day", description="How many cards you have not studied before to add each day.",
         validators=[InputRequired("Give a number of new cards."), NumberRange(min=0, max=1000)])

@@ -125,12 +125,14 @@ def rate(question_id: int):
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
-    """Study settings: time zone, new cards per day, desired retention, Again/Good only."""
+    """Study settings: time zone, the hour the study day starts, new cards per day, desired retention, Again/Good
+    only."""
     form = SettingsForm(obj=current_user)
     if request.method == "GET":
         form.desired_retention.data = Decimal(str(current_user.desired_retention))
     if form.validate_on_submit():
         current_user.timezone = form.timezone.data
+        current_user.day_starts_at = form.day_starts_at.data
         current_user.new_cards_per_day = form.new_cards_per_day.data
         current_user.desired_retention = float(form.desired_retention.data)
         current_user.again_good_only = form.again_good_only.data
