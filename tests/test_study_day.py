@@ -16,6 +16,7 @@ from quizapp.srs.queue import due_count, new_allowance, next_card, next_due_at
 from quizapp.srs.scheduling import AGAIN, EASY, GOOD, to_fsrs
 from quizapp.srs.stats import current_streak, due_forecast, reviews_per_day
 from tests.conftest import csrf_from, login
+from tests.test_api import API, bearer, token  # noqa: F401 - fixtures
 from tests.test_srs import card_of, questions, review
 
 
@@ -146,6 +147,16 @@ def test_the_forecast_puts_a_card_due_before_the_day_starts_on_the_day_before(st
     assert card_of(student, question).due == local("Asia/Almaty", 2026, 5, 19, 2, 0)
     forecast = due_forecast(db.session, student, local("Asia/Almaty", 2026, 5, 18, 12, 0))
     assert [(d.day, d.count) for d in forecast if d.count] == [(date(2026, 5, 18), 1)]
+
+
+def test_the_api_says_when_the_next_study_day_starts(client, student, token):  # noqa: F811
+    settle(student, "Asia/Almaty", 4)
+    study = client.get(f"{API}/me/progress", headers=bearer(token)).get_json()["study"]
+    next_day = datetime.fromisoformat(study["next_day_at"])
+    assert next_day.tzinfo is not None and next_day.utcoffset() == timedelta(0)
+    in_almaty = next_day.astimezone(ZoneInfo("Asia/Almaty"))
+    assert (in_almaty.hour, in_almaty.minute) == (4, 0)
+    assert timedelta(0) < next_day - datetime.now(UTC) <= timedelta(days=1)
 
 
 def test_the_settings_page_offers_every_hour_and_saves_the_chosen_one(client, student):

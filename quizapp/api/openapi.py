@@ -111,9 +111,15 @@ _SCHEMAS: dict[str, Any] = {
                                                                               "percent"], "properties": {
             "topic": {"type": "string"}, "answered": {"type": "integer"}, "correct": {"type": "integer"},
             "percent": {"type": "number"}}}},
-        "study": {"type": "object", "required": ["due_now", "new_available", "streak_days", "retention_30_days"],
-                  "properties": {
-            "due_now": {"type": "integer"}, "new_available": {"type": "integer"}, "streak_days": {"type": "integer"},
+        "study": {"type": "object", "required": ["due_now", "new_available", "streak_days", "next_day_at",
+                                                 "retention_30_days"], "properties": {
+            "due_now": {"type": "integer"},
+            "new_available": {"type": "integer", "description": "new cards the daily limit still allows today"},
+            "streak_days": {"type": "integer"},
+            "next_day_at": {"type": "string", "format": "date-time",
+                            "description": "when the student's next study day begins, at the hour they chose in "
+                            "their study settings: the daily limit of new cards starts again, and cards due that "
+                            "day come due"},
             "retention_30_days": {"type": "object", "required": ["reviews", "passed", "percent"], "properties": {
                 "reviews": {"type": "integer"}, "passed": {"type": "integer"},
                 "percent": {"type": ["number", "null"], "description": "null without reviews"}}}}}}},

@@ -20,6 +20,7 @@ from quizapp.models.content import is_current_revision
 from quizapp.models.types import parse_id, utcnow
 from quizapp.progress.stats import accuracy_by_topic, attempt_count, overall_accuracy
 from quizapp.quiz.service import catch_up_assignments
+from quizapp.srs.days import day_bounds
 from quizapp.srs.queue import due_cards, due_count, new_available
 from quizapp.srs.stats import current_streak, overall_retention
 
@@ -46,6 +47,7 @@ def my_progress():
         study={"due_now": due_count(db.session, current_user, now),
                "new_available": new_available(db.session, current_user, now),
                "streak_days": current_streak(db.session, current_user, now),
+               "next_day_at": day_bounds(current_user, now, -1).isoformat(),
                "retention_30_days": {"reviews": retention.total, "passed": retention.passed,
                                      "percent": retention.percent}},
     )
