@@ -27,7 +27,6 @@ from quizapp.classroom.assignments import (
 from quizapp.classroom.assignments import delete_assignment as delete_assignment_row
 from quizapp.classroom.forms import ActionForm, AssignmentForm
 from quizapp.classroom.membership import enrolled_class, members
-from quizapp.classroom.wall_clock import shown_twice, wall_time
 from quizapp.extensions import db
 from quizapp.models import INSTRUCTOR, Assignment, Bank, Question, QuestionRevision
 from quizapp.models.content import is_current_revision
@@ -35,6 +34,7 @@ from quizapp.models.types import utcnow
 from quizapp.progress.stats import question_gist
 from quizapp.quiz.deadlines import closed_to_new_attempts
 from quizapp.srs.days import user_time, user_zone
+from quizapp.wall_clock import shown_twice, wall_time
 from quizapp.web import local_time
 
 

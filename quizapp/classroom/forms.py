@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.classroom.assignments import FEEDBACK_POLICIES, GRADING_POLICIES, LATE_POLICIES, SELECTIONS, selection_test
-from quizapp.classroom.wall_clock import skipped, typed_moment
+from quizapp.wall_clock import skipped, typed_moment
 
 
 def options(labels: dict[str, str]) -> list[SelectChoice]:

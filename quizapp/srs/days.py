@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from quizapp.classroom.wall_clock import skipped
 from quizapp.models import User
+from quizapp.wall_clock import skipped
 
 
 def user_zone(user: User) -> ZoneInfo:
