@@ -78,9 +78,17 @@ def mail_kept_locally(app: Flask | None = None) -> bool:
     return not app.config.get("MAIL_SERVER") and is_development(app)
 
 
+def one_line(text: str) -> str:
+    """The text with every run of spaces and line breaks (of any kind) made one space, and none at the ends."""
+    return " ".join(text.split())
+
+
 def send_mail(to: str, subject: str, body: str) -> threading.Thread | None:
     """Send a plain-text mail; through MAIL_SERVER it goes from a thread, which is returned."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Subjects name what users wrote (a class name, say): a line break there would start a header of its own in
+    # the outbox file, and make Flask-Mail refuse the message.
+    subject = one_line(subject)
     if app.config.get("MAIL_SERVER"):
         # In the background, the message too (its Message-ID looks up the host's name): the mail server's delay
         # must not show in the response time, which would tell whether a password reset found an account.
@@ -132,7 +140,7 @@ class CheckedConnection(Connection):
 
 def deliver(to: str, subject: str, body: str) -> None:
     """Hand a plain-text mail to MAIL_SERVER now; raises what the server or the connection raised."""
-    message = Message(subject=subject, recipients=[to], body=body)
+    message = Message(subject=one_line(subject), recipients=[to], body=body)
     with CheckedConnection(current_app.extensions["mail"]) as connection:
         message.send(connection)
 

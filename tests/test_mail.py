@@ -89,3 +89,19 @@ def test_with_a_mail_server_the_pages_say_the_mail_was_sent(database, tmp_path):
         pages = _mail_pages(app.test_client())
     assert "We sent a link to ada@example.org" in pages["registered"] and "spam folder" in pages["asked"]
     assert not any("terminal" in text or "outbox" in text for text in pages.values())
+
+
+@pytest.mark.parametrize(("subject", "shown"), [
+    ("History\nBcc: eve@example.org", "History Bcc: eve@example.org"),
+    ("History\r\n\r\nBcc: eve@example.org", "History Bcc: eve@example.org"),
+    ("History\u2028Bcc: eve@example.org", "History Bcc: eve@example.org"),
+    ("Histoire\u0085Bcc: ève@example.org ", "Histoire Bcc: ève@example.org"),
+])
+def test_a_subject_with_line_breaks_stays_one_header(app, mailbox, subject, shown):
+    # Subjects name things users write (a class name): a line break in one must not start a header of its own.
+    with app.test_request_context():
+        send_mail("ada@example.org", subject, "Body")
+    sent = email.message_from_bytes(mailbox.last.as_bytes(), policy=email.policy.default)
+    assert "Bcc" not in sent and sent["To"] == "ada@example.org" and sent["Subject"] == shown
+    saved, = (Path(app.instance_path) / "outbox").glob("*.eml")
+    assert b"\nBcc" not in saved.read_bytes()
