@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask.cli import with_appcontext
 from flask_mail import Connection, Message
 
@@ -76,6 +76,15 @@ def mail_kept_locally(app: Flask | None = None) -> bool:
     """Whether mails go to the log and instance/outbox/ instead of out: development without MAIL_SERVER."""
     app = app or current_app
     return not app.config.get("MAIL_SERVER") and is_development(app)
+
+
+def site_link(endpoint: str, **values: str) -> str:
+    """An absolute link to the site for a mail, https whenever its cookies are Secure (then it works only over HTTPS).
+
+    Behind a proxy whose X-Forwarded-Proto is not trusted (QUIZAPP_PROXY_HOPS left at 0) the request looks like
+    plain HTTP, and a link saying http would carry its secret token in clear before being redirected."""
+    scheme = "https" if current_app.config.get("SESSION_COOKIE_SECURE") else None
+    return url_for(endpoint, _external=True, _scheme=scheme, **values)
 
 
 def one_line(text: str) -> str:
