@@ -3,6 +3,9 @@ banks the class's students, until they accept; only they can accept or decline, 
 
 from __future__ import annotations
 
+import email
+import email.policy
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -16,7 +19,7 @@ from quizapp.classroom.membership import classes_only_they_teach, create_class, 
 from quizapp.extensions import db
 from quizapp.models import INSTRUCTOR, STUDENT, Bank, Classroom, InstructorInvitation, Membership, Role, User
 from quizapp.models.types import utcnow
-from tests.conftest import QUESTIONS, csrf_from, login
+from tests.conftest import QUESTIONS, Mailbox, csrf_from, login, recorded_mail
 from tests.test_classroom_flow import post_form
 from tests.test_uploads import GOOD_BANK
 
@@ -32,6 +35,8 @@ class Invited:
     ben: User
     pupil: User
     clients: dict[str, FlaskClient]
+    mail: Mailbox  # what inviting Ben sent
+    flashed: str  # the class page Ada saw after inviting him
 
     def invitation(self) -> InstructorInvitation | None:
         db.session.expire_all()
@@ -57,6 +62,7 @@ class Invited:
 @pytest.fixture
 def invited(app, make_user) -> Invited:
     ada, ben, pupil = make_user(Role.INSTRUCTOR), make_user(Role.INSTRUCTOR), make_user()
+    ada.display_name, ben.display_name = "Ada Byron", "Ben Okri"
     assert load_upload(db.session, ben, "civics.yaml", GOOD_BANK.encode(), QUESTIONS).ok
     bank = db.session.scalar(select(Bank).where(Bank.slug == "civics-extra"))
     bank.is_published, bank.is_public, bank.practice_open = True, False, True  # "Students of my classes"
@@ -68,9 +74,10 @@ def invited(app, make_user) -> Invited:
         clients[name] = app.test_client()
         assert login(clients[name], user.email).status_code == 302
     page = f"/classes/{classroom.id}"
-    sent = post_form(clients["ada"], page, f"{page}/instructors", {"email": ben.email}, follow_redirects=True)
+    with recorded_mail() as mail:
+        sent = post_form(clients["ada"], page, f"{page}/instructors", {"email": ben.email}, follow_redirects=True)
     assert sent.status_code == 200 and "is invited" in sent.get_data(as_text=True)
-    return Invited(classroom, bank, ada, ben, pupil, clients)
+    return Invited(classroom, bank, ada, ben, pupil, clients, mail, sent.get_data(as_text=True))
 
 
 def test_an_invited_instructor_has_no_part_in_the_class_until_they_accept(invited):
@@ -228,3 +235,83 @@ def test_deleting_the_class_takes_its_invitations(invited):
     assert post_form(invited.clients["ada"], f"{page}/delete", f"{page}/delete", {}).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(InstructorInvitation)) == 0
     assert "Invitations to teach" not in invited.clients["ben"].get("/classes/").get_data(as_text=True)
+
+
+def invite(invited: Invited, email: str, **kwargs):
+    """Ada invites someone to teach History, from its page."""
+    page = f"/classes/{invited.classroom.id}"
+    return post_form(invited.clients["ada"], page, f"{page}/instructors", {"email": email}, **kwargs)
+
+
+def test_the_invitee_is_mailed_once_who_invites_them_to_what_and_where_to_answer(invited):
+    message, = invited.mail.messages
+    assert message.recipients == [invited.ben.email]
+    assert message.subject == "Invitation to teach “History” on quizapp"
+    body = " ".join(message.body.split())
+    assert "Hello Ben Okri," in body
+    assert f"Ada Byron ({invited.ada.email}) invited you to teach the class “History”" in body
+    assert "you see its gradebook" in body and "banks that are published to your classes and open for practice" in body
+    link = invited.mail.link("/classes/")
+    assert link == "http://localhost/classes/"
+    # The link is where he answers: his Classes page, once logged in; nothing in it lets anyone else answer.
+    assert "Invitations to teach" in invited.clients["ben"].get(link).get_data(as_text=True)
+    # Without a mail server the mail is kept here, and Ada is told so rather than that it was sent.
+    flashed = " ".join(invited.flashed.split())
+    assert "Ben Okri is invited." in flashed and "the mail telling them was not sent" in flashed
+    assert "instance/outbox/" in flashed and "we sent them an email" not in flashed
+
+
+def test_an_invitation_refused_or_not_stored_sends_no_mail(invited, make_user, monkeypatch):
+    gone = make_user(Role.INSTRUCTOR)
+    gone.deactivated_at = utcnow()
+    db.session.commit()
+    with recorded_mail() as box:
+        for email in (invited.ben.email, invited.ada.email, invited.pupil.email, gone.email, "nobody@example.org"):
+            assert invite(invited, email).status_code == 422, email
+        assert invited.answer("ben", invited.invitation().id, "accept").status_code == 302
+        assert invite(invited, invited.ben.email).status_code == 422
+    assert len(box) == 0
+
+    def failed_commit() -> None:
+        raise RuntimeError("the database went away")
+
+    carol = make_user(Role.INSTRUCTOR)
+    monkeypatch.setattr(db.session, "commit", failed_commit)
+    with recorded_mail() as box, pytest.raises(RuntimeError):
+        invite(invited, carol.email)
+    assert len(box) == 0
+
+
+def test_a_line_break_in_the_class_name_stays_in_the_subject(invited, make_user):
+    # The class name is typed by its instructors: a line break in it must not start a header of its own.
+    invited.classroom.name = "History\nBcc: eve@example.org"
+    db.session.commit()
+    carol = make_user(Role.INSTRUCTOR)
+    with recorded_mail() as box:
+        assert invite(invited, carol.email).status_code == 302
+    sent = email.message_from_bytes(box.last.as_bytes(), policy=email.policy.default)
+    assert sent["Subject"] == "Invitation to teach “History Bcc: eve@example.org” on quizapp"
+    assert "Bcc" not in sent and sent["To"] == carol.email
+    assert "the class\n“History Bcc: eve@example.org” with them" in box.last.body
+
+
+def test_with_a_mail_server_the_inviter_is_told_the_mail_was_sent(app, invited, make_user, monkeypatch):
+    # TESTING keeps Flask-Mail from connecting; the message is still handed over, from the mail thread.
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    carol = make_user(Role.INSTRUCTOR)
+    with recorded_mail() as box:
+        page = " ".join(invite(invited, carol.email, follow_redirects=True).get_data(as_text=True).split())
+        for thread in threading.enumerate():
+            if thread.name == "quizapp-mail":
+                thread.join(timeout=10)
+    assert "is invited, and we sent them an email." in page and "outbox" not in page
+    assert box.last.recipients == [carol.email]
+
+
+def test_a_site_without_mail_sends_none_and_says_to_tell_them(app, invited, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "TESTING", False)  # a production server without MAIL_SERVER: mail is off
+    carol = make_user(Role.INSTRUCTOR)
+    with recorded_mail() as box:
+        page = " ".join(invite(invited, carol.email, follow_redirects=True).get_data(as_text=True).split())
+    assert "This site sends no email, so let them know yourself." in page and "outbox" not in page
+    assert len(box) == 0

@@ -18,9 +18,11 @@ from quizapp.classroom.invitations import (
     invite_instructor,
     withdraw_invitation,
 )
+from quizapp.classroom.mails import send_invitation
 from quizapp.classroom.membership import AlreadyTeaching, ClassGone, NotAnInstructor, taught_class
 from quizapp.classroom.routes import detail_page
 from quizapp.extensions import db
+from quizapp.mail import mail_available, mail_kept_locally
 from quizapp.models import InstructorInvitation
 
 
@@ -41,12 +43,26 @@ def add_teacher(classroom_id: int):
         except AlreadyInvited as invited:
             form.email.errors.append(f"{invited.user.display_name} is invited already and has not answered yet.")
         else:
-            name = invitation.user.display_name
+            invitee, class_name = invitation.user, classroom.name
+            name, email = invitee.display_name, invitee.email
             db.session.commit()
-            flash(f"{name} is invited. They teach this class once they accept on their Classes page; until then "
-                  "they cannot open it.", "success")
+            # Mailed once stored: an invitation that failed to commit must not be announced.
+            if mail_available():
+                send_invitation(email, name, class_name, by=current_user)
+            flash(invited_message(name), "success")
             return redirect(url_for("classroom.detail", classroom_id=classroom.id))
     return detail_page(classroom, 422, instructor_form=form)
+
+
+def invited_message(name: str) -> str:
+    """What the inviter is told: where the invitee answers, and whether a mail told them."""
+    answer = "They teach this class once they accept on their Classes page; until then they cannot open it."
+    if mail_kept_locally():
+        return (f"{name} is invited. {answer} This server has no mail server set up, so the mail telling them was "
+                "not sent: it is in the terminal where quizapp runs, and under instance/outbox/.")
+    if mail_available():
+        return f"{name} is invited, and we sent them an email. {answer}"
+    return f"{name} is invited. {answer} This site sends no email, so let them know yourself."
 
 
 @bp.post("/<int:classroom_id>/invitations/<int:invitation_id>/withdraw")
