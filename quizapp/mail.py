@@ -60,8 +60,9 @@ def init_mail(app: Flask) -> None:
         config["MAIL_SUPPRESS_SEND"] = True
         config["MAIL_DEFAULT_SENDER"] = config.get("MAIL_DEFAULT_SENDER") or DEVELOPMENT_SENDER
         if not is_development(app):
-            app.logger.warning("MAIL_SERVER is not set: self sign-up and password reset by email are off. "
-                               "Admins make accounts and give temporary passwords on the Users page; make the first "
+            app.logger.warning("MAIL_SERVER is not set: self sign-up and password reset by email are off, and "
+                               "instructors invited to teach a class are not told by email. Admins make accounts and "
+                               "give temporary passwords on the Users page; make the first "
                                "admin with `flask --app quizapp users create EMAIL --role admin`.")
     mail.init_app(app)
 

@@ -182,6 +182,7 @@ def test_production_without_mail_turns_sign_up_and_reset_off_and_says_why(produc
     with caplog.at_level(logging.WARNING, logger="quizapp"):
         app = create_app({**production_env, "WTF_CSRF_ENABLED": False})
     assert "self sign-up and password reset by email are off" in caplog.text
+    assert "invited to teach a class are not told by email" in caplog.text
     with app.app_context():
         upgrade()
     client = app.test_client()
