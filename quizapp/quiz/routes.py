@@ -41,7 +41,10 @@ from quizapp.quiz.service import (
     get_item,
     next_unanswered,
     own_attempt,
+    queued_count,
+    queued_for_study,
     record_self_grade,
+    release_held_misses,
     start_quiz,
     submit_answer,
 )
@@ -168,7 +171,10 @@ def question(attempt_id: int, position: int):
     if item.response is not None and not deferred:
         # A second submission (a double click, a resent form) changes nothing and lands on the feedback.
         if request.method == "GET":
-            return _feedback(item, progress, closed)
+            # Feedback held back until now: its misses join the study queue before the page says they have.
+            if release_held_misses(db.session, attempt):
+                db.session.commit()
+            return _feedback(item, progress, closed, page.practice_open)
         if _differs_from_recorded(item):
             if attempt.assignment_id is None or attempt.finished_at is None:
                 flash("This question had already been answered (in another tab, perhaps): the first answer "
@@ -239,8 +245,9 @@ def _item_page(attempt_id: int, position: int) -> ItemPage | None:
     return page
 
 
-def _feedback(item, progress: Progress, closed: bool = False):
-    """The feedback page; a flashcard waiting for its self-grade offers none once practice is closed."""
+def _feedback(item, progress: Progress, closed: bool, bank_open: bool):
+    """The feedback page; a flashcard waiting for its self-grade offers none once practice is closed. A miss says
+    it is in the study queue when study shows it (`bank_open`: the attempt's bank is open to the student)."""
     qtype, response = item.question.type, item.response
     result = None if qtype == "flashcard" else grade(qtype, item.revision.data, response.given)
     return render_template(
@@ -248,6 +255,7 @@ def _feedback(item, progress: Progress, closed: bool = False):
         **feedback_context(db.session, qtype, item.revision, response.given, result),
         grade_form=SelfGradeForm() if qtype == "flashcard" and response.given is None and not closed else None,
         next_url=_after(item, progress=progress), total=progress.total,
+        queued=queued_for_study(item, bank_open),
     )
 
 
@@ -311,7 +319,8 @@ def results(attempt_id: int):
         for item in attempt.items
     ]
     return render_template("quiz/results.html", attempt=attempt, earned=earned, possible=possible,
-                           percent=percent_of(earned, possible), rows=rows, closed=closed)
+                           percent=percent_of(earned, possible), rows=rows, closed=closed,
+                           missed_in_study=queued_count(db.session, current_user, attempt))
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt:

@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, updat
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
-from quizapp.banks.visibility import visible_banks
+from quizapp.banks.visibility import practice_allowed, visible_banks
 from quizapp.grading import grade
 from quizapp.models import Assignment, Bank, Card, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.models.content import is_current_revision
@@ -194,7 +194,7 @@ def submit_answer(session: Session, item: QuizItem, given: Any, replace: bool = 
         return replace
     # The row went in through Core: let the item load its answer afresh when next asked.
     session.expire(item, ["response"])
-    if result is not None and not result.correct and _feedback_now(item.attempt):
+    if result is not None and not result.correct and feedback_at_once(item.attempt):
         enqueue_missed(session, user_id, item.question_id, now, revision_id=item.revision_id)
     if item.attempt.assignment_id is None:  # assignment attempts are handed in, or closed by their deadline
         session.execute(FINISH_ATTEMPT, {"attempt_id": item.attempt_id, "now": now})
@@ -208,16 +208,48 @@ def _replace(response: Response, item: QuizItem, given: Any) -> Response:
     return response
 
 
-def _feedback_now(attempt: QuizAttempt) -> bool:
-    """Whether the student sees this answer's feedback at once (and so may meet the question in study)."""
+def feedback_at_once(attempt: QuizAttempt) -> bool:
+    """Whether the student sees each answer's feedback at once (and so may meet the question in study)."""
     return attempt.assignment is None or attempt.assignment.feedback_policy == "each"
 
 
-def enqueue_attempt_misses(session: Session, attempt: QuizAttempt) -> None:
+def is_miss(item: QuizItem) -> bool:
+    """Whether the item's answer missed: wrong, partly right, or a flashcard the student did not know (one whose
+    back was shown but not yet self-graded has no verdict)."""
+    response = item.response
+    return response is not None and response.given is not None and not response.is_correct
+
+
+def queued_for_study(item: QuizItem, bank_open: bool) -> bool:
+    """Whether a missed question, its feedback shown, is in the student's study queue now: study shows it only while
+    it is active and its bank (`bank_open`: practice_allowed for the attempt's bank) stays open to the student.
+
+    Misses join the queue as their feedback comes: at the answer or self-grade, else when held-back feedback is
+    released (release_held_misses, which a page showing such feedback runs first)."""
+    return bank_open and is_miss(item) and item.question.retired_at is None
+
+
+def queued_count(session: Session, user: User, attempt: QuizAttempt) -> int:
+    """How many questions missed in an attempt whose feedback is shown are in the student's study queue now."""
+    missed = [item for item in attempt.items if is_miss(item)]
+    # The bank is asked about only when something was missed: a quiz all right costs no query.
+    if not missed or not practice_allowed(session, user, attempt.bank_id):
+        return 0
+    return sum(queued_for_study(item, bank_open=True) for item in missed)
+
+
+def release_held_misses(session: Session, attempt: QuizAttempt) -> int:
+    """Queue the misses of an attempt whose held-back feedback the caller shows now, whichever page shows it
+    first; returns how many were queued now (the caller commits if any). Feedback given at once costs nothing:
+    its misses were queued as they were answered."""
+    return 0 if feedback_at_once(attempt) else enqueue_attempt_misses(session, attempt)
+
+
+def enqueue_attempt_misses(session: Session, attempt: QuizAttempt) -> int:
     """Queue every question missed in an attempt for review, once its feedback may be seen (the caller checks):
     on every later view of the results, or a hand-in sent again, a card reviewed since the miss keeps the
-    schedule that review gave it."""
-    enqueue_released_misses(session, attempt.user_id, utcnow(), attempt.id)
+    schedule that review gave it. Returns how many were queued now."""
+    return enqueue_released_misses(session, attempt.user_id, utcnow(), attempt.id)
 
 
 def catch_up_assignments(session: Session, user_id: int, now: datetime) -> int:
