@@ -109,8 +109,10 @@ def test_quizzes_and_answers_of_every_type_match_the_document(document, client, 
                                                             QuizItem.position == entry["position"]))
             address = f"/quizzes/{quiz['id']}/items/{entry['position']}/answer"
             for _twice in range(2):
-                _checked(document, client, "POST", answer_path, address, json={"answer": json_answer(item, right)},
-                         headers=headers)
+                sent = _checked(document, client, "POST", answer_path, address,
+                                json={"answer": json_answer(item, right)}, headers=headers).get_json()
+                # A miss of a question in a bank open to the student joins their study queue, and says so.
+                assert sent["feedback"]["queued_for_study"] is not right
         _checked(document, client, "GET", "/quizzes/{attempt_id}", f"/quizzes/{quiz['id']}", headers=headers)
     _checked(document, client, "GET", "/me/progress", "/me/progress", headers=headers)
     due = _checked(document, client, "GET", "/me/due", "/me/due", headers=headers).get_json()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from bench.classroom_db import answer_fields
+from quizapp.api.tokens import create_token
 from quizapp.classroom.assignments import GRADED_TYPES, start_attempt
 from quizapp.classroom.membership import create_class, join_class, remove_student
 from quizapp.extensions import db
@@ -19,6 +20,7 @@ from quizapp.models import Assignment, Bank, Card, Question, QuizAttempt, QuizIt
 from quizapp.models.types import utcnow
 from quizapp.quiz.service import start_quiz
 from tests.conftest import csrf_from
+from tests.test_api import bearer, json_answer
 from tests.test_classroom_reports import counted_statements
 from tests.test_quiz_flow import right_answer_form
 
@@ -231,3 +233,52 @@ def test_a_wrong_answers_feedback_runs_no_more_queries_than_a_right_ones(logged_
         assert (LINE in page) is not right
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("qtype", [*GRADED_TYPES, "flashcard"])
+def test_the_api_says_whether_a_miss_is_in_the_study_queue(client, student, fixture_bank, qtype):
+    _token, secret = create_token(db.session, student, "tests")
+    db.session.commit()
+    headers = bearer(secret)
+    for right in (True, False):
+        item = item_of(practice(student), qtype)
+        address = f"/api/v1/quizzes/{item.attempt_id}/items/{item.position}/answer"
+        sent = client.post(address, json={"answer": json_answer(item, right)}, headers=headers).get_json()
+        assert sent["feedback"]["queued_for_study"] is not right
+        again = client.post(address, json={"answer": json_answer(item, right)}, headers=headers).get_json()
+        assert again["recorded"] is False and again["feedback"]["queued_for_study"] is not right
+        quiz = client.get(f"/api/v1/quizzes/{item.attempt_id}", headers=headers).get_json()
+        assert quiz["items"][item.position - 1]["feedback"]["queued_for_study"] is not right
+
+
+def test_the_api_says_no_for_a_bank_closed_to_practice(client, student, instructor, fixture_bank):
+    _token, secret = create_token(db.session, student, "tests")
+    the_bank().practice_open = False
+    db.session.commit()
+    item = item_of(held_back(instructor, student, "each"), "numeric")
+    sent = client.post(f"/api/v1/quizzes/{item.attempt_id}/items/{item.position}/answer", json={"answer": "-1"},
+                       headers=bearer(secret)).get_json()
+    assert sent["feedback"]["correct"] is False and sent["feedback"]["queued_for_study"] is False
+
+
+@pytest.mark.parametrize("policy", ["submit", "due"])
+def test_the_api_says_so_once_held_back_feedback_comes(client, student, instructor, fixture_bank, policy):
+    _token, secret = create_token(db.session, student, "tests")
+    db.session.commit()
+    headers = bearer(secret)
+    attempt = held_back(instructor, student, policy)
+    item = item_of(attempt, "numeric")
+    address = f"/api/v1/quizzes/{attempt.id}/items/{item.position}/answer"
+    saved = client.post(address, json={"answer": "-1"}, headers=headers)
+    assert saved.status_code == 202 and "queued_for_study" not in saved.get_data(as_text=True)
+    handed = client.post(f"/api/v1/quizzes/{attempt.id}/hand-in", headers=headers).get_json()
+    if policy == "submit":
+        assert handed["items"][item.position - 1]["feedback"]["queued_for_study"] is True
+        return
+    assert "feedback" not in handed["items"][item.position - 1] and card_of(student, item.question_id) is None
+    db.session.get(QuizAttempt, attempt.id).assignment.due_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    # The answer sent again once the due date has passed: its feedback comes back, the miss queued first.
+    again = client.post(address, json={"answer": "-1"}, headers=headers).get_json()
+    assert again["recorded"] is False and again["feedback"]["queued_for_study"] is True
+    assert card_of(student, item.question_id) is not None

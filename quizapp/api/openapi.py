@@ -79,7 +79,8 @@ _SCHEMAS: dict[str, Any] = {
                 "description": "the full text, scrolled to the passage; null when text_changed"},
         "text_changed": {"type": "boolean", "description": "the source text was edited since the question was "
                          "written and no longer holds the quote: context is the quote alone, unhighlighted"}}},
-    "Feedback": {"type": "object", "properties": {
+    "Feedback": {"type": "object", "required": ["correct", "score", "your_answer", "correct_answer", "explanation",
+                                                "sources", "queued_for_study"], "properties": {
         "correct": {"type": ["boolean", "null"], "description": "null while a flashcard whose back was shown "
                     "waits for the student's own grade"},
         "score": {"type": ["number", "null"], "description": "null as correct is"}, "your_answer": {"type": "string"},
@@ -90,7 +91,11 @@ _SCHEMAS: dict[str, Any] = {
                                 "position": {"type": "integer"}, "correct": {"type": "boolean"},
                                 "text": {"type": "string", "description": "Markdown as written"},
                                 "feedback": {"type": "string", "description": "Markdown as written; may be empty"}}}},
-        "sources": {"type": "array", "items": _ref("Source")}}},
+        "sources": {"type": "array", "items": _ref("Source")},
+        "queued_for_study": {"type": "boolean", "description": "true when the answer missed (wrong, partly right, "
+                             "or a flashcard not known) and the question is now in the student's study queue, due "
+                             "at once; false for a right answer, or when study would not show the question (its "
+                             "bank is closed to the student, or it was retired)"}}},
     "Quiz": {"type": "object", "properties": {
         "id": {"type": "integer"}, "bank_id": {"type": "integer"}, "assignment_id": {"type": ["integer", "null"]},
         "started_at": {"type": "string", "format": "date-time"},

@@ -31,8 +31,11 @@ from quizapp.quiz.service import (
     bank_overviews,
     enqueue_attempt_misses,
     get_item,
+    is_miss,
     own_attempt,
+    queued_for_study,
     record_self_grade,
+    release_held_misses,
     start_quiz,
     submit_answer,
 )
@@ -107,8 +110,20 @@ def _own_attempt(attempt_id: int) -> QuizAttempt:
 def _visible_feedback(attempt: QuizAttempt) -> dict[int, dict]:
     if not feedback_visible(attempt, utcnow()):
         return {}
-    return {item.position: feedback_json(db.session, item, _result(item))
+    # The bank is asked about once, and only when something was missed.
+    bank_open = any(is_miss(item) for item in attempt.items) and _bank_open(attempt)
+    return {item.position: feedback_json(db.session, item, _result(item), queued_for_study(item, bank_open))
             for item in attempt.items if item.response is not None}
+
+
+def _feedback(item: QuizItem) -> dict:
+    """One answered item's feedback; a right answer costs no query about its bank."""
+    queued = is_miss(item) and queued_for_study(item, _bank_open(item.attempt))
+    return feedback_json(db.session, item, _result(item), queued)
+
+
+def _bank_open(attempt: QuizAttempt) -> bool:
+    return practice_allowed(db.session, current_user, attempt.bank_id)
 
 
 def _result(item: QuizItem):
@@ -147,9 +162,12 @@ def answer(attempt_id: int, position: int):
     attempt, now = item.attempt, utcnow()
     deferred = attempt.assignment_id is not None and not feedback_visible(attempt, now)
     if item.response is not None and not deferred and item.response.given is not None:
-        # A resent or second answer changes nothing: the first one stands, and the caller is told so.
+        # A resent or second answer changes nothing: the first one stands, and the caller is told so. Feedback held
+        # back until now puts its misses in the study queue first, as the results page does.
+        if release_held_misses(db.session, attempt):
+            db.session.commit()
         return jsonify(position=position, recorded=False, message=ANSWERED_ALREADY,
-                       feedback=feedback_json(db.session, item, _result(item)))
+                       feedback=_feedback(item))
     if attempt.assignment_id is None and not practice_allowed(db.session, current_user, attempt.bank_id):
         raise ApiError(409, PRACTICE_CLOSED)
     qtype = item.question.type
@@ -170,13 +188,13 @@ def answer(attempt_id: int, position: int):
     db.session.commit()
     if not recorded:  # another request, sent at the same moment, answered the item first
         return jsonify(position=position, recorded=False, message=ANSWERED_ALREADY,
-                       feedback=feedback_json(db.session, item, _result(item)))
+                       feedback=_feedback(item))
     if deferred:
         return jsonify(position=position, recorded=True,
                        message="Saved. Feedback comes " + (
                            "once you hand in." if attempt.assignment.feedback_policy == "submit"
                            or is_past_due(attempt.assignment, now) else "after the due date.")), 202
-    return jsonify(position=position, recorded=True, feedback=feedback_json(db.session, item, _result(item)))
+    return jsonify(position=position, recorded=True, feedback=_feedback(item))
 
 
 @bp.post("/quizzes/<int:attempt_id>/hand-in")

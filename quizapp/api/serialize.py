@@ -75,8 +75,9 @@ def sources_json(session: Session, revision: QuestionRevision) -> list[dict[str,
     return result
 
 
-def feedback_json(session: Session, item: QuizItem, result: Grade | None) -> dict[str, Any]:
-    """The verdict on an answered item: right or wrong, the correct answer, why, and the source."""
+def feedback_json(session: Session, item: QuizItem, result: Grade | None, queued: bool) -> dict[str, Any]:
+    """The verdict on an answered item: right or wrong, the correct answer, why, the source, and whether the
+    question, missed, is now in the student's study queue (`queued`, as queued_for_study decides)."""
     qtype, data, response = item.question.type, item.revision.data, item.response
     # A flashcard whose back was shown waits for the student's own grade: no verdict yet, rather than a wrong one.
     waiting = qtype == "flashcard" and response.given is None
@@ -86,6 +87,7 @@ def feedback_json(session: Session, item: QuizItem, result: Grade | None) -> dic
         "correct_answer": correct_answer(qtype, data),
         "explanation": markdown(data.get("explanation", "")),
         "sources": sources_json(session, item.revision),
+        "queued_for_study": queued,
     }
     if qtype == "flashcard":
         body["back"] = markdown(data["back"])
