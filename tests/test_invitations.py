@@ -23,6 +23,9 @@ from tests.conftest import QUESTIONS, Mailbox, csrf_from, login, recorded_mail
 from tests.test_classroom_flow import post_form
 from tests.test_uploads import GOOD_BANK
 
+NO_LONGER_OPEN = "That invitation to teach is no longer open: it was withdrawn or answered already."
+ANSWERED_ALREADY = "That invitation was answered or withdrawn already: the lists below are up to date."
+
 
 @dataclass
 class Invited:
@@ -138,7 +141,9 @@ def test_declining_or_withdrawing_leaves_the_class_as_it_was(invited):
     assert "invitation to" in invited.clients["ada"].get(page).get_data(as_text=True)
     assert invited.invitation() is None
     late = ben.post(f"/classes/invitations/{invitation_id}/accept", data={"csrf_token": stale_token})
-    assert late.status_code == 404 and invited.role_of(invited.ben) is None
+    # Told what happened, not that there is nothing at this address.
+    assert late.status_code == 404 and NO_LONGER_OPEN in late.get_data(as_text=True)
+    assert invited.role_of(invited.ben) is None
     assert "Invitations to teach" not in ben.get("/classes/").get_data(as_text=True)
 
 
@@ -147,18 +152,34 @@ def test_only_the_invitee_answers_and_only_the_class_withdraws(invited, make_use
     carol = make_user(Role.INSTRUCTOR)
     invited.clients["carol"] = invited.clients["ada"].application.test_client()
     login(invited.clients["carol"], carol.email)
+    # They are answered as if there were no such invitation: as for an id never given, they learn nothing of it.
     for who in ("ada", "carol", "pupil"):
         for answer in ("accept", "decline"):
-            assert invited.answer(who, invitation_id, answer).status_code == 404, (who, answer)
+            sent, never_given = (invited.answer(who, asked, answer) for asked in (invitation_id, invitation_id + 1000))
+            assert sent.status_code == never_given.status_code == 404, (who, answer)
+            assert sent.get_data() == never_given.get_data() and NO_LONGER_OPEN in sent.get_data(as_text=True)
     # Nor can Ben withdraw it (he does not teach the class), nor Carol from a class of her own.
     assert invited.withdraw("ben", invited.classroom.id, invitation_id).status_code == 404
     own = create_class(db.session, carol, "Carol's")
     db.session.commit()
-    assert post_form(invited.clients["carol"], f"/classes/{own.id}",
-                     f"/classes/{own.id}/invitations/{invitation_id}/withdraw", {}).status_code == 404
+    for asked in (invitation_id, invitation_id + 1000):  # told the same of another class's and of none
+        sent = post_form(invited.clients["carol"], f"/classes/{own.id}",
+                         f"/classes/{own.id}/invitations/{asked}/withdraw", {})
+        assert sent.status_code == 302 and sent.location.endswith(f"/classes/{own.id}")
+        assert ANSWERED_ALREADY in invited.clients["carol"].get(f"/classes/{own.id}").get_data(as_text=True)
     assert invited.invitation() is not None
     assert {invited.role_of(user) for user in (invited.ben, carol)} == {None}
     assert invited.role_of(invited.ada) == INSTRUCTOR
+
+
+def test_withdrawing_an_invitation_answered_meanwhile_says_so(invited):
+    page = f"/classes/{invited.classroom.id}"
+    token = csrf_from(invited.clients["ada"].get(page).get_data(as_text=True))
+    invitation_id = invited.invitation().id
+    assert invited.answer("ben", invitation_id, "decline").status_code == 302
+    late = invited.clients["ada"].post(f"{page}/invitations/{invitation_id}/withdraw", data={"csrf_token": token})
+    assert late.status_code == 302 and late.location.endswith(page)
+    assert ANSWERED_ALREADY in invited.clients["ada"].get(page).get_data(as_text=True)
 
 
 def test_answers_without_the_csrf_token_are_refused(invited):

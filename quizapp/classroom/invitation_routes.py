@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -22,6 +22,7 @@ from quizapp.classroom.mails import send_invitation
 from quizapp.classroom.membership import AlreadyTeaching, ClassGone, NotAnInstructor, taught_class
 from quizapp.classroom.routes import detail_page
 from quizapp.extensions import db
+from quizapp.failures import error_response
 from quizapp.mail import mail_available, mail_kept_locally
 from quizapp.models import InstructorInvitation
 
@@ -71,7 +72,11 @@ def withdraw(classroom_id: int, invitation_id: int):
     """Take back an invitation to teach the class that its instructor has not answered."""
     classroom = class_taught(classroom_id)
     invitation = db.session.scalar(select(InstructorInvitation).where(
-        InstructorInvitation.id == invitation_id, InstructorInvitation.classroom_id == classroom.id)) or abort(404)
+        InstructorInvitation.id == invitation_id, InstructorInvitation.classroom_id == classroom.id))
+    # Answered or withdrawn since the page was shown; an id of no invitation of this class is told the same.
+    if invitation is None:
+        flash("That invitation was answered or withdrawn already: the lists below are up to date.", "info")
+        return redirect(url_for("classroom.detail", classroom_id=classroom.id))
     invitee = invitation.user
     if ActionForm().validate_on_submit():
         if withdraw_invitation(db.session, classroom, invitation_id):
@@ -89,7 +94,9 @@ def withdraw(classroom_id: int, invitation_id: int):
 @login_required
 def accept(invitation_id: int):
     """Accept an invitation to teach a class: only the instructor it was sent to may."""
-    invitation = invitation_for(db.session, current_user, invitation_id) or abort(404)
+    invitation = invitation_for(db.session, current_user, invitation_id)
+    if invitation is None:
+        return no_longer_open()
     classroom_id, name = invitation.classroom_id, invitation.classroom.name
     if not ActionForm().validate_on_submit():
         return redirect(url_for("classroom.index"))
@@ -118,7 +125,9 @@ def accept(invitation_id: int):
 @login_required
 def decline(invitation_id: int):
     """Turn down an invitation to teach a class: only the instructor it was sent to may."""
-    invitation = invitation_for(db.session, current_user, invitation_id) or abort(404)
+    invitation = invitation_for(db.session, current_user, invitation_id)
+    if invitation is None:
+        return no_longer_open()
     name = invitation.classroom.name
     if ActionForm().validate_on_submit():
         if decline_invitation(db.session, current_user, invitation_id):
@@ -127,3 +136,12 @@ def decline(invitation_id: int):
         else:
             flash(f"The invitation to teach “{name}” was already withdrawn or answered.", "info")
     return redirect(url_for("classroom.index"))
+
+
+def no_longer_open():
+    """The page for an answer to an invitation that is not open to this user: withdrawn, answered, or not theirs."""
+    # Still a 404, and the same words whatever the id: one sent to somebody else, or never given, must not tell
+    # itself apart from one withdrawn. The words are for the invitee answering from a page left open.
+    return error_response(404, "Invitation no longer open",
+                          "That invitation to teach is no longer open: it was withdrawn or answered already. "
+                          "Your Classes page lists the invitations still waiting for your answer.")
