@@ -214,6 +214,15 @@ def test_a_double_click_on_start_opens_one_assignment_attempt(app, fixture_bank)
     assert attempts == {student.user_id: 1 for student in pairs}
 
 
+def _logged_in(address: str, *users: User) -> dict[int, Browser]:
+    """A browser logged in for each user, by user id."""
+    browsers = {}
+    for user in users:
+        browsers[user.id] = Browser(address)
+        browsers[user.id].log_in(user.email, PASSWORD)
+    return browsers
+
+
 def test_two_instructors_removing_each_other_at_once_leave_one(app, fixture_bank) -> None:
     first = register_user(db.session, "first@example.org", "First", PASSWORD, Role.INSTRUCTOR)
     second = register_user(db.session, "second@example.org", "Second", PASSWORD, Role.INSTRUCTOR)
@@ -224,10 +233,7 @@ def test_two_instructors_removing_each_other_at_once_leave_one(app, fixture_bank
         classes.append(classroom.id)
     db.session.commit()
     with serve(app) as address:
-        browsers = {}
-        for user in (first, second):
-            browsers[user.id] = Browser(address)
-            browsers[user.id].log_in(user.email, PASSWORD)
+        browsers = _logged_in(address, first, second)
         tasks = [lambda b=browsers[remover.id], c=class_id, gone=removed.id:
                  [b.request("POST", f"/classes/{c}/instructors/{gone}/remove", {})[0]]
                  for class_id in classes for remover, removed in ((first, second), (second, first))]
@@ -278,10 +284,7 @@ def test_accepting_while_the_invitation_is_withdrawn_does_one_or_the_other(app, 
     was withdrawn yet made them a teacher, and no request fails."""
     first, second, pairs = _invited_to_classes(8)
     with serve(app) as address:
-        browsers = {}
-        for user in (first, second):
-            browsers[user.id] = Browser(address)
-            browsers[user.id].log_in(user.email, PASSWORD)
+        browsers = _logged_in(address, first, second)
         tasks = [task for class_id, invitation_id in pairs for task in (
             lambda b=browsers[second.id], i=invitation_id: [b.request("POST", f"/classes/invitations/{i}/accept",
                                                                        {})[0]],
@@ -300,10 +303,7 @@ def test_accepting_while_the_invitation_is_withdrawn_does_one_or_the_other(app, 
 def test_accepting_while_the_class_is_deleted_leaves_nothing_behind(app, fixture_bank) -> None:
     first, second, pairs = _invited_to_classes(8)
     with serve(app) as address:
-        browsers = {}
-        for user in (first, second):
-            browsers[user.id] = Browser(address)
-            browsers[user.id].log_in(user.email, PASSWORD)
+        browsers = _logged_in(address, first, second)
         tasks = [task for class_id, invitation_id in pairs for task in (
             lambda b=browsers[second.id], i=invitation_id: [b.request("POST", f"/classes/invitations/{i}/accept",
                                                                        {})[0]],
@@ -336,10 +336,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one(app, fixture_bank) -> 
     db.session.commit()
     admins = (first.id, second.id)
     with serve(app) as address:
-        browsers = {}
-        for user in (first, second):
-            browsers[user.id] = Browser(address)
-            browsers[user.id].log_in(user.email, PASSWORD)
+        browsers = _logged_in(address, first, second)
         for _round in range(5):
             tasks = [lambda b=browsers[demoter], gone=demoted:
                      [b.request("POST", f"/admin/users/{gone}/role", {f"user{gone}-role": "student"})[0]]
