@@ -59,15 +59,19 @@ def enqueue_missed(session: Session | DriverConnection, user_id: int, question_i
     now = now or utcnow()
     missed_at = missed_at or now
     moved = {"b_user_id": user_id, "b_question_id": question_id, "b_due": now}
+    state = fresh_state(now)
+    new = {"user_id": user_id, "question_id": question_id, "state": int(state.state), "step": state.step,
+           "due": now, "version": 1, "origin": "missed", "created_at": now}
+    # Most misses are of questions the student has never studied (a class meeting new material): the insert alone
+    # queues those, in one statement; only where a card is there already is it looked at.
+    if _rows(session, "insert", new):
+        return
     for _turn in range(TRIES):
         found = _rows(session, "look", {"b_user_id": user_id, "b_question_id": question_id})
         if not found:
-            state = fresh_state(now)
-            new = {"user_id": user_id, "question_id": question_id, "state": int(state.state), "step": state.step,
-                   "due": now, "version": 1, "origin": "missed", "created_at": now}
             if _rows(session, "insert", new):
                 return
-            continue  # another answer made the card a moment ago: look at it
+            continue  # deleted after the first insert, then made again by another answer: look at it
         seen = _Seen(*found[0])
         if seen.last_review is not None and seen.last_review >= missed_at:
             return
