@@ -35,7 +35,15 @@ from quizapp.driver_sql import DriverStatement  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
 from quizapp.models import Question, QuestionRevision, QuizItem  # noqa: E402
 
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# A logged-in page carries the session's token in its head (its forms name and order their fields in several
+# ways); the login page in its form.
+_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"|name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token a page carries."""
+    found = _CSRF.search(page)
+    return found.group(1) or found.group(2)
 Visit = tuple[FlaskClient, str, int, int, list[tuple[str, str]]]
 
 
@@ -47,11 +55,11 @@ def visits(database_url: str, students: int) -> tuple[Flask, list[Visit]]:
     clients = {}
     for index in range(students):
         client = app.test_client()
-        token = _CSRF.search(client.get("/auth/login").get_data(as_text=True)).group(1)
+        token = csrf_token(client.get("/auth/login").get_data(as_text=True))
         client.post("/auth/login", data={"csrf_token": token, "email": f"student{index:04d}@bench.example",
                                          "password": "profile password"})
         # Logging in starts a new CSRF token: take it from the page the login leads to.
-        token = _CSRF.search(client.get("/").get_data(as_text=True)).group(1)
+        token = csrf_token(client.get("/").get_data(as_text=True))
         prefix = f"bank{plan.bank_id}-"
         started = client.post(f"/quiz/start/{plan.bank_id}", data={
             "csrf_token": token, prefix + "topic": plan.topic, prefix + "length": str(plan.length)})
