@@ -21,8 +21,12 @@ def user_zone(user: User) -> ZoneInfo:
 def user_time(moment: datetime, user: User) -> datetime:
     """A moment in the user's time zone; in UTC for one at the very edge of the calendar (stored before forms
     bounded the year), which no zone ahead of UTC can show."""
+    return _in_zone(moment, user_zone(user))
+
+
+def _in_zone(moment: datetime, zone: ZoneInfo) -> datetime:
     try:
-        return moment.astimezone(user_zone(user))
+        return moment.astimezone(zone)
     except OverflowError:
         return moment.astimezone(UTC)
 
@@ -48,8 +52,7 @@ def day_start(user: User, day: date) -> datetime:
 
 def study_day(user: User, moment: datetime) -> date:
     """The date of the user's study day a moment falls in: before their hour, the day before the calendar's."""
-    day = user_time(moment, user).date()
-    return day if moment >= day_start(user, day) else day - timedelta(days=1)
+    return StudyDays(user)(moment)
 
 
 def study_day_start(user: User, now: datetime) -> datetime:
@@ -78,5 +81,5 @@ class StudyDays:
 
     def __call__(self, moment: datetime) -> date:
         """The date of the study day the moment falls in."""
-        day = moment.astimezone(self._zone).date()
+        day = _in_zone(moment, self._zone).date()
         return day if moment >= self.start(day) else day - timedelta(days=1)
