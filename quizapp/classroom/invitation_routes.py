@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from quizapp.classroom import bp
 from quizapp.classroom.access import class_taught, teacher_required
@@ -13,6 +12,7 @@ from quizapp.classroom.invitations import (
     AlreadyInvited,
     InvitationGone,
     accept_invitation,
+    class_invitation,
     decline_invitation,
     invitation_for,
     invite_instructor,
@@ -24,7 +24,6 @@ from quizapp.classroom.routes import detail_page
 from quizapp.extensions import db
 from quizapp.failures import error_response
 from quizapp.mail import mail_available, mail_kept_locally
-from quizapp.models import InstructorInvitation
 
 
 @bp.post("/<int:classroom_id>/instructors")
@@ -71,8 +70,7 @@ def invited_message(name: str) -> str:
 def withdraw(classroom_id: int, invitation_id: int):
     """Take back an invitation to teach the class that its instructor has not answered."""
     classroom = class_taught(classroom_id)
-    invitation = db.session.scalar(select(InstructorInvitation).where(
-        InstructorInvitation.id == invitation_id, InstructorInvitation.classroom_id == classroom.id))
+    invitation = class_invitation(db.session, classroom, invitation_id)
     # Answered or withdrawn since the page was shown; an id of no invitation of this class is told the same.
     if invitation is None:
         flash("That invitation was answered or withdrawn already: the lists below are up to date.", "info")

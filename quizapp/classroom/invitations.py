@@ -49,6 +49,12 @@ def pending_invitation(session: Session, classroom: Classroom, user_id: int) -> 
                                                              InstructorInvitation.user_id == user_id))
 
 
+def class_invitation(session: Session, classroom: Classroom, invitation_id: int) -> InstructorInvitation | None:
+    """The class's unanswered invitation with that id, if any."""
+    return session.scalar(select(InstructorInvitation).where(InstructorInvitation.id == invitation_id,
+                                                             InstructorInvitation.classroom_id == classroom.id))
+
+
 def invitation_for(session: Session, user: User, invitation_id: int) -> InstructorInvitation | None:
     """The invitation with its class, if it was sent to this user: nobody else may answer it, or learn what it is."""
     # The class in the same statement: loaded after, it may have been deleted in between.
