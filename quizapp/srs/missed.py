@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from quizapp.driver_sql import DriverConnection, DriverStatement
 from quizapp.models import Card, ReviewLog, User
 from quizapp.models.types import utcnow
-from quizapp.srs.scheduling import AGAIN, QUIZ, REVIEW_STATE, fresh_state, review, scheduler_with
+from quizapp.srs.scheduling import AGAIN, QUIZ, REVIEW_STATE, fresh_state, review, scheduler_for
 
 # Each turn after the first means the card changed between the look and the write (a study rating in another
 # tab): a few are plenty. Should they run out, the card is at least put back in the queue.
@@ -88,9 +88,10 @@ def _lapse(session: Session | DriverConnection, seen: _Seen, user_id: int, quest
     """Rate the card Again at the miss and log it, unless it has changed since it was seen; whether it was."""
     card = Card(id=seen.id, state=seen.state, step=seen.step, stability=seen.stability, difficulty=seen.difficulty,
                 due=seen.due, last_review=seen.last_review)
-    # Only the owner's clock is read from the user: their zone and the hour their study day starts.
-    owner = User(timezone=seen.timezone, day_starts_at=seen.day_starts_at)
-    review(scheduler_with(seen.desired_retention, seen.parameters), card, AGAIN, missed_at, owner)
+    # The owner as far as scheduling reads them: retention, parameters, time zone and the hour their day starts.
+    owner = User(desired_retention=seen.desired_retention, fsrs_parameters=seen.parameters, timezone=seen.timezone,
+                 day_starts_at=seen.day_starts_at)
+    review(scheduler_for(owner), card, AGAIN, missed_at, owner)
     # Due now rather than after the first relearning step: the student meets it again in study at once.
     written = _rows(session, "lapse", {
         "b_id": seen.id, "b_version": seen.version, "b_state": card.state, "b_step": card.step,

@@ -20,14 +20,9 @@ STUDY, QUIZ = "study", "quiz"
 
 def scheduler_for(user: User, fuzz: bool = True) -> Scheduler:
     """An FSRS scheduler with the user's retention target and, once fitted, their own parameters."""
-    return scheduler_with(user.desired_retention, user.fsrs_parameters, fuzz)
-
-
-def scheduler_with(desired_retention: float, parameters: list[float] | None, fuzz: bool = True) -> Scheduler:
-    """An FSRS scheduler with a retention target and fitted parameters (None: the package's defaults)."""
-    options: dict = {"desired_retention": desired_retention, "enable_fuzzing": fuzz}
-    if parameters:
-        options["parameters"] = tuple(parameters)
+    options = {"desired_retention": user.desired_retention, "enable_fuzzing": fuzz}
+    if user.fsrs_parameters:
+        options["parameters"] = tuple(user.fsrs_parameters)
     return Scheduler(**options)
 
 
