@@ -14,7 +14,14 @@ import pytest
 from sqlalchemy import event, select
 
 from quizapp.classroom.assignments import start_attempt
-from quizapp.classroom.export import GRADE_COLUMNS, RESPONSE_COLUMNS, responses_csv
+from quizapp.classroom.export import (
+    GRADE_COLUMNS,
+    PLAIN,
+    RESPONSE_COLUMNS,
+    SEMICOLONS,
+    responses_csv,
+    spreadsheet_cell,
+)
 from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import create_class
@@ -182,5 +189,29 @@ def test_the_exports_download_plain_and_for_excel_with_semicolons(client, instru
         # The same cells, but decimals with a comma, which is what Excel in those settings reads as a number.
         decimals = [row[column] for row in plain for column in figures]
         assert all(re.fullmatch(r"\d+\.\d+", value) for value in decimals)
-        assert excel == [{key: value.replace(".", ",") if key in figures else value for key, value in row.items()}
-                         for row in plain]
+        # Answers of digits alone ("98", "-1", "29.4%") come as formulas giving them back as text.
+        assert excel == [{key: value.replace(".", ",") if key in figures else
+                          f'="{value}"' if re.fullmatch(r"-?[\d.]+%?", value) and key in ("answer", "correct_answer")
+                          else value
+                          for key, value in row.items()} for row in plain]
+        assert report == "grades" or {'="98"', '="29.4%"'} <= {row[key] for row in excel for key in row}
+
+
+@pytest.mark.parametrize(("value", "plain", "excel"), [
+    # Typed answers Excel in Russian or Kazakh settings would read as a date, a time, a fraction or a number
+    # other than the one typed: shown as typed, through a formula that gives the text back.
+    ("29.4", "29.4", '="29.4"'), ("12:30", "12:30", '="12:30"'), ("3/4", "3/4", '="3/4"'),
+    ("(5)", "(5)", '="(5)"'), ("1e5", "1e5", '="1e5"'), ("20\u2009000", "20\u2009000", '="20\u2009000"'),
+    ("-0,5", "-0,5", '="-0,5"'), ("29,4%", "29,4%", '="29,4%"'), ("2022-06-05", "2022-06-05", '="2022-06-05"'),
+    # Text with a letter stays text in Excel, and keeps its cell as it is.
+    ("98 seats", "98 seats", "98 seats"), ("h9ea-qajp-jedw", "h9ea-qajp-jedw", "h9ea-qajp-jedw"),
+    # Still never a formula of the student's: a formula's text is kept text by an apostrophe.
+    ("=1+2", "'=1+2", "'=1+2"), ("-2+3", "'-2+3", '="-2+3"'),
+    # A line break or text too long for Excel's formulas keeps the cell as typed.
+    ("1\n2", "1\n2", "1\n2"), ("1" * 256, "1" * 256, "1" * 256),
+    # Figures the export computes stay numbers.
+    (12.5, "12.5", "12,5"), (3, "3", "3"),
+])
+def test_excel_shows_a_typed_answer_as_typed(value, plain, excel):
+    assert spreadsheet_cell(value, PLAIN) == plain
+    assert spreadsheet_cell(value, SEMICOLONS) == excel

@@ -42,12 +42,22 @@ class CsvStyle:
 
     delimiter: str
     decimal: str
+    # Whether text that looks like a number, date or time is written as a formula giving the text back.
+    text_as_formula: bool = False
 
 
 PLAIN = CsvStyle(",", ".")
 # The separators of Excel set to Russian or Kazakh (and most of Europe). A decimal point must go too: that Excel
-# reads 12.5 as the 12th of May.
-SEMICOLONS = CsvStyle(";", ",")
+# reads 12.5 as the 12th of May. So would it a student's typed answer "29.4": cells of text like that are
+# written ="29.4", which Excel shows as the text it holds.
+SEMICOLONS = CsvStyle(";", ",", text_as_formula=True)
+# Digits with the signs, separators and brackets of numbers, dates, times, fractions and percentages, as
+# Excel reads them ("(5)" is -5 to it), or a number in scientific notation. Text with a letter stays text there.
+# Spaces count, those that group thousands too, but not tabs or line breaks, which a formula's text cannot hold.
+_NUMBER_PART = r"[\d.,:/+\-%() \u00a0\u2007\u2009\u202f]"
+_NUMBER_LIKE = re.compile(rf"{_NUMBER_PART}*\d{_NUMBER_PART}*(?:[eE][+-]?\d+)?")
+# Excel takes no longer text in a formula.
+_LONGEST_FORMULA_TEXT = 255
 
 
 def spreadsheet_cell(value: object, style: CsvStyle = PLAIN) -> str:
@@ -61,8 +71,12 @@ def spreadsheet_cell(value: object, style: CsvStyle = PLAIN) -> str:
     if isinstance(value, float):
         return str(value).replace(".", style.decimal)
     text = str(value)
+    if isinstance(value, int):
+        return text
+    if style.text_as_formula and len(text) <= _LONGEST_FORMULA_TEXT and _NUMBER_LIKE.fullmatch(text):
+        return f'="{text}"'
     # Text is kept as typed, decimal point or comma: a student's answer is shown as they gave it.
-    if isinstance(value, int) or _SIGNED_NUMBER.fullmatch(text):
+    if _SIGNED_NUMBER.fullmatch(text):
         return text
     return "'" + text if text.startswith(_FORMULA_START) else text
 
