@@ -50,6 +50,10 @@ class Defaults:
     MAIL_FORMS_RATE_LIMIT = "100 per hour"
     # Mails that one typed email address may be sent, sign-ups and resets together, so no mailbox can be flooded.
     MAILS_PER_EMAIL = "3 per hour; 10 per day"
+    # Invitation mails to teach a class that one instructor's address may be sent, whoever invites and to
+    # whichever class; past it the invitation is still made, only not mailed. Apart from the count above, so
+    # invitations cannot use up an address's password-reset mails.
+    INVITATION_MAILS_PER_EMAIL = "5 per day"
     # Wrong join codes per account and per client address: a code has about 2^28 values, and enough guesses
     # could hit one of many classes; typing mistakes never come near these numbers.
     JOIN_FAILURES_PER_USER = "10 per hour; 30 per day"

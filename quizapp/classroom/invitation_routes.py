@@ -18,6 +18,7 @@ from quizapp.classroom.invitations import (
     invite_instructor,
     withdraw_invitation,
 )
+from quizapp.classroom.limits import invitation_mail_allowed
 from quizapp.classroom.mails import send_invitation
 from quizapp.classroom.membership import AlreadyTeaching, ClassGone, NotAnInstructor, taught_class
 from quizapp.classroom.routes import detail_page
@@ -47,16 +48,23 @@ def add_teacher(classroom_id: int):
             name, email = invitee.display_name, invitee.email
             db.session.commit()
             # Mailed once stored: an invitation that failed to commit must not be announced.
+            held_back = False
             if mail_available():
-                send_invitation(email, name, class_name, by=current_user)
-            flash(invited_message(name), "success")
+                held_back = not invitation_mail_allowed(email)
+                if not held_back:
+                    send_invitation(email, name, class_name, by=current_user)
+            flash(invited_message(name, held_back), "success")
             return redirect(url_for("classroom.detail", classroom_id=classroom.id))
     return detail_page(classroom, 422, instructor_form=form)
 
 
-def invited_message(name: str) -> str:
+def invited_message(name: str, held_back: bool = False) -> str:
     """What the inviter is told: where the invitee answers, and whether a mail told them."""
     answer = "They teach this class once they accept on their Classes page; until then they cannot open it."
+    if held_back:
+        # Not said: how many mails, or from whom. The invitation is on their Classes page all the same.
+        return (f"{name} is invited. {answer} We sent them no email this time, as one address gets only a few "
+                "invitation emails a day, so let them know yourself.")
     if mail_kept_locally():
         return (f"{name} is invited. {answer} This server has no mail server set up, so the mail telling them was "
                 "not sent: it is in the terminal where quizapp runs, and under instance/outbox/.")
