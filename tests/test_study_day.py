@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fsrs import Rating, Scheduler
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import User
@@ -31,6 +33,25 @@ def settle(student: User, zone: str, hour: int, new_cards: int = 20) -> None:
 
 
 def test_a_new_account_starts_its_day_at_four(student):
+    assert student.day_starts_at == 4
+
+
+@pytest.mark.parametrize("hour", [0, 23])
+def test_the_database_takes_every_hour_of_the_day(student, hour):
+    db.session.execute(update(User).where(User.id == student.id).values(day_starts_at=hour))
+    db.session.commit()
+    db.session.refresh(student)
+    assert student.day_starts_at == hour
+
+
+@pytest.mark.parametrize("hour", [24, -1])
+def test_the_database_refuses_an_hour_that_is_not_of_the_day(student, hour):
+    # The form offers 0 to 23 only; a script or a later change that forgot to check still cannot store another.
+    with pytest.raises(IntegrityError):
+        db.session.execute(update(User).where(User.id == student.id).values(day_starts_at=hour))
+        db.session.flush()
+    db.session.rollback()
+    db.session.refresh(student)
     assert student.day_starts_at == 4
 
 

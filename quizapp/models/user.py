@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -39,6 +39,8 @@ def parse_session_id(session_id: str) -> tuple[int, int] | None:
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
+    # The study settings form offers these hours alone; the database holds any other writer to them too.
+    __table_args__ = (CheckConstraint("day_starts_at >= 0 AND day_starts_at <= 23", name="day_starts_at_hour"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
