@@ -67,6 +67,19 @@ def _copy(text: str, start: int, end: int, chars: list[str], offsets: list[int])
 
 def normalize_quote(quote: str) -> str:
     """The folded form of a quote, trimmed of surrounding white space."""
+    if len(quote) > _LONGEST_KEPT_QUOTE:
+        return fold(quote).text.strip()
+    return _normalized(quote)
+
+
+# Quotes of a passage or two; a longer one is folded each time, so that the cache stays a few megabytes at most.
+_LONGEST_KEPT_QUOTE = 2000
+
+
+@lru_cache(maxsize=2048)
+def _normalized(quote: str) -> str:
+    # Every feedback page checks its passages' stored spans against their quotes: the same few hundred
+    # passages, each folded character by character, again and again.
     return fold(quote).text.strip()
 
 
