@@ -1,7 +1,9 @@
-"""The progress page's charts on a phone: a series over days scrolls sideways in its own box, bars per topic fit."""
+"""The progress page on a phone: a series over days scrolls sideways in its own box, bars per topic fit, and each
+past quiz shows its score and the link to go on with it."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -93,5 +95,37 @@ def test_bars_per_topic_fit_a_phone_with_their_percentages_in_view(module_browse
     assert bars["33.3%"]["width"] / bars["50.0%"]["width"] == pytest.approx(2 / 3, abs=0.03)
     assert bars["50.0%"]["width"] / bars["100.0%"]["width"] == pytest.approx(1 / 2, abs=0.03)
     assert page.get_by_text("Purges and the Nazarbayev family", exact=True).first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
+
+
+# Per cell of the past quizzes table: its text, and whether it lies within the box around the table.
+_ATTEMPT_CELLS = """() => {
+    const box = document.querySelector('#attempts-caption').closest('.table-scroll').getBoundingClientRect();
+    return [...document.querySelectorAll('#attempts-caption ~ tbody td')].map(td => {
+        const r = td.getBoundingClientRect();
+        return [td.innerText.trim(), r.left >= box.left - 1 && r.right <= box.right + 1]; });
+}"""
+
+
+def test_a_past_quiz_shows_its_score_and_the_link_to_go_on_with_it_on_a_phone(module_browser,  # noqa: F811
+                                                                             module_server):  # noqa: F811
+    email = module_server.add_user("goes-on@example.org", "Goes On")
+    context = module_browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, has_touch=True)
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    bank = page.get_by_role("region", name="Kazakhstan's 2022 constitutional referendum")
+    bank.get_by_label("Number of questions").fill("3")
+    bank.get_by_role("button", name="Start quiz").click()
+    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
+    # Left at its first question: the progress page is where the student finds the quiz again.
+    page.goto(module_server.url + "/progress/")
+    page.locator("#attempts-caption").locator("..").scroll_into_view_if_needed()
+    screenshot(page, "progress-past-quizzes-360", full_page=False)
+    cells = dict(page.evaluate(_ATTEMPT_CELLS))
+    assert cells.get("0 / 3") and cells.get("Continue"), f"cut off at the edge of the phone: {cells}"
+    assert all(cells.values()), f"cut off at the edge of the phone: {cells}"
+    page.get_by_role("link", name="Continue").click()
+    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
