@@ -136,6 +136,29 @@ def test_progress_fits_a_narrow_screen(module_browser, module_server, width):  #
     context.close()
 
 
+def test_the_buttons_under_the_results_stand_apart_on_a_phone(module_browser, module_server):  # noqa: F811
+    """Wrapped onto two lines, the results page's two buttons keep a gap: touching, they read as one control."""
+    email = module_server.add_user("apart@example.org", "Apart")
+    context = module_browser.new_context(**{**PHONE, "viewport": {"width": 360, "height": 740}})
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    start_quiz(page, module_server.url, "Presidency", 1)
+    form = page.locator("article.question form")
+    for field in form.locator("input[type=text], input[name=answer]:not([type])").all():
+        field.fill("1")
+    if form.locator("input[type=radio], input[type=checkbox]").count():
+        form.locator("input[name=answer]").first.check()
+    form.locator("input[type=submit]").click()
+    page.locator("p.next a").click()
+    page.wait_for_url(re.compile(r"/results$"))
+    first, second = (page.get_by_role("link", name=name).bounding_box()
+                     for name in ("Start another quiz", "See your progress"))
+    screenshot(page, "results-buttons-360")
+    apart = max(second["y"] - (first["y"] + first["height"]), second["x"] - (first["x"] + first["width"]))
+    assert apart >= 8, f"the buttons are {apart:.1f}px apart"
+    context.close()
+
+
 def test_a_long_name_in_the_header_wraps_and_log_out_stays_on_one_line(module_browser, module_server):  # noqa: F811
     email = module_server.add_user("longname@example.org", "Aigerim Nurlanovna Kassymzhomartovna-Abdrakhmanova")
     context = module_browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
