@@ -192,6 +192,25 @@ def test_other_students_cannot_open_an_attempt(client, fixture_bank, make_user):
     assert client.get(f"/quiz/{attempt.id}/results").status_code == 404
 
 
+def test_results_mark_a_partly_right_answer_as_partly_not_as_wrong(logged_in, fixture_bank):
+    """The feedback said "Partly right" in its own colour: the results row says it in the same, not in the red of
+    a wrong answer."""
+    start(logged_in)
+    attempt = db.session.scalar(select(QuizAttempt))
+    for item in attempt.items:
+        url = f"/quiz/{attempt.id}/q/{item.position}"
+        page = logged_in.get(url).get_data(as_text=True)
+        # Two blanks of the cloze's three right; every other question right.
+        answer = ({"blanks-0": "107", "blanks-1": "98", "blanks-2": "x"} if item.question.type == "cloze"
+                  else right_answer_form(item))
+        logged_in.post(url, data={"csrf_token": csrf_from(page), **answer})
+        if item.question.type == "flashcard":
+            feedback = logged_in.get(url).get_data(as_text=True)
+            logged_in.post(url + "/grade", data={"csrf_token": csrf_from(feedback), "knew": "I knew it"})
+    results = logged_in.get(f"/quiz/{attempt.id}/results").get_data(as_text=True)
+    assert re.search(r'<td class="partly">\s*Partly \(67%\)</td>', results), results[-3000:]
+
+
 def test_results_wait_for_every_answer(logged_in, fixture_bank):
     start(logged_in, length=2)
     attempt = db.session.scalar(select(QuizAttempt))
