@@ -191,6 +191,21 @@ def test_nothing_left_shows_when_the_next_card_is_due(logged_in, student, fixtur
     assert "New cards: 1 a day," in done and "starting again at 4:00 (UTC)." in done
 
 
+@pytest.mark.parametrize("rating, soon", [(AGAIN, True), (4, False)])
+def test_a_card_due_within_the_day_is_said_to_be_due_in_so_many_minutes(logged_in, student, fixture_bank, rating, soon):
+    """Again brings a card back in minutes: the date and time alone left the student to work out that it was worth
+    waiting for."""
+    student.new_cards_per_day = 1
+    db.session.commit()
+    question_id, front = front_of(logged_in, "flashcard")
+    back = answer(logged_in, question_id, front, {}).get_data(as_text=True)
+    rate(logged_in, question_id, back, rating)
+    done = " ".join(logged_in.get("/study/").get_data(as_text=True).split())
+    said = re.search(r"Your next card is due <time [^>]*>[^<]*</time>(, in (?:\d+ min|less than a minute))?\.", done)
+    assert said, done
+    assert bool(said.group(1)) == soon
+
+
 @pytest.mark.parametrize("hour, said", [(0, "midnight"), (4, "4:00"), (23, "23:00")])
 def test_the_study_page_says_when_new_cards_start_again(logged_in, student, fixture_bank, hour, said):
     student.day_starts_at, student.timezone = hour, "Asia/Almaty"

@@ -58,7 +58,7 @@ def index():
     upcoming = next_card(db.session, current_user, now, bank_id)
     if upcoming is None:
         return render_template("study/done.html", **_queue_context(bank_id),
-                               next_due=next_due_at(db.session, current_user, bank_id))
+                               next_due=next_due_at(db.session, current_user, bank_id), now=now)
     question = upcoming.question
     return _fresh_front(question, _current_revision(question), upcoming.card, str(bank_id or ""))
 
