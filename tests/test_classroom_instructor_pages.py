@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -172,3 +173,23 @@ def test_a_students_work_in_a_class_without_assignments_says_there_is_none_yet(t
     page = teacher.get(f"/classes/{classroom.id}/students/{student.id}").get_data(as_text=True)
     assert "This class has no assignments yet, so there is no work to show." in page
     assert f'<a href="/classes/{classroom.id}/assignments/new">Set an assignment</a>' in page
+
+
+def test_a_students_work_says_missed_where_the_gradebook_does(teacher, course, make_user):  # noqa: F811
+    student = enrolled(make_user, course)
+    classroom = course.classroom_id
+    work = teacher.get(f"/classes/{classroom}/students/{student.id}").get_data(as_text=True)
+    assert "<p>Not started.</p>" in work and "missed" not in work  # open, with no due time
+
+    course.due_at, course.late_policy = utcnow() - timedelta(hours=1), "refuse"
+    db.session.commit()
+    book = teacher.get(f"/classes/{classroom}/gradebook").get_data(as_text=True)
+    assert '<span class="late">missed</span>' in book
+    work = teacher.get(f"/classes/{classroom}/students/{student.id}").get_data(as_text=True)
+    assert "Not started." not in work
+    assert "<p><span class=\"late\">Missed</span>: the due time has passed and late work is refused.</p>" in work
+
+    course.late_policy = "mark"  # late work may still be handed in: not started yet, not missed
+    db.session.commit()
+    work = teacher.get(f"/classes/{classroom}/students/{student.id}").get_data(as_text=True)
+    assert "<p>Not started.</p>" in work and "Missed" not in work

@@ -62,8 +62,11 @@ def student_work(classroom_id: int, user_id: int):
     by_assignment = {a.id: [s for s in scores if s.assignment_id == a.id] for a in assignments}
     # The attempt each grade comes from, picked as the gradebook picks it, so that the page shows why.
     counted = {a.id: counted_attempt(by_assignment[a.id], a.grading) for a in assignments}
+    # Missed, not merely not started, as the gradebook says: no attempt can begin any more.
+    now = utcnow()
+    closed = {a.id for a in assignments if closed_to_new_attempts(a, now)}
     return render_template("classroom/student_work.html", classroom=classroom, student=student,
-                           assignments=assignments, scores=by_assignment, counted=counted)
+                           assignments=assignments, scores=by_assignment, counted=counted, closed=closed)
 
 
 @bp.get("/<int:classroom_id>/attempts/<int:attempt_id>")
