@@ -193,3 +193,20 @@ def test_a_students_work_says_missed_where_the_gradebook_does(teacher, course, m
     db.session.commit()
     work = teacher.get(f"/classes/{classroom}/students/{student.id}").get_data(as_text=True)
     assert "<p>Not started.</p>" in work and "Missed" not in work
+
+
+def test_a_discrimination_not_shown_says_why(teacher, course, make_user):  # noqa: F811
+    keys = ("new-constitution", "however-quote")
+    course.selection = "questions"
+    course.question_ids = list(db.session.scalars(select(Question.id).where(Question.key.in_(keys))))
+    url = f"/classes/{course.classroom_id}/assignments/{course.id}/statistics"
+    for _ in range(2):
+        hand_in(course, enrolled(make_user, course), [True, True])
+    page = teacher.get(url).get_data(as_text=True)
+    assert page.count("<dd>— <span class=\"hint\">(shown from 3 attempts)</span></dd>") == 2
+
+    # Three attempts, every one right on both: no spread to correlate, which "—" alone left unexplained.
+    hand_in(course, enrolled(make_user, course), [True, True])
+    page = teacher.get(url).get_data(as_text=True)
+    assert page.count("<dd>— <span class=\"hint\">(every attempt scored the same on this item)</span></dd>") == 2
+    assert "shown from 3 attempts" not in page

@@ -55,6 +55,17 @@ class ItemStatistics:
         return round(statistics.correlation(self.scores, self.rest), 3)
 
     @cached_property
+    def no_discrimination(self) -> str | None:
+        """Why the discrimination is not shown, in words; None when it is."""
+        if self.discrimination is not None:
+            return None
+        if len(self.scores) < MIN_ATTEMPTS_FOR_DISCRIMINATION:
+            return f"shown from {MIN_ATTEMPTS_FOR_DISCRIMINATION} attempts"
+        if len(set(self.scores)) == 1:
+            return "every attempt scored the same on this item"
+        return "every attempt scored the same on the rest of the attempt"
+
+    @cached_property
     def flags(self) -> list[str]:
         """Why the item deserves a look, in words."""
         reasons = []
