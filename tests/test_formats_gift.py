@@ -66,7 +66,9 @@ def test_line_endings_bom_and_missing_final_newline(newline: str, bom: str) -> N
 
 
 @pytest.mark.parametrize(("gift", "reason"), [
-    ("Broken {=a", "missing its { or }"),
+    ("Broken {=a", "its answer block starts with { but never ends: put } after the last answer"),
+    ("Broken =a}", "its answer block ends with } but never starts: put { before the first answer"),
+    ("Broken } {=a", "a } comes before the answer block's {: write a } that belongs to the text as \\}"),
     ("Two {=a} blocks {=b}", "only one answer block"),
     ("Few {~only}", "at least two answers"),
     ("Num {#abc}", "not a number"),

@@ -137,8 +137,12 @@ def _read_question(text: str, line: int) -> Item:
     start, finish = text.find("{"), text.find("}")
     if start < 0 and finish < 0:
         return Item("description", line, name=name, text=_with_format(text, "moodle"))
-    if start < 0 or finish < start:
-        raise _QuestionError("the answer block is missing its { or }")
+    if finish < 0:
+        raise _QuestionError("its answer block starts with { but never ends: put } after the last answer")
+    if start < 0:
+        raise _QuestionError("its answer block ends with } but never starts: put { before the first answer")
+    if finish < start:
+        raise _QuestionError("a } comes before the answer block's {: write a } that belongs to the text as \\}")
     if "{" in text[finish + 1:] or "}" in text[finish + 1:]:
         # A second block on a later line is, far more often than braces in a text, the next question written
         # without the blank line that separates questions.
