@@ -13,6 +13,7 @@ from quizapp.extensions import db
 from quizapp.models import Assignment, Classroom, QuizAttempt, QuizItem, Response, Role
 from tests.conftest import csrf_from, login, without_varying_values
 from tests.test_quiz_flow import right_answer_form
+from tests.test_quiz_flow import start as start_practice
 
 
 def post_form(client: FlaskClient, page_url: str, action: str, data: dict, **kwargs):
@@ -236,3 +237,30 @@ def test_an_assignment_says_what_its_time_and_attempt_figures_count(app, instruc
     start(pupil, limited)
     page = " ".join(pupil.get("/classes/").get_data(as_text=True).split())
     assert "· 1 of 2 attempts used" in page
+
+
+def test_an_assignment_with_feedback_on_each_answer_can_be_handed_in_before_the_end(app, instructor, student,
+                                                                                    fixture_bank):
+    teacher = app.test_client()
+    login(teacher, instructor.email)
+    classroom = create_class(teacher)
+    assignment = set_assignment(teacher, classroom, fixture_bank_id(teacher), feedback_policy="each")
+    pupil = app.test_client()
+    login(pupil, student.email)
+    join(pupil, classroom.join_code)
+    start(pupil, assignment)
+    attempt = db.session.scalar(select(QuizAttempt))
+    url = f"/quiz/{attempt.id}/q/1"
+    post_form(pupil, url, url, right_answer_form(attempt.items[0]))
+    # The next question offers the way out; a practice quiz, which has no hand-in, does not.
+    page = pupil.get(f"/quiz/{attempt.id}/q/2").get_data(as_text=True)
+    assert f'To finish without answering the rest, <a href="/quiz/{attempt.id}/hand-in">hand in</a>.' in page
+    hand_in = pupil.get(f"/quiz/{attempt.id}/hand-in").get_data(as_text=True)
+    assert f"You have answered <strong>1 of {len(attempt.items)}</strong> questions." in hand_in
+    assert pupil.post(f"/quiz/{attempt.id}/hand-in", data={"csrf_token": csrf_from(hand_in)}).status_code == 302
+    db.session.refresh(attempt)
+    assert attempt.finished_at is not None
+    practice = start_practice(pupil)
+    assert practice.status_code == 302
+    question = pupil.get(practice.location).get_data(as_text=True)
+    assert "Answers can be changed" not in question and "To finish without answering" not in question
