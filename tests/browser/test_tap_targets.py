@@ -3,6 +3,8 @@ finger's size, 44 by 44 CSS pixels, clear of its neighbours; on a desktop, the l
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -98,6 +100,27 @@ def test_inline_actions_are_44px_targets_on_a_phone(module_browser, module_serve
     # The header's Log out stays a line of text in the bar, as the links beside it.
     log_out = page.get_by_role("button", name="Log out").bounding_box()
     assert log_out["height"] < 44
+    context.close()
+
+
+def test_the_buttons_of_an_assignment_page_stand_apart_on_a_phone(module_browser, module_server):  # noqa: F811
+    """Wrapped onto several lines, Item statistics, Gradebook, Edit and Delete keep a gap: touching, they read as
+    one control, and a finger meant for Edit could press Delete."""
+    ada, class_url = teaching_class(module_server, "assignment")
+    context = module_browser.new_context(**PHONE)
+    page = context.new_page()
+    log_in(page, module_server.url, ada)
+    page.goto(class_url)
+    page.get_by_role("link", name="Week 1: the Senate, the Mazhilis and the Kurultai").click()
+    page.wait_for_url(re.compile(r"/assignments/\d+$"))
+    buttons = boxes(page, "main a.button")
+    assert_among(buttons, {"Item statistics", "Gradebook", "Edit", "Delete"})
+    screenshot(page, "assignment-buttons-390")
+    for i, (text, box) in enumerate(buttons):
+        for other, other_box in buttons[i + 1:]:
+            apart = max(other_box["y"] - (box["y"] + box["height"]), other_box["x"] - (box["x"] + box["width"]),
+                        box["x"] - (other_box["x"] + other_box["width"]))
+            assert apart >= 8, f"{text} and {other} are {apart:.1f}px apart"
     context.close()
 
 
