@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -210,3 +212,26 @@ def test_a_discrimination_not_shown_says_why(teacher, course, make_user):  # noq
     page = teacher.get(url).get_data(as_text=True)
     assert page.count("<dd>— <span class=\"hint\">(every attempt scored the same on this item)</span></dd>") == 2
     assert "shown from 3 attempts" not in page
+
+
+def test_the_grades_file_and_the_api_say_where_each_student_stands(teacher, course, make_user):  # noqa: F811
+    done, busy, idle = (enrolled(make_user, course) for _ in range(3))
+    hand_in(course, done, [True])
+    start_attempt(db.session, course, busy, utcnow())
+    db.session.commit()
+    classroom = course.classroom_id
+
+    def standings() -> tuple[dict[str, str], dict[str, str]]:
+        rows = csv.DictReader(io.StringIO(teacher.get(f"/classes/{classroom}/grades.csv").get_data(as_text=True)[1:]))
+        api = teacher.get(f"/api/v1/classes/{classroom}/gradebook").get_json()
+        return ({row["email"]: row["status"] for row in rows},
+                {s["email"]: s["grades"][0]["status"] for s in api["students"]})
+
+    expected = {done.email: "handed_in", busy.email: "in_progress", idle.email: "not_started"}
+    assert standings() == (expected, expected)
+    # The due time passed on an assignment refusing late work: who never began has missed it, as the page says.
+    course.due_at, course.late_policy = utcnow() - timedelta(hours=1), "refuse"
+    db.session.commit()
+    assert '<span class="late">missed</span>' in teacher.get(f"/classes/{classroom}/gradebook").get_data(as_text=True)
+    expected[idle.email] = "missed"
+    assert standings() == (expected, expected)

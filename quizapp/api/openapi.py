@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from quizapp.classroom.gradebook import STANDINGS
 from quizapp.models.types import INTEGER_MAX
 
 
@@ -145,6 +146,9 @@ _SCHEMAS: dict[str, Any] = {
             "grades": {"type": "array", "description": "one per assignment, in the order of `assignments`",
                        "items": {"type": "object", "properties": {
                 "assignment_id": {"type": "integer"}, "attempts": {"type": "integer"},
+                "status": {"enum": list(STANDINGS), "description": "handed_in: an attempt counts; in_progress: one "
+                           "is begun, none handed in; missed: none begun and the due time passed on an assignment "
+                           "that refuses late work; not_started: none begun yet"},
                 # Null until an attempt counts: none handed in yet.
                 **{name: {"type": [kind, "null"]} for name, kind in (
                     ("points", "number"), ("possible", "integer"), ("percent", "number"), ("late", "boolean"))},

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.classroom.gradebook import Gradebook
+from quizapp.classroom.gradebook import Gradebook, standing
 from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.quiz.present import correct_answer, given_answer_text
 
@@ -28,10 +28,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A signed number alone ("-0.5", "+3", "-0,5") is read as a number, not run: it keeps its sign as typed.
 _SIGNED_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)?")
 
-# "account" (active or deactivated, as the gradebook marks it) comes last: scripts reading columns by position
-# find the others where they were.
+# "account" (active or deactivated, as the gradebook marks it) and "status" (see gradebook.STANDINGS) come last:
+# scripts reading columns by position find the others where they were.
 GRADE_COLUMNS = ["class", "assignment", "student", "email", "attempts", "counted_attempt", "grading", "points",
-                 "possible", "percent", "handed_in_at", "late", "account"]
+                 "possible", "percent", "handed_in_at", "late", "account", "status"]
 RESPONSE_COLUMNS = ["class", "assignment", "student", "email", "attempt", "position", "bank", "question_id", "type",
                     "topic", "answer", "correct_answer", "score", "correct", "answered_at", "account"]
 
@@ -95,8 +95,8 @@ def spreadsheet_csv(columns: list[str], rows: Iterable[Iterable[object]], style:
     return BOM + buffer.getvalue()
 
 
-def grades_csv(book: Gradebook, style: CsvStyle = PLAIN) -> str:
-    """One row per student per assignment, with the counted attempt's score."""
+def grades_csv(book: Gradebook, now: datetime, style: CsvStyle = PLAIN) -> str:
+    """One row per student per assignment, with the counted attempt's score and where the student stands."""
     rows = []
     for assignment in book.assignments:
         for student in book.students:
@@ -107,7 +107,7 @@ def grades_csv(book: Gradebook, style: CsvStyle = PLAIN) -> str:
                 counted.number if counted else None, assignment.grading, counted.points if counted else None,
                 counted.possible if counted else None, counted.percent if counted else None,
                 counted.finished_at if counted else None, counted.is_late if counted else None,
-                account_status(student),
+                account_status(student), standing(cell, assignment, now),
             ])
     return spreadsheet_csv(GRADE_COLUMNS, rows, style)
 

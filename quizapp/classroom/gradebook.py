@@ -12,7 +12,7 @@ from quizapp.classroom.membership import members
 from quizapp.figures import percent_of
 from quizapp.models import STUDENT, Assignment, Classroom, QuizAttempt, QuizItem, Response, User
 from quizapp.models.types import utcnow
-from quizapp.quiz.deadlines import lapsed, late_at
+from quizapp.quiz.deadlines import closed_to_new_attempts, lapsed, late_at
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,19 @@ class Gradebook:
     def cell(self, user_id: int, assignment_id: int) -> Cell:
         """A student's attempts at an assignment and the one that counts."""
         return self.cells.get((user_id, assignment_id)) or Cell()
+
+
+# Where a student stands at an assignment, in the exports: the gradebook page says the same in words.
+STANDINGS = ("handed_in", "in_progress", "missed", "not_started")
+
+
+def standing(cell: Cell, assignment: Assignment, now: datetime) -> str:
+    """One of STANDINGS: an attempt handed in, one begun, none and none possible any more, or none yet."""
+    if cell.counted is not None:
+        return "handed_in"
+    if cell.attempts:
+        return "in_progress"
+    return "missed" if closed_to_new_attempts(assignment, now) else "not_started"
 
 
 def counted_attempt(attempts: list[AttemptScore], grading: str) -> AttemptScore | None:

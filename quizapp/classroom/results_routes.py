@@ -36,7 +36,8 @@ def gradebook(classroom_id: int):
 def grades_export(classroom_id: int):
     """The gradebook as CSV: one row per student per assignment."""
     classroom, style = class_taught(classroom_id), _style()
-    return _csv(grades_csv(build_gradebook(db.session, classroom), style), _filename(classroom.id, "grades", style))
+    book = build_gradebook(db.session, classroom)
+    return _csv(grades_csv(book, utcnow(), style), _filename(classroom.id, "grades", style))
 
 
 @bp.get("/<int:classroom_id>/responses.csv")
