@@ -76,6 +76,16 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
+def answer_anything(page, typed: str = "1") -> None:
+    """Send the question shown with any answer: the text typed in each field, the first choice chosen."""
+    form = page.locator("article.question form")
+    for field in form.locator("input[type=text], input[name=answer]:not([type]), .blank-input").all():
+        field.fill(typed)
+    if form.locator("input[type=radio], input[type=checkbox]").count():
+        form.locator("input[name=answer]").first.check()
+    form.locator("input[type=submit]").click()
+
+
 def kind_of(page) -> str:
     """Which type of question the page asks, from its inputs."""
     form = page.locator("article.question form")

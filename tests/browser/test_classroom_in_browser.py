@@ -11,7 +11,7 @@ from quizapp.classroom.membership import join_class
 from quizapp.extensions import db
 from quizapp.models import Role
 from tests.browser.conftest import screenshot
-from tests.browser.shared import weekly_class
+from tests.browser.shared import answer_anything, weekly_class
 from tests.browser.test_study_in_browser import register
 from tests.conftest import PASSWORD, make_app
 from tests.test_uploads import BROKEN_BANK, GOOD_BANK
@@ -171,12 +171,7 @@ def test_with_text_at_200_percent_the_gradebook_shows_scores_beside_the_names_an
     student.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
     results = student.url.rsplit("/q/", 1)[0] + "/results"
     while True:
-        form = student.locator("article.question form")
-        for field in form.locator("input[type=text], input[name=answer]:not([type]), .blank-input").all():
-            field.fill("the national assembly of Kazakhstan")
-        if form.locator("input[type=radio], input[type=checkbox]").count():
-            form.locator("input[name=answer]").first.check()
-        form.locator("input[type=submit]").click()
+        answer_anything(student, "the national assembly of Kazakhstan")
         student.wait_for_load_state()
         if student.locator("form.self-grade").count():  # a flashcard drawn: the student grades it and goes on
             student.locator("form.self-grade [type=submit]").first.click()

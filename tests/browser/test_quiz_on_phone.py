@@ -8,7 +8,7 @@ import pytest
 
 from quizapp.models import Role
 from tests.browser.conftest import screenshot
-from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.browser.shared import answer_anything, log_in, module_browser, module_server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -121,12 +121,7 @@ def test_progress_fits_a_narrow_screen(module_browser, module_server, width):  #
     # "amendments", the widest word of the shipped topics, sets the narrowest the topic column can be.
     start_quiz(page, module_server.url, "Referendum and amendments", 2)
     while "/results" not in page.url:
-        form = page.locator("article.question form")
-        for field in form.locator("input[type=text], input[name=answer]:not([type])").all():
-            field.fill("1")
-        if form.locator("input[type=radio], input[type=checkbox]").count():
-            form.locator("input[name=answer]").first.check()
-        form.locator("input[type=submit]").click()
+        answer_anything(page)
         page.locator("p.next a").click()
         page.wait_for_load_state()
     page.goto(module_server.url + "/progress/")
@@ -143,12 +138,7 @@ def test_the_buttons_under_the_results_stand_apart_on_a_phone(module_browser, mo
     page = context.new_page()
     log_in(page, module_server.url, email)
     start_quiz(page, module_server.url, "Presidency", 1)
-    form = page.locator("article.question form")
-    for field in form.locator("input[type=text], input[name=answer]:not([type])").all():
-        field.fill("1")
-    if form.locator("input[type=radio], input[type=checkbox]").count():
-        form.locator("input[name=answer]").first.check()
-    form.locator("input[type=submit]").click()
+    answer_anything(page)
     page.locator("p.next a").click()
     page.wait_for_url(re.compile(r"/results$"))
     first, second = (page.get_by_role("link", name=name).bounding_box()
