@@ -45,7 +45,7 @@ CASES = {
     explanation: E.
     source: {document: osw-2022, quote: "Basic Law"}
     difficulty: recall
-""", "question 'no-topic': topic: the question has no 'topic:' field; topic must be non-empty text"),
+""", "question 'no-topic': topic: missing; it must be non-empty text"),
     "unknown type": ("""\
   - id: essay
     type: essay
@@ -54,7 +54,7 @@ CASES = {
     source: {document: osw-2022, quote: "Basic Law"}
     topic: T
     difficulty: recall
-""", "type: type must be one of"),
+""", "type: must be one of"),
     "duplicate id": (GOOD, "question 'good': id: duplicate id, first used at"),
     "unknown source": ("""\
   - id: unknown-source
@@ -65,7 +65,7 @@ CASES = {
     source: {document: wikipedia, quote: "Basic Law"}
     topic: T
     difficulty: recall
-""", "source: unknown source document 'wikipedia'"),
+""", "source: unknown document 'wikipedia'"),
     "unresolved quote": ("""\
   - id: bad-quote
     type: true_false
@@ -86,7 +86,7 @@ CASES = {
     source: {document: osw-2022, quote: "from 107 to 98"}
     topic: T
     difficulty: recall
-""", "answer: answer '99' is not among the choices"),
+""", "answer: '99' is not among the choices"),
     "multiple answers not among choices": ("""\
   - id: bad-answers
     type: multiple_response
@@ -97,7 +97,7 @@ CASES = {
     source: {document: osw-2022, quote: "from 107 to 98"}
     topic: T
     difficulty: recall
-""", "answers: answer '12' is not among the choices"),
+""", "answers: '12' is not among the choices"),
     "unparsable numeric answer": ("""\
   - id: bad-number
     type: numeric
@@ -107,7 +107,7 @@ CASES = {
     source: {document: osw-2022, quote: "from 107 to 98"}
     topic: T
     difficulty: recall
-""", "answer: numeric answer must be a number (got 'ninety-eight')"),
+""", "answer: must be a number (got 'ninety-eight')"),
     "empty explanation": ("""\
   - id: no-explanation
     type: true_false
@@ -117,7 +117,7 @@ CASES = {
     source: {document: osw-2022, quote: "Basic Law"}
     topic: T
     difficulty: recall
-""", "explanation: explanation must be non-empty text"),
+""", "explanation: must be non-empty text"),
     "cloze without blanks": ("""\
   - id: no-blanks
     type: cloze
@@ -126,7 +126,7 @@ CASES = {
     source: {document: osw-2022, quote: "Basic Law"}
     topic: T
     difficulty: recall
-""", "text: a cloze text needs at least one {{blank}}"),
+""", "text: a cloze needs at least one {{blank}}"),
     "misspelt field": ("""\
   - id: typo
     type: true_false
@@ -137,7 +137,7 @@ CASES = {
     source: {document: osw-2022, quote: "Basic Law"}
     topic: T
     difficulty: recall
-""", "answr: unknown field(s) for true_false: answr"),
+""", "answr: unknown field for true_false (did you mean 'answer'?)"),
 }
 
 
@@ -161,6 +161,40 @@ def test_problem_is_reported_on_the_line_of_its_field(tmp_path, case):
 
 def test_a_missing_field_is_reported_on_the_question_line(tmp_path):
     assert problems_for(tmp_path, CASES["missing field"][0])[0].startswith("10: ")
+
+
+def test_a_problem_names_its_field_once(tmp_path):
+    problems = problems_for(tmp_path, """\
+  - just text
+  - id: Faults
+    type: multiple_response
+    prompt: ""
+    choices: ["98", "98"]
+    answers: ["98"]
+    shuffle: maybe
+    answr: 1
+    unit: cm
+    tags: []
+    source: []
+    topic: T
+    difficulty: hard
+  - id: faults-2
+    type: numeric
+    prompt: Q?
+    answer: 98
+    tolerance: -1
+    explanation: E.
+    source: {document: osw-2022, quote: ""}
+    topic: T
+    difficulty: recall
+""")
+    assert len(problems) == 12, problems
+    for problem in problems:
+        said = problem.split(": ", 1)[1]
+        parts = said.split(": ", 2) if said.startswith("question '") else ["", *said.split(": ", 1)]
+        field, message = parts[1], parts[2]
+        assert not message.startswith((f"{field} ", f"source {field} ", f"each {field} ")), problem
+        assert field not in message.split(" (")[0].split()[:3], problem
 
 
 def test_a_source_in_a_list_is_named_by_its_own_line(tmp_path):

@@ -207,16 +207,14 @@ questions:
 @pytest.mark.parametrize(("fields", "expected"), [
     # A misspelt field is unknown, and the field it was meant to be is then missing: both say what to write.
     ("    answer: true\n    explanaton: E.\n",
-     ["14: question 'typo': explanaton: unknown field(s) for true_false: explanaton (did you mean 'explanation'?)",
-      "10: question 'typo': explanation: the question has no 'explanation:' field; explanation must be non-empty "
-      "text"]),
+     ["14: question 'typo': explanaton: unknown field for true_false (did you mean 'explanation'?)",
+      "10: question 'typo': explanation: missing; it must be non-empty text"]),
     ("    Answer: true\n    explanation: E.\n",
-     ["13: question 'typo': Answer: unknown field(s) for true_false: Answer (did you mean 'answer'?)",
-      "10: question 'typo': answer: the question has no 'answer:' field; answer must be true or false"]),
+     ["13: question 'typo': Answer: unknown field for true_false (did you mean 'answer'?)",
+      "10: question 'typo': answer: missing; it must be true or false"]),
     ("    choices: [yes, no]\n    explanation: E.\n",
-     ["13: question 'typo': choices: unknown field(s) for true_false: choices ('choices' is a field of "
-      "multiple_response and single_choice, not of true_false)",
-      "10: question 'typo': answer: the question has no 'answer:' field; answer must be true or false"]),
+     ["13: question 'typo': choices: a field of multiple_response and single_choice, not of true_false",
+      "10: question 'typo': answer: missing; it must be true or false"]),
 ])
 def test_a_misspelt_or_missing_field_says_which_field_to_write(tmp_path, fields, expected):
     problems = problems_for(tmp_path, f"""\
@@ -236,7 +234,7 @@ def test_a_misspelt_type_names_the_type_it_looks_like(tmp_path):
 
 
 NUMERIC_MISTAKES = {
-    "spread in the answer": ('answer: "98 ± 0.5"', "answer", "numeric answer must be a number (got '98 ± 0.5'): "
+    "spread in the answer": ('answer: "98 ± 0.5"', "answer", "answer: must be a number (got '98 ± 0.5'): "
                              "write the number alone (answer: 98) and the spread apart (tolerance: 0.5)"),
     "plus or minus tolerance": ('answer: 98\n    tolerance: "±0.5"', "tolerance",
                                 "(got '±0.5'): write the number alone (tolerance: 0.5); it counts both ways"),
@@ -246,9 +244,9 @@ NUMERIC_MISTAKES = {
                              "(got '5%'): tolerance is an amount in the answer's own units, not a percentage; 5% of "
                              "98 is 4.9, so write tolerance: 4.9"),
     "negative tolerance": ("answer: 98\n    tolerance: -1", "tolerance",
-                           "tolerance must be a finite number of zero or more (got -1)"),
+                           "tolerance: must be a finite number of zero or more (got -1)"),
     # 2,125 is two thousand and some in English, two and a bit in German: guessing would grade students wrongly.
-    "ambiguous separator": ('answer: "2,125"', "answer", "numeric answer must be a number (got '2,125'): it reads "
+    "ambiguous separator": ('answer: "2,125"', "answer", "answer: must be a number (got '2,125'): it reads "
                             "as 2125 or as 2.125, so write the number without a thousands separator"),
 }
 

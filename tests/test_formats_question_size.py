@@ -195,7 +195,7 @@ def _cloze_with(blanks: int) -> list[str]:
 
 
 def test_a_yaml_cloze_takes_no_more_than_50_blanks() -> None:
-    assert _cloze_with(51) == ["a cloze text can have at most 50 blanks (this one has 51)"]
+    assert _cloze_with(51) == ["a cloze can have at most 50 blanks (this one has 51)"]
     assert _cloze_with(50) == []
 
 

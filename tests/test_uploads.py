@@ -170,7 +170,7 @@ def test_a_file_in_no_readable_format_loads_nothing(teacher):
 @pytest.mark.parametrize(("change", "message"), [
     (("id: civics-extra", "id: " + "a" * 65), "bank id must be"),
     (("title: Civics extra", "title: " + "T" * 201), "bank title must be at most 200 characters"),
-    (("topic: Parliament", "topic: " + "P" * 101), "topic must be at most 100 characters"),
+    (("topic: Parliament", "topic: " + "P" * 101), "topic: must be at most 100 characters"),
 ])
 def test_values_longer_than_the_database_holds_are_problems(teacher, change, message):
     before = bank_count()

@@ -212,7 +212,9 @@ def _check_question(
     key = raw.get("id") if isinstance(raw, dict) else None
     label = f"question '{key}'" if isinstance(key, str) else "question"
     for error in errors:
-        problems.append(Problem(_display(path), line_of_error(raw, error), f"{label}: {error.field}: {error.message}"))
+        # A problem with the whole question (not a mapping) is named by its label alone, not "question: question:".
+        where = label if error.field == "question" else f"{label}: {error.field}"
+        problems.append(Problem(_display(path), line_of_error(raw, error), f"{where}: {error.message}"))
     if isinstance(key, str):
         if key in seen:
             first_path, first_line = seen[key]

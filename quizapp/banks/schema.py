@@ -49,15 +49,16 @@ TYPE_FIELDS = {
 ALL_FIELDS = COMMON_FIELDS.union(*TYPE_FIELDS.values())
 
 
-def _advice_for_unknown(name: str, qtype: str, allowed: set[str]) -> str:
-    """What a field this type does not take was probably meant to be: a misspelt field, or another type's."""
+def _unknown_field(name: str, qtype: str, allowed: set[str]) -> str:
+    """Why a field this type does not take is refused, and what it was probably meant to be: a misspelt field, or
+    another type's."""
     close = difflib.get_close_matches(name.lower(), sorted(allowed), n=1, cutoff=0.7)
     if close:
-        return f" (did you mean '{close[0]}'?)"
+        return f"unknown field for {qtype} (did you mean '{close[0]}'?)"
     others = sorted(other for other, fields in TYPE_FIELDS.items() if name in fields)
     if others:
-        return f" ('{name}' is a field of {' and '.join(others)}, not of {qtype})"
-    return ""
+        return f"a field of {' and '.join(others)}, not of {qtype}"
+    return f"unknown field for {qtype}"
 
 
 class FieldError(Exception):
@@ -93,7 +94,7 @@ def validate_question(
 ) -> tuple[ParsedQuestion | None, list[FieldError]]:
     """Check every field of a question mapping; return the parsed question or the problems."""
     if not isinstance(raw, dict):
-        return None, [FieldError("question", "each question must be a mapping of fields")]
+        return None, [FieldError("question", "must be a mapping of fields")]
     errors: list[FieldError] = []
 
     def collect(check: Callable[[], Any]) -> Any:
@@ -113,10 +114,8 @@ def validate_question(
     data: dict[str, Any] = {}
     if qtype:
         allowed = COMMON_FIELDS | TYPE_FIELDS[qtype]
-        unknown = sorted(set(raw) - allowed)
-        if unknown:
-            advice = "".join(_advice_for_unknown(name, qtype, allowed) for name in unknown)
-            errors.append(FieldError(unknown[0], f"unknown field(s) for {qtype}: {', '.join(unknown)}{advice}"))
+        # Each on its own line, where the field stands, rather than all of them on the first one's.
+        errors += [FieldError(name, _unknown_field(name, qtype, allowed)) for name in sorted(set(raw) - allowed)]
         if qtype in ("cloze", "flashcard"):
             if "prompt" in raw:
                 errors.append(FieldError("prompt", f"a {qtype} has no prompt"))
@@ -132,8 +131,9 @@ def validate_question(
             errors.append(error)
     for error in errors:
         if error.line is None and error.field in ALL_FIELDS and error.field not in raw:
-            # A field left out (or misspelt) reads as empty; saying it is missing points at the fix.
-            error.message = f"the question has no '{error.field}:' field; {error.message}"
+            # A field left out (or misspelt) reads as empty; saying it is missing points at the fix. Every check
+            # that can find a field missing says what it "must" be, named in the report just before.
+            error.message = f"missing; it {error.message}"
     if errors:
         return None, errors
     data["sources"] = sources
@@ -144,7 +144,7 @@ def validate_question(
 def _question_id(raw: dict) -> str:
     value = raw.get("id")
     if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise FieldError("id", "id must be lower-case letters, digits and hyphens (at most 100)")
+        raise FieldError("id", "must be lower-case letters, digits and hyphens (at most 100)")
     return value
 
 
@@ -153,7 +153,7 @@ def _choice_of(raw: dict, name: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         close = difflib.get_close_matches(value.lower(), allowed, n=1, cutoff=0.7) if isinstance(value, str) else []
         advice = f": did you mean '{close[0]}'?" if close else ""
-        raise FieldError(name, f"{name} must be one of: {', '.join(allowed)} (got {brief(value)}){advice}")
+        raise FieldError(name, f"must be one of: {', '.join(allowed)} (got {brief(value)}){advice}")
     return value
 
 
@@ -164,9 +164,9 @@ def _text(raw: dict, name: str, required: bool = True, longest: int | None = Non
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or (required and not value.strip()):
-        raise FieldError(name, f"{name} must be non-empty text")
+        raise FieldError(name, "must be non-empty text")
     if longest is not None and len(value.strip()) > longest:
-        raise FieldError(name, f"{name} must be at most {longest} characters")
+        raise FieldError(name, f"must be at most {longest} characters")
     return value.strip()
 
 
@@ -175,7 +175,7 @@ def _string_list(raw: dict, name: str, required: bool = True) -> list[str]:
     if value is None and not required:
         return []
     if not isinstance(value, list) or not value or not all(is_scalar(v) and str(v).strip() for v in value):
-        raise FieldError(name, f"{name} must be a non-empty list of texts{yes_no_hint(value)}")
+        raise FieldError(name, f"must be a non-empty list of texts{yes_no_hint(value)}")
     return [str(v).strip() for v in value]
 
 
@@ -183,24 +183,24 @@ def _sources(raw: dict, documents: dict[str, Document], required: bool) -> list[
     value = raw.get("source")
     if value is None:
         if required:
-            raise FieldError("source", "source is required: a document id and a verbatim quote")
+            raise FieldError("source", "must give a document id and a verbatim quote")
         return []
     entries = value if isinstance(value, list) else [value]
     if not entries:
-        raise FieldError("source", "source list is empty")
+        raise FieldError("source", "the list is empty: give a document id and a verbatim quote")
     resolved = []
     for entry in entries:
         line = entry.line if isinstance(entry, LineDict) else None  # a list of sources: name the one at fault
         if not isinstance(entry, dict) or set(entry) - {"document", "quote"}:
-            raise FieldError("source", "each source must be a mapping with 'document' and 'quote'", line)
+            raise FieldError("source", "each entry must be a mapping with 'document' and 'quote'", line)
         name = entry.get("document")
         document = documents.get(name) if isinstance(name, str) else None
         if document is None:
             known = ", ".join(sorted(documents)) or "none"
-            raise FieldError("source", f"unknown source document {brief(name)} (known: {known})", line)
+            raise FieldError("source", f"unknown document {brief(name)} (known: {known})", line)
         quote = entry.get("quote")
         if not isinstance(quote, str) or not quote.strip():
-            raise FieldError("source", "source quote must be non-empty text", line)
+            raise FieldError("source", "the quote must be non-empty text", line)
         span = find_quote(document.folded, quote)
         if span is None:
             advice = quote_mismatch(document.folded, quote)
@@ -216,7 +216,7 @@ def _sources(raw: dict, documents: dict[str, Document], required: bool) -> list[
 def _choices(raw: dict) -> list[dict[str, str]]:
     value = raw.get("choices")
     if not isinstance(value, list) or len(value) < 2:
-        raise FieldError("choices", "choices must be a list of at least two")
+        raise FieldError("choices", "must be a list of at least two")
     if len(value) > MAX_CHOICES:
         raise FieldError("choices", over_limit("a question", "choices", len(value), MAX_CHOICES))
     choices = []
@@ -234,7 +234,7 @@ def _choices(raw: dict) -> list[dict[str, str]]:
             raise FieldError("choices", f"invalid choice {brief(item)}{yes_no_hint(item)}")
     texts = [c["text"] for c in choices]
     if len(set(texts)) != len(texts):
-        raise FieldError("choices", "choices must be different from each other")
+        raise FieldError("choices", "must be different from each other")
     return choices
 
 
@@ -245,7 +245,7 @@ def _choice_indexes(choices: list[dict[str, str]], answers: list[Any], name: str
     for answer in answers:
         index = index_of.get(str(answer).strip()) if is_scalar(answer) else None
         if index is None:
-            raise FieldError(name, f"answer {brief(answer)} is not among the choices{yes_no_hint(answer)}")
+            raise FieldError(name, f"{brief(answer)} is not among the choices{yes_no_hint(answer)}")
         indexes.add(index)
     return sorted(indexes)
 
@@ -253,7 +253,7 @@ def _choice_indexes(choices: list[dict[str, str]], answers: list[Any], name: str
 def _shuffle(raw: dict) -> bool:
     value = raw.get("shuffle", True)
     if not isinstance(value, bool):
-        raise FieldError("shuffle", "shuffle must be true or false")
+        raise FieldError("shuffle", "must be true or false")
     return value
 
 
@@ -261,7 +261,7 @@ def _parse_single_choice(raw: dict) -> dict[str, Any]:
     choices = _choices(raw)
     answer = raw.get("answer")
     if isinstance(answer, list) or not is_scalar(answer):
-        raise FieldError("answer", f"answer must be the text of one choice{yes_no_hint(answer)}")
+        raise FieldError("answer", f"must be the text of one choice{yes_no_hint(answer)}")
     return {"choices": choices, "correct": _choice_indexes(choices, [answer], "answer"), "shuffle": _shuffle(raw)}
 
 
@@ -269,7 +269,7 @@ def _parse_multiple_response(raw: dict) -> dict[str, Any]:
     choices = _choices(raw)
     answers = raw.get("answers")
     if not isinstance(answers, list) or not answers:
-        raise FieldError("answers", "answers must be a list of one or more choice texts")
+        raise FieldError("answers", "must be a list of one or more choice texts")
     return {"choices": choices, "correct": _choice_indexes(choices, answers, "answers"),
             "shuffle": _shuffle(raw)}
 
@@ -277,7 +277,7 @@ def _parse_multiple_response(raw: dict) -> dict[str, Any]:
 def _parse_true_false(raw: dict) -> dict[str, Any]:
     answer = raw.get("answer")
     if not isinstance(answer, bool):
-        raise FieldError("answer", "answer must be true or false")
+        raise FieldError("answer", "must be true or false")
     return {"answer": answer}
 
 
@@ -306,11 +306,11 @@ def _parse_numeric(raw: dict) -> dict[str, Any]:
     number = finite_number(answer)
     if number is None:
         kind = "a finite number" if isinstance(answer, int | float) and not isinstance(answer, bool) else "a number"
-        raise FieldError("answer", f"numeric answer must be {kind} (got {brief(raw.get('answer'))}){hint}")
+        raise FieldError("answer", f"must be {kind} (got {brief(raw.get('answer'))}){hint}")
     tolerance = _tolerance(raw.get("tolerance", 0), number)
     unit = raw.get("unit", "")
     if not isinstance(unit, str):
-        raise FieldError("unit", "unit must be text")
+        raise FieldError("unit", "must be text")
     aliases = _string_list(raw, "unit_aliases", required=False)
     return {"answer": number, "tolerance": tolerance, "unit": unit.strip(), "unit_aliases": aliases}
 
@@ -334,7 +334,7 @@ def _tolerance(value: Any, answer: float) -> float:
             advice = f": write the number alone (tolerance: {abs(parsed.value):g}); it counts both ways"
     number = finite_number(value)
     if number is None or number < 0:
-        raise FieldError("tolerance", f"tolerance must be a finite number of zero or more (got {brief(value)})"
+        raise FieldError("tolerance", f"must be a finite number of zero or more (got {brief(value)})"
                                       f"{advice}")
     return number
 
@@ -357,7 +357,7 @@ def _parse_cloze(raw: dict) -> dict[str, Any]:
         blanks.append(alternatives)
         inside.append(match.span())
     if len(blanks) > MAX_BLANKS:
-        raise FieldError("text", over_limit("a cloze text", "blanks", len(blanks), MAX_BLANKS))
+        raise FieldError("text", over_limit("a cloze", "blanks", len(blanks), MAX_BLANKS))
     # Checked once the blanks are known to be few, so that each brace is compared with at most MAX_BLANKS spans.
     stray = next((found for found in re.finditer(r"\{\{|\}\}", text)
                   if not any(start <= found.start() < end for start, end in inside)), None)
@@ -367,7 +367,7 @@ def _parse_cloze(raw: dict) -> dict[str, Any]:
         which = "opening '{{' has no closing '}}'" if stray.group() == "{{" else "closing '}}' has no opening '{{'"
         raise FieldError("text", f"a blank's {which} (near {around!r}): write each blank as {{{{answer}}}}")
     if not blanks:
-        raise FieldError("text", "a cloze text needs at least one {{blank}}")
+        raise FieldError("text", "a cloze needs at least one {{blank}}")
     return {"text": text, "blanks": blanks}
 
 
