@@ -51,7 +51,7 @@ def test_import_reports_each_item_it_skips_with_its_line(runner, tmp_path: Path)
     result = runner.invoke(args=["questions", "import", str(source), "--output", str(tmp_path / "p.yaml")])
     assert result.exit_code == 0, result.output
     assert f"{source}:5: essay not imported" in result.output
-    assert f"{source}:7: the answer block is missing" in result.output
+    assert f"{source}:7: question 'Broken': its answer block starts with {{ but never ends" in result.output
     questions = check_paths([tmp_path / "p.yaml"], QUESTIONS).banks[0].questions
     assert [(q.key, q.topic, q.data["explanation"]) for q in questions] == [("g", "Physics", "Newton.")]
 

@@ -80,6 +80,19 @@ def test_questions_that_cannot_be_read_are_reported_with_their_line(gift: str, r
     assert parsed.problems[0].line == 3 and reason in parsed.problems[0].reason
 
 
+@pytest.mark.parametrize(("gift", "named"), [
+    ("::Capitals::Which city? {=Astana", "question 'Capitals'"),
+    # Without a title, by the first words of its text, cut at a word; escapes, format and markup left out.
+    ("What is the capital city of Kazakhstan since the move of 1997? {=Astana",
+     "question 'What is the capital city of Kazakhstan…'"),
+    ("[html]<p>Is <b>2 \\= 2</b>?</p> {T", "question 'Is 2 = 2 ?'"),
+])
+def test_a_question_that_cannot_be_read_is_named_by_its_title_or_first_words(gift: str, named: str) -> None:
+    parsed = read_gift("Fine? {T}\n\n" + gift)
+    assert [problem.reason for problem in parsed.problems] == [
+        f"{named}: its answer block starts with {{ but never ends: put }} after the last answer"]
+
+
 @pytest.mark.parametrize(("gift", "next_line", "blank_after"), [
     ("::a:: 2+2? {=4 ~3}\n::b:: Wet? {T}", 2, 1),
     # Comments belong to the question that follows; a multi-line block ends on its own line.
@@ -137,4 +150,4 @@ def test_a_choice_that_begins_like_a_weight_survives_the_round_trip(answer: str)
 ])
 def test_a_numerical_answer_written_with_plus_or_minus_names_the_gift_way(answer: str, advice: str) -> None:
     parsed = read_gift(f"::seats::How many deputies? {{#{answer}}}\n", None)
-    assert [str(problem) for problem in parsed.problems] == [f"line 1: {advice}"]
+    assert [str(problem) for problem in parsed.problems] == [f"line 1: question 'seats': {advice}"]

@@ -108,6 +108,12 @@ def test_round_trip_of_our_banks_through_moodle_xml() -> None:
     assert any("unit spellings without a unit" in note for note in notes)
 
 
+def test_a_question_that_cannot_be_read_is_named_by_its_name() -> None:
+    parsed = read_moodlexml(QUIZ.replace('fraction="-100"', 'fraction="lots"'))
+    assert [(problem.line, problem.reason) for problem in parsed.problems] == [
+        (4, "question 'Colours': answer fraction 'lots' is not a number")]
+
+
 @pytest.mark.parametrize(("xml", "line", "advice"), [
     # A tag left open is noticed only at the next closing tag, lines later: the message names the open one.
     ("<quiz>\n<question type='shortanswer'>\n<questiontext><text>Symbol for iron?</text>\n"

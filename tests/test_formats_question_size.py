@@ -45,22 +45,23 @@ def _xml_answers(count: int) -> str:
 # and the reason it cannot be read past the limit.
 KINDS: dict[str, tuple[str, Callable[[int], str], int, str, int]] = {
     "gift matching": ("gift", lambda n: "Up? {T}\n\n::m:: Match. {" + " ".join(f"=l{i} -> r{i}" for i in range(n))
-                      + "}\n", 3, "a matching question can have at most 50 pairs", MAX_PAIRS),
+                      + "}\n", 3, "question 'm': a matching question can have at most 50 pairs", MAX_PAIRS),
     "gift choices": ("gift", lambda n: "Up? {T}\n\n::c:: Pick. {=c0 " + " ".join(f"~c{i}" for i in range(1, n))
-                     + "}\n", 3, "a multiple-choice question can have at most 50 choices", MAX_CHOICES),
+                     + "}\n", 3, "question 'c': a multiple-choice question can have at most 50 choices", MAX_CHOICES),
     "gift short answer": ("gift", lambda n: "Up? {T}\n\n::s:: Say. {" + " ".join(f"=a{i}" for i in range(n)) + "}\n",
-                          3, "a short-answer question can have at most 50 answers", MAX_ANSWERS),
+                          3, "question 's': a short-answer question can have at most 50 answers", MAX_ANSWERS),
     "gift numerical": ("gift", lambda n: "Up? {T}\n\n::n:: Count. {#" + " ".join(f"={i}" for i in range(n)) + "}\n",
-                       3, "a numerical question can have at most 50 answers", MAX_ANSWERS),
+                       3, "question 'n': a numerical question can have at most 50 answers", MAX_ANSWERS),
     "moodlexml matching": ("moodlexml", lambda n: _xml("matching", "".join(
         f"<subquestion><text>l{i}</text><answer><text>r{i}</text></answer></subquestion>" for i in range(n))),
-        3, "a matching question can have at most 50 pairs", MAX_PAIRS),
+        3, "question 'Big': a matching question can have at most 50 pairs", MAX_PAIRS),
     "moodlexml choices": ("moodlexml", lambda n: _xml("multichoice", _xml_answers(n)), 3,
-                          "a multichoice question can have at most 50 choices", MAX_CHOICES),
+                          "question 'Big': a multichoice question can have at most 50 choices", MAX_CHOICES),
     "moodlexml short answer": ("moodlexml", lambda n: _xml("shortanswer", _xml_answers(n).replace(
-        'fraction="0"', 'fraction="100"')), 3, "a shortanswer question can have at most 50 answers", MAX_ANSWERS),
+        'fraction="0"', 'fraction="100"')), 3, "question 'Big': a shortanswer question can have at most 50 answers",
+        MAX_ANSWERS),
     "moodlexml numerical": ("moodlexml", lambda n: _xml("numerical", _xml_answers(n)), 3,
-                            "a numerical question can have at most 50 answers", MAX_ANSWERS),
+                            "question 'Big': a numerical question can have at most 50 answers", MAX_ANSWERS),
     "aiken choices": ("aiken", lambda n: "Which is red?\nA. Rose\nB. Sky\nANSWER: A\n\nPick one?\n"
                       + "".join(f"A. c{i}\n" for i in range(n)) + "ANSWER: A\n", 6,
                       "Error importing question Pick one?: a question can have at most 50 choices", MAX_CHOICES),
@@ -136,7 +137,8 @@ def test_the_upload_page_names_the_question_and_loads_nothing(teacher) -> None:
     response = upload(teacher, "pairs.gift", make(1000).encode(), format=fmt)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "<code>pairs.gift:3</code>: a matching question can have at most 50 pairs (this one has 1,000)" in page
+    assert ("<code>pairs.gift:3</code>: question &#39;m&#39;: a matching question can have at most 50 pairs (this "
+            "one has 1,000)") in page
     assert bank_count() == before
 
 
@@ -145,7 +147,8 @@ def test_the_command_line_import_reports_the_question_and_imports_the_rest(runne
     source.write_text(KINDS["gift matching"][1](1000), encoding="utf-8")
     result = runner.invoke(args=["questions", "import", str(source), "--output", str(tmp_path / "p.yaml")])
     assert result.exit_code == 0, result.output
-    assert f"{source}:3: a matching question can have at most 50 pairs (this one has 1,000)" in result.output
+    assert f"{source}:3: question 'm': a matching question can have at most 50 pairs (this one has 1,000)" \
+        in result.output
     assert "1 question(s) from 2 item(s); 1 item(s) not converted" in result.output
 
 
@@ -221,7 +224,7 @@ def test_a_moodle_cloze_past_50_gaps_cannot_be_read(extra: int, monkeypatch: pyt
     monkeypatch.setattr(multianswer, "to_plain", lambda *args: converted.append(args) or "x")
     gaps = " ".join(f"{{1:SA:=w{n}}}" for n in range(MAX_BLANKS + extra))
     parsed = read_items(_xml("cloze", "").replace("Which?", gaps), "moodlexml")
-    assert parsed.problems == [Problem(3, f"a cloze question can have at most 50 gaps (this one has "
+    assert parsed.problems == [Problem(3, f"question 'Big': a cloze question can have at most 50 gaps (this one has "
                                           f"{MAX_BLANKS + extra:,})")]
     assert not converted
     within = read_items(_xml("cloze", "").replace("Which?", " ".join(gaps.split()[:MAX_BLANKS])), "moodlexml")

@@ -126,7 +126,8 @@ def test_items_a_converted_file_cannot_read_are_listed_each_on_its_line(teacher)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "7 problems: nothing was loaded" in page
     for line in range(1, 14, 2):
-        assert (f"<li><code>week-4.gift:{line}</code>: its answer block starts with {{ but never ends: put }} "
+        assert (f"<li><code>week-4.gift:{line}</code>: question &#39;q{line // 2 + 1}&#39;: its answer block "
+                "starts with { but never ends: put } "
                 "after the last answer</li>") in page
     assert bank_count() == before
     fixed = upload(teacher, "week-4.gift", gift.replace("{=a ~b\n", "{=a ~b}\n").encode())

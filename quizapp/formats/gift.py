@@ -54,15 +54,16 @@ def read_gift(text: str, limit: int | None = None) -> ParseResult:
         if not body:
             continue
         numbers = [line + i for i, raw in enumerate(lines) if not raw.strip(_TRIM).startswith("//")]
+        body = _ESCAPE.sub(_protect, body)
         try:
-            item = _read_question(_ESCAPE.sub(_protect, body), numbers[0])
+            item = _read_question(body, numbers[0])
         except _QuestionError as error:
             reason = error.reason
             if error.next_question is not None:
                 reason = (f"line {numbers[-error.next_question]} seems to start another question: put a blank line "
                           f"after line {numbers[-error.next_question - 1]}, where this question's answer block ends "
                           f"(questions are separated by blank lines, and each has one answer block {{ }})")
-            result.unreadable(numbers[0], reason)
+            result.unreadable(numbers[0], reason, _question_words(body))
             continue
         item.idnumber, item.tags = comment_metadata(comments)
         result.add(item)
@@ -124,16 +125,27 @@ def _with_format(raw: str, default: str) -> Text:
     return Text(_restore(raw).strip(_TRIM), fmt)
 
 
+def _name_and_text(text: str) -> tuple[str, str]:
+    """A question's ::name:: (unescaped; empty if it has none) and the rest of it."""
+    if not text.startswith("::"):
+        return "", text
+    end = text.find("::", 2)
+    if end < 0:
+        return "", text[2:]
+    return _restore(text[2:end]).strip(_TRIM), text[end + 2:].strip(_TRIM)
+
+
+def _question_words(text: str) -> str:
+    """What names a question that cannot be read: its ::name::, or else its text before its answer block, without
+    the [format] and HTML tags."""
+    name, text = _name_and_text(text)
+    return name or re.sub(r"<[^>]*>", " ", _with_format(re.split("[{}]", text, maxsplit=1)[0], "moodle").text)
+
+
 def _read_question(text: str, line: int) -> Item:
     if text.startswith("$CATEGORY:"):
         return Item("category", line, category=_restore(text[len("$CATEGORY:"):]).strip(_TRIM))
-    name = ""
-    if text.startswith("::"):
-        end = text.find("::", 2)
-        if end < 0:
-            text = text[2:]
-        else:
-            name, text = _restore(text[2:end]).strip(_TRIM), text[end + 2:].strip(_TRIM)
+    name, text = _name_and_text(text)
     start, finish = text.find("{"), text.find("}")
     if start < 0 and finish < 0:
         return Item("description", line, name=name, text=_with_format(text, "moodle"))

@@ -139,6 +139,15 @@ class Item:
         return max(1, sum(1 for left, _ in self.pairs if left)) if self.qtype == "match" else 1
 
 
+def question_label(name: str, longest: int = 40) -> str:
+    """A question named as a bank file's problems name it, "question 'Capitals'", by its title or first words cut
+    at a word (empty when it has neither)."""
+    words = " ".join(name.split())
+    if len(words) > longest:
+        words = (words[:longest].rsplit(" ", 1)[0] or words[:longest]) + "…"
+    return f"question '{words}'" if words else ""
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something in the input that was not converted, or not completely."""
@@ -167,9 +176,11 @@ class ParseResult:
         self.items.append(item)
         self._count(item.question_count())
 
-    def unreadable(self, line: int, reason: str) -> None:
-        """Note a question that cannot be read; like one read, it counts against the limit."""
-        self.problems.append(Problem(line, reason))
+    def unreadable(self, line: int, reason: str, question: str = "") -> None:
+        """Note a question that cannot be read, named by its title or first words when known; like one read, it
+        counts against the limit."""
+        label = question_label(question)
+        self.problems.append(Problem(line, f"{label}: {reason}" if label else reason))
         self._count(1)
 
     def _count(self, questions: int) -> None:

@@ -111,7 +111,7 @@ def _read_quiz(root: ET.Element, lines: dict[int, int], limit: int | None) -> Pa
         try:
             result.add(_question(element, line))
         except _Invalid as error:
-            result.unreadable(line, error.reason)
+            result.unreadable(line, error.reason, _text_of(element.find("name")))
     return result
 
 
