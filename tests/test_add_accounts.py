@@ -100,6 +100,17 @@ def test_a_class_is_made_with_temporary_passwords_shown_once(app, admin):
     assert client.get("/").location == "/auth/password"
 
 
+@pytest.mark.parametrize(("lines", "heading"), [
+    ("Good One, good@school.example\nBad Email, bad@school\n, noname@school.example",
+     "Please correct the 2 problems below:"),
+    ("Good One, good@school.example\nBad Email, bad@school", "Please correct the problem below:"),
+])
+def test_the_error_summary_counts_the_lines_to_correct(admin, lines, heading):
+    # The summary links to the box once, however many of its lines are wrong; it counts those.
+    page = send(admin, lines).get_data(as_text=True)
+    assert f'<p id="error-summary-title">{heading}</p>' in page
+
+
 def test_one_bad_line_makes_nothing_and_every_problem_is_named_by_line_and_field(app, admin, make_user):
     make_user(email="taken@school.example")
     before = account_count()

@@ -236,3 +236,13 @@ def test_every_form_rerenders_with_messages_and_what_was_typed(app, world) -> No
         if problems := problems_of(case, response, world):
             failures[name] = problems
     assert not failures, "\n".join(f"{name}: {'; '.join(found)}" for name, found in failures.items())
+
+
+def test_the_error_summary_says_how_many_problems_there_are(app, world) -> None:
+    headings = {}
+    for name in ("register", "forgot password"):
+        case = CASES[name]
+        page = parse(submit(_client(app, world, case.role), case, world).get_data(as_text=True))
+        headings[name] = next(e.text() for e in page.walk() if e.attrs.get("id") == "error-summary-title")
+    assert headings == {"register": "Please correct the 3 problems below:",
+                        "forgot password": "Please correct the problem below:"}
