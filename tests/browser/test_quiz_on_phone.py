@@ -110,6 +110,41 @@ def test_every_answer_control_is_a_44px_tap_target_on_a_phone(module_browser, mo
     context.close()
 
 
+# Where the first letter of an element's text stands, and where the element's own box starts.
+_TEXT_LEFT = """element => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return range.getBoundingClientRect().left;
+}"""
+
+
+@pytest.mark.parametrize("device", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_a_flashcards_heading_lines_up_with_the_card(module_browser, module_server, device):  # noqa: F811
+    """A flashcard's heading (Answer, then You knew it) has no verdict's tint, so none of the tint's padding."""
+    email = module_server.add_user(f"cards-{device['viewport']['width']}@example.org", "Cards")
+    context = module_browser.new_context(**device)
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    bank = page.get_by_role("region", name="Key terms, people and places")
+    bank.get_by_label("Number of questions").fill("1")
+    bank.get_by_role("button", name="Start quiz").click()
+    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
+    question = page.url
+    page.locator("article.question form input[type=submit]").click()
+    page.wait_for_load_state()
+    screenshot(page, f"flashcard-answer-{device['viewport']['width']}")
+    for heading in ("Answer", "You knew it"):
+        verdict = page.locator("#verdict")
+        assert verdict.inner_text() == heading
+        front = page.locator(".flashcard-front").bounding_box()["x"]
+        assert verdict.evaluate(_TEXT_LEFT) == pytest.approx(front, abs=1), heading
+        if heading == "Answer":
+            page.get_by_role("button", name="I knew it").click()
+            page.wait_for_load_state()
+            page.goto(question)
+    context.close()
+
+
 # 360px: the narrowest common phone; 320px: a laptop's 1280px window zoomed to 400% (WCAG 2.1 reflow).
 @pytest.mark.parametrize("width", [360, 320])
 def test_progress_fits_a_narrow_screen(module_browser, module_server, width):  # noqa: F811 - fixtures
