@@ -137,6 +137,39 @@ def test_an_attempt_page_runs_as_many_queries_for_a_whole_bank_as_for_one_questi
     assert counts[0] == counts[1]
 
 
+def typed_differently(make_user: Callable, assignment: Assignment, students: int) -> None:
+    """That many more students each hand in an attempt, typing answers no other student types."""
+    now = utcnow()
+    for _ in range(students):
+        student = enrolled(make_user, assignment)
+        attempt = start_attempt(db.session, assignment, student, now)
+        for item in attempt.items:
+            qtype, blanks = item.question.type, len(item.revision.data.get("blanks", ()))
+            typed = {"numeric": f"{student.id}.5", "short_text": f"answer {student.id}",
+                     "cloze": [f"blank {student.id}"] * blanks}
+            if qtype in typed:
+                submit_answer(db.session, item, typed[qtype])
+        submit_attempt(attempt, now)
+    db.session.commit()
+
+
+def test_the_statistics_page_runs_as_many_queries_for_many_typed_answers_as_for_two(client, instructor, course,  # noqa: F811
+                                                                                    make_user):
+    assignment_id, classroom_id = course.id, course.classroom_id
+    address = f"/classes/{classroom_id}/assignments/{assignment_id}/statistics"
+    assert login(client, instructor.email).status_code == 302
+    counts = []
+    for students in (2, 6):
+        typed_differently(make_user, db.session.get(Assignment, assignment_id), students)
+        db.session.expunge_all()
+        with counted_statements() as statements:
+            page = client.get(address).get_data(as_text=True)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
+    # Each student's answer is one of its own: beyond the five shown, the rest are counted together.
+    assert "3 other answers" in page
+
+
 def test_students_who_share_a_name_keep_their_rows_apart(course, make_user):  # noqa: F811
     answered_by(make_user, course, 2, name="Sam Lee")
     text = responses_csv(db.session, build_gradebook(db.session, course.classroom))

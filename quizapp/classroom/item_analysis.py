@@ -4,7 +4,7 @@ Facility index: the mean score on the item as a percentage of its maximum. Discr
 correlation between the score on the item and the score on the rest of the attempt. Both are computed
 over the attempts the gradebook counts (one per student of the class, by the assignment's grading policy),
 for each version of a question apart: a bank updated while students answered may have reordered, added or
-changed its choices.
+changed its choices. Beside them, how often each choice was picked, or the answers most often typed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import attempt_scores, counted_attempt
 from quizapp.classroom.membership import roster_ids
+from quizapp.classroom.typed_answers import ALL_ANSWERS, TYPED_TYPES, AnswerTable, AnswerTally
 from quizapp.figures import rounded_percent
 from quizapp.models import Assignment, Question, QuestionRevision, QuizItem, Response
 
@@ -35,6 +36,7 @@ class ItemStatistics:
     rest: list[float] = field(default_factory=list)
     options: Counter[int] = field(default_factory=Counter)
     unanswered: int = 0
+    typed: AnswerTally | None = None  # for numeric, short-text and cloze questions
     # Whether students answered more than one version of this question (each has its own statistics).
     several_versions: bool = False
 
@@ -85,6 +87,10 @@ class ItemStatistics:
         return [(index, choice["text"], self.options[index], index in data["correct"])
                 for index, choice in enumerate(data["choices"])]
 
+    def answer_tables(self) -> list[AnswerTable]:
+        """For typed answers: the most common ones, per blank of a cloze, with how often each was given."""
+        return self.typed.tables() if self.typed is not None else []
+
 
 def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatistics]:
     """Per question (and version of it) of the assignment, over the counted attempts, flagged items first."""
@@ -104,7 +110,7 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
     # is then read once.
     rows = session.execute(
         select(QuizItem.attempt_id, QuizItem.question_id, QuizItem.revision_id, Response.id, Response.score,
-               Response.given)
+               Response.given, Response.is_correct)
         .outerjoin(Response, Response.item_id == QuizItem.id)
         .where(QuizItem.attempt_id.in_(attempt_ids))
         .order_by(QuizItem.id)
@@ -118,15 +124,29 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
     per_question = Counter(versions.values())
     for entry in stats.values():
         entry.several_versions = per_question[entry.question.id] > 1
-    for attempt_id, _question_id, revision_id, response_id, score, given in rows:
+        if entry.question.type in TYPED_TYPES:
+            entry.typed = AnswerTally(entry.question.type, entry.revision.data)
+    for attempt_id, _question_id, revision_id, response_id, score, given, correct in rows:
         entry, score = stats[revision_id], score if response_id is not None else 0.0
         entry.attempts += 1
         entry.scores.append(score)
         entry.rest.append(totals[attempt_id] - score)
         if response_id is None or given is None:
             entry.unanswered += 1
+        elif entry.typed is not None:
+            entry.typed.add(given, correct, score)
         elif isinstance(given, list) and "choices" in entry.revision.data:
             entry.options.update(given)
         elif isinstance(given, int) and not isinstance(given, bool):
             entry.options[given] += 1
     return sorted(stats.values(), key=lambda s: (not s.flags, s.question.id, s.revision.number))
+
+
+def typed_answers(session: Session, assignment: Assignment, qtype: str,
+                  revision_id: int) -> list[AnswerTable] | None:
+    """The answers typed to one version of a question, over the same attempts as its statistics, the most common
+    first (up to ALL_ANSWERS of them); None for a question whose answers are not typed."""
+    if qtype not in TYPED_TYPES:
+        return None
+    entry = next((s for s in item_statistics(session, assignment) if s.revision.id == revision_id), None)
+    return entry.typed.tables(ALL_ANSWERS) if entry is not None and entry.typed is not None else []

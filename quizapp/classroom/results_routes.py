@@ -10,7 +10,7 @@ from quizapp.classroom.access import assignment_taught, class_taught, teacher_re
 from quizapp.classroom.assignments import holds_question
 from quizapp.classroom.export import PLAIN, SEMICOLONS, CsvStyle, grades_csv, responses_csv
 from quizapp.classroom.gradebook import attempt_scores, build_gradebook, counted_attempt
-from quizapp.classroom.item_analysis import item_statistics
+from quizapp.classroom.item_analysis import item_statistics, typed_answers
 from quizapp.classroom.membership import membership_of
 from quizapp.extensions import db
 from quizapp.models import STUDENT, Question, QuestionRevision, QuizAttempt, User
@@ -110,8 +110,9 @@ def statistics(classroom_id: int, assignment_id: int):
 @bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/questions/<int:question_id>")
 @teacher_required
 def item_view(classroom_id: int, assignment_id: int, question_id: int):
-    """A question of an assignment as students see it, with its key and source passage: the version given by
-    ?version= (the one an attempt showed, which a bank update may since have changed), else the current one."""
+    """A question of an assignment as students see it, with its key, source passage and the answers typed to it:
+    the version given by ?version= (the one an attempt showed, which a bank update may since have changed), else
+    the current one."""
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     question = db.session.get(Question, question_id)
     # Only the assignment's own questions: the rest of its bank may be another instructor's, unpublished since.
@@ -124,7 +125,8 @@ def item_view(classroom_id: int, assignment_id: int, question_id: int):
         QuestionRevision.question_id == question.id, QuestionRevision.number == number)) or abort(404)
     context = preview_context(db.session, question.type, revision)
     return render_template("classroom/item.html", classroom=classroom, assignment=assignment, question=question,
-                           revision=revision, **context)
+                           revision=revision, typed=typed_answers(db.session, assignment, question.type, revision.id),
+                           **context)
 
 
 def _style() -> CsvStyle:

@@ -309,6 +309,7 @@ def test_no_payload_runs_on_any_page(module_browser, module_server):  # noqa: F8
     teacher.goto(assignment_url, "assignment detail")
     teacher.page.get_by_role("link", name="Item statistics").click()
     teacher.check("item statistics")
+    teacher.shows("table.typed-answers", [TYPED])  # the answers most often typed, as text
     items = [a.get_attribute("href") for a in teacher.page.locator(".item-stats h2 a").all()]
     assert len(items) == 6
     for href in items:
