@@ -163,6 +163,13 @@ def test_a_missing_field_is_reported_on_the_question_line(tmp_path):
     assert problems_for(tmp_path, CASES["missing field"][0])[0].startswith("10: ")
 
 
+def test_a_question_that_is_not_a_mapping_is_named_by_its_own_line(tmp_path):
+    # GOOD takes lines 2 to 9; what follows is not a question's fields but a line of text, a list and a number.
+    problems = problems_for(tmp_path, "  - just text\n  - [a, b]\n  -\n    42\n")
+    assert problems == ["10: question: must be a mapping of fields", "11: question: must be a mapping of fields",
+                        "13: question: must be a mapping of fields"]
+
+
 def test_a_problem_names_its_field_once(tmp_path):
     problems = problems_for(tmp_path, """\
   - just text

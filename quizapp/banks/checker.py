@@ -11,7 +11,7 @@ from typing import Any
 
 from quizapp.banks.schema import ID_PATTERN, ParsedQuestion, line_of, line_of_error, validate_question
 from quizapp.banks.values import brief
-from quizapp.banks.yamlfile import LineDict, YamlError, load_yaml
+from quizapp.banks.yamlfile import LineDict, LineList, YamlError, load_yaml
 from quizapp.content.documents import CatalogueError, Document, load_catalogue
 from quizapp.formats.textio import legacy_encoding_hint, unreadable_character
 
@@ -124,8 +124,10 @@ def _check_bank(location: Path, documents: dict[str, Document], problems: list[P
     bank = None if unreadable else _bank_metadata(meta_path, meta, location, problems)
     seen: dict[str, tuple[str, int]] = {}
     for path, document in parsed_files:
-        for raw in _question_list(path, document, problems):
-            _check_question(path, raw, documents, seen, bank, problems)
+        questions = _question_list(path, document, problems)
+        for index, raw in enumerate(questions):
+            item_line = questions.line_of_item(index) if isinstance(questions, LineList) else 1
+            _check_question(path, raw, documents, seen, bank, problems, item_line)
     return bank if len(problems) == before and bank is not None else None
 
 
@@ -204,9 +206,9 @@ def _question_list(path: Path, document: Any, problems: list[Problem]) -> list[A
 
 def _check_question(
     path: Path, raw: Any, documents: dict[str, Document], seen: dict[str, tuple[str, int]],
-    bank: ParsedBank | None, problems: list[Problem],
+    bank: ParsedBank | None, problems: list[Problem], item_line: int = 1,
 ) -> None:
-    line = line_of(raw)
+    line = line_of(raw, item_line)
     optional = bank is not None and bank.sources_optional
     question, errors = validate_question(raw, documents, require_source=not optional, require_explanation=not optional)
     key = raw.get("id") if isinstance(raw, dict) else None
@@ -214,7 +216,7 @@ def _check_question(
     for error in errors:
         # A problem with the whole question (not a mapping) is named by its label alone, not "question: question:".
         where = label if error.field == "question" else f"{label}: {error.field}"
-        problems.append(Problem(_display(path), line_of_error(raw, error), f"{where}: {error.message}"))
+        problems.append(Problem(_display(path), line_of_error(raw, error, line), f"{where}: {error.message}"))
     if isinstance(key, str):
         if key in seen:
             first_path, first_line = seen[key]

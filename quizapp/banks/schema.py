@@ -386,13 +386,13 @@ TYPE_PARSERS: dict[str, Callable[[dict], dict[str, Any]]] = {
 }
 
 
-def line_of(raw: Any) -> int:
-    """The line a question mapping starts on."""
-    return raw.line if isinstance(raw, LineDict) else 1
+def line_of(raw: Any, item_line: int = 1) -> int:
+    """The line a question mapping starts on; `item_line`, its list item's, for a question that is no mapping."""
+    return raw.line if isinstance(raw, LineDict) else item_line
 
 
-def line_of_error(raw: Any, error: FieldError) -> int:
+def line_of_error(raw: Any, error: FieldError, item_line: int = 1) -> int:
     """The line a field's problem is on: its own entry's, its key's, or the question's when the key is missing."""
     if error.line is not None:
         return error.line
-    return raw.line_of(error.field) if isinstance(raw, LineDict) else 1
+    return raw.line_of(error.field) if isinstance(raw, LineDict) else item_line

@@ -38,6 +38,16 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
+class LineList(list):
+    """A list that knows the line each of its items starts on."""
+
+    item_lines: list[int]
+
+    def line_of_item(self, index: int) -> int:
+        """The line the item at that index starts on."""
+        return self.item_lines[index]
+
+
 class _LineLoader(yaml.SafeLoader):
     """A SafeLoader with limits on depth and alias expansion, and errors that carry a line."""
 
@@ -158,6 +168,14 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         mapping.key_lines[str(key)] = loader.line_at(key_node.start_mark)
 
 
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    # A list item that should have been a mapping (a question written as a line of text) has no line of its own.
+    sequence = LineList()
+    sequence.item_lines = [loader.line_at(child.start_mark) for child in node.value]
+    yield sequence
+    sequence.extend(loader.construct_sequence(node))
+
+
 def _construct_str(loader: _LineLoader, node: yaml.ScalarNode) -> str:
     value = loader.construct_scalar(node)
     if _UNSTORABLE.search(value):
@@ -206,6 +224,7 @@ def _construct_float(loader: _LineLoader, node: yaml.ScalarNode) -> float:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
