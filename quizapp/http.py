@@ -3,8 +3,10 @@ a body of no stated length meets the upload limit, and the type of a view."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import IO, Any
+from urllib.parse import quote
 
 from flask import Request as FlaskRequest
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -34,6 +36,17 @@ class RowIdConverter(IntegerConverter):
     a converter check, which werkzeug would answer with 405 where a twin route takes another method."""
 
     regex = digits_up_to(INTEGER_MAX)
+
+
+# What no file name on Windows, macOS or Linux may hold, and control characters, which none should.
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def attachment(fallback: str, name: str) -> str:
+    """A Content-Disposition that saves a download as `name`, which may be any text (a class's name in Cyrillic,
+    say), with the plain ASCII `fallback` for programs that read only the old parameter (RFC 6266)."""
+    cleaned = " ".join(_NOT_IN_FILE_NAMES.sub(" ", name).split()).strip(". ")[:150] or fallback
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
 
 
 def error_headers(error: Exception) -> list[tuple[str, str]]:

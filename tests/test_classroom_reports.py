@@ -216,8 +216,11 @@ def test_the_exports_download_plain_and_for_excel_with_semicolons(client, instru
             found = [dict(zip(columns, row, strict=True)) for row in rows[1:]]
             assert {row["student"] for row in found} == names
             files[delimiter] = (response.headers["Content-Disposition"], found)
-        assert files[","][0] == f'attachment; filename="class-{classroom}-{report}.csv"'
-        assert files[";"][0] == f'attachment; filename="class-{classroom}-{report}-excel.csv"'
+        # Saved under the class's name; the plain name is for programs that read no other.
+        assert files[","][0] == (f'attachment; filename="class-{classroom}-{report}.csv"; '
+                                 f"filename*=UTF-8''Civics%20{report}.csv")
+        assert files[";"][0] == (f'attachment; filename="class-{classroom}-{report}-excel.csv"; '
+                                 f"filename*=UTF-8''Civics%20{report}%20%28Excel%29.csv")
         plain, excel = files[","][1], files[";"][1]
         # The same cells, but decimals with a comma, which is what Excel in those settings reads as a number.
         decimals = [row[column] for row in plain for column in figures]
@@ -248,3 +251,17 @@ def test_the_exports_download_plain_and_for_excel_with_semicolons(client, instru
 def test_excel_shows_a_typed_answer_as_typed(value, plain, excel):
     assert spreadsheet_cell(value, PLAIN) == plain
     assert spreadsheet_cell(value, SEMICOLONS) == excel
+
+
+@pytest.mark.parametrize(("name", "saved"), [
+    ("История 9Б", "%D0%98%D1%81%D1%82%D0%BE%D1%80%D0%B8%D1%8F%209%D0%91%20grades.csv"),
+    ('Civics: "A/B" \\ 9?', "Civics%20A%20B%209%20grades.csv"),
+    (". . .", "grades.csv"),
+])
+def test_a_download_is_saved_under_the_class_name(client, instructor, course, name, saved):  # noqa: F811
+    course.classroom.name = name
+    db.session.commit()
+    login(client, instructor.email)
+    response = client.get(f"/classes/{course.classroom_id}/grades.csv")
+    fallback = f'attachment; filename="class-{course.classroom_id}-grades.csv"; '
+    assert response.headers["Content-Disposition"] == fallback + f"filename*=UTF-8''{saved}"
