@@ -83,7 +83,7 @@ def test_moving_the_due_date_marks_handed_in_work_late_or_on_time_by_the_new_one
     assert set_assignment_at(client, url, bank_id, due_at="2999-01-01T10:00", late_policy="mark").status_code == 302
     assert 'class="late"' not in client.get(f"/classes/{classroom.id}/gradebook").get_data(as_text=True)
     grades = client.get(f"/classes/{classroom.id}/grades.csv").get_data(as_text=True)
-    assert grades.splitlines()[1].endswith(",no,active")  # late: no; the account column comes last
+    assert grades.splitlines()[1].endswith(",no,active,handed_in")  # late: no; account and status come last
     assert "(late)" not in student_client.get(results).get_data(as_text=True)
     # Set back, it is late again.
     assert set_assignment_at(client, url, bank_id, due_at="2001-01-01T10:00", late_policy="mark").status_code == 302
