@@ -15,7 +15,16 @@ from quizapp.admin.forms import NewAccountsForm, TemporaryPasswordForm
 from quizapp.admin.routes import admin_required, kept_search
 from quizapp.api.tokens import live_token_count, revoke_all_tokens
 from quizapp.auth.accounts import EmailTaken
-from quizapp.auth.batch import Made, Problem, Unreadable, make_accounts, parse_lines, read_upload, registered
+from quizapp.auth.batch import (
+    Made,
+    Problem,
+    Unreadable,
+    empty_upload,
+    make_accounts,
+    parse_lines,
+    read_upload,
+    registered,
+)
 from quizapp.auth.temporary import AccountClosed, give_temporary_password
 from quizapp.classroom.export import PLAIN, SEMICOLONS, CsvStyle, spreadsheet_csv
 from quizapp.extensions import db
@@ -70,10 +79,16 @@ def _typed_or_uploaded(form: NewAccountsForm) -> str | None:
         return None
     if upload:
         try:
-            return read_upload(upload.read()).rstrip()
+            text = read_upload(upload.read()).rstrip()
         except Unreadable as error:
             form.file.errors.append(str(error))
             return None
+        # Said of the file: "give at least one line" under the box of lines, left empty, would point elsewhere.
+        empty = empty_upload(upload.filename or "The file", text)
+        if empty:
+            form.file.errors.append(empty)
+            return None
+        return text
     if not typed.strip():
         form.lines.errors.append("Paste or type at least one line: name, email.")
         return None

@@ -57,6 +57,7 @@ class NewAccountsForm(FlaskForm):
                                       f"spreadsheet). Up to {MAX_ACCOUNTS} accounts at once.")
     file = FileField("Or a CSV file with the same columns",
                      description="In UTF-8: in Excel, save as “CSV UTF-8” or as “Unicode Text”.",
-                     validators=[FileAllowed(["csv", "txt", "tsv"], "Upload a .csv, .tsv or .txt file."),
+                     validators=[FileAllowed(["csv", "txt", "tsv"], "Upload a .csv, .tsv or .txt file: in Excel, "
+                                                                   "save it as “CSV UTF-8” first."),
                                  FileSize(100_000, message="The file is larger than 100 KB: split the list.")])
     submit = SubmitField("Check and make the accounts")

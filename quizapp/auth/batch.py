@@ -67,9 +67,16 @@ class Unreadable(Exception):
     """An uploaded file that is not text in UTF-8."""
 
 
+# How an Excel workbook begins, kept under a .csv name: .xlsx is a zip archive, .xls an OLE2 compound file. Read
+# as Windows-1251, its bytes pass for Cyrillic text, and the admin was told to change an encoding it does not have.
+_WORKBOOK_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
 def read_upload(data: bytes) -> str:
     """The text of an uploaded CSV file: UTF-8 (with or without a byte-order mark), or UTF-16 with one; raises
     Unreadable otherwise."""
+    if data.startswith(_WORKBOOK_STARTS):
+        raise Unreadable(_SAVE_AS_UTF8.format(found="The file is an Excel workbook, not a list in text"))
     # Excel's "Unicode Text" (tab-separated) is UTF-16: how versions without "CSV UTF-8" keep Cyrillic names.
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -111,10 +118,7 @@ def parse_lines(text: str) -> tuple[list[Line], list[Problem]]:
     lines: list[Line] = []
     problems: list[Problem] = []
     first_line: dict[str, int] = {}
-    filled = [(number, cells) for number, cells in ((n, _cells(line)) for n, line in enumerate(text.splitlines(), 1))
-              if any(cells)]
-    if filled and len(filled[0][1]) > 1 and filled[0][1][1].lower() in _HEADER_EMAILS:
-        filled = filled[1:]
+    filled = _filled(text)
     if not filled:
         return [], [Problem(None, None, "Give at least one line: name, email.")]
     if len(filled) > MAX_ACCOUNTS:
@@ -147,6 +151,24 @@ def parse_lines(text: str) -> tuple[list[Line], list[Problem]]:
         if not found and role is not None:
             lines.append(Line(number, name, email, role))
     return lines, problems
+
+
+def _filled(text: str) -> list[tuple[int, list[str]]]:
+    """The fields of each line that is neither blank nor the first line's headings, with its number from 1."""
+    filled = [(number, cells) for number, cells in ((n, _cells(line)) for n, line in enumerate(text.splitlines(), 1))
+              if any(cells)]
+    if filled and len(filled[0][1]) > 1 and filled[0][1][1].lower() in _HEADER_EMAILS:
+        return filled[1:]
+    return filled
+
+
+def empty_upload(name: str, text: str) -> str | None:
+    """What to say of an uploaded file that holds no account (empty, or headings alone); None if it holds some."""
+    if _filled(text):
+        return None
+    found = "is empty" if not text.strip() else "has a line of headings and no accounts"
+    return (f"“{name}” {found}: choose the file with the class's list (name, email on each line), or paste the "
+            "lines instead.")
 
 
 def _misplaced_email(cells: list[str]) -> str | None:
