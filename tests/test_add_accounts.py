@@ -267,7 +267,7 @@ def test_an_address_whose_account_was_deactivated_says_to_reactivate_it(app, adm
     assert refused.status_code == 422
     assert ("Line 1, email: back@school.example already has an account, deactivated: take the line off, reactivate "
             "the account on the Users page and give it a temporary password there.") in page
-    assert "Line 2, email: here@school.example already has an account.</li>" in page
+    assert "Line 2, email: here@school.example already has an account.<br>" in page
 
 
 def test_addresses_already_taken_are_named_with_the_other_problems_at_once(app, admin, make_user):

@@ -58,3 +58,30 @@ def test_a_workbook_uploaded_as_it_is_says_how_to_save_it_as_csv(app, admin):
     assert refused.status_code == 422 and message.startswith("Upload a .csv, .tsv or .txt file")
     assert "save it as “CSV UTF-8”" in message
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_each_wrong_line_is_quoted_under_its_problem(app, admin, make_user):
+    # The box numbers no lines, and on a phone it wraps long ones: "Line 27, name: empty" alone left the admin
+    # counting down a class list to find it.
+    make_user(email="taken@school.example")
+    lines = "\n".join([*(f"Pupil {n}, pupil{n}@school.example" for n in range(1, 27)),
+                       ", noname@school.example",
+                       "Taken Already, taken@school.example",
+                       "Marat Bekov, marat@school.example, teacher"])
+    page = send(admin, lines).get_data(as_text=True)
+    listed = page[page.index('<ul class="line-problems">'):]
+    listed = listed[:listed.index("</ul>")]
+    items = listed.split("<li>")[1:]
+    assert len(items) == 3
+    assert items[0].startswith("Line 27, name: empty") and '<code class="line-text">, noname@school.example' in items[0]
+    assert items[1].startswith("Line 28, email: taken@school.example already has an account.")
+    assert '<code class="line-text">Taken Already, taken@school.example</code>' in items[1]
+    assert '<code class="line-text">Marat Bekov, marat@school.example, teacher</code>' in items[2]
+
+
+def test_a_long_line_is_quoted_shortened_and_escaped(app, admin):
+    long_name = "<b>Very</b> " + "long " * 40
+    page = send(admin, f"{long_name}, not-an-email").get_data(as_text=True)
+    quoted = page[page.index('<code class="line-text">') + len('<code class="line-text">'):]
+    quoted = quoted[:quoted.index("</code>")]
+    assert quoted.startswith("&lt;b&gt;Very&lt;/b&gt; long") and quoted.endswith("…") and len(quoted) < 120

@@ -67,7 +67,12 @@ def add_accounts():
     if problems:
         form.lines.errors = [*form.lines.errors, "Nothing was made: correct the lines below and send them again."]
     failed = bool(form.errors or problems)
-    return render_template("admin/add_accounts.html", form=form, problems=problems), 422 if failed else 200
+    # Each wrong line quoted under its problem: the box numbers no lines, and on a phone it wraps the long ones.
+    typed = (form.lines.data or "").splitlines()
+    quoted = {problem.line: typed[problem.line - 1].strip() for problem in problems
+              if problem.line and problem.line <= len(typed)}
+    return (render_template("admin/add_accounts.html", form=form, problems=problems, quoted=quoted),
+            422 if failed else 200)
 
 
 def _typed_or_uploaded(form: NewAccountsForm) -> str | None:
