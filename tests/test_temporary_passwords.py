@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from quizapp.api.tokens import create_token
 from quizapp.auth.deactivation import deactivate
 from quizapp.auth.reset import reset_token
-from quizapp.auth.temporary import ALPHABET, give_temporary_password, temporary_password
+from quizapp.auth.temporary import ALPHABET, chose_own_password, give_temporary_password, temporary_password
 from quizapp.extensions import db
 from quizapp.models import Role, User
 from tests.conftest import PASSWORD, csrf_from, login, make_app
@@ -250,3 +250,31 @@ def test_a_password_set_on_the_command_line_for_a_deactivated_account_says_it_is
     again = runner.invoke(args=["users", "set-password", student.email, "--temporary"],
                           env={"QUIZAPP_NEW_PASSWORD": "handed over 456"})
     assert again.exit_code == 0 and "Warning" not in again.output
+
+
+def test_a_random_temporary_password_is_hashed_at_less_cost_than_a_chosen_one(app, make_user, runner):
+    from quizapp.auth.batch import make_accounts, parse_lines
+    from quizapp.config import Defaults
+
+    # What deployments use; the tests' own method is cheaper still.
+    app.config["PASSWORD_HASH_METHOD"] = Defaults.PASSWORD_HASH_METHOD
+    given = make_user()
+    password = give_temporary_password(given)
+    lines, problems = parse_lines("Aigerim Nurlanovna, aigerim@example.org\nMarat Bekov, marat@example.org")
+    assert not problems
+    made = make_accounts(db.session, lines)
+    db.session.commit()
+    # Random with 2^55 possibilities: scrypt at an eighth of the full cost, which a class of 100 needs to be
+    # made within a request's time on a busy server.
+    accounts = [given, *(db.session.scalar(select(User).where(User.email == m.email)) for m in made)]
+    assert all(user.password_hash.startswith("scrypt:4096:8:1$") for user in accounts)
+    assert given.check_password(password) and all(
+        user.check_password(m.password) for user, m in zip(accounts[1:], made, strict=True))
+    # A password a person chose, temporary or not, at the full cost: it may be guessable.
+    result = runner.invoke(args=["users", "set-password", given.email, "--temporary"],
+                           env={"QUIZAPP_NEW_PASSWORD": "chosen by the admin"})
+    assert result.exit_code == 0, result.output
+    db.session.refresh(given)
+    assert given.password_hash.startswith("scrypt:32768:8:1$") and given.must_change_password
+    chose_own_password(given, "my very own password")
+    assert given.password_hash.startswith("scrypt:32768:8:1$") and not given.must_change_password

@@ -17,7 +17,7 @@ from quizapp.auth.accounts import add_account, name_problem, normalise_email, un
 from quizapp.auth.temporary import temporary_password
 from quizapp.formats.textio import legacy_encoding_hint
 from quizapp.models import Role, User
-from quizapp.models.user import hash_password
+from quizapp.models.user import hash_temporary_password
 
 # A class or two per batch. Each password is hashed on purpose slowly (a tenth of a second with scrypt), and the
 # whole batch is made in one request that must end well before the server's 30-second timeout.
@@ -243,7 +243,7 @@ def make_accounts(session: Session, lines: list[Line]) -> list[Made]:
     # Every password is hashed (slowly, on purpose) before the first insert: between them, SQLite's write lock
     # would be held for seconds, and every answer and review sent meanwhile would wait for it or fail.
     passwords = [temporary_password() for _ in lines]
-    hashes = [hash_password(password) for password in passwords]
+    hashes = [hash_temporary_password(password) for password in passwords]
     made = []
     for line, password, password_hash in zip(lines, passwords, hashes, strict=True):
         user = add_account(session, line.email, line.name, password_hash, line.role)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 
 from quizapp.models import User
-from quizapp.models.user import hash_password
+from quizapp.models.user import hash_password, hash_temporary_password
 
 # Lower case without the letters and digits that look alike on paper (0/o, 1/i/l, 2/z, 5/s, 8/b), as join codes.
 ALPHABET = "acdefghjkmnpqrtuvwxy34679"
@@ -32,7 +32,8 @@ def give_temporary_password(user: User) -> str:
     if not user.is_active:
         raise AccountClosed(user.email)
     password = temporary_password()
-    set_temporary_password(user, password)
+    # Random: its many possibilities, not the hash's cost, keep it from being guessed (see TEMPORARY_HASH_METHOD).
+    _mark_temporary(user, hash_temporary_password(password))
     # Whoever was logged in with the old password is logged out, as with any new password.
     user.end_sessions()
     return password
@@ -40,7 +41,12 @@ def give_temporary_password(user: User) -> str:
 
 def set_temporary_password(user: User, password: str) -> None:
     """Store the hash of a password someone else chose for the account, which its owner must then replace."""
-    user.password_hash = hash_password(password)
+    # Chosen by a person, it may be guessable: hashed at the full cost, as its owner's own will be.
+    _mark_temporary(user, hash_password(password))
+
+
+def _mark_temporary(user: User, password_hash: str) -> None:
+    user.password_hash = password_hash
     user.must_change_password = True
 
 
