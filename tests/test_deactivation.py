@@ -65,7 +65,10 @@ def test_deactivating_asks_first_then_ends_the_sessions_and_refuses_the_login(ap
     wrong = login(app.test_client(), student.email, "not the password")
     assert wrong.status_code == 422 and "deactivated" not in wrong.get_data(as_text=True)
     right = login(app.test_client(), student.email)
-    assert right.status_code == 422 and "This account has been deactivated." in right.get_data(as_text=True)
+    page = right.get_data(as_text=True)
+    # Nothing on the form to correct: the page says so in an alert of its own, not as a wrong password.
+    assert right.status_code == 403 and '<p id="closed-account">This account has been deactivated.' in page
+    assert "Please correct" not in page and 'aria-invalid="true"' not in page
 
 
 def test_reactivating_lets_the_old_password_in_but_not_the_old_sessions(app, make_user):

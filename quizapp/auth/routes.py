@@ -42,11 +42,10 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         if user is not None:
-            # Only whoever knows the password learns that the account exists and is closed.
-            form.password.errors.append("This account has been deactivated. If you need it back, ask the "
-                                        "administrator of this site (your school, for example).")
-        else:
-            form.password.errors.append("The email or password is not right.")
+            # Only whoever knows the password learns that the account exists and is closed. Nothing on the form
+            # is wrong, so no field is marked.
+            return render_template("auth/login.html", form=form, mail_on=mail_available(), closed=True), 403
+        form.password.errors.append("The email or password is not right.")
     return render_template("auth/login.html", form=form, mail_on=mail_available()), 200 if not form.errors else 422
 
 
