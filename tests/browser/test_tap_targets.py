@@ -124,6 +124,21 @@ def test_the_buttons_of_an_assignment_page_stand_apart_on_a_phone(module_browser
     context.close()
 
 
+def test_the_role_menus_of_the_users_page_are_a_fingers_size_on_a_phone(module_browser, module_server):  # noqa: F811
+    admin = module_server.add_user("admin.menus@example.org", "Aliya Admin", Role.ADMIN)
+    module_server.add_user("menus.student@example.org", "Menu Student")
+    context = module_browser.new_context(**PHONE)
+    page = context.new_page()
+    log_in(page, module_server.url, admin)
+    page.goto(module_server.url + "/admin/users")
+    menus = boxes(page, "main table select")
+    assert len(menus) >= 2
+    for _text, box in menus:
+        assert box["height"] >= 44, box
+    screenshot(page, "users-role-menus-390")
+    context.close()
+
+
 def test_inline_actions_stay_a_line_of_text_on_a_desktop(module_browser, module_server):  # noqa: F811 - fixtures
     ada, class_url = teaching_class(module_server, "desktop")
     context = module_browser.new_context(**DESKTOP)
