@@ -6,6 +6,7 @@ use them; the database and its accounts then live as long as the module.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -74,6 +75,16 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def start_practice(page, bank: str, length: int, topic: str | None = None) -> None:
+    """Start a practice quiz from the bank of that title on the home page shown, and wait for its first question."""
+    region = page.get_by_role("region", name=bank)
+    if topic is not None:
+        region.get_by_label("Topic").select_option(value=topic)
+    region.get_by_label("Number of questions").fill(str(length))
+    region.get_by_role("button", name="Start quiz").click()
+    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
 
 
 def answer_anything(page, typed: str = "1") -> None:

@@ -14,7 +14,7 @@ from quizapp.models import Question, User
 from quizapp.srs.queue import record_review
 from quizapp.srs.scheduling import AGAIN, GOOD
 from tests.browser.conftest import screenshot
-from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.browser.shared import log_in, module_browser, module_server, start_practice  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -114,10 +114,7 @@ def test_a_past_quiz_shows_its_score_and_the_link_to_go_on_with_it_on_a_phone(mo
     context = module_browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, has_touch=True)
     page = context.new_page()
     log_in(page, module_server.url, email)
-    bank = page.get_by_role("region", name="Kazakhstan's 2022 constitutional referendum")
-    bank.get_by_label("Number of questions").fill("3")
-    bank.get_by_role("button", name="Start quiz").click()
-    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
+    start_practice(page, "Kazakhstan's 2022 constitutional referendum", 3)
     # Left at its first question: the progress page is where the student finds the quiz again.
     page.goto(module_server.url + "/progress/")
     page.locator("#attempts-caption").locator("..").scroll_into_view_if_needed()

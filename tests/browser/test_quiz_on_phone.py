@@ -8,7 +8,13 @@ import pytest
 
 from quizapp.models import Role
 from tests.browser.conftest import screenshot
-from tests.browser.shared import answer_anything, log_in, module_browser, module_server  # noqa: F401
+from tests.browser.shared import (  # noqa: F401 - fixtures
+    answer_anything,
+    log_in,
+    module_browser,
+    module_server,
+    start_practice,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +26,7 @@ SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElemen
 
 
 def start_quiz(page, base: str, topic: str, length: int) -> None:
-    bank = page.get_by_role("region", name="Kazakhstan's 2022 constitutional referendum")
-    bank.get_by_label("Topic").select_option(value=topic)
-    bank.get_by_label("Number of questions").fill(str(length))
-    bank.get_by_role("button", name="Start quiz").click()
-    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
+    start_practice(page, "Kazakhstan's 2022 constitutional referendum", length, topic)
 
 
 @pytest.mark.parametrize("device", [PHONE, LAPTOP], ids=["phone", "laptop"])
@@ -125,10 +127,7 @@ def test_a_flashcards_heading_lines_up_with_the_card(module_browser, module_serv
     context = module_browser.new_context(**device)
     page = context.new_page()
     log_in(page, module_server.url, email)
-    bank = page.get_by_role("region", name="Key terms, people and places")
-    bank.get_by_label("Number of questions").fill("1")
-    bank.get_by_role("button", name="Start quiz").click()
-    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
+    start_practice(page, "Key terms, people and places", 1)
     question = page.url
     page.locator("article.question form input[type=submit]").click()
     page.wait_for_load_state()

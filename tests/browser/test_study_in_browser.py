@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.shared import send_sign_up
+from tests.browser.shared import send_sign_up, start_practice
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,7 @@ def test_register_quiz_feedback_and_source(page, live_server):
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     register(page, live_server, shots=True)
-    bank = page.get_by_role("region", name="Kazakhstan's 2022 constitutional referendum")
-    bank.get_by_label("Topic").select_option(value="Parliament")
-    bank.get_by_label("Number of questions").fill("3")
-    bank.get_by_role("button", name="Start quiz").click()
-    page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
+    start_practice(page, "Kazakhstan's 2022 constitutional referendum", 3, "Parliament")
     assert page.get_by_text("Question 1 of 3").is_visible()
     screenshot(page, "question")
 
