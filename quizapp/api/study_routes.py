@@ -12,7 +12,7 @@ from quizapp.api import bp
 from quizapp.api.auth import ApiError, login_required
 from quizapp.api.openapi import openapi_document
 from quizapp.api.serialize import listed_order, question_json
-from quizapp.classroom.gradebook import build_gradebook, standing
+from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.membership import taught_class
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionRevision
@@ -92,13 +92,13 @@ def gradebook(classroom_id: int):
     classroom = taught_class(db.session, current_user, classroom_id)
     if classroom is None:
         raise ApiError(404, "You teach no class with that id.")
-    book, now = build_gradebook(db.session, classroom), utcnow()
+    book = build_gradebook(db.session, classroom)
     return jsonify(
         classroom={"id": classroom.id, "name": classroom.name},
         assignments=[{"id": a.id, "title": a.title, "grading": a.grading,
                       "due_at": a.due_at.isoformat() if a.due_at else None} for a in book.assignments],
         students=[{"id": s.id, "name": s.display_name, "email": s.email, "grades": [
-            _grade(book.cell(s.id, a.id)) | {"assignment_id": a.id, "status": standing(book.cell(s.id, a.id), a, now)}
+            _grade(book.cell(s.id, a.id)) | {"assignment_id": a.id, "status": book.standing(s.id, a)}
             for a in book.assignments
         ]} for s in book.students],
     )

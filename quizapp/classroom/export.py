@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quizapp.classroom.gradebook import Gradebook, standing
+from quizapp.classroom.gradebook import Gradebook
 from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
 from quizapp.quiz.present import correct_answer, given_answer_text
 
@@ -95,7 +95,7 @@ def spreadsheet_csv(columns: list[str], rows: Iterable[Iterable[object]], style:
     return BOM + buffer.getvalue()
 
 
-def grades_csv(book: Gradebook, now: datetime, style: CsvStyle = PLAIN) -> str:
+def grades_csv(book: Gradebook, style: CsvStyle = PLAIN) -> str:
     """One row per student per assignment, with the counted attempt's score and where the student stands."""
     rows = []
     for assignment in book.assignments:
@@ -107,7 +107,7 @@ def grades_csv(book: Gradebook, now: datetime, style: CsvStyle = PLAIN) -> str:
                 counted.number if counted else None, assignment.grading, counted.points if counted else None,
                 counted.possible if counted else None, counted.percent if counted else None,
                 counted.finished_at if counted else None, counted.is_late if counted else None,
-                account_status(student), standing(cell, assignment, now),
+                account_status(student), book.standing(student.id, assignment),
             ])
     return spreadsheet_csv(GRADE_COLUMNS, rows, style)
 

@@ -47,13 +47,18 @@ class Gradebook:
     students: list[User]
     assignments: list[Assignment]
     cells: dict[tuple[int, int], Cell]
+    built_at: datetime  # the moment the book stands at: whether an assignment still takes attempts
 
     def cell(self, user_id: int, assignment_id: int) -> Cell:
         """A student's attempts at an assignment and the one that counts."""
         return self.cells.get((user_id, assignment_id)) or Cell()
 
+    def standing(self, user_id: int, assignment: Assignment) -> str:
+        """Where the student stands at the assignment, one of STANDINGS."""
+        return standing(self.cell(user_id, assignment.id), assignment, self.built_at)
 
-# Where a student stands at an assignment, in the exports: the gradebook page says the same in words.
+
+# Where a student stands at an assignment: the exports give these words, the gradebook pages say them.
 STANDINGS = ("handed_in", "in_progress", "missed", "not_started")
 
 
@@ -121,4 +126,4 @@ def build_gradebook(session: Session, classroom: Classroom) -> Gradebook:
         cells.setdefault((score.user_id, score.assignment_id), Cell()).attempts.append(score)
     for (_user_id, assignment_id), cell in cells.items():
         cell.counted = counted_attempt(cell.attempts, policies[assignment_id])
-    return Gradebook(classroom, students, assignments, cells)
+    return Gradebook(classroom, students, assignments, cells, utcnow())

@@ -9,14 +9,14 @@ from quizapp.classroom import bp
 from quizapp.classroom.access import assignment_taught, class_taught, teacher_required
 from quizapp.classroom.assignments import holds_question
 from quizapp.classroom.export import PLAIN, SEMICOLONS, CsvStyle, grades_csv, responses_csv
-from quizapp.classroom.gradebook import attempt_scores, build_gradebook, counted_attempt
+from quizapp.classroom.gradebook import Cell, attempt_scores, build_gradebook, counted_attempt, standing
 from quizapp.classroom.item_analysis import item_statistics, typed_answers
 from quizapp.classroom.membership import membership_of
 from quizapp.extensions import db
 from quizapp.http import attachment
 from quizapp.models import STUDENT, Classroom, Question, QuestionRevision, QuizAttempt, User
 from quizapp.models.types import INTEGER_MAX, utcnow
-from quizapp.quiz.deadlines import close_if_expired, closed_to_new_attempts
+from quizapp.quiz.deadlines import close_if_expired
 from quizapp.quiz.present import correct_answer, given_answer_text, preview_context
 from quizapp.quiz.service import WHOLE_ATTEMPT
 
@@ -26,10 +26,7 @@ from quizapp.quiz.service import WHOLE_ATTEMPT
 def gradebook(classroom_id: int):
     """Students by assignments, each cell the attempt that counts."""
     classroom = class_taught(classroom_id)
-    book, now = build_gradebook(db.session, classroom), utcnow()
-    # A student who never started an assignment closed to new attempts has missed it, not yet to begin.
-    closed = {a.id for a in book.assignments if closed_to_new_attempts(a, now)}
-    return render_template("classroom/gradebook.html", book=book, closed=closed)
+    return render_template("classroom/gradebook.html", book=build_gradebook(db.session, classroom))
 
 
 @bp.get("/<int:classroom_id>/grades.csv")
@@ -37,8 +34,7 @@ def gradebook(classroom_id: int):
 def grades_export(classroom_id: int):
     """The gradebook as CSV: one row per student per assignment."""
     classroom, style = class_taught(classroom_id), _style()
-    book = build_gradebook(db.session, classroom)
-    return _csv(grades_csv(book, utcnow(), style), _disposition(classroom, "grades", style))
+    return _csv(grades_csv(build_gradebook(db.session, classroom), style), _disposition(classroom, "grades", style))
 
 
 @bp.get("/<int:classroom_id>/responses.csv")
@@ -64,11 +60,11 @@ def student_work(classroom_id: int, user_id: int):
     by_assignment = {a.id: [s for s in scores if s.assignment_id == a.id] for a in assignments}
     # The attempt each grade comes from, picked as the gradebook picks it, so that the page shows why.
     counted = {a.id: counted_attempt(by_assignment[a.id], a.grading) for a in assignments}
-    # Missed, not merely not started, as the gradebook says: no attempt can begin any more.
+    # Missed, not merely not started, as the gradebook says it.
     now = utcnow()
-    closed = {a.id for a in assignments if closed_to_new_attempts(a, now)}
+    standings = {a.id: standing(Cell(by_assignment[a.id], counted[a.id]), a, now) for a in assignments}
     return render_template("classroom/student_work.html", classroom=classroom, student=student,
-                           assignments=assignments, scores=by_assignment, counted=counted, closed=closed)
+                           assignments=assignments, scores=by_assignment, counted=counted, standings=standings)
 
 
 @bp.get("/<int:classroom_id>/attempts/<int:attempt_id>")
