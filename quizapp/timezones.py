@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zoneinfo
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import available_timezones
@@ -65,3 +66,21 @@ def starting_zone(device_zone: str | None = None) -> str:
     """The zone a new account starts in: its device's, when the browser reported a known one, else the
     deployment's DEFAULT_TIMEZONE."""
     return device_zone if is_known_zone(device_zone) else current_app.config["DEFAULT_TIMEZONE"]
+
+
+def zone_label(moment: datetime) -> str:
+    """The zone of a local time as a reader knows it: its abbreviation (UTC, CET, EST), else its offset from UTC
+    ("UTC+5", "UTC+5:30"), since for many zones the tz database has only a number such as "+05"."""
+    name = moment.tzname() or ""
+    offset = moment.utcoffset()
+    if name[:1] not in ("+", "-", "") or offset is None:
+        return name
+    minutes = round(offset.total_seconds() / 60)
+    hours, rest = divmod(abs(minutes), 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "") if minutes else "UTC"
+
+
+def clock_time(moment: datetime) -> str:
+    """A local time of day with its zone, as "14:00 UTC+5"."""
+    return f"{moment:%H:%M} {zone_label(moment)}"

@@ -27,6 +27,7 @@ from quizapp.quiz.forms import answer_errors
 from quizapp.quiz.present import cloze_blanks, score_text
 from quizapp.signing import SignedCookieSessions, renew_csrf_token
 from quizapp.srs.days import day_start_label, user_time
+from quizapp.timezones import clock_time
 
 _CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -227,7 +228,8 @@ def has_unbroken_run(text: object) -> bool:
 
 def local_time(moment: datetime, user: User) -> str:
     """A moment as the user reads it: date and time in their own time zone."""
-    return user_time(moment, user).strftime("%Y-%m-%d %H:%M %Z")
+    shown = user_time(moment, user)
+    return f"{shown:%Y-%m-%d} {clock_time(shown)}"
 
 
 def local_date(moment: datetime, user: User) -> str:

@@ -147,7 +147,7 @@ def test_a_students_rows_say_how_each_attempt_stands(app, teaching, make_user): 
     db.session.commit()
 
     page = student_client.get(f"/classes/{classroom.id}/work").get_data(as_text=True)
-    assert "Attempt 1: in progress, closes at 2999-01-01 09:30 +05" in row_text(page, "Timed")
+    assert "Attempt 1: in progress, closes at 2999-01-01 09:30 UTC+5" in row_text(page, "Timed")
     assert "Attempt 1 : handed in, results after the due date" in row_text(page, "Later")
     assert "(0.0%)" not in row_text(page, "Later")
     twice = row_text(page, "Twice")

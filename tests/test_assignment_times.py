@@ -30,7 +30,7 @@ def test_dates_out_of_range_are_refused_with_a_message(teaching, instructor, fie
 def test_a_date_at_the_edge_of_the_calendar_is_shown_in_any_zone():
     user = User(email="x@example.org", display_name="x", password_hash="-", timezone="Pacific/Kiritimati")
     assert local_time(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), user) == "9999-12-31 23:59 UTC"
-    assert local_time(datetime(2026, 1, 1, tzinfo=UTC), user) == "2026-01-01 14:00 +14"
+    assert local_time(datetime(2026, 1, 1, tzinfo=UTC), user) == "2026-01-01 14:00 UTC+14"
 
 
 def test_the_edit_page_shows_an_edge_date_and_keeps_an_unchanged_one(teaching, instructor):  # noqa: F811

@@ -34,6 +34,7 @@ from quizapp.models.types import utcnow
 from quizapp.progress.stats import question_gist
 from quizapp.quiz.deadlines import closed_to_new_attempts
 from quizapp.srs.days import user_time, user_zone
+from quizapp.timezones import clock_time
 from quizapp.wall_clock import shown_twice, wall_time
 from quizapp.web import local_time
 
@@ -159,7 +160,7 @@ def _note_repeated_times(assignment: Assignment) -> None:
         shown = None if moment is None else user_time(moment, current_user)
         if shown is not None and shown_twice(shown.replace(tzinfo=None), zone):
             flash(f"It {says} at the {'second' if shown.fold else 'first'} {shown:%H:%M} of {shown:%Y-%m-%d} "
-                  f"({shown:%H:%M %Z}): the clocks of {zone.key} go back that night and show {shown:%H:%M} "
+                  f"({clock_time(shown)}): the clocks of {zone.key} go back that night and show {shown:%H:%M} "
                   "twice.", "info")
 
 

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.classroom.assignments import FEEDBACK_POLICIES, GRADING_POLICIES, LATE_POLICIES, SELECTIONS, selection_test
+from quizapp.timezones import clock_time
 from quizapp.wall_clock import skipped, typed_moment
 
 
@@ -156,8 +157,8 @@ class AssignmentForm(FlaskForm):
             which = "second" if shown.fold else "first"
             typed = due.astimezone(self.zone)
             message += (f" In {self.zone.key} the opening is the {which} {shown:%H:%M} of {shown:%Y-%m-%d} "
-                        f"({shown:%H:%M %Z}), after the clocks go back; {typed:%H:%M} is read as {typed:%H:%M %Z}, "
-                        "before it.")
+                        f"({clock_time(shown)}), after the clocks go back; {typed:%H:%M} is read as "
+                        f"{clock_time(typed)}, before it.")
         raise ValidationError(message)
 
     def validate_feedback_policy(self, field) -> None:
