@@ -1,5 +1,6 @@
-"""Temporary passwords: an admin gives one (shown once, never stored), and its owner must choose their own at the
-next login before any other page; the mark lifts when they do, and the migration that adds it runs up and down."""
+"""Temporary passwords: an admin gives one (shown once, never stored; the same form sent again gives no second), and
+its owner must choose their own at the next login before any other page; the mark lifts when they do, and the
+migration that adds it runs up and down."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from quizapp.auth.reset import reset_token
 from quizapp.auth.temporary import ALPHABET, chose_own_password, give_temporary_password, temporary_password
 from quizapp.extensions import db
 from quizapp.models import Role, User
+from tests.concurrent_clients import Browser, at_once, serve
 from tests.conftest import PASSWORD, csrf_from, login, make_app
 
 PASSWORD_SHAPE = re.compile(rf"\b[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}\b")
+HIDDEN = re.compile(r'<input name="([^"]+)" type="hidden" value="([^"]*)">')
 
 
 def fresh(user: User) -> User:
@@ -32,11 +35,16 @@ def admin_client(app, make_user):
     return client
 
 
+def hidden_fields_of(html: str) -> dict[str, str]:
+    """A page's hidden form fields, by name, as a browser sends them back."""
+    return dict(HIDDEN.findall(html))
+
+
 def give_on_page(client, user: User):
     """Open the Users row's Temporary password link, confirm, and return the page that shows it."""
     page = client.get(f"/admin/users/{user.id}/password")
     assert page.status_code == 200
-    return client.post(f"/admin/users/{user.id}/password", data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    return client.post(f"/admin/users/{user.id}/password", data=hidden_fields_of(page.get_data(as_text=True)))
 
 
 def change_password(client, current: str, new: str, confirm: str | None = None):
@@ -80,6 +88,84 @@ def test_the_admin_asks_first_then_sees_the_password_once_and_the_old_sessions_e
     assert password not in listed and "(on a temporary password)" in listed
     again = admin.get(f"/admin/users/{student.id}/password").get_data(as_text=True)
     assert password not in again
+
+
+def test_the_same_form_sent_again_gives_no_second_password(app, make_user):
+    """A reload of the page that shows the password sends its form again: the password on the slip keeps working,
+    and the page says it was given already, with a fresh form in case the slip was lost."""
+    student = make_user()
+    admin = admin_client(app, make_user)
+    url = f"/admin/users/{student.id}/password"
+    form = hidden_fields_of(admin.get(url).get_data(as_text=True))
+    password = PASSWORD_SHAPE.search(admin.post(url, data=form).get_data(as_text=True)).group(0)
+
+    again = admin.post(url, data=form)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 409 and not PASSWORD_SHAPE.search(page)
+    assert "Student user was already given a temporary password after this form was opened at " in page
+    assert "It was shown only once" in page and "Nothing was changed now." in page
+    assert fresh(student).check_password(password)
+    assert login(app.test_client(), student.email, password).status_code == 302
+    # Asked for again on purpose, with the form that page offers: a new password, and the slip's stops working.
+    assert "Give a new temporary password" in page
+    renewed = admin.post(url, data=hidden_fields_of(page))
+    new = PASSWORD_SHAPE.search(renewed.get_data(as_text=True)).group(0)
+    assert renewed.status_code == 200 and new != password
+    assert fresh(student).check_password(new) and not fresh(student).check_password(password)
+
+
+def test_a_form_opened_before_the_password_changed_changes_nothing(app, make_user):
+    """A second tab, or a form opened before the owner chose their own password, does not replace it unseen."""
+    student = make_user()
+    admin = admin_client(app, make_user)
+    url = f"/admin/users/{student.id}/password"
+    first, second = (hidden_fields_of(admin.get(url).get_data(as_text=True)) for _ in range(2))
+    password = PASSWORD_SHAPE.search(admin.post(url, data=first).get_data(as_text=True)).group(0)
+    other_tab = admin.post(url, data=second)
+    assert other_tab.status_code == 409 and "already given a temporary password" in other_tab.get_data(as_text=True)
+    assert fresh(student).check_password(password)
+
+    owner = app.test_client()
+    login(owner, student.email, password)
+    assert change_password(owner, password, "one of my very own").status_code == 302
+    stale = admin.post(url, data=hidden_fields_of(other_tab.get_data(as_text=True)))
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409 and not PASSWORD_SHAPE.search(page)
+    assert "Student user's password was changed after this form was opened at " in page
+    assert fresh(student).check_password("one of my very own") and not fresh(student).must_change_password
+    # A form that names no password state at all, or another account's, changes nothing either.
+    assert admin.post(url, data={"csrf_token": hidden_fields_of(page)["csrf_token"]}).status_code == 409
+    other = make_user()
+    elsewhere = hidden_fields_of(admin.get(f"/admin/users/{other.id}/password").get_data(as_text=True))
+    assert admin.post(url, data=elsewhere).status_code == 409
+    assert fresh(student).check_password("one of my very own")
+
+
+def double_click(tabs: list[Browser], url: str, form: dict[str, str]) -> list[tuple[int, str]]:
+    """Send one form from every tab at the same moment; the statuses and pages they got back."""
+    answers = []
+
+    def click(tab: Browser) -> list[int]:
+        answer = tab.request("POST", url, form)
+        answers.append(answer)
+        return [answer[0]]
+
+    at_once([lambda tab=tab: click(tab) for tab in tabs])
+    return answers
+
+
+def test_a_double_click_gives_one_password_and_shows_that_one(app, make_user):
+    """Both sendings of a double click arrive at once: one gives the password it shows, the other is told."""
+    student, admin_user = make_user(), make_user(Role.ADMIN)
+    url = f"/admin/users/{student.id}/password"
+    with serve(app) as address:
+        browser = Browser(address)
+        browser.log_in(admin_user.email, PASSWORD)
+        for _round in range(3):
+            answers = double_click([browser, browser.twin()], url, hidden_fields_of(browser.request("GET", url)[1]))
+            assert sorted(status for status, _page in answers) == [200, 409]
+            shown = next(page for status, page in answers if status == 200)
+            assert fresh(student).check_password(PASSWORD_SHAPE.search(shown).group(0))
 
 
 def test_a_deactivated_account_or_ones_own_gets_no_temporary_password(app, make_user):
@@ -222,13 +308,12 @@ def test_the_admin_may_revoke_the_accounts_api_tokens_in_the_same_step(app, make
     assert 'id="revoke_tokens" name="revoke_tokens" type="checkbox" value="y">' in asked
     assert '<label for="revoke_tokens">Also revoke its 2 API tokens</label>' in asked
     # Unticked: the tokens work as before, and the page that shows the password says so.
-    shown = admin.post(f"/admin/users/{victim.id}/password", data={"csrf_token": csrf_from(asked)})
+    shown = admin.post(f"/admin/users/{victim.id}/password", data=hidden_fields_of(asked))
     assert "Their 2 API tokens still work." in shown.get_data(as_text=True)
     assert all(works(secret) for secret in secrets)
 
     asked = admin.get(f"/admin/users/{victim.id}/password").get_data(as_text=True)
-    shown = admin.post(f"/admin/users/{victim.id}/password",
-                       data={"csrf_token": csrf_from(asked), "revoke_tokens": "y"})
+    shown = admin.post(f"/admin/users/{victim.id}/password", data={**hidden_fields_of(asked), "revoke_tokens": "y"})
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and PASSWORD_SHAPE.search(page) and "Their 2 API tokens were revoked." in page
     assert not any(works(secret) for secret in secrets)

@@ -25,7 +25,7 @@ from quizapp.auth.batch import (
     read_upload,
     registered,
 )
-from quizapp.auth.temporary import AccountClosed, give_temporary_password
+from quizapp.auth.temporary import AccountClosed, PasswordChanged, confirmation_token, give_confirmed_password
 from quizapp.classroom.export import PLAIN, SEMICOLONS, CsvStyle, spreadsheet_csv
 from quizapp.extensions import db
 from quizapp.models import User
@@ -121,21 +121,27 @@ def temporary_password(user_id: int):
         flash("Change your own password on your account page.", "info")
         return redirect(url_for("auth.password"))
     form = TemporaryPasswordForm()
+    changed = None
     if form.validate_on_submit():
         try:
-            password = give_temporary_password(user)
+            password = give_confirmed_password(db.session, user, form.password_state.data)
         except AccountClosed:
             flash(f"{user.display_name} is deactivated: reactivate the account first.", "error")
             return redirect(back)
-        revoked = revoke_all_tokens(db.session, user) if form.revoke_tokens.data else None
-        page = render_template("admin/temporary_password.html", user=user, password=password, back=back,
-                               revoked=revoked, tokens=live_token_count(db.session, user))
-        db.session.commit()
-        return _once(page)
+        except PasswordChanged as error:
+            # Said, with the form again: the password given before stays the account's unless asked for again.
+            changed = error
+        else:
+            revoked = revoke_all_tokens(db.session, user) if form.revoke_tokens.data else None
+            page = render_template("admin/temporary_password.html", user=user, password=password, back=back,
+                                   revoked=revoked, tokens=live_token_count(db.session, user))
+            db.session.commit()
+            return _once(page)
     if not user.is_active:
         flash(f"{user.display_name} is deactivated: reactivate the account first.", "error")
         return redirect(back)
     tokens = live_token_count(db.session, user)
     form.revoke_tokens.label.text = f"Also revoke its {tokens} API token{'s' if tokens != 1 else ''}"
+    form.password_state.data = confirmation_token(user)
     return render_template("admin/temporary_password.html", user=user, form=form, back=back, password=None,
-                           tokens=tokens)
+                           tokens=tokens, changed=changed), 409 if changed else 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -34,6 +34,9 @@ class TemporaryPasswordForm(FlaskForm):
                                  description="Tick this if someone else may have used the account: a token made "
                                              "with it works without the password. The owner's scripts that use "
                                              "one stop working until they make a new token.")
+    # The password the form was opened with (quizapp.auth.temporary.confirmation_token): the same form sent again,
+    # by a reload of the page that showed the new password, gives no second one.
+    password_state = HiddenField()
     submit = SubmitField("Set a temporary password")
 
 
