@@ -140,6 +140,12 @@ def _temporary_password_shown(page, site: Site) -> None:
     page.locator(".slips").wait_for()
 
 
+def _temporary_password_given_already(page, site: Site) -> None:
+    _temporary_password_shown(page, site)
+    page.reload()  # the browser sends the form again
+    page.get_by_role("button", name="Give a new temporary password").wait_for()
+
+
 # Each page type: who looks at it, and either a path, a key of site.urls, or a function that brings it up.
 PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "home, logged out": ("anonymous", "/"),
@@ -203,6 +209,7 @@ PAGE_TYPES: dict[str, tuple[str, str | Callable]] = {
     "accounts made": ("admin", _accounts_made),
     "give a temporary password": ("admin", _temporary_password_question),
     "temporary password shown": ("admin", _temporary_password_shown),
+    "temporary password given already": ("admin", _temporary_password_given_already),
 }
 
 
