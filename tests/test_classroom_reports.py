@@ -26,7 +26,7 @@ from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import create_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, QuizAttempt
+from quizapp.models import Assignment, Question, QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from quizapp.quiz.service import submit_answer
@@ -168,6 +168,23 @@ def test_the_statistics_page_runs_as_many_queries_for_many_typed_answers_as_for_
     assert counts[0] == counts[1]
     # Each student's answer is one of its own: beyond the five shown, the rest are counted together.
     assert "3 other answers" in page
+
+
+def test_a_questions_page_runs_as_many_queries_for_many_students_as_for_two(client, instructor, course,  # noqa: F811
+                                                                          make_user):
+    assignment_id, classroom_id = course.id, course.classroom_id
+    cloze = db.session.scalar(select(Question.id).where(Question.type == "cloze"))
+    address = f"/classes/{classroom_id}/assignments/{assignment_id}/questions/{cloze}"
+    assert login(client, instructor.email).status_code == 302
+    counts = []
+    for students in (2, 6):
+        typed_differently(make_user, db.session.get(Assignment, assignment_id), students)
+        db.session.expunge_all()
+        with counted_statements() as statements:
+            page = client.get(address).get_data(as_text=True)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
+    assert page.count('<td class="wrong">wrong</td>') == 3 * 8  # every student's answer, in each blank's table
 
 
 def test_students_who_share_a_name_keep_their_rows_apart(course, make_user):  # noqa: F811

@@ -3,19 +3,28 @@ of the counted attempts, grouped, counted and marked right or wrong, each cloze 
 
 from __future__ import annotations
 
+import shutil
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from quizapp.banks.checker import check_paths
+from quizapp.banks.loader import load_banks
+from quizapp.classroom import item_analysis
 from quizapp.classroom.assignments import start_attempt
+from quizapp.classroom.item_analysis import item_statistics, typed_answers
+from quizapp.classroom.membership import remove_student
+from quizapp.classroom.typed_answers import ALL_ANSWERS
 from quizapp.extensions import db
 from quizapp.models import Assignment, Question, QuizAttempt, User
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from quizapp.quiz.service import submit_answer
-from tests.conftest import login
+from tests.conftest import FIXTURE_BANKS, QUESTIONS, login
 from tests.html_forms import Element, parse
 from tests.test_classroom_rules import course, enrolled  # noqa: F401 - fixture
 
@@ -149,3 +158,74 @@ def test_only_the_counted_attempts_answers_are_shown(teacher, typed_course, make
 
     rows = answer_tables(statistics_page(teacher, typed_course))["Most common answers — key: 29.4%"]
     assert sorted(rows) == [("29.4", "1", "right"), ("30", "1", "wrong")]
+
+
+def revise_question(tmp_path: Path, old: str, new: str) -> None:
+    """Load the fixture bank again with one question's text changed, as a re-upload would."""
+    folder = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANKS / "bank", folder)
+    questions = folder / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    questions.write_text(text.replace(old, new), encoding="utf-8")
+    result = check_paths([folder], QUESTIONS)
+    assert result.ok, [str(p) for p in result.problems]
+    load_banks(db.session, result)
+    db.session.commit()
+
+
+def test_a_questions_page_shows_the_answers_its_statistics_count(typed_course, make_user, tmp_path):
+    typed_course.grading = "best"
+    choice = db.session.scalar(select(Question.id).where(Question.key == "seats-choice"))
+    typed_course.question_ids = [*typed_course.question_ids, choice]
+    for numeric, short, cloze in [("29", "Ulttyk Kuryltai", ["107", "98", "mixed"]),
+                                  ("29.4%", "senate", ["107", "", "Mixed"]),
+                                  ("30", "  ulttyk kuryltai", ["98", "98", "majoritarian"])]:
+        type_answers(typed_course, enrolled(make_user, typed_course),
+                     dict(zip(KEYS, (numeric, short, cloze), strict=True)))
+    # Of the best of two attempts, only the second (right) one counts.
+    improved = enrolled(make_user, typed_course)
+    type_answers(typed_course, improved, {"eu-share": "12", "mazhilis-cloze": ["1", "2", "3"]})
+    type_answers(typed_course, improved, {"eu-share": "29.4", "mazhilis-cloze": ["107", "98", "mixed"]})
+    # Neither an attempt still open, nor the work of a student taken off the roster, counts.
+    type_answers(typed_course, enrolled(make_user, typed_course), {"eu-share": "77", "ncpt-successor": "open"},
+                 hand_in=False)
+    leaver = enrolled(make_user, typed_course)
+    type_answers(typed_course, leaver, {"eu-share": "88", "mazhilis-cloze": ["gone", "gone", "gone"]})
+    assert remove_student(db.session, typed_course.classroom, leaver.id)
+    # An attempt whose time ran out while nobody had it open counts, as handed in at its deadline.
+    lapsed = type_answers(typed_course, enrolled(make_user, typed_course), {"ncpt-successor": "Majilis"},
+                          hand_in=False)
+    lapsed.deadline_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    # The bank changes the numeric question: the answers to each version are counted apart.
+    revise_question(tmp_path, "    answer: 29.4\n", "    answer: 29.5\n")
+    type_answers(typed_course, enrolled(make_user, typed_course), {"eu-share": "29.5"})
+
+    stats = item_statistics(db.session, typed_course)
+    assert sorted((s.question.key, s.revision.number) for s in stats) == [
+        ("eu-share", 1), ("eu-share", 2), ("mazhilis-cloze", 1), ("ncpt-successor", 1), ("seats-choice", 1)]
+    shown = {}
+    for entry in stats:
+        tables = typed_answers(db.session, typed_course, entry.question.type, entry.revision)
+        assert tables == (entry.typed.tables(ALL_ANSWERS) if entry.typed is not None else None)
+        shown[entry.question.key, entry.revision.number] = {row.text for table in tables or [] for row in table.rows}
+    assert shown["eu-share", 1] == {"29", "29.4%", "30"}  # "29.4" is grouped with "29.4%" as the same number
+    assert shown["eu-share", 2] == {"29.5"}
+    assert shown["ncpt-successor", 1] == {"Ulttyk Kuryltai", "senate", "Majilis"}
+    assert shown["mazhilis-cloze", 1] == {"107", "98", "", "mixed", "majoritarian"}
+
+
+def test_a_questions_page_does_not_work_out_every_questions_statistics(teacher, typed_course, make_user,
+                                                                       monkeypatch):
+    type_answers(typed_course, enrolled(make_user, typed_course), {"ncpt-successor": "Senate"})
+
+    def whole_assignment(*_args: object) -> None:
+        raise AssertionError("the statistics of every question were worked out for one question's page")
+
+    monkeypatch.setattr(item_analysis, "item_statistics", whole_assignment)
+    question = db.session.scalar(select(Question.id).where(Question.key == "ncpt-successor"))
+    page = teacher.get(f"/classes/{typed_course.classroom_id}/assignments/{typed_course.id}/questions/{question}")
+    assert page.status_code == 200
+    assert answer_tables(page.get_data(as_text=True))["Most common answers — key: Ulttyk Kuryltai"] == [
+        ("Senate", "1", "wrong")]

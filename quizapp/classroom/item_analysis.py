@@ -92,8 +92,8 @@ class ItemStatistics:
         return self.typed.tables() if self.typed is not None else []
 
 
-def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatistics]:
-    """Per question (and version of it) of the assignment, over the counted attempts, flagged items first."""
+def counted_attempts(session: Session, assignment: Assignment) -> dict[int, float]:
+    """The attempts the gradebook counts at the assignment, one per student of the class, with their points."""
     # The class's students only, as in the gradebook: those taken off the roster keep their work but leave
     # both reports.
     students = roster_ids(session, assignment.classroom_id)
@@ -101,10 +101,14 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
     for score in attempt_scores(session, [assignment.id]):
         if score.user_id in students:
             by_student.setdefault(score.user_id, []).append(score)
-    counted = [counted_attempt(attempts, assignment.grading) for attempts in by_student.values()]
-    attempt_ids = [a.attempt_id for a in counted if a is not None]
-    totals = {a.attempt_id: a.points for a in counted if a is not None}
-    if not attempt_ids:
+    counted = (counted_attempt(attempts, assignment.grading) for attempts in by_student.values())
+    return {a.attempt_id: a.points for a in counted if a is not None}
+
+
+def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatistics]:
+    """Per question (and version of it) of the assignment, over the counted attempts, flagged items first."""
+    totals = counted_attempts(session, assignment)
+    if not totals:
         return []
     # Plain columns for the items and answers, of which a large class has thousands; each question and revision
     # is then read once.
@@ -112,7 +116,7 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
         select(QuizItem.attempt_id, QuizItem.question_id, QuizItem.revision_id, Response.id, Response.score,
                Response.given, Response.is_correct)
         .outerjoin(Response, Response.item_id == QuizItem.id)
-        .where(QuizItem.attempt_id.in_(attempt_ids))
+        .where(QuizItem.attempt_id.in_(list(totals)))
         .order_by(QuizItem.id)
     ).all()
     # Answers are kept as indexes into the choices of the version shown, so each version is counted apart.
@@ -143,10 +147,23 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
 
 
 def typed_answers(session: Session, assignment: Assignment, qtype: str,
-                  revision_id: int) -> list[AnswerTable] | None:
+                  revision: QuestionRevision) -> list[AnswerTable] | None:
     """The answers typed to one version of a question, over the same attempts as its statistics, the most common
     first (up to ALL_ANSWERS of them); None for a question whose answers are not typed."""
     if qtype not in TYPED_TYPES:
         return None
-    entry = next((s for s in item_statistics(session, assignment) if s.revision.id == revision_id), None)
-    return entry.typed.tables(ALL_ANSWERS) if entry is not None and entry.typed is not None else []
+    attempt_ids = counted_attempts(session, assignment)
+    if not attempt_ids:
+        return []
+    # Only this version's answers, in the order item_statistics adds them: the first given wins a tie.
+    rows = session.execute(
+        select(Response.given, Response.is_correct, Response.score)
+        .join(QuizItem, QuizItem.id == Response.item_id)
+        .where(QuizItem.attempt_id.in_(list(attempt_ids)), QuizItem.revision_id == revision.id,
+               Response.given.is_not(None))
+        .order_by(QuizItem.id)
+    )
+    tally = AnswerTally(qtype, revision.data)
+    for given, correct, score in rows:
+        tally.add(given, correct, score)
+    return tally.tables(ALL_ANSWERS)

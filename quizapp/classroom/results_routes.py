@@ -122,7 +122,7 @@ def item_view(classroom_id: int, assignment_id: int, question_id: int):
         QuestionRevision.question_id == question.id, QuestionRevision.number == number)) or abort(404)
     context = preview_context(db.session, question.type, revision)
     return render_template("classroom/item.html", classroom=classroom, assignment=assignment, question=question,
-                           revision=revision, typed=typed_answers(db.session, assignment, question.type, revision.id),
+                           revision=revision, typed=typed_answers(db.session, assignment, question.type, revision),
                            **context)
 
 
