@@ -1,4 +1,5 @@
-"""Time what an instructor reads for a large class: the gradebook, its two CSV exports and item statistics.
+"""Time what an instructor reads for a large class: the gradebook, its two CSV exports, item statistics and a
+question's own page with every answer typed to it.
 
     python bench/instructor_reports.py [--students 300] [--assignments 4] [--runs 7] [--database-url URL]
 
@@ -6,7 +7,8 @@ Builds a fresh database with the project's migrations (a temporary SQLite file u
 loads the project's banks. One class takes --assignments assignments of 20 questions each, drawn from the
 referendum bank; every student hands in one or two attempts at each, answering seven in ten right. Then each
 page is fetched --runs times through Flask's test client, logged in as the class's instructor, and the median
-time is printed with the statements it ran, its size, and its ratio to the assignment's own page.
+time is printed with the statements it ran, its size, and its ratio to the assignment's own page. The question's
+page is that of the cloze question the first assignment drew most often.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from quizapp.auth.accounts import register_user  # noqa: E402
 from quizapp.classroom.assignments import start_attempt  # noqa: E402
 from quizapp.classroom.membership import create_class, join_class  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
-from quizapp.models import Assignment, Bank, QuizItem, Response, Role  # noqa: E402
+from quizapp.models import Assignment, Bank, Question, QuizAttempt, QuizItem, Response, Role  # noqa: E402
 from quizapp.models.types import utcnow  # noqa: E402
 from quizapp.quiz.deadlines import submit_attempt  # noqa: E402
 from quizapp.quiz.service import submit_answer  # noqa: E402
@@ -104,6 +106,11 @@ def main() -> None:
     with app.app_context():
         email, class_id, assignment_ids = build(args.students, args.assignments, random.Random(1))
         responses = db.session.scalar(select(func.count()).select_from(Response))
+        cloze = db.session.scalar(
+            select(QuizItem.question_id).join(QuizAttempt, QuizAttempt.id == QuizItem.attempt_id)
+            .join(Question, Question.id == QuizItem.question_id)
+            .where(QuizAttempt.assignment_id == assignment_ids[0], Question.type == "cloze")
+            .group_by(QuizItem.question_id).order_by(func.count().desc(), QuizItem.question_id).limit(1))
         statements: list[str] = []
         event.listen(db.engine, "before_cursor_execute", lambda *call: statements.append(call[2]))
     print(f"Built a class of {args.students} students, {args.assignments} assignments and {responses:,} answers "
@@ -115,7 +122,8 @@ def main() -> None:
     first = f"/classes/{class_id}/assignments/{assignment_ids[0]}"
     pages = {"assignment page (the unit)": first, "class page": f"/classes/{class_id}",
              "gradebook": f"/classes/{class_id}/gradebook", "grades CSV": f"/classes/{class_id}/grades.csv",
-             "every response CSV": f"/classes/{class_id}/responses.csv", "item statistics": first + "/statistics"}
+             "every response CSV": f"/classes/{class_id}/responses.csv", "item statistics": first + "/statistics",
+             "a question's page": f"{first}/questions/{cloze}"}
     results = {}
     for name, path in pages.items():
         assert client.get(path).status_code == 200, path  # templates compiled, caches warm
