@@ -153,18 +153,23 @@ def typed_differently(make_user: Callable, assignment: Assignment, students: int
     db.session.commit()
 
 
-def test_the_statistics_page_runs_as_many_queries_for_many_typed_answers_as_for_two(client, instructor, course,  # noqa: F811
-                                                                                    make_user):
-    assignment_id, classroom_id = course.id, course.classroom_id
-    address = f"/classes/{classroom_id}/assignments/{assignment_id}/statistics"
-    assert login(client, instructor.email).status_code == 302
-    counts = []
+def _statements_as_the_class_grows(client, make_user, assignment_id: int, address: str) -> tuple[list[int], str]:
+    """The statements a page runs with 2 students' typed answers, then with 8, and the last page."""
+    counts, page = [], ""
     for students in (2, 6):
         typed_differently(make_user, db.session.get(Assignment, assignment_id), students)
         db.session.expunge_all()
         with counted_statements() as statements:
             page = client.get(address).get_data(as_text=True)
         counts.append(len(statements))
+    return counts, page
+
+
+def test_the_statistics_page_runs_as_many_queries_for_many_typed_answers_as_for_two(client, instructor, course,  # noqa: F811
+                                                                                    make_user):
+    address = f"/classes/{course.classroom_id}/assignments/{course.id}/statistics"
+    assert login(client, instructor.email).status_code == 302
+    counts, page = _statements_as_the_class_grows(client, make_user, course.id, address)
     assert counts[0] == counts[1]
     # Each student's answer is one of its own: beyond the five shown, the rest are counted together.
     assert "3 other answers" in page
@@ -172,17 +177,10 @@ def test_the_statistics_page_runs_as_many_queries_for_many_typed_answers_as_for_
 
 def test_a_questions_page_runs_as_many_queries_for_many_students_as_for_two(client, instructor, course,  # noqa: F811
                                                                           make_user):
-    assignment_id, classroom_id = course.id, course.classroom_id
     cloze = db.session.scalar(select(Question.id).where(Question.type == "cloze"))
-    address = f"/classes/{classroom_id}/assignments/{assignment_id}/questions/{cloze}"
+    address = f"/classes/{course.classroom_id}/assignments/{course.id}/questions/{cloze}"
     assert login(client, instructor.email).status_code == 302
-    counts = []
-    for students in (2, 6):
-        typed_differently(make_user, db.session.get(Assignment, assignment_id), students)
-        db.session.expunge_all()
-        with counted_statements() as statements:
-            page = client.get(address).get_data(as_text=True)
-        counts.append(len(statements))
+    counts, page = _statements_as_the_class_grows(client, make_user, course.id, address)
     assert counts[0] == counts[1]
     assert page.count('<td class="wrong">wrong</td>') == 3 * 8  # every student's answer, in each blank's table
 
