@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from quizapp.classroom.invitations import accept_invitation, invite_instructor
 from quizapp.classroom.membership import join_class
 from quizapp.extensions import db
-from quizapp.models import Role, User
+from quizapp.models import Classroom, Role, User
 from tests.browser.conftest import screenshot
 from tests.browser.shared import log_in, module_browser, module_server, weekly_class  # noqa: F401 - fixtures
 
@@ -151,4 +151,31 @@ def test_inline_actions_stay_a_line_of_text_on_a_desktop(module_browser, module_
     for text, box in targets:
         assert box["height"] < 30, (text, box)
     screenshot(page, "tap-targets-class-1280")
+    context.close()
+
+
+def test_a_long_school_address_leaves_the_rosters_remove_links_on_a_phones_screen(
+        module_browser, module_server):  # noqa: F811 - fixtures
+    """An address such as a school's, unbroken, widened the roster past a phone's screen and hid Remove… behind a
+    sideways scroll that nothing shows; it breaks after its @ and before its dots instead."""
+    ada, class_url = teaching_class(module_server, "address")
+    pupil = module_server.add_user("aigerim.sadykova@almaty.nis.edu.kz", "Aigerim Sadykova")
+    with module_server.app.app_context():
+        classroom_id = int(class_url.rsplit("/", 1)[1])
+        join_class(db.session, db.session.query(User).filter_by(email=pupil).one(),
+                   db.session.get(Classroom, classroom_id).join_code)
+        db.session.commit()
+        db.session.remove()
+    context = module_browser.new_context(**PHONE)
+    page = context.new_page()
+    log_in(page, module_server.url, ada)
+    page.goto(class_url)
+    roster = page.get_by_role("region", name=re.compile("Students in"))
+    assert roster.evaluate("e => e.scrollWidth <= e.clientWidth"), "the roster scrolls sideways"
+    width = page.viewport_size["width"]
+    removes = [box for text, box in boxes(page, "main table a") if text.startswith("Remove")]
+    assert len(removes) == 2
+    for box in removes:
+        assert box["x"] + box["width"] <= width, box
+    screenshot(page, "roster-long-address-390")
     context.close()
