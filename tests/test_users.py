@@ -159,7 +159,7 @@ def test_an_admin_who_steps_down_lands_on_a_page_they_may_see(app, make_user):
     page = client.get("/admin/users").get_data(as_text=True)
     response = client.post(f"/admin/users/{admin.id}/role", follow_redirects=True,
                            data={"csrf_token": csrf_from(page), f"user{admin.id}-role": "instructor"})
-    assert response.status_code == 200 and "You are now instructor" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "You are now an instructor" in response.get_data(as_text=True)
     assert user_by(admin.email).role == "instructor" and user_by(other.email).role == "admin"
 
 
@@ -218,7 +218,7 @@ def test_the_admin_is_told_which_classes_a_demoted_instructor_taught_alone(app, 
     changed = client.post(f"/admin/users/{teacher.id}/role", follow_redirects=True,
                           data={"csrf_token": csrf_from(page), f"user{teacher.id}-role": "student"})
     text = changed.get_data(as_text=True)
-    assert "Instructor user is now student." in text
+    assert "Instructor user is now a student." in text
     assert "alone taught “History 101”: nobody can open that class" in text and "Civics" not in text
     # Given the rights back, the instructor has the class back.
     client.post(f"/admin/users/{teacher.id}/role",

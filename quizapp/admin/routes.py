@@ -11,7 +11,7 @@ from quizapp.admin import bp
 from quizapp.admin.forms import AccountForm, RoleForm, UserSearchForm
 from quizapp.api.tokens import live_token_count
 from quizapp.auth.deactivation import OwnAccount, deactivate, reactivate
-from quizapp.auth.roles import LAST_ADMIN, TEACHING_ROLES, LastAdmin, find_users, set_role, untaught_warning
+from quizapp.auth.roles import LAST_ADMIN, TEACHING_ROLES, LastAdmin, a_role, find_users, set_role, untaught_warning
 from quizapp.classroom.membership import classes_of, classes_only_they_teach
 from quizapp.extensions import db
 from quizapp.http import View
@@ -72,11 +72,11 @@ def change_role(user_id: int):
         db.session.commit()
         if user.id == current_user.id and user.role != Role.ADMIN.value:
             # This page is for admins only: going back to it would answer "Not allowed" under the message.
-            flash(f"You are now {user.role}; the Users page is for admins.", "success")
+            flash(f"You are now {a_role(user.role)}; the Users page is for admins.", "success")
             if untaught:
                 flash(untaught_warning(user, untaught), "error")
             return redirect(url_for("main.index"))
-        flash(f"{user.display_name} is now {user.role}.", "success")
+        flash(f"{user.display_name} is now {a_role(user.role)}.", "success")
         if untaught:
             flash(untaught_warning(user, untaught), "error")
     # Back to the search the change was made from: among hundreds of accounts the row would be hard to find again.

@@ -25,6 +25,11 @@ class LastAdmin(Exception):
 LAST_ADMIN = "That is the last active admin account; make another admin, or reactivate one, first."
 
 
+def a_role(role: str) -> str:
+    """The role as a sentence says it: "a student", "an instructor", "an admin"."""
+    return f"{'an' if role.startswith(('a', 'e', 'i', 'o', 'u')) else 'a'} {role}"
+
+
 def set_role(session: Session, user: User, role: Role) -> list[Classroom]:
     """Give a user a role; the last admin cannot be demoted, so someone can always manage accounts.
 
