@@ -82,7 +82,8 @@ def test_set_password_ends_the_sessions_of_the_account(app, runner, student):
 def test_set_role_and_the_last_admin(runner, make_user):
     admin = make_user(Role.ADMIN)
     student = make_user()
-    assert runner.invoke(args=["users", "set-role", student.email, "instructor"]).exit_code == 0
+    changed = runner.invoke(args=["users", "set-role", student.email, "instructor"])
+    assert changed.exit_code == 0 and f"{student.email} is now an instructor." in changed.output
     assert user_by(student.email).role == "instructor"
     missing = runner.invoke(args=["users", "set-role", "nobody@example.org", "admin"])
     assert missing.exit_code == 1 and "No user" in missing.output

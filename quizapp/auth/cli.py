@@ -10,7 +10,7 @@ from quizapp.auth.accounts import EmailTaken, name_problem, register_user, unmai
 from quizapp.auth.deactivation import deactivate, reactivate
 from quizapp.auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.auth.reset import set_new_password
-from quizapp.auth.roles import LAST_ADMIN, LastAdmin, find_users, set_role, untaught_warning
+from quizapp.auth.roles import LAST_ADMIN, LastAdmin, a_role, find_users, set_role, untaught_warning
 from quizapp.auth.temporary import set_temporary_password
 from quizapp.extensions import db
 from quizapp.models import Role, User
@@ -77,7 +77,7 @@ def set_role_command(email: str, role: str) -> None:
     except LastAdmin as error:
         raise click.ClickException(LAST_ADMIN) from error
     db.session.commit()
-    click.echo(f"{user.email} is now {user.role}.")
+    click.echo(f"{user.email} is now {a_role(user.role)}.")
     if untaught:
         click.echo(f"Warning: {untaught_warning(user, untaught)}", err=True)
 
