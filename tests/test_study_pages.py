@@ -253,6 +253,13 @@ def test_settings_validate_and_save(logged_in, student):
     assert unknown.status_code == 422
 
 
+def test_only_those_who_set_assignments_are_told_the_time_zone_is_theirs_to_type_in(logged_in, teacher):
+    for client, sets_assignments in ((logged_in, False), (teacher, True)):
+        page = client.get("/study/settings").get_data(as_text=True)
+        assert "every date and time is shown in it" in page
+        assert ("for assignments you set" in page) is sets_assignments
+
+
 @pytest.mark.parametrize("hour", ["24", "-1", "x", "4.5", ""])
 def test_settings_refuse_an_hour_the_day_cannot_start_at(logged_in, student, hour):
     page = logged_in.get("/study/settings").get_data(as_text=True)

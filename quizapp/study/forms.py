@@ -18,6 +18,10 @@ from quizapp.timezones import timezone_choices
 
 MIN_RETENTION, MAX_RETENTION = Decimal("0.70"), Decimal("0.97")
 DAY_START_REFUSED = "Choose an hour from 0:00 to 23:00."
+ZONE_SHOWN = "Your study day starts in this time zone, and every date and time is shown in it."
+# Only instructors type times (when an assignment opens and is due): a student told of it would wonder which.
+ZONE_SHOWN_AND_TYPED = ("Your study day starts in this time zone, and every date and time is shown in it (and "
+                        "typed in it, for assignments you set).")
 
 
 class CardState:
@@ -47,9 +51,7 @@ def rate_form(again_good_only: bool) -> RateForm:
 
 
 class SettingsForm(FlaskForm):
-    timezone = SelectField("Time zone", validators=[InputRequired()],
-                           description="Your study day starts in this time zone, and every date and time is shown "
-                                       "in it (and typed in it, for assignments you set).")
+    timezone = SelectField("Time zone", validators=[InputRequired()], description=ZONE_SHOWN)
     day_starts_at = SelectField(
         "Your study day starts at", coerce=int, validators=[InputRequired(DAY_START_REFUSED)],
         invalid_value_message=DAY_START_REFUSED, invalid_choice_message=DAY_START_REFUSED,
@@ -71,6 +73,8 @@ class SettingsForm(FlaskForm):
         description="With Again and Good only, you rate each card as forgotten or remembered.")
     submit = SubmitField("Save settings")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, sets_assignments: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(zone, zone) for zone in timezone_choices()]
+        if sets_assignments:
+            self.timezone.description = ZONE_SHOWN_AND_TYPED

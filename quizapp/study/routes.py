@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from quizapp.banks.visibility import visible_banks
+from quizapp.classroom.membership import is_teacher
 from quizapp.extensions import db
 from quizapp.grading import grade
 from quizapp.models import Bank, Card, Question, QuestionRevision
@@ -127,7 +128,7 @@ def rate(question_id: int):
 def settings():
     """Study settings: time zone, the hour the study day starts, new cards per day, desired retention, Again/Good
     only."""
-    form = SettingsForm(obj=current_user)
+    form = SettingsForm(obj=current_user, sets_assignments=is_teacher(current_user))
     if request.method == "GET":
         form.desired_retention.data = Decimal(str(current_user.desired_retention))
     if form.validate_on_submit():
