@@ -97,3 +97,36 @@ def test_a_new_account_starts_in_the_time_zone_its_browser_reports(browser, live
     page.goto(f"{live_server}/study/settings")
     assert page.get_by_label("Time zone").input_value() == "Asia/Almaty"
     context.close()
+
+
+# How wide a select would be left to itself: as wide as its longest option.
+_NATURAL_WIDTH = """select => {
+    const copy = select.cloneNode(true);
+    copy.style.maxWidth = 'none';
+    copy.style.position = 'absolute';
+    select.parentElement.append(copy);
+    const width = copy.getBoundingClientRect().width;
+    copy.remove();
+    return width;
+}"""
+
+
+def test_the_bank_menu_shows_the_whole_title_of_the_bank_studied_where_there_is_room(browser, live_server):
+    widths = {}
+    for name, size in (("laptop", {"width": 1280, "height": 800}), ("phone", {"width": 375, "height": 740})):
+        context = browser.new_context(viewport=size, is_mobile=name == "phone")
+        page = context.new_page()
+        register(page, live_server, f"menu-{name}@example.org")
+        page.goto(f"{live_server}/study/")
+        menu = page.locator("#study-bank")
+        bank = menu.locator("option", has_text="constitutional referendum").get_attribute("value")
+        page.goto(f"{live_server}/study/?bank={bank}")
+        widths[name] = (menu.evaluate("select => select.getBoundingClientRect().width"), menu.evaluate(_NATURAL_WIDTH))
+        screenshot(page, f"study-bank-menu-{name}", full_page=False)
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], name
+        context.close()
+    shown, needed = widths["laptop"]
+    assert shown >= needed - 1, widths
+    # A phone cannot show it whole, but gives it the width of the screen rather than a fixed part of it.
+    shown, needed = widths["phone"]
+    assert shown >= 375 - 2 * 24, widths
