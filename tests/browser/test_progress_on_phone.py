@@ -1,5 +1,5 @@
 """The progress page on a phone: a series over days scrolls sideways in its own box, bars per topic fit, and each
-past quiz shows its score and the link to go on with it."""
+past quiz shows its score and the link to go on with it; on wider screens too, a score stays on one line."""
 
 from __future__ import annotations
 
@@ -10,11 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Question, User
+from quizapp.models import Question, Response, User
 from quizapp.srs.queue import record_review
 from quizapp.srs.scheduling import AGAIN, GOOD
 from tests.browser.conftest import screenshot
-from tests.browser.shared import log_in, module_browser, module_server, start_practice  # noqa: F401 - fixtures
+from tests.browser.shared import (  # noqa: F401 - fixtures
+    answer_anything,
+    log_in,
+    module_browser,
+    module_server,
+    start_practice,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -125,4 +131,34 @@ def test_a_past_quiz_shows_its_score_and_the_link_to_go_on_with_it_on_a_phone(mo
     page.get_by_role("link", name="Continue").click()
     page.wait_for_url(re.compile(r"/quiz/\d+/q/1$"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
+
+
+# Per Answered and Score cell of the past quizzes: its text, and on how many lines it is set.
+_FRACTION_LINES = """() => [...document.querySelectorAll('.attempts td:is([data-label=Answered], [data-label=Score])')]
+    .map(td => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return [td.innerText.trim(), new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+    })"""
+
+
+@pytest.mark.parametrize("width", [640, 1280])
+def test_a_past_quizs_score_is_not_broken_over_two_lines(module_browser, module_server, width):  # noqa: F811
+    email = module_server.add_user(f"fraction-{width}@example.org", "Fraction")
+    context = module_browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    start_practice(page, "Kazakhstan's 2022 constitutional referendum", 3)
+    answer_anything(page)
+    # A question partly right, as a multiple response or a cloze can be: a score with decimals, the widest there is.
+    with module_server.app.app_context():
+        response = db.session.scalars(select(Response).join(User).where(User.email == email)).one()
+        response.score, response.is_correct = 1 / 3, False
+        db.session.commit()
+        db.session.remove()
+    page.goto(module_server.url + "/progress/")
+    screenshot(page, f"progress-fraction-{width}", full_page=False)
+    lines = page.evaluate(_FRACTION_LINES)
+    assert ["0.33 / 3", 1] in lines and all(count == 1 for _, count in lines), lines
     context.close()
