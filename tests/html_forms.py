@@ -101,3 +101,8 @@ def shown_values(page: Element, name: str) -> list[str]:
         elif control.attrs.get("type") not in ("submit", "hidden", "file") and control.attrs.get("value"):
             values.append(control.attrs["value"])
     return values
+
+
+def unbroken(page: str) -> str:
+    """A page without the places it lets a long word break (<wbr>), so that an address reads as one run."""
+    return page.replace("<wbr>", "")
