@@ -239,3 +239,21 @@ def test_typed_answers_are_not_autocorrected_by_a_phone(logged_in, fixture_bank)
         fields += re.findall(r'<input[^>]*type="text"[^>]*>', page)
     assert len(fields) >= 3  # a short text, a number and the blanks of a cloze
     assert all('autocorrect="off"' in field for field in fields), fields
+
+
+def test_the_correct_choices_of_a_multiple_answer_question_show_as_a_list(logged_in, fixture_bank):
+    """One line of choices joined by semicolons was hard to tell apart on a phone: each choice is an item of a list,
+    on the feedback page and in the results."""
+    start(logged_in, topic="Courts and human rights", length=1)
+    item = item_at(1)
+    assert item.question.type == "multiple_response"
+    url = f"/quiz/{item.attempt_id}/q/1"
+    page = logged_in.get(url).get_data(as_text=True)
+    logged_in.post(url, data={"csrf_token": csrf_from(page), **right_answer_form(item)})
+    choices = (r'<ul class="correct-choices">\s*<li>A Constitutional Court was established</li>\s*'
+               r'<li>The death penalty was removed from the constitution</li>\s*</ul>')
+    feedback = logged_in.get(url).get_data(as_text=True)
+    assert re.search(r'<dt>Correct answer</dt>\s*<dd class="correct-answer">\s*' + choices, feedback), feedback
+    results = logged_in.get(f"/quiz/{item.attempt_id}/results").get_data(as_text=True)
+    assert re.search(r'<td data-label="Correct answer">\s*' + choices, results), results[-3000:]
+    assert "established; The death penalty" not in results.split('data-label="Correct answer"')[1]

@@ -33,6 +33,15 @@ def score_text(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def correct_choices(qtype: str, data: dict[str, Any]) -> list[str] | None:
+    """A multiple-answer question's right choices as plain text, one each; None for other types.
+
+    Pages list them: joined in one line they were hard to tell apart on a phone."""
+    if qtype != "multiple_response":
+        return None
+    return [plain_text(data["choices"][i]["text"]) for i in data["correct"]]
+
+
 def correct_answer(qtype: str, data: dict[str, Any]) -> str:
     """The right answer as plain text."""
     if qtype in ("single_choice", "multiple_response"):
@@ -194,7 +203,8 @@ def feedback_context(session: Session, qtype: str, revision: QuestionRevision, g
         chosen = [(choice_label(data, i), data["choices"][i]["feedback"], i in data["correct"]) for i in picked]
     return {
         "data": data, "qtype": qtype, "result": result, "chosen": chosen,
-        "correct": correct_answer(qtype, data), "given": given_answer_text(qtype, data, given),
+        "correct": correct_answer(qtype, data), "correct_choices": correct_choices(qtype, data),
+        "given": given_answer_text(qtype, data, given),
         "sources": source_views(revision, documents),
         "cloze": cloze_feedback(data, given, result.parts) if qtype == "cloze" and result else None,
     }
