@@ -244,6 +244,10 @@ def test_settings_validate_and_save(logged_in, student):
         "csrf_token": csrf_from(page), "timezone": "Asia/Almaty", "day_starts_at": "0", "new_cards_per_day": "15",
         "desired_retention": "0.97", "again_good_only": "y"})
     assert good.status_code == 302
+    # The message takes the focus, so a screen reader reads it and Tab goes on to the form again.
+    saved = logged_in.get(good.location).get_data(as_text=True)
+    assert re.search(r'<div class="flashes" id="notices" role="status" tabindex="-1" autofocus>\s*'
+                     r'<p class="flash flash-success">Study settings saved.</p>', saved)
     db.session.refresh(student)
     assert (student.timezone, student.day_starts_at, student.new_cards_per_day, student.desired_retention,
             student.again_good_only) == ("Asia/Almaty", 0, 15, 0.97, True)

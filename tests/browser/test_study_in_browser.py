@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.shared import send_sign_up, start_practice
@@ -130,3 +131,19 @@ def test_the_bank_menu_shows_the_whole_title_of_the_bank_studied_where_there_is_
     # A phone cannot show it whole, but gives it the width of the screen rather than a fixed part of it.
     shown, needed = widths["phone"]
     assert shown >= 375 - 2 * 24, widths
+
+
+def test_saved_settings_take_the_focus_to_the_message_that_says_so(browser, live_server):
+    """After saving, the focus stood on the page itself: a screen reader did not read that the settings were kept."""
+    context = browser.new_context()
+    page = context.new_page()
+    register(page, live_server, email="settings@example.org")
+    page.goto(f"{live_server}/study/settings")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save settings").click()
+    notice = page.get_by_role("status")
+    expect(notice).to_be_focused()  # waits: the browser applies autofocus after the load event, at its own pace
+    expect(notice).to_have_text("Study settings saved.")
+    page.keyboard.press("Tab")  # on to the form, not back through the site's links
+    assert page.evaluate("document.activeElement.id") == "timezone"
+    context.close()
