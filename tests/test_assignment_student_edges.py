@@ -200,3 +200,25 @@ def test_an_attempt_whose_time_ran_out_unseen_is_handed_in_by_progress_and_its_m
     assert attempt.finished_at is not None, "Progress still offered Continue for an attempt that had run out"
     assert ">Continue</a>" not in page and ">Hand in</a>" not in page
     assert queued(attempt) == {attempt.items[0].question_id}
+
+
+def test_an_answer_kept_for_the_hand_in_is_said_saved_on_the_page_that_follows(app, teaching, make_user):  # noqa: F811
+    """With no feedback after each answer, "Save and go on" showed the next question with nothing to say the last
+    answer was kept. The question's heading, which takes the focus, is described by the message."""
+    student_client, attempt = started_attempt(app, teaching, make_user, feedback_policy="submit")
+    first, last = f"/quiz/{attempt.id}/q/1", f"/quiz/{attempt.id}/q/3"
+    sent = post_form(student_client, first, first, wrong_answer_form(attempt.items[0]), follow_redirects=True)
+    html = sent.get_data(as_text=True)
+    assert "<title>Question 2 · quizapp</title>" in html
+    assert flashes(html) == ["Your answer to question 1 was saved."]
+    assert re.search(r'<div class="flashes" id="notices" role="status">', html)
+    assert re.search(r'<h1 id="question-heading"[^>]*aria-describedby="notices"[^>]*autofocus>', html)
+    # The last answer leads to the hand-in page, where nothing else takes the focus: the message does.
+    sent = post_form(student_client, last, last, wrong_answer_form(attempt.items[2]), follow_redirects=True)
+    html = sent.get_data(as_text=True)
+    assert "<title>Hand in: " in html
+    assert flashes(html) == ["Your answer to question 3 was saved."]
+    assert '<div class="flashes" id="notices" role="status" tabindex="-1" autofocus>' in html
+    # A question opened without a message has nothing to describe it.
+    html = student_client.get(first).get_data(as_text=True)
+    assert flashes(html) == [] and "aria-describedby=\"notices\"" not in html

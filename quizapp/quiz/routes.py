@@ -200,6 +200,8 @@ def question(attempt_id: int, position: int):
         submit_answer(db.session, item, given_answer(qtype, form, item.choice_order), replace=deferred)
         db.session.commit()
         if deferred:
+            # No feedback follows to show the answer arrived: the next page says so.
+            flash(f"Your answer to question {position} was saved.", "success")
             return redirect(_after(item, saved=True, progress=progress))
         return redirect(url_for("quiz.question", attempt_id=attempt_id, position=position))
     if request.method == "GET" and item.response is not None:
