@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import IO, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import Request as FlaskRequest
+from flask import current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
@@ -47,6 +48,25 @@ def attachment(fallback: str, name: str) -> str:
     say), with the plain ASCII `fallback` for programs that read only the old parameter (RFC 6266)."""
     cleaned = " ".join(_NOT_IN_FILE_NAMES.sub(" ", name).split()).strip(". ")[:150] or fallback
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
+
+
+# Browsers read a backslash as a slash ("/\host" goes to host) and drop tabs and line breaks ("/\t/host" too).
+_NOT_IN_OWN_PATHS = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def own_page(target: str | None) -> str | None:
+    """`target` if it is the path (and query) of a page of this site, else None: never another site's address."""
+    if not target or not target.startswith("/") or target.startswith("//") or _NOT_IN_OWN_PATHS.search(target):
+        return None
+    parts = urlsplit(target)
+    root = request.script_root
+    if parts.scheme or parts.netloc or not parts.path.startswith(f"{root}/"):
+        return None
+    try:  # a page: an address some route answers with GET, not one a form posts to or that no route has
+        current_app.create_url_adapter(request).match(parts.path[len(root):], method="GET")
+    except HTTPException:  # werkzeug's NotFound, MethodNotAllowed and RequestRedirect
+        return None
+    return target
 
 
 def error_headers(error: Exception) -> list[tuple[str, str]]:

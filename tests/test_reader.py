@@ -175,3 +175,39 @@ def test_the_sources_page_gives_each_text_its_whole_citation(app, client):
         for value in (document.title, document.authors, document.publisher, document.published):
             assert str(escape(value)) in entry
         assert f'Original: <a href="{document.address}" rel="noopener noreferrer">{document.address}</a>' in entry
+
+
+def back_links(page: str) -> list[str]:
+    return [unescape(href) for href in re.findall(r'<a href="([^"]*)">Back to the question</a>', page)]
+
+
+def test_the_question_it_was_opened_from_is_a_link_away(app, client):
+    load_sources(app)
+    page = client.get("/sources/osw-2022?start=5&end=20&back=/quiz/3/q/2").get_data(as_text=True)
+    assert back_links(page) and set(back_links(page)) == {"/quiz/3/q/2"}
+    assert back_links(client.get("/sources/osw-2022?back=/quiz/3/q/2%3Fx%3D1").get_data(as_text=True))[0] \
+        == "/quiz/3/q/2?x=1"
+    assert not back_links(client.get("/sources/osw-2022").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("back", [
+    "https://elsewhere.example/quiz/3/q/2",
+    "//elsewhere.example/quiz/3/q/2",
+    "/\\elsewhere.example/quiz/3/q/2",  # browsers read a backslash as a slash
+    "\\\\elsewhere.example/quiz/3/q/2",
+    "/\t/elsewhere.example",  # browsers drop tabs and line breaks from an address
+    "/\n/elsewhere.example",
+    "javascript:alert(1)",
+    "http:/quiz/3/q/2",
+    "quiz/3/q/2",  # relative: it would resolve against /sources/
+    "/no-such-page",
+    "/auth/logout",  # no page: a form posts there
+    "",
+])
+def test_a_return_address_that_is_not_a_page_of_this_site_is_ignored(app, client, back):
+    load_sources(app)
+    response = client.get("/sources/osw-2022", query_string={"back": back})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert not back_links(page)
+    assert "elsewhere" not in page

@@ -34,7 +34,7 @@ QUESTION = f"""questions:
 """
 TEXT_FILE = "001_a23d0b135ca46f70.txt"
 _MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.S)
-_LINK = re.compile(r'href="(/sources/cornell-barro-2022\?start=(\d+)&amp;end=(\d+)#passage)"')
+_LINK = re.compile(r'href="(/sources/cornell-barro-2022\?start=(\d+)&amp;end=(\d+)&amp;back=[^"#]*#passage)"')
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def test_the_api_gives_a_passage_over_two_list_items_with_a_space_between(shippe
     assert normalize_quote(source["quote"]) == normalize_quote(item.revision.data["sources"][0]["quote"])
 
 
-_LINK = re.compile(r'<a href="(/sources/([\w-]+)\?start=(\d+)&amp;end=(\d+)#passage)">'
+_LINK = re.compile(r'<a href="(/sources/([\w-]+)\?start=(\d+)&amp;end=(\d+)(?:&amp;back=[^"#]*)?#passage)">'
                    r"Read this passage in the full text</a>")
 _MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.S)
 # The reader draws a list item's dash as the list's marker, outside the highlight of an item marked from its start.
@@ -179,3 +179,11 @@ def test_every_shipped_question_shows_its_passages_and_links_to_them(shipped, lo
             if link not in readers:
                 readers[link] = logged_in.get(link).get_data(as_text=True)
             check_reader(readers[link], quote, document, where)
+
+
+def test_the_full_text_opened_from_feedback_links_back_to_the_question(shipped, logged_in, student):
+    [item] = items_of(student, ["osw1-intro-ukraine"])
+    link = unescape(_LINK.search(feedback_page(logged_in, item)).group(1))
+    reader = logged_in.get(link).get_data(as_text=True)
+    back = re.search(r'<a href="([^"]*)">Back to the question</a>', reader)
+    assert back and unescape(back.group(1)) == f"/quiz/{item.attempt_id}/q/{item.position}"

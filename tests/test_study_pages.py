@@ -75,6 +75,9 @@ def test_every_type_studies_as_a_card_with_the_key_kept_until_answered(logged_in
     assert back.status_code == 200
     html = back.get_data(as_text=True)
     assert "<mark>" in html and "Read this passage in the full text" in html
+    # The back was posted: no address brings it back, so the full text opens beside it rather than over it.
+    assert re.search(r'<a href="/sources/[^"]*" target="_blank" rel="noopener">Read this passage in the full text '
+                     r"\(opens in a new tab\)</a>", html)
     assert any(secret in html for secret in SECRETS[question.key])
     if question_type == "flashcard":
         assert "We suggest" not in html and "<title>Answer: study · quizapp</title>" in html

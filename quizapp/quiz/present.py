@@ -154,8 +154,8 @@ class SourceView:
     quote: str
 
 
-def source_views(revision: QuestionRevision, documents: dict[str, Any]) -> list[SourceView]:
-    """Each cited passage in its context, with a link to it in the full text."""
+def source_views(revision: QuestionRevision, documents: dict[str, Any], back: str | None = None) -> list[SourceView]:
+    """Each cited passage in its context, with a link to it in the full text (which links to `back` if given)."""
     views = []
     for source in revision.data.get("sources", []):
         document = documents.get(source["document"])
@@ -171,7 +171,8 @@ def source_views(revision: QuestionRevision, documents: dict[str, Any]) -> list[
         # The context stays in the passage's section: the next heading would read as part of the quoted text.
         within = section_body(document.text, document.sections or [], *span)
         paragraphs = passage_in_context(document.text, *span, within)
-        link = url_for("reader.document", document_id=document.id, start=span[0], end=span[1], _anchor="passage")
+        link = url_for("reader.document", document_id=document.id, start=span[0], end=span[1], back=back,
+                       _anchor="passage")
         views.append(SourceView(document, paragraphs, link, source["quote"]))
     return views
 
@@ -192,8 +193,9 @@ _CITED_DOCUMENTS = (
 
 
 def feedback_context(session: Session, qtype: str, revision: QuestionRevision, given: Any,
-                     result: Grade | None) -> dict[str, Any]:
-    """What the answer-feedback partial shows: the answers in words, choice feedback, cloze and sources."""
+                     result: Grade | None, back: str | None = None) -> dict[str, Any]:
+    """What the answer-feedback partial shows: the answers in words, choice feedback, cloze and sources, whose
+    full text links to `back`, the page showing them, if given."""
     data = revision.data
     cited = [s["document"] for s in data.get("sources", [])]
     documents = {d.id: d for d in session.execute(_CITED_DOCUMENTS, {"ids": cited})} if cited else {}
@@ -205,7 +207,7 @@ def feedback_context(session: Session, qtype: str, revision: QuestionRevision, g
         "data": data, "qtype": qtype, "result": result, "chosen": chosen,
         "correct": correct_answer(qtype, data), "correct_choices": correct_choices(qtype, data),
         "given": given_answer_text(qtype, data, given),
-        "sources": source_views(revision, documents),
+        "sources": source_views(revision, documents, back),
         "cloze": cloze_feedback(data, given, result.parts) if qtype == "cloze" and result else None,
     }
 

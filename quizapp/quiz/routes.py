@@ -254,7 +254,8 @@ def _feedback(item, progress: Progress, closed: bool, bank_open: bool):
     result = None if qtype == "flashcard" else grade(qtype, item.revision.data, response.given)
     return render_template(
         "quiz/feedback.html", item=item, response=response,
-        **feedback_context(db.session, qtype, item.revision, response.given, result),
+        **feedback_context(db.session, qtype, item.revision, response.given, result,
+                           back=url_for("quiz.question", attempt_id=item.attempt_id, position=item.position)),
         grade_form=SelfGradeForm() if qtype == "flashcard" and response.given is None and not closed else None,
         next_url=_after(item, progress=progress), total=progress.total,
         queued=queued_for_study(item, bank_open),

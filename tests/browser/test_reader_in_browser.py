@@ -33,7 +33,7 @@ def test_the_full_text_opens_at_the_passage_says_where_it_is_and_goes_back(modul
         form.locator("input[type=submit], button[type=submit]").first.click()
     feedback = page.url
     page.get_by_role("link", name="Read this passage in the full text").first.click()
-    page.wait_for_url(re.compile(r"/sources/[\w-]+\?start=\d+&end=\d+#passage$"))
+    page.wait_for_url(re.compile(r"/sources/[\w-]+\?start=\d+&end=\d+&back=[^#]+#passage$"))
     passage = page.locator("#passage")
     # The browser scrolls to the passage and gives it the focus, so a screen reader reads it out at once,
     # saying where the highlight starts and ends.
@@ -43,6 +43,11 @@ def test_the_full_text_opens_at_the_passage_says_where_it_is_and_goes_back(modul
     screenshot(page, f"reader-passage-{width}", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     page.go_back()
+    page.wait_for_url(feedback)
+    expect(page.get_by_role("link", name="Read this passage in the full text").first).to_be_visible()
+    # The page's own link goes back too, for whoever does not think of the browser's Back.
+    page.go_forward()
+    page.get_by_role("link", name="Back to the question").last.click()
     page.wait_for_url(feedback)
     expect(page.get_by_role("link", name="Read this passage in the full text").first).to_be_visible()
     context.close()
