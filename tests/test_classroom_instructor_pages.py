@@ -235,3 +235,16 @@ def test_the_grades_file_and_the_api_say_where_each_student_stands(teacher, cour
     assert '<span class="late">missed</span>' in teacher.get(f"/classes/{classroom}/gradebook").get_data(as_text=True)
     expected[idle.email] = "missed"
     assert standings() == (expected, expected)
+
+
+def test_the_class_page_says_an_assignment_was_due_once_its_due_time_has_passed(teacher, course):  # noqa: F811
+    page = f"/classes/{course.classroom_id}"
+    course.due_at, course.late_policy = utcnow() + timedelta(hours=1), "mark"
+    db.session.commit()
+    html = teacher.get(page).get_data(as_text=True)
+    assert f"{course.title}</a>\n      · due <time" in html and "was due" not in html
+
+    course.due_at = utcnow() - timedelta(hours=1)  # late work is still taken: the assignment stays listed
+    db.session.commit()
+    html = teacher.get(page).get_data(as_text=True)
+    assert f"{course.title}</a>\n      · was due <time" in html

@@ -117,7 +117,7 @@ def detail_page(classroom: Classroom, status: int = 200, **forms: FlaskForm) -> 
     return render_template(
         "classroom/detail.html", classroom=classroom, students=members(db.session, classroom, STUDENT),
         instructors=members(db.session, classroom, INSTRUCTOR), invitations=invitations_of(db.session, classroom),
-        action=ActionForm(), **forms,
+        action=ActionForm(), now=utcnow(), **forms,
     ), status
 
 
