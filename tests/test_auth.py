@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from quizapp.extensions import db
@@ -59,11 +60,20 @@ def test_login_and_logout(client, student):
     assert client.get("/progress/").status_code == 302
 
 
-def test_login_next_only_follows_local_paths(client, student):
+# Browsers read a backslash as a slash and drop tabs: "/\host" and "/\t/host" both go to host.
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
+                                    "/\t/evil.example/"])
+def test_login_next_only_follows_local_paths(client, student, target):
     page = client.get("/auth/login").get_data(as_text=True)
     data = {"csrf_token": csrf_from(page), "email": student.email, "password": PASSWORD}
-    response = client.post("/auth/login?next=https://evil.example/", data=data)
+    response = client.post("/auth/login", query_string={"next": target}, data=data)
     assert response.location == "/"
+
+
+def test_login_goes_on_to_the_page_that_asked_for_it(client, student):
+    page = client.get("/auth/login").get_data(as_text=True)
+    data = {"csrf_token": csrf_from(page), "email": student.email, "password": PASSWORD}
+    assert client.post("/auth/login?next=/progress/", data=data).location == "/progress/"
 
 
 def test_forms_without_csrf_token_are_refused(client, student):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, g, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user, login_remembered, login_required, login_user, logout_user
@@ -14,6 +12,7 @@ from quizapp.auth.forms import LoginForm, LogoutForm, PasswordForm
 from quizapp.auth.limits import failed_logins_per_email, logins_per_address, wrong_passwords_per_account
 from quizapp.auth.temporary import chose_own_password
 from quizapp.extensions import db, login_manager
+from quizapp.http import own_page
 from quizapp.mail import mail_available
 from quizapp.signing import same_csrf_token
 from quizapp.web import MUST_CHANGE
@@ -21,11 +20,7 @@ from quizapp.web import MUST_CHANGE
 
 def _safe_next(target: str | None) -> str:
     """Only follow a 'next' link that stays on this site."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.index")
+    return own_page(target) or url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
