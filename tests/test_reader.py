@@ -211,3 +211,16 @@ def test_a_return_address_that_is_not_a_page_of_this_site_is_ignored(app, client
     page = response.get_data(as_text=True)
     assert not back_links(page)
     assert "elsewhere" not in page
+
+
+def test_the_way_back_is_also_right_after_the_highlighted_passage(app, client):
+    # The page opens at the passage: on a phone the links at the top and the end are screens away from it.
+    load_sources(app)
+    page = client.get("/sources/osw-2022?start=3241&end=3475&back=/quiz/3/q/2").get_data(as_text=True)
+    after_mark = page[page.rindex("</mark>"):]
+    next_paragraph = after_mark.index("<p>", after_mark.index("</p>"))
+    assert after_mark.index('<p class="back-after-passage"><a href="/quiz/3/q/2">Back to the question</a></p>') \
+        < next_paragraph
+    assert len(back_links(page)) == 2  # at the top, and after the passage instead of at the end
+    plain = client.get("/sources/osw-2022?back=/quiz/3/q/2").get_data(as_text=True)
+    assert len(back_links(plain)) == 2 and "back-after-passage" not in plain  # at the top and the end

@@ -46,6 +46,11 @@ class Block:
     runs: tuple[tuple[str, bool], ...]
     anchor: str | None = None  # a heading's id, the target of the Sections menu
 
+    @property
+    def marked(self) -> bool:
+        """Whether any of it is highlighted."""
+        return any(marked for _, marked in self.runs)
+
 
 def _ends_paragraph(text: str, index: int, following: int) -> bool:
     """A blank line after a sentence, list item or heading ends a paragraph, and so does one before a footnote or
