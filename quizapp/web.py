@@ -221,9 +221,10 @@ def email_breaks(address: str) -> Markup:
 
 
 def has_unbroken_run(text: object) -> bool:
-    """Whether text holds a run without spaces too long for a table column: only such a cell may break it
-    anywhere, so that words elsewhere keep whole."""
-    return isinstance(text, str) and any(len(run) > _UNBROKEN_RUN for run in text.split())
+    """Whether text (or one of a list of texts) holds a run without spaces too long for a table column: only such
+    a cell may break it anywhere, so that words elsewhere keep whole."""
+    texts = [text] if isinstance(text, str) else text if isinstance(text, list) else []
+    return any(len(run) > _UNBROKEN_RUN for item in texts if isinstance(item, str) for run in item.split())
 
 
 def local_time(moment: datetime, user: User) -> str:

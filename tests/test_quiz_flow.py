@@ -250,10 +250,27 @@ def test_the_correct_choices_of_a_multiple_answer_question_show_as_a_list(logged
     url = f"/quiz/{item.attempt_id}/q/1"
     page = logged_in.get(url).get_data(as_text=True)
     logged_in.post(url, data={"csrf_token": csrf_from(page), **right_answer_form(item)})
-    choices = (r'<ul class="correct-choices">\s*<li>A Constitutional Court was established</li>\s*'
+    choices = (r'<ul class="choice-list">\s*<li>A Constitutional Court was established</li>\s*'
                r'<li>The death penalty was removed from the constitution</li>\s*</ul>')
     feedback = logged_in.get(url).get_data(as_text=True)
     assert re.search(r'<dt>Correct answer</dt>\s*<dd class="correct-answer">\s*' + choices, feedback), feedback
     results = logged_in.get(f"/quiz/{item.attempt_id}/results").get_data(as_text=True)
     assert re.search(r'<td data-label="Correct answer">\s*' + choices, results), results[-3000:]
     assert "established; The death penalty" not in results.split('data-label="Correct answer"')[1]
+
+
+def test_the_students_own_choices_of_a_multiple_answer_question_show_as_a_list(logged_in, fixture_bank):
+    """As the correct choices: one line of choices joined by semicolons was hard to tell apart on a phone."""
+    start(logged_in, topic="Courts and human rights", length=1)
+    item = item_at(1)
+    url = f"/quiz/{item.attempt_id}/q/1"
+    page = logged_in.get(url).get_data(as_text=True)
+    picked = [str(item.choice_order.index(i)) for i in (0, 2)]  # one right choice and one wrong
+    logged_in.post(url, data={"csrf_token": csrf_from(page), "answer": picked})
+    choices = (r'<ul class="choice-list">\s*<li>A Constitutional Court was established</li>\s*'
+               r'<li>Juries for all criminal cases</li>\s*</ul>')
+    feedback = logged_in.get(url).get_data(as_text=True)
+    assert re.search(r'<dt>Your answer</dt>\s*<dd>\s*' + choices, feedback), feedback
+    results = logged_in.get(f"/quiz/{item.attempt_id}/results").get_data(as_text=True)
+    assert re.search(r'<td data-label="Your answer">\s*' + choices, results), results[-3000:]
+    assert "established; Juries" not in feedback + results

@@ -91,6 +91,16 @@ def test_every_type_studies_as_a_card_with_the_key_kept_until_answered(logged_in
     assert card.user_id == student.id and card.last_review is not None and card.origin == "new"
 
 
+def test_a_multiple_answer_cards_back_lists_the_choices_given(logged_in, student, fixture_bank):
+    """The back shares the feedback's answers: the student's choices, as the correct ones, are a list."""
+    question_id, front = front_of(logged_in, "multiple_response")
+    question = db.session.get(Question, question_id)
+    html = answer(logged_in, question_id, front, shown_form(question, student.id, 0)).get_data(as_text=True)
+    choices = (r'<ul class="choice-list">\s*<li>A Constitutional Court was established</li>\s*'
+               r'<li>The death penalty was removed from the constitution</li>\s*</ul>')
+    assert re.search(r'<dt>Your answer</dt>\s*<dd>\s*' + choices, html), html
+
+
 def test_a_wrong_answer_suggests_again_and_the_student_may_change_it(logged_in, fixture_bank):
     question_id, front = front_of(logged_in, "numeric")
     back = answer(logged_in, question_id, front, {"answer": "12345"}).get_data(as_text=True)

@@ -42,6 +42,14 @@ def correct_choices(qtype: str, data: dict[str, Any]) -> list[str] | None:
     return [plain_text(data["choices"][i]["text"]) for i in data["correct"]]
 
 
+def given_choices(qtype: str, data: dict[str, Any], given: Any) -> list[str] | None:
+    """A multiple-answer question's choices the student picked as plain text, one each, listed as the right ones
+    are; None for other types and when none was picked."""
+    if qtype != "multiple_response" or not given:
+        return None
+    return [plain_text(data["choices"][i]["text"]) for i in given]
+
+
 def correct_answer(qtype: str, data: dict[str, Any]) -> str:
     """The right answer as plain text."""
     if qtype in ("single_choice", "multiple_response"):
@@ -76,6 +84,16 @@ def given_answer_text(qtype: str, data: dict[str, Any], given: Any) -> str:
     if qtype == "flashcard":
         return "Knew it" if given == "knew" else "Did not know it"
     return str(given)
+
+
+def given_in_table(qtype: str, data: dict[str, Any], given: Any) -> str | list[str]:
+    """The answer given as a table cell shows it: a multiple-answer question's choices as a list, any other as text."""
+    return given_choices(qtype, data, given) or given_answer_text(qtype, data, given)
+
+
+def correct_in_table(qtype: str, data: dict[str, Any]) -> str | list[str]:
+    """The right answer as a table cell shows it: a multiple-answer question's choices as a list, any other as text."""
+    return correct_choices(qtype, data) or correct_answer(qtype, data)
 
 
 def cloze_html(text: str, fill: list[Markup]) -> Markup:
@@ -206,7 +224,7 @@ def feedback_context(session: Session, qtype: str, revision: QuestionRevision, g
     return {
         "data": data, "qtype": qtype, "result": result, "chosen": chosen,
         "correct": correct_answer(qtype, data), "correct_choices": correct_choices(qtype, data),
-        "given": given_answer_text(qtype, data, given),
+        "given": given_answer_text(qtype, data, given), "given_choices": given_choices(qtype, data, given),
         "sources": source_views(revision, documents, back),
         "cloze": cloze_feedback(data, given, result.parts) if qtype == "cloze" and result else None,
     }

@@ -28,7 +28,7 @@ from quizapp.quiz.deadlines import (
 )
 from quizapp.quiz.forms import HandInForm, SelfGradeForm, answer_form, given_answer, prefill, start_form
 from quizapp.quiz.item_page import ItemPage, load_item_page
-from quizapp.quiz.present import cloze_inputs, correct_answer, correct_choices, feedback_context, given_answer_text
+from quizapp.quiz.present import cloze_inputs, correct_in_table, feedback_context, given_in_table
 from quizapp.quiz.quick import quick_answer, session_login
 from quizapp.quiz.service import (
     BankGone,
@@ -316,19 +316,13 @@ def results(attempt_id: int):
     earned, possible = attempt_score(attempt)
     # Once practice is closed, the questions left unanswered keep their keys: only answers given get feedback.
     rows = [
-        (item, given_answer_text(item.question.type, item.revision.data,
-                                 item.response.given if item.response else None),
-         None if closed and item.response is None else _correct_in_results(item.question.type, item.revision.data))
+        (item, given_in_table(item.question.type, item.revision.data, item.response.given if item.response else None),
+         None if closed and item.response is None else correct_in_table(item.question.type, item.revision.data))
         for item in attempt.items
     ]
     return render_template("quiz/results.html", attempt=attempt, earned=earned, possible=possible,
                            percent=percent_of(earned, possible), rows=rows, closed=closed,
                            missed_in_study=queued_count(db.session, current_user, attempt))
-
-
-def _correct_in_results(qtype: str, data: dict) -> str | list[str]:
-    """A results row's correct answer: a multiple-answer question's choices as a list, any other as text."""
-    return correct_choices(qtype, data) or correct_answer(qtype, data)
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt:
