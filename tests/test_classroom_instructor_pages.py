@@ -18,7 +18,7 @@ from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import remove_student
 from quizapp.extensions import db
 from quizapp.figures import percent_of, percent_text, rounded_percent, signed_text
-from quizapp.models import Question, QuizAttempt
+from quizapp.models import Question, QuestionRevision, QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
 from quizapp.quiz.service import submit_answer
@@ -153,6 +153,25 @@ def test_the_attempt_that_counts_is_marked_where_the_instructor_reads_a_students
     this = teacher.get(f"/classes/{classroom}/attempts/{first.id}").get_data(as_text=True)
     assert "This is the attempt the gradebook counts</strong>: the best attempt" in this and "not this one" not in this
 
+
+
+def test_an_attempt_shows_each_answer_in_full_and_choices_as_lists(teacher, course, make_user):  # noqa: F811
+    """An instructor reviewing a student's work reads the whole key, not its first 100 characters and "…"."""
+    typed = db.session.scalar(select(Question).where(Question.key == "ncpt-successor"))
+    revision = db.session.scalar(select(QuestionRevision).where(QuestionRevision.question_id == typed.id))
+    key = ("The Ulttyk Kuryltai, a National Congress that meets once a year and advises the President on the "
+           "questions of the domestic policy of the state")
+    assert len(key) > 110
+    revision.data = {**revision.data, "answers": [key, *revision.data["answers"]]}
+    db.session.commit()
+    attempt = hand_in(course, enrolled(make_user, course), [True] * 7)
+    page = teacher.get(f"/classes/{course.classroom_id}/attempts/{attempt.id}").get_data(as_text=True)
+    assert re.search(r'<td data-label="Correct answer"[^>]*>\s*' + re.escape(key) + r"\s*</td>", page), page
+    choices = (r'<ul class="choice-list">\s*<li>A Constitutional Court was established</li>\s*'
+               r'<li>The death penalty was removed from the constitution</li>\s*</ul>')
+    assert re.search(r'<td data-label="Answer"[^>]*>\s*' + choices, page), page
+    assert re.search(r'<td data-label="Correct answer"[^>]*>\s*' + choices, page), page
+    assert "established; The death penalty" not in page
 
 
 def test_an_empty_gradebook_says_what_is_missing_and_where_to_add_it(teacher, course, make_user):  # noqa: F811

@@ -17,7 +17,7 @@ from quizapp.http import attachment
 from quizapp.models import STUDENT, Classroom, Question, QuestionRevision, QuizAttempt, User
 from quizapp.models.types import INTEGER_MAX, utcnow
 from quizapp.quiz.deadlines import close_if_expired
-from quizapp.quiz.present import correct_answer, given_answer_text, preview_context
+from quizapp.quiz.present import correct_in_table, given_in_table, preview_context
 from quizapp.quiz.service import WHOLE_ATTEMPT
 
 
@@ -80,8 +80,8 @@ def attempt_detail(classroom_id: int, attempt_id: int):
     for item in attempt.items:
         qtype, data = item.question.type, item.revision.data
         given = item.response.given if item.response else None
-        rows.append((item, given_answer_text(qtype, data, given) if item.response else "(not answered)",
-                     correct_answer(qtype, data)))
+        rows.append((item, given_in_table(qtype, data, given) if item.response else "(not answered)",
+                     correct_in_table(qtype, data)))
     if lapsed:
         db.session.commit()
     # Whose work this is, and whether they are still on the roster (their page is reachable only then).
