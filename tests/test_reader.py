@@ -7,13 +7,17 @@ from html import unescape
 
 import pytest
 from markupsafe import escape
+from sqlalchemy import select
 
 from quizapp.banks.checker import check_paths
 from quizapp.banks.loader import load_banks
 from quizapp.content.documents import CatalogueError, load_catalogue
 from quizapp.content.passages import Block, document_blocks
 from quizapp.extensions import db
+from quizapp.models import Question
 from tests.conftest import QUESTIONS
+from tests.test_bank_delete import uploaded
+from tests.test_classroom_rules import course  # noqa: F401 - fixture
 
 
 def load_sources(app) -> None:
@@ -224,3 +228,27 @@ def test_the_way_back_is_also_right_after_the_highlighted_passage(app, client):
     assert len(back_links(page)) == 2  # at the top, and after the passage instead of at the end
     plain = client.get("/sources/osw-2022?back=/quiz/3/q/2").get_data(as_text=True)
     assert len(back_links(plain)) == 2 and "back-after-passage" not in plain  # at the top and the end
+
+
+def passage_links(page: str) -> list[str]:
+    return [unescape(href) for href in re.findall(r'<a href="(/sources/[^"]*)">Read this passage in the full text</a>',
+                                                   page)]
+
+
+def test_the_full_text_opened_from_a_bank_preview_links_back_to_the_question(teacher):
+    bank = uploaded(teacher)
+    question = db.session.scalar(select(Question).where(Question.bank_id == bank.id))
+    preview = teacher.get(f"/banks/{bank.id}/preview").get_data(as_text=True)
+    assert f'id="question-{question.id}"' in preview  # where the link back lands, among the bank's questions
+    [link] = passage_links(preview)
+    reader = teacher.get(link).get_data(as_text=True)
+    assert back_links(reader) and set(back_links(reader)) == {f"/banks/{bank.id}/preview#question-{question.id}"}
+
+
+def test_the_full_text_opened_from_an_assignments_question_links_back_to_it(teacher, course):  # noqa: F811
+    seats = db.session.scalar(select(Question).where(Question.key == "seats-choice"))
+    url = f"/classes/{course.classroom_id}/assignments/{course.id}/questions/{seats.id}"
+    [link] = passage_links(teacher.get(url).get_data(as_text=True))
+    reader = teacher.get(link).get_data(as_text=True)
+    # The version read, asked for or not: the page would show another once the bank changes the question.
+    assert back_links(reader) and set(back_links(reader)) == {f"{url}?version=1"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, url_for
 from sqlalchemy import select
 
 from quizapp.classroom import bp
@@ -120,7 +120,10 @@ def item_view(classroom_id: int, assignment_id: int, question_id: int):
         abort(404)  # names no revision, and the database driver could not even send it
     revision = db.session.scalar(select(QuestionRevision).where(
         QuestionRevision.question_id == question.id, QuestionRevision.number == number)) or abort(404)
-    context = preview_context(db.session, question.type, revision)
+    # Back to the version read, asked for or not: without it the page shows another once the bank changes it.
+    back = url_for("classroom.item_view", classroom_id=classroom.id, assignment_id=assignment.id,
+                   question_id=question.id, version=revision.number)
+    context = preview_context(db.session, question.type, revision, back)
     return render_template("classroom/item.html", classroom=classroom, assignment=assignment, question=question,
                            revision=revision, typed=typed_answers(db.session, assignment, question.type, revision),
                            **context)

@@ -230,14 +230,16 @@ def feedback_context(session: Session, qtype: str, revision: QuestionRevision, g
     }
 
 
-def preview_context(session: Session, qtype: str, revision: QuestionRevision) -> dict[str, Any]:
-    """A question with its key, for instructors: the answer in words, each choice marked, and the sources."""
+def preview_context(session: Session, qtype: str, revision: QuestionRevision,
+                    back: str | None = None) -> dict[str, Any]:
+    """A question with its key, for instructors: the answer in words, each choice marked, and the sources, whose full
+    text links to `back`, the page showing them, if given."""
     data = revision.data
     cloze = None
     if qtype == "cloze":
         cloze = cloze_html(data["text"], [Markup('<span class="blank right">{}</span>').format(" / ".join(b))
                                           for b in data["blanks"]])
-    context = feedback_context(session, qtype, revision, None, None)
+    context = feedback_context(session, qtype, revision, None, None, back)
     context.update(cloze=cloze, choices=[(render_inline(c["text"]), i in data.get("correct", []), c.get("feedback"))
                                          for i, c in enumerate(data.get("choices", []))])
     return context
