@@ -137,3 +137,29 @@ def weekly_class(teacher_email: str, weeks: int,
         db.session.add(Assignment(classroom=classroom, bank_id=bank.id, created_by=teacher.id,
                                   title=f"Week {week}: {topic}"))
     return classroom
+
+
+# The text of an element as laid out, a string for each line it takes on the screen.
+_LINES = """element => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT), range = document.createRange();
+    const lines = [];
+    let top = null, line = "";
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.length; i++) {
+            range.setStart(node, i); range.setEnd(node, i + 1);
+            const box = range.getClientRects()[0];
+            if (box && top !== null && box.top > top + 2) { lines.push(line); line = ""; }
+            if (box) top = box.top;
+            line += node.data[i];
+        }
+    }
+    return [...lines, line];
+}"""
+
+
+def broken_words(locator) -> list[str]:
+    """The lines of the element's text that end inside a word, or start with a hyphen: a name should wrap only
+    after a space or a hyphen."""
+    lines = locator.evaluate(_LINES)
+    return [f"{line}|{following}" for line, following in zip(lines, lines[1:], strict=False)
+            if not (line.endswith((" ", "-", "\u2010")) or following.startswith(" ")) or following.startswith("-")]

@@ -10,11 +10,19 @@ from quizapp.classroom.membership import join_class
 from quizapp.extensions import db
 from quizapp.models import Role, User
 from tests.browser.conftest import screenshot
-from tests.browser.shared import log_in, module_browser, module_server, weekly_class  # noqa: F401 - fixtures
+from tests.browser.shared import (  # noqa: F401 - fixtures
+    broken_words,
+    log_in,
+    module_browser,
+    module_server,
+    weekly_class,
+)
 
 pytestmark = pytest.mark.browser
 
 NAMES = ("Aigerim Sadykova", "Daniyar Nurmukhambetov", "Zhanna Tokayeva")
+# Longer words than fit 9rem, and a double surname, which wraps after its hyphen.
+LONG_NAMES = ("Aliya Kassymzhomartova", "Абдрахманова-Кенжебекова Дана")
 # Where a name's text goes on to a new line other than after a space: the indexes of those letters.
 _BREAKS_INSIDE_WORDS = """link => {
     const text = link.firstChild, range = document.createRange(), inside = [];
@@ -32,9 +40,10 @@ _BREAKS_INSIDE_WORDS = """link => {
 
 @pytest.fixture(scope="module")
 def gradebook(module_server) -> tuple[str, str]:  # noqa: F811
-    """A class of three students and twelve assignments; its instructor's email and its gradebook's address."""
+    """A class of five students and twelve assignments; its instructor's email and its gradebook's address."""
     email = module_server.add_user("projector@example.org", "Ms Teacher", Role.INSTRUCTOR)
-    pupils = [module_server.add_user(f"pupil{number}@example.org", name) for number, name in enumerate(NAMES)]
+    pupils = [module_server.add_user(f"pupil{number}@example.org", name)
+              for number, name in enumerate(NAMES + LONG_NAMES)]
     with module_server.app.app_context():
         classroom = weekly_class(email, 12, "the Senate, the Mazhilis and the constitutional court")
         for pupil in pupils:
@@ -55,6 +64,18 @@ def test_on_a_projector_at_200_percent_names_wrap_between_words(module_browser, 
     for name in NAMES:
         link = page.get_by_role("rowheader", name=name).get_by_role("link")
         assert link.evaluate(_BREAKS_INSIDE_WORDS) == [], name
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [1000, 1280])
+def test_names_wrap_between_words_and_after_hyphens(module_browser, module_server, gradebook, width):  # noqa: F811
+    email, url = gradebook
+    # Held to 9rem, "Kassymzhomartova" broke as "Kassymzhomart / ova" while the scores had room to give.
+    page = module_browser.new_context(viewport={"width": width, "height": 800}).new_page()
+    log_in(page, module_server.url, email)
+    page.goto(url)
+    for name in NAMES + LONG_NAMES:
+        assert broken_words(page.get_by_role("rowheader", name=name).get_by_role("link")) == [], name
     page.context.close()
 
 
