@@ -67,6 +67,34 @@ def test_on_a_projector_at_200_percent_names_wrap_between_words(module_browser, 
     page.context.close()
 
 
+@pytest.mark.usefixtures("gradebook")  # its students
+def test_on_a_1920px_projector_ten_assignments_fit_beside_the_names(module_browser, module_server):  # noqa: F811
+    email = module_server.add_user("wide@example.org", "Mr Teacher", Role.INSTRUCTOR)
+    with module_server.app.app_context():
+        classroom = weekly_class(email, 10)
+        for number in range(len(NAMES + LONG_NAMES)):
+            join_class(db.session, db.session.query(User).filter_by(email=f"pupil{number}@example.org").one(),
+                       classroom.join_code)
+        db.session.commit()
+        url = f"{module_server.url}/classes/{classroom.id}/gradebook"
+        db.session.remove()
+    # Held to the 50rem of a page of prose, the table showed three and a half assignments and scrolled sideways
+    # while most of the screen stayed empty.
+    page = module_browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    log_in(page, module_server.url, email)
+    page.goto(url)
+    screenshot(page, "gradebook-1920")
+    scroller = page.locator(".table-scroll")
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth"), "ten assignments scroll on a projector"
+    last = page.get_by_role("link", name="Week 10: the Senate, the Mazhilis and the Kurultai").bounding_box()
+    assert last["x"] + last["width"] <= 1920
+    for name in NAMES + LONG_NAMES:
+        assert broken_words(page.get_by_role("rowheader", name=name).get_by_role("link")) == [], name
+    # The sentences above it keep the length of a line of prose, not the screen's.
+    assert page.locator("p.hint").evaluate("p => p.offsetWidth / parseFloat(getComputedStyle(p).fontSize)") < 60
+    page.context.close()
+
+
 @pytest.mark.parametrize("width", [1000, 1280])
 def test_names_wrap_between_words_and_after_hyphens(module_browser, module_server, gradebook, width):  # noqa: F811
     email, url = gradebook
