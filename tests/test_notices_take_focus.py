@@ -10,6 +10,7 @@ from quizapp.extensions import db
 from tests.conftest import login, open_link, register
 from tests.test_account_name import send_name
 from tests.test_classroom_flow import create_class, fixture_bank_id, post_form, set_assignment
+from tests.test_uploads import GOOD_BANK, upload
 
 FOCUSED = '<div class="flashes" id="notices" role="status" tabindex="-1" autofocus>'
 
@@ -47,3 +48,10 @@ def test_a_new_class_and_assignment_are_confirmed_on_their_pages(app, instructor
     assert focused_notice(page) == "Assignment “Week 1” set for History 102."
     db.session.remove()
 
+
+
+def test_an_uploaded_bank_is_confirmed_on_its_preview(teacher):
+    response = upload(teacher, "civics.yaml", GOOD_BANK.encode())
+    assert response.status_code == 302
+    page = teacher.get(response.location).get_data(as_text=True)
+    assert "checked and loaded" in (focused_notice(page) or "")

@@ -239,10 +239,12 @@ def test_the_full_text_opened_from_a_bank_preview_links_back_to_the_question(tea
     bank = uploaded(teacher)
     question = db.session.scalar(select(Question).where(Question.bank_id == bank.id))
     preview = teacher.get(f"/banks/{bank.id}/preview").get_data(as_text=True)
-    assert f'id="question-{question.id}"' in preview  # where the link back lands, among the bank's questions
+    # The link back lands on the answer read, inside its section, which details.js opens.
+    answer = re.search(rf'<details>\s*<summary>Answer and source</summary>\s*<div id="answer-{question.id}">', preview)
+    assert answer and '<script src="/static/details.js"></script>' in preview
     [link] = passage_links(preview)
     reader = teacher.get(link).get_data(as_text=True)
-    assert back_links(reader) and set(back_links(reader)) == {f"/banks/{bank.id}/preview#question-{question.id}"}
+    assert back_links(reader) and set(back_links(reader)) == {f"/banks/{bank.id}/preview#answer-{question.id}"}
 
 
 def test_the_full_text_opened_from_an_assignments_question_links_back_to_it(teacher, course):  # noqa: F811

@@ -77,10 +77,11 @@ def preview(bank_id: int):
         .join(QuestionRevision, is_current_revision())
         .where(Question.bank_id == bank.id, Question.retired_at.is_(None)).order_by(Question.id)
     ).all()
-    # The full text links back to the question read, not to the top of a page of them all.
+    # The full text links back to the answer read (details.js opens its section), not to the top of a page of
+    # them all.
     previews = [(question, preview_context(db.session, question.type, revision,
                                            url_for("authoring.preview", bank_id=bank.id,
-                                                   _anchor=f"question-{question.id}")))
+                                                   _anchor=f"answer-{question.id}")))
                 for question, revision in rows]
     return render_template("authoring/preview.html", bank=bank, previews=previews,
                            publish_form=PublishForm(visibility="public" if bank.is_public else "classes",
