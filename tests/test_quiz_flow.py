@@ -241,36 +241,37 @@ def test_typed_answers_are_not_autocorrected_by_a_phone(logged_in, fixture_bank)
     assert all('autocorrect="off"' in field for field in fields), fields
 
 
-def test_the_correct_choices_of_a_multiple_answer_question_show_as_a_list(logged_in, fixture_bank):
-    """One line of choices joined by semicolons was hard to tell apart on a phone: each choice is an item of a list,
-    on the feedback page and in the results."""
-    start(logged_in, topic="Courts and human rights", length=1)
+def _multiple_answer_pages(client, answer_form) -> tuple[str, str]:
+    """Answer a one-question quiz of a multiple-answer question with the fields answer_form(item) gives: its
+    feedback page, and the quiz's results."""
+    start(client, topic="Courts and human rights", length=1)
     item = item_at(1)
     assert item.question.type == "multiple_response"
     url = f"/quiz/{item.attempt_id}/q/1"
-    page = logged_in.get(url).get_data(as_text=True)
-    logged_in.post(url, data={"csrf_token": csrf_from(page), **right_answer_form(item)})
+    page = client.get(url).get_data(as_text=True)
+    client.post(url, data={"csrf_token": csrf_from(page), **answer_form(item)})
+    results = client.get(f"/quiz/{item.attempt_id}/results").get_data(as_text=True)
+    return client.get(url).get_data(as_text=True), results
+
+
+def test_the_correct_choices_of_a_multiple_answer_question_show_as_a_list(logged_in, fixture_bank):
+    """One line of choices joined by semicolons was hard to tell apart on a phone: each choice is an item of a list,
+    on the feedback page and in the results."""
+    feedback, results = _multiple_answer_pages(logged_in, right_answer_form)
     choices = (r'<ul class="choice-list">\s*<li>A Constitutional Court was established</li>\s*'
                r'<li>The death penalty was removed from the constitution</li>\s*</ul>')
-    feedback = logged_in.get(url).get_data(as_text=True)
     assert re.search(r'<dt>Correct answer</dt>\s*<dd class="correct-answer">\s*' + choices, feedback), feedback
-    results = logged_in.get(f"/quiz/{item.attempt_id}/results").get_data(as_text=True)
     assert re.search(r'<td data-label="Correct answer">\s*' + choices, results), results[-3000:]
     assert "established; The death penalty" not in results.split('data-label="Correct answer"')[1]
 
 
 def test_the_students_own_choices_of_a_multiple_answer_question_show_as_a_list(logged_in, fixture_bank):
     """As the correct choices: one line of choices joined by semicolons was hard to tell apart on a phone."""
-    start(logged_in, topic="Courts and human rights", length=1)
-    item = item_at(1)
-    url = f"/quiz/{item.attempt_id}/q/1"
-    page = logged_in.get(url).get_data(as_text=True)
-    picked = [str(item.choice_order.index(i)) for i in (0, 2)]  # one right choice and one wrong
-    logged_in.post(url, data={"csrf_token": csrf_from(page), "answer": picked})
+    # One right choice and one wrong.
+    feedback, results = _multiple_answer_pages(
+        logged_in, lambda item: {"answer": [str(item.choice_order.index(i)) for i in (0, 2)]})
     choices = (r'<ul class="choice-list">\s*<li>A Constitutional Court was established</li>\s*'
                r'<li>Juries for all criminal cases</li>\s*</ul>')
-    feedback = logged_in.get(url).get_data(as_text=True)
     assert re.search(r'<dt>Your answer</dt>\s*<dd>\s*' + choices, feedback), feedback
-    results = logged_in.get(f"/quiz/{item.attempt_id}/results").get_data(as_text=True)
     assert re.search(r'<td data-label="Your answer">\s*' + choices, results), results[-3000:]
     assert "established; Juries" not in feedback + results
