@@ -37,23 +37,23 @@ def correct_choices(qtype: str, data: dict[str, Any]) -> list[str] | None:
     """A multiple-answer question's right choices as plain text, one each; None for other types.
 
     Pages list them: joined in one line they were hard to tell apart on a phone."""
-    if qtype != "multiple_response":
-        return None
-    return [plain_text(data["choices"][i]["text"]) for i in data["correct"]]
+    return _choice_texts(data, data["correct"]) if qtype == "multiple_response" else None
 
 
 def given_choices(qtype: str, data: dict[str, Any], given: Any) -> list[str] | None:
     """A multiple-answer question's choices the student picked as plain text, one each, listed as the right ones
     are; None for other types and when none was picked."""
-    if qtype != "multiple_response" or not given:
-        return None
-    return [plain_text(data["choices"][i]["text"]) for i in given]
+    return _choice_texts(data, given) if qtype == "multiple_response" and given else None
+
+
+def _choice_texts(data: dict[str, Any], indexes: list[int]) -> list[str]:
+    return [plain_text(data["choices"][i]["text"]) for i in indexes]
 
 
 def correct_answer(qtype: str, data: dict[str, Any]) -> str:
     """The right answer as plain text."""
     if qtype in ("single_choice", "multiple_response"):
-        return "; ".join(plain_text(data["choices"][i]["text"]) for i in data["correct"])
+        return "; ".join(_choice_texts(data, data["correct"]))
     if qtype == "true_false":
         return "True" if data["answer"] else "False"
     if qtype == "numeric":
@@ -76,7 +76,7 @@ def given_answer_text(qtype: str, data: dict[str, Any], given: Any) -> str:
     if qtype == "single_choice":
         return plain_text(data["choices"][given]["text"])
     if qtype == "multiple_response":
-        return "; ".join(plain_text(data["choices"][i]["text"]) for i in given) or "(nothing chosen)"
+        return "; ".join(_choice_texts(data, given)) or "(nothing chosen)"
     if qtype == "true_false":
         return "True" if given else "False"
     if qtype == "cloze":
