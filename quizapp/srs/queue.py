@@ -68,6 +68,15 @@ def due_cards(session: Session, user: User, now: datetime, bank_id: int | None =
     return list(session.scalars(in_study(query, user, bank_id).order_by(Card.due, Card.id).limit(limit)))
 
 
+def due_card(session: Session, user: User, now: datetime, question_id: int, bank_id: int | None = None) -> Card | None:
+    """The user's own card of a question, while it is in study (in one bank, if given) and due by now; else None."""
+    # Only a card already there and due: a new card chosen this way would go round the daily new-card limit, and
+    # anyone else's card, or one of a bank the user may not see, is answered as if there were none.
+    query = select(Card).join(Question, Question.id == Card.question_id).where(
+        Card.question_id == question_id, is_due(user, now))
+    return session.scalar(in_study(query, user, bank_id))
+
+
 def due_count(session: Session, user: User, now: datetime, bank_id: int | None = None) -> int:
     """How many cards are due by now."""
     query = select(func.count()).select_from(Card).join(Question, Question.id == Card.question_id)
@@ -85,8 +94,13 @@ def new_allowance(session: Session, user: User, now: datetime) -> int:
     return max(0, user.new_cards_per_day - new_cards_today(session, user, now))
 
 
-def next_card(session: Session, user: User, now: datetime, bank_id: int | None = None) -> NextCard | None:
-    """The next thing to study: the most overdue card, else a new one if today's limit allows."""
+def next_card(session: Session, user: User, now: datetime, bank_id: int | None = None,
+              first: int | None = None) -> NextCard | None:
+    """The next thing to study: the user's card of question `first` if it is due, else the most overdue card, else
+    a new one if today's limit allows."""
+    chosen = due_card(session, user, now, first, bank_id) if first is not None else None
+    if chosen is not None:
+        return NextCard(chosen.question, chosen)
     due = due_cards(session, user, now, bank_id, limit=1)
     if due:
         return NextCard(due[0].question, due[0])

@@ -45,10 +45,12 @@ BANK_CLOSED = "That bank is not open for study now, so cards from all your banks
 @bp.get("/")
 @login_required
 def index():
-    """The next card due, else a new one, else how long until the next."""
-    chosen = request.args.get("bank", "")
-    if chosen and parse_id(chosen) is None:
-        abort(404)  # no bank could have that id, so saying so tells nothing of hidden banks
+    """The next card due (the card of question `card` first, while it is the student's and due), else a new one,
+    else how long until the next."""
+    chosen, first = request.args.get("bank", ""), request.args.get("card", "")
+    first_id = parse_id(first) if first else None
+    if (chosen and parse_id(chosen) is None) or (first and first_id is None):
+        abort(404)  # no bank or question could have that id, so saying so tells nothing of hidden ones
     bank_id = _bank_filter(chosen)
     if chosen and bank_id is None:
         flash(BANK_CLOSED, "info")
@@ -56,7 +58,9 @@ def index():
     now = utcnow()
     if catch_up_assignments(db.session, current_user.id, now):
         db.session.commit()  # attempts whose time ran out are handed in, misses released since queued
-    upcoming = next_card(db.session, current_user, now, bank_id)
+    # A card asked for that is not the student's to study now (rated in another tab, say) is passed over in silence:
+    # the same page as without it, so it tells nothing of other students' cards or hidden banks.
+    upcoming = next_card(db.session, current_user, now, bank_id, first=first_id)
     if upcoming is None:
         return render_template("study/done.html", **_queue_context(bank_id),
                                next_due=next_due_at(db.session, current_user, bank_id), now=now)
