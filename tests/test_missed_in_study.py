@@ -1,8 +1,9 @@
 """A question missed in a quiz joins the study queue, and its feedback and the results say so, with a link to study
-its bank: only once the miss has been queued, and only while study would show the question."""
+it at once and then its bank: only once the miss has been queued, and only while study would show the question."""
 
 from __future__ import annotations
 
+import html
 import random
 import re
 from datetime import timedelta
@@ -68,20 +69,25 @@ def card_of(student: User, question_id: int) -> Card | None:
 
 
 def study_link(page: str) -> str | None:
-    found = re.search(r'href="(/study/\?bank=\d+)"', page)
-    return found.group(1) if found else None
+    found = re.search(r'href="(/study/\?bank=\d+(?:&amp;card=\d+)?)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def study_first(item: QuizItem) -> str:
+    """The link to study an item's question first, then the rest of its bank."""
+    return f"/study/?bank={the_bank().id}&card={item.question_id}"
 
 
 @pytest.mark.parametrize("qtype", GRADED_TYPES)
 @pytest.mark.parametrize("right", [True, False])
-def test_a_miss_says_it_is_in_the_study_queue_and_links_to_studying_its_bank(logged_in, student, fixture_bank,
+def test_a_miss_says_it_is_in_the_study_queue_and_links_to_studying_it(logged_in, student, fixture_bank,
                                                                             qtype, right):
     item = item_of(practice(student), qtype)
     page = answer(logged_in, item, fields_for(item, right))
     assert ('id="verdict"' in page) and ((LINE in page) is not right)
     assert (card_of(student, item.question_id) is not None) is not right
     if not right:
-        assert study_link(page) == f"/study/?bank={the_bank().id}"
+        assert study_link(page) == study_first(item) and "Study this question now" in page
         assert logged_in.get(study_link(page)).status_code == 200
 
 
@@ -168,7 +174,7 @@ def test_held_back_feedback_says_so_once_handed_in(logged_in, student, instructo
     assert LINE not in feedback(logged_in, graded[0]) and card_of(student, graded[0].question_id) is None
     results = hand_in(logged_in, attempt)
     assert f"{len(graded)} questions you missed are now in your study queue" in results
-    assert study_link(results) == f"/study/?bank={the_bank().id}"
+    assert study_link(results) == study_first(graded[0])
     for item in graded:
         assert LINE in feedback(logged_in, item) and card_of(student, item.question_id) is not None
 
@@ -199,7 +205,7 @@ def test_an_assignment_bank_closed_to_practice_queues_misses_but_study_does_not_
 @pytest.mark.parametrize("wrong", [0, 1, 3])
 def test_results_count_the_questions_missed(logged_in, student, fixture_bank, wrong):
     attempt = practice(student)
-    missed = 0
+    missed, first = 0, None
     for item in attempt.items:
         if item.question.type == "flashcard":
             page = answer(logged_in, item, [])
@@ -208,6 +214,7 @@ def test_results_count_the_questions_missed(logged_in, student, fixture_bank, wr
             continue
         right = missed >= wrong
         missed += not right
+        first = first or (None if right else item)
         answer(logged_in, item, fields_for(item, right))
     results = logged_in.get(f"/quiz/{attempt.id}/results").get_data(as_text=True)
     assert "Results" in results
@@ -216,7 +223,7 @@ def test_results_count_the_questions_missed(logged_in, student, fixture_bank, wr
     if expected is None:
         assert "in your study queue" not in results and study_link(results) is None
     else:
-        assert expected in results and study_link(results) == f"/study/?bank={the_bank().id}"
+        assert expected in results and study_link(results) == study_first(first)
 
 
 def test_a_wrong_answers_feedback_runs_no_more_queries_than_a_right_ones(logged_in, student, fixture_bank):
