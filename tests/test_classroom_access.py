@@ -182,3 +182,35 @@ SECRET_QUESTION = """\
     topic: Owner only
     difficulty: recall
 """
+
+
+def test_editing_cannot_widen_an_assignment_to_the_rest_of_a_bank_no_longer_shared(app, make_user, teacher, instructor):
+    """Once its owner unpublishes a bank, an assignment set from it keeps its settings open to edit, but not its
+    selection: widened, it would hand the instructor (and the class) the owner's other questions and their keys."""
+    owner = make_user(Role.INSTRUCTOR)
+    load_upload(db.session, owner, "civics.yaml", GOOD_BANK.encode(), QUESTIONS)
+    bank = db.session.scalar(select(Bank).where(Bank.slug == "civics-extra"))
+    bank.is_published = bank.is_public = True
+    classroom = create_class(db.session, instructor, "Civics")
+    assignment = Assignment(classroom=classroom, bank_id=bank.id, title="Parliament", selection="topics",
+                            topics=["Parliament"])
+    db.session.add(assignment)
+    bank.is_published = False
+    db.session.commit()
+    assert load_upload(db.session, owner, "civics.yaml", (GOOD_BANK + SECRET_QUESTION).encode(), QUESTIONS,
+                       replace=True).ok
+    db.session.commit()
+    secret = db.session.scalar(select(Question.id).where(Question.key == "secret"))
+
+    edit = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
+    page = teacher.get(edit).get_data(as_text=True)
+    assert "kept for my class" not in page and "Owner only" not in page
+    assert "no longer shared with you" in page
+    sent = {"title": "Parliament, again", "selection": "all", "topics": "Owner only", "questions": str(secret),
+            "shuffle_choices": "y", "feedback_policy": "each", "late_policy": "refuse", "grading": "best",
+            "bank": str(bank.id), "csrf_token": csrf_from(page)}
+    assert teacher.post(edit, data=sent).status_code == 302
+    db.session.refresh(assignment)
+    assert assignment.title == "Parliament, again"  # the rest of the form is saved
+    assert (assignment.selection, assignment.topics, assignment.question_ids) == ("topics", ["Parliament"], [])
+    assert teacher.get(f"{edit.removesuffix('/edit')}/questions/{secret}").status_code == 404

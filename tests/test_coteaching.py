@@ -12,8 +12,9 @@ from quizapp.authoring.uploads import load_upload
 from quizapp.classroom.invitations import accept_invitation, invite_instructor
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank, Classroom, InstructorInvitation, QuizAttempt, Role, User
+from quizapp.models import Assignment, Bank, Classroom, InstructorInvitation, Question, QuizAttempt, Role, User
 from tests.conftest import QUESTIONS, csrf_from, login
+from tests.test_classroom_access import SECRET_QUESTION
 from tests.test_classroom_flow import answer_all, post_form, start
 from tests.test_uploads import GOOD_BANK
 
@@ -172,3 +173,30 @@ def test_teaching_a_colleagues_class_opens_none_of_their_banks_kept_for_assignme
     db.session.commit()
     assert "Civics extra" in ben.get(f"/classes/{own.id}/assignments/new").get_data(as_text=True)
     assert "deputies" in ben.get(f"/classes/{own.id}/assignments/new?bank={bank.id}").get_data(as_text=True)
+
+
+def test_a_co_teacher_edits_work_set_from_a_colleagues_bank_kept_for_assignments_but_not_its_questions(staffroom):
+    """Ada sets work in the class they share from her bank kept for assignments: Ben reads and edits it, but
+    cannot widen it to the rest of her bank, which she still can."""
+    ada, ben, bank = staffroom.clients["ada"], staffroom.clients["ben"], staffroom.bank
+    bank.practice_open = False
+    db.session.commit()
+    assert load_upload(db.session, staffroom.ada, "civics.yaml", (GOOD_BANK + SECRET_QUESTION).encode(), QUESTIONS,
+                       replace=True).ok
+    db.session.commit()
+    assert set_from(ada, staffroom.shared, bank.id, selection="topics", topics="Parliament").status_code == 302
+    assignment = db.session.scalar(select(Assignment).where(Assignment.classroom_id == staffroom.shared.id))
+    edit = f"/classes/{staffroom.shared.id}/assignments/{assignment.id}/edit"
+    secret = db.session.scalar(select(Question.id).where(Question.key == "secret"))
+
+    assert "kept for my class" not in ben.get(edit).get_data(as_text=True)
+    widened = {**FORM, "bank": str(bank.id), "selection": "all"}
+    assert post_form(ben, edit, edit, widened).status_code == 302
+    db.session.refresh(assignment)
+    assert (assignment.selection, assignment.topics) == ("topics", ["Parliament"])
+    assert ben.get(f"{edit.removesuffix('/edit')}/questions/{secret}").status_code == 404
+
+    assert "kept for my class" in ada.get(edit).get_data(as_text=True)
+    assert post_form(ada, edit, edit, widened).status_code == 302
+    db.session.refresh(assignment)
+    assert assignment.selection == "all"

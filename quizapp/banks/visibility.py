@@ -56,6 +56,11 @@ def assignable_banks(user: User, classroom_id: int) -> Select[tuple[Bank]]:
     )).order_by(Bank.title)
 
 
+def may_assign(session: Session, user: User, classroom_id: int, bank_id: int) -> bool:
+    """Whether the instructor may still set work from the bank in the class (see assignable_banks)."""
+    return bool(session.scalar(select(assignable_banks(user, classroom_id).where(Bank.id == bank_id).exists())))
+
+
 def shared_with_classes(session: Session, user_id: int) -> list[Bank]:
     """The user's banks published to the students of their classes only (not to everyone), by title: a class
     they stop teaching loses them."""

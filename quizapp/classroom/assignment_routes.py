@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from quizapp.banks.visibility import assignable_banks
+from quizapp.banks.visibility import assignable_banks, may_assign
 from quizapp.classroom import bp
 from quizapp.classroom.access import assignment_taught, class_taught, teacher_required
 from quizapp.classroom.assignments import (
     GRADED_TYPES,
+    SELECTIONS,
     AttemptRefused,
     attempt_counts,
     gradable_counts,
@@ -111,6 +112,11 @@ def edit_assignment(classroom_id: int, assignment_id: int):
     """Change an assignment's settings: attempts under way keep their questions and get the new deadlines."""
     classroom, assignment = assignment_taught(classroom_id, assignment_id)
     form = _assignment_form(assignment.bank, _settings_of(assignment))
+    # A bank its owner no longer shares here (unpublished, closed to practice, or the owner left the class) keeps
+    # the assignment's questions as they are: a wider selection would hand over the rest of the bank and its keys.
+    locked = not may_assign(db.session, current_user, classroom.id, assignment.bank_id)
+    if locked:
+        _keep_selection(form, assignment)
     form.stored = {"opens_at": assignment.opens_at, "due_at": assignment.due_at}
     form.submit.label.text = "Save changes"
     if form.validate_on_submit() and not _title_refused(form, classroom.id, assignment.id):
@@ -126,7 +132,8 @@ def edit_assignment(classroom_id: int, assignment_id: int):
         return redirect(url_for("classroom.assignment_detail", classroom_id=classroom.id,
                                 assignment_id=assignment.id))
     return render_template("classroom/assignment_form.html", classroom=classroom, bank=assignment.bank, form=form,
-                           assignment=assignment, started=len(attempt_counts(db.session, assignment))), (
+                           assignment=assignment, started=len(attempt_counts(db.session, assignment)),
+                           locked=locked), (
         422 if form.errors else 200)
 
 
@@ -202,6 +209,16 @@ def _assignment_form(bank: Bank, settings: dict[str, object] | None = None) -> A
     offered = {"topics": form.topics.choices, "tags": form.tags.choices}
     form.selection.choices = [choice for choice in form.selection.choices if offered.get(choice.value, True)]
     return form
+
+
+def _keep_selection(form: AssignmentForm, assignment: Assignment) -> None:
+    """Hold the form's selection to the assignment's own, whatever was sent, offering nothing else to choose."""
+    form.selection.data, form.topics.data = assignment.selection, list(assignment.topics or [])
+    form.tags.data, form.questions.data = list(assignment.tags or []), list(assignment.question_ids or [])
+    form.selection.choices = [SelectChoice(assignment.selection, SELECTIONS.get(assignment.selection, ""))]
+    form.topics.choices = [SelectChoice(topic, topic) for topic in form.topics.data]
+    form.tags.choices = [SelectChoice(tag, tag) for tag in form.tags.data]
+    form.questions.choices = [SelectChoice(question_id, str(question_id)) for question_id in form.questions.data]
 
 
 def _title_refused(form: AssignmentForm, classroom_id: int, editing: int | None = None) -> bool:
