@@ -3,11 +3,13 @@ it: unpublished, they still draw their questions from it and their students can 
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
+from quizapp.banks.visibility import assignable_banks, practice_allowed
 from quizapp.classroom.membership import create_class, join_class
 from quizapp.extensions import db
-from quizapp.models import Assignment, Bank
+from quizapp.models import Assignment, Bank, Role
 from tests.conftest import csrf_from, login
 from tests.test_bank_delete import shown, uploaded
 
@@ -54,3 +56,31 @@ def test_the_unpublish_button_says_the_assignments_set_from_the_bank_carry_on(te
     text = shown(teacher.get(f"/banks/{bank.id}/preview"))
     assert ("The 3 assignments set from it (in 2 classes) still draw their questions from it: their students can "
             "start, answer and hand them in as each assignment allows.") in text
+
+
+PUBLISHED_SAYS = {
+    (True, True): "Published to everyone: anyone may practise with it, and any instructor may set assignments "
+                  "from it (and so see its answers).",
+    (True, False): "Published to everyone, for assignments: students cannot practise with it, but any instructor "
+                   "may set assignments from it (and so see its answers).",
+    (False, True): "Published to the students of your classes; instructors who teach one with you may set "
+                   "assignments from it there.",
+    (False, False): "Published to the students of your classes, for assignments you set: students cannot practise "
+                    "with it, and other instructors of your classes cannot set it.",
+}
+
+
+@pytest.mark.parametrize(("public", "practice_open"), list(PUBLISHED_SAYS))
+def test_a_published_bank_says_who_may_practise_with_it_and_set_it(teacher, make_user, public, practice_open):
+    bank = uploaded(teacher)
+    bank.is_published, bank.is_public, bank.practice_open = True, public, practice_open
+    db.session.commit()
+    assert PUBLISHED_SAYS[(public, practice_open)] in shown(teacher.get(f"/banks/{bank.id}/preview"))
+
+    # What the page says is so, for an instructor and a student who share no class with the owner.
+    stranger = make_user(Role.INSTRUCTOR)
+    stranger_class = create_class(db.session, stranger, "Elsewhere")
+    settable = db.session.scalar(select(
+        assignable_banks(stranger, stranger_class.id).where(Bank.id == bank.id).exists()))
+    assert settable == public
+    assert practice_allowed(db.session, make_user(Role.STUDENT), bank.id) == (public and practice_open)
