@@ -54,6 +54,8 @@ class Defaults:
     # whichever class; past it the invitation is still made, only not mailed. Apart from the count above, so
     # invitations cannot use up an address's password-reset mails.
     INVITATION_MAILS_PER_EMAIL = "5 per day"
+    # Refused invitations (no instructor account with that address, say) per inviting account.
+    INVITATION_REFUSALS_PER_USER = "20 per hour"
     # Wrong join codes per account and per client address: a code has about 2^28 values, and enough guesses
     # could hit one of many classes; typing mistakes never come near these numbers.
     JOIN_FAILURES_PER_USER = "10 per hour; 30 per day"

@@ -15,7 +15,7 @@ def limited_app(app, database, tmp_path):
     app = make_app(database, tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="8 per minute",
                    LOGIN_LOCKOUT="3 per 15 minutes", MAIL_FORMS_RATE_LIMIT="12 per minute",
                    MAILS_PER_EMAIL="2 per hour", JOIN_FAILURES_PER_USER="3 per hour",
-                   JOIN_FAILURES_PER_ADDRESS="5 per hour")
+                   JOIN_FAILURES_PER_ADDRESS="5 per hour", INVITATION_REFUSALS_PER_USER="3 per hour")
     with app.app_context():
         yield app
 
@@ -292,3 +292,31 @@ def test_production_cookies_are_secure_httponly_and_samesite(database, tmp_path,
     app = make_app(database, tmp_path, TESTING=False)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def _invite(client, classroom_id: int, email: str):
+    page = client.get(f"/classes/{classroom_id}").get_data(as_text=True)
+    return client.post(f"/classes/{classroom_id}/instructors", data={"csrf_token": csrf_from(page), "email": email})
+
+
+def test_addresses_cannot_be_swept_through_refused_invitations(limited_app, make_user):
+    from quizapp.classroom.membership import create_class
+    from quizapp.extensions import db
+    from quizapp.models import Role
+
+    owner, colleague = make_user(Role.INSTRUCTOR), make_user(Role.INSTRUCTOR)
+    classroom = create_class(db.session, owner, "Civics")
+    db.session.commit()
+    inviter = limited_app.test_client()
+    login(inviter, owner.email)
+    # Each refusal says the address has no instructor account; the fourth attempt in an hour is refused outright.
+    statuses = [_invite(inviter, classroom.id, f"who{n}@example.org").status_code for n in range(3)]
+    assert statuses == [422, 422, 422]
+    refused = _invite(inviter, classroom.id, colleague.email)
+    assert refused.status_code == 429 and "Too many invitations were refused" in refused.get_data(as_text=True)
+    # Another instructor's count is their own: a colleague's mistakes do not stop them inviting.
+    other = limited_app.test_client()
+    login(other, colleague.email)
+    own_class = create_class(db.session, colleague, "History")
+    db.session.commit()
+    assert _invite(other, own_class.id, owner.email).status_code == 302

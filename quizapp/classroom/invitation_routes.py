@@ -18,7 +18,7 @@ from quizapp.classroom.invitations import (
     invite_instructor,
     withdraw_invitation,
 )
-from quizapp.classroom.limits import invitation_mail_allowed
+from quizapp.classroom.limits import invitation_mail_allowed, refused_invitations_per_account
 from quizapp.classroom.mails import send_invitation
 from quizapp.classroom.membership import AlreadyTeaching, ClassGone, NotAnInstructor, taught_class
 from quizapp.classroom.routes import detail_page
@@ -29,6 +29,7 @@ from quizapp.mail import mail_available, mail_kept_locally
 
 @bp.post("/<int:classroom_id>/instructors")
 @teacher_required
+@refused_invitations_per_account
 def add_teacher(classroom_id: int):
     """Invite another instructor, by their email, to teach the class too."""
     classroom = class_taught(classroom_id)

@@ -1,4 +1,5 @@
-"""Rate limits of classes: wrong join codes per account and per client address, invitation mails per address."""
+"""Rate limits of classes: wrong join codes per account and per client address, refused invitations per account,
+invitation mails per address."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from quizapp.extensions import limit_setting, limiter
 
 
 def _refused(response: Response) -> bool:
-    # A join that worked redirects; a wrong or empty code re-renders the form with 422.
+    # A join or invitation that worked redirects; a refused one re-renders the form with 422.
     return response.status_code == 422
 
 
@@ -29,6 +30,18 @@ failed_joins_per_account = limiter.limit(
 failed_joins_per_address = limiter.limit(
     limit_setting("JOIN_FAILURES_PER_ADDRESS"), methods=["POST"], deduct_when=_refused,
     error_message="Too many wrong join codes from this network. Try again in an hour.")
+
+
+def _inviter_key() -> str:
+    return f"invite:{current_user.id}"
+
+
+# Each refused invitation says whether an address belongs to an instructor account: enough for a mistyped
+# address or two, not for sweeping a list of addresses.
+refused_invitations_per_account = limiter.limit(
+    limit_setting("INVITATION_REFUSALS_PER_USER"), key_func=_inviter_key, methods=["POST"], deduct_when=_refused,
+    error_message="Too many invitations were refused. Check the instructor's address with them and try again in "
+                  "an hour.")
 
 
 def invitation_mail_allowed(email: str) -> bool:
