@@ -204,3 +204,16 @@ def test_banks_of_the_same_title_are_told_apart_by_their_ids_when_setting_an_ass
     page = html.unescape(client.get(f"/classes/{classroom.id}/assignments/new").get_data(as_text=True))
     assert "id <code>civics-a</code>" in page and "id <code>civics-b</code>" in page
     assert "id <code>referendum-2022</code>" not in page  # a title of its own needs no id
+
+
+def test_the_feedback_choice_warns_that_keys_seen_help_with_the_next_attempt(teaching):  # noqa: F811
+    client, classroom, bank_id = teaching
+    page = client.get(f"/classes/{classroom.id}/assignments/new?bank={bank_id}").get_data(as_text=True)
+    fieldset = re.search(r'<fieldset[^>]*aria-describedby="feedback_policy-hint"[^>]*>\s*<legend>Students see keys',
+                         page)
+    assert fieldset is not None
+    assert ('id="feedback_policy-hint">Every attempt asks a student the same questions: with more than one attempt '
+            "allowed, keys seen before the due date help with the next one.</p>") in page
+    # A refused field is described by its error and, where it has one, its hint.
+    refused = set_assignment(client, classroom, bank_id, feedback_policy="never").get_data(as_text=True)
+    assert 'aria-describedby="feedback_policy-error feedback_policy-hint"' in refused

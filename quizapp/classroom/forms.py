@@ -107,8 +107,10 @@ class AssignmentForm(FlaskForm):
                                  validators=[Optional(), NumberRange(min=1, max=100)])
     time_limit_minutes = IntegerField("Time limit (minutes)", description="Leave empty for no time limit.",
                                       validators=[Optional(), NumberRange(min=1, max=600)])
-    feedback_policy = RadioField("Students see keys and explanations", choices=options(FEEDBACK_POLICIES),
-                                 default="each")
+    feedback_policy = RadioField(
+        "Students see keys and explanations", choices=options(FEEDBACK_POLICIES), default="each",
+        description="Every attempt asks a student the same questions: with more than one attempt allowed, keys "
+                    "seen before the due date help with the next one.")
     late_policy = RadioField("Late work", choices=options(LATE_POLICIES), default="refuse")
     grading = RadioField("Grade by", choices=options(GRADING_POLICIES), default="best")
     submit = SubmitField("Create assignment")
