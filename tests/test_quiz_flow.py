@@ -9,7 +9,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import Question, QuizAttempt, QuizItem, Response
+from quizapp.models import Question, QuestionRevision, QuizAttempt, QuizItem, Response
 from quizapp.quiz.routes import fewer_than_asked
 from tests.conftest import csrf_from
 
@@ -275,3 +275,21 @@ def test_the_students_own_choices_of_a_multiple_answer_question_show_as_a_list(l
     assert re.search(r'<dt>Your answer</dt>\s*<dd>\s*' + choices, feedback), feedback
     assert re.search(r'<td data-label="Your answer">\s*' + choices, results), results[-3000:]
     assert "established; Juries" not in feedback + results
+
+
+def test_results_show_a_long_correct_answer_in_full(logged_in, fixture_bank):
+    """A student studies from the results: a correct answer cut at 120 characters and "…" leaves out its end."""
+    question = db.session.scalar(select(Question).where(Question.key == "ncpt-successor"))
+    revision = db.session.scalar(select(QuestionRevision).where(QuestionRevision.question_id == question.id))
+    key = ("The Ulttyk Kuryltai, a National Congress that meets once a year and advises the President on the "
+           "questions of the domestic policy of the state")
+    assert len(key) > 120
+    revision.data = {**revision.data, "answers": [key, *revision.data["answers"]]}
+    db.session.commit()
+    start(logged_in, topic="Media and civil society", length=1)
+    url = f"/quiz/{item_at(1).attempt_id}/q/1"
+    logged_in.post(url, data={"csrf_token": csrf_from(logged_in.get(url).get_data(as_text=True)),
+                              "answer": "the Senate"})
+    results = logged_in.get(f"/quiz/{item_at(1).attempt_id}/results").get_data(as_text=True)
+    assert re.search(r'<td data-label="Correct answer"[^>]*>\s*' + re.escape(key) + r"\s*</td>", results), \
+        results[-3000:]

@@ -60,6 +60,31 @@ def test_a_long_typed_answer_does_not_widen_feedback_or_results(module_browser, 
     context.close()
 
 
+@pytest.mark.parametrize("device", [{**PHONE, "viewport": {"width": 390, "height": 844}}, LAPTOP],
+                         ids=["phone", "laptop"])
+def test_the_results_show_each_correct_answer_whole_and_wrapped(module_browser, module_server, device):  # noqa: F811
+    """A student studies from the results: a card's back there was cut at 120 characters and "..."."""
+    email = module_server.add_user(f"whole-{device['viewport']['width']}@example.org", "Whole")
+    context = module_browser.new_context(**device)
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    # Most of these cards' backs are longer than 120 characters: of six drawn, one at least.
+    start_practice(page, "Key terms, people and places", 6)
+    backs = []
+    while "/results" not in page.url:
+        page.locator("article.question form input[type=submit]").click()
+        page.wait_for_load_state()
+        backs.append(" ".join(page.locator(".flashcard-back").inner_text().split()))
+        page.get_by_role("button", name="I knew it").click()  # which goes on to the next card
+        page.wait_for_load_state()
+    assert max(map(len, backs)) > 120, backs
+    screenshot(page, f"results-whole-answers-{device['viewport']['width']}")
+    shown = [" ".join(cell.split()) for cell in page.locator("td[data-label='Correct answer']").all_inner_texts()]
+    assert shown == backs
+    assert page.evaluate(SIDEWAYS) == 0, "the results page scrolls sideways"
+    context.close()
+
+
 # Where a finger lands, a little inside each corner of a box: what is there must be the box's own control.
 _CORNERS = """box => {
     const r = box.getBoundingClientRect();
