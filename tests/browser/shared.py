@@ -157,9 +157,21 @@ _LINES = """element => {
 }"""
 
 
-def broken_words(locator) -> list[str]:
+def broken_words(locator, too_long: str = "") -> list[str]:
     """The lines of the element's text that end inside a word, or start with a hyphen: a name should wrap only
-    after a space or a hyphen."""
+    after a space or a hyphen. A break inside too_long, a word wider than the room there is, does not count."""
     lines = locator.evaluate(_LINES)
     return [f"{line}|{following}" for line, following in zip(lines, lines[1:], strict=False)
-            if not (line.endswith((" ", "-", "\u2010")) or following.startswith(" ")) or following.startswith("-")]
+            if (not (line.endswith((" ", "-", "\u2010")) or following.startswith(" ")) or following.startswith("-"))
+            and not (too_long and _inside(too_long, line, following))]
+
+
+def _inside(word: str, line: str, following: str) -> bool:
+    """Whether a line ends and the next starts within the same word: one not broken after a space."""
+    if not line.split() or not following.split() or line.endswith(" ") or following.startswith(" "):
+        return False
+    return line.split()[-1] + following.split()[0] in word
+
+
+# A surname of one word wider than a phone's line, or than a name column has room for beside the scores.
+WORD_TOO_LONG = "Wolfeschlegelsteinhausenbergerdorffvoralternwaren"

@@ -11,6 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Role, User
 from tests.browser.conftest import screenshot
 from tests.browser.shared import (  # noqa: F401 - fixtures
+    WORD_TOO_LONG,
     broken_words,
     log_in,
     module_browser,
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.browser
 NAMES = ("Aigerim Sadykova", "Daniyar Nurmukhambetov", "Zhanna Tokayeva")
 # Longer words than fit 9rem, and a double surname, which wraps after its hyphen.
 LONG_NAMES = ("Aliya Kassymzhomartova", "Абдрахманова-Кенжебекова Дана")
+# A word too wide for the names' column, which it widened till the scores were out of sight beside it.
+TOO_LONG = f"Hubert {WORD_TOO_LONG}"
 # Where a name's text goes on to a new line other than after a space: the indexes of those letters.
 _BREAKS_INSIDE_WORDS = """link => {
     const text = link.firstChild, range = document.createRange(), inside = [];
@@ -44,6 +47,7 @@ def gradebook(module_server) -> tuple[str, str]:  # noqa: F811
     email = module_server.add_user("projector@example.org", "Ms Teacher", Role.INSTRUCTOR)
     pupils = [module_server.add_user(f"pupil{number}@example.org", name)
               for number, name in enumerate(NAMES + LONG_NAMES)]
+    pupils.append(module_server.add_user("hubert@example.org", TOO_LONG))
     with module_server.app.app_context():
         classroom = weekly_class(email, 12, "the Senate, the Mazhilis and the constitutional court")
         for pupil in pupils:
@@ -104,6 +108,36 @@ def test_names_wrap_between_words_and_after_hyphens(module_browser, module_serve
     page.goto(url)
     for name in NAMES + LONG_NAMES:
         assert broken_words(page.get_by_role("rowheader", name=name).get_by_role("link")) == [], name
+    page.context.close()
+
+
+# A phone, and a tablet upright and on its side.
+@pytest.mark.parametrize("device", [{"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+                                    {"viewport": {"width": 768, "height": 1024}, "has_touch": True},
+                                    {"viewport": {"width": 1024, "height": 768}, "has_touch": True}],
+                         ids=["390", "768", "1024"])
+def test_a_word_too_long_for_the_names_column_breaks_and_leaves_the_scores_in_view(  # noqa: F811 - fixtures
+        module_browser, module_server, gradebook, device):  # noqa: F811 - fixtures
+    email, url = gradebook
+    width = device["viewport"]["width"]
+    page = module_browser.new_context(**device).new_page()
+    log_in(page, module_server.url, email)
+    page.goto(url)
+    screenshot(page, f"gradebook-word-too-long-{width}", full_page=False)
+    # The names take at most 40% of the box, the scores the rest; only the word too long breaks inside itself.
+    box = page.locator(".gradebook-scroll").evaluate("e => e.clientWidth")
+    cell = page.get_by_role("rowheader", name=TOO_LONG)
+    assert cell.bounding_box()["width"] <= 0.45 * box, (cell.bounding_box(), box)
+    # Its letters stay inside the cell, not over the scores beside it.
+    right = cell.get_by_role("link").evaluate(
+        "a => { const words = document.createRange(); words.selectNodeContents(a);"
+        " return words.getBoundingClientRect().right; }")
+    assert right <= cell.bounding_box()["x"] + cell.bounding_box()["width"], right
+    assert broken_words(cell.get_by_role("link"), WORD_TOO_LONG) == []
+    assert page.get_by_role("link", name="Week 1: the Senate, the Mazhilis and the constitutional court").is_visible()
+    if width > 390:  # where there is room for them, the other names keep their words whole
+        for name in NAMES + LONG_NAMES:
+            assert broken_words(page.get_by_role("rowheader", name=name).get_by_role("link")) == [], name
     page.context.close()
 
 
