@@ -1,4 +1,4 @@
-"""From an answer's feedback to its passage in the full text and back, with and without JavaScript."""
+"""From an answer's feedback or a bank's preview to its passage in the full text and back, with and without JS."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from quizapp.models import Role
+from tests.browser.accessibility_site import fixture_bank_zip
 from tests.browser.conftest import screenshot
 from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
 from tests.browser.test_quiz_on_phone import start_quiz
@@ -50,6 +52,52 @@ def test_the_full_text_opens_at_the_passage_says_where_it_is_and_goes_back(modul
     page.get_by_role("link", name="Back to the question").last.click()
     page.wait_for_url(feedback)
     expect(page.get_by_role("link", name="Read this passage in the full text").first).to_be_visible()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def bank_preview(module_browser, module_server) -> tuple[str, str]:  # noqa: F811
+    """An instructor who has uploaded the fixture bank (a question of each type, each with its source): their email
+    and the address of the bank's preview."""
+    email = module_server.add_user("author@example.org", "Ms Author", Role.INSTRUCTOR)
+    page = module_browser.new_context(viewport={"width": 1000, "height": 800}).new_page()
+    log_in(page, module_server.url, email)
+    page.goto(module_server.url + "/banks/upload")
+    page.get_by_label("Bank file").set_input_files(
+        files=[{"name": "fixture.zip", "mimeType": "application/zip", "buffer": fixture_bank_zip()}])
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_url(re.compile(r"/banks/\d+/preview$"))
+    preview = page.url
+    page.context.close()
+    return email, preview
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_back_from_the_full_text_a_bank_preview_opens_at_the_answer_read(module_browser, module_server,  # noqa: F811
+                                                                          bank_preview, width):
+    email, preview = bank_preview
+    context = module_browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    log_in(page, module_server.url, email)
+    page.goto(preview)
+    # The last question, a page or more below the top: the way back has to find it.
+    question = page.locator("li.preview-item").last
+    answer_and_source = question.locator("details").first
+    answer_and_source.locator("summary", has_text="Answer and source").click()
+    sources = question.locator("details.sources")
+    sources.locator("summary").click()
+    question.get_by_role("link", name="Read this passage in the full text").first.click()
+    page.wait_for_url(re.compile(r"/sources/[\w-]+\?"))
+    page.get_by_role("link", name="Back to the question").last.click()
+    page.wait_for_url(re.compile(r"/preview#answer-\d+$"))
+    answer = page.locator(page.url[page.url.index("#"):])
+    # The same question's answer, in view, with the sections it was read in open again.
+    expect(question.locator("[id^=answer-]")).to_have_id(answer.get_attribute("id"))
+    expect(answer).to_be_in_viewport()
+    expect(answer_and_source).to_have_attribute("open", "")
+    expect(sources).to_have_attribute("open", "")
+    expect(page.get_by_role("heading", level=1)).not_to_be_in_viewport()
+    screenshot(page, f"preview-back-from-the-full-text-{width}", full_page=False)
     context.close()
 
 
