@@ -277,15 +277,23 @@ def test_the_students_own_choices_of_a_multiple_answer_question_show_as_a_list(l
     assert "established; Juries" not in feedback + results
 
 
-def test_results_show_a_long_correct_answer_in_full(logged_in, fixture_bank):
-    """A student studies from the results: a correct answer cut at 120 characters and "…" leaves out its end."""
+LONG_KEY = ("The Ulttyk Kuryltai, a National Congress that meets once a year and advises the President on the "
+            "questions of the domestic policy of the state")
+
+
+def lengthen_key() -> str:
+    """Make LONG_KEY, over 120 characters, the first accepted answer of the fixture bank's short-text question."""
     question = db.session.scalar(select(Question).where(Question.key == "ncpt-successor"))
     revision = db.session.scalar(select(QuestionRevision).where(QuestionRevision.question_id == question.id))
-    key = ("The Ulttyk Kuryltai, a National Congress that meets once a year and advises the President on the "
-           "questions of the domestic policy of the state")
-    assert len(key) > 120
-    revision.data = {**revision.data, "answers": [key, *revision.data["answers"]]}
+    revision.data = {**revision.data, "answers": [LONG_KEY, *revision.data["answers"]]}
     db.session.commit()
+    return LONG_KEY
+
+
+def test_results_show_a_long_correct_answer_in_full(logged_in, fixture_bank):
+    """A student studies from the results: a correct answer cut at 120 characters and "…" leaves out its end."""
+    key = lengthen_key()
+    assert len(key) > 120
     start(logged_in, topic="Media and civil society", length=1)
     url = f"/quiz/{item_at(1).attempt_id}/q/1"
     logged_in.post(url, data={"csrf_token": csrf_from(logged_in.get(url).get_data(as_text=True)),
