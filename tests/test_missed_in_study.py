@@ -69,13 +69,18 @@ def card_of(student: User, question_id: int) -> Card | None:
 
 
 def study_link(page: str) -> str | None:
-    found = re.search(r'href="(/study/\?bank=\d+(?:&amp;card=\d+)?)"', page)
+    found = re.search(r'href="(/study/\?bank=\d+(?:&amp;(?:card|quiz)=\d+)?)"', page)
     return html.unescape(found.group(1)) if found else None
 
 
 def study_first(item: QuizItem) -> str:
     """The link to study an item's question first, then the rest of its bank."""
     return f"/study/?bank={the_bank().id}&card={item.question_id}"
+
+
+def study_misses(attempt: QuizAttempt) -> str:
+    """The link to study the questions missed in an attempt first, then the rest of its bank."""
+    return f"/study/?bank={the_bank().id}&quiz={attempt.id}"
 
 
 @pytest.mark.parametrize("qtype", GRADED_TYPES)
@@ -174,7 +179,7 @@ def test_held_back_feedback_says_so_once_handed_in(logged_in, student, instructo
     assert LINE not in feedback(logged_in, graded[0]) and card_of(student, graded[0].question_id) is None
     results = hand_in(logged_in, attempt)
     assert f"{len(graded)} questions you missed are now in your study queue" in results
-    assert study_link(results) == study_first(graded[0])
+    assert study_link(results) == study_misses(attempt)
     for item in graded:
         assert LINE in feedback(logged_in, item) and card_of(student, item.question_id) is not None
 
@@ -205,7 +210,7 @@ def test_an_assignment_bank_closed_to_practice_queues_misses_but_study_does_not_
 @pytest.mark.parametrize("wrong", [0, 1, 3])
 def test_results_count_the_questions_missed(logged_in, student, fixture_bank, wrong):
     attempt = practice(student)
-    missed, first = 0, None
+    missed = 0
     for item in attempt.items:
         if item.question.type == "flashcard":
             page = answer(logged_in, item, [])
@@ -214,7 +219,6 @@ def test_results_count_the_questions_missed(logged_in, student, fixture_bank, wr
             continue
         right = missed >= wrong
         missed += not right
-        first = first or (None if right else item)
         answer(logged_in, item, fields_for(item, right))
     results = logged_in.get(f"/quiz/{attempt.id}/results").get_data(as_text=True)
     assert "Results" in results
@@ -223,7 +227,7 @@ def test_results_count_the_questions_missed(logged_in, student, fixture_bank, wr
     if expected is None:
         assert "in your study queue" not in results and study_link(results) is None
     else:
-        assert expected in results and study_link(results) == study_first(first)
+        assert expected in results and study_link(results) == study_misses(attempt)
 
 
 def test_a_wrong_answers_feedback_runs_no_more_queries_than_a_right_ones(logged_in, student, fixture_bank):

@@ -1,5 +1,6 @@
 """Pages run the same queries however much they show: the progress page whatever a student got wrong, a quiz's
-results and an instructor's view of an attempt whatever its length."""
+results and an instructor's view of an attempt whatever its length; the study front one more at most for a quiz's
+misses asked for first."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from quizapp.srs.days import day_bounds, study_day, user_zone
 from quizapp.srs.stats import current_streak
 from tests.test_classroom_reports import counted_statements
 from tests.test_classroom_rules import given_for
+from tests.test_missed_in_study import practice
+from tests.test_study_quiz_misses import quiz_missing
 
 WRONG = {"single_choice": 99, "multiple_response": [], "true_false": None, "numeric": "-1", "short_text": "no idea",
          "cloze": None}
@@ -220,3 +223,18 @@ def test_the_latest_quizzes_are_counted_without_reading_other_students_quizzes(s
     with sqlite_steps() as among_many:
         assert recent_attempts(db.session, student.id) == shown
     assert among_many[0] <= alone[0] + 5
+
+
+def test_the_study_front_runs_one_more_query_at_most_for_a_quizs_misses(logged_in, student, make_user,
+                                                                         fixture_bank):
+    own, _missed, _older = quiz_missing(student)
+    other = practice(make_user())
+    db.session.commit()
+    counts = []
+    for quiz in ("", f"&quiz={own.id}", f"&quiz={other.id}"):
+        db.session.expunge_all()
+        with counted_statements() as statements:
+            assert logged_in.get(f"/study/?bank={own.bank_id}{quiz}").status_code == 200
+        counts.append(len(statements))
+    # A miss served takes the place of the usual look for the most overdue card; none to serve, one look more.
+    assert counts[1] == counts[0] and counts[2] == counts[0] + 1

@@ -15,7 +15,7 @@ from quizapp.extensions import db
 from quizapp.models import Bank, Question, User
 from quizapp.models.types import utcnow
 from quizapp.srs.missed import enqueue_missed
-from quizapp.srs.queue import next_card, record_review
+from quizapp.srs.queue import chosen_question, next_card, record_review
 from quizapp.srs.scheduling import AGAIN, EASY
 from tests.conftest import QUESTIONS, csrf_from
 from tests.test_missed_in_study import answer, item_of, practice, study_link
@@ -43,7 +43,7 @@ def missed(user: User, question: Question, at: datetime) -> None:
 
 def served(user: User, bank_id: int | None = None, first: int | None = None) -> tuple[int, int | None] | None:
     """The question and card next_card serves at T0, or None for nothing."""
-    upcoming = next_card(db.session, user, T0, bank_id, first=first)
+    upcoming = next_card(db.session, user, T0, bank_id, first=None if first is None else chosen_question(first))
     return None if upcoming is None else (upcoming.question.id, upcoming.card and upcoming.card.id)
 
 

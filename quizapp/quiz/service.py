@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import Select, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, selectinload
 
@@ -236,6 +236,18 @@ def queued_misses(session: Session, user: User, attempt: QuizAttempt) -> list[Qu
     if not missed or not practice_allowed(session, user, attempt.bank_id):
         return []
     return [item for item in missed if queued_for_study(item, bank_open=True)]
+
+
+def misses_to_study(user: User, attempt_id: int, now: datetime) -> Select[tuple[int, int, datetime]]:
+    """The questions the user missed in their own attempt, as far as its feedback shows them now, in the quiz's
+    order and each with when it was missed: the choice that study serves first (next_card), each once."""
+    # Another user's attempt, or one that is not there, gives no rows; verdicts held back give none either, so the
+    # order of study tells nothing the feedback does not.
+    return (select(QuizItem.question_id.label("question_id"), QuizItem.position.label("rank"),
+                   Response.answered_at.label("since"))
+            .join(Response, Response.item_id == QuizItem.id)
+            .where(QuizItem.attempt_id == attempt_id, Response.user_id == user.id, ~Response.is_correct,
+                   graded_answers(now)))
 
 
 def release_held_misses(session: Session, attempt: QuizAttempt) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Integer, Select, and_, cast, exists, func, literal, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,7 +15,7 @@ from quizapp.banks.visibility import visible_banks
 from quizapp.models import Bank, Card, Question, QuestionRevision, ReviewLog, User
 from quizapp.models.content import is_current_revision
 from quizapp.models.locks import share_lock
-from quizapp.models.types import utcnow
+from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.srs.days import day_bounds, study_day_start
 from quizapp.srs.scheduling import REVIEW_STATE, STUDY, copy_state, fresh_state, review, scheduler_for
 
@@ -24,6 +24,7 @@ from quizapp.srs.scheduling import REVIEW_STATE, STUDY, copy_state, fresh_state,
 class NextCard:
     question: Question
     card: Card | None  # None: a new card, not yet introduced
+    chosen: bool = False  # one of the cards chosen to come first
 
 
 def new_cards_today(session: Session, user: User, now: datetime) -> int:
@@ -68,12 +69,27 @@ def due_cards(session: Session, user: User, now: datetime, bank_id: int | None =
     return list(session.scalars(in_study(query, user, bank_id).order_by(Card.due, Card.id).limit(limit)))
 
 
-def due_card(session: Session, user: User, now: datetime, question_id: int, bank_id: int | None = None) -> Card | None:
-    """The user's own card of a question, while it is in study (in one bank, if given) and due by now; else None."""
+def chosen_question(question_id: int) -> Select[tuple[int, int, datetime | None]]:
+    """One question to study first (see due_card), as the feedback of a quiz answer links to it."""
+    return select(literal(question_id, Integer).label("question_id"), literal(0, Integer).label("rank"),
+                  cast(null(), UTCDateTime()).label("since"))
+
+
+def due_card(session: Session, user: User, now: datetime, chosen: Select[tuple[int, int, datetime | None]],
+             bank_id: int | None = None) -> Card | None:
+    """The user's own card of the first chosen question, by rank, that is in study (in one bank, if given), due by
+    now and not rated in study since the moment chosen with it (`since`, if any); else None.
+
+    `chosen` selects rows of question_id, rank and since: one question (chosen_question), or the misses of a quiz,
+    each gone over once."""
     # Only a card already there and due: a new card chosen this way would go round the daily new-card limit, and
     # anyone else's card, or one of a bank the user may not see, is answered as if there were none.
-    query = select(Card).join(Question, Question.id == Card.question_id).where(
-        Card.question_id == question_id, is_due(user, now))
+    picks = chosen.subquery()
+    rated_since = exists().where(ReviewLog.card_id == Card.id, ReviewLog.source == STUDY,
+                                 ReviewLog.reviewed_at >= picks.c.since)
+    query = (select(Card).join(Question, Question.id == Card.question_id)
+             .join(picks, picks.c.question_id == Card.question_id)
+             .where(is_due(user, now), or_(picks.c.since.is_(None), ~rated_since)).order_by(picks.c.rank).limit(1))
     return session.scalar(in_study(query, user, bank_id))
 
 
@@ -95,12 +111,12 @@ def new_allowance(session: Session, user: User, now: datetime) -> int:
 
 
 def next_card(session: Session, user: User, now: datetime, bank_id: int | None = None,
-              first: int | None = None) -> NextCard | None:
-    """The next thing to study: the user's card of question `first` if it is due, else the most overdue card, else
-    a new one if today's limit allows."""
+              first: Select[tuple[int, int, datetime | None]] | None = None) -> NextCard | None:
+    """The next thing to study: the user's due card of the questions chosen `first` (see due_card), else the most
+    overdue card, else a new one if today's limit allows."""
     chosen = due_card(session, user, now, first, bank_id) if first is not None else None
     if chosen is not None:
-        return NextCard(chosen.question, chosen)
+        return NextCard(chosen.question, chosen, chosen=True)
     due = due_cards(session, user, now, bank_id, limit=1)
     if due:
         return NextCard(due[0].question, due[0])

@@ -26,11 +26,13 @@ ZONE_SHOWN_AND_TYPED = ("Your study day starts in this time zone, and every date
 
 class CardState:
     """What the front of a card carries to its back and on to the rating: how many ratings the card had when
-    shown (a rating given since refuses this one), when it was shown, and the bank being studied."""
+    shown (a rating given since refuses this one), when it was shown, the bank being studied, and the quiz whose
+    misses come first."""
 
     reviews = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=INTEGER_MAX)])
     shown_at = IntegerField(widget=HiddenInput(), validators=[Optional()])
     bank = HiddenField()
+    quiz = HiddenField()
 
 
 class StudyAnswerForm(CardState, AnswerForm):

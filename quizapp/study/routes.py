@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 import time
+from datetime import datetime
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from werkzeug.datastructures import MultiDict
 
 from quizapp.banks.visibility import visible_banks
@@ -19,10 +20,11 @@ from quizapp.models import Bank, Card, Question, QuestionRevision
 from quizapp.models.types import parse_id, utcnow
 from quizapp.quiz.forms import answer_form, given_answer
 from quizapp.quiz.present import cloze_inputs, feedback_context
-from quizapp.quiz.service import catch_up_assignments, choice_order
+from quizapp.quiz.service import catch_up_assignments, choice_order, misses_to_study
 from quizapp.srs.queue import (
     NewCardLimitReached,
     QuestionGone,
+    chosen_question,
     due_count,
     new_available,
     next_card,
@@ -45,12 +47,12 @@ BANK_CLOSED = "That bank is not open for study now, so cards from all your banks
 @bp.get("/")
 @login_required
 def index():
-    """The next card due (the card of question `card` first, while it is the student's and due), else a new one,
-    else how long until the next."""
-    chosen, first = request.args.get("bank", ""), request.args.get("card", "")
-    first_id = parse_id(first) if first else None
-    if (chosen and parse_id(chosen) is None) or (first and first_id is None):
-        abort(404)  # no bank or question could have that id, so saying so tells nothing of hidden ones
+    """The next card due (first the card of question `card`, or those of the questions missed in quiz attempt
+    `quiz`, while they are the student's and due), else a new one, else how long until the next."""
+    chosen, first, quiz = (request.args.get(name, "") for name in ("bank", "card", "quiz"))
+    first_id, quiz_id = (parse_id(value) if value else None for value in (first, quiz))
+    if (chosen and parse_id(chosen) is None) or (first and first_id is None) or (quiz and quiz_id is None):
+        abort(404)  # no bank, question or attempt could have that id, so saying so tells nothing of hidden ones
     bank_id = _bank_filter(chosen)
     if chosen and bank_id is None:
         flash(BANK_CLOSED, "info")
@@ -58,14 +60,16 @@ def index():
     now = utcnow()
     if catch_up_assignments(db.session, current_user.id, now):
         db.session.commit()  # attempts whose time ran out are handed in, misses released since queued
-    # A card asked for that is not the student's to study now (rated in another tab, say) is passed over in silence:
-    # the same page as without it, so it tells nothing of other students' cards or hidden banks.
-    upcoming = next_card(db.session, current_user, now, bank_id, first=first_id)
+    # A card asked for that is not the student's to study now (rated in another tab, say) is passed over in silence,
+    # as is someone else's quiz: the same page as without it, so it tells nothing of other students or hidden banks.
+    upcoming = next_card(db.session, current_user, now, bank_id, first=_first_choice(first_id, quiz_id, now))
     if upcoming is None:
         return render_template("study/done.html", **_queue_context(bank_id),
                                next_due=next_due_at(db.session, current_user, bank_id), now=now)
     question = upcoming.question
-    return _fresh_front(question, _current_revision(question), upcoming.card, str(bank_id or ""))
+    # The quiz is carried on to the next card only while its misses come first; after the last, the usual queue.
+    carried = str(quiz_id) if quiz_id is not None and upcoming.chosen else ""
+    return _fresh_front(question, _current_revision(question), upcoming.card, str(bank_id or ""), carried)
 
 
 @bp.post("/<int:question_id>/answer")
@@ -82,7 +86,8 @@ def answer(question_id: int):
     if parse_id(request.form.get("revision", "")) != revision.id:
         # Graded against the new wording, the answer could be marked against choices the student never saw.
         flash(CARD_REVISED, "info")
-        return _fresh_front(question, revision, _card_of(question), request.form.get("bank", ""))
+        return _fresh_front(question, revision, _card_of(question), request.form.get("bank", ""),
+                            request.form.get("quiz", ""))
     form = _front_form(question, revision, reviews)
     if not form.validate_on_submit():
         return _front(question, revision, form, _card_of(question)), 422
@@ -91,6 +96,7 @@ def answer(question_id: int):
     result = None if qtype == "flashcard" else grade(qtype, revision.data, given)
     rating = rate_form(current_user.again_good_only)
     rating.reviews.data, rating.shown_at.data, rating.bank.data = reviews, form.shown_at.data, form.bank.data
+    rating.quiz.data = form.quiz.data
     return render_template(
         "study/back.html", question=question, form=rating, ratings=_ratings(),
         suggested=None if result is None else (GOOD if result.correct else AGAIN),
@@ -109,7 +115,7 @@ def rate(question_id: int):
     form = rate_form(current_user.again_good_only)
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(_study_url(form.bank.data))
+        return redirect(_study_url(form.bank.data, form.quiz.data))
     try:
         card = record_review(db.session, current_user, question, form.rating.data, form.reviews.data,
                              duration_ms=_duration(form.shown_at.data))
@@ -119,12 +125,12 @@ def rate(question_id: int):
         # Another tab started the last new card of the day first: this one stays new for another day.
         flash(f"You have reached today's limit of new cards ({refused.limit}); that card was not rated and "
               "stays new for another day.", "info")
-        return redirect(_study_url(form.bank.data))
+        return redirect(_study_url(form.bank.data, form.quiz.data))
     # The same rating sent twice (a double press or double click) is just what was recorded: nothing to say.
     if card is None and rating_after(db.session, current_user, question.id, form.reviews.data) != form.rating.data:
         flash("That card had already been rated; your first rating stands.", "info")
     db.session.commit()
-    return redirect(_study_url(form.bank.data))
+    return redirect(_study_url(form.bank.data, form.quiz.data))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -155,20 +161,29 @@ def _bank_filter(value: str | None) -> int | None:
     return db.session.scalar(visible_banks(current_user).with_only_columns(Bank.id).where(Bank.id == bank_id))
 
 
-def _study_url(bank: str | None) -> str:
-    """The study page, kept to the chosen bank if the student may still study it, saying so if not."""
+def _first_choice(question_id: int | None, attempt_id: int | None,
+                  now: datetime) -> Select[tuple[int, int, datetime | None]] | None:
+    """The questions to study first: the one asked for, else those missed in the quiz asked for, else none."""
+    if question_id is not None:
+        return chosen_question(question_id)
+    return misses_to_study(current_user, attempt_id, now) if attempt_id is not None else None
+
+
+def _study_url(bank: str | None, quiz: str | None = None) -> str:
+    """The study page, kept to the chosen bank if the student may still study it, saying so if not, and to the
+    quiz whose misses come first."""
     bank_id = _bank_filter(bank)
     if bank and bank_id is None:
         # One message for a bank closed, unpublished, left with a class or never there: nothing tells them apart.
         flash(BANK_CLOSED, "info")
-    return url_for("study.index", bank=bank_id)
+    return url_for("study.index", bank=bank_id, quiz=parse_id(quiz) if quiz else None)
 
 
 def _card_gone():
     """Back to the queue for a card that left study while open (retired, or its bank closed to the student)."""
     # Ids that never existed get the same answer, so it tells nobody which questions hidden banks hold.
     flash(CARD_GONE, "info")
-    return redirect(_study_url(request.form.get("bank", "")))
+    return redirect(_study_url(request.form.get("bank", ""), request.form.get("quiz", "")))
 
 
 def _queue_context(bank_id: int | None) -> dict:
@@ -203,13 +218,14 @@ def _front_form(question: Question, revision: QuestionRevision, reviews: int, fo
     return form
 
 
-def _fresh_front(question: Question, revision: QuestionRevision, card: Card | None, bank: str):
-    """A card's front as it stands, with nothing filled in, carrying the revision it shows."""
+def _fresh_front(question: Question, revision: QuestionRevision, card: Card | None, bank: str, quiz: str):
+    """A card's front as it stands, with nothing filled in, carrying the revision it shows, the bank studied and the
+    quiz whose misses come first."""
     reviews = review_count(db.session, current_user, question.id) if card else 0
     # An empty form: an answer posted for an earlier revision must not fill this one's fields.
     form = _front_form(question, revision, reviews, formdata=MultiDict())
     form.reviews.data, form.revision.data = reviews, revision.id
-    form.shown_at.data, form.bank.data = int(time.time() * 1000), bank
+    form.shown_at.data, form.bank.data, form.quiz.data = int(time.time() * 1000), bank, quiz
     return _front(question, revision, form, card)
 
 
