@@ -204,6 +204,17 @@ def test_nothing_left_shows_when_the_next_card_is_due(logged_in, student, fixtur
     assert "New cards: 1 a day," in done and "starting again at 4:00 (UTC)." in done
 
 
+def test_after_the_last_card_its_heading_takes_the_focus(logged_in, student, fixture_bank):
+    """Rated, the last card gave way to a page whose focus stood nowhere: a screen reader started again at the site's
+    links, and did not say that study was over nor when the next card comes."""
+    student.new_cards_per_day = 1
+    db.session.commit()
+    question_id, front = front_of(logged_in, "flashcard")
+    back = answer(logged_in, question_id, front, {}).get_data(as_text=True)
+    done = logged_in.get(rate(logged_in, question_id, back, 4).location).get_data(as_text=True)
+    assert re.search(r'<h1 id="done-heading" tabindex="-1" autofocus>Nothing more to study right now</h1>', done)
+
+
 @pytest.mark.parametrize("rating, soon", [(AGAIN, True), (4, False)])
 def test_a_card_due_within_the_day_is_said_to_be_due_in_so_many_minutes(logged_in, student, fixture_bank, rating, soon):
     """Again brings a card back in minutes: the date and time alone left the student to work out that it was worth
