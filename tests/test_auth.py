@@ -52,6 +52,23 @@ def test_login_wrong_password_and_unknown_email_read_the_same(client, student):
     assert "The email or password is not right." in unknown
 
 
+def test_empty_fields_of_the_account_forms_say_what_to_type(client, student, mailbox):
+    """Sent empty, the login, sign-up and password forms said "This field is required." under every field."""
+    empty_login = login(client, "", "").get_data(as_text=True)
+    assert "Type your email address." in empty_login and "Type your password." in empty_login
+    empty_sign_up = register(client, email="", password="", confirm="").get_data(as_text=True)
+    for said in ("Type your email address.", "Choose a password.", "Type the password again."):
+        assert said in empty_sign_up
+    login(client, student.email)
+    page = client.get("/auth/password").get_data(as_text=True)
+    empty_change = client.post("/auth/password", data={"csrf_token": csrf_from(page), "current": "", "password": "",
+                                                       "confirm": ""}).get_data(as_text=True)
+    for said in ("Type your current password.", "Choose a new password.", "Type the password again."):
+        assert said in empty_change
+    for html in (empty_login, empty_sign_up, empty_change):
+        assert "This field is required." not in html
+
+
 def test_login_and_logout(client, student):
     assert login(client, student.email.upper(), PASSWORD).status_code == 302
     assert client.get("/progress/").status_code == 200

@@ -10,17 +10,21 @@ from quizapp.auth.accounts import name_problem, unmailable
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
+TYPE_EMAIL = "Type your email address."
 
 
 def new_password(label: str) -> PasswordField:
     """A password field under the length policy."""
-    return PasswordField(label, validators=[InputRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+    # "Choose a password." on the sign-up form, "Choose a new password." where one is changed.
+    return PasswordField(label, validators=[InputRequired(f"Choose a {label.lower()}."),
+                                            Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
                          description=f"At least {PASSWORD_MIN} characters.")
 
 
 def repeated_password(label: str) -> PasswordField:
     """The same password typed again."""
-    return PasswordField(label, validators=[InputRequired(), EqualTo("password", message="The passwords differ.")])
+    return PasswordField(label, validators=[InputRequired("Type the password again."),
+                                            EqualTo("password", message="The passwords differ.")])
 
 
 def _trimmed(text: str | None) -> str | None:
@@ -47,7 +51,7 @@ def _mailable(_form: FlaskForm, field: Field) -> None:
 
 def email_field() -> EmailField:
     """An email address our mails can reach, checked for its form only (no lookup of the domain)."""
-    return EmailField("Email", validators=[InputRequired(), Email(check_deliverability=False), _mailable,
+    return EmailField("Email", validators=[InputRequired(TYPE_EMAIL), Email(check_deliverability=False), _mailable,
                                            Length(max=254)])
 
 
@@ -80,14 +84,15 @@ class ResetForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=PASSWORD_MAX)])
+    email = EmailField("Email", validators=[InputRequired(TYPE_EMAIL), Length(max=254)])
+    password = PasswordField("Password", validators=[InputRequired("Type your password."), Length(max=PASSWORD_MAX)])
     remember = BooleanField("Keep me logged in on this device")
     submit = SubmitField("Log in")
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[InputRequired(), Length(max=PASSWORD_MAX)])
+    current = PasswordField("Current password",
+                            validators=[InputRequired("Type your current password."), Length(max=PASSWORD_MAX)])
     password = new_password("New password")
     confirm = repeated_password("Repeat new password")
     submit = SubmitField("Change password")
