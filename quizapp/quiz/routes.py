@@ -254,8 +254,11 @@ def _feedback(item, progress: Progress, closed: bool, bank_open: bool):
     result = None if qtype == "flashcard" else grade(qtype, item.revision.data, response.given)
     return render_template(
         "quiz/feedback.html", item=item, response=response,
+        # Back from the full text at the sources read, where the next question is a little below: the top of the
+        # page is a long scroll from it on a phone. The fragment keeps the verdict from taking the focus again.
         **feedback_context(db.session, qtype, item.revision, response.given, result,
-                           back=url_for("quiz.question", attempt_id=item.attempt_id, position=item.position)),
+                           back=url_for("quiz.question", attempt_id=item.attempt_id, position=item.position,
+                                        _anchor="source-heading")),
         grade_form=SelfGradeForm() if qtype == "flashcard" and response.given is None and not closed else None,
         next_url=_after(item, progress=progress), total=progress.total,
         queued=queued_for_study(item, bank_open),

@@ -50,8 +50,11 @@ def test_the_full_text_opens_at_the_passage_says_where_it_is_and_goes_back(modul
     # The page's own link goes back too, for whoever does not think of the browser's Back.
     page.go_forward()
     page.get_by_role("link", name="Back to the question").last.click()
-    page.wait_for_url(feedback)
+    # At the sources read, not at the top of the feedback with the way on a long scroll below on a phone.
+    page.wait_for_url(feedback + "#source-heading")
+    expect(page.get_by_role("heading", name=re.compile(r"^Sources?$"))).to_be_in_viewport()
     expect(page.get_by_role("link", name="Read this passage in the full text").first).to_be_visible()
+    screenshot(page, f"reader-back-{width}", full_page=False)
     context.close()
 
 
