@@ -178,7 +178,7 @@ def test_held_back_feedback_says_so_once_handed_in(logged_in, student, instructo
     graded = answer_all_wrong(logged_in, attempt)
     assert LINE not in feedback(logged_in, graded[0]) and card_of(student, graded[0].question_id) is None
     results = hand_in(logged_in, attempt)
-    assert f"{len(graded)} questions you missed are now in your study queue" in results
+    assert f"{len(graded)} questions you did not get fully right are now in your study queue" in results
     assert study_link(results) == study_misses(attempt)
     for item in graded:
         assert LINE in feedback(logged_in, item) and card_of(student, item.question_id) is not None
@@ -222,8 +222,8 @@ def test_results_count_the_questions_missed(logged_in, student, fixture_bank, wr
         answer(logged_in, item, fields_for(item, right))
     results = logged_in.get(f"/quiz/{attempt.id}/results").get_data(as_text=True)
     assert "Results" in results
-    expected = {0: None, 1: "1 question you missed is now in your study queue",
-                3: "3 questions you missed are now in your study queue"}[wrong]
+    expected = {0: None, 1: "1 question you did not get fully right is now in your study queue",
+                3: "3 questions you did not get fully right are now in your study queue"}[wrong]
     if expected is None:
         assert "in your study queue" not in results and study_link(results) is None
     else:

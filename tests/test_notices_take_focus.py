@@ -55,3 +55,11 @@ def test_an_uploaded_bank_is_confirmed_on_its_preview(teacher):
     assert response.status_code == 302
     page = teacher.get(response.location).get_data(as_text=True)
     assert "checked and loaded" in (focused_notice(page) or "")
+
+
+def test_handing_in_is_confirmed_on_the_results(logged_in, student, instructor, fixture_bank):
+    from tests.test_missed_in_study import answer_all_wrong, hand_in, held_back
+
+    attempt = held_back(instructor, student, "submit")
+    answer_all_wrong(logged_in, attempt)
+    assert focused_notice(hand_in(logged_in, attempt)) == "Your answers have been handed in."

@@ -148,7 +148,7 @@ def test_study_them_goes_over_the_misses_then_the_bank(logged_in, student, fixtu
     enqueue_missed(db.session, student.id, older, now=utcnow() - timedelta(days=2))
     db.session.commit()
     results = logged_in.get(f"/quiz/{attempt.id}/results").get_data(as_text=True)
-    assert "3 questions you missed are now in your study queue" in results and "Study them" in results
+    assert "3 questions you did not get fully right are now in your study queue" in results and "Study them" in results
     url = study_link(results)
     assert url == f"/study/?bank={attempt.bank_id}&quiz={attempt.id}"
     for item in missed:
