@@ -123,6 +123,8 @@ def test_the_feedback_link_opens_the_question_missed_then_the_bank_goes_on(logge
     assert front_question(logged_in.get(f"/study/?bank={attempt.bank_id}").get_data(as_text=True)) == older.question_id
     front = logged_in.get(link).get_data(as_text=True)
     assert front_question(front) == item.question_id and "Missed in a quiz" in front
+    assert "That question is not due for study now." not in front
+    assert 'id="card-heading" class="card-kind">' in front  # no notice to describe it
     fields = {"csrf_token": csrf_from(front), "reviews": hidden(front, "reviews"),
               "shown_at": hidden(front, "shown_at"), "bank": hidden(front, "bank")}
     back = logged_in.post(f"/study/{item.question_id}/answer",
@@ -132,6 +134,9 @@ def test_the_feedback_link_opens_the_question_missed_then_the_bank_goes_on(logge
                            data=fields | {"csrf_token": csrf_from(back.get_data(as_text=True)), "rating": str(AGAIN)})
     assert rated.status_code == 302 and rated.location.endswith(f"/study/?bank={attempt.bank_id}")
     assert front_question(logged_in.get(rated.location).get_data(as_text=True)) == older.question_id
+    # The link followed again once the card is no longer due: said, and the usual queue.
+    again = logged_in.get(link).get_data(as_text=True)
+    assert "That question is not due for study now." in again and front_question(again) == older.question_id
 
 
 def test_a_card_asked_for_that_is_not_the_students_gets_the_usual_page(logged_in, student, make_user, fixture_bank):
@@ -144,5 +149,7 @@ def test_a_card_asked_for_that_is_not_the_students_gets_the_usual_page(logged_in
     bank = attempt.bank_id
     for card in ("", item.question_id, item.question_id + 999):
         asked = logged_in.get(f"/study/?bank={bank}&card={card}")
-        assert asked.status_code == 200 and front_question(asked.get_data(as_text=True)) == older.question_id
+        html = asked.get_data(as_text=True)
+        assert asked.status_code == 200 and front_question(html) == older.question_id
+        assert ("That question is not due for study now." in html) == bool(card)
     assert logged_in.get(f"/study/?bank={bank}&card=x1").status_code == 404

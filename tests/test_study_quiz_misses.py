@@ -155,8 +155,14 @@ def test_study_them_goes_over_the_misses_then_the_bank(logged_in, student, fixtu
         question_id, url = study_card(logged_in, student, url)
         assert question_id == item.question_id and url.endswith(f"/study/?bank={attempt.bank_id}&quiz={attempt.id}")
     # The misses gone over, the bank's own queue: its overdue card, and the quiz no longer carried.
+    front = logged_in.get(url).get_data(as_text=True)
+    assert "You have gone over the questions you missed in that quiz." in front
+    assert 'id="card-heading" class="card-kind" aria-describedby="notices"' in front
     question_id, url = study_card(logged_in, student, url)
     assert question_id == older and url.endswith(f"/study/?bank={attempt.bank_id}")
+    # Followed again later, the link says the same and serves the usual queue.
+    again = logged_in.get(f"/study/?bank={attempt.bank_id}&quiz={attempt.id}").get_data(as_text=True)
+    assert "You have gone over the questions you missed in that quiz." in again
 
 
 def test_a_quiz_asked_for_that_is_not_the_students_gets_the_usual_page(logged_in, student, make_user, fixture_bank):
@@ -170,4 +176,5 @@ def test_a_quiz_asked_for_that_is_not_the_students_gets_the_usual_page(logged_in
         asked = logged_in.get(f"/study/?bank={bank}&quiz={quiz}")
         html = asked.get_data(as_text=True)
         assert asked.status_code == 200 and front_question(html) == older and hidden(html, "quiz") == ""
+        assert ("You have gone over the questions you missed in that quiz." in html) == bool(quiz)
     assert logged_in.get(f"/study/?bank={bank}&quiz=x1").status_code == 404

@@ -42,6 +42,8 @@ LONGEST_REVIEW_MS = 60 * 60 * 1000
 CARD_GONE = "That card is no longer in study."
 CARD_REVISED = "This card was revised while you had it open; here it is as it stands now."
 BANK_CLOSED = "That bank is not open for study now, so cards from all your banks are shown."
+CARD_NOT_DUE = "That question is not due for study now."
+MISSES_GONE_OVER = "You have gone over the questions you missed in that quiz."
 
 
 @bp.get("/")
@@ -63,6 +65,9 @@ def index():
     # A card asked for that is not the student's to study now (rated in another tab, say) is passed over in silence,
     # as is someone else's quiz: the same page as without it, so it tells nothing of other students or hidden banks.
     upcoming = next_card(db.session, current_user, now, bank_id, first=_first_choice(first_id, quiz_id, now))
+    if (first_id or quiz_id) and not (upcoming and upcoming.chosen):
+        # Said alike whoever's question or quiz it was: an old link, or the last miss just rated.
+        flash(CARD_NOT_DUE if first_id else MISSES_GONE_OVER, "info")
     if upcoming is None:
         return render_template("study/done.html", **_queue_context(bank_id),
                                next_due=next_due_at(db.session, current_user, bank_id), now=now)
