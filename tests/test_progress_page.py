@@ -79,7 +79,7 @@ def test_answers_whose_feedback_waits_count_nowhere_until_it_is_due(logged_in, s
     counted = every_count(student)
     assert counted["chart"] == [("Economy and trade", 1, 0), ("Parliament", 1, 1)]
     assert counted["overall"] == 2 and counted["missed"] == 1
-    assert "Parliament: 100.0% of 1" in logged_in.get("/progress/").get_data(as_text=True)
+    assert "Parliament: 100.0% of 1 answer." in logged_in.get("/progress/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("closing", ["unpublished", "closed to practice"])

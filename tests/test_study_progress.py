@@ -94,8 +94,17 @@ def test_charts_scale_to_round_numbers_and_keep_every_value():
     assert [b.axis_label for b in chart.bars if b.axis_label] == ["d0", "d5", "d10", "d15", "d20", "d25", "d29"]
     tallest = max(chart.bars, key=lambda b: b.height)
     assert tallest.point.value == 29 and tallest.y + tallest.height == pytest.approx(200 - 28)
-    rows = row_chart("r", "Topics", "Summary", [Point("A very long topic name that will not fit", 50, "50%")])
-    assert rows.bars[0].axis_label.endswith("…") and rows.bars[0].width == pytest.approx((640 - 220 - 56) / 2)
+    rows = row_chart("r", "Topics", "Summary", [Point("Parliament", 80, "80%"),
+                                                 Point("Purges and the Nazarbayev family", 50, "50%"),
+                                                 Point("A topic named at such length that two lines cannot ever "
+                                                       "hold all of it", 20, "20%")])
+    assert rows.bars[1].width == pytest.approx((640 - 220 - 56) / 2)
+    # A label too long for its column takes two lines, broken between words, and its row is as much taller.
+    assert [b.label_lines for b in rows.bars] == [
+        ("Parliament",), ("Purges and the", "Nazarbayev family"),
+        ("A topic named at such length", "that two lines cannot ever ho…")]
+    assert rows.bars[1].y - rows.bars[0].y == pytest.approx(26 + 7)
+    assert rows.height == 12 + 26 + 2 * (26 + 14) + 28
     # The share of the scale, which a phone draws at its own width, stays within the scale.
     shares = row_chart("s", "Topics", "Summary", [Point("a", 50, "50%"), Point("b", 120, "120%"), Point("c", -5, "")])
     assert [b.share for b in shares.bars] == [0.5, 1, 0]
@@ -112,6 +121,9 @@ def test_progress_page_draws_each_chart_with_a_text_alternative(logged_in, stude
         assert "<title id=" in html and title in html
     assert len(re.findall(r'<svg[^>]*role="img"[^>]*aria-describedby="[\w-]+-summary"', html)) == 4
     assert "3 reviews over the last 30 days" in html
+    # Each share says what it is a share of.
+    assert re.search(r"per week: week from [^:]+: [\d.]+% of \d+ reviews?[;.]", html)
+    assert re.search(r"per topic, weakest first: [^:]+: [\d.]+% of \d+ answers?[;.]", html)
     assert "<strong>1</strong> day in a row" in html
     assert html.count("<details>") >= 4
 

@@ -12,6 +12,8 @@ PLOT_RIGHT = 24  # room for the last axis label
 AXIS_BOTTOM = 28
 LABEL_COLUMN = 220
 ROW_HEIGHT = 26
+LABEL_LINE = 14  # a row's label on two lines takes one line's height more
+LABEL_LIMIT = 30  # characters of a row's label on one line: what the label column holds at 12px
 MARK_ROOM = 16
 
 
@@ -34,6 +36,7 @@ class Bar:
     height: float
     axis_label: str  # shown under (or beside) the bar; empty to keep the axis readable
     share: float = 0.0  # of a row chart's full scale, 0 to 1: where the drawing is too wide, a bar is drawn this long
+    label_lines: tuple[str, ...] = ()  # a row chart's label, on one line or two
 
 
 @dataclass(frozen=True)
@@ -99,12 +102,14 @@ def row_chart(chart_id: str, title: str, summary: str, points: list[Point], maxi
               label_header: str = "Topic", value_header: str = "Value") -> Chart:
     """Horizontal bars, one per category, on a fixed scale (percentages by default)."""
     plot_width = WIDTH - LABEL_COLUMN - 56
-    height = PLOT_TOP + ROW_HEIGHT * len(points) + AXIS_BOTTOM
-    bars = [
-        Bar(point, LABEL_COLUMN, PLOT_TOP + index * ROW_HEIGHT + 4, plot_width * point.value / maximum,
-            ROW_HEIGHT - 8, _shorten(point.label, 30), min(max(point.value / maximum, 0), 1))
-        for index, point in enumerate(points)
-    ]
+    bars, top = [], PLOT_TOP
+    for point in points:
+        lines = label_lines(point.label, LABEL_LIMIT)
+        row = ROW_HEIGHT + LABEL_LINE * (len(lines) - 1)
+        bars.append(Bar(point, LABEL_COLUMN, top + (row - ROW_HEIGHT) / 2 + 4, plot_width * point.value / maximum,
+                        ROW_HEIGHT - 8, " ".join(lines), min(max(point.value / maximum, 0), 1), lines))
+        top += row
+    height = top + AXIS_BOTTOM
     ticks = [Tick(_format(maximum * share), LABEL_COLUMN + plot_width * share) for share in (0, 0.5, 1)]
     # A category at 0% is data (every answer wrong); only no category at all is empty.
     return Chart(chart_id, title, summary, "rows", WIDTH, height, bars, ticks, label_header, value_header,
@@ -113,6 +118,24 @@ def row_chart(chart_id: str, title: str, summary: str, points: list[Point], maxi
 
 def _format(value: float) -> str:
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+def label_lines(text: str, limit: int) -> tuple[str, ...]:
+    """A label on one line, or broken between words into two as even as can be, the second shortened if need be."""
+    if len(text) <= limit:
+        return (text,)
+    # A topic is named whole where it can be: cut at a fixed length, "Purges and the Nazarbayev fam…" lost its point.
+    words = text.split(" ")
+    splits = [(" ".join(words[:cut]), " ".join(words[cut:])) for cut in range(1, len(words))]
+    fitting = [(first, rest) for first, rest in splits if len(first) <= limit]
+    if not fitting:
+        return (_shorten(text, limit),)
+    whole = [(first, rest) for first, rest in fitting if len(rest) <= limit]
+    if whole:
+        first, rest = min(whole, key=lambda pair: max(len(pair[0]), len(pair[1])))
+        return first, rest
+    first, rest = fitting[-1]  # the fullest first line, so that as little as can be is cut from the second
+    return first, _shorten(rest, limit)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -76,7 +76,8 @@ def _forecast_chart(days: list[DayCount]) -> Chart:
 
 def _retention_chart(weeks: list[Rate]) -> Chart:
     # Each column says its share, or "none": a week of reviews all rated Again has no bar either.
-    points = [Point(w.label, w.percent or 0, f"{w.percent}% of {w.total}" if w.total else "no reviews",
+    points = [Point(w.label, w.percent or 0,
+                    f"{w.percent}% of {_plural(w.total, 'review')}" if w.total else "no reviews",
                     f"{w.percent}%" if w.total else "none") for w in weeks]
     reviewed = [w for w in weeks if w.total]
     by_week = [f"week from {p.label}: {p.text}" for p, w in zip(points, weeks, strict=True) if w.total]
@@ -89,7 +90,7 @@ def _retention_chart(weeks: list[Rate]) -> Chart:
 
 
 def _accuracy_chart(topics: list[Rate]) -> Chart:
-    points = [Point(t.label, t.percent or 0, f"{t.percent}% of {t.total}") for t in topics]
+    points = [Point(t.label, t.percent or 0, f"{t.percent}% of {_plural(t.total, 'answer')}") for t in topics]
     summary = ("No answers yet." if not topics else
                "Share of answers right, in quizzes and reviews, per topic, weakest first: "
                + "; ".join(f"{p.label}: {p.text}" for p in points) + ".")
