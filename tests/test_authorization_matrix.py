@@ -116,6 +116,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("classroom.new_assignment", "POST"): ("/classes/{class_a}/assignments/new", TEACHER),
     ("classroom.assignment_detail", "GET"): ("/classes/{class_a}/assignments/{assignment}", TEACHER),
     ("classroom.statistics", "GET"): ("/classes/{class_a}/assignments/{assignment}/statistics", TEACHER),
+    ("classroom.statistics_export", "GET"): ("/classes/{class_a}/assignments/{assignment}/statistics.csv", TEACHER),
     ("classroom.edit_assignment", "GET"): ("/classes/{class_a}/assignments/{assignment}/edit", TEACHER),
     ("classroom.edit_assignment", "POST"): ("/classes/{class_a}/assignments/{assignment}/edit", TEACHER),
     ("classroom.delete_assignment", "GET"): ("/classes/{class_a}/assignments/{assignment}/delete", TEACHER),

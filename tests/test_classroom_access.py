@@ -63,6 +63,7 @@ TEACHER_PAGES = [
     ("GET", "/classes/{class_a}/assignments/new"),
     ("GET", "/classes/{class_a}/assignments/{assignment_a}"),
     ("GET", "/classes/{class_a}/assignments/{assignment_a}/statistics"),
+    ("GET", "/classes/{class_a}/assignments/{assignment_a}/statistics.csv"),
     ("GET", "/classes/{class_a}/assignments/{assignment_a}/questions/{question_a}"),
     ("POST", "/classes/{class_a}/code"),
     ("POST", "/classes/{class_a}/joining"),
@@ -99,6 +100,7 @@ def test_only_the_classes_own_teacher_gets_in(world, method, template):
     "/classes/{class_b}/attempts/{attempt_a}",
     "/classes/{class_a}/assignments/{assignment_b}",
     "/classes/{class_a}/assignments/{assignment_b}/statistics",
+    "/classes/{class_a}/assignments/{assignment_b}/statistics.csv",
 ])
 def test_mixing_one_class_with_anothers_objects_is_not_found(world, template):
     assert request(world, "teacher_a", "GET", template).status_code == 404

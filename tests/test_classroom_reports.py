@@ -21,6 +21,7 @@ from quizapp.classroom.export import (
     SEMICOLONS,
     responses_csv,
     spreadsheet_cell,
+    statistics_csv,
 )
 from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
@@ -72,19 +73,22 @@ def statements_for(report: Callable[[], object]) -> int:
 
 
 def report_run(report: str, assignment_id: int) -> Callable[[], object]:
-    """The report as a page builds it, for the assignment (statistics) or its class (gradebook, responses)."""
+    """The report as a page or download builds it, for the assignment (statistics) or its class (gradebook,
+    responses)."""
 
     def run() -> object:
         assignment = db.session.get(Assignment, assignment_id)
         if report == "statistics":
             return item_statistics(db.session, assignment)
+        if report == "statistics.csv":
+            return statistics_csv(db.session, assignment)
         book = build_gradebook(db.session, assignment.classroom)
         return responses_csv(db.session, book) if report == "responses" else book
 
     return run
 
 
-REPORTS = ["gradebook", "responses", "statistics"]
+REPORTS = ["gradebook", "responses", "statistics", "statistics.csv"]
 
 
 @pytest.mark.parametrize("report", REPORTS)

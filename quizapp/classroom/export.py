@@ -1,4 +1,5 @@
-"""CSV exports of a class's results that open cleanly in spreadsheet programs.
+"""CSV exports of a class's results, and of an assignment's item statistics, that open cleanly in spreadsheet
+programs.
 
 Each comes two ways: plain CSV (commas, decimal points) for scripts and most programs, and a file for Excel set to
 a language that writes decimal commas, such as Russian or Kazakh, which splits cells at semicolons instead: given
@@ -18,7 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quizapp.classroom.gradebook import Gradebook
-from quizapp.models import Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
+from quizapp.classroom.item_analysis import ItemStatistics, item_statistics
+from quizapp.classroom.typed_answers import AnswerTable
+from quizapp.content.markdown import plain_text
+from quizapp.models import Assignment, Bank, Question, QuestionRevision, QuizAttempt, QuizItem, Response, User
+from quizapp.progress.stats import question_text
 from quizapp.quiz.present import correct_answer, given_answer_text
 
 # A byte-order mark makes spreadsheet programs read the file as UTF-8 rather than a local code page.
@@ -32,6 +37,11 @@ _SIGNED_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)?")
 # scripts reading columns by position find the others where they were.
 GRADE_COLUMNS = ["class", "assignment", "student", "email", "attempts", "counted_attempt", "grading", "points",
                  "possible", "percent", "handed_in_at", "late", "account", "status"]
+# One row per version of a question, as the statistics page shows them: sorting by facility or discrimination moves
+# whole items. The choices picked and the answers typed are a cell each, read rather than computed with.
+STATISTICS_COLUMNS = ["class", "assignment", "bank", "question_id", "version", "question", "type", "topic",
+                      "attempts", "unanswered", "facility_percent", "discrimination", "discrimination_note", "flags",
+                      "choices_picked", "answers_typed"]
 RESPONSE_COLUMNS = ["class", "assignment", "student", "email", "attempt", "position", "bank", "question_id", "type",
                     "topic", "answer", "correct_answer", "score", "correct", "answered_at", "account"]
 
@@ -149,3 +159,44 @@ def responses_csv(session: Session, book: Gradebook, style: CsvStyle = PLAIN) ->
             answered_at if answered else None, status[user_id],
         ])
     return spreadsheet_csv(RESPONSE_COLUMNS, rows, style)
+
+
+def statistics_csv(session: Session, assignment: Assignment, style: CsvStyle = PLAIN) -> str:
+    """The assignment's item statistics, one row per version of a question in the page's order (flagged first)."""
+    items = item_statistics(session, assignment)
+    slugs = dict(session.execute(select(Bank.id, Bank.slug).where(
+        Bank.id.in_({item.question.bank_id for item in items}))).all())
+    classroom = assignment.classroom.name
+    rows = [[
+        classroom, assignment.title, slugs[item.question.bank_id], item.question.key, item.revision.number,
+        question_text(item.revision.data), item.question.type, item.question.topic, item.attempts,
+        item.unanswered, item.facility,
+        None if item.discrimination is None else item.discrimination + 0.0,  # -0.0 reads as 0.0
+        item.no_discrimination, "; ".join(item.flags), _choices_picked(item),
+        " | ".join(_typed_table(table) for table in item.answer_tables()),
+    ] for item in items]
+    return spreadsheet_csv(STATISTICS_COLUMNS, rows, style)
+
+
+def _choices_picked(item: ItemStatistics) -> str:
+    """Each choice by its letter and text, the correct ones marked, with how often it was picked: "A. 98 (correct): 12;
+    B. 107: 3"."""
+    return "; ".join(f"{_letter(index)}. {plain_text(text)}{' (correct)' if right else ''}: {count}"
+                     for index, text, count, right in item.option_rows())
+
+
+def _letter(index: int) -> str:
+    """A, B, ... Z, then AA, AB, ... as spreadsheet columns are named: a bank may give a question many choices."""
+    return _letter(index // 26 - 1) + chr(ord("A") + index % 26) if index >= 26 else chr(ord("A") + index)
+
+
+def _typed_table(table: AnswerTable) -> str:
+    """The answers most often typed (to one blank of a cloze), as the page lists them: '“29.4” (right): 5; “30”
+    (wrong): 2; 3 other answers: 4'."""
+    # Quoted, a student's answer can neither start the cell as a formula would ("-1") nor pass for two ("a; b").
+    parts = [f"{f'“{answer.text}”' if answer.text else '(left blank)'} ({answer.verdict}): {answer.count}"
+             for answer in table.rows]
+    if table.other_answers:
+        parts.append(f"{table.other_answers} other answer{'s' if table.other_answers != 1 else ''}: "
+                     f"{table.other_students}")
+    return (f"Blank {table.blank}: " if table.blank else "") + "; ".join(parts)

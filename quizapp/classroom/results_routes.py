@@ -8,13 +8,13 @@ from sqlalchemy import select
 from quizapp.classroom import bp
 from quizapp.classroom.access import assignment_taught, class_taught, teacher_required
 from quizapp.classroom.assignments import holds_question
-from quizapp.classroom.export import PLAIN, SEMICOLONS, CsvStyle, grades_csv, responses_csv
+from quizapp.classroom.export import PLAIN, SEMICOLONS, CsvStyle, grades_csv, responses_csv, statistics_csv
 from quizapp.classroom.gradebook import Cell, attempt_scores, build_gradebook, counted_attempt, standing
 from quizapp.classroom.item_analysis import item_statistics, typed_answers
 from quizapp.classroom.membership import membership_of
 from quizapp.extensions import db
 from quizapp.http import attachment
-from quizapp.models import STUDENT, Classroom, Question, QuestionRevision, QuizAttempt, User
+from quizapp.models import STUDENT, Question, QuestionRevision, QuizAttempt, User
 from quizapp.models.types import INTEGER_MAX, utcnow
 from quizapp.quiz.deadlines import close_if_expired
 from quizapp.quiz.present import correct_in_table, given_in_table, preview_context
@@ -34,7 +34,8 @@ def gradebook(classroom_id: int):
 def grades_export(classroom_id: int):
     """The gradebook as CSV: one row per student per assignment."""
     classroom, style = class_taught(classroom_id), _style()
-    return _csv(grades_csv(build_gradebook(db.session, classroom), style), _disposition(classroom, "grades", style))
+    return _csv(grades_csv(build_gradebook(db.session, classroom), style),
+                _disposition(f"class-{classroom.id}-grades", f"{classroom.name} grades", style))
 
 
 @bp.get("/<int:classroom_id>/responses.csv")
@@ -43,7 +44,8 @@ def responses_export(classroom_id: int):
     """Every response of the class as CSV: one row per question of every attempt."""
     classroom, style = class_taught(classroom_id), _style()
     book = build_gradebook(db.session, classroom)
-    return _csv(responses_csv(db.session, book, style), _disposition(classroom, "responses", style))
+    return _csv(responses_csv(db.session, book, style),
+                _disposition(f"class-{classroom.id}-responses", f"{classroom.name} responses", style))
 
 
 @bp.get("/<int:classroom_id>/students/<int:user_id>")
@@ -104,6 +106,17 @@ def statistics(classroom_id: int, assignment_id: int):
                            items=item_statistics(db.session, assignment))
 
 
+@bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/statistics.csv")
+@teacher_required
+def statistics_export(classroom_id: int, assignment_id: int):
+    """The item statistics as CSV: one row per version of a question, with the figures the page shows."""
+    classroom, assignment = assignment_taught(classroom_id, assignment_id)
+    style = _style()
+    return _csv(statistics_csv(db.session, assignment, style),
+                _disposition(f"class-{classroom.id}-assignment-{assignment.id}-statistics",
+                             f"{classroom.name} {assignment.title} statistics", style))
+
+
 @bp.get("/<int:classroom_id>/assignments/<int:assignment_id>/questions/<int:question_id>")
 @teacher_required
 def item_view(classroom_id: int, assignment_id: int, question_id: int):
@@ -134,12 +147,12 @@ def _style() -> CsvStyle:
     return SEMICOLONS if request.args.get("separator") == "semicolon" else PLAIN
 
 
-def _disposition(classroom: Classroom, report: str, style: CsvStyle) -> str:
+def _disposition(fallback: str, name: str, style: CsvStyle) -> str:
     """The download's Content-Disposition: saved under the class's name ("Civics 9B grades.csv"), as an instructor
-    of several classes tells the files apart; the plain file and Excel's may be downloaded side by side."""
+    of several classes tells the files apart, with the plain ASCII `fallback` for programs that read no other; the
+    plain file and Excel's may be downloaded side by side."""
     excel = style is SEMICOLONS
-    return attachment(f"class-{classroom.id}-{report}{'-excel' if excel else ''}.csv",
-                      f"{classroom.name} {report}{' (Excel)' if excel else ''}.csv")
+    return attachment(f"{fallback}{'-excel' if excel else ''}.csv", f"{name}{' (Excel)' if excel else ''}.csv")
 
 
 def _csv(text: str, disposition: str) -> Response:
