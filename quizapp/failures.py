@@ -73,11 +73,20 @@ def _form_page() -> str | None:
 
 
 def same_site_referrer() -> str | None:
-    """The page the request came from, when it is one of this site's; None for any other or none."""
+    """The page the request came from, when it is one of this site's that a browser can open again; else None.
+
+    A form refused and shown again stands at the address it was sent to, such as /classes/1/instructors, which
+    takes no GET: a link back there would open a "method not allowed" page instead of the form."""
     referrer = urlsplit(request.referrer or "")
-    if referrer.scheme in ("http", "https") and referrer.netloc == request.host and referrer.path.startswith("/"):
-        return request.referrer
-    return None
+    if referrer.scheme not in ("http", "https") or referrer.netloc != request.host:
+        return None
+    root = request.script_root
+    if not referrer.path.startswith(root + "/"):
+        return None
+    adapter = current_app.create_url_adapter(request)
+    if adapter is None or not adapter.test(referrer.path[len(root):], "GET"):
+        return None
+    return request.referrer
 
 
 def _server_failure(error: InternalServerError):

@@ -144,6 +144,29 @@ def test_a_form_refused_whole_links_back_to_the_form_of_this_site(app: Flask, cl
     assert "Back to the form" not in client.get("/no-such-page").get_data(as_text=True)
 
 
+def test_a_form_shown_again_at_the_address_it_was_sent_to_is_not_linked_back_to(app: Flask, client: FlaskClient,
+                                                                                 instructor) -> None:
+    """A refused invitation shows the class page again at /classes/<id>/instructors, which takes no GET: an error
+    page reached from there (a limit, an expired form) links only to what opens."""
+    from quizapp.classroom.membership import create_class
+    from quizapp.extensions import db
+
+    classroom = create_class(db.session, instructor, "Civics")
+    db.session.commit()
+    login(client, instructor.email)
+    sent_to = f"http://localhost/classes/{classroom.id}/instructors"
+    page = client.get(f"/classes/{classroom.id}").get_data(as_text=True)
+    refused = client.post(sent_to, data={"csrf_token": csrf_from(page), "email": "nobody@example.org"})
+    assert refused.status_code == 422
+    assert client.get(sent_to).status_code == 405  # what a link back there would open
+
+    expired = client.post(sent_to, data={"csrf_token": "stale", "email": "nobody@example.org"},
+                          headers={"Referer": sent_to})
+    assert expired.status_code == 400
+    text = expired.get_data(as_text=True)
+    assert "Back to the form" not in text and '<a href="/">Back to the banks</a>' in text
+
+
 LIMIT = 256 * 1024
 
 
