@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from quizapp.models import Role
+from quizapp.authoring.uploads import load_upload
+from quizapp.classroom.membership import create_class
+from quizapp.extensions import db
+from quizapp.models import Assignment, Role, User
 from tests.browser.conftest import screenshot
 from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
 from tests.browser.test_quiz_on_phone import _CORNERS, LAPTOP, PHONE
+from tests.conftest import QUESTIONS
 
 pytestmark = pytest.mark.browser
+
+EXAMPLE_BANK = Path(__file__).resolve().parents[2] / "quizapp" / "static" / "example-bank.yaml"
 
 
 @pytest.mark.parametrize("device", [PHONE, LAPTOP], ids=["phone", "laptop"])
@@ -54,4 +62,41 @@ def test_every_option_of_the_assignment_form_is_a_44px_row_that_takes_a_tap_anyw
             page.mouse.click(x, y)  # a plain click: no touch adjustment to snap it onto the control
             assert control.is_checked(), f"a tap at ({x:.0f}, {y:.0f}) on “{row.inner_text()}” missed it"
     assert kinds == {"checkbox", "radio"} and len(rows) > 20, len(rows)
+    context.close()
+
+
+@pytest.mark.parametrize("device", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_the_note_of_a_bank_no_longer_shared_stands_apart_from_the_next_field(module_browser, module_server,  # noqa: F811
+                                                                              device):
+    """Editing an assignment whose bank its owner unpublished: the note that takes the place of the question
+    choices is spaced from "Questions per student" as one field is from the next, not run into its label."""
+    width = device["viewport"]["width"]
+    teacher = module_server.add_user(f"kept-{width}@example.org", "Kept", Role.INSTRUCTOR)
+    owner = module_server.add_user(f"owner-{width}@example.org", "Owner", Role.INSTRUCTOR)
+    with module_server.app.app_context():
+        # The example bank under an id of this test's own: a bank id is one bank's, whoever uploads it.
+        data = EXAMPLE_BANK.read_bytes().replace(b"id: my-first-bank", f"id: kept-{width}".encode())
+        owner_account = db.session.scalar(select(User).where(User.email == owner))
+        outcome = load_upload(db.session, owner_account, "example.yaml", data, QUESTIONS)
+        assert outcome.ok
+        bank = outcome.banks[0]
+        bank.is_published = bank.is_public = True
+        classroom = create_class(db.session, db.session.scalar(select(User).where(User.email == teacher)), "Civics")
+        assignment = Assignment(classroom=classroom, bank_id=bank.id, title="Parliament")
+        db.session.add(assignment)
+        bank.is_published = False
+        db.session.commit()
+        edit = f"/classes/{classroom.id}/assignments/{assignment.id}/edit"
+        db.session.remove()
+    context = module_browser.new_context(**device)
+    page = context.new_page()
+    log_in(page, module_server.url, teacher)
+    page.goto(module_server.url + edit)
+    note = page.get_by_text("is no longer shared with you, so the questions stay as they are")
+    screenshot(page, f"assignment-form-kept-{width}")
+    below = page.get_by_text("Questions per student", exact=True)
+    gap = below.bounding_box()["y"] - (note.bounding_box()["y"] + note.bounding_box()["height"])
+    between_fields = (page.get_by_text("Attempts allowed", exact=True).bounding_box()["y"]
+                      - page.locator("#due_at").evaluate("e => e.getBoundingClientRect().bottom"))
+    assert gap >= between_fields - 1, (gap, between_fields)
     context.close()
