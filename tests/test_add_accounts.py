@@ -287,3 +287,12 @@ def test_an_address_on_a_slip_breaks_only_between_its_parts_and_stays_escaped():
     assert str(email_breaks("a.b@school-nomer-45.edu.kz")) == "a.b@<wbr>school-nomer-45<wbr>.edu<wbr>.kz"
     assert str(email_breaks('"<x>"@evil.example')) == "&#34;&lt;x&gt;&#34;@<wbr>evil<wbr>.example"
     assert str(email_breaks("no-at-sign")) == "no-at-sign"
+
+
+def test_a_line_of_one_field_says_which_part_is_missing():
+    # Said as "1 fields; give name, email and, if you like, role": a count in the wrong number, and no word of what
+    # was left out.
+    _, problems = parse_lines("Aigerim Nurlanovna\naigerim@school.example\nDaniyar Seitkali, daniyar@school.example\n")
+    assert [str(problem) for problem in problems] == [
+        "Line 1: no email: give the name, then the email.",
+        "Line 2: no name: give the name, then the email."]

@@ -129,6 +129,11 @@ def parse_lines(text: str) -> tuple[list[Line], list[Problem]]:
         if misplaced:
             problems.append(Problem(number, None, misplaced))
             continue
+        if len(cells) == 1:
+            # A name or an address alone: say which is missing, not "1 fields".
+            missing = "name" if "@" in cells[0] else "email"
+            problems.append(Problem(number, None, f"no {missing}: give the name, then the email."))
+            continue
         if len(cells) not in (2, 3):
             problems.append(Problem(number, None, f"{len(cells)} fields; give name, email and, if you like, role "
                                                   "(a name with a comma in it goes in double quotes)."))
