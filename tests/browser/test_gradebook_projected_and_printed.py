@@ -1,4 +1,5 @@
-"""The gradebook on a classroom projector zoomed to 200%, and printed."""
+"""The gradebook on a classroom projector zoomed to 200%, and printed; its long names on a phone, there and on the
+class page."""
 
 from __future__ import annotations
 
@@ -138,6 +139,28 @@ def test_a_word_too_long_for_the_names_column_breaks_and_leaves_the_scores_in_vi
     if width > 390:  # where there is room for them, the other names keep their words whole
         for name in NAMES + LONG_NAMES:
             assert broken_words(page.get_by_role("rowheader", name=name).get_by_role("link")) == [], name
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_on_the_class_page_a_word_too_long_breaks_and_the_roster_fits_the_screen(module_browser, module_server,  # noqa: F811
+                                                                                  gradebook, width):
+    """The class page's roster, of the same students: as wide as the word too long, its table ran past a phone's
+    screen, the emails and Remove links of every student out of sight until scrolled sideways."""
+    email, url = gradebook
+    page = module_browser.new_context(viewport={"width": width, "height": 844}).new_page()
+    log_in(page, module_server.url, email)
+    page.goto(url.removesuffix("/gradebook"))
+    roster = page.get_by_role("region", name=re.compile("^Students in"))
+    screenshot(page, f"roster-word-too-long-{width}", full_page=False)
+    assert roster.evaluate("box => box.scrollWidth - box.clientWidth") == 0
+    name = page.get_by_role("rowheader", name=TOO_LONG)
+    assert broken_words(name.get_by_role("link"), WORD_TOO_LONG) == []
+    remove = page.get_by_role("link", name=re.compile(f"^Remove {TOO_LONG}"))
+    assert remove.bounding_box()["x"] + remove.bounding_box()["width"] <= width
+    if width > 390:  # where there is room for them, the other names keep their words whole
+        for other in NAMES + LONG_NAMES:
+            assert broken_words(page.get_by_role("rowheader", name=other).get_by_role("link")) == [], other
     page.context.close()
 
 
