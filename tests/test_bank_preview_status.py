@@ -63,8 +63,8 @@ PUBLISHED_SAYS = {
                   "from it (and so see its answers).",
     (True, False): "Published to everyone, for assignments: students cannot practise with it, but any instructor "
                    "may set assignments from it (and so see its answers).",
-    (False, True): "Published to the students of your classes; instructors who teach one with you may set "
-                   "assignments from it there.",
+    (False, True): "Published to the students of your classes: they may practise with it, and instructors who "
+                   "teach one with you may set assignments from it there (and so see its answers).",
     (False, False): "Published to the students of your classes, for assignments you set: students cannot practise "
                     "with it, and other instructors of your classes cannot set it.",
 }
