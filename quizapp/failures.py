@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import InternalServerError
 
 from quizapp.extensions import db
+from quizapp.http import own_page
 
 # PostgreSQL's serialization failure, deadlock and lock timeout: the same request may well succeed again.
 _BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
@@ -80,13 +81,8 @@ def same_site_referrer() -> str | None:
     referrer = urlsplit(request.referrer or "")
     if referrer.scheme not in ("http", "https") or referrer.netloc != request.host:
         return None
-    root = request.script_root
-    if not referrer.path.startswith(root + "/"):
-        return None
-    adapter = current_app.create_url_adapter(request)
-    if adapter is None or not adapter.test(referrer.path[len(root):], "GET"):
-        return None
-    return request.referrer
+    page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return request.referrer if own_page(page) else None
 
 
 def _server_failure(error: InternalServerError):
