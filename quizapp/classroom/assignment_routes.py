@@ -118,6 +118,8 @@ def edit_assignment(classroom_id: int, assignment_id: int):
     if locked:
         _keep_selection(form, assignment)
     form.stored = {"opens_at": assignment.opens_at, "due_at": assignment.due_at}
+    form.opened = {"topics": frozenset(assignment.topics or ()), "tags": frozenset(assignment.tags or ()),
+                   "questions": frozenset(assignment.question_ids or ())}
     form.submit.label.text = "Save changes"
     if form.validate_on_submit() and not _title_refused(form, classroom.id, assignment.id):
         due_before = assignment.due_at

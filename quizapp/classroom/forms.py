@@ -88,6 +88,29 @@ def on_the_clock(form, field) -> None:
 
 DATE_CHECKS = [Optional(), within_school_years, on_the_clock]
 
+# The lists a selection can take its questions from, with what one of their boxes stands for.
+TICK_LISTS = {"topics": ("topic", "topics"), "tags": ("tag", "tags"), "questions": ("question", "questions")}
+
+
+def ticks_left_out(chosen: str, left_out: dict[str, int]) -> str:
+    """What to do about boxes ticked in lists the chosen selection does not take its questions from."""
+    ticked = _listed([f"{count} {TICK_LISTS[name][count != 1]}" for name, count in left_out.items()])
+    said = f"You ticked {ticked}, but “{SELECTIONS.get(chosen, chosen)}” is chosen"
+    if len(left_out) > 1:
+        choices = _listed([f"“{SELECTIONS[name]}”" for name in left_out], "or")
+        return f"{said}. Questions come from one list only: choose {choices} and untick the rest, or untick them all."
+    name, count = next(iter(left_out.items()))
+    if name == "questions":
+        alone = "those" if count != 1 else "that one"
+    else:
+        alone = "their questions" if count != 1 else "its questions"
+    return f"{said}: choose “{SELECTIONS[name]}” to set only {alone}, or untick {'them' if count != 1 else 'it'}."
+
+
+def _listed(words: list[str], last: str = "and") -> str:
+    """Words as a sentence lists them: "a", "a and b", "a, b and c"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
 
 class AssignmentForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Give the assignment a title."), Length(max=200)])
@@ -121,6 +144,9 @@ class AssignmentForm(FlaskForm):
     zone: ZoneInfo = ZoneInfo("UTC")
     # The times stored by field name, set by the view when editing: a time sent back as shown keeps its moment.
     stored: dict[str, datetime | None] = {}
+    # The boxes ticked when the form opened, by list, set by the view when editing: the assignment's own ticks,
+    # which may stay behind when it changes to a wider selection. Any other tick is a choice not to drop unsaid.
+    opened: dict[str, frozenset[str | int]] = {}
 
     def validate(self, extra_validators=None) -> bool:
         """The fields, then whether the selection holds questions enough to draw from."""
@@ -135,6 +161,18 @@ class AssignmentForm(FlaskForm):
                                           f"{selected}, or leave this empty for all of them.")
             return False
         return True
+
+    def left_out(self) -> dict[str, int]:
+        """How many boxes ticked since the form opened lie in each list the chosen selection leaves out."""
+        counts = {name: len(set(getattr(self, name).data or ()) - self.opened.get(name, frozenset()))
+                  for name in TICK_LISTS if name != self.selection.data}
+        return {name: count for name, count in counts.items() if count}
+
+    def validate_selection(self, field) -> None:
+        """Ticks in a list the selection leaves out would be dropped without a word: ask which is meant."""
+        left_out = {} if field.errors else self.left_out()  # a choice not offered is told first
+        if left_out:
+            raise ValidationError(ticks_left_out(field.data, left_out))
 
     def selected_count(self) -> int:
         """How many of the bank's auto-graded questions the chosen selection takes."""
