@@ -100,3 +100,41 @@ def test_the_note_of_a_bank_no_longer_shared_stands_apart_from_the_next_field(mo
                       - page.locator("#due_at").evaluate("e => e.getBoundingClientRect().bottom"))
     assert gap >= between_fields - 1, (gap, between_fields)
     context.close()
+
+
+def test_ticking_a_question_chooses_hand_picked_questions_and_leaves_the_focus_on_it(module_browser,  # noqa: F811
+                                                                                     module_server):  # noqa: F811
+    """Left on "The whole bank", a tick would be refused when sent: ticking by keyboard chooses the list ticked in,
+    says so to screen readers, and the box keeps the focus."""
+    context = module_browser.new_context(**LAPTOP)
+    page = context.new_page()
+    log_in(page, module_server.url, module_server.add_user("picks@example.org", "Picks", Role.INSTRUCTOR))
+    page.goto(module_server.url + "/classes/")
+    page.get_by_label("Class name").fill("Civics 9C")
+    page.get_by_role("button", name="Create class").click()
+    page.wait_for_url(re.compile(r"/classes/\d+$"))
+    page.get_by_role("link", name="Set an assignment").first.click()
+    page.get_by_role("link", name="Kazakhstan's 2022 constitutional referendum").click()
+    page.wait_for_url(re.compile(r"/assignments/new\?bank=\d+$"))
+    page.get_by_label("Title").fill("Seats")
+    whole, picked = (page.get_by_role("radio", name=name) for name in ("The whole bank", "Hand-picked questions"))
+    assert whole.is_checked() and not picked.is_checked()
+    page.locator("summary").filter(has_text=re.compile(r"^Questions$")).click()
+    box = page.locator('input[name="questions"]').nth(1)
+    box.focus()
+    page.keyboard.press("Space")
+    assert box.is_checked() and picked.is_checked() and not whole.is_checked()
+    assert box.evaluate("element => element === document.activeElement")
+    assert page.locator("[data-selection-said]").inner_text() == "Questions from: Hand-picked questions."
+    # Unticking leaves the choice as it is.
+    page.keyboard.press("Space")
+    assert not box.is_checked() and picked.is_checked()
+    page.keyboard.press("Space")
+    question = int(box.get_attribute("value"))
+    page.get_by_role("button", name="Create assignment").click()
+    page.wait_for_url(re.compile(r"/assignments/\d+$"))
+    with module_server.app.app_context():
+        assignment = db.session.scalar(select(Assignment).where(Assignment.title == "Seats"))
+        assert (assignment.selection, assignment.question_ids) == ("questions", [question])
+        db.session.remove()
+    context.close()
