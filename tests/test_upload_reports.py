@@ -35,6 +35,17 @@ def test_the_upload_page_names_every_format_it_converts(teacher):
         assert converted in introduction, converted
 
 
+def test_the_format_menu_keeps_short_labels_and_says_in_its_hint_what_each_stands_for(teacher):
+    page = html.unescape(teacher.get("/banks/upload").get_data(as_text=True))
+    labels = re.findall(r'<option [^>]*>([^<]*)</option>', page.split('name="format"', 1)[1].split("</select>", 1)[0])
+    assert len(labels) == 6 and max(map(len, labels)) <= 24, labels
+    assert 'aria-describedby="format-hint"' in page
+    hint = " ".join(page.split('id="format-hint">', 1)[1].split("</p>", 1)[0].split())
+    for meaning in ("a zip of a bank folder", "a .gift, .aiken, .xml, .csv or .tsv file is read in the format its "
+                    "name says", "“Notes in Plain Text” (.txt)", "a question and its answer on each row"):
+        assert meaning in hint, meaning
+
+
 def test_only_items_left_out_are_called_not_converted(teacher):
     gift = GIFT_FILE + "\n::capitals::Match each country to its capital. {=Kazakhstan -> Astana =France -> Paris}\n"
     page = teacher.get("/banks/upload").get_data(as_text=True)

@@ -9,13 +9,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 FORMATS = [
-    SelectChoice("", "Our YAML bank, or a zip of a bank folder (or guess from the file name)"),
+    SelectChoice("", "Our bank (YAML or zip)"),
     SelectChoice("gift", "GIFT (Moodle)"),
     SelectChoice("moodlexml", "Moodle XML"),
     SelectChoice("aiken", "Aiken"),
-    SelectChoice("anki", "Anki text export (Notes in Plain Text)"),
-    SelectChoice("csv", "CSV or TSV: question, answer"),
+    SelectChoice("anki", "Anki text export"),
+    SelectChoice("csv", "CSV or TSV"),
 ]
+# The labels stay short enough to read in a phone's closed menu; what each format is, the hint says.
+FORMATS_HINT = ("Our bank: a .yaml file, or a zip of a bank folder. Left at this choice, a .gift, .aiken, .xml, "
+                ".csv or .tsv file is read in the format its name says. Anki text export: “Notes in Plain Text” "
+                "(.txt). CSV or TSV: a question and its answer on each row.")
 
 
 def _not_an_anki_package(_form: FlaskForm, field: FileField) -> None:
@@ -34,7 +38,7 @@ class UploadForm(FlaskForm):
                                  FileAllowed(["yaml", "yml", "zip", "gift", "aiken", "txt", "xml", "csv", "tsv"],
                                              "Upload a .yaml, .yml, .zip, .gift, .aiken, .txt, .xml, .csv or .tsv "
                                              "file.")])
-    format = SelectField("Format", choices=FORMATS, default="")
+    format = SelectField("Format", choices=FORMATS, default="", description=FORMATS_HINT)
     replace = BooleanField("Update my bank with the same id",
                            description="Its questions become this file's: those the file no longer holds are "
                                        "retired. Students keep what they answered.")
