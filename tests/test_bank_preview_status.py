@@ -28,8 +28,8 @@ def test_an_unpublished_bank_set_in_an_assignment_says_its_students_still_take_i
     db.session.add(Assignment(classroom=classroom, bank_id=bank.id, title="Week 1", created_by=instructor.id))
     db.session.commit()
     text = shown(teacher.get(preview))
-    assert ("The 1 assignment set from it (in 1 class) still draws its questions from it: its students can start, "
-            "answer and hand it in as it allows.") in text
+    assert ("The assignment “Week 1” in Civics still draws its questions from it: its students can start, answer "
+            "and hand it in as it allows.") in text
 
     # What the page says is so: the student starts the assignment and is given the bank's questions.
     pupil = app.test_client()
@@ -56,6 +56,34 @@ def test_the_unpublish_button_says_the_assignments_set_from_the_bank_carry_on(te
     text = shown(teacher.get(f"/banks/{bank.id}/preview"))
     assert ("The 3 assignments set from it (in 2 classes) still draw their questions from it: their students can "
             "start, answer and hand them in as each assignment allows.") in text
+
+
+def test_one_assignment_set_from_the_bank_is_named_or_said_to_be_elsewhere(teacher, instructor, make_user):
+    bank = uploaded(teacher)
+    bank.is_published = bank.is_public = True
+    mine = Assignment(classroom=create_class(db.session, instructor, "Civics"), bank_id=bank.id, title="Week 1",
+                      created_by=instructor.id)
+    db.session.add(mine)
+    db.session.commit()
+    text = shown(teacher.get(f"/banks/{bank.id}/preview"))
+    assert ("Unpublishing does not stop the assignment “Week 1” in Civics: its students can still start, answer "
+            "and hand it in as it allows.") in text
+
+    # Another instructor's assignment is counted but not named: its title and class are theirs.
+    stranger = make_user(Role.INSTRUCTOR)
+    db.session.delete(mine)
+    db.session.add(Assignment(classroom=create_class(db.session, stranger, "Elsewhere"), bank_id=bank.id,
+                              title="Their week", created_by=stranger.id))
+    db.session.commit()
+    text = shown(teacher.get(f"/banks/{bank.id}/preview"))
+    assert ("Unpublishing does not stop the assignment set from it in another instructor's class: its students can "
+            "still start, answer and hand it in as it allows.") in text
+    assert "Their week" not in text and "Elsewhere" not in text
+    db.session.get(Bank, bank.id).is_published = False
+    db.session.commit()
+    text = shown(teacher.get(f"/banks/{bank.id}/preview"))
+    assert ("The assignment set from it in another instructor's class still draws its questions from it: its "
+            "students can start, answer and hand it in as it allows.") in text
 
 
 PUBLISHED_SAYS = {
