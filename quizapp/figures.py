@@ -1,10 +1,11 @@
-"""How the pages write figures: a score as a percentage, and numbers that may be negative."""
+"""How the pages write figures: a score as a percentage, and a correlation, which may be negative."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
 _TENTH = Decimal("0.1")
+_HUNDREDTH = Decimal("0.01")
 
 
 def rounded_percent(value: float) -> float:
@@ -23,7 +24,14 @@ def percent_text(value: float) -> str:
     return f"{rounded_percent(value):.1f}%"
 
 
-def signed_text(value: float) -> str:
-    """A number for a page, a negative one with the true minus sign (U+2212) the explanations use: -0.5 -> '−0.5'."""
-    value += 0.0  # -0.0, a tiny negative rounded away, reads as 0.0
-    return str(value).replace("-", "\u2212", 1)
+def rounded_correlation(value: float) -> float:
+    """A correlation to two decimals, halves rounded away from zero (0.125 -> 0.13), as the pages, the exports and
+    the flags read it; a tiny negative rounded away is 0.0, not -0.0."""
+    return float(Decimal(repr(float(value))).quantize(_HUNDREDTH, ROUND_HALF_UP)) + 0.0
+
+
+def correlation_text(value: float) -> str:
+    """A correlation rounded by rounded_correlation, for a page: two decimals, a negative one with the true minus sign
+    (U+2212) the explanations use (-0.5 -> '−0.50'), and one rounded to nothing 'about 0'."""
+    # "0.00" beside "−0.00" would tell apart what cannot be told apart at this precision.
+    return "about 0" if value == 0 else f"{value:.2f}".replace("-", "\u2212", 1)

@@ -15,7 +15,7 @@ from quizapp.classroom.codes import display_code
 from quizapp.content.markdown import render_inline, render_markdown
 from quizapp.extensions import db, login_manager
 from quizapp.failures import error_response, for_api, register_failure_pages, same_site_referrer
-from quizapp.figures import percent_text, signed_text
+from quizapp.figures import correlation_text, percent_text
 from quizapp.form_helpers import form_problems, hidden_fields
 from quizapp.http import error_headers
 from quizapp.input_guard import register_input_guard
@@ -78,7 +78,7 @@ def register_web_helpers(app: Flask) -> None:
     app.jinja_env.filters["question_text"] = question_text
     app.jinja_env.filters["score"] = score_text
     app.jinja_env.filters["percent"] = percent_text
-    app.jinja_env.filters["signed"] = signed_text
+    app.jinja_env.filters["correlation"] = correlation_text
     app.jinja_env.filters["email_breaks"] = email_breaks
     app.jinja_env.filters["duration"] = duration_text
     app.jinja_env.tests["unbroken_run"] = has_unbroken_run

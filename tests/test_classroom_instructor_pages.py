@@ -17,7 +17,7 @@ from quizapp.classroom.gradebook import build_gradebook
 from quizapp.classroom.item_analysis import item_statistics
 from quizapp.classroom.membership import remove_student
 from quizapp.extensions import db
-from quizapp.figures import percent_of, percent_text, rounded_percent, signed_text
+from quizapp.figures import correlation_text, percent_of, percent_text, rounded_correlation, rounded_percent
 from quizapp.models import Question, QuizAttempt
 from quizapp.models.types import utcnow
 from quizapp.quiz.deadlines import submit_attempt
@@ -99,8 +99,31 @@ def test_a_negative_discrimination_is_written_with_a_minus_sign(teacher, course,
     assert {s.discrimination for s in item_statistics(db.session, course)} == {-1.0}
 
     page = teacher.get(f"/classes/{course.classroom_id}/assignments/{course.id}/statistics").get_data(as_text=True)
-    assert page.count("<dt>Discrimination</dt><dd>\u22121.0</dd>") == 2 and "-1.0" not in page
-    assert signed_text(-0.5) == "\u22120.5" and signed_text(0.25) == "0.25" and signed_text(-0.0) == "0.0"
+    assert page.count("<dt>Discrimination</dt><dd>\u22121.00</dd>") == 2 and "-1.0" not in page
+    assert correlation_text(-0.5) == "\u22120.50" and correlation_text(0.25) == "0.25"
+
+
+def test_a_discrimination_has_two_decimals_and_one_near_nothing_reads_about_0(teacher, course, make_user):  # noqa: F811
+    keys = ("seats-choice", "new-constitution", "however-quote")
+    questions = {q.key: q.id for q in db.session.scalars(select(Question).where(Question.key.in_(keys)))}
+    course.selection, course.question_ids = "questions", list(questions.values())
+    # Four students' scores on the three items, chosen so the correlations with the rest of the attempt are 1/3,
+    # -0.522 and 0.
+    for right in ((0, 0, 0), (0, 0, 1), (0, 1, 0), (1, 0, 1)):
+        attempt = start_attempt(db.session, course, enrolled(make_user, course), utcnow())
+        for item in attempt.items:
+            submit_answer(db.session, item, given_for(item, bool(right[keys.index(item.question.key)])))
+        submit_attempt(attempt, utcnow())
+    db.session.commit()
+    figures = {s.question.key: s.discrimination for s in item_statistics(db.session, course)}
+    assert figures == {"seats-choice": 0.33, "new-constitution": -0.52, "however-quote": 0.0}
+
+    page = teacher.get(f"/classes/{course.classroom_id}/assignments/{course.id}/statistics").get_data(as_text=True)
+    shown = re.findall(r"<dt>Discrimination</dt><dd>([^<]*)</dd>", page)
+    assert sorted(shown) == sorted(["0.33", "\u22120.52", "about 0"]), shown
+    # Flagged by the figure shown: 0.196 reads 0.20, which is not under 0.2.
+    assert rounded_correlation(0.196) == 0.2 and rounded_correlation(0.125) == 0.13
+    assert rounded_correlation(-0.004) == 0.0 and str(rounded_correlation(-0.004)) == "0.0"
 
 
 def test_removing_a_student_asks_first_and_says_what_happens(teacher, course, make_user):  # noqa: F811

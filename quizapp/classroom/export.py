@@ -171,7 +171,7 @@ def statistics_csv(session: Session, assignment: Assignment, style: CsvStyle = P
         classroom, assignment.title, slugs[item.question.bank_id], item.question.key, item.revision.number,
         question_text(item.revision.data), item.question.type, item.question.topic, item.attempts,
         item.unanswered, item.facility,
-        None if item.discrimination is None else item.discrimination + 0.0,  # -0.0 reads as 0.0
+        item.discrimination,
         item.no_discrimination, "; ".join(item.flags), _choices_picked(item),
         " | ".join(_typed_table(table) for table in item.answer_tables()),
     ] for item in items]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from quizapp.classroom.gradebook import attempt_scores, counted_attempt
 from quizapp.classroom.membership import roster_ids
 from quizapp.classroom.typed_answers import ALL_ANSWERS, TYPED_TYPES, AnswerTable, AnswerTally
-from quizapp.figures import rounded_percent
+from quizapp.figures import rounded_correlation, rounded_percent
 from quizapp.models import Assignment, Question, QuestionRevision, QuizItem, Response
 
 LOW_FACILITY, HIGH_FACILITY, LOW_DISCRIMINATION = 20.0, 95.0, 0.2
@@ -54,7 +54,7 @@ class ItemStatistics:
         # A constant series has no correlation; comparing values is exact where a variance of floats is slow.
         if len(set(self.scores)) == 1 or len(set(self.rest)) == 1:
             return None
-        return round(statistics.correlation(self.scores, self.rest), 3)
+        return rounded_correlation(statistics.correlation(self.scores, self.rest))
 
     @cached_property
     def no_discrimination(self) -> str | None:
