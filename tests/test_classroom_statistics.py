@@ -137,3 +137,22 @@ def test_a_question_moved_to_another_topic_stays_one_item(client, course, make_u
     assert (stats.revision.number, stats.attempts, stats.several_versions, stats.facility) == (1, 2, False, 50.0)
     again = load_banks(db.session, check_paths([folder], QUESTIONS))
     assert (again.revised, again.unchanged) == (0, 8)
+
+
+def test_true_false_answers_are_counted_as_choices_are(client, course, make_user, instructor):  # noqa: F811
+    question = db.session.scalar(select(Question).where(Question.key == "new-constitution"))  # false is right
+    course.selection, course.question_ids = "questions", [question.id]
+    now = utcnow()
+    for given in (False, False, True, False, None):
+        attempt = start_attempt(db.session, course, enrolled(make_user, course), now)
+        if given is not None:
+            submit_answer(db.session, attempt.items[0], given)
+        submit_attempt(attempt, now)
+    db.session.commit()
+
+    [stats] = item_statistics(db.session, course)
+    assert stats.option_rows() == [(0, "True", 1, False), (1, "False", 3, True)] and stats.unanswered == 1
+    assert login(client, instructor.email).status_code == 302
+    page = client.get(f"/classes/{course.classroom_id}/assignments/{course.id}/statistics").get_data(as_text=True)
+    table = " ".join(page.split('<table class="options">', 1)[1].split("</table>", 1)[0].split())
+    assert "<tr><td>True</td><td>1</td><td>no</td></tr><tr><td>False</td><td>3</td><td>yes</td></tr>" in table

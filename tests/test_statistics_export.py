@@ -61,6 +61,10 @@ def test_each_row_holds_the_figures_of_one_item_as_the_page_works_them_out(cours
     assert flagged == sorted(flagged, reverse=True)
     seats = next(row for row in rows if row["question_id"] == "seats-choice")
     assert re.fullmatch(r"A\. 98 \(correct\): \d+; B\. 107: \d+; C\. 77: \d+", seats["choices_picked"])
+    # True and false are counted as the two choices they are on the quiz page (false is right here).
+    true_false = next(row for row in rows if row["question_id"] == "new-constitution")
+    assert re.fullmatch(r"A\. True: \d+; B\. False \(correct\): \d+", true_false["choices_picked"])
+    assert sum(map(int, re.findall(r": (\d+)", true_false["choices_picked"]))) == 4 - int(true_false["unanswered"])
     cloze = next(row for row in rows if row["question_id"] == "mazhilis-cloze")
     # The question as students read it: its blanks, not their answers; those are in what students typed.
     assert cloze["question"] == "The Mazhilis was reduced from _____ to _____ deputies, elected in a _____ system."

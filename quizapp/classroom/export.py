@@ -179,8 +179,8 @@ def statistics_csv(session: Session, assignment: Assignment, style: CsvStyle = P
 
 
 def _choices_picked(item: ItemStatistics) -> str:
-    """Each choice by its letter and text, the correct ones marked, with how often it was picked: "A. 98 (correct): 12;
-    B. 107: 3"."""
+    """Each choice (or True and False) by its letter and text, the correct ones marked, with how often it was picked:
+    "A. 98 (correct): 12; B. 107: 3"."""
     return "; ".join(f"{_letter(index)}. {plain_text(text)}{' (correct)' if right else ''}: {count}"
                      for index, text, count, right in item.option_rows())
 

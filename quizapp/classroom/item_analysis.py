@@ -4,7 +4,8 @@ Facility index: the mean score on the item as a percentage of its maximum. Discr
 correlation between the score on the item and the score on the rest of the attempt. Both are computed
 over the attempts the gradebook counts (one per student of the class, by the assignment's grading policy),
 for each version of a question apart: a bank updated while students answered may have reordered, added or
-changed its choices. Beside them, how often each choice was picked, or the answers most often typed.
+changed its choices. Beside them, how often each choice (or True and False) was picked, or the answers most
+often typed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from quizapp.models import Assignment, Question, QuestionRevision, QuizItem, Res
 
 LOW_FACILITY, HIGH_FACILITY, LOW_DISCRIMINATION = 20.0, 95.0, 0.2
 MIN_ATTEMPTS_FOR_DISCRIMINATION = 3
+# A true/false question's two answers, as its quiz page offers them: counted as the choices of a choice question.
+TRUE_FALSE = ((True, "True"), (False, "False"))
 
 
 @dataclass
@@ -80,8 +83,11 @@ class ItemStatistics:
         return reasons
 
     def option_rows(self) -> list[tuple[int, str, int, bool]]:
-        """For choice questions: each choice with how often it was picked and whether it is correct."""
+        """For choice and true/false questions: each choice with how often it was picked and whether it is correct."""
         data = self.revision.data
+        if self.question.type == "true_false":
+            return [(index, text, self.options[index], data["answer"] == value)
+                    for index, (value, text) in enumerate(TRUE_FALSE)]
         if "choices" not in data:
             return []
         return [(index, choice["text"], self.options[index], index in data["correct"])
@@ -139,6 +145,8 @@ def item_statistics(session: Session, assignment: Assignment) -> list[ItemStatis
             entry.unanswered += 1
         elif entry.typed is not None:
             entry.typed.add(given, correct, score)
+        elif entry.question.type == "true_false":
+            entry.options[0 if given else 1] += 1  # the answer's index in TRUE_FALSE
         elif isinstance(given, list) and "choices" in entry.revision.data:
             entry.options.update(given)
         elif isinstance(given, int) and not isinstance(given, bool):
