@@ -1,11 +1,12 @@
-"""Form rendering shared by every page: hidden fields without ids, and a refused form's problems as links."""
+"""Form rendering shared by every page: hidden fields without ids, and a refused form's problems as links; and a
+whole-number field that says what to type."""
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
 from markupsafe import Markup
-from wtforms import Form
+from wtforms import Form, IntegerField
 from wtforms.widgets import HiddenInput
 
 # Fields rendered as a group of inputs: a link goes to the first input, which takes the focus.
@@ -44,3 +45,14 @@ def form_problems(form: Form) -> list[FormProblem]:
 def hidden_fields(form: Form) -> Markup:
     """A form's hidden fields (its CSRF token among them) without ids, which repeat on pages with several forms."""
     return Markup("").join(field(id=False) for field in form if isinstance(field.widget, HiddenInput))
+
+
+class WholeNumberField(IntegerField):
+    """A number field whose unreadable value ("ten", "10.5") says what to type, not "Not a valid integer value."."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the number typed, or refuse it in plain words."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as unreadable:
+            raise ValueError("Type a whole number in figures, such as 10.") from unreadable

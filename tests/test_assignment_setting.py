@@ -6,6 +6,7 @@ import html
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from quizapp.extensions import db
@@ -217,3 +218,15 @@ def test_the_feedback_choice_warns_that_keys_seen_help_with_the_next_attempt(tea
     # A refused field is described by its error and, where it has one, its hint.
     refused = set_assignment(client, classroom, bank_id, feedback_policy="never").get_data(as_text=True)
     assert 'aria-describedby="feedback_policy-error feedback_policy-hint"' in refused
+
+
+@pytest.mark.parametrize(("field", "typed", "said"), [
+    ("draw_count", "0", "Draw between 1 and 500 questions, or leave this empty for every selected question."),
+    ("attempt_limit", "101", "Allow between 1 and 100 attempts, or leave this empty for no limit."),
+    ("time_limit_minutes", "601", "Give between 1 and 600 minutes, or leave this empty for no time limit."),
+    ("time_limit_minutes", "1.5", "Type a whole number in figures, such as 10."),
+])
+def test_a_number_out_of_range_says_what_may_be_given(teaching, field, typed, said):  # noqa: F811
+    client, classroom, bank_id = teaching
+    refused = set_assignment(client, classroom, bank_id, **{field: typed})
+    assert refused.status_code == 422 and said in refused.get_data(as_text=True)

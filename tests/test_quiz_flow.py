@@ -142,13 +142,20 @@ def test_a_quiz_shorter_than_asked_says_why(logged_in, fixture_bank):
         as_text=True)
 
 
-def test_a_number_that_is_no_number_gets_one_message(logged_in, fixture_bank):
+@pytest.mark.parametrize(("typed", "said"), [
+    ("3.5", "Type a whole number in figures, such as 10."),
+    ("ten", "Type a whole number in figures, such as 10."),
+    ("0", "Choose between 1 and 50 questions."),
+    ("51", "Choose between 1 and 50 questions."),
+])
+def test_a_number_of_questions_refused_gets_one_message_in_plain_words(logged_in, fixture_bank, typed, said):
     home = logged_in.get("/").get_data(as_text=True)
     bank_id = int(re.search(r'action="/quiz/start/(\d+)"', home).group(1))
     response = logged_in.post(f"/quiz/start/{bank_id}", data={"csrf_token": csrf_from(home),
-                                                               f"bank{bank_id}-length": "3.5"})
+                                                               f"bank{bank_id}-length": typed})
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "Not a valid integer value." in page and "must be between" not in page
+    assert response.status_code == 422 and page.count(said) >= 1
+    assert "Not a valid integer value." not in page and "Number must be" not in page
 
 
 def test_double_submit_records_one_answer(logged_in, fixture_bank):

@@ -281,6 +281,16 @@ def test_settings_validate_and_save(logged_in, student):
     assert unknown.status_code == 422
 
 
+@pytest.mark.parametrize(("typed", "said"), [("1001", "Choose between 0 and 1000 new cards a day."),
+                                             ("twenty", "Type a whole number in figures, such as 10.")])
+def test_settings_say_how_many_new_cards_may_be_chosen(logged_in, typed, said):
+    page = logged_in.get("/study/settings").get_data(as_text=True)
+    refused = logged_in.post("/study/settings", data={
+        "csrf_token": csrf_from(page), "timezone": "Asia/Almaty", "day_starts_at": "4", "new_cards_per_day": typed,
+        "desired_retention": "0.9"})
+    assert refused.status_code == 422 and said in refused.get_data(as_text=True)
+
+
 def test_only_those_who_set_assignments_are_told_the_time_zone_is_theirs_to_type_in(logged_in, teacher):
     for client, sets_assignments in ((logged_in, False), (teacher, True)):
         page = client.get("/study/settings").get_data(as_text=True)

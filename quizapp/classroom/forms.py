@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.classroom.assignments import FEEDBACK_POLICIES, GRADING_POLICIES, LATE_POLICIES, SELECTIONS, selection_test
+from quizapp.form_helpers import WholeNumberField
 from quizapp.timezones import clock_time
 from quizapp.wall_clock import skipped, typed_moment
 
@@ -119,17 +119,23 @@ class AssignmentForm(FlaskForm):
     topics = CheckboxesField("Topics", validate_choice=True)
     tags = CheckboxesField("Tags", validate_choice=True)
     questions = CheckboxesField("Questions", coerce=int, validate_choice=True)
-    draw_count = IntegerField("Questions per student", description="Leave empty for every selected question.",
-                              validators=[Optional(), NumberRange(min=1, max=500)])
+    draw_count = WholeNumberField(
+        "Questions per student", description="Leave empty for every selected question.",
+        validators=[Optional(), NumberRange(min=1, max=500, message="Draw between 1 and 500 questions, or leave this "
+                                                                    "empty for every selected question.")])
     shuffle_choices = BooleanField("Shuffle the choices", default=True)
     opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=DATE_CHECKS,
                                   render_kw=DATE_BOUNDS, description="Leave empty to open now.")
     due_at = DateTimeLocalField("Due", format="%Y-%m-%dT%H:%M", validators=DATE_CHECKS,
                                 render_kw=DATE_BOUNDS, description="Leave empty for no due date.")
-    attempt_limit = IntegerField("Attempts allowed", description="Leave empty for no limit.",
-                                 validators=[Optional(), NumberRange(min=1, max=100)])
-    time_limit_minutes = IntegerField("Time limit (minutes)", description="Leave empty for no time limit.",
-                                      validators=[Optional(), NumberRange(min=1, max=600)])
+    attempt_limit = WholeNumberField(
+        "Attempts allowed", description="Leave empty for no limit.",
+        validators=[Optional(), NumberRange(min=1, max=100, message="Allow between 1 and 100 attempts, or leave "
+                                                                    "this empty for no limit.")])
+    time_limit_minutes = WholeNumberField(
+        "Time limit (minutes)", description="Leave empty for no time limit.",
+        validators=[Optional(), NumberRange(min=1, max=600, message="Give between 1 and 600 minutes, or leave this "
+                                                                    "empty for no time limit.")])
     feedback_policy = RadioField(
         "Students see keys and explanations", choices=options(FEEDBACK_POLICIES), default="each",
         description="Every attempt asks a student the same questions: with more than one attempt allowed, keys "

@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
     FieldList,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.content.markdown import render_inline
+from quizapp.form_helpers import WholeNumberField
 from quizapp.grading.checkers import numeric_refusal
 
 ANSWER_MAX = 200
@@ -30,8 +30,9 @@ class StartQuizForm(FlaskForm):
     """One per bank on the home page; the prefix keeps the banks' field ids apart."""
 
     topic = SelectField("Topic", validators=[Optional()], default="")
-    length = IntegerField("Number of questions", default=10,
-                          validators=[InputRequired("Give a number of questions."), NumberRange(min=1, max=50)])
+    length = WholeNumberField("Number of questions", default=10, validators=[
+        InputRequired("Give a number of questions."),
+        NumberRange(min=1, max=50, message="Choose between 1 and 50 questions.")])
     submit = SubmitField("Start quiz")
 
 

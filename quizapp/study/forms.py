@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from quizapp.form_helpers import WholeNumberField
 from quizapp.models.types import INTEGER_MAX
 from quizapp.quiz.forms import AnswerForm
 from quizapp.srs.days import day_start_label
@@ -60,9 +61,10 @@ class SettingsForm(FlaskForm):
         choices=[SelectChoice(hour, "0:00 (midnight)" if hour == 0 else day_start_label(hour)) for hour in range(24)],
         description="New cards, cards due today and your streak start a new day at this hour. "
                     "With 4:00, a session that runs past midnight still counts as the evening's.")
-    new_cards_per_day = IntegerField(
+    new_cards_per_day = WholeNumberField(
         "New cards per day", description="How many cards you have not studied before to add each day.",
-        validators=[InputRequired("Give a number of new cards."), NumberRange(min=0, max=1000)])
+        validators=[InputRequired("Give a number of new cards."),
+                    NumberRange(min=0, max=1000, message="Choose between 0 and 1000 new cards a day.")])
     desired_retention = DecimalField(
         "Desired retention", places=2,
         description="The chance of remembering a card when it comes due, from 0.70 to 0.97. "
