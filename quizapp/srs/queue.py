@@ -17,7 +17,7 @@ from quizapp.models.content import is_current_revision
 from quizapp.models.locks import share_lock
 from quizapp.models.types import UTCDateTime, utcnow
 from quizapp.srs.days import day_bounds, study_day_start
-from quizapp.srs.scheduling import REVIEW_STATE, STUDY, copy_state, fresh_state, review, scheduler_for
+from quizapp.srs.scheduling import REVIEW_STATE, STUDY, copy_state, fresh_state, review, scheduler_for, scheduling_of
 
 
 @dataclass(frozen=True)
@@ -111,12 +111,18 @@ def new_allowance(session: Session, user: User, now: datetime) -> int:
 
 
 def next_card(session: Session, user: User, now: datetime, bank_id: int | None = None,
-              first: Select[tuple[int, int, datetime | None]] | None = None) -> NextCard | None:
-    """The next thing to study: the user's due card of the questions chosen `first` (see due_card), else the most
-    overdue card, else a new one if today's limit allows."""
+              first: Select[tuple[int, int, datetime | None]] | None = None,
+              new_first: int | None = None) -> NextCard | None:
+    """The next thing to study: the user's due card of the questions chosen `first` (see due_card), else question
+    `new_first` as a new card (one whose first rating was undone) if today's limit allows and the user has no card of
+    it, else the most overdue card, else a new one if today's limit allows."""
     chosen = due_card(session, user, now, first, bank_id) if first is not None else None
     if chosen is not None:
         return NextCard(chosen.question, chosen, chosen=True)
+    if new_first is not None and new_allowance(session, user, now) > 0:
+        again = session.scalar(unseen_questions(user, bank_id).where(Question.id == new_first))
+        if again is not None:
+            return NextCard(again, None, chosen=True)
     due = due_cards(session, user, now, bank_id, limit=1)
     if due:
         return NextCard(due[0].question, due[0])
@@ -153,11 +159,31 @@ def rating_after(session: Session, user: User, question_id: int, reviews: int) -
         .order_by(ReviewLog.reviewed_at, ReviewLog.id).offset(reviews).limit(1))
 
 
+@dataclass(frozen=True)
+class Rated:
+    """A rating recorded: the card as it now is, the log row written, and the card's scheduling fields as they were
+    before (None: the rating started the card)."""
+
+    card: Card
+    log: ReviewLog
+    before: dict[str, Any] | None
+
+
 def record_review(
     session: Session, user: User, question: Question, rating: int, reviews: int, now: datetime | None = None,
     fuzz: bool = True, duration_ms: int | None = None,
 ) -> Card | None:
-    """Apply a rating given to a card shown after `reviews` ratings of it (0: never rated).
+    """Apply a rating given to a card shown after `reviews` ratings of it (0: never rated); see record_rating."""
+    rated = record_rating(session, user, question, rating, reviews, now, fuzz, duration_ms)
+    return None if rated is None else rated.card
+
+
+def record_rating(
+    session: Session, user: User, question: Question, rating: int, reviews: int, now: datetime | None = None,
+    fuzz: bool = True, duration_ms: int | None = None,
+) -> Rated | None:
+    """Apply a rating given to a card shown after `reviews` ratings of it (0: never rated), flushed, with what it
+    takes to undo it.
 
     Returns None, with the session rolled back, when the card has been rated since (a double submit, a second
     tab): the rating that came first stands. Other changes to the card, such as a quiz putting it back in the
@@ -176,7 +202,7 @@ def record_review(
 
 
 def _apply_rating(session: Session, user: User, question: Question, rating: int, reviews: int, now: datetime,
-                  fuzz: bool, duration_ms: int | None) -> Card | None:
+                  fuzz: bool, duration_ms: int | None) -> Rated | None:
     # Ratings lock the user's row before looking, so two at once (a double submit, two tabs, the day's last
     # new cards) take turns, and the second counts the first's review and card.
     limit = _lock_ratings(session, user)
@@ -193,6 +219,7 @@ def _apply_rating(session: Session, user: User, question: Question, rating: int,
     if review_count(session, user, question.id) != reviews:
         session.rollback()
         return None
+    before = None if card is None else scheduling_of(card)
     if card is None:
         if new_cards_today(session, user, now) >= limit:
             session.rollback()
@@ -203,10 +230,12 @@ def _apply_rating(session: Session, user: User, question: Question, rating: int,
     state_before = None if card.last_review is None else card.state
     review(scheduler_for(user, fuzz), card, rating, now, user)
     session.flush()
-    session.add(ReviewLog(card_id=card.id, user_id=user.id, question_id=question.id,
-                          revision_id=_current_revision_id(session, question), rating=rating,
-                          state_before=state_before, reviewed_at=now, duration_ms=duration_ms))
-    return card
+    log = ReviewLog(card_id=card.id, user_id=user.id, question_id=question.id,
+                    revision_id=_current_revision_id(session, question), rating=rating, state_before=state_before,
+                    reviewed_at=now, duration_ms=duration_ms, source=STUDY)
+    session.add(log)
+    session.flush()  # the log's id, for undoing the rating; the commit would write it anyway
+    return Rated(card, log, before)
 
 
 def _lock_ratings(session: Session, user: User) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
@@ -39,6 +40,12 @@ def copy_state(source: FsrsCard, card: Card) -> None:
     card.state, card.step = int(source.state), source.step
     card.stability, card.difficulty = source.stability, source.difficulty
     card.due, card.last_review = source.due, source.last_review
+
+
+def scheduling_of(card: Card) -> dict[str, Any]:
+    """A card's scheduling fields, as the signed session cookie keeps them exactly (times in ISO 8601)."""
+    return {"state": card.state, "step": card.step, "stability": card.stability, "difficulty": card.difficulty,
+            "due": card.due.isoformat(), "last_review": card.last_review and card.last_review.isoformat()}
 
 
 def fresh_state(now: datetime) -> FsrsCard:
