@@ -1,4 +1,5 @@
-// Keyboard study: Space or Enter shows the answer, 1-4 rate the card. Plain buttons do the same without script.
+// Keyboard study: Space or Enter shows the answer, 1-4 rate the card, U undoes the last rating. Plain buttons do the
+// same without script.
 (function () {
   "use strict";
 
@@ -28,14 +29,25 @@
     }
   }
 
+  function onUndo(event, undo) {
+    // Sent once: a second press would find the rating undone already and say that nothing was undone.
+    if ((event.key === "u" || event.key === "U") && !typingIn(event.target) && !undo.hasAttribute("data-sent")) {
+      event.preventDefault();
+      undo.setAttribute("data-sent", "");
+      undo.requestSubmit();
+    }
+  }
+
   document.addEventListener("keydown", function (event) {
     var front = document.getElementById("study-front");
     var rate = document.getElementById("study-rate");
+    var undo = document.getElementById("study-undo");
     // Enter held down on the front repeats on the back, where it would press the focused suggestion unseen.
     if (event.repeat && rate && event.key === "Enter") event.preventDefault();
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     if (front) onFront(event, front);
     if (rate) onBack(event, rate);
+    if (undo) onUndo(event, undo);
   });
 
   // The keys these hints name work only with this script.

@@ -7,7 +7,7 @@ import time
 from datetime import datetime
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 from werkzeug.datastructures import MultiDict
@@ -30,11 +30,12 @@ from quizapp.srs.queue import (
     next_card,
     next_due_at,
     rating_after,
-    record_review,
+    record_rating,
     review_count,
     studyable,
 )
 from quizapp.srs.scheduling import AGAIN, GOOD, RATING_NAMES
+from quizapp.srs.undo import UndoRefused, undo_entry, undo_rating
 from quizapp.study import bp
 from quizapp.study.forms import SettingsForm, StudyAnswerForm, rate_form
 
@@ -44,6 +45,11 @@ CARD_REVISED = "This card was revised while you had it open; here it is as it st
 BANK_CLOSED = "That bank is not open for study now, so cards from all your banks are shown."
 CARD_NOT_DUE = "That question is not due for study now."
 MISSES_GONE_OVER = "You have gone over the questions you missed in that quiz."
+UNDONE = "Your last rating was undone. Rate this card again."
+UNDO_REFUSED = "Nothing was undone: that rating was undone already, or the card was rated or changed since."
+# In the session: the last rating given in study, while it may be undone (see quizapp.srs.undo.undo_entry), and the
+# question whose first rating was just undone, to be served as a new card once more.
+UNDO_KEY, UNDONE_NEW_KEY = "study_undo", "study_undone_new"
 
 
 @bp.get("/")
@@ -64,7 +70,10 @@ def index():
         db.session.commit()  # attempts whose time ran out are handed in, misses released since queued
     # A card asked for that is not the student's to study now (rated in another tab, say) is passed over in silence,
     # as is someone else's quiz: the same page as without it, so it tells nothing of other students or hidden banks.
-    upcoming = next_card(db.session, current_user, now, bank_id, first=_first_choice(first_id, quiz_id, now))
+    # Only the question whose first rating was just undone may be served new ahead of the queue, and only once.
+    undone_new = session.pop(UNDONE_NEW_KEY, None)
+    upcoming = next_card(db.session, current_user, now, bank_id, first=_first_choice(first_id, quiz_id, now),
+                         new_first=first_id if first_id is not None and undone_new == first_id else None)
     if (first_id or quiz_id) and not (upcoming and upcoming.chosen):
         # Said alike whoever's question or quiz it was: an old link, or the last miss just rated.
         flash(CARD_NOT_DUE if first_id else MISSES_GONE_OVER, "info")
@@ -122,8 +131,8 @@ def rate(question_id: int):
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(_study_url(form.bank.data, form.quiz.data))
     try:
-        card = record_review(db.session, current_user, question, form.rating.data, form.reviews.data,
-                             duration_ms=_duration(form.shown_at.data))
+        rated = record_rating(db.session, current_user, question, form.rating.data, form.reviews.data,
+                              duration_ms=_duration(form.shown_at.data))
     except QuestionGone:
         return _card_gone()
     except NewCardLimitReached as refused:
@@ -132,10 +141,35 @@ def rate(question_id: int):
               "stays new for another day.", "info")
         return redirect(_study_url(form.bank.data, form.quiz.data))
     # The same rating sent twice (a double press or double click) is just what was recorded: nothing to say.
-    if card is None and rating_after(db.session, current_user, question.id, form.reviews.data) != form.rating.data:
+    if rated is None and rating_after(db.session, current_user, question.id, form.reviews.data) != form.rating.data:
         flash("That card had already been rated; your first rating stands.", "info")
+    entry = None if rated is None else undo_entry(rated)
     db.session.commit()
+    if entry is not None:
+        session[UNDO_KEY] = entry  # only once committed: a rating that failed has nothing to undo
     return redirect(_study_url(form.bank.data, form.quiz.data))
+
+
+@bp.post("/undo")
+@login_required
+def undo():
+    """Take back the last rating given in study, if nothing has happened to the card since, and show it again."""
+    entry = session.pop(UNDO_KEY, None)
+    bank, quiz = request.form.get("bank", ""), request.form.get("quiz", "")
+    if entry is None:
+        flash(UNDO_REFUSED, "info")
+        return redirect(_study_url(bank, quiz))
+    try:
+        question_id = undo_rating(db.session, current_user, entry)
+    except UndoRefused:
+        flash(UNDO_REFUSED, "info")
+        return redirect(_study_url(bank, quiz))
+    db.session.commit()
+    if entry["before"] is None:
+        session[UNDONE_NEW_KEY] = question_id
+    flash(UNDONE, "info")
+    bank_id = _bank_filter(bank)
+    return redirect(url_for("study.index", card=question_id, bank=bank_id, quiz=parse_id(quiz) if quiz else None))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -191,13 +225,19 @@ def _card_gone():
     return redirect(_study_url(request.form.get("bank", ""), request.form.get("quiz", "")))
 
 
-def _queue_context(bank_id: int | None) -> dict:
+def _queue_context(bank_id: int | None, quiz: str = "") -> dict:
     now = utcnow()
+    entry = session.get(UNDO_KEY)
+    if entry is not None and entry.get("user") != current_user.id:
+        entry = None  # logging out keeps the session: a rating of whoever studied here before is not offered
     return {
         "due": due_count(db.session, current_user, now, bank_id),
         "new": new_available(db.session, current_user, now, bank_id),
         "banks": db.session.scalars(visible_banks(current_user).order_by(Bank.title)).all(),
         "bank_id": bank_id,
+        # The rating that may be undone, named: whether it still can be is found out on undoing, at no cost here.
+        "undo_rating": None if entry is None else RATING_NAMES.get(entry.get("rating")),
+        "quiz": quiz,
     }
 
 
@@ -238,7 +278,7 @@ def _front(question: Question, revision: QuestionRevision, form, card: Card | No
     data = revision.data
     cloze = cloze_inputs(form, data) if question.type == "cloze" else None
     return render_template("study/front.html", question=question, data=data, form=form, cloze=cloze, card=card,
-                           **_queue_context(_bank_filter(form.bank.data)))
+                           **_queue_context(_bank_filter(form.bank.data), form.quiz.data or ""))
 
 
 def _ratings() -> list[tuple[int, str]]:

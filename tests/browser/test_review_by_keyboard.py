@@ -180,3 +180,31 @@ def test_key_hints_show_only_where_the_keys_work(browser, live_server):
     assert plain.get_by_role("button", name=re.compile("Good")).is_visible()
     with_script.close()
     without_script.close()
+
+
+def test_u_undoes_the_last_rating_and_shows_that_card_again(page, live_server):
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    register(page, live_server, "undo@example.org")
+    page.goto(f"{live_server}/study/")
+    page.goto(f"{live_server}/study/?bank={bank_value(page, 'Key terms')}")
+    assert page.locator("#study-undo").count() == 0
+    front = page.locator(".flashcard-front").inner_text()
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"/study/\d+/answer$"))
+    page.keyboard.press("4")  # Easy, meant as Again
+    page.wait_for_url(re.compile(r"/study/\?bank=\d+$"))
+    assert page.locator(".flashcard-front").inner_text() != front
+    assert page.get_by_role("button", name="Undo last rating (Easy)").is_visible()
+
+    page.keyboard.press("u")
+    page.wait_for_url(re.compile(r"/study/\?card=\d+&bank=\d+$"))
+    assert page.locator(".flashcard-front").inner_text() == front
+    assert page.get_by_text("Your last rating was undone.").is_visible()
+    assert int(page.locator(".count-new strong").inner_text()) == 20
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile(r"/study/\d+/answer$"))
+    page.keyboard.press("1")
+    page.wait_for_url(re.compile(r"/study/\?bank=\d+$"))
+    assert page.get_by_role("button", name="Undo last rating (Again)").is_visible()
+    assert not errors, errors
