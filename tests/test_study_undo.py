@@ -207,3 +207,18 @@ def test_the_next_account_on_the_same_browser_is_not_offered_the_last_ones_undo(
     refused = logged_in.post("/study/undo", data={"csrf_token": csrf_from(page), "bank": "", "quiz": ""})
     assert "Nothing was undone" in logged_in.get(refused.location).get_data(as_text=True)
     assert stored(student, db.session.get(Question, question_id)) == before
+
+
+def test_a_rating_is_offered_for_undoing_for_ten_minutes_only(logged_in, student, fixture_bank):
+    question_id, front = front_of(logged_in, "flashcard")
+    back = answer(logged_in, question_id, front, {}).get_data(as_text=True)
+    rate(logged_in, question_id, back, GOOD)
+    assert undo_button(logged_in.get("/study/").get_data(as_text=True))
+    with logged_in.session_transaction() as kept:
+        kept["study_undo"] = {**kept["study_undo"], "at": kept["study_undo"]["at"] - 10 * 60 - 1}
+    page = logged_in.get("/study/").get_data(as_text=True)
+    assert undo_button(page) is None
+    before = stored(student, db.session.get(Question, question_id))
+    refused = logged_in.post("/study/undo", data={"csrf_token": csrf_from(page), "bank": "", "quiz": ""})
+    assert "Nothing was undone" in logged_in.get(refused.location).get_data(as_text=True)
+    assert stored(student, db.session.get(Question, question_id)) == before

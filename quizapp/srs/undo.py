@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, update
@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session
 from quizapp.models import Card, ReviewLog, User
 from quizapp.srs.queue import Rated
 from quizapp.srs.scheduling import STUDY
+
+# How long a rating may be taken back: long enough to notice a mis-tap, not so long that a button met the next day
+# takes back a rating nobody remembers giving.
+UNDO_WINDOW = timedelta(minutes=10)
 
 
 class UndoRefused(Exception):
@@ -21,7 +25,16 @@ def undo_entry(rated: Rated) -> dict[str, Any]:
     """What it takes to undo a rating, small enough for the session cookie: whose it is, the card, its version after
     the rating, the log row written and the card's scheduling fields before (None: the rating started the card)."""
     return {"user": rated.card.user_id, "card": rated.card.id, "version": rated.card.version, "log": rated.log.id,
-            "question": rated.card.question_id, "rating": rated.log.rating, "before": rated.before}
+            "question": rated.card.question_id, "rating": rated.log.rating, "before": rated.before,
+            "at": int(rated.log.reviewed_at.timestamp())}
+
+
+def undoable(entry: dict[str, Any] | None, user_id: int, now: datetime) -> bool:
+    """Whether an entry is the user's own and recent enough to offer (UNDO_WINDOW): logging out keeps the session,
+    so it may be the entry of whoever studied in this browser before."""
+    if not isinstance(entry, dict) or entry.get("user") != user_id or not isinstance(entry.get("at"), int):
+        return False
+    return now.timestamp() - entry["at"] <= UNDO_WINDOW.total_seconds()
 
 
 def undo_rating(session: Session, user: User, entry: dict[str, Any]) -> int:

@@ -35,7 +35,7 @@ from quizapp.srs.queue import (
     studyable,
 )
 from quizapp.srs.scheduling import AGAIN, GOOD, RATING_NAMES
-from quizapp.srs.undo import UndoRefused, undo_entry, undo_rating
+from quizapp.srs.undo import UndoRefused, undo_entry, undo_rating, undoable
 from quizapp.study import bp
 from quizapp.study.forms import SettingsForm, StudyAnswerForm, rate_form
 
@@ -46,7 +46,8 @@ BANK_CLOSED = "That bank is not open for study now, so cards from all your banks
 CARD_NOT_DUE = "That question is not due for study now."
 MISSES_GONE_OVER = "You have gone over the questions you missed in that quiz."
 UNDONE = "Your last rating was undone. Rate this card again."
-UNDO_REFUSED = "Nothing was undone: that rating was undone already, or the card was rated or changed since."
+UNDO_REFUSED = ("Nothing was undone: a rating can be undone once, within 10 minutes, while the card has not been "
+                "rated or changed since.")
 # In the session: the last rating given in study, while it may be undone (see quizapp.srs.undo.undo_entry), and the
 # question whose first rating was just undone, to be served as a new card once more.
 UNDO_KEY, UNDONE_NEW_KEY = "study_undo", "study_undone_new"
@@ -156,7 +157,7 @@ def undo():
     """Take back the last rating given in study, if nothing has happened to the card since, and show it again."""
     entry = session.pop(UNDO_KEY, None)
     bank, quiz = request.form.get("bank", ""), request.form.get("quiz", "")
-    if entry is None:
+    if not undoable(entry, current_user.id, utcnow()):
         flash(UNDO_REFUSED, "info")
         return redirect(_study_url(bank, quiz))
     try:
@@ -228,8 +229,8 @@ def _card_gone():
 def _queue_context(bank_id: int | None, quiz: str = "") -> dict:
     now = utcnow()
     entry = session.get(UNDO_KEY)
-    if entry is not None and entry.get("user") != current_user.id:
-        entry = None  # logging out keeps the session: a rating of whoever studied here before is not offered
+    if not undoable(entry, current_user.id, now):
+        entry = None
     return {
         "due": due_count(db.session, current_user, now, bank_id),
         "new": new_available(db.session, current_user, now, bank_id),
