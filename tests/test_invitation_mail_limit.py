@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from quizapp.classroom.limits import invitation_mail_allowed
 from quizapp.classroom.membership import create_class
 from quizapp.extensions import db, limiter
 from quizapp.models import InstructorInvitation, Role
@@ -103,4 +104,25 @@ def test_a_storage_that_does_not_answer_stops_no_invitation_mail(limited_app, ma
     with recorded_mail() as box:
         assert HELD_BACK not in invite(client, classroom.id, ben.email)
     assert box.last.recipients == [ben.email]
-    assert "the rate-limit storage did not answer" in caplog.text
+    # The route's own limit (refused invitations) meets the dead storage first, and Flask-Limiter counts in memory
+    # from then on.
+    assert "storage unreachable" in caplog.text
+
+
+def test_the_mail_count_lets_a_mail_go_when_the_storage_does_not_answer(limited_app, monkeypatch):
+    class Unreachable:
+        """A limiter whose storage went away (as the memory storage fails; Redis raises its own)."""
+
+        def test(self, *_args, **_kwargs):
+            raise ValueError("the storage went away")
+
+        hit = test
+
+    # Flask-Limiter itself turns to counting in memory once a route's limit meets a dead storage (the test above),
+    # so the count of mails is given the failing limiter directly.
+    monkeypatch.setattr(type(limiter), "limiter", property(lambda _self: Unreachable()))
+    warnings = []
+    monkeypatch.setattr(limited_app.logger, "warning", lambda message, *_args, **_kwargs: warnings.append(message))
+    with limited_app.test_request_context():
+        assert invitation_mail_allowed("ben@example.org")
+    assert warnings == ["invitation mail sent uncounted: the rate-limit storage did not answer"]
