@@ -48,7 +48,8 @@ ALLOWED_TAGS = {
     "div", "p", "span", "a", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em",
     "code", "pre", "kbd", "blockquote", "cite", "mark", "hr", "br", "wbr", "sub", "sup", "del", "ins", "time", "figure",
     "figcaption", "details", "summary", "table", "caption", "thead", "tbody", "tr", "th", "td", "form", "fieldset",
-    "legend", "label", "input", "select", "option", "button", "progress", "meter", "svg", "line", "text", "rect",
+    "legend", "label", "input", "select", "option", "button", "progress", "meter", "svg", "line", "text", "tspan",
+    "rect",
 }
 
 DOM_CHECK = """
