@@ -143,6 +143,14 @@ def undo_button(html: str) -> str | None:
     return found and found.group(0)
 
 
+def assert_undo_refused(client, page: str, student, question_id: int) -> None:
+    """Undo sent from `page` is refused, says so, and leaves the student's card as it was."""
+    before = stored(student, db.session.get(Question, question_id))
+    refused = client.post("/study/undo", data={"csrf_token": csrf_from(page), "bank": "", "quiz": ""})
+    assert "Nothing was undone" in client.get(refused.location).get_data(as_text=True)
+    assert stored(student, db.session.get(Question, question_id)) == before
+
+
 def test_rate_undo_and_rate_again_through_the_pages(logged_in, student, fixture_bank):
     question_id, front = front_of(logged_in, "flashcard")
     assert undo_button(front) is None
@@ -203,10 +211,7 @@ def test_the_next_account_on_the_same_browser_is_not_offered_the_last_ones_undo(
     assert login(logged_in, other.email).status_code == 302
     page = logged_in.get("/study/").get_data(as_text=True)
     assert undo_button(page) is None
-    before = stored(student, db.session.get(Question, question_id))
-    refused = logged_in.post("/study/undo", data={"csrf_token": csrf_from(page), "bank": "", "quiz": ""})
-    assert "Nothing was undone" in logged_in.get(refused.location).get_data(as_text=True)
-    assert stored(student, db.session.get(Question, question_id)) == before
+    assert_undo_refused(logged_in, page, student, question_id)
 
 
 def test_a_rating_is_offered_for_undoing_for_ten_minutes_only(logged_in, student, fixture_bank):
@@ -218,7 +223,4 @@ def test_a_rating_is_offered_for_undoing_for_ten_minutes_only(logged_in, student
         kept["study_undo"] = {**kept["study_undo"], "at": kept["study_undo"]["at"] - 10 * 60 - 1}
     page = logged_in.get("/study/").get_data(as_text=True)
     assert undo_button(page) is None
-    before = stored(student, db.session.get(Question, question_id))
-    refused = logged_in.post("/study/undo", data={"csrf_token": csrf_from(page), "bank": "", "quiz": ""})
-    assert "Nothing was undone" in logged_in.get(refused.location).get_data(as_text=True)
-    assert stored(student, db.session.get(Question, question_id)) == before
+    assert_undo_refused(logged_in, page, student, question_id)
