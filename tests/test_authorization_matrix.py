@@ -146,6 +146,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, object]]] = {
     ("study.index", "GET"): ("/study/", MEMBERS),
     ("study.answer", "POST"): ("/study/{question}/answer", MEMBERS),
     ("study.rate", "POST"): ("/study/{question}/rate", MEMBERS),
+    ("study.undo", "POST"): ("/study/undo", MEMBERS),
     ("study.settings", "GET"): ("/study/settings", MEMBERS),
     ("study.settings", "POST"): ("/study/settings", MEMBERS),
 }
