@@ -164,11 +164,9 @@ def responses_csv(session: Session, book: Gradebook, style: CsvStyle = PLAIN) ->
 def statistics_csv(session: Session, assignment: Assignment, style: CsvStyle = PLAIN) -> str:
     """The assignment's item statistics, one row per version of a question in the page's order (flagged first)."""
     items = item_statistics(session, assignment)
-    slugs = dict(session.execute(select(Bank.id, Bank.slug).where(
-        Bank.id.in_({item.question.bank_id for item in items}))).all())
-    classroom = assignment.classroom.name
+    classroom, bank = assignment.classroom.name, assignment.bank.slug  # an assignment draws from its one bank
     rows = [[
-        classroom, assignment.title, slugs[item.question.bank_id], item.question.key, item.revision.number,
+        classroom, assignment.title, bank, item.question.key, item.revision.number,
         question_text(item.revision.data), item.question.type, item.question.topic, item.attempts,
         item.unanswered, item.facility,
         item.discrimination,

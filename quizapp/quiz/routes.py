@@ -41,8 +41,8 @@ from quizapp.quiz.service import (
     get_item,
     next_unanswered,
     own_attempt,
+    queued_count,
     queued_for_study,
-    queued_misses,
     record_self_grade,
     release_held_misses,
     start_quiz,
@@ -325,7 +325,7 @@ def results(attempt_id: int):
     ]
     return render_template("quiz/results.html", attempt=attempt, earned=earned, possible=possible,
                            percent=percent_of(earned, possible), rows=rows, closed=closed,
-                           missed_in_study=queued_misses(db.session, current_user, attempt))
+                           missed_in_study=queued_count(db.session, current_user, attempt))
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt:

@@ -229,13 +229,13 @@ def queued_for_study(item: QuizItem, bank_open: bool) -> bool:
     return bank_open and is_miss(item) and item.question.retired_at is None
 
 
-def queued_misses(session: Session, user: User, attempt: QuizAttempt) -> list[QuizItem]:
-    """The items missed in an attempt whose feedback is shown that are in the student's study queue now, in order."""
+def queued_count(session: Session, user: User, attempt: QuizAttempt) -> int:
+    """How many questions missed in an attempt whose feedback is shown are in the student's study queue now."""
     missed = [item for item in attempt.items if is_miss(item)]
     # The bank is asked about only when something was missed: a quiz all right costs no query.
     if not missed or not practice_allowed(session, user, attempt.bank_id):
-        return []
-    return [item for item in missed if queued_for_study(item, bank_open=True)]
+        return 0
+    return sum(queued_for_study(item, bank_open=True) for item in missed)
 
 
 def misses_to_study(user: User, attempt_id: int, now: datetime) -> Select[tuple[int, int, datetime]]:
