@@ -10,8 +10,7 @@ _HUNDREDTH = Decimal("0.01")
 
 def rounded_percent(value: float) -> float:
     """A percentage to one decimal, halves rounded up (18.25 -> 18.3), as every page and export shows it."""
-    # Through the number's shortest decimal form: round() on the float would send some halves down (1.25 -> 1.2).
-    return float(Decimal(repr(float(value))).quantize(_TENTH, ROUND_HALF_UP))
+    return _rounded(value, _TENTH)
 
 
 def percent_of(points: float, possible: float) -> float:
@@ -27,7 +26,7 @@ def percent_text(value: float) -> str:
 def rounded_correlation(value: float) -> float:
     """A correlation to two decimals, halves rounded away from zero (0.125 -> 0.13), as the pages, the exports and
     the flags read it; a tiny negative rounded away is 0.0, not -0.0."""
-    return float(Decimal(repr(float(value))).quantize(_HUNDREDTH, ROUND_HALF_UP)) + 0.0
+    return _rounded(value, _HUNDREDTH) + 0.0
 
 
 def correlation_text(value: float) -> str:
@@ -35,3 +34,8 @@ def correlation_text(value: float) -> str:
     (U+2212) the explanations use (-0.5 -> '−0.50'), and one rounded to nothing 'about 0'."""
     # "0.00" beside "−0.00" would tell apart what cannot be told apart at this precision.
     return "about 0" if value == 0 else f"{value:.2f}".replace("-", "\u2212", 1)
+
+
+def _rounded(value: float, step: Decimal) -> float:
+    # Through the number's shortest decimal form: round() on the float would send some halves down (1.25 -> 1.2).
+    return float(Decimal(repr(float(value))).quantize(step, ROUND_HALF_UP))
