@@ -77,6 +77,16 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
+def logged_in_page(browser, server: Server, email: str, device: dict, path: str = ""):
+    """A new browser context on `device`, logged in as `email`, with a page open at `path` if given; (context, page)."""
+    context = browser.new_context(**device)
+    page = context.new_page()
+    log_in(page, server.url, email)
+    if path:
+        page.goto(server.url + path)
+    return context, page
+
+
 def start_practice(page, bank: str, length: int, topic: str | None = None) -> None:
     """Start a practice quiz from the bank of that title on the home page shown, and wait for its first question."""
     region = page.get_by_role("region", name=bank)

@@ -13,7 +13,7 @@ from quizapp.classroom.membership import create_class
 from quizapp.extensions import db
 from quizapp.models import Assignment, Role, User
 from tests.browser.conftest import screenshot
-from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.browser.shared import log_in, logged_in_page, module_browser, module_server  # noqa: F401 - fixtures
 from tests.browser.test_quiz_on_phone import _CORNERS, LAPTOP, PHONE
 from tests.conftest import QUESTIONS
 
@@ -106,10 +106,9 @@ def test_ticking_a_question_chooses_hand_picked_questions_and_leaves_the_focus_o
                                                                                      module_server):  # noqa: F811
     """Left on "The whole bank", a tick would be refused when sent: ticking by keyboard chooses the list ticked in,
     says so to screen readers, and the box keeps the focus."""
-    context = module_browser.new_context(**LAPTOP)
-    page = context.new_page()
-    log_in(page, module_server.url, module_server.add_user("picks@example.org", "Picks", Role.INSTRUCTOR))
-    page.goto(module_server.url + "/classes/")
+    context, page = logged_in_page(module_browser, module_server,
+                                   module_server.add_user("picks@example.org", "Picks", Role.INSTRUCTOR), LAPTOP,
+                                   "/classes/")
     page.get_by_label("Class name").fill("Civics 9C")
     page.get_by_role("button", name="Create class").click()
     page.wait_for_url(re.compile(r"/classes/\d+$"))

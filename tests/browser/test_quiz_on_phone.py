@@ -13,6 +13,7 @@ from tests.browser.shared import (  # noqa: F401 - fixtures
     answer_anything,
     broken_words,
     log_in,
+    logged_in_page,
     module_browser,
     module_server,
     start_practice,
@@ -66,9 +67,7 @@ def test_a_long_typed_answer_does_not_widen_feedback_or_results(module_browser, 
 def test_the_results_show_each_correct_answer_whole_and_wrapped(module_browser, module_server, device):  # noqa: F811
     """A student studies from the results: a card's back there was cut at 120 characters and "..."."""
     email = module_server.add_user(f"whole-{device['viewport']['width']}@example.org", "Whole")
-    context = module_browser.new_context(**device)
-    page = context.new_page()
-    log_in(page, module_server.url, email)
+    context, page = logged_in_page(module_browser, module_server, email, device)
     # Most of these cards' backs are longer than 120 characters: of six drawn, one at least.
     start_practice(page, "Key terms, people and places", 6)
     backs = []

@@ -7,7 +7,7 @@ import pytest
 
 from quizapp.models import Role
 from tests.browser.conftest import screenshot
-from tests.browser.shared import log_in, module_browser, module_server  # noqa: F401 - fixtures
+from tests.browser.shared import logged_in_page, module_browser, module_server  # noqa: F401 - fixtures
 from tests.browser.test_tap_targets import PHONE
 
 pytestmark = pytest.mark.browser
@@ -44,10 +44,7 @@ WRAPPED_LINES = """pre => {
 
 def test_each_bank_format_reads_whole_in_the_closed_menu_on_a_phone(module_browser, module_server):  # noqa: F811
     email = module_server.add_user("formats.phone@example.org", "Ada Byron", Role.INSTRUCTOR)
-    context = module_browser.new_context(**PHONE)
-    page = context.new_page()
-    log_in(page, module_server.url, email)
-    page.goto(module_server.url + "/banks/upload")
+    context, page = logged_in_page(module_browser, module_server, email, PHONE, "/banks/upload")
     select = page.get_by_label("Format")
     assert select.evaluate(OPTIONS_CUT_OFF) == []
     screenshot(page, "upload-format-390")
@@ -56,10 +53,7 @@ def test_each_bank_format_reads_whole_in_the_closed_menu_on_a_phone(module_brows
 
 def test_an_example_account_line_that_wraps_hangs_under_its_start(module_browser, module_server):  # noqa: F811
     email = module_server.add_user("accounts.phone@example.org", "Ada Byron", Role.ADMIN)
-    context = module_browser.new_context(**PHONE)
-    page = context.new_page()
-    log_in(page, module_server.url, email)
-    page.goto(module_server.url + "/admin/users/new")
+    context, page = logged_in_page(module_browser, module_server, email, PHONE, "/admin/users/new")
     wrapped = page.locator("pre.example").evaluate(WRAPPED_LINES)
     # On a phone the longer lines do wrap: each goes on indented, not at the left edge a new line starts from.
     assert wrapped, "no example line wraps at 390 pixels: the test no longer looks at anything"
